@@ -1,0 +1,38 @@
+package domain
+
+import "errors"
+
+// Sentinel errors of the core. Wrap them with what failed (fmt.Errorf("...: %w", ErrX))
+// and match them with errors.Is; only the edges (GraphQL error presenter, River
+// workers) translate them into codes and job outcomes.
+var (
+	// ErrNotFound: the item does not exist or belongs to another user.
+	ErrNotFound = errors.New("not found")
+	// ErrUnauthenticated: the request carries no valid credentials.
+	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrForbidden: the caller is known but may not do this.
+	ErrForbidden = errors.New("forbidden")
+	// ErrInvalidInput: the caller sent something malformed; the wrapping message says what.
+	ErrInvalidInput = errors.New("invalid input")
+	// ErrRateLimited: a rate limit or quota refused the call; retry later.
+	ErrRateLimited = errors.New("rate limited")
+	// ErrReauthRequired: the Google account's refresh token no longer works.
+	ErrReauthRequired = errors.New("google account needs re-authorisation")
+	// ErrSyncTokenExpired: Google no longer accepts the incremental sync token
+	// (Gmail 404 on history, Calendar 410 Gone); a full resync is needed.
+	ErrSyncTokenExpired = errors.New("sync token expired")
+	// ErrUnavailable: an upstream service failed transiently (5xx, timeout).
+	ErrUnavailable = errors.New("upstream unavailable")
+	// ErrConflict: the item changed underneath the caller, or the action was already decided.
+	ErrConflict = errors.New("conflict")
+)
+
+// RetryAfterError carries how long an upstream asked us to wait (HTTP Retry-After).
+// It wraps ErrRateLimited or ErrUnavailable so errors.Is keeps working.
+type RetryAfterError struct {
+	Err        error
+	RetryAfter int64 // seconds
+}
+
+func (e *RetryAfterError) Error() string { return e.Err.Error() }
+func (e *RetryAfterError) Unwrap() error { return e.Err }

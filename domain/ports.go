@@ -1,0 +1,131 @@
+package domain
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// EmbeddingDim is the one vector dimension every embedder produces (the offline
+// embedder natively; OpenAI text-embedding-3-small through its `dimensions`
+// parameter), so switching providers never changes the schema.
+const EmbeddingDim = 256
+
+// Embedder turns texts into unit-length vectors of EmbeddingDim.
+type Embedder interface {
+	// Embed returns one vector per text, in order.
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
+	// Model names the model; rows record it so a change of model re-embeds.
+	Model() string
+}
+
+// Page asks for one page of a keyset-paginated list.
+type Page struct {
+	First int    // page size; 0 means the default
+	After string // opaque cursor of the last item already seen
+}
+
+// PageInfo describes a returned page.
+type PageInfo struct {
+	HasNextPage bool
+	EndCursor   string
+	TotalCount  int
+}
+
+// MailFilter restricts a list of emails. Zero fields do not filter.
+type MailFilter struct {
+	Query         string // free text, searched with the hybrid engine when set
+	From          []string
+	To            []string // recipients (to or cc)
+	Labels        []string
+	MessageIDs    []string // RFC 822 Message-IDs
+	After, Before time.Time
+	HasAttachment *bool
+	Unread        *bool
+}
+
+// EventFilter restricts a list of events. Zero fields do not filter.
+type EventFilter struct {
+	Query     string
+	Attendees []string
+	After     time.Time // events ending after
+	Before    time.Time // events starting before
+}
+
+// FileFilter restricts a list of files. Zero fields do not filter.
+type FileFilter struct {
+	Query         string
+	MimeTypes     []string
+	Owners        []string
+	After, Before time.Time // modified
+}
+
+// UserStore keeps users and their Google credentials.
+type UserStore interface {
+	UpsertUser(ctx context.Context, email string) (User, error)
+	UserByID(ctx context.Context, id uuid.UUID) (User, error)
+	UserByEmail(ctx context.Context, email string) (User, error)
+	TouchUser(ctx context.Context, id uuid.UUID, at time.Time) error
+}
+
+// WorkspaceReader lists and fetches a user's cached workspace items.
+// Every call is scoped to userID; another user's item answers ErrNotFound.
+type WorkspaceReader interface {
+	Email(ctx context.Context, userID, id uuid.UUID) (Email, error)
+	Event(ctx context.Context, userID, id uuid.UUID) (Event, error)
+	File(ctx context.Context, userID, id uuid.UUID) (File, error)
+	Emails(ctx context.Context, userID uuid.UUID, f MailFilter, p Page) ([]Email, PageInfo, error)
+	Events(ctx context.Context, userID uuid.UUID, f EventFilter, p Page) ([]Event, PageInfo, error)
+	Files(ctx context.Context, userID uuid.UUID, f FileFilter, p Page) ([]File, PageInfo, error)
+}
+
+// Draft is a mail to create as a Gmail draft.
+type Draft struct {
+	To      []Address
+	Cc      []Address
+	Subject string
+	Body    string
+	// InReplyTo is the Gmail id of the message replied to, if any.
+	InReplyTo string
+}
+
+// EventPatch changes some fields of an event; nil fields stay.
+type EventPatch struct {
+	Title       *string
+	Description *string
+	Location    *string
+	Start, End  *time.Time
+	TimeZone    *string
+	Attendees   []Attendee // nil keeps, empty clears
+}
+
+// Permission is a Drive sharing grant.
+type Permission struct {
+	ID    string
+	Email string
+	Role  string // reader, commenter, writer
+}
+
+// Mailer writes to a user's Gmail.
+type Mailer interface {
+	CreateDraft(ctx context.Context, userID uuid.UUID, d Draft) (draftID string, err error)
+	// SendDraft sends a draft; sending an already-sent draft sends nothing and
+	// returns the message it became.
+	SendDraft(ctx context.Context, userID uuid.UUID, draftID string) (Email, error)
+}
+
+// Scheduler writes to a user's Calendar. Events always carry an IANA time zone.
+type Scheduler interface {
+	// CreateEvent inserts ev with the client-chosen ev.EventID, so a retry
+	// finds the existing event instead of creating a duplicate.
+	CreateEvent(ctx context.Context, userID uuid.UUID, ev Event) (Event, error)
+	UpdateEvent(ctx context.Context, userID uuid.UUID, calendarID, eventID string, p EventPatch) (Event, error)
+	DeleteEvent(ctx context.Context, userID uuid.UUID, calendarID, eventID string) error
+}
+
+// Sharer writes Drive permissions; Share checks existing permissions first.
+type Sharer interface {
+	Permissions(ctx context.Context, userID uuid.UUID, fileID string) ([]Permission, error)
+	Share(ctx context.Context, userID uuid.UUID, fileID, email, role string) (Permission, error)
+}

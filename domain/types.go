@@ -1,0 +1,155 @@
+// Package domain holds the core of Workspace Orchestrator: its types, its ports
+// (interfaces that adapters implement) and its errors. It imports no I/O library.
+package domain
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Service is one of the Google Workspace services the product covers.
+type Service string
+
+const (
+	ServiceGmail    Service = "gmail"
+	ServiceCalendar Service = "calendar"
+	ServiceDrive    Service = "drive"
+)
+
+// Services lists every service in a stable order.
+var Services = []Service{ServiceGmail, ServiceCalendar, ServiceDrive}
+
+// Valid reports whether s is a known service.
+func (s Service) Valid() bool {
+	return s == ServiceGmail || s == ServiceCalendar || s == ServiceDrive
+}
+
+// User is a person whose workspace the product serves.
+type User struct {
+	ID           uuid.UUID
+	Email        string
+	DisplayName  string
+	TimeZone     string // IANA name, e.g. "Europe/Istanbul"
+	NeedsReauth  bool
+	LastActiveAt time.Time
+	CreatedAt    time.Time
+}
+
+// Address is a mail address with its display name.
+type Address struct {
+	Name  string
+	Email string
+}
+
+// Email is one cached Gmail message.
+type Email struct {
+	ID            uuid.UUID // row id
+	UserID        uuid.UUID
+	EmailID       string   // Gmail message id
+	ThreadID      string   // Gmail thread id
+	MessageIDs    []string // RFC 822 Message-IDs (one per merged copy)
+	Subject       string
+	From          Address
+	To            []Address
+	Cc            []Address
+	Snippet       string // short preview
+	Body          string // plain-text body, as indexed
+	Labels        []string
+	HasAttachment bool
+	Unread        bool
+	ReceivedAt    time.Time
+	HistoryID     uint64
+	UpdatedAt     time.Time
+}
+
+// Attendee is a calendar event attendee.
+type Attendee struct {
+	Email          string
+	Name           string
+	ResponseStatus string // needsAction, accepted, declined, tentative
+	Organizer      bool
+}
+
+// Event is one cached Calendar event.
+type Event struct {
+	ID          uuid.UUID
+	UserID      uuid.UUID
+	EventID     string
+	CalendarID  string
+	Title       string
+	Description string
+	Location    string
+	Start       time.Time
+	End         time.Time
+	AllDay      bool
+	TimeZone    string // IANA
+	Attendees   []Attendee
+	Organizer   string
+	Status      string // confirmed, tentative, cancelled
+	HTMLLink    string
+	UpdatedAt   time.Time
+}
+
+// File is one cached Drive file.
+type File struct {
+	ID           uuid.UUID
+	UserID       uuid.UUID
+	FileID       string
+	Name         string
+	MimeType     string
+	Content      string // extracted text, as indexed
+	Preview      string // short preview
+	ParentFolder string
+	Owners       []string
+	Properties   map[string]string // Drive appProperties/properties (e.g. KEP metadata)
+	WebViewLink  string
+	Trashed      bool
+	ModifiedAt   time.Time
+	UpdatedAt    time.Time
+}
+
+// SyncState is where a service's sync stands for one user.
+type SyncState string
+
+const (
+	SyncIdle        SyncState = "idle"
+	SyncRunning     SyncState = "running"
+	SyncFailed      SyncState = "failed"
+	SyncReauth      SyncState = "reauth_required"
+	SyncNeverSynced SyncState = "never_synced"
+)
+
+// SyncStatus tracks one (user, service) sync.
+type SyncStatus struct {
+	UserID     uuid.UUID
+	Service    Service
+	State      SyncState
+	LastSyncAt time.Time
+	Token      string // history id, sync token or change page token
+	// Checkpoint is the page token of an unfinished full sync, so a crash resumes there.
+	Checkpoint string
+	Error      string
+	ItemCount  int
+	UpdatedAt  time.Time
+}
+
+// Conversation groups the messages of one dialogue with the assistant.
+type Conversation struct {
+	ID        uuid.UUID
+	UserID    uuid.UUID
+	Title     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// MessageStatus is where an ask stands.
+type MessageStatus string
+
+const (
+	MessagePending   MessageStatus = "pending"
+	MessageRunning   MessageStatus = "running"
+	MessageDone      MessageStatus = "done"
+	MessageFailed    MessageStatus = "failed"
+	MessageCancelled MessageStatus = "cancelled"
+)

@@ -1,0 +1,7 @@
+DROP TABLE IF EXISTS sync_status;
+DROP TABLE IF EXISTS gdrive_cache;
+DROP TABLE IF EXISTS gcal_cache;
+DROP TABLE IF EXISTS gmail_cache;
+DROP TABLE IF EXISTS messages;
+DROP TABLE IF EXISTS conversations;
+DROP TABLE IF EXISTS users;
