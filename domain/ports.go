@@ -129,3 +129,42 @@ type Sharer interface {
 	Permissions(ctx context.Context, userID uuid.UUID, fileID string) ([]Permission, error)
 	Share(ctx context.Context, userID uuid.UUID, fileID, email, role string) (Permission, error)
 }
+
+// TxRunner runs fn in one database transaction carried by ctx: every store
+// call and job enqueue made with that ctx commits or rolls back together.
+type TxRunner interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// WorkspaceWriter applies synced changes to a user's cache, keyed by the
+// Google ids (EmailID, EventID, FileID). Upserts replace the whole row.
+type WorkspaceWriter interface {
+	UpsertEmails(ctx context.Context, userID uuid.UUID, es []Email) error
+	DeleteEmails(ctx context.Context, userID uuid.UUID, emailIDs []string) error
+	UpsertEvents(ctx context.Context, userID uuid.UUID, es []Event) error
+	DeleteEvents(ctx context.Context, userID uuid.UUID, eventIDs []string) error
+	UpsertFiles(ctx context.Context, userID uuid.UUID, fs []File) error
+	DeleteFiles(ctx context.Context, userID uuid.UUID, fileIDs []string) error
+	// DeleteAll wipes one service's cache for a user (before a full resync).
+	DeleteAll(ctx context.Context, userID uuid.UUID, s Service) error
+}
+
+// SyncStatusStore keeps where each (user, service) sync stands.
+type SyncStatusStore interface {
+	SyncStatus(ctx context.Context, userID uuid.UUID, s Service) (SyncStatus, error)
+	SyncStatuses(ctx context.Context, userID uuid.UUID) ([]SyncStatus, error)
+	SaveSyncStatus(ctx context.Context, st SyncStatus) error
+}
+
+// ConversationStore keeps conversations and their messages.
+type ConversationStore interface {
+	CreateConversation(ctx context.Context, userID uuid.UUID, title string) (Conversation, error)
+	Conversation(ctx context.Context, userID, id uuid.UUID) (Conversation, error)
+	Conversations(ctx context.Context, userID uuid.UUID, p Page) ([]Conversation, PageInfo, error)
+	// CreateMessage inserts m; when m.ClientRequestID was already used by this
+	// user it returns the existing message and created=false.
+	CreateMessage(ctx context.Context, m Message) (msg Message, created bool, err error)
+	Message(ctx context.Context, userID, id uuid.UUID) (Message, error)
+	Messages(ctx context.Context, userID, conversationID uuid.UUID, p Page) ([]Message, PageInfo, error)
+	UpdateMessage(ctx context.Context, m Message) error
+}

@@ -3,6 +3,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,6 +61,7 @@ type Email struct {
 	Unread        bool
 	ReceivedAt    time.Time
 	HistoryID     uint64
+	Embedding     Vector
 	UpdatedAt     time.Time
 }
 
@@ -88,6 +90,7 @@ type Event struct {
 	Organizer   string
 	Status      string // confirmed, tentative, cancelled
 	HTMLLink    string
+	Embedding   Vector
 	UpdatedAt   time.Time
 }
 
@@ -106,6 +109,7 @@ type File struct {
 	WebViewLink  string
 	Trashed      bool
 	ModifiedAt   time.Time
+	Embedding    Vector
 	UpdatedAt    time.Time
 }
 
@@ -153,3 +157,31 @@ const (
 	MessageFailed    MessageStatus = "failed"
 	MessageCancelled MessageStatus = "cancelled"
 )
+
+// Vector is an embedding and the model that produced it.
+type Vector struct {
+	Values []float32 // EmbeddingDim values, unit length; nil when not embedded yet
+	Model  string
+}
+
+// Message is one ask in a conversation: the query, what was understood and
+// planned, what happened and the answer. The JSON fields are owned by the ask
+// pipeline (domain/orchestrator) and stored as they are.
+type Message struct {
+	ID              uuid.UUID
+	ConversationID  uuid.UUID
+	UserID          uuid.UUID
+	ClientRequestID string // idempotency key chosen by the client; "" for none
+	Query           string
+	Status          MessageStatus
+	Intent          json.RawMessage
+	Plan            json.RawMessage
+	Response        string
+	Citations       json.RawMessage
+	Actions         json.RawMessage // proposed and executed actions with their state
+	StepResults     json.RawMessage
+	Timings         json.RawMessage
+	Error           string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
