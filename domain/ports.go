@@ -168,3 +168,19 @@ type ConversationStore interface {
 	Messages(ctx context.Context, userID, conversationID uuid.UUID, p Page) ([]Message, PageInfo, error)
 	UpdateMessage(ctx context.Context, m Message) error
 }
+
+// GoogleToken is a user's OAuth token for the Google APIs, in plain text; the
+// store seals it at rest.
+type GoogleToken struct {
+	AccessToken  string
+	RefreshToken string
+	Expiry       time.Time
+}
+
+// TokenStore keeps users' Google tokens (encrypted at rest) and whether the
+// account needs re-authorisation.
+type TokenStore interface {
+	GoogleToken(ctx context.Context, userID uuid.UUID) (GoogleToken, error)
+	SaveGoogleToken(ctx context.Context, userID uuid.UUID, t GoogleToken) error
+	MarkReauth(ctx context.Context, userID uuid.UUID, needed bool) error
+}
