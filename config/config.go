@@ -1,0 +1,186 @@
+// Package config reads the process configuration from environment variables
+// and validates it at start, naming the variable that is wrong.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Development keys: good enough for `make run` on a laptop, logged as a
+// warning when in use, never for production.
+const (
+	DevJWTKeys   = "dev:dev-only-jwt-secret-change-me"
+	DevTokenKeys = "dev:ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLSEhISE="
+)
+
+// Config is every setting of the orchestrator binary. The env tags name the
+// variables; the defaults match what `make run` sets up.
+type Config struct {
+	// HTTPAddr is where the GraphQL server listens. Defaults to 127.0.0.1:8080.
+	HTTPAddr string `env:"HTTP_ADDR" envDefault:"127.0.0.1:8080"`
+	// DatabaseURL is the PostgreSQL (with pgvector) connection URL.
+	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://postgres@127.0.0.1:5432/orchestrator?sslmode=disable"`
+	// DatabaseMaxConns caps the connection pool. Defaults to 20.
+	DatabaseMaxConns int `env:"DATABASE_MAX_CONNS" envDefault:"20"`
+	// RedisURL is the Redis connection URL.
+	RedisURL string `env:"REDIS_URL" envDefault:"redis://127.0.0.1:6379/0"`
+	// JWTKeys signs and verifies API tokens: "kid:secret,..."; the first signs.
+	JWTKeys string `env:"JWT_KEYS" envDefault:"dev:dev-only-jwt-secret-change-me"`
+	// JWTTTL is the lifetime of minted tokens. Defaults to 24h.
+	JWTTTL time.Duration `env:"JWT_TTL" envDefault:"24h"`
+	// TokenKeys encrypts Google tokens at rest: "kid:base64(32 bytes),..."; the first seals.
+	TokenKeys string `env:"TOKEN_KEYS" envDefault:"dev:ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLSEhISE="`
+	// GoogleURL is the base URL of the Google APIs and OAuth endpoints. Empty
+	// (the default) starts the built-in Workspace emulator on EmulatorAddr with
+	// the demo workspace and points every client at it.
+	GoogleURL string `env:"GOOGLE_URL"`
+	// GoogleClientID and GoogleClientSecret identify the OAuth client.
+	GoogleClientID     string `env:"GOOGLE_CLIENT_ID" envDefault:"orchestrator-local"`
+	GoogleClientSecret string `env:"GOOGLE_CLIENT_SECRET" envDefault:"orchestrator-local-secret"`
+	// EmulatorAddr is where the built-in emulator listens. Defaults to 127.0.0.1:8085.
+	EmulatorAddr string `env:"EMULATOR_ADDR" envDefault:"127.0.0.1:8085"`
+	// DemoUser is created and synced at start when the emulator is built in.
+	// Empty disables the demo. Defaults to demo@example.com.
+	DemoUser string `env:"DEMO_USER" envDefault:"demo@example.com"`
+	// WebhookToken authenticates Google push notifications (channel token).
+	WebhookToken string `env:"WEBHOOK_TOKEN" envDefault:"dev-webhook-token"`
+	// LLMProvider picks the intent classifier and answer writer: "offline"
+	// (rule-based, the default), "openai", "anthropic" or "ollama".
+	LLMProvider string `env:"LLM_PROVIDER" envDefault:"offline"`
+	// LLMBaseURL overrides the provider's API base URL (OpenAI-compatible servers).
+	LLMBaseURL string `env:"LLM_BASE_URL"`
+	// LLMAPIKey is the provider's API key; required for openai and anthropic.
+	LLMAPIKey string `env:"LLM_API_KEY"`
+	// LLMModel is the chat model. Defaults per provider.
+	LLMModel string `env:"LLM_MODEL"`
+	// LLMTimeout bounds one LLM call. Defaults to 5s.
+	LLMTimeout time.Duration `env:"LLM_TIMEOUT" envDefault:"5s"`
+	// Embedder picks the embedding provider: "offline" (default), "openai" or "ollama".
+	Embedder string `env:"EMBEDDER" envDefault:"offline"`
+	// EmbedderBaseURL, EmbedderAPIKey and EmbedderModel configure a remote embedder.
+	EmbedderBaseURL string `env:"EMBEDDER_BASE_URL"`
+	EmbedderAPIKey  string `env:"EMBEDDER_API_KEY"`
+	EmbedderModel   string `env:"EMBEDDER_MODEL"`
+	// AskRatePerHour limits asks per user per hour. Defaults to 1000.
+	AskRatePerHour int `env:"ASK_RATE_PER_HOUR" envDefault:"1000"`
+	// SyncInterval is how often active users are synced. Defaults to 5m.
+	SyncInterval time.Duration `env:"SYNC_INTERVAL" envDefault:"5m"`
+	// LogLevel is debug, info, warn or error. Defaults to info.
+	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
+}
+
+// Load reads the configuration from getenv-style lookups (os.Environ as a map
+// in production, a literal map in tests) and validates it.
+func Load(environ map[string]string) (Config, error) {
+	var c Config
+	if err := env.ParseWithOptions(&c, env.Options{Environment: environ}); err != nil {
+		return Config{}, fmt.Errorf("config: %w", nameVariables(err))
+	}
+	return c, c.validate()
+}
+
+// nameVariables rewrites the parser's errors, which name struct fields, to
+// name the environment variable instead.
+func nameVariables(err error) error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return err
+	}
+	vars := map[string]string{}
+	t := reflect.TypeOf(Config{})
+	for i := range t.NumField() {
+		vars[t.Field(i).Name] = t.Field(i).Tag.Get("env")
+	}
+	var errs []error
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			errs = append(errs, fmt.Errorf("%s: %w", vars[pe.Name], pe.Err))
+			continue
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) validate() error {
+	var errs []error
+	bad := func(variable, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", variable, fmt.Sprintf(format, args...)))
+	}
+	checkURL := func(variable, value string, schemes ...string) {
+		u, err := url.Parse(value)
+		if err != nil || u.Host == "" {
+			bad(variable, "%q is not a URL with a host", value)
+			return
+		}
+		for _, s := range schemes {
+			if u.Scheme == s {
+				return
+			}
+		}
+		bad(variable, "scheme %q, want one of %s", u.Scheme, strings.Join(schemes, ", "))
+	}
+	checkURL("DATABASE_URL", c.DatabaseURL, "postgres", "postgresql")
+	checkURL("REDIS_URL", c.RedisURL, "redis", "rediss")
+	if c.GoogleURL != "" {
+		checkURL("GOOGLE_URL", c.GoogleURL, "http", "https")
+	}
+	if c.LLMBaseURL != "" {
+		checkURL("LLM_BASE_URL", c.LLMBaseURL, "http", "https")
+	}
+	if c.EmbedderBaseURL != "" {
+		checkURL("EMBEDDER_BASE_URL", c.EmbedderBaseURL, "http", "https")
+	}
+	if c.DatabaseMaxConns < 2 {
+		bad("DATABASE_MAX_CONNS", "%d, want at least 2", c.DatabaseMaxConns)
+	}
+	if c.JWTTTL <= 0 {
+		bad("JWT_TTL", "%s, want a positive duration", c.JWTTTL)
+	}
+	if c.LLMTimeout <= 0 {
+		bad("LLM_TIMEOUT", "%s, want a positive duration", c.LLMTimeout)
+	}
+	if c.SyncInterval < time.Second {
+		bad("SYNC_INTERVAL", "%s, want at least 1s", c.SyncInterval)
+	}
+	if c.AskRatePerHour < 1 {
+		bad("ASK_RATE_PER_HOUR", "%d, want at least 1", c.AskRatePerHour)
+	}
+	switch c.LLMProvider {
+	case "offline", "ollama":
+	case "openai", "anthropic":
+		if c.LLMAPIKey == "" && c.LLMBaseURL == "" {
+			bad("LLM_API_KEY", "required when LLM_PROVIDER=%s", c.LLMProvider)
+		}
+	default:
+		bad("LLM_PROVIDER", "%q, want offline, openai, anthropic or ollama", c.LLMProvider)
+	}
+	switch c.Embedder {
+	case "offline", "ollama":
+	case "openai":
+		if c.EmbedderAPIKey == "" && c.EmbedderBaseURL == "" {
+			bad("EMBEDDER_API_KEY", "required when EMBEDDER=openai")
+		}
+	default:
+		bad("EMBEDDER", "%q, want offline, openai or ollama", c.Embedder)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("LOG_LEVEL", "%q, want debug, info, warn or error", c.LogLevel)
+	}
+	return errors.Join(errs...)
+}
+
+// UsesDevKeys reports whether the built-in development keys are in use.
+func (c Config) UsesDevKeys() bool {
+	return c.JWTKeys == DevJWTKeys || c.TokenKeys == DevTokenKeys
+}

@@ -1,0 +1,40 @@
+package config_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/config"
+)
+
+func TestLoadDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(map[string]string{})
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1:8080", c.HTTPAddr)
+	require.Equal(t, "offline", c.LLMProvider)
+	require.Equal(t, 5*time.Minute, c.SyncInterval)
+	require.True(t, c.UsesDevKeys())
+}
+
+func TestLoadNamesTheBadVariable(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"db scheme":      {map[string]string{"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL: scheme"},
+		"redis url":      {map[string]string{"REDIS_URL": "nonsense"}, "REDIS_URL"},
+		"provider":       {map[string]string{"LLM_PROVIDER": "gpt"}, "LLM_PROVIDER"},
+		"key required":   {map[string]string{"LLM_PROVIDER": "openai"}, "LLM_API_KEY: required"},
+		"duration":       {map[string]string{"JWT_TTL": "soon"}, "JWT_TTL"},
+		"embedder":       {map[string]string{"EMBEDDER": "bert"}, "EMBEDDER"},
+		"log level":      {map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		"sync too short": {map[string]string{"SYNC_INTERVAL": "1ms"}, "SYNC_INTERVAL"},
+	} {
+		_, err := config.Load(tc.env)
+		require.ErrorContains(t, err, tc.want, name)
+	}
+}
