@@ -169,6 +169,17 @@ type ConversationStore interface {
 	UpdateMessage(ctx context.Context, m Message) error
 }
 
+// ConversationBatchReader loads, for many parents in one query, what GraphQL
+// field resolvers ask once per parent (a message's conversation, a
+// conversation's message count), so a list does not cost a query per row.
+type ConversationBatchReader interface {
+	// ConversationsByID returns those of ids that are the user's conversations.
+	ConversationsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Conversation, error)
+	// MessageCounts returns how many messages each of the user's conversations
+	// among ids holds; ids that are not the user's are absent.
+	MessageCounts(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]int, error)
+}
+
 // GoogleToken is a user's OAuth token for the Google APIs, in plain text; the
 // store seals it at rest.
 type GoogleToken struct {
