@@ -1,0 +1,307 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+// Deps are the ports a Syncer works through.
+type Deps struct {
+	Gmail    GmailSource
+	Calendar CalendarSource
+	Drive    DriveSource
+	Users    domain.UserStore
+	Writer   domain.WorkspaceWriter
+	// Reader counts the cached items after a sync (PageInfo.TotalCount).
+	Reader   domain.WorkspaceReader
+	Status   domain.SyncStatusStore
+	Tx       domain.TxRunner
+	Embedder domain.Embedder
+	Clock    domain.Clock
+	Logger   *slog.Logger
+}
+
+// Config tunes a Syncer.
+type Config struct {
+	// EmbedBatch is how many texts go to the embedder at once. Defaults to 64.
+	EmbedBatch int
+	// MaxTextBytes caps the text embedded per item (the head is kept). Defaults to 8000.
+	MaxTextBytes int
+}
+
+// WithDefaults fills zero fields with their defaults.
+func (c Config) WithDefaults() Config {
+	if c.EmbedBatch == 0 {
+		c.EmbedBatch = 64
+	}
+	if c.MaxTextBytes == 0 {
+		c.MaxTextBytes = 8000
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	if c.EmbedBatch < 1 {
+		return fmt.Errorf("ingest: EmbedBatch must be >= 1, got %d", c.EmbedBatch)
+	}
+	if c.MaxTextBytes < 1 {
+		return fmt.Errorf("ingest: MaxTextBytes must be >= 1, got %d", c.MaxTextBytes)
+	}
+	return nil
+}
+
+// Syncer syncs one (user, service) at a time; callers (the River workers)
+// make sure two syncs of one user's service never overlap.
+type Syncer struct {
+	d   Deps
+	cfg Config
+}
+
+// New returns a Syncer.
+func New(d Deps, cfg Config) (*Syncer, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	for name, p := range map[string]any{
+		"Gmail": d.Gmail, "Calendar": d.Calendar, "Drive": d.Drive, "Users": d.Users,
+		"Writer": d.Writer, "Reader": d.Reader, "Status": d.Status, "Tx": d.Tx,
+		"Embedder": d.Embedder, "Clock": d.Clock, "Logger": d.Logger,
+	} {
+		if p == nil {
+			return nil, fmt.Errorf("ingest: Deps.%s is required", name)
+		}
+	}
+	return &Syncer{d: d, cfg: cfg}, nil
+}
+
+// Sync brings the user's cache of service s up to date: a full sync (resumed
+// from its checkpoint) when there is no sync token yet, an incremental one
+// otherwise, and a wipe plus full sync when Google no longer accepts the token.
+// It returns ErrReauthRequired, without touching anything, for an account
+// that needs re-authorisation.
+func (s *Syncer) Sync(ctx context.Context, userID uuid.UUID, svc domain.Service) error {
+	if !svc.Valid() {
+		return fmt.Errorf("sync %q: %w: unknown service", svc, domain.ErrInvalidInput)
+	}
+	st, err := s.d.Status.SyncStatus(ctx, userID, svc)
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		st = domain.SyncStatus{UserID: userID, Service: svc, State: domain.SyncNeverSynced}
+	case err != nil:
+		return fmt.Errorf("sync %s: status: %w", svc, err)
+	}
+	u, err := s.d.Users.UserByID(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("sync %s: user: %w", svc, err)
+	}
+	if u.NeedsReauth {
+		return s.fail(ctx, st, fmt.Errorf("sync %s of %s: %w", svc, userID, domain.ErrReauthRequired))
+	}
+	st.State, st.Error = domain.SyncRunning, ""
+	if err := s.save(ctx, &st); err != nil {
+		return err
+	}
+	src := s.source(svc)
+	log := s.d.Logger.With("user", userID, "service", svc)
+
+	if st.Token != "" && st.Checkpoint == "" {
+		err = s.incremental(ctx, src, &st)
+		if errors.Is(err, domain.ErrSyncTokenExpired) {
+			log.InfoContext(ctx, "sync token expired: wiping the cache for a full resync", "err", err)
+			err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+				if err := s.d.Writer.DeleteAll(ctx, userID, svc); err != nil {
+					return fmt.Errorf("wipe %s cache: %w", svc, err)
+				}
+				st.Token, st.Checkpoint, st.ItemCount = "", "", 0
+				return s.save(ctx, &st)
+			})
+			if err == nil {
+				err = s.full(ctx, src, &st)
+			}
+		}
+	} else {
+		err = s.full(ctx, src, &st)
+	}
+	if err != nil {
+		return s.fail(ctx, st, err)
+	}
+	if n, err := s.count(ctx, userID, svc); err == nil {
+		st.ItemCount = n
+	} else {
+		log.WarnContext(ctx, "counting cached items", "err", err)
+	}
+	st.State, st.Error, st.LastSyncAt = domain.SyncIdle, "", s.d.Clock.Now()
+	if err := s.save(ctx, &st); err != nil {
+		return err
+	}
+	log.InfoContext(ctx, "synced", "items", st.ItemCount)
+	return nil
+}
+
+// full lists everything from the checkpoint on, committing each page with the
+// checkpoint that follows it.
+func (s *Syncer) full(ctx context.Context, src source, st *domain.SyncStatus) error {
+	if st.Checkpoint == "" {
+		start, err := src.start(ctx, st.UserID)
+		if err != nil {
+			return fmt.Errorf("full sync of %s: start token: %w", st.Service, err)
+		}
+		st.Token = start
+	}
+	pageToken := st.Checkpoint
+	for {
+		b, err := src.fullPage(ctx, st.UserID, pageToken)
+		if err != nil {
+			return fmt.Errorf("full sync of %s: page %q: %w", st.Service, pageToken, err)
+		}
+		if err := s.apply(ctx, st, b, func(st *domain.SyncStatus) {
+			st.Checkpoint = b.next
+			if b.next == "" && b.token != "" {
+				st.Token = b.token
+			}
+		}); err != nil {
+			return fmt.Errorf("full sync of %s: %w", st.Service, err)
+		}
+		if b.next == "" {
+			return nil
+		}
+		pageToken = b.next
+	}
+}
+
+// incremental applies the changes since st.Token. Pages are applied in order
+// and the token moves only with the last one: re-applying a change is
+// harmless (upserts and deletes by Google id), so a crash just repeats pages.
+func (s *Syncer) incremental(ctx context.Context, src source, st *domain.SyncStatus) error {
+	pageToken := ""
+	for {
+		b, err := src.changesPage(ctx, st.UserID, st.Token, pageToken)
+		if err != nil {
+			return fmt.Errorf("incremental sync of %s: %w", st.Service, err)
+		}
+		if err := s.apply(ctx, st, b, func(st *domain.SyncStatus) {
+			if b.next == "" {
+				st.Token = b.token
+			}
+		}); err != nil {
+			return fmt.Errorf("incremental sync of %s: %w", st.Service, err)
+		}
+		if b.next == "" {
+			return nil
+		}
+		pageToken = b.next
+	}
+}
+
+// apply embeds one page and writes it and the status it leads to in one
+// transaction; st changes only when that transaction commits.
+func (s *Syncer) apply(ctx context.Context, st *domain.SyncStatus, b batch, advance func(*domain.SyncStatus)) error {
+	if err := s.embed(ctx, &b); err != nil {
+		return err
+	}
+	next := *st
+	advance(&next)
+	next.ItemCount += b.size()
+	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		if err := b.write(ctx, s.d.Writer, st.UserID, st.Service); err != nil {
+			return err
+		}
+		return s.save(ctx, &next)
+	})
+	if err != nil {
+		return err
+	}
+	*st = next
+	return nil
+}
+
+// embed computes the vectors of every item of b, EmbedBatch texts at a time.
+func (s *Syncer) embed(ctx context.Context, b *batch) error {
+	texts, set := b.texts()
+	for i := range texts {
+		texts[i] = truncate(texts[i], s.cfg.MaxTextBytes)
+	}
+	model := s.d.Embedder.Model()
+	for lo := 0; lo < len(texts); lo += s.cfg.EmbedBatch {
+		hi := min(lo+s.cfg.EmbedBatch, len(texts))
+		vs, err := s.d.Embedder.Embed(ctx, texts[lo:hi])
+		if err != nil {
+			return fmt.Errorf("embed: %w", err)
+		}
+		if len(vs) != hi-lo {
+			return fmt.Errorf("embed: %d vectors for %d texts", len(vs), hi-lo)
+		}
+		for i, v := range vs {
+			set(lo+i, domain.Vector{Values: v, Model: model})
+		}
+	}
+	return nil
+}
+
+func (s *Syncer) fail(ctx context.Context, st domain.SyncStatus, cause error) error {
+	st.State, st.Error = domain.SyncFailed, cause.Error()
+	if errors.Is(cause, domain.ErrReauthRequired) {
+		st.State = domain.SyncReauth
+	}
+	// The status write must land even when ctx was cancelled (a worker stopping).
+	if err := s.save(context.WithoutCancel(ctx), &st); err != nil {
+		s.d.Logger.ErrorContext(ctx, "saving failed sync status", "err", err, "cause", cause)
+	}
+	return cause
+}
+
+func (s *Syncer) save(ctx context.Context, st *domain.SyncStatus) error {
+	st.UpdatedAt = s.d.Clock.Now()
+	if err := s.d.Status.SaveSyncStatus(ctx, *st); err != nil {
+		return fmt.Errorf("save %s sync status: %w", st.Service, err)
+	}
+	return nil
+}
+
+func (s *Syncer) count(ctx context.Context, userID uuid.UUID, svc domain.Service) (int, error) {
+	one := domain.Page{First: 1}
+	var info domain.PageInfo
+	var err error
+	switch svc {
+	case domain.ServiceGmail:
+		_, info, err = s.d.Reader.Emails(ctx, userID, domain.MailFilter{}, one)
+	case domain.ServiceCalendar:
+		_, info, err = s.d.Reader.Events(ctx, userID, domain.EventFilter{}, one)
+	default:
+		_, info, err = s.d.Reader.Files(ctx, userID, domain.FileFilter{}, one)
+	}
+	return info.TotalCount, err
+}
+
+func (s *Syncer) source(svc domain.Service) source {
+	switch svc {
+	case domain.ServiceGmail:
+		return gmailSource{s.d.Gmail}
+	case domain.ServiceCalendar:
+		return calendarSource{s.d.Calendar}
+	default:
+		return driveSource{s.d.Drive}
+	}
+}
+
+// truncate keeps at most n bytes of s without splitting a rune.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func formatUint(v uint64) string { return strconv.FormatUint(v, 10) }
