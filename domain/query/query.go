@@ -1,0 +1,589 @@
+// Package query reads a search query as people type it ("emails from Sarah
+// last week about the budget -lunch") into metadata filters, ranked terms and
+// the residual free text, and says which words produced each filter.
+package query
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/google/uuid"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/dates"
+)
+
+// Contacts resolves what a query names against the user's own data.
+type Contacts interface {
+	// People returns the addresses of everyone whose name or address, as they
+	// appear in the user's mail and events, contains every word of name (the
+	// last word as a prefix when prefix is set), most frequent first.
+	People(ctx context.Context, userID uuid.UUID, name []string, prefix bool) ([]string, error)
+	// Labels returns the user's mail labels.
+	Labels(ctx context.Context, userID uuid.UUID) ([]string, error)
+}
+
+// Filters restrict the items a search may return. Zero fields do not filter.
+type Filters struct {
+	Services      []domain.Service `json:"services,omitempty"`
+	From          []string         `json:"from,omitempty"`      // sender addresses
+	To            []string         `json:"to,omitempty"`        // recipient addresses (to or cc)
+	Attendees     []string         `json:"attendees,omitempty"` // event attendee addresses
+	Labels        []string         `json:"labels,omitempty"`    // any of
+	MimeTypes     []string         `json:"mimeTypes,omitempty"` // any of
+	After         time.Time        `json:"after,omitzero"`      // inclusive
+	Before        time.Time        `json:"before,omitzero"`     // exclusive
+	HasAttachment bool             `json:"hasAttachment,omitempty"`
+	Unread        bool             `json:"unread,omitempty"`
+}
+
+// IsZero reports whether f restricts nothing beyond the services.
+func (f Filters) IsZero() bool {
+	return len(f.From) == 0 && len(f.To) == 0 && len(f.Attendees) == 0 && len(f.Labels) == 0 &&
+		len(f.MimeTypes) == 0 && f.After.IsZero() && f.Before.IsZero() && !f.HasAttachment && !f.Unread
+}
+
+// Term is one thing to rank by: a word, a "quoted phrase" or a word* prefix.
+type Term struct {
+	Text   string `json:"text"`
+	Phrase bool   `json:"phrase,omitempty"` // every word, adjacent and in order
+	Prefix bool   `json:"prefix,omitempty"`
+}
+
+// Source says which words of the query produced a filter.
+type Source struct {
+	Field string `json:"field"` // Filters field name: from, to, after, labels, ...
+	Words string `json:"words"` // the words as typed
+	Start int    `json:"start"` // byte offsets into the query
+	End   int    `json:"end"`
+}
+
+// Parsed is a query read into its parts.
+type Parsed struct {
+	Query   string   `json:"query"`
+	Text    string   `json:"text"`              // residual free text, for embedding
+	Terms   []Term   `json:"terms,omitempty"`   // ranked, none required but phrases
+	Exclude []string `json:"exclude,omitempty"` // -words: items containing them are dropped
+	Filters Filters  `json:"filters"`
+	Sources []Source `json:"sources,omitempty"`
+}
+
+// Parser reads queries. Contacts may be nil (names then stay free text).
+type Parser struct {
+	Contacts Contacts
+}
+
+// Parse reads text typed by userID at now in loc.
+func (p Parser) Parse(ctx context.Context, userID uuid.UUID, text string, now time.Time, loc *time.Location) (Parsed, error) {
+	s := &state{ctx: ctx, userID: userID, contacts: p.Contacts, out: Parsed{Query: text}, toks: tokenize(text)}
+	s.dates(text, now, loc)
+	if err := s.operators(); err != nil {
+		return Parsed{}, err
+	}
+	if err := s.words(); err != nil {
+		return Parsed{}, err
+	}
+	s.residual()
+	return s.out, nil
+}
+
+// token is a word, a "quoted phrase" or an operator (x:y, -x) of the query.
+type token struct {
+	text       string // as typed, without quotes or a leading -
+	start, end int
+	quoted     bool
+	negated    bool
+	comma      bool // followed by a comma ("Fleming, Rosalee")
+	used       bool // consumed by a filter or dropped as syntax
+}
+
+func (t token) lower() string { return strings.ToLower(t.text) }
+
+func tokenize(s string) []token {
+	var toks []token
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case isSep(c):
+			if c == ',' && len(toks) > 0 && toks[len(toks)-1].end == i {
+				toks[len(toks)-1].comma = true
+			}
+			i++
+		case c == '"' || (c == '-' && i+1 < len(s) && s[i+1] == '"'):
+			start := i
+			neg := c == '-'
+			if neg {
+				i++
+			}
+			open := i + 1
+			closing := strings.IndexByte(s[open:], '"')
+			if closing < 0 { // an unclosed quote while typing runs to the end
+				closing = len(s) - open
+			}
+			phrase := s[open : open+closing]
+			i = min(open+closing+1, len(s))
+			// "AEI event"@ENRON: a quoted display name glued to a domain is one token
+			tailStart := i
+			for i < len(s) && !isSep(s[i]) {
+				i++
+			}
+			tail := s[tailStart:i]
+			toks = append(toks, token{text: phrase + tail, start: start, end: i, quoted: tail == "", negated: neg})
+		default:
+			start := i
+			for i < len(s) && !isSep(s[i]) {
+				i++
+			}
+			w := strings.TrimRight(s[start:i], ".:")
+			t := token{text: w, start: start, end: start + len(w)}
+			if strings.HasPrefix(w, "-") && len(w) > 1 {
+				t.text, t.negated = w[1:], true
+			}
+			if t.text != "" {
+				toks = append(toks, t)
+			}
+		}
+	}
+	return toks
+}
+
+func isSep(c byte) bool { return strings.IndexByte(" \t\n,?!;", c) >= 0 }
+
+type state struct {
+	ctx      context.Context
+	userID   uuid.UUID
+	contacts Contacts
+	toks     []token
+	out      Parsed
+	labels   []string // loaded on first use
+}
+
+func (s *state) source(field string, from, to int) {
+	a, b := s.toks[from].start, s.toks[to].end
+	s.out.Sources = append(s.out.Sources, Source{Field: field, Words: s.out.Query[a:b], Start: a, End: b})
+	for i := from; i <= to; i++ {
+		s.toks[i].used = true
+	}
+}
+
+func (s *state) addService(sv domain.Service) {
+	if !slices.Contains(s.out.Filters.Services, sv) {
+		s.out.Filters.Services = append(s.out.Filters.Services, sv)
+	}
+}
+
+var isoAfterPreposition = regexp.MustCompile(`(?i)\b(?:in|during)\s+\d{4}-\d`)
+
+// datePrepositions are absorbed into a date match just before it.
+var datePrepositions = map[string]bool{"in": true, "on": true, "during": true, "from": true, "dated": true, "of": true, "sent": true}
+
+// dates turns date expressions into After/Before, intersecting several.
+func (s *state) dates(text string, now time.Time, loc *time.Location) {
+	// dates reads "in 2000-06" as the year 2000 (its "in YYYY" rule wins the
+	// overlap); blanking the preposition keeps offsets and lets "2000-06" match.
+	text = isoAfterPreposition.ReplaceAllStringFunc(text, func(m string) string {
+		i := strings.IndexAny(m, " \t")
+		return strings.Repeat(" ", i) + m[i:]
+	})
+	for _, m := range dates.Parse(text, now, loc) {
+		if m.Range.IsZero() || (m.Time != nil && m.Duration == 0 && m.Range.Start.Equal(m.Range.End)) {
+			continue // a bare clock time or duration bounds no search
+		}
+		first, last := -1, -1
+		for i, t := range s.toks {
+			if t.start >= m.Start && t.end <= m.End+1 && !t.quoted {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		if first > 0 && datePrepositions[s.toks[first-1].lower()] && !s.toks[first-1].used {
+			first--
+		}
+		r := m.Range
+		f := &s.out.Filters
+		if !r.Start.IsZero() && (f.After.IsZero() || r.Start.After(f.After)) {
+			f.After = r.Start
+		}
+		end := r.End
+		if end.Equal(r.Start) && !end.IsZero() { // an instant: its whole day
+			end = end.AddDate(0, 0, 1)
+		}
+		if !end.IsZero() && (f.Before.IsZero() || end.Before(f.Before)) {
+			f.Before = end
+		}
+		s.source("date", first, last)
+	}
+}
+
+// mimeGroups maps what people call file types to Drive MIME types.
+var mimeGroups = map[string][]string{
+	"pdf":          {"application/pdf"},
+	"doc":          {"application/vnd.google-apps.document", "application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "text/markdown", "text/plain"},
+	"spreadsheet":  {"application/vnd.google-apps.spreadsheet", "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"},
+	"presentation": {"application/vnd.google-apps.presentation", "application/vnd.ms-powerpoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+	"image":        {"image/png", "image/jpeg", "image/gif"},
+}
+
+var mimeWords = map[string]string{
+	"pdf": "pdf", "pdfs": "pdf",
+	"doc": "doc", "docs": "doc", "word": "doc", "gdoc": "doc", "gdocs": "doc",
+	"spreadsheet": "spreadsheet", "spreadsheets": "spreadsheet", "sheet": "spreadsheet", "sheets": "spreadsheet", "xls": "spreadsheet", "xlsx": "spreadsheet", "csv": "spreadsheet",
+	"presentation": "presentation", "presentations": "presentation", "slides": "presentation", "deck": "presentation", "decks": "presentation", "ppt": "presentation",
+	"image": "image", "images": "image", "photo": "image", "photos": "image", "picture": "image", "pictures": "image",
+}
+
+func (s *state) addMime(group string) {
+	for _, m := range mimeGroups[group] {
+		if !slices.Contains(s.out.Filters.MimeTypes, m) {
+			s.out.Filters.MimeTypes = append(s.out.Filters.MimeTypes, m)
+		}
+	}
+	s.addService(domain.ServiceDrive)
+}
+
+// operators reads Gmail-style x:y operators and -exclusions.
+func (s *state) operators() error {
+	for i := range s.toks {
+		t := &s.toks[i]
+		if t.used || t.quoted && !t.negated {
+			continue
+		}
+		if t.negated {
+			s.out.Exclude = append(s.out.Exclude, t.text)
+			t.used = true
+			continue
+		}
+		key, val, ok := strings.Cut(t.text, ":")
+		if !ok || val == "" || strings.Contains(key, "@") {
+			continue
+		}
+		f := &s.out.Filters
+		switch strings.ToLower(key) {
+		case "from", "to", "with", "attendee":
+			addrs, err := s.people(strings.FieldsFunc(val, nameSep), true)
+			if err != nil {
+				return err
+			}
+			if len(addrs) == 0 && strings.Contains(val, "@") {
+				addrs = []string{strings.ToLower(val)}
+			}
+			if len(addrs) == 0 {
+				continue
+			}
+			s.addPeople(strings.ToLower(key), addrs)
+		case "label", "in":
+			f.Labels = appendNew(f.Labels, s.label(val))
+			s.addService(domain.ServiceGmail)
+		case "has":
+			if !strings.HasPrefix(strings.ToLower(val), "attachment") {
+				continue
+			}
+			f.HasAttachment = true
+			s.addService(domain.ServiceGmail)
+		case "is":
+			if strings.ToLower(val) != "unread" {
+				continue
+			}
+			f.Unread = true
+			s.addService(domain.ServiceGmail)
+		case "type", "filetype":
+			g, ok := mimeWords[strings.ToLower(val)]
+			if !ok {
+				continue
+			}
+			s.addMime(g)
+		case "after", "before", "since", "until":
+			d, err := time.Parse("2006-01-02", strings.ReplaceAll(val, "/", "-"))
+			if err != nil {
+				return fmt.Errorf("query: %s:%s is not a YYYY-MM-DD date: %w", key, val, domain.ErrInvalidInput)
+			}
+			if k := strings.ToLower(key); k == "after" || k == "since" {
+				f.After = d
+			} else {
+				f.Before = d
+			}
+			key = "date"
+		default:
+			continue
+		}
+		s.source(strings.ToLower(key), i, i)
+	}
+	return nil
+}
+
+func nameSep(r rune) bool { return r == '.' || r == '_' || r == ' ' }
+
+func appendNew(xs []string, ys ...string) []string {
+	for _, y := range ys {
+		if y != "" && !slices.Contains(xs, y) {
+			xs = append(xs, y)
+		}
+	}
+	return xs
+}
+
+func (s *state) addPeople(field string, addrs []string) {
+	f := &s.out.Filters
+	switch field {
+	case "from":
+		f.From = appendNew(f.From, addrs...)
+		s.addService(domain.ServiceGmail)
+	case "to":
+		f.To = appendNew(f.To, addrs...)
+		s.addService(domain.ServiceGmail)
+	default: // with, attendee
+		f.Attendees = appendNew(f.Attendees, addrs...)
+	}
+}
+
+// label resolves a typed folder or label name to one of the user's labels.
+func (s *state) label(name string) string {
+	if s.labels == nil && s.contacts != nil {
+		s.labels, _ = s.contacts.Labels(s.ctx, s.userID)
+		if s.labels == nil {
+			s.labels = []string{}
+		}
+	}
+	want := squash(name)
+	for _, l := range s.labels {
+		if squash(l) == want {
+			return l
+		}
+	}
+	for _, l := range s.labels { // "business" names "lay-k:business"
+		if i := strings.LastIndexAny(l, ":/"); i >= 0 && squash(l[i+1:]) == want {
+			return l
+		}
+	}
+	if sys, ok := systemLabels[strings.ToLower(name)]; ok {
+		return sys
+	}
+	return ""
+}
+
+var systemLabels = map[string]string{
+	"inbox": "INBOX", "sent": "SENT", "starred": "STARRED", "important": "IMPORTANT",
+	"drafts": "DRAFT", "draft": "DRAFT", "spam": "SPAM", "trash": "TRASH",
+}
+
+// squash lower-cases s and drops everything but letters and digits.
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
+}
+
+func (s *state) people(words []string, prefix bool) ([]string, error) {
+	if s.contacts == nil || len(words) == 0 {
+		return nil, nil
+	}
+	addrs, err := s.contacts.People(s.ctx, s.userID, words, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("query: resolve %q: %w", strings.Join(words, " "), err)
+	}
+	return addrs, nil
+}
+
+// serviceWords name a service; they restrict the search to it.
+var serviceWords = map[string]domain.Service{
+	"email": domain.ServiceGmail, "emails": domain.ServiceGmail, "mail": domain.ServiceGmail, "mails": domain.ServiceGmail,
+	"e-mail": domain.ServiceGmail, "e-mails": domain.ServiceGmail, "message": domain.ServiceGmail, "messages": domain.ServiceGmail,
+	"meeting": domain.ServiceCalendar, "meetings": domain.ServiceCalendar, "event": domain.ServiceCalendar, "events": domain.ServiceCalendar,
+	"calendar": domain.ServiceCalendar, "appointment": domain.ServiceCalendar, "appointments": domain.ServiceCalendar,
+	"file": domain.ServiceDrive, "files": domain.ServiceDrive, "document": domain.ServiceDrive, "documents": domain.ServiceDrive, "drive": domain.ServiceDrive,
+}
+
+// cues introduce a person: the filter field they fill.
+var cues = map[string]string{
+	"from": "from", "by": "from", "sender": "from",
+	"to": "to", "cc": "to", "recipient": "to",
+	"with": "with", "attendee": "with", "attendees": "with", "attended": "with",
+}
+
+// stopNames end a name: these words never start or continue one.
+var stopNames = map[string]bool{
+	"about": true, "regarding": true, "re": true, "on": true, "in": true, "and": true, "or": true, "the": true,
+	"a": true, "an": true, "for": true, "of": true, "that": true, "which": true, "who": true, "with": true,
+	"from": true, "to": true, "last": true, "this": true, "next": true, "since": true, "before": true, "after": true,
+	"me": true, "my": true, "i": true, "any": true, "all": true, "some": true,
+}
+
+// fillers carry no meaning for ranking; they are dropped from the residual.
+var fillers = map[string]bool{
+	"show": true, "find": true, "search": true, "list": true, "get": true, "give": true, "me": true, "my": true,
+	"all": true, "any": true, "please": true, "look": true, "for": true, "about": true, "regarding": true,
+	"what": true, "which": true, "where": true, "did": true, "do": true, "does": true, "is": true, "are": true,
+	"was": true, "were": true, "there": true, "i": true, "we": true, "someone": true, "anyone": true, "sent": true,
+	"received": true, "got": true, "have": true, "has": true, "had": true, "the": true, "a": true, "an": true,
+	"from": true, "to": true, "with": true, "by": true, "in": true, "on": true, "of": true, "at": true,
+}
+
+// words reads the bare words: people after cues, labels, file types, flags and services.
+func (s *state) words() error {
+	f := &s.out.Filters
+	for i := 0; i < len(s.toks); i++ {
+		t := s.toks[i]
+		if t.used || t.negated {
+			continue
+		}
+		w := t.lower()
+		next := func(k int) string {
+			if i+k < len(s.toks) && !s.toks[i+k].used {
+				return s.toks[i+k].lower()
+			}
+			return ""
+		}
+		switch {
+		case w == "unread":
+			f.Unread = true
+			s.addService(domain.ServiceGmail)
+			s.source("unread", i, i)
+		case (w == "attachment" || w == "attachments") || ((w == "with" || w == "has") && strings.HasPrefix(next(1), "attachment")) ||
+			((w == "with" || w == "has") && (next(1) == "an" || next(1) == "a") && strings.HasPrefix(next(2), "attachment")):
+			j := i
+			for j < len(s.toks) && !strings.HasPrefix(s.toks[j].lower(), "attachment") {
+				j++
+			}
+			f.HasAttachment = true
+			s.addService(domain.ServiceGmail)
+			s.source("hasAttachment", i, j)
+			i = j
+		case (w == "in" || w == "under") && next(1) != "":
+			if end, label := s.folder(i + 1); label != "" {
+				f.Labels = appendNew(f.Labels, label)
+				s.addService(domain.ServiceGmail)
+				s.source("labels", i, end)
+				i = end
+			}
+		case mimeWords[w] != "" && !t.quoted:
+			s.addMime(mimeWords[w])
+			s.source("mimeTypes", i, i)
+		case cues[w] != "" && !t.quoted:
+			end, addrs, err := s.name(i + 1)
+			if err != nil {
+				return err
+			}
+			if len(addrs) > 0 {
+				s.addPeople(cues[w], addrs)
+				s.source(cues[w], i, end)
+				i = end
+			}
+		case serviceWords[w] != "" && !t.quoted:
+			s.addService(serviceWords[w])
+			s.toks[i].used = true // a service word is syntax, not a filter on content
+		}
+	}
+	return nil
+}
+
+// folder reads "[my|the] NAME [folder|label]" at i; it returns the last token used.
+func (s *state) folder(i int) (int, string) {
+	for i < len(s.toks) && (s.toks[i].lower() == "my" || s.toks[i].lower() == "the") {
+		i++
+	}
+	if i >= len(s.toks) || s.toks[i].used {
+		return 0, ""
+	}
+	label := s.label(s.toks[i].text)
+	if label == "" {
+		return 0, ""
+	}
+	if i+1 < len(s.toks) && (s.toks[i+1].lower() == "folder" || s.toks[i+1].lower() == "label") {
+		i++
+	}
+	return i, label
+}
+
+// name reads the longest run of up to four words at i that names someone the
+// user knows; it returns the last token used and the person's addresses.
+func (s *state) name(i int) (int, []string, error) {
+	var words []string
+	for j := i; j < len(s.toks) && j < i+4; j++ {
+		t := s.toks[j]
+		if t.used || t.negated || (stopNames[t.lower()] && !t.quoted) {
+			break
+		}
+		words = append(words, t.text)
+		if !t.comma && j > i && s.toks[j-1].comma { // "Fleming, Rosalee" ends after the first name
+			break
+		}
+	}
+	for n := len(words); n > 0; n-- {
+		// the last word may be unfinished only when it ends the query
+		prefix := i+n-1 == len(s.toks)-1 && !s.toks[i+n-1].quoted
+		ws := splitName(words[:n])
+		addrs, err := s.people(ws, false)
+		if err == nil && len(addrs) == 0 && prefix {
+			addrs, err = s.people(ws, true)
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		if len(addrs) > 0 {
+			return i + n - 1, addrs, nil
+		}
+	}
+	return 0, nil, nil
+}
+
+// splitName turns typed name words (which may be "AEI event"@ENRON or an
+// address) into the lower-case words Contacts matches.
+func splitName(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if strings.Contains(w, "@") && !strings.HasPrefix(w, "@") {
+			local, _, _ := strings.Cut(w, "@")
+			if strings.Contains(local, " ") { // "AEI event"@ENRON: the quoted name
+				w = local
+			} else {
+				out = append(out, strings.ToLower(w))
+				continue
+			}
+		}
+		for _, p := range strings.FieldsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' }) {
+			out = append(out, strings.ToLower(p))
+		}
+	}
+	return out
+}
+
+// residual collects the unused words as the free text and the ranked terms.
+func (s *state) residual() {
+	var text []string
+	for _, t := range s.toks {
+		if t.used || t.negated {
+			continue
+		}
+		if t.quoted {
+			s.out.Terms = append(s.out.Terms, Term{Text: t.text, Phrase: strings.ContainsAny(strings.TrimSpace(t.text), " -")})
+			text = append(text, t.text)
+			continue
+		}
+		w := t.lower()
+		if fillers[w] {
+			continue
+		}
+		term := Term{Text: strings.TrimRight(t.text, "*")}
+		term.Prefix = strings.HasSuffix(t.text, "*") && term.Text != ""
+		if term.Text == "" {
+			continue
+		}
+		s.out.Terms = append(s.out.Terms, term)
+		text = append(text, term.Text)
+	}
+	s.out.Text = strings.Join(text, " ")
+}

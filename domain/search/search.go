@@ -1,0 +1,433 @@
+// Package search is the hybrid search engine: a BM25 full-text leg, a vector
+// leg and a vector leg restricted by the filters read from the query, run
+// concurrently and fused by weighted reciprocal rank fusion.
+package search
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/query"
+)
+
+// Leg names one way of retrieving items.
+type Leg string
+
+const (
+	LegFullText Leg = "fulltext" // Okapi BM25 over the query's terms
+	LegVector   Leg = "vector"   // cosine similarity over all the user's items
+	LegFiltered Leg = "filtered" // cosine similarity over the items the query's filters admit
+)
+
+// Legs lists every leg; a request naming none runs them all (the hybrid).
+var Legs = []Leg{LegFullText, LegVector, LegFiltered}
+
+// Item identifies a found item and carries what callers show or judge it by.
+type Item struct {
+	Service    domain.Service `json:"service"`
+	ID         uuid.UUID      `json:"id"`         // cache row id
+	ExternalID string         `json:"externalId"` // Gmail message, Calendar event or Drive file id
+	MessageIDs []string       `json:"messageIds,omitempty"`
+	Title      string         `json:"title"` // subject, event title or file name
+	At         time.Time      `json:"at"`    // received, start or modified time
+}
+
+// Candidate is an item a leg found, with the leg's own score.
+type Candidate struct {
+	Item
+	Score float64
+}
+
+// Ranked is one leg's list, best first, and its fusion weight.
+type Ranked struct {
+	Leg    Leg
+	Weight float64
+	Items  []Candidate
+}
+
+// LegHit says where one leg ranked a hit.
+type LegHit struct {
+	Leg   Leg     `json:"leg"`
+	Rank  int     `json:"rank"`  // from 1
+	Score float64 `json:"score"` // the leg's own score (BM25, cosine similarity)
+}
+
+// Hit is one fused result.
+type Hit struct {
+	Item
+	Score float64  `json:"score"` // fused RRF score
+	Legs  []LegHit `json:"legs"`
+}
+
+// BM25 are Okapi BM25's parameters and the weight of each indexed field.
+type BM25 struct {
+	// K1 saturates term frequency. Defaults to 1.2.
+	K1 float64
+	// B normalises by document length, 0..1. Defaults to 0.75.
+	B float64
+	// Title weighs a term in a subject, event title or file name. Defaults to 3.
+	Title float64
+	// People weighs a term in sender, recipient, attendee or owner names. Defaults to 1.5.
+	People float64
+	// Body weighs a term in the body, description or content. Defaults to 1.
+	Body float64
+}
+
+// TextQuery asks the full-text leg for a user's best items by BM25.
+type TextQuery struct {
+	Services []domain.Service
+	Terms    []query.Term // ranked, not all required; phrases are required
+	Exclude  []string
+	BM25     BM25
+	Limit    int
+}
+
+// VectorQuery asks for a user's items nearest to Vector. With Filters set
+// only the items they admit are ranked, and a nil Vector ranks them newest first.
+type VectorQuery struct {
+	Services []domain.Service
+	Vector   []float32
+	Filters  *query.Filters
+	Exclude  []string
+	Limit    int
+}
+
+// Index runs the legs over a user's items.
+type Index interface {
+	FullText(ctx context.Context, userID uuid.UUID, q TextQuery) ([]Candidate, error)
+	Vector(ctx context.Context, userID uuid.UUID, q VectorQuery) ([]Candidate, error)
+}
+
+// Versioner tells the version of a user's data, bumped on every change.
+type Versioner interface {
+	DataVersion(ctx context.Context, userID uuid.UUID) (int64, error)
+}
+
+// ResultCache keeps results for a while; keys embed the user's data version,
+// so a change of data makes older entries unreachable.
+type ResultCache interface {
+	Result(ctx context.Context, key string) (Result, bool, error)
+	SaveResult(ctx context.Context, key string, r Result) error
+}
+
+// Profile is the fusion setting that suits one embedder.
+type Profile struct {
+	// FullText weighs the BM25 leg. Defaults to 1.
+	FullText float64
+	// Vector weighs the unfiltered vector leg. Defaults to 1.
+	Vector float64
+	// Filtered weighs the filtered vector leg, before Boost. Defaults to 1.
+	Filtered float64
+	// Boost multiplies the filtered leg's weight. Defaults to 1.5.
+	Boost float64
+}
+
+// WithDefaults fills zero fields.
+func (p Profile) WithDefaults() Profile {
+	p.FullText = orDefault(p.FullText, 1)
+	p.Vector = orDefault(p.Vector, 1)
+	p.Filtered = orDefault(p.Filtered, 1)
+	p.Boost = orDefault(p.Boost, 1.5)
+	return p
+}
+
+// OfflineProfile suits the offline embedder, whose vectors rank far worse than
+// BM25 on their own (measured on the demo mailbox): the vector leg counts less.
+var OfflineProfile = Profile{FullText: 1, Vector: 0.3, Filtered: 1, Boost: 1.5}
+
+// Config tunes the engine.
+type Config struct {
+	// K is the RRF constant. Defaults to 60.
+	K float64
+	// Limit is the number of hits when a request sets none. Defaults to 10.
+	Limit int
+	// Depth is how many candidates each leg returns for fusion. Defaults to 50.
+	Depth int
+	// BM25 parameters. Default as documented on BM25.
+	BM25 BM25
+	// Profiles maps an embedder's model name to its fusion profile (the
+	// offline embedder's model to OfflineProfile, say). Defaults to none.
+	Profiles map[string]Profile
+	// Default is the profile of models Profiles does not name. Defaults to Profile{}.WithDefaults().
+	Default Profile
+}
+
+// WithDefaults fills zero fields.
+func (c Config) WithDefaults() Config {
+	c.K = orDefault(c.K, 60)
+	if c.Limit == 0 {
+		c.Limit = 10
+	}
+	if c.Depth == 0 {
+		c.Depth = 50
+	}
+	c.BM25.K1 = orDefault(c.BM25.K1, 1.2)
+	c.BM25.B = orDefault(c.BM25.B, 0.75)
+	c.BM25.Title = orDefault(c.BM25.Title, 3)
+	c.BM25.People = orDefault(c.BM25.People, 1.5)
+	c.BM25.Body = orDefault(c.BM25.Body, 1)
+	c.Default = c.Default.WithDefaults()
+	profiles := make(map[string]Profile, len(c.Profiles))
+	for m, p := range c.Profiles {
+		profiles[m] = p.WithDefaults()
+	}
+	c.Profiles = profiles
+	return c
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.K <= 0:
+		return fmt.Errorf("search config: K must be positive: %w", domain.ErrInvalidInput)
+	case c.Limit < 0 || c.Depth < c.Limit:
+		return fmt.Errorf("search config: Depth must be at least Limit: %w", domain.ErrInvalidInput)
+	case c.BM25.K1 < 0 || c.BM25.B < 0 || c.BM25.B > 1:
+		return fmt.Errorf("search config: BM25.K1 must be >= 0 and BM25.B in [0,1]: %w", domain.ErrInvalidInput)
+	}
+	return nil
+}
+
+func orDefault(v, d float64) float64 {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+// Deps are the engine's collaborators; Cache and Versions may be nil.
+type Deps struct {
+	Index    Index
+	Embedder domain.Embedder
+	Parser   query.Parser
+	Cache    ResultCache
+	Versions Versioner
+	Clock    domain.Clock
+	Logger   *slog.Logger
+}
+
+// Engine is the hybrid search engine.
+type Engine struct {
+	d   Deps
+	cfg Config
+}
+
+// New returns an engine, or an error naming the config field that is wrong.
+func New(cfg Config, d Deps) (*Engine, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if d.Index == nil || d.Embedder == nil || d.Clock == nil || d.Logger == nil {
+		return nil, fmt.Errorf("search: Index, Embedder, Clock and Logger are required: %w", domain.ErrInvalidInput)
+	}
+	return &Engine{d: d, cfg: cfg}, nil
+}
+
+// Request is one search.
+type Request struct {
+	UserID   uuid.UUID
+	Query    string
+	Services []domain.Service // none means every service
+	First    int              // hits wanted; 0 means Config.Limit
+	Location *time.Location   // the user's time zone, for relative dates; nil means UTC
+	Legs     []Leg            // legs to run and fuse; none means all (the hybrid)
+}
+
+// Result is a search's answer.
+type Result struct {
+	Hits   []Hit        `json:"hits"`
+	Parsed query.Parsed `json:"parsed"`
+	// Timings holds each leg's time and the query embedding's ("embed").
+	Timings map[string]time.Duration `json:"timings,omitempty"`
+	Version int64                    `json:"version"` // the user's data version searched
+	Cached  bool                     `json:"-"`
+	Profile Profile                  `json:"profile"`
+}
+
+// Profile returns the fusion profile used with the engine's embedder.
+func (e *Engine) Profile() Profile {
+	if p, ok := e.cfg.Profiles[e.d.Embedder.Model()]; ok {
+		return p
+	}
+	return e.cfg.Default
+}
+
+// Search answers req: reads the query, runs the legs concurrently and fuses them.
+func (e *Engine) Search(ctx context.Context, req Request) (Result, error) {
+	if req.First <= 0 {
+		req.First = e.cfg.Limit
+	}
+	if req.First > e.cfg.Depth {
+		return Result{}, fmt.Errorf("search: first must be at most %d: %w", e.cfg.Depth, domain.ErrInvalidInput)
+	}
+	for _, s := range req.Services {
+		if !s.Valid() {
+			return Result{}, fmt.Errorf("search: unknown service %q: %w", s, domain.ErrInvalidInput)
+		}
+	}
+	if len(req.Legs) == 0 {
+		req.Legs = Legs
+	}
+	loc := req.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	now := e.d.Clock.Now()
+	key, version := e.cacheKey(ctx, req, now.In(loc), loc)
+	if key != "" {
+		if r, ok, err := e.d.Cache.Result(ctx, key); err != nil {
+			e.d.Logger.WarnContext(ctx, "search cache read failed", "err", err)
+		} else if ok {
+			r.Cached = true
+			return r, nil
+		}
+	}
+	parsed, err := e.d.Parser.Parse(ctx, req.UserID, req.Query, now, loc)
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	lists, timings, err := e.runLegs(ctx, req, parsed)
+	if err != nil {
+		return Result{}, err
+	}
+	r := Result{Hits: Fuse(e.cfg.K, lists, req.First), Parsed: parsed, Timings: timings, Version: version, Profile: e.Profile()}
+	if r.Hits == nil {
+		r.Hits = []Hit{}
+	}
+	if key != "" {
+		if err := e.d.Cache.SaveResult(ctx, key, r); err != nil {
+			e.d.Logger.WarnContext(ctx, "search cache write failed", "err", err)
+		}
+	}
+	return r, nil
+}
+
+// cacheKey names req's result for the user's current data; "" disables caching.
+func (e *Engine) cacheKey(ctx context.Context, req Request, now time.Time, loc *time.Location) (string, int64) {
+	if e.d.Cache == nil || e.d.Versions == nil {
+		return "", 0
+	}
+	v, err := e.d.Versions.DataVersion(ctx, req.UserID)
+	if err != nil {
+		e.d.Logger.WarnContext(ctx, "search: data version unavailable, not caching", "err", err)
+		return "", 0
+	}
+	// Relative dates resolve by day, so the day is part of what was asked.
+	b, _ := json.Marshal([]any{req.Query, req.Services, req.First, req.Legs, loc.String(), now.Format(time.DateOnly), e.d.Embedder.Model()})
+	sum := sha256.Sum256(b)
+	return fmt.Sprintf("%s:%d:%s", req.UserID, v, hex.EncodeToString(sum[:16])), v
+}
+
+// scope intersects the requested services with those the query names.
+func scope(requested, named []domain.Service) []domain.Service {
+	if len(requested) == 0 {
+		requested = domain.Services
+	}
+	if len(named) == 0 {
+		return requested
+	}
+	var out []domain.Service
+	for _, s := range requested {
+		if slices.Contains(named, s) {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 { // the query asked for a service the caller did not: the caller wins
+		return requested
+	}
+	return out
+}
+
+func (e *Engine) runLegs(ctx context.Context, req Request, p query.Parsed) ([]Ranked, map[string]time.Duration, error) {
+	services := scope(req.Services, p.Filters.Services)
+	prof := e.Profile()
+	weight := map[Leg]float64{LegFullText: prof.FullText, LegVector: prof.Vector, LegFiltered: prof.Filtered * prof.Boost}
+	want := func(l Leg) bool { return slices.Contains(req.Legs, l) }
+	runText := want(LegFullText) && len(p.Terms) > 0
+	runVector := want(LegVector) && p.Text != ""
+	runFiltered := want(LegFiltered) && !p.Filters.IsZero()
+
+	var vec []float32
+	embedDone := make(chan struct{})
+	var embedErr error
+	embedStart := time.Now()
+	var embedTook time.Duration
+	if (runVector || runFiltered) && p.Text != "" {
+		go func() {
+			defer close(embedDone)
+			vs, err := e.d.Embedder.Embed(ctx, []string{p.Text})
+			embedTook = time.Since(embedStart)
+			if err != nil {
+				embedErr = fmt.Errorf("search: embed query: %w", err)
+				return
+			}
+			vec = vs[0]
+		}()
+	} else {
+		close(embedDone)
+	}
+
+	lists := make([]Ranked, len(Legs))
+	took := make([]time.Duration, len(Legs))
+	g, gctx := errgroup.WithContext(ctx)
+	run := func(i int, l Leg, needVec bool, fn func(context.Context, []float32) ([]Candidate, error)) {
+		g.Go(func() error {
+			if needVec {
+				<-embedDone
+				if embedErr != nil {
+					return embedErr
+				}
+			}
+			start := time.Now()
+			items, err := fn(gctx, vec)
+			took[i] = time.Since(start)
+			if err != nil {
+				return fmt.Errorf("search: %s leg: %w", l, err)
+			}
+			lists[i] = Ranked{Leg: l, Weight: weight[l], Items: items}
+			return nil
+		})
+	}
+	if runText {
+		run(0, LegFullText, false, func(ctx context.Context, _ []float32) ([]Candidate, error) {
+			return e.d.Index.FullText(ctx, req.UserID, TextQuery{Services: services, Terms: p.Terms, Exclude: p.Exclude, BM25: e.cfg.BM25, Limit: e.cfg.Depth})
+		})
+	}
+	if runVector {
+		run(1, LegVector, true, func(ctx context.Context, v []float32) ([]Candidate, error) {
+			return e.d.Index.Vector(ctx, req.UserID, VectorQuery{Services: services, Vector: v, Exclude: p.Exclude, Limit: e.cfg.Depth})
+		})
+	}
+	if runFiltered {
+		f := p.Filters
+		run(2, LegFiltered, p.Text != "", func(ctx context.Context, v []float32) ([]Candidate, error) {
+			return e.d.Index.Vector(ctx, req.UserID, VectorQuery{Services: services, Vector: v, Filters: &f, Exclude: p.Exclude, Limit: e.cfg.Depth})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	<-embedDone
+	timings := map[string]time.Duration{}
+	var out []Ranked
+	for i, l := range lists {
+		if l.Leg != "" {
+			out = append(out, l)
+			timings[string(l.Leg)] = took[i]
+		}
+	}
+	if embedTook > 0 {
+		timings["embed"] = embedTook
+	}
+	return out, timings, nil
+}
