@@ -31,6 +31,9 @@ type PageInfo struct {
 	HasNextPage bool
 	EndCursor   string
 	TotalCount  int
+	// Cursors[i] is the opaque cursor of the page's item i (Relay edges carry
+	// one each, so a client can resume after any item); the last equals EndCursor.
+	Cursors []string
 }
 
 // MailFilter restricts a list of emails. Zero fields do not filter.
