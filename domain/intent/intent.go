@@ -1,0 +1,205 @@
+// Package intent turns a natural-language request into a structured Intent:
+// which services and operations it needs, the entities it names and the steps
+// (with dependencies) that serve it. It declares the Classifier port (an LLM
+// adapter implements it), the offline rule-based classifier, the validation
+// every classifier's output goes through and the prompt an LLM is sent.
+package intent
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/dates"
+)
+
+// Operation is what a step does to a service.
+type Operation string
+
+const (
+	OpSearch Operation = "search"
+	OpRead   Operation = "read"
+	OpDraft  Operation = "draft"
+	OpSend   Operation = "send"
+	OpCreate Operation = "create"
+	OpUpdate Operation = "update"
+	OpDelete Operation = "delete"
+	OpShare  Operation = "share"
+)
+
+// Operations lists every operation in a stable order.
+var Operations = []Operation{OpSearch, OpRead, OpDraft, OpSend, OpCreate, OpUpdate, OpDelete, OpShare}
+
+// serviceOps is what each service's agent can do.
+var serviceOps = map[domain.Service][]Operation{
+	domain.ServiceGmail:    {OpSearch, OpRead, OpDraft, OpSend},
+	domain.ServiceCalendar: {OpSearch, OpRead, OpCreate, OpUpdate, OpDelete},
+	domain.ServiceDrive:    {OpSearch, OpRead, OpShare},
+}
+
+// Supports reports whether service s offers operation op.
+func Supports(s domain.Service, op Operation) bool {
+	for _, o := range serviceOps[s] {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// SideEffect reports whether op changes something other people can see or
+// that cannot be taken back; such steps only propose an action, executed when
+// the user confirms it. A draft stays private to the user, so it is not one.
+func (op Operation) SideEffect() bool {
+	switch op {
+	case OpSend, OpCreate, OpUpdate, OpDelete, OpShare:
+		return true
+	}
+	return false
+}
+
+// Step is one call to one service's agent.
+type Step struct {
+	ID        string         `json:"id"`
+	Service   domain.Service `json:"service"`
+	Operation Operation      `json:"operation"`
+	// Params are the operation's arguments; keys are the Param* constants.
+	Params     Params   `json:"params"`
+	DependsOn  []string `json:"dependsOn"`
+	SideEffect bool     `json:"sideEffect"`
+}
+
+// Step parameter keys. Times are RFC 3339 strings, lists are []string (JSON
+// arrays), numbers are JSON numbers.
+const (
+	ParamQuery      = "query"      // free text to search for
+	ParamFrom       = "from"       // []string sender addresses or names
+	ParamTo         = "to"         // []string recipient addresses (mail) or people to share with / invite
+	ParamAttendees  = "attendees"  // []string attendee addresses (calendar search)
+	ParamAfter      = "after"      // RFC 3339; items at or after
+	ParamBefore     = "before"     // RFC 3339; items before
+	ParamItemID     = "itemId"     // the exact provider id a step acts on (from an earlier turn)
+	ParamCalendarID = "calendarId" // calendar of ParamItemID
+	ParamTitle      = "title"      // event title
+	ParamStart      = "start"      // RFC 3339 event start
+	ParamEnd        = "end"        // RFC 3339 event end
+	ParamTimeZone   = "timeZone"   // IANA zone of a new or moved event
+	ParamDuration   = "durationMinutes"
+	ParamSubject    = "subject"
+	ParamBody       = "body"
+	ParamRole       = "role"  // reader, commenter, writer
+	ParamLimit      = "limit" // results wanted
+	ParamDraftID    = "draftId"
+	ParamMimeTypes  = "mimeTypes"     // []string
+	ParamAttachment = "hasAttachment" // bool
+	ParamUnread     = "unread"        // bool
+)
+
+// Person is someone the request names, with the addresses the user's own
+// mail and events know them by.
+type Person struct {
+	Name      string           `json:"name"`
+	Addresses []domain.Address `json:"addresses,omitempty"`
+}
+
+// DateRef is a date or period the request names.
+type DateRef struct {
+	Text  string      `json:"text"`
+	Range dates.Range `json:"range"`
+}
+
+// ItemRef points at an item shown in an earlier turn ("the second one", "it").
+type ItemRef struct {
+	Service domain.Service `json:"service"`
+	ID      string         `json:"id"` // provider id: Gmail message id, event id, file id
+	// CalendarID is the event's calendar.
+	CalendarID string `json:"calendarId,omitempty"`
+	Title      string `json:"title"`
+	// At is when the item happened: received, event start, file modified.
+	At time.Time `json:"at,omitzero"`
+	// End is an event's end.
+	End time.Time `json:"end,omitzero"`
+	// Kind says what the item is within its service: "email", "draft", "event", "file".
+	Kind string `json:"kind,omitempty"`
+}
+
+// Entities are what the request names.
+type Entities struct {
+	People        []Person        `json:"people,omitempty"`
+	Organisations []string        `json:"organisations,omitempty"`
+	Topics        []string        `json:"topics,omitempty"`
+	Dates         []DateRef       `json:"dates,omitempty"`
+	Times         []time.Time     `json:"times,omitempty"`
+	Durations     []time.Duration `json:"durations,omitempty"` // nanoseconds in JSON
+	Items         []ItemRef       `json:"items,omitempty"`
+}
+
+// Intent is what a request asks for.
+type Intent struct {
+	Services   []domain.Service `json:"services"`
+	Operations []Operation      `json:"operations"`
+	Entities   Entities         `json:"entities"`
+	Steps      []Step           `json:"steps"`
+	// Confidence in [0, 1] that the steps serve the request.
+	Confidence float64 `json:"confidence"`
+	// Clarification is the one question to ask instead of acting, when the
+	// request is ambiguous or misses a required detail.
+	Clarification string `json:"clarification,omitempty"`
+	// Unsupported says why nothing can serve the request ("what's the weather?").
+	Unsupported string `json:"unsupported,omitempty"`
+}
+
+// ActionRef is an action proposed in an earlier turn.
+type ActionRef struct {
+	ID      string         `json:"id"`
+	Kind    string         `json:"kind"`
+	Service domain.Service `json:"service"`
+	Summary string         `json:"summary"`
+	Targets []string       `json:"targets,omitempty"`
+	Status  string         `json:"status"`
+}
+
+// Turn is one earlier ask of the conversation.
+type Turn struct {
+	MessageID uuid.UUID `json:"messageId"`
+	Query     string    `json:"query"`
+	Intent    Intent    `json:"intent"`
+	// Items are the items the turn returned or cited, in the order shown.
+	Items   []ItemRef   `json:"items,omitempty"`
+	Actions []ActionRef `json:"actions,omitempty"`
+}
+
+// ConversationContext is what earlier turns left for follow-ups, oldest first.
+type ConversationContext struct {
+	Turns []Turn `json:"turns,omitempty"`
+}
+
+// Last returns the most recent turn, or false when there is none.
+func (c ConversationContext) Last() (Turn, bool) {
+	if len(c.Turns) == 0 {
+		return Turn{}, false
+	}
+	return c.Turns[len(c.Turns)-1], true
+}
+
+// Request is one request to classify.
+type Request struct {
+	Query    string
+	UserID   uuid.UUID
+	Now      time.Time
+	Location *time.Location // the user's zone; nil means UTC
+	Context  ConversationContext
+}
+
+// Classifier understands requests.
+type Classifier interface {
+	Classify(ctx context.Context, r Request) (Intent, error)
+}
+
+// Contacts finds the people a user knows (senders, recipients, attendees of
+// their own mail and events) by name or partial address.
+type Contacts interface {
+	Resolve(ctx context.Context, userID uuid.UUID, name string) ([]domain.Address, error)
+}

@@ -1,0 +1,345 @@
+// Package orchestrator runs the ask pipeline: classify the request, plan the
+// steps, execute them through the service agents, write the answer, and
+// publish every stage as typed events while persisting the message. Side
+// effects are only proposed; ConfirmAction executes one, RejectAction drops it.
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+	"github.com/workspace-orchestrator/orchestrator/domain/plan"
+	"github.com/workspace-orchestrator/orchestrator/domain/synth"
+)
+
+// MaxQueryLen bounds a query, in characters.
+const MaxQueryLen = 2000
+
+// Config tunes the orchestrator.
+type Config struct {
+	// StepTimeout bounds each step. Defaults to 10s.
+	StepTimeout time.Duration
+	// ContextTurns is how many earlier turns follow-ups can refer to. Defaults to 5.
+	ContextTurns int
+	// DefaultTimeZone is the IANA zone of users without one. Defaults to "UTC".
+	DefaultTimeZone string
+}
+
+// WithDefaults fills unset fields.
+func (c Config) WithDefaults() Config {
+	if c.StepTimeout == 0 {
+		c.StepTimeout = 10 * time.Second
+	}
+	if c.ContextTurns == 0 {
+		c.ContextTurns = 5
+	}
+	if c.DefaultTimeZone == "" {
+		c.DefaultTimeZone = "UTC"
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	if c.StepTimeout < 0 {
+		return fmt.Errorf("orchestrator config: StepTimeout %s is negative: %w", c.StepTimeout, domain.ErrInvalidInput)
+	}
+	if c.ContextTurns < 0 {
+		return fmt.Errorf("orchestrator config: ContextTurns %d is negative: %w", c.ContextTurns, domain.ErrInvalidInput)
+	}
+	if _, err := time.LoadLocation(c.DefaultTimeZone); err != nil {
+		return fmt.Errorf("orchestrator config: DefaultTimeZone %q: %v: %w", c.DefaultTimeZone, err, domain.ErrInvalidInput)
+	}
+	return nil
+}
+
+// Deps are the orchestrator's collaborators.
+type Deps struct {
+	Classifier    intent.Classifier        // required
+	Writer        synth.Writer             // required
+	Agents        []agent.Agent            // one per service served
+	Conversations domain.ConversationStore // required
+	Publisher     Publisher                // required
+	Users         Users                    // optional: the users' time zones
+	Contexts      ContextStore             // optional: without it context comes from persisted messages
+	Intents       IntentCache              // optional
+	Clock         domain.Clock             // defaults to the system clock
+	Logger        *slog.Logger             // defaults to discarding
+}
+
+// Orchestrator runs asks in the background and decides their actions.
+type Orchestrator struct {
+	cfg    Config
+	d      Deps
+	loc    *time.Location
+	agents map[domain.Service]agent.Agent
+	log    *slog.Logger
+	clock  domain.Clock
+
+	base context.Context // parent of every run; cancelled by Close when forced
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+
+	mu      sync.Mutex
+	closed  bool
+	running map[uuid.UUID]*run
+	locks   map[uuid.UUID]*msgLock // serialise decisions on one message's actions
+}
+
+type run struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+type msgLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+// New builds an orchestrator.
+func New(cfg Config, d Deps) (*Orchestrator, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	switch {
+	case d.Classifier == nil:
+		return nil, fmt.Errorf("orchestrator: Deps.Classifier is required: %w", domain.ErrInvalidInput)
+	case d.Writer == nil:
+		return nil, fmt.Errorf("orchestrator: Deps.Writer is required: %w", domain.ErrInvalidInput)
+	case d.Conversations == nil:
+		return nil, fmt.Errorf("orchestrator: Deps.Conversations is required: %w", domain.ErrInvalidInput)
+	case d.Publisher == nil:
+		return nil, fmt.Errorf("orchestrator: Deps.Publisher is required: %w", domain.ErrInvalidInput)
+	}
+	if d.Clock == nil {
+		d.Clock = domain.SystemClock{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	agents := make(map[domain.Service]agent.Agent, len(d.Agents))
+	for _, a := range d.Agents {
+		agents[a.Service()] = a
+	}
+	loc, _ := time.LoadLocation(cfg.DefaultTimeZone)
+	base, stop := context.WithCancel(context.Background())
+	return &Orchestrator{
+		cfg: cfg, d: d, loc: loc, agents: agents, log: d.Logger, clock: d.Clock,
+		base: base, stop: stop, running: map[uuid.UUID]*run{}, locks: map[uuid.UUID]*msgLock{},
+	}, nil
+}
+
+// AskInput is one request.
+type AskInput struct {
+	UserID uuid.UUID
+	// ConversationID continues a conversation; uuid.Nil starts a new one.
+	ConversationID uuid.UUID
+	Query          string
+	// ClientRequestID makes the ask idempotent: a retry with the same id
+	// returns the first message instead of asking again. "" for none.
+	ClientRequestID string
+}
+
+// Ask persists the message as PENDING and returns it at once; the pipeline
+// runs in the background and publishes its events under the message id. A
+// repeated ClientRequestID returns the existing message and starts nothing.
+func (o *Orchestrator) Ask(ctx context.Context, in AskInput) (domain.Message, error) {
+	q := strings.TrimSpace(in.Query)
+	switch {
+	case in.UserID == uuid.Nil:
+		return domain.Message{}, fmt.Errorf("ask: no user: %w", domain.ErrUnauthenticated)
+	case q == "":
+		return domain.Message{}, fmt.Errorf("ask: query is empty: %w", domain.ErrInvalidInput)
+	case utf8.RuneCountInString(q) > MaxQueryLen:
+		return domain.Message{}, fmt.Errorf("ask: query longer than %d characters: %w", MaxQueryLen, domain.ErrInvalidInput)
+	}
+	o.mu.Lock()
+	closed := o.closed
+	o.mu.Unlock()
+	if closed {
+		return domain.Message{}, fmt.Errorf("ask: shutting down: %w", domain.ErrUnavailable)
+	}
+	convID := in.ConversationID
+	if convID == uuid.Nil {
+		c, err := o.d.Conversations.CreateConversation(ctx, in.UserID, title(q))
+		if err != nil {
+			return domain.Message{}, fmt.Errorf("ask: create conversation: %w", err)
+		}
+		convID = c.ID
+	} else if _, err := o.d.Conversations.Conversation(ctx, in.UserID, convID); err != nil {
+		return domain.Message{}, fmt.Errorf("ask: conversation %s: %w", convID, err)
+	}
+	now := o.clock.Now()
+	msg, created, err := o.d.Conversations.CreateMessage(ctx, domain.Message{
+		ID: uuid.New(), ConversationID: convID, UserID: in.UserID, ClientRequestID: in.ClientRequestID,
+		Query: q, Status: domain.MessagePending, CreatedAt: now, UpdatedAt: now,
+	})
+	if err != nil {
+		return domain.Message{}, fmt.Errorf("ask: create message: %w", err)
+	}
+	if !created {
+		return msg, nil
+	}
+	rctx, cancel := context.WithCancel(o.base)
+	r := &run{cancel: cancel, done: make(chan struct{})}
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		cancel()
+		return domain.Message{}, fmt.Errorf("ask: shutting down: %w", domain.ErrUnavailable)
+	}
+	o.running[msg.ID] = r
+	o.wg.Add(1)
+	o.mu.Unlock()
+	go func() {
+		defer o.wg.Done()
+		defer close(r.done)
+		defer cancel()
+		defer func() {
+			o.mu.Lock()
+			delete(o.running, msg.ID)
+			o.mu.Unlock()
+		}()
+		o.pipeline(rctx, msg)
+	}()
+	return msg, nil
+}
+
+// title names a new conversation after its first query.
+func title(q string) string {
+	const max = 80
+	if utf8.RuneCountInString(q) <= max {
+		return q
+	}
+	return string([]rune(q)[:max-1]) + "…"
+}
+
+// Cancel stops a running ask of the user. An ask running on this instance is
+// cancelled and ends with an ERROR event; one running elsewhere is marked
+// cancelled in the store. A finished ask answers ErrConflict.
+func (o *Orchestrator) Cancel(ctx context.Context, userID, messageID uuid.UUID) error {
+	msg, err := o.d.Conversations.Message(ctx, userID, messageID)
+	if err != nil {
+		return fmt.Errorf("cancel ask %s: %w", messageID, err)
+	}
+	if msg.Status != domain.MessagePending && msg.Status != domain.MessageRunning {
+		return fmt.Errorf("cancel ask %s: already %s: %w", messageID, msg.Status, domain.ErrConflict)
+	}
+	o.mu.Lock()
+	r := o.running[messageID]
+	o.mu.Unlock()
+	if r != nil {
+		r.cancel()
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return nil
+	}
+	msg.Status, msg.Error, msg.UpdatedAt = domain.MessageCancelled, "cancelled", o.clock.Now()
+	if err := o.d.Conversations.UpdateMessage(ctx, msg); err != nil {
+		return fmt.Errorf("cancel ask %s: %w", messageID, err)
+	}
+	return nil
+}
+
+// Wait blocks until every running ask has finished.
+func (o *Orchestrator) Wait() { o.wg.Wait() }
+
+// Close stops accepting asks and waits for the running ones; when ctx ends
+// first it cancels them, waits for them to record that, and returns ctx's error.
+func (o *Orchestrator) Close(ctx context.Context) error {
+	o.mu.Lock()
+	o.closed = true
+	o.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		o.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		o.stop()
+		return nil
+	case <-ctx.Done():
+		o.stop()
+		<-done
+		return ctx.Err()
+	}
+}
+
+// location is the user's time zone, or the default.
+func (o *Orchestrator) location(ctx context.Context, userID uuid.UUID) *time.Location {
+	if o.d.Users == nil {
+		return o.loc
+	}
+	u, err := o.d.Users.UserByID(ctx, userID)
+	if err != nil || u.TimeZone == "" {
+		return o.loc
+	}
+	loc, err := time.LoadLocation(u.TimeZone)
+	if err != nil {
+		o.log.WarnContext(ctx, "user time zone unknown", "user", userID, "zone", u.TimeZone)
+		return o.loc
+	}
+	return loc
+}
+
+// Classify understands a query in a conversation (uuid.Nil for none) and
+// plans it, without running anything; `orchestrator classify` prints it.
+func (o *Orchestrator) Classify(ctx context.Context, userID, conversationID uuid.UUID, query string) (intent.Intent, plan.Plan, error) {
+	cc := intent.ConversationContext{}
+	if conversationID != uuid.Nil {
+		var err error
+		if cc, err = o.conversationContext(ctx, userID, conversationID, uuid.Nil); err != nil {
+			return intent.Intent{}, plan.Plan{}, err
+		}
+	}
+	in, err := o.classify(ctx, intent.Request{
+		Query: strings.TrimSpace(query), UserID: userID, Now: o.clock.Now(), Location: o.location(ctx, userID), Context: cc,
+	})
+	if err != nil {
+		return intent.Intent{}, plan.Plan{}, err
+	}
+	p, err := plan.Build(in)
+	if err != nil {
+		return in, plan.Plan{}, err
+	}
+	return in, p, nil
+}
+
+// lockMessage serialises decisions on one message's actions on this instance.
+func (o *Orchestrator) lockMessage(id uuid.UUID) func() {
+	o.mu.Lock()
+	l := o.locks[id]
+	if l == nil {
+		l = &msgLock{}
+		o.locks[id] = l
+	}
+	l.refs++
+	o.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		o.mu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(o.locks, id)
+		}
+		o.mu.Unlock()
+	}
+}
+
+var errCancelled = errors.New("cancelled")

@@ -1,0 +1,372 @@
+package orchestrator
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/executor"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+	"github.com/workspace-orchestrator/orchestrator/domain/plan"
+	"github.com/workspace-orchestrator/orchestrator/domain/synth"
+)
+
+// pipeline runs one ask to its end and records the outcome; it never panics
+// the process and always ends the event stream with DONE or ERROR.
+func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message) {
+	pub := newPump(context.WithoutCancel(ctx), o.d.Publisher, msg.ID, o.clock, o.log)
+	defer pub.close()
+	start := msg.CreatedAt
+	ms := func(from time.Time) float64 { return float64(o.clock.Now().Sub(from).Microseconds()) / 1000 }
+	var t Timings
+	persist := func(m domain.Message) {
+		m.UpdatedAt = o.clock.Now()
+		if err := o.d.Conversations.UpdateMessage(context.WithoutCancel(ctx), m); err != nil {
+			o.log.ErrorContext(ctx, "persist message", "message", m.ID, "err", err)
+		}
+	}
+	fail := func(status domain.MessageStatus, err error) {
+		msg.Status, msg.Error = status, err.Error()
+		t.TotalMS = ms(start)
+		msg.Timings = mustJSON(t)
+		persist(msg)
+		pub.send(Event{Type: EventError, Error: msg.Error, MessageStatus: status})
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			o.log.ErrorContext(ctx, "ask panicked", "message", msg.ID, "panic", r)
+			fail(domain.MessageFailed, fmt.Errorf("internal error"))
+		}
+	}()
+	ended := func(err error) bool {
+		if ctx.Err() != nil {
+			fail(domain.MessageCancelled, errCancelled)
+			return true
+		}
+		if err != nil {
+			fail(domain.MessageFailed, err)
+			return true
+		}
+		return false
+	}
+
+	msg.Status = domain.MessageRunning
+	persist(msg)
+
+	loc := o.location(ctx, msg.UserID)
+	pub.send(Event{Type: EventStatus, Status: StatusClassifying, Detail: "Understanding the request"})
+	phase := o.clock.Now()
+	cc, err := o.conversationContext(ctx, msg.UserID, msg.ConversationID, msg.ID)
+	if ended(err) {
+		return
+	}
+	in, err := o.classify(ctx, intent.Request{Query: msg.Query, UserID: msg.UserID, Now: msg.CreatedAt, Location: loc, Context: cc})
+	t.ClassifyMS = ms(phase)
+	if ended(err) {
+		return
+	}
+	msg.Intent = mustJSON(in)
+
+	pub.send(Event{Type: EventStatus, Status: StatusPlanning, Detail: fmt.Sprintf("Planning %d step(s)", len(in.Steps))})
+	phase = o.clock.Now()
+	p, err := plan.Build(in)
+	t.PlanMS = ms(phase)
+	if ended(err) {
+		return
+	}
+	msg.Plan = mustJSON(p)
+
+	phase = o.clock.Now()
+	results := executor.Run(ctx, p, o.runner(msg.UserID), executor.Options{
+		StepTimeout: o.cfg.StepTimeout, Clock: o.clock,
+		OnProgress: func(pr executor.Progress) {
+			if pr.Kind == executor.StepStarted {
+				pub.send(Event{Type: EventStatus, Status: StatusStepStarted, StepID: pr.Step.ID, Detail: stepDetail(pr.Step)})
+				return
+			}
+			pub.send(Event{Type: EventStatus, Status: StatusStepFinished, StepID: pr.Step.ID, Detail: string(pr.Result.Status)})
+			pub.send(Event{Type: EventStepResult, StepID: pr.Step.ID, Step: pr.Result})
+		},
+	})
+	t.ExecuteMS = ms(phase)
+	msg.StepResults = mustJSON(results)
+	if ended(nil) {
+		return
+	}
+	var actions []agent.Action
+	for _, r := range results {
+		for _, a := range r.Output.Actions {
+			actions = append(actions, a)
+			pub.send(Event{Type: EventActionProposed, StepID: r.StepID, Action: &a})
+		}
+	}
+	msg.Actions = mustJSON(nonNil(actions))
+
+	pub.send(Event{Type: EventStatus, Status: StatusSynthesizing, Detail: "Writing the answer"})
+	phase = o.clock.Now()
+	var once sync.Once
+	ans, err := o.d.Writer.Write(ctx, synth.Input{Query: msg.Query, Intent: in, Results: results, Actions: actions, Now: msg.CreatedAt, Location: loc},
+		func(tok string) {
+			once.Do(func() { t.FirstTokenMS = ms(start) })
+			pub.send(Event{Type: EventToken, Token: tok})
+		})
+	t.SynthesizeMS = ms(phase)
+	if ended(err) {
+		return
+	}
+	msg.Response = ans.Text
+	msg.Citations = mustJSON(nonNil(ans.Citations))
+	msg.Status = domain.MessageDone
+	t.TotalMS = ms(start)
+	msg.Timings = mustJSON(t)
+	persist(msg)
+	o.remember(ctx, msg, cc)
+	pub.send(Event{Type: EventDone, Text: ans.Text, Citations: ans.Citations, MessageStatus: domain.MessageDone})
+}
+
+func stepDetail(s intent.Step) string {
+	return fmt.Sprintf("%s %s", s.Operation, s.Service)
+}
+
+// runner hands each step to its service's agent.
+func (o *Orchestrator) runner(userID uuid.UUID) executor.Runner {
+	return func(ctx context.Context, step intent.Step, inputs []agent.Input) (agent.Output, error) {
+		a, ok := o.agents[step.Service]
+		if !ok {
+			return agent.Output{}, fmt.Errorf("no agent serves %s: %w", step.Service, domain.ErrUnavailable)
+		}
+		return a.Do(ctx, userID, step, inputs)
+	}
+}
+
+// classify consults the intent cache, then the classifier.
+func (o *Orchestrator) classify(ctx context.Context, r intent.Request) (intent.Intent, error) {
+	key := cacheKey(r)
+	if o.d.Intents != nil {
+		in, ok, err := o.d.Intents.Intent(ctx, key)
+		if err != nil {
+			o.log.WarnContext(ctx, "intent cache read", "err", err)
+		} else if ok {
+			return in, nil
+		}
+	}
+	in, err := o.d.Classifier.Classify(ctx, r)
+	if err != nil {
+		return intent.Intent{}, fmt.Errorf("classify: %w", err)
+	}
+	if o.d.Intents != nil {
+		if err := o.d.Intents.SaveIntent(ctx, key, in); err != nil {
+			o.log.WarnContext(ctx, "intent cache write", "err", err)
+		}
+	}
+	return in, nil
+}
+
+// cacheKey identifies a classification: the user, the context it resolved
+// against, the query and the day it was made on (relative dates change at midnight).
+func cacheKey(r intent.Request) string {
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", r.UserID, strings.ToLower(strings.Join(strings.Fields(r.Query), " ")),
+		r.Now.In(loc).Format("2006-01-02"), loc)
+	_ = json.NewEncoder(h).Encode(r.Context)
+	return "intent:" + r.UserID.String() + ":" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// conversationContext loads the context of a conversation, from the context
+// store or else from its persisted messages; skip excludes the current message.
+func (o *Orchestrator) conversationContext(ctx context.Context, userID, convID, skip uuid.UUID) (intent.ConversationContext, error) {
+	if o.d.Contexts != nil {
+		cc, ok, err := o.d.Contexts.Context(ctx, userID, convID)
+		if err != nil {
+			o.log.WarnContext(ctx, "context store read", "err", err)
+		} else if ok {
+			return cc, nil
+		}
+	}
+	var msgs []domain.Message
+	page := domain.Page{First: 100}
+	for {
+		ms, info, err := o.d.Conversations.Messages(ctx, userID, convID, page)
+		if err != nil {
+			return intent.ConversationContext{}, fmt.Errorf("conversation %s: %w", convID, err)
+		}
+		msgs = append(msgs, ms...)
+		if !info.HasNextPage || info.EndCursor == "" {
+			break
+		}
+		page.After = info.EndCursor
+	}
+	sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].CreatedAt.Before(msgs[j].CreatedAt) })
+	var cc intent.ConversationContext
+	for _, m := range msgs {
+		if m.ID != skip && m.Status == domain.MessageDone {
+			cc.Turns = append(cc.Turns, turnOf(m))
+		}
+	}
+	return o.trim(cc), nil
+}
+
+func (o *Orchestrator) trim(cc intent.ConversationContext) intent.ConversationContext {
+	if n := len(cc.Turns); n > o.cfg.ContextTurns {
+		cc.Turns = cc.Turns[n-o.cfg.ContextTurns:]
+	}
+	return cc
+}
+
+// remember appends the finished message's turn to the conversation context.
+func (o *Orchestrator) remember(ctx context.Context, msg domain.Message, cc intent.ConversationContext) {
+	if o.d.Contexts == nil {
+		return
+	}
+	turns := make([]intent.Turn, 0, len(cc.Turns)+1)
+	for _, t := range cc.Turns {
+		if t.MessageID != msg.ID {
+			turns = append(turns, t)
+		}
+	}
+	cc.Turns = append(turns, turnOf(msg))
+	if err := o.d.Contexts.SaveContext(context.WithoutCancel(ctx), msg.UserID, msg.ConversationID, o.trim(cc)); err != nil {
+		o.log.WarnContext(ctx, "context store write", "err", err)
+	}
+}
+
+// turnOf reads what a persisted message leaves for follow-ups: its intent,
+// the items in the order the answer cited them (then the others) and its actions.
+func turnOf(m domain.Message) intent.Turn {
+	t := intent.Turn{MessageID: m.ID, Query: m.Query}
+	_ = json.Unmarshal(m.Intent, &t.Intent)
+	var results []executor.Result
+	var citations []synth.Citation
+	var actions []agent.Action
+	_ = json.Unmarshal(m.StepResults, &results)
+	_ = json.Unmarshal(m.Citations, &citations)
+	_ = json.Unmarshal(m.Actions, &actions)
+	items := map[string]agent.Item{}
+	var order []string
+	for _, r := range results {
+		for _, it := range r.Output.Items {
+			k := string(it.Service) + "/" + it.ID
+			if _, ok := items[k]; !ok {
+				items[k] = it
+				order = append(order, k)
+			}
+		}
+	}
+	for _, a := range actions {
+		if a.Item != nil {
+			k := string(a.Item.Service) + "/" + a.Item.ID
+			items[k] = *a.Item
+			order = append(order, k)
+		}
+		t.Actions = append(t.Actions, a.Ref())
+	}
+	seen := map[string]bool{}
+	add := func(k string) {
+		if it, ok := items[k]; ok && !seen[k] {
+			seen[k] = true
+			t.Items = append(t.Items, it.Ref())
+		}
+	}
+	for _, c := range citations {
+		add(string(c.Service) + "/" + c.ItemID)
+	}
+	for _, k := range order {
+		add(k)
+	}
+	return t
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("marshal %T: %v", v, err)) // only our own plain structs reach here
+	}
+	return b
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// pump publishes a message's events in order from its own goroutine, so
+// neither the executor nor the writer ever waits for the publisher.
+type pump struct {
+	ctx   context.Context
+	pub   Publisher
+	id    uuid.UUID
+	clock domain.Clock
+	log   *slog.Logger
+
+	mu     sync.Mutex
+	cond   *sync.Cond
+	queue  []Event
+	seq    int
+	closed bool
+	done   chan struct{}
+}
+
+func newPump(ctx context.Context, pub Publisher, id uuid.UUID, clock domain.Clock, log *slog.Logger) *pump {
+	p := &pump{ctx: ctx, pub: pub, id: id, clock: clock, log: log, done: make(chan struct{})}
+	p.cond = sync.NewCond(&p.mu)
+	go p.loop()
+	return p
+}
+
+func (p *pump) send(ev Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.seq++
+	ev.Seq, ev.At = p.seq, p.clock.Now()
+	p.queue = append(p.queue, ev)
+	p.cond.Signal()
+}
+
+func (p *pump) loop() {
+	defer close(p.done)
+	for {
+		p.mu.Lock()
+		for len(p.queue) == 0 && !p.closed {
+			p.cond.Wait()
+		}
+		batch := p.queue
+		p.queue = nil
+		closed := p.closed
+		p.mu.Unlock()
+		for _, ev := range batch {
+			if err := p.pub.Publish(p.ctx, p.id, ev); err != nil {
+				p.log.ErrorContext(p.ctx, "publish event", "message", p.id, "seq", ev.Seq, "err", err)
+			}
+		}
+		if closed && len(batch) == 0 {
+			return
+		}
+	}
+}
+
+// close waits until every queued event is published.
+func (p *pump) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.cond.Signal()
+	p.mu.Unlock()
+	<-p.done
+}
+
