@@ -5,3 +5,4 @@ DROP TABLE IF EXISTS gmail_cache;
 DROP TABLE IF EXISTS messages;
 DROP TABLE IF EXISTS conversations;
 DROP TABLE IF EXISTS users;
+DROP FUNCTION IF EXISTS join_words(text[]);

@@ -2,6 +2,12 @@
 CREATE EXTENSION IF NOT EXISTS vector;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
+-- array_to_string is only STABLE, and generated columns need IMMUTABLE
+-- expressions; joining text with a fixed separator does not depend on settings.
+CREATE FUNCTION join_words(text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN array_to_string($1, ' ');
+
 CREATE TABLE users (
     id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     email                text NOT NULL,
@@ -74,7 +80,7 @@ CREATE TABLE gmail_cache (
     embedding_model text NOT NULL DEFAULT '',
     search          tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', subject), 'A') ||
-        setweight(to_tsvector('simple', sender_name || ' ' || sender || ' ' || array_to_string(recipient_addrs, ' ')), 'B') ||
+        setweight(to_tsvector('simple', sender_name || ' ' || sender || ' ' || join_words(recipient_addrs)), 'B') ||
         setweight(to_tsvector('english', left(body, 200000)), 'C')
     ) STORED,
     created_at      timestamptz NOT NULL DEFAULT now(),
@@ -111,7 +117,7 @@ CREATE TABLE gcal_cache (
     embedding_model text NOT NULL DEFAULT '',
     search          tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', title), 'A') ||
-        setweight(to_tsvector('simple', attendee_names || ' ' || array_to_string(attendee_addrs, ' ') || ' ' || organizer || ' ' || location), 'B') ||
+        setweight(to_tsvector('simple', attendee_names || ' ' || join_words(attendee_addrs) || ' ' || organizer || ' ' || location), 'B') ||
         setweight(to_tsvector('english', left(description, 200000)), 'C')
     ) STORED,
     created_at      timestamptz NOT NULL DEFAULT now(),
@@ -141,7 +147,7 @@ CREATE TABLE gdrive_cache (
     embedding_model text NOT NULL DEFAULT '',
     search          tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', name), 'A') ||
-        setweight(to_tsvector('simple', array_to_string(owners, ' ') || ' ' || parent_folder), 'B') ||
+        setweight(to_tsvector('simple', join_words(owners) || ' ' || parent_folder), 'B') ||
         setweight(to_tsvector('english', left(content, 200000)), 'C')
     ) STORED,
     created_at      timestamptz NOT NULL DEFAULT now(),
