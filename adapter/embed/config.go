@@ -1,0 +1,122 @@
+package embed
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+// Providers New knows.
+const (
+	ProviderOffline = "offline"
+	ProviderOpenAI  = "openai" // OpenAI or any server speaking its /v1/embeddings
+	ProviderOllama  = "ollama"
+)
+
+// Ways to bring a remote model's vectors to domain.EmbeddingDim.
+const (
+	// ReduceTruncate keeps the first EmbeddingDim components and renormalises:
+	// right for Matryoshka-trained models (OpenAI text-embedding-3-*,
+	// nomic-embed-text v1.5, mxbai-embed-large), whose leading components
+	// carry most of the meaning.
+	ReduceTruncate = "truncate"
+	// ReduceProject multiplies by a fixed random ±1 matrix (seeded, so stable
+	// across restarts) and renormalises: a Johnson-Lindenstrauss projection
+	// that roughly keeps cosines for any model, at some loss of precision.
+	ReduceProject = "project"
+)
+
+// Config chooses and configures an embedder.
+type Config struct {
+	// Provider is "offline", "openai" or "ollama". Defaults to "offline".
+	Provider string
+	// BaseURL is the provider's API root. Defaults to
+	// "https://api.openai.com/v1" (openai) or "http://127.0.0.1:11434"
+	// (ollama); unused offline.
+	BaseURL string
+	// APIKey is the bearer token for openai; required there, unused otherwise.
+	APIKey string
+	// Model is the remote model. Defaults to "text-embedding-3-small"
+	// (openai) or "nomic-embed-text" (ollama); unused offline.
+	Model string
+	// Reduce says how vectors longer than domain.EmbeddingDim are shortened:
+	// ReduceTruncate or ReduceProject. Defaults to ReduceTruncate. OpenAI is
+	// asked for EmbeddingDim directly (its `dimensions` parameter), so this
+	// only matters when a compatible server ignores that parameter.
+	Reduce string
+	// BatchSize is the most texts sent in one request. Defaults to 256
+	// (OpenAI accepts up to 2048 inputs and 300k tokens per request).
+	BatchSize int
+	// Timeout bounds each HTTP request. Defaults to 60s.
+	Timeout time.Duration
+	// HTTPClient makes the requests. Defaults to a client with Timeout.
+	HTTPClient *http.Client
+}
+
+// WithDefaults returns c with every zero field set to its default.
+func (c Config) WithDefaults() Config {
+	if c.Provider == "" {
+		c.Provider = ProviderOffline
+	}
+	switch c.Provider {
+	case ProviderOpenAI:
+		c.BaseURL = cmp.Or(c.BaseURL, "https://api.openai.com/v1")
+		c.Model = cmp.Or(c.Model, "text-embedding-3-small")
+	case ProviderOllama:
+		c.BaseURL = cmp.Or(c.BaseURL, "http://127.0.0.1:11434")
+		c.Model = cmp.Or(c.Model, "nomic-embed-text")
+	}
+	c.Reduce = cmp.Or(c.Reduce, ReduceTruncate)
+	if c.BatchSize == 0 {
+		c.BatchSize = 256
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 60 * time.Second
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: c.Timeout}
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	switch c.Provider {
+	case ProviderOffline:
+		return nil
+	case ProviderOpenAI, ProviderOllama:
+	default:
+		return fmt.Errorf("embed: Provider %q is not offline, openai or ollama: %w", c.Provider, domain.ErrInvalidInput)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("embed: BaseURL %q is not an http(s) URL: %w", c.BaseURL, domain.ErrInvalidInput)
+	}
+	if c.Provider == ProviderOpenAI && c.APIKey == "" {
+		return fmt.Errorf("embed: APIKey is required for provider openai: %w", domain.ErrInvalidInput)
+	}
+	if c.Reduce != ReduceTruncate && c.Reduce != ReduceProject {
+		return fmt.Errorf("embed: Reduce %q is not truncate or project: %w", c.Reduce, domain.ErrInvalidInput)
+	}
+	if c.BatchSize < 1 || c.BatchSize > 2048 {
+		return fmt.Errorf("embed: BatchSize %d is outside 1..2048: %w", c.BatchSize, domain.ErrInvalidInput)
+	}
+	if c.Timeout < 0 {
+		return fmt.Errorf("embed: Timeout %s is negative: %w", c.Timeout, domain.ErrInvalidInput)
+	}
+	return nil
+}
+
+// New returns the embedder cfg describes (after WithDefaults).
+func New(cfg Config) (domain.Embedder, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Provider == ProviderOffline {
+		return NewOffline()
+	}
+	return newRemote(cfg)
+}

@@ -1,0 +1,333 @@
+package embed
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/workspace-orchestrator/orchestrator/adapter/embed/internal/glove"
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+//go:generate go run ./glovepack -out data/glove50k.bin.gz
+
+// gloveFile is the compacted GloVe vocabulary built by glovepack; see
+// data/ATTRIBUTION.md for its source and licence.
+//
+//go:embed data/glove50k.bin.gz
+var gloveFile []byte
+
+// OfflineModel names the offline embedder and its version. Bump the version
+// whenever anything below changes a vector: rows record the model, so a new
+// name re-embeds them.
+const OfflineModel = "offline-glove-sif-hash-v1"
+
+const (
+	// MaxTokens bounds the work per text: only the first MaxTokens word
+	// tokens are read. That covers about 3 KB of prose, which holds a mail's
+	// subject, greeting and gist (callers put the subject first); the tail of
+	// long mails is mostly quoted history and signatures, and the full-text
+	// leg of search still sees all of it.
+	MaxTokens = 512
+
+	gloveDims = 100                             // dims 0..99: the SIF-weighted GloVe average
+	hashDims  = domain.EmbeddingDim - gloveDims // dims 100..255: signed feature hashing
+
+	// Block weights (squares sum to 1): each block is L2-normalised first so
+	// the cosine of two texts is 0.5*cos(glove) + 0.5*cos(hashed); neither
+	// the semantic nor the lexical part can drown the other.
+	gloveWeight = 0.70710678
+	hashWeight  = 0.70710678
+
+	// sifA is SIF's smoothing constant: a word's weight is sifA/(sifA+p(w)).
+	sifA = 1e-3
+	// zipfNorm turns a GloVe frequency rank r into a probability,
+	// p(r) = 1/(r*zipfNorm), with zipfNorm the harmonic number of GloVe's
+	// 400k-word vocabulary (ln 400000 + Euler's gamma).
+	zipfNorm = 13.4764
+	// oovRank is the rank assumed for words outside the kept vocabulary.
+	oovRank = 100000
+
+	bigramWeight = 0.7 // relative to the mean weight of its two words
+	charWeight   = 0.5 // a word's char n-grams together, relative to the word
+	maxCharToken = 24  // longer tokens (hashes, URLs) get no char n-grams
+)
+
+// Feature namespaces, so a word and a char n-gram with the same bytes land
+// on unrelated hash slots.
+const (
+	seedWord   uint64 = 0x9e3779b97f4a7c15
+	seedBigram uint64 = 0xc2b2ae3d27d4eb4f
+	seedChar   uint64 = 0x165667b19e3779f9
+)
+
+// Offline embeds texts without any network: a SIF-weighted average of GloVe
+// word vectors (meaning) beside hashed word unigrams, bigrams and character
+// 3-5-grams (surface form: names, codes, typos, words GloVe lacks), then
+// L2-normalised. It is deterministic and safe for concurrent use.
+type Offline struct {
+	index   map[string]int32
+	weight  []float32 // SIF weight per vocabulary word
+	scales  []float32
+	vectors []int8
+	scratch sync.Pool
+}
+
+var _ domain.Embedder = (*Offline)(nil)
+
+// NewOffline loads the embedded vocabulary (about 50 ms).
+func NewOffline() (*Offline, error) {
+	voc, err := glove.Read(bytes.NewReader(gloveFile))
+	if err != nil {
+		return nil, fmt.Errorf("embed: load vocabulary: %w", err)
+	}
+	if voc.Dim != gloveDims {
+		return nil, fmt.Errorf("embed: vocabulary has %d dims, want %d", voc.Dim, gloveDims)
+	}
+	o := &Offline{
+		index:   make(map[string]int32, len(voc.Words)),
+		weight:  make([]float32, len(voc.Words)),
+		scales:  voc.Scales,
+		vectors: voc.Vectors,
+	}
+	for i, w := range voc.Words {
+		o.index[w] = int32(i)
+		o.weight[i] = sifWeight(voc.Ranks[i])
+	}
+	o.scratch.New = func() any { return new(scratch) }
+	return o, nil
+}
+
+func sifWeight(rank uint32) float32 {
+	p := 1 / (float64(rank) * zipfNorm)
+	return float32(sifA / (sifA + p))
+}
+
+// Model names the model and its version.
+func (o *Offline) Model() string { return OfflineModel }
+
+// minPerWorker keeps small batches (a query) on the calling goroutine.
+const minPerWorker = 8
+
+// Embed returns one unit vector per text, spreading large batches over
+// GOMAXPROCS goroutines. Empty texts get a fixed unit vector.
+func (o *Offline) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	slab := make([]float32, len(texts)*domain.EmbeddingDim)
+	for i := range out {
+		out[i] = slab[i*domain.EmbeddingDim : (i+1)*domain.EmbeddingDim : (i+1)*domain.EmbeddingDim]
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(texts)/minPerWorker)
+	if workers <= 1 {
+		s := o.scratch.Get().(*scratch)
+		defer o.scratch.Put(s)
+		for i, t := range texts {
+			if i%64 == 63 && ctx.Err() != nil {
+				return nil, fmt.Errorf("embed: %w", ctx.Err())
+			}
+			o.embed(s, t, out[i])
+		}
+		return out, nil
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			s := o.scratch.Get().(*scratch)
+			defer o.scratch.Put(s)
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(texts) {
+					return
+				}
+				o.embed(s, texts[i], out[i])
+			}
+		})
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("embed: %w", ctx.Err())
+	}
+	return out, nil
+}
+
+// scratch is one goroutine's working memory, reused across texts.
+type scratch struct {
+	glove [gloveDims]float32
+	hash  [hashDims]float32
+	// tok holds the current token framed as "<token>" for char n-grams.
+	tok   []byte
+	runes []int // byte offset of each rune in tok, for non-ASCII tokens
+}
+
+// embed writes the embedding of text into out (len EmbeddingDim).
+func (o *Offline) embed(s *scratch, text string, out []float32) {
+	clear(s.glove[:])
+	clear(s.hash[:])
+	var prevHash uint64
+	var prevWeight float32
+	havePrev := false
+	tokens := 0
+	s.tok = append(s.tok[:0], '<')
+	ascii := true
+	flush := func() {
+		if len(s.tok) == 1 {
+			return
+		}
+		tokens++
+		word := s.tok[1:]
+		w := float32(1)
+		if id, ok := o.index[string(word)]; ok {
+			w = o.weight[id]
+			o.addGlove(s, id, w)
+		} else {
+			w = sifWeight(oovRank)
+		}
+		h := hashBytes(seedWord, word)
+		s.add(h, w)
+		if havePrev {
+			s.add(mix(prevHash*31^h^seedBigram), bigramWeight*(w+prevWeight)/2)
+		}
+		prevHash, prevWeight, havePrev = h, w, true
+		if len(word) <= maxCharToken {
+			s.tok = append(s.tok, '>')
+			s.charNgrams(ascii, w)
+		}
+		s.tok = append(s.tok[:0], '<')
+		ascii = true
+	}
+	for i := 0; i < len(text) && tokens < MaxTokens; {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				s.tok = append(s.tok, c)
+			case 'A' <= c && c <= 'Z':
+				s.tok = append(s.tok, c+'a'-'A')
+			default:
+				flush()
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			s.tok = utf8.AppendRune(s.tok, unicode.ToLower(r))
+			ascii = false
+		} else {
+			flush()
+		}
+	}
+	if tokens < MaxTokens {
+		flush()
+	}
+	gn, hn := norm(s.glove[:]), norm(s.hash[:])
+	clear(out)
+	if gn == 0 && hn == 0 {
+		out[gloveDims] = 1 // no tokens: a fixed unit vector rather than an undefined direction
+		return
+	}
+	gw, hw := float32(gloveWeight), float32(hashWeight)
+	if gn == 0 {
+		gw, hw = 0, 1
+	} else if hn == 0 {
+		gw, hw = 1, 0
+	}
+	for j, x := range s.glove {
+		if gn > 0 {
+			out[j] = x * gw / gn
+		}
+	}
+	for j, x := range s.hash {
+		if hn > 0 {
+			out[gloveDims+j] = x * hw / hn
+		}
+	}
+}
+
+func (o *Offline) addGlove(s *scratch, id int32, w float32) {
+	k := w * o.scales[id]
+	v := o.vectors[int(id)*gloveDims : int(id+1)*gloveDims : int(id+1)*gloveDims]
+	for j := range s.glove {
+		s.glove[j] += k * float32(v[j])
+	}
+}
+
+// add adds ±w at the slot h selects (signed feature hashing: the sign keeps
+// collisions from biasing inner products).
+func (s *scratch) add(h uint64, w float32) {
+	slot := ((h >> 32) * hashDims) >> 32
+	if h&1 == 1 {
+		w = -w
+	}
+	s.hash[slot] += w
+}
+
+// charNgrams hashes the 3-, 4- and 5-rune substrings of the framed token
+// s.tok; together they weigh charWeight*w (each 1/sqrt(count) of it).
+func (s *scratch) charNgrams(ascii bool, w float32) {
+	var pos []int
+	if ascii {
+		s.runes = s.runes[:0]
+		for i := range len(s.tok) + 1 {
+			s.runes = append(s.runes, i)
+		}
+	} else {
+		s.runes = s.runes[:0]
+		for i := range string(s.tok) {
+			s.runes = append(s.runes, i)
+		}
+		s.runes = append(s.runes, len(s.tok))
+	}
+	pos = s.runes
+	n := len(pos) - 1 // runes in "<token>"
+	count := 0
+	for k := 3; k <= 5; k++ {
+		count += max(0, n-k+1)
+	}
+	if count == 0 {
+		return
+	}
+	cw := charWeight * w / float32(math.Sqrt(float64(count)))
+	for k := 3; k <= 5; k++ {
+		for i := 0; i+k <= n; i++ {
+			s.add(hashBytes(seedChar, s.tok[pos[i]:pos[i+k]]), cw)
+		}
+	}
+}
+
+// hashBytes is FNV-1a from a namespace seed, finished with mix.
+func hashBytes(seed uint64, b []byte) uint64 {
+	h := seed ^ 0xcbf29ce484222325
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 0x100000001b3
+	}
+	return mix(h)
+}
+
+// mix is the murmur3 finaliser: FNV's low and high bits are weak alone.
+func mix(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+func norm(v []float32) float32 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	return float32(math.Sqrt(s))
+}
