@@ -45,7 +45,7 @@ type Item struct {
 
 // Ref is the item as a conversation remembers it.
 func (it Item) Ref() intent.ItemRef {
-	return intent.ItemRef{Service: it.Service, ID: it.ID, CalendarID: it.CalendarID, Title: it.Title, At: it.At, End: it.End, Kind: it.Kind}
+	return intent.ItemRef{Service: it.Service, ID: it.ID, RowID: it.RowID, CalendarID: it.CalendarID, Title: it.Title, At: it.At, End: it.End, Kind: it.Kind}
 }
 
 // ActionKind names what a confirmed action does.
@@ -164,4 +164,3 @@ var ErrAmbiguous = fmt.Errorf("more than one item matches: %w", domain.ErrInvali
 
 // ErrNothingFound: a step that acts on one item found none.
 var ErrNothingFound = fmt.Errorf("no matching item: %w", domain.ErrNotFound)
-

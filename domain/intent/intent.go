@@ -81,6 +81,8 @@ const (
 	ParamAfter      = "after"      // RFC 3339; items at or after
 	ParamBefore     = "before"     // RFC 3339; items before
 	ParamItemID     = "itemId"     // the exact provider id a step acts on (from an earlier turn)
+	ParamRowID      = "rowId"      // the cached row id of ParamItemID, for reads
+	ParamClock      = "clock"      // "15:04": new start time on the found event's own day
 	ParamCalendarID = "calendarId" // calendar of ParamItemID
 	ParamTitle      = "title"      // event title
 	ParamStart      = "start"      // RFC 3339 event start
@@ -114,6 +116,8 @@ type DateRef struct {
 type ItemRef struct {
 	Service domain.Service `json:"service"`
 	ID      string         `json:"id"` // provider id: Gmail message id, event id, file id
+	// RowID is the cached row's id, for reading the item back.
+	RowID uuid.UUID `json:"rowId,omitzero"`
 	// CalendarID is the event's calendar.
 	CalendarID string `json:"calendarId,omitempty"`
 	Title      string `json:"title"`

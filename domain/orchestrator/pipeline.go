@@ -369,4 +369,3 @@ func (p *pump) close() {
 	p.mu.Unlock()
 	<-p.done
 }
-

@@ -1,0 +1,686 @@
+package intent
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/dates"
+)
+
+// Offline is the rule-based classifier used without an LLM: keyword rules for
+// services and operations, domain/dates for dates, Contacts for people and
+// the conversation context for follow-ups.
+type Offline struct {
+	contacts Contacts
+}
+
+// NewOffline builds the offline classifier; contacts may be nil (names then
+// stay unresolved, which only matters for steps that need an address).
+func NewOffline(contacts Contacts) *Offline { return &Offline{contacts: contacts} }
+
+// DefaultEventLength is the length of a new event when the request gives none.
+const DefaultEventLength = 30 * time.Minute
+
+func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
+
+var (
+	unsupportedRE  = rx(`\b(weather|forecast|temperature|news|stock|stocks|share price|bitcoin|score|recipe|joke|translate|capital of|who won|calculate|what time is it)\b`)
+	sendRE         = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(email|e-mail|mail|send|write|reply|forward|message|tell|ask|let)\b`)
+	draftRE        = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:draft|compose|prepare)\b|\b(draft|compose)\s+(?:an?\s+)?(?:email|e-mail|mail|message|reply)\b`)
+	createRE       = rx(`\b(schedule|book|set up|arrange|organi[sz]e|plan|add|create|put|block)\b`)
+	eventNounRE    = rx(`\b(meeting|call|event|appointment|sync|lunch|dinner|breakfast|coffee|1:1|one-on-one|standup|stand-up|review|session|interview|reminder|catch-up|catch up|focus time)s?\b`)
+	updateRE       = rx(`\b(move|reschedule|postpone|push|rename|update|shift|change|bring forward)\b`)
+	deleteRE       = rx(`\b(cancel|delete|remove|drop|call off)\b`)
+	shareRE        = rx(`\b(share|grant|give)\b`)
+	readRE         = rx(`\b(read|open|show me (?:the )?(?:content|body|text)|what does .* say|summari[sz]e|details? of)\b`)
+	travelRE       = rx(`\b(flight|flights|booking|reservation|trip|hotel|train|ticket)\b`)
+	fileRefRE      = rx(`\b(kep|doc|docs|document|file|spreadsheet|sheet|slides|deck|presentation|pdf|proposal|report|notes|memo|draft of)\b`)
+	followRE       = rx(`^(?:and\s+)?(?:what|how)\s+about\b|^and\s+(?:for|from|in|on|with)?\b|^what of\b`)
+	ordinalRE      = rx(`\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|last)\s*(one|email|mail|message|event|meeting|file|doc|document|result|item)?\b|\b(?:number|#|no\.?)\s*(\d{1,2})\b`)
+	pronounRE      = rx(`\b(it|that|this one|that one|them)\b`)
+	emailAddrRE    = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
+	personPrefixRE = rx(`\b(?:from|to|with|by|cc|invite|inviting|and|tell|ask|email|e-mail|mail|message|ping|for)\s+`)
+	nameRE         = regexp.MustCompile(`^[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?`)
+	possessiveRE   = regexp.MustCompile(`\b([A-Z][a-z]+)'s\b`)
+	capsRE         = regexp.MustCompile(`\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*`)
+	aboutRE        = rx(`\b(?:about|regarding|re:|on the subject of|titled|called|named)\s+(.+)$`)
+	roleRE         = rx(`\b(edit|editor|write|writer|comment|commenter|view|viewer|read-only|read only)\b`)
+	wordRE         = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'&.-]*`)
+	weekdayRE      = rx(`\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`)
+)
+
+var serviceWords = map[domain.Service]*regexp.Regexp{
+	domain.ServiceGmail:    rx(`\b(e-?mails?|mails?|inbox|messages?|sent|wrote|writes|replied|repl(?:y|ies)|threads?|attachments?|newsletters?|unread|gmail|cc'?d)\b`),
+	domain.ServiceCalendar: rx(`\b(meetings?|calendar|events?|appointments?|calls?|busy|free|agenda|invites?|schedule|standups?|lunch|1:1s?|syncs?|flights?)\b`),
+	domain.ServiceDrive:    rx(`\b(files?|docs?|documents?|drive|folders?|spreadsheets?|sheets?|slides|decks?|presentations?|pdfs?|keps?|proposals?|reports?|notes|memos?)\b`),
+}
+
+// stopWords never make a search topic.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the my me i im i'm to from with about for of on in at and or please can could would you
+	show find search get list look up tell give what whats what's which who when where why how is are was were be been did do does
+	have has had any all some there that this these those it its them their our your us we latest recent new newest most
+	email emails e-mail mail mails message messages inbox meeting meetings calendar event events appointment appointments
+	file files doc docs document documents drive folder folders sent send wrote received got anything everything something
+	due regarding re by cc invite draft compose write reply forward schedule book set arrange create add put block cancel delete
+	remove move reschedule postpone update change rename share grant access open read summarise summarize say says said
+	up out into over then than also just need want like know let see check am pm one ones`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// Classify understands r without a model.
+func (c *Offline) Classify(ctx context.Context, r Request) (Intent, error) {
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	a := &analysis{req: r, loc: loc, now: r.Now.In(loc), q: strings.TrimSpace(r.Query)}
+	a.matches = dates.Parse(a.q, a.now, loc)
+	if err := c.people(ctx, a); err != nil {
+		return Intent{}, err
+	}
+	a.entities()
+	in := a.decide()
+	in.Entities = a.ent
+	in.Normalize()
+	if err := Validate(in); err != nil {
+		return Intent{}, fmt.Errorf("offline classifier produced an invalid intent: %w", err)
+	}
+	return in, nil
+}
+
+// analysis is the working state of one classification.
+type analysis struct {
+	req     Request
+	loc     *time.Location
+	now     time.Time
+	q       string
+	matches []dates.Match
+	people  []Person
+	spans   [][2]int // byte spans of dates and names, removed from the topic
+	ent     Entities
+	steps   []Step
+}
+
+// people finds names and addresses and resolves them against the user's contacts.
+func (c *Offline) people(ctx context.Context, a *analysis) error {
+	for _, m := range a.matches {
+		a.spans = append(a.spans, [2]int{m.Start, m.End})
+	}
+	type cand struct {
+		name       string
+		start, end int
+	}
+	var cands []cand
+	for _, m := range emailAddrRE.FindAllStringIndex(a.q, -1) {
+		cands = append(cands, cand{a.q[m[0]:m[1]], m[0], m[1]})
+	}
+	for _, m := range personPrefixRE.FindAllStringIndex(a.q, -1) {
+		if n := nameRE.FindString(a.q[m[1]:]); n != "" {
+			cands = append(cands, cand{n, m[1], m[1] + len(n)})
+		}
+	}
+	for _, m := range possessiveRE.FindAllStringSubmatchIndex(a.q, -1) {
+		cands = append(cands, cand{a.q[m[2]:m[3]], m[0], m[1]})
+	}
+	seen := map[string]bool{}
+	for _, cd := range cands {
+		name := strings.TrimRight(cd.name, "'s")
+		if a.inSpan(cd.start) || seen[strings.ToLower(name)] {
+			continue
+		}
+		// "from Sarah Fleming" is a name; "with Bob Tomorrow" is a name and a word.
+		words := strings.Fields(name)
+		if len(words) == 2 && (stopWords[strings.ToLower(words[1])] || isKeyword(words[1])) {
+			name = words[0]
+			cd.end = cd.start + len(name)
+		}
+		if stopWords[strings.ToLower(name)] || isKeyword(name) {
+			continue
+		}
+		seen[strings.ToLower(name)] = true
+		p := Person{Name: name}
+		if strings.Contains(name, "@") {
+			p.Addresses = []domain.Address{{Email: name}}
+		} else if c.contacts != nil {
+			addrs, err := c.contacts.Resolve(ctx, a.req.UserID, name)
+			if err != nil {
+				return fmt.Errorf("resolve %q: %w", name, err)
+			}
+			p.Addresses = addrs
+		}
+		capital := unicode.IsUpper([]rune(name)[0])
+		if len(p.Addresses) == 0 && !capital {
+			continue // "emails from accounting" is a topic, not a person
+		}
+		if len(p.Addresses) == 0 && len(words) > 1 && c.contacts != nil {
+			a.ent.Organisations = append(a.ent.Organisations, name) // "flights with Turkish Airlines"
+			continue
+		}
+		a.people = append(a.people, p)
+		a.spans = append(a.spans, [2]int{cd.start, cd.end})
+	}
+	return nil
+}
+
+func (a *analysis) inSpan(i int) bool {
+	for _, s := range a.spans {
+		if i >= s[0] && i < s[1] {
+			return true
+		}
+	}
+	return false
+}
+
+func isKeyword(w string) bool {
+	for _, re := range serviceWords {
+		if re.MatchString(w) {
+			return true
+		}
+	}
+	return weekdayRE.MatchString(w) || travelRE.MatchString(w) || fileRefRE.MatchString(w) || eventNounRE.MatchString(w)
+}
+
+// entities fills dates, times, durations, organisations and topics.
+func (a *analysis) entities() {
+	a.ent.People = a.people
+	for _, m := range a.matches {
+		if !m.Range.IsZero() && m.Time == nil {
+			a.ent.Dates = append(a.ent.Dates, DateRef{Text: m.Text, Range: m.Range})
+		}
+		if m.Time != nil {
+			a.ent.Times = append(a.ent.Times, *m.Time)
+		}
+		if m.Duration > 0 {
+			a.ent.Durations = append(a.ent.Durations, m.Duration)
+		}
+	}
+	for _, m := range capsRE.FindAllStringIndex(a.q, -1) {
+		phrase := a.q[m[0]:m[1]]
+		if m[0] == 0 || a.inSpan(m[0]) || len(strings.Fields(phrase)) < 2 && !isAcronymOrg(phrase) {
+			continue
+		}
+		if !slices.Contains(a.ent.Organisations, phrase) {
+			a.ent.Organisations = append(a.ent.Organisations, phrase)
+		}
+	}
+	if t := a.topic(); t != "" {
+		a.ent.Topics = []string{t}
+	}
+}
+
+// isAcronymOrg keeps single capitalised words like "Enron" but not "I".
+func isAcronymOrg(w string) bool {
+	return len(w) > 2 && !stopWords[strings.ToLower(w)] && !isKeyword(w) && strings.ToUpper(w) != w
+}
+
+// topic is the query without dates, names, commands and service words.
+func (a *analysis) topic() string {
+	var b strings.Builder
+	last := 0
+	spans := slices.Clone(a.spans)
+	slices.SortFunc(spans, func(x, y [2]int) int { return x[0] - y[0] })
+	for _, s := range spans {
+		if s[0] >= last {
+			b.WriteString(a.q[last:s[0]])
+			b.WriteByte(' ')
+			last = s[1]
+		} else if s[1] > last {
+			last = s[1]
+		}
+	}
+	b.WriteString(a.q[last:])
+	var words []string
+	for _, w := range wordRE.FindAllString(b.String(), -1) {
+		w = strings.TrimRight(w, ".'")
+		lw := strings.ToLower(w)
+		if stopWords[lw] || stopWords[strings.TrimSuffix(lw, "'s")] || len(w) < 2 && !unicode.IsDigit([]rune(w)[0]) {
+			continue
+		}
+		words = append(words, w)
+	}
+	return strings.Join(words, " ")
+}
+
+// decide picks the operation and builds the steps.
+func (a *analysis) decide() Intent {
+	q := a.q
+	last, hasLast := a.req.Context.Last()
+	if hasLast {
+		if in, ok := a.followUp(last); ok {
+			return in
+		}
+	}
+	services := a.services()
+	switch {
+	case q == "":
+		return Intent{Confidence: 0, Clarification: "What would you like me to look for in your mail, calendar or files?"}
+	case unsupportedRE.MatchString(q) && len(services) == 0 && len(a.people) == 0:
+		return Intent{Confidence: 0.9, Unsupported: "I can only search and act on your Gmail, Google Calendar and Google Drive; I can't answer that."}
+	case draftRE.MatchString(q):
+		return a.compose(false)
+	case sendRE.MatchString(q) && (len(a.people) > 0 || fileRefRE.MatchString(q)):
+		return a.compose(true)
+	case deleteRE.MatchString(q) && !slices.Contains(services, domain.ServiceDrive) && !onlyMail(services):
+		return a.deleteEvent()
+	case updateRE.MatchString(q) && (len(a.ent.Times) > 0 || len(a.ent.Dates) > 0) && !onlyMail(services):
+		return a.updateEvent(nil)
+	case shareRE.MatchString(q) && (slices.Contains(services, domain.ServiceDrive) || len(services) == 0):
+		return a.share(nil)
+	case createRE.MatchString(q) && (eventNounRE.MatchString(q) || len(a.ent.Times) > 0) && !slices.Contains(services, domain.ServiceDrive):
+		return a.createEvent()
+	case readRE.MatchString(q) && len(services) == 1:
+		s1 := a.search(services[0], 0.85)
+		return a.withStep(s1, Step{Service: services[0], Operation: OpRead, Params: Params{}, DependsOn: []string{s1.Steps[0].ID}})
+	}
+	if len(services) == 0 {
+		in := a.searchAll(domain.Services)
+		in.Confidence = 0.6
+		return in
+	}
+	return a.searchAll(services)
+}
+
+func onlyMail(s []domain.Service) bool { return len(s) == 1 && s[0] == domain.ServiceGmail }
+
+func (a *analysis) services() []domain.Service {
+	var out []domain.Service
+	for _, s := range domain.Services {
+		if serviceWords[s].MatchString(a.q) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (a *analysis) id() string { return fmt.Sprintf("s%d", len(a.steps)+1) }
+
+func (a *analysis) add(s Step) Step {
+	s.ID = a.id()
+	if s.Params == nil {
+		s.Params = Params{}
+	}
+	a.steps = append(a.steps, s)
+	return s
+}
+
+func (a *analysis) intent(conf float64) Intent {
+	return Intent{Steps: a.steps, Confidence: conf}
+}
+
+func (a *analysis) withStep(in Intent, s Step) Intent {
+	a.add(s)
+	in.Steps = a.steps
+	return in
+}
+
+func (a *analysis) clarify(q string) Intent {
+	a.steps = nil
+	return Intent{Confidence: 0.3, Clarification: q}
+}
+
+// searchParams turns the entities into a search step's params for service s.
+func (a *analysis) searchParams(s domain.Service) Params {
+	p := Params{}
+	if t := a.topicWithOrgs(); t != "" {
+		p[ParamQuery] = t
+	}
+	var from, to []string
+	lq := strings.ToLower(a.q)
+	for _, person := range a.people {
+		addrs := addressesOf(person)
+		if s == domain.ServiceGmail && regexp.MustCompile(`\bto\s+`+regexp.QuoteMeta(strings.ToLower(person.Name))).MatchString(lq) {
+			to = append(to, addrs...)
+		} else {
+			from = append(from, addrs...)
+		}
+	}
+	switch s {
+	case domain.ServiceGmail:
+		setList(p, ParamFrom, from)
+		setList(p, ParamTo, to)
+		if regexp.MustCompile(`(?i)\bunread\b`).MatchString(a.q) {
+			p[ParamUnread] = true
+		}
+		if regexp.MustCompile(`(?i)\battachments?\b`).MatchString(a.q) {
+			p[ParamAttachment] = true
+		}
+	case domain.ServiceCalendar:
+		setList(p, ParamAttendees, append(from, to...))
+	case domain.ServiceDrive:
+		setList(p, ParamFrom, from) // owners
+	}
+	if r, ok := a.dateRange(s); ok {
+		if !r.Start.IsZero() {
+			p[ParamAfter] = r.Start.Format(time.RFC3339)
+		}
+		if !r.End.IsZero() {
+			p[ParamBefore] = r.End.Format(time.RFC3339)
+		}
+	} else if s == domain.ServiceCalendar && regexp.MustCompile(`(?i)\b(next|upcoming|coming up|future|my)\b`).MatchString(a.q) &&
+		!regexp.MustCompile(`(?i)\b(last|past|previous|ago)\b`).MatchString(a.q) {
+		p[ParamAfter] = a.now.Format(time.RFC3339) // "my next meeting" is in the future
+	}
+	return p
+}
+
+// dateRange is the first date of the request; mail and files are in the past,
+// so a bare weekday that lies ahead means the previous one there.
+func (a *analysis) dateRange(s domain.Service) (dates.Range, bool) {
+	for _, m := range a.matches {
+		r := m.Range
+		if r.IsZero() {
+			continue
+		}
+		if s != domain.ServiceCalendar && r.Start.After(a.now) && weekdayRE.MatchString(m.Text) &&
+			!strings.Contains(strings.ToLower(m.Text), "next") {
+			r.Start, r.End = r.Start.AddDate(0, 0, -7), r.End.AddDate(0, 0, -7)
+		}
+		if m.Time != nil && r.Start.Equal(r.End) { // "meetings at 4pm": that hour
+			r.End = r.Start.Add(time.Hour)
+		}
+		return r, true
+	}
+	return dates.Range{}, false
+}
+
+func (a *analysis) topicWithOrgs() string {
+	t := strings.Join(a.ent.Topics, " ")
+	for _, o := range a.ent.Organisations {
+		if !strings.Contains(strings.ToLower(t), strings.ToLower(o)) {
+			t = strings.TrimSpace(o + " " + t)
+		}
+	}
+	return t
+}
+
+func addressesOf(p Person) []string {
+	if len(p.Addresses) == 0 {
+		return []string{p.Name} // the search engine matches names too
+	}
+	out := make([]string, 0, len(p.Addresses))
+	for _, ad := range p.Addresses {
+		out = append(out, ad.Email)
+	}
+	return out
+}
+
+func setList(p Params, key string, v []string) {
+	if len(v) > 0 {
+		p[key] = v
+	}
+}
+
+func (a *analysis) search(s domain.Service, conf float64) Intent {
+	a.add(Step{Service: s, Operation: OpSearch, Params: a.searchParams(s)})
+	return a.intent(conf)
+}
+
+func (a *analysis) searchAll(services []domain.Service) Intent {
+	for _, s := range services {
+		a.add(Step{Service: s, Operation: OpSearch, Params: a.searchParams(s)})
+	}
+	return a.intent(0.85)
+}
+
+// recipient returns the one address of each person, or a question.
+func (a *analysis) recipients(what string) ([]string, string) {
+	if len(a.people) == 0 {
+		return nil, fmt.Sprintf("Who should I %s?", what)
+	}
+	var out []string
+	for _, p := range a.people {
+		switch {
+		case len(p.Addresses) == 0:
+			return nil, fmt.Sprintf("I couldn't find an address for %s in your mail or calendar. What is their email address?", p.Name)
+		case len(p.Addresses) > 1 && !exactName(p):
+			var opts []string
+			for _, ad := range p.Addresses {
+				opts = append(opts, ad.Email)
+			}
+			return nil, fmt.Sprintf("Which %s do you mean: %s?", p.Name, strings.Join(opts, " or "))
+		}
+		out = append(out, p.Addresses[0].Email)
+	}
+	return out, ""
+}
+
+// exactName reports whether the first address belongs to exactly that name.
+func exactName(p Person) bool {
+	return strings.EqualFold(p.Addresses[0].Name, p.Name) || strings.EqualFold(p.Addresses[0].Email, p.Name)
+}
+
+// compose drafts a mail to the people named, after finding the file it is
+// about when it names one; with send it also proposes sending the draft.
+func (a *analysis) compose(send bool) Intent {
+	to, question := a.recipients("write to")
+	if question != "" {
+		return a.clarify(question)
+	}
+	topic := a.topicWithOrgs()
+	if m := aboutRE.FindStringSubmatch(a.q); m != nil {
+		topic = strings.TrimRight(m[1], "?.! ")
+	}
+	draft := Params{ParamTo: to, ParamSubject: subject(topic), ParamBody: ""}
+	var deps []string
+	if fileRefRE.MatchString(a.q) {
+		s := a.add(Step{Service: domain.ServiceDrive, Operation: OpSearch, Params: Params{ParamQuery: a.topicWithOrgs(), ParamLimit: 3}})
+		deps = []string{s.ID}
+	}
+	d := a.add(Step{Service: domain.ServiceGmail, Operation: OpDraft, Params: draft, DependsOn: deps})
+	if send {
+		a.add(Step{Service: domain.ServiceGmail, Operation: OpSend, Params: Params{}, DependsOn: []string{d.ID}})
+	}
+	return a.intent(0.85)
+}
+
+func subject(topic string) string {
+	if topic == "" {
+		return "Hello"
+	}
+	r := []rune(topic)
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
+}
+
+// when is the new start and length an event request gives.
+func (a *analysis) when() (start time.Time, length time.Duration, ok bool) {
+	length = DefaultEventLength
+	for _, m := range a.matches {
+		if m.Duration > 0 {
+			length = m.Duration
+		}
+		if m.Time != nil {
+			start, ok = *m.Time, true
+		}
+	}
+	return start, length, ok
+}
+
+func (a *analysis) createEvent() Intent {
+	start, length, ok := a.when()
+	if !ok {
+		if len(a.ent.Dates) > 0 {
+			return a.clarify("What time should it start?")
+		}
+		return a.clarify("When should it be? Please give a day and a time.")
+	}
+	p := Params{
+		ParamTitle: eventTitle(a), ParamStart: start.Format(time.RFC3339), ParamEnd: start.Add(length).Format(time.RFC3339),
+		ParamTimeZone: a.loc.String(), ParamDuration: int(length / time.Minute),
+	}
+	if len(a.people) > 0 {
+		to, question := a.recipients("invite")
+		if question != "" {
+			return a.clarify(question)
+		}
+		p[ParamAttendees] = to
+	}
+	a.add(Step{Service: domain.ServiceCalendar, Operation: OpCreate, Params: p})
+	return a.intent(0.85)
+}
+
+func eventTitle(a *analysis) string {
+	noun := "Meeting"
+	if m := eventNounRE.FindString(a.q); m != "" {
+		noun = subject(strings.ToLower(m))
+	}
+	t := noun
+	if len(a.people) > 0 {
+		var names []string
+		for _, p := range a.people {
+			names = append(names, p.Name)
+		}
+		t += " with " + strings.Join(names, ", ")
+	}
+	topic := a.topic()
+	for _, w := range strings.Fields(strings.ToLower(noun)) {
+		topic = strings.TrimSpace(regexp.MustCompile(`(?i)\b`+regexp.QuoteMeta(w)+`s?\b`).ReplaceAllString(topic, ""))
+	}
+	if m := aboutRE.FindStringSubmatch(a.q); m != nil {
+		topic = strings.TrimRight(m[1], "?.! ")
+	}
+	if topic != "" {
+		t += ": " + topic
+	}
+	return t
+}
+
+// findEvent adds the steps that find the one event a request acts on.
+func (a *analysis) findEvent() string {
+	var deps []string
+	if travelRE.MatchString(a.q) {
+		// The booking mail names the flight; the calendar search uses it.
+		s := a.add(Step{Service: domain.ServiceGmail, Operation: OpSearch, Params: Params{ParamQuery: strings.TrimSpace(a.topicWithOrgs() + " booking confirmation")}})
+		deps = []string{s.ID}
+	}
+	p := a.searchParams(domain.ServiceCalendar)
+	if _, ok := p[ParamAfter]; !ok {
+		p[ParamAfter] = a.now.Format(time.RFC3339) // only upcoming events can be cancelled or moved
+	}
+	s := a.add(Step{Service: domain.ServiceCalendar, Operation: OpSearch, Params: p, DependsOn: deps})
+	return s.ID
+}
+
+func (a *analysis) deleteEvent() Intent {
+	if a.topicWithOrgs() == "" && len(a.people) == 0 && len(a.ent.Dates) == 0 {
+		return a.clarify("Which event should I cancel?")
+	}
+	s := a.findEvent()
+	a.add(Step{Service: domain.ServiceCalendar, Operation: OpDelete, Params: Params{}, DependsOn: []string{s}})
+	return a.intent(0.8)
+}
+
+// updateEvent moves an event: the one referenced, or the one a search finds.
+func (a *analysis) updateEvent(ref *ItemRef) Intent {
+	var newStart *time.Time
+	var newDay *dates.Range
+	for _, m := range a.matches {
+		if m.Time != nil {
+			newStart = m.Time
+		} else if !m.Range.IsZero() {
+			newDay = &m.Range
+		}
+	}
+	if newStart == nil && newDay == nil {
+		return a.clarify("When should it move to?")
+	}
+	p := Params{ParamTimeZone: a.loc.String()}
+	clockOnly := newStart != nil && !a.hasDatePart()
+	if ref != nil {
+		p[ParamItemID], p[ParamCalendarID], p[ParamRowID] = ref.ID, ref.CalendarID, ref.RowID.String()
+		start := a.moved(ref.At, newStart, newDay, clockOnly)
+		p[ParamStart] = start.Format(time.RFC3339)
+		if !ref.End.IsZero() {
+			p[ParamEnd] = start.Add(ref.End.Sub(ref.At)).Format(time.RFC3339)
+		}
+		a.add(Step{Service: domain.ServiceCalendar, Operation: OpUpdate, Params: p})
+		return a.intent(0.85)
+	}
+	// Search without the new time, which describes the target, not the event.
+	saved := a.matches
+	a.matches = nil
+	s := a.findEvent()
+	a.matches = saved
+	switch {
+	case clockOnly:
+		p[ParamClock] = newStart.Format("15:04")
+	case newStart != nil:
+		p[ParamStart] = newStart.Format(time.RFC3339)
+	default:
+		p[ParamStart] = newDay.Start.Format(time.RFC3339) // a new day keeps the event's clock time
+		p[ParamClock] = ""
+	}
+	a.add(Step{Service: domain.ServiceCalendar, Operation: OpUpdate, Params: p, DependsOn: []string{s}})
+	return a.intent(0.8)
+}
+
+// hasDatePart reports whether a date (not only a clock time) was given.
+func (a *analysis) hasDatePart() bool {
+	for _, m := range a.matches {
+		if m.Time != nil && strings.ContainsFunc(clockWords.ReplaceAllString(m.Text, ""), unicode.IsLetter) {
+			return true
+		}
+		if m.Time == nil && !m.Range.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
+// clockWords are the words of a clock time or length, leaving a date's words.
+var clockWords = rx(`\d+(?:[:.]\d+)?\s*(?:[ap]\.?m\.?)?|\b(?:at|from|to|between|and|until|till|noon|midday|midnight|for|minutes?|mins?|hours?|hrs?|an?|half)\b`)
+
+// moved is old moved to a new clock time (same day) or a new day (same time).
+func (a *analysis) moved(old time.Time, newStart *time.Time, newDay *dates.Range, clockOnly bool) time.Time {
+	old = old.In(a.loc)
+	switch {
+	case newStart != nil && clockOnly:
+		return time.Date(old.Year(), old.Month(), old.Day(), newStart.Hour(), newStart.Minute(), 0, 0, a.loc)
+	case newStart != nil:
+		return *newStart
+	default:
+		d := newDay.Start
+		return time.Date(d.Year(), d.Month(), d.Day(), old.Hour(), old.Minute(), 0, 0, a.loc)
+	}
+}
+
+// share grants the people named access to a file: the one referenced or the
+// one a search finds.
+func (a *analysis) share(ref *ItemRef) Intent {
+	to, question := a.recipients("share it with")
+	if question != "" {
+		return a.clarify(question)
+	}
+	p := Params{ParamTo: to, ParamRole: role(a.q)}
+	if ref != nil {
+		p[ParamItemID] = ref.ID
+		a.add(Step{Service: domain.ServiceDrive, Operation: OpShare, Params: p})
+		return a.intent(0.85)
+	}
+	if a.topicWithOrgs() == "" {
+		return a.clarify("Which file should I share?")
+	}
+	s := a.add(Step{Service: domain.ServiceDrive, Operation: OpSearch, Params: Params{ParamQuery: a.topicWithOrgs()}})
+	a.add(Step{Service: domain.ServiceDrive, Operation: OpShare, Params: p, DependsOn: []string{s.ID}})
+	return a.intent(0.8)
+}
+
+func role(q string) string {
+	switch m := strings.ToLower(roleRE.FindString(q)); {
+	case strings.HasPrefix(m, "edit"), strings.HasPrefix(m, "write"):
+		return "writer"
+	case strings.HasPrefix(m, "comment"):
+		return "commenter"
+	}
+	return "reader"
+}

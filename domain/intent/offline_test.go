@@ -1,0 +1,226 @@
+package intent_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+)
+
+// contacts is an in-memory address book.
+type contacts map[string][]domain.Address
+
+func (c contacts) Resolve(_ context.Context, _ uuid.UUID, name string) ([]domain.Address, error) {
+	return c[strings.ToLower(name)], nil
+}
+
+type bundle struct {
+	cls *intent.Offline
+	now time.Time
+	loc *time.Location
+}
+
+func setup(t *testing.T) bundle {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Istanbul")
+	require.NoError(t, err)
+	c := contacts{
+		"sarah": {{Name: "Sarah Fleming", Email: "sarah.fleming@example.com"}},
+		"bob":   {{Name: "Bob", Email: "bob@example.com"}},
+		"john":  {{Name: "John Smith", Email: "john.smith@example.com"}, {Name: "John Doe", Email: "jdoe@example.com"}},
+	}
+	return bundle{cls: intent.NewOffline(c), now: time.Date(2026, 6, 17, 14, 30, 0, 0, loc), loc: loc}
+}
+
+func (b bundle) classify(t *testing.T, q string, cc intent.ConversationContext) intent.Intent {
+	t.Helper()
+	in, err := b.cls.Classify(context.Background(), intent.Request{Query: q, UserID: uuid.New(), Now: b.now, Location: b.loc, Context: cc})
+	require.NoError(t, err)
+	require.NoError(t, intent.Validate(in))
+	return in
+}
+
+// shape renders steps as "id:service.op<deps[!]" for compact expectations.
+func shape(in intent.Intent) string {
+	var parts []string
+	for _, s := range in.Steps {
+		p := fmt.Sprintf("%s:%s.%s", s.ID, s.Service, s.Operation)
+		if len(s.DependsOn) > 0 {
+			p += "<" + strings.Join(s.DependsOn, ",")
+		}
+		if s.SideEffect {
+			p += "!"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestOfflineClassify(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tests := []struct {
+		q      string
+		shape  string
+		params map[string]any // params of the last step that must match
+	}{
+		{"emails from Sarah about the budget last week", "s1:gmail.search",
+			map[string]any{"query": "budget", "from": []string{"sarah.fleming@example.com"}, "after": "2026-06-08T00:00:00+03:00", "before": "2026-06-15T00:00:00+03:00"}},
+		{"what meetings do I have tomorrow?", "s1:calendar.search",
+			map[string]any{"after": "2026-06-18T00:00:00+03:00", "before": "2026-06-19T00:00:00+03:00"}},
+		{"find the KEP about sidecar containers", "s1:drive.search", map[string]any{"query": "KEP sidecar containers"}},
+		{"budget numbers in June 2001", "s1:gmail.search s2:calendar.search s3:drive.search",
+			map[string]any{"query": "budget numbers", "after": "2001-06-01T00:00:00+03:00"}},
+		{"emails and files about the Q3 launch", "s1:gmail.search s2:drive.search", map[string]any{"query": "Q3 launch"}},
+		{"read the latest email from Bob", "s1:gmail.search s2:gmail.read<s1", nil},
+		{"draft an email to Bob about the offsite", "s1:gmail.draft",
+			map[string]any{"to": []string{"bob@example.com"}, "subject": "The offsite"}},
+		{"email Sarah the KEP about sidecar containers", "s1:drive.search s2:gmail.draft<s1 s3:gmail.send<s2!", nil},
+		{"schedule a meeting with Bob tomorrow at 3pm for 45 minutes", "s1:calendar.create!",
+			map[string]any{"start": "2026-06-18T15:00:00+03:00", "end": "2026-06-18T15:45:00+03:00", "timeZone": "Europe/Istanbul",
+				"attendees": []string{"bob@example.com"}, "title": "Meeting with Bob", "durationMinutes": 45}},
+		{"move my meeting with Bob to 4pm", "s1:calendar.search s2:calendar.update<s1!", map[string]any{"clock": "16:00"}},
+		{"cancel my Turkish Airlines flight", "s1:gmail.search s2:calendar.search<s1 s3:calendar.delete<s2!", nil},
+		{"share the Q3 report with Bob", "s1:drive.search s2:drive.share<s1!", map[string]any{"to": []string{"bob@example.com"}, "role": "reader"}},
+		{"share the Q3 report with Bob so he can edit", "s1:drive.search s2:drive.share<s1!", map[string]any{"role": "writer"}},
+		{"unread emails with attachments since Monday", "s1:gmail.search",
+			map[string]any{"unread": true, "hasAttachment": true, "after": "2026-06-15T00:00:00+03:00"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			t.Parallel()
+			in := b.classify(t, tt.q, intent.ConversationContext{})
+			require.Empty(t, in.Clarification)
+			require.Equal(t, tt.shape, shape(in))
+			last := in.Steps[len(in.Steps)-1]
+			for k, v := range tt.params {
+				require.Equal(t, v, last.Params[k], "param %s", k)
+			}
+		})
+	}
+}
+
+func TestOfflineClarifiesAndRefuses(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for q, want := range map[string]string{
+		"schedule a meeting with Bob":        "When should it be",
+		"schedule a meeting with Bob Friday": "What time",
+		"email John about lunch":             "Which John",
+		"email Zed about lunch":              "couldn't find an address for Zed",
+		"share the Q3 report":                "Who should I share it with",
+	} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Empty(t, in.Steps, q)
+		require.Contains(t, in.Clarification, want, q)
+		require.Less(t, in.Confidence, 0.5)
+	}
+	in := b.classify(t, "what's the weather?", intent.ConversationContext{})
+	require.Empty(t, in.Steps)
+	require.NotEmpty(t, in.Unsupported)
+}
+
+func TestOfflineFollowUps(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	evStart := time.Date(2026, 6, 18, 10, 0, 0, 0, b.loc)
+	cc := intent.ConversationContext{Turns: []intent.Turn{{
+		Query: "emails from Sarah last week",
+		Intent: intent.Intent{Steps: []intent.Step{{ID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch,
+			Params: intent.Params{"from": []string{"sarah.fleming@example.com"}, "query": "budget", "after": "2026-06-08T00:00:00+03:00"}}}},
+		Items: []intent.ItemRef{
+			{Service: domain.ServiceGmail, Kind: "email", ID: "m1", Title: "Budget v1"},
+			{Service: domain.ServiceGmail, Kind: "email", ID: "m2", Title: "Budget v2"},
+			{Service: domain.ServiceCalendar, Kind: "event", ID: "e1", CalendarID: "primary", Title: "Budget review", At: evStart, End: evStart.Add(time.Hour)},
+			{Service: domain.ServiceGmail, Kind: "draft", ID: "d1", Title: "Re: Budget"},
+		},
+	}}}
+
+	in := b.classify(t, "open the second one", cc)
+	require.Equal(t, "s1:gmail.read", shape(in))
+	require.Equal(t, "m2", in.Steps[0].Params[intent.ParamItemID])
+
+	in = b.classify(t, "send it", cc)
+	require.Equal(t, "s1:gmail.send!", shape(in))
+	require.Equal(t, "d1", in.Steps[0].Params[intent.ParamDraftID])
+
+	in = b.classify(t, "move it to 4pm", cc)
+	require.Equal(t, "s1:calendar.update!", shape(in))
+	require.Equal(t, "e1", in.Steps[0].Params[intent.ParamItemID])
+	require.Equal(t, "2026-06-18T16:00:00+03:00", in.Steps[0].Params[intent.ParamStart])
+	require.Equal(t, "2026-06-18T17:00:00+03:00", in.Steps[0].Params[intent.ParamEnd])
+
+	in = b.classify(t, "what about last month?", cc)
+	require.Equal(t, "s1:gmail.search", shape(in))
+	require.Equal(t, "budget", in.Steps[0].Params[intent.ParamQuery])
+	require.Equal(t, "2026-05-01T00:00:00+03:00", in.Steps[0].Params[intent.ParamAfter])
+	require.Equal(t, "2026-06-01T00:00:00+03:00", in.Steps[0].Params[intent.ParamBefore])
+
+	in = b.classify(t, "the fifth one", cc)
+	require.Empty(t, in.Steps)
+	require.Contains(t, in.Clarification, "only showed 4")
+}
+
+func TestIntentJSON(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := b.classify(t, "cancel my Turkish Airlines flight", intent.ConversationContext{})
+	raw, err := json.Marshal(in)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(raw, &m))
+	for _, k := range []string{"services", "steps", "entities", "confidence"} {
+		require.Contains(t, m, k)
+	}
+	step := m["steps"].([]any)[2].(map[string]any)
+	for _, k := range []string{"id", "service", "operation", "params", "dependsOn", "sideEffect"} {
+		require.Contains(t, step, k)
+	}
+	back, err := intent.Decode(raw)
+	require.NoError(t, err)
+	require.Equal(t, shape(in), shape(back))
+	require.Contains(t, in.Entities.Organisations, "Turkish Airlines")
+}
+
+func TestDecodeRejects(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ json, want string }{
+		"unknown service":   {`{"steps":[{"id":"s1","service":"slack","operation":"search"}],"confidence":1}`, "unknown service"},
+		"unknown operation": {`{"steps":[{"id":"s1","service":"gmail","operation":"archive"}],"confidence":1}`, "unknown operation"},
+		"unsupported op":    {`{"steps":[{"id":"s1","service":"drive","operation":"send"}],"confidence":1}`, "drive cannot send"},
+		"duplicate id":      {`{"steps":[{"id":"s1","service":"gmail","operation":"search"},{"id":"s1","service":"drive","operation":"search"}],"confidence":1}`, "used twice"},
+		"missing dep":       {`{"steps":[{"id":"s1","service":"gmail","operation":"read","dependsOn":["s0"]}],"confidence":1}`, "missing step"},
+		"not json":          {`{"steps":`, "decode intent"},
+		"unknown field":     {`{"steps":[],"mood":"happy"}`, "unknown field"},
+		"confidence":        {`{"steps":[],"confidence":7}`, "confidence"},
+	} {
+		_, err := intent.Decode([]byte(tc.json))
+		require.ErrorIs(t, err, domain.ErrInvalidInput, name)
+		require.ErrorContains(t, err, tc.want, name)
+	}
+	// A model cannot mark a delete harmless.
+	in, err := intent.Decode([]byte(`{"steps":[{"id":"s1","service":"calendar","operation":"delete","params":{"itemId":"e1"},"sideEffect":false}],"confidence":0.9}`))
+	require.NoError(t, err)
+	require.True(t, in.Steps[0].SideEffect)
+	require.Equal(t, []domain.Service{domain.ServiceCalendar}, in.Services)
+}
+
+func TestBuildPrompt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	p := intent.BuildPrompt(intent.Request{Query: "send it", Now: b.now, Location: b.loc, Context: intent.ConversationContext{
+		Turns: []intent.Turn{{Query: "draft a mail to Bob", Items: []intent.ItemRef{{Service: domain.ServiceGmail, Kind: "draft", ID: "d1"}}}},
+	}})
+	require.Equal(t, "send it", p.User)
+	require.Contains(t, p.System, "2026-06-17T14:30:00+03:00 (Wednesday), time zone Europe/Istanbul")
+	require.Contains(t, p.System, `"id":"d1"`)
+	require.Contains(t, p.System, `"dependsOn"`)
+}
