@@ -1,0 +1,123 @@
+// Package pubsub carries the events of one streamed answer between instances
+// on a Redis Stream per message: a subscriber that connects late, or to another
+// instance, replays the stream from the start and then follows it.
+package pubsub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Config tunes the streams.
+type Config struct {
+	// Prefix namespaces the stream keys. Defaults to "answer:".
+	Prefix string
+	// TTL is how long a stream is kept after its last event, for late
+	// subscribers; the final answer is persisted in PostgreSQL anyway.
+	// Defaults to 1h.
+	TTL time.Duration
+	// MaxLen caps a stream's length (approximately). Defaults to 10000.
+	MaxLen int64
+	// Block is how long one XREAD waits before checking ctx again. Defaults to 5s.
+	Block time.Duration
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.Prefix == "" {
+		c.Prefix = "answer:"
+	}
+	if c.TTL == 0 {
+		c.TTL = time.Hour
+	}
+	if c.MaxLen == 0 {
+		c.MaxLen = 10000
+	}
+	if c.Block == 0 {
+		c.Block = 5 * time.Second
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.TTL < time.Second:
+		return fmt.Errorf("pubsub: Config.TTL is %s, want >= 1s", c.TTL)
+	case c.MaxLen < 1:
+		return fmt.Errorf("pubsub: Config.MaxLen is %d, want >= 1", c.MaxLen)
+	case c.Block < time.Millisecond:
+		return fmt.Errorf("pubsub: Config.Block is %s, want >= 1ms", c.Block)
+	}
+	return nil
+}
+
+// Streams appends to and follows Redis Streams.
+type Streams struct {
+	rdb redis.UniversalClient
+	cfg Config
+}
+
+// New returns Streams on rdb.
+func New(rdb redis.UniversalClient, cfg Config) (*Streams, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Streams{rdb: rdb, cfg: cfg}, nil
+}
+
+// Entry is one event of a stream.
+type Entry struct {
+	ID      string
+	Payload []byte
+}
+
+const field = "e"
+
+// Append adds payload to the stream of key and refreshes the stream's TTL, in
+// one round trip.
+func (s *Streams) Append(ctx context.Context, key string, payload []byte) (string, error) {
+	k := s.cfg.Prefix + key
+	pipe := s.rdb.TxPipeline()
+	add := pipe.XAdd(ctx, &redis.XAddArgs{Stream: k, MaxLen: s.cfg.MaxLen, Approx: true, Values: []any{field, payload}})
+	pipe.Expire(ctx, k, s.cfg.TTL)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return "", fmt.Errorf("pubsub: append to %s: %w", k, err)
+	}
+	return add.Val(), nil
+}
+
+// Follow sends every entry of the stream of key after afterID ("" or "0" for
+// the start) to fn, in order and once each, waiting for new ones, until fn
+// returns false, ctx ends, or Redis fails.
+func (s *Streams) Follow(ctx context.Context, key, afterID string, fn func(Entry) bool) error {
+	k := s.cfg.Prefix + key
+	if afterID == "" {
+		afterID = "0"
+	}
+	for {
+		res, err := s.rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{k, afterID}, Count: 256, Block: s.cfg.Block}).Result()
+		switch {
+		case errors.Is(err, redis.Nil):
+			continue // nothing new within Block
+		case err != nil:
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("pubsub: follow %s: %w", k, err)
+		}
+		for _, st := range res {
+			for _, m := range st.Messages {
+				afterID = m.ID
+				v, _ := m.Values[field].(string)
+				if !fn(Entry{ID: m.ID, Payload: []byte(v)}) {
+					return nil
+				}
+			}
+		}
+	}
+}

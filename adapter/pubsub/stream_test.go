@@ -1,0 +1,88 @@
+package pubsub_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/adapter/pubsub"
+)
+
+func setup(t *testing.T) (*pubsub.Streams, *pubsub.Streams) {
+	t.Helper()
+	url := os.Getenv("TEST_REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/1"
+	}
+	opts, err := redis.ParseURL(url)
+	require.NoError(t, err)
+	prefix := "test:" + uuid.NewString() + ":"
+	// Two clients stand for two server instances sharing one Redis.
+	var streams []*pubsub.Streams
+	for range 2 {
+		rdb := redis.NewClient(opts)
+		t.Cleanup(func() { _ = rdb.Close() })
+		s, err := pubsub.New(rdb, pubsub.Config{Prefix: prefix, Block: 50 * time.Millisecond})
+		require.NoError(t, err)
+		streams = append(streams, s)
+	}
+	return streams[0], streams[1]
+}
+
+func TestFollowReplaysThenFollowsInOrderOnce(t *testing.T) {
+	t.Parallel()
+	pub, sub := setup(t)
+	ctx := context.Background()
+	for i := range 3 {
+		_, err := pub.Append(ctx, "m1", []byte(fmt.Sprint(i)))
+		require.NoError(t, err)
+	}
+	var (
+		mu  sync.Mutex
+		got []string
+	)
+	done := make(chan error, 1)
+	go func() {
+		done <- sub.Follow(ctx, "m1", "", func(e pubsub.Entry) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, string(e.Payload))
+			return string(e.Payload) != "last"
+		})
+	}()
+	for i := 3; i < 50; i++ {
+		_, err := pub.Append(ctx, "m1", []byte(fmt.Sprint(i)))
+		require.NoError(t, err)
+	}
+	_, err := pub.Append(ctx, "m1", []byte("last"))
+	require.NoError(t, err)
+	require.NoError(t, <-done)
+	want := []string{}
+	for i := range 50 {
+		want = append(want, fmt.Sprint(i))
+	}
+	require.Equal(t, strings.Join(append(want, "last"), ","), strings.Join(got, ","))
+}
+
+func TestFollowStopsWithContext(t *testing.T) {
+	t.Parallel()
+	_, sub := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
+	defer cancel()
+	err := sub.Follow(ctx, "silent", "", func(pubsub.Entry) bool { return true })
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	_, err := pubsub.New(nil, pubsub.Config{MaxLen: -1})
+	require.ErrorContains(t, err, "Config.MaxLen")
+}
