@@ -1,0 +1,217 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/pgvector/pgvector-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/adapter/store"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/query"
+	"github.com/workspace-orchestrator/orchestrator/domain/search"
+)
+
+type searchFixture struct {
+	ctx  context.Context
+	db   *store.DB
+	s    *store.Search
+	user uuid.UUID
+}
+
+func setupSearch(t *testing.T) searchFixture {
+	t.Helper()
+	ctx := context.Background()
+	db := storetest.New(t)
+	var user uuid.UUID
+	require.NoError(t, db.Pool.QueryRow(ctx, `INSERT INTO users (email) VALUES ($1) RETURNING id`, uuid.NewString()+"@example.com").Scan(&user))
+	return searchFixture{ctx: ctx, db: db, s: store.NewSearch(db), user: user}
+}
+
+// insertEmail writes a cache row the way a sync would.
+func (f searchFixture) insertEmail(t *testing.T, e domain.Email) uuid.UUID {
+	t.Helper()
+	var addrs []string
+	for _, a := range append(append([]domain.Address{}, e.To...), e.Cc...) {
+		addrs = append(addrs, strings.ToLower(a.Email))
+	}
+	rcpt, err := json.Marshal(append(append([]domain.Address{}, e.To...), e.Cc...))
+	require.NoError(t, err)
+	var emb any
+	if e.Embedding.Values != nil {
+		emb = pgvector.NewVector(e.Embedding.Values)
+	}
+	if e.EmailID == "" {
+		e.EmailID = uuid.NewString()
+	}
+	var id uuid.UUID
+	require.NoError(t, f.db.Pool.QueryRow(f.ctx, `
+		INSERT INTO gmail_cache (user_id, email_id, thread_id, message_ids, subject, sender, sender_name, recipients,
+			recipient_addrs, body, labels, has_attachment, unread, received_at, embedding)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		f.user, e.EmailID, e.ThreadID, append([]string{}, e.MessageIDs...), e.Subject, strings.ToLower(e.From.Email), e.From.Name,
+		rcpt, append([]string{}, addrs...), e.Body, append([]string{}, e.Labels...), e.HasAttachment, e.Unread, e.ReceivedAt, emb).Scan(&id))
+	return id
+}
+
+func bm25(limit int) search.TextQuery {
+	return search.TextQuery{BM25: search.BM25{K1: 1.2, B: 0.75, Title: 3, People: 1.5, Body: 1}, Limit: limit}
+}
+
+func titles(cs []search.Candidate) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Title
+	}
+	return out
+}
+
+func day(d int) time.Time { return time.Date(2001, 6, d, 12, 0, 0, 0, time.UTC) }
+
+func TestFullTextBM25(t *testing.T) {
+	t.Parallel()
+	f := setupSearch(t)
+	f.insertEmail(t, domain.Email{Subject: "Budget review", Body: "The budget for the pipeline project.", ReceivedAt: day(1), MessageIDs: []string{"<1@x>"}})
+	f.insertEmail(t, domain.Email{Subject: "Lunch", Body: "Lunch on Friday? budget is tight.", ReceivedAt: day(2)})
+	f.insertEmail(t, domain.Email{Subject: "Board meeting", Body: "The board meeting moved to Friday. Bring the budget.", ReceivedAt: day(3)})
+	f.insertEmail(t, domain.Email{Subject: "Pipeline", Body: "Gas pipeline capacity report.", ReceivedAt: day(4),
+		From: domain.Address{Name: "Fleming, Rosalee", Email: "Rosalee.Fleming@enron.com"}})
+
+	q := bm25(10)
+	q.Terms = []query.Term{{Text: "budget"}}
+	got, err := f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.Equal(t, "Budget review", got[0].Title, "a title match weighs more")
+	require.Len(t, got, 3)
+	require.Equal(t, []string{"<1@x>"}, got[0].MessageIDs)
+
+	// words are ranked without requiring all; the rarer word counts more
+	q.Terms = []query.Term{{Text: "pipeline"}, {Text: "capacity"}}
+	got, err = f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Pipeline", "Budget review"}, titles(got))
+
+	// a phrase is required and must be adjacent
+	q.Terms = []query.Term{{Text: "board meeting", Phrase: true}, {Text: "budget"}}
+	got, err = f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Board meeting"}, titles(got))
+
+	// exclusions drop items; prefixes match names as they are typed
+	q.Terms, q.Exclude = []query.Term{{Text: "budget"}}, []string{"friday"}
+	got, err = f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Budget review"}, titles(got))
+	q.Terms, q.Exclude = []query.Term{{Text: "rosal", Prefix: true}}, nil
+	got, err = f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Pipeline"}, titles(got))
+
+	// the index follows updates and deletes
+	_, err = f.db.Pool.Exec(f.ctx, `UPDATE gmail_cache SET body = 'nothing here' WHERE subject = 'Lunch'`)
+	require.NoError(t, err)
+	_, err = f.db.Pool.Exec(f.ctx, `DELETE FROM gmail_cache WHERE subject = 'Board meeting'`)
+	require.NoError(t, err)
+	q.Terms = []query.Term{{Text: "budget"}}
+	got, err = f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Budget review"}, titles(got))
+	var docs, postings int
+	require.NoError(t, f.db.Pool.QueryRow(f.ctx, `SELECT (SELECT docs FROM search_stats WHERE user_id = $1), (SELECT count(*) FROM search_postings WHERE user_id = $1)`, f.user).Scan(&docs, &postings))
+	require.Equal(t, 3, docs)
+	require.Positive(t, postings)
+}
+
+func TestFullTextIsPerUser(t *testing.T) {
+	t.Parallel()
+	f := setupSearch(t)
+	other := f
+	require.NoError(t, f.db.Pool.QueryRow(f.ctx, `INSERT INTO users (email) VALUES ('other@example.com') RETURNING id`).Scan(&other.user))
+	other.insertEmail(t, domain.Email{Subject: "Secret budget", ReceivedAt: day(1)})
+	q := bm25(10)
+	q.Terms = []query.Term{{Text: "budget"}}
+	got, err := f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.Empty(t, got)
+}
+
+func randomUnit(r *rand.Rand) []float32 {
+	v := make([]float32, domain.EmbeddingDim)
+	var n float64
+	for i := range v {
+		v[i] = float32(r.NormFloat64())
+		n += float64(v[i] * v[i])
+	}
+	for i := range v {
+		v[i] /= float32(math.Sqrt(n))
+	}
+	return v
+}
+
+func TestVectorExactAndFiltered(t *testing.T) {
+	t.Parallel()
+	f := setupSearch(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	vecs := map[string][]float32{}
+	for i := range 60 {
+		from := domain.Address{Name: "Someone", Email: "someone@x.com"}
+		if i%3 == 0 {
+			from = domain.Address{Name: "Fleming, Rosalee", Email: "rosalee.fleming@enron.com"}
+		}
+		v := randomUnit(r)
+		subject := uuid.NewString()
+		vecs[subject] = v
+		f.insertEmail(t, domain.Email{Subject: subject, From: from, ReceivedAt: day(1 + i%28), Labels: []string{"INBOX"},
+			Unread: i%2 == 0, Embedding: domain.Vector{Values: v}})
+	}
+	qv := randomUnit(r)
+	got, err := f.s.Vector(f.ctx, f.user, search.VectorQuery{Vector: qv, Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, got, 10)
+	for i := 1; i < len(got); i++ {
+		require.GreaterOrEqual(t, got[i-1].Score, got[i].Score)
+	}
+	var best float64 = -2
+	for _, v := range vecs {
+		var dot float64
+		for i := range v {
+			dot += float64(v[i] * qv[i])
+		}
+		best = math.Max(best, dot)
+	}
+	require.InDelta(t, best, got[0].Score, 1e-5, "exact: the true nearest comes first")
+
+	// filters restrict; without a vector the newest come first
+	addrs, err := f.s.People(f.ctx, f.user, []string{"rosalee", "fleming"}, false)
+	require.NoError(t, err)
+	require.Equal(t, []string{"rosalee.fleming@enron.com"}, addrs)
+	flt := query.Filters{From: addrs, After: day(10), Before: day(20), Unread: true}
+	got, err = f.s.Vector(f.ctx, f.user, search.VectorQuery{Filters: &flt, Limit: 10})
+	require.NoError(t, err)
+	require.NotEmpty(t, got)
+	for i, c := range got {
+		require.False(t, c.At.Before(day(10)) || !c.At.Before(day(20)))
+		if i > 0 {
+			require.False(t, c.At.After(got[i-1].At))
+		}
+	}
+	flt = query.Filters{Labels: []string{"SENT"}}
+	got, err = f.s.Vector(f.ctx, f.user, search.VectorQuery{Vector: qv, Filters: &flt, Limit: 10})
+	require.NoError(t, err)
+	require.Empty(t, got)
+
+	prefix, err := f.s.People(f.ctx, f.user, []string{"rosa"}, true)
+	require.NoError(t, err)
+	require.Equal(t, []string{"rosalee.fleming@enron.com"}, prefix)
+	labels, err := f.s.Labels(f.ctx, f.user)
+	require.NoError(t, err)
+	require.Equal(t, []string{"INBOX"}, labels)
+}
