@@ -1,0 +1,179 @@
+// Package llm talks to chat models through langchaingo (OpenAI and
+// OpenAI-compatible servers, Anthropic, Ollama): one-shot JSON completions for
+// intent classification and streamed completions for answers.
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tmc/langchaingo/llms"
+	"github.com/tmc/langchaingo/llms/anthropic"
+	"github.com/tmc/langchaingo/llms/ollama"
+	"github.com/tmc/langchaingo/llms/openai"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+// Config chooses and configures the provider.
+type Config struct {
+	// Provider is "openai", "anthropic" or "ollama". Required.
+	Provider string
+	// BaseURL overrides the provider's endpoint (an OpenAI-compatible server,
+	// a local Ollama). Defaults to the provider's own.
+	BaseURL string
+	// APIKey authenticates to openai and anthropic.
+	APIKey string
+	// Model is the chat model. Defaults to gpt-4o-mini, claude-3-5-haiku-latest
+	// or llama3.1 by provider.
+	Model string
+	// Timeout bounds one call. Defaults to 5s.
+	Timeout time.Duration
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.Model == "" {
+		c.Model = map[string]string{"openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest", "ollama": "llama3.1"}[c.Provider]
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 5 * time.Second
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	switch c.Provider {
+	case "openai", "anthropic":
+		if c.APIKey == "" && c.BaseURL == "" {
+			return fmt.Errorf("llm: Config.APIKey is required for provider %q", c.Provider)
+		}
+	case "ollama":
+	default:
+		return fmt.Errorf("llm: Config.Provider is %q, want openai, anthropic or ollama", c.Provider)
+	}
+	if c.Timeout <= 0 {
+		return fmt.Errorf("llm: Config.Timeout is %s, want > 0", c.Timeout)
+	}
+	return nil
+}
+
+// Client is a chat model.
+type Client struct {
+	model   llms.Model
+	cfg     Config
+	jsonOpt llms.CallOption
+}
+
+// New returns a client for cfg.Provider.
+func New(cfg Config) (*Client, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	var (
+		m   llms.Model
+		err error
+	)
+	switch cfg.Provider {
+	case "openai":
+		opts := []openai.Option{openai.WithModel(cfg.Model), openai.WithToken(orDefault(cfg.APIKey, "none"))}
+		if cfg.BaseURL != "" {
+			opts = append(opts, openai.WithBaseURL(cfg.BaseURL))
+		}
+		m, err = openai.New(opts...)
+	case "anthropic":
+		opts := []anthropic.Option{anthropic.WithModel(cfg.Model), anthropic.WithToken(orDefault(cfg.APIKey, "none"))}
+		if cfg.BaseURL != "" {
+			opts = append(opts, anthropic.WithBaseURL(cfg.BaseURL))
+		}
+		m, err = anthropic.New(opts...)
+	case "ollama":
+		opts := []ollama.Option{ollama.WithModel(cfg.Model)}
+		if cfg.BaseURL != "" {
+			opts = append(opts, ollama.WithServerURL(cfg.BaseURL))
+		}
+		m, err = ollama.New(opts...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("llm: %s client: %w", cfg.Provider, err)
+	}
+	c := &Client{model: m, cfg: cfg}
+	// Anthropic has no JSON mode; the prompt asks for JSON and the caller validates.
+	if cfg.Provider != "anthropic" {
+		c.jsonOpt = llms.WithJSONMode()
+	}
+	return c, nil
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// Name identifies provider and model, e.g. for cache keys and logs.
+func (c *Client) Name() string { return c.cfg.Provider + ":" + c.cfg.Model }
+
+// CompleteJSON asks for a JSON object and returns the raw text.
+func (c *Client) CompleteJSON(ctx context.Context, system, user string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	opts := []llms.CallOption{llms.WithTemperature(0)}
+	if c.jsonOpt != nil {
+		opts = append(opts, c.jsonOpt)
+	}
+	resp, err := c.model.GenerateContent(ctx, messages(system, user), opts...)
+	if err != nil {
+		return "", mapErr(err)
+	}
+	if len(resp.Choices) == 0 {
+		return "", fmt.Errorf("llm: %s returned no choices: %w", c.Name(), domain.ErrUnavailable)
+	}
+	return resp.Choices[0].Content, nil
+}
+
+// Stream generates a completion, calling emit with each chunk as it arrives,
+// and returns the whole text. The timeout applies to the whole stream.
+func (c *Client) Stream(ctx context.Context, system, user string, emit func(string)) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	var b strings.Builder
+	_, err := c.model.GenerateContent(ctx, messages(system, user),
+		llms.WithTemperature(0.2),
+		llms.WithStreamingFunc(func(_ context.Context, chunk []byte) error {
+			if len(chunk) == 0 { // the last chunk is empty
+				return nil
+			}
+			b.Write(chunk)
+			emit(string(chunk))
+			return nil
+		}))
+	if err != nil {
+		return b.String(), mapErr(err)
+	}
+	return b.String(), nil
+}
+
+func messages(system, user string) []llms.MessageContent {
+	return []llms.MessageContent{
+		llms.TextParts(llms.ChatMessageTypeSystem, system),
+		llms.TextParts(llms.ChatMessageTypeHuman, user),
+	}
+}
+
+// mapErr turns provider failures into domain sentinels so callers fall back.
+func mapErr(err error) error {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("llm: timed out: %w", domain.ErrUnavailable)
+	case strings.Contains(err.Error(), "429"), strings.Contains(strings.ToLower(err.Error()), "rate limit"):
+		return fmt.Errorf("llm: %v: %w", err, domain.ErrRateLimited)
+	default:
+		return fmt.Errorf("llm: %v: %w", err, domain.ErrUnavailable)
+	}
+}
