@@ -155,8 +155,9 @@ type QueryResult struct {
 // Summary is a method's mean scores, overall and per query type.
 type Summary struct {
 	Scores
-	Queries int               `json:"queries"`
-	ByType  map[string]Scores `json:"by_type"`
+	ByType      map[string]Scores `json:"by_type"`
+	Queries     int               `json:"-"`
+	TypeQueries map[string]int    `json:"-"`
 }
 
 // Summarize averages rs per method. Every query counts, empty answers as zero.
@@ -190,9 +191,9 @@ func Summarize(rs []QueryResult) map[string]Summary {
 	}
 	out := map[string]Summary{}
 	for m, a := range all {
-		s := Summary{Scores: mean(*a), Queries: a.n, ByType: map[string]Scores{}}
+		s := Summary{Scores: mean(*a), Queries: a.n, ByType: map[string]Scores{}, TypeQueries: map[string]int{}}
 		for t, ta := range byType[m] {
-			s.ByType[t] = mean(*ta)
+			s.ByType[t], s.TypeQueries[t] = mean(*ta), ta.n
 		}
 		out[m] = s
 	}
