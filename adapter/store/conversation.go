@@ -1,0 +1,239 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+type conversationRow struct {
+	bun.BaseModel `bun:"table:conversations"`
+
+	ID        uuid.UUID `bun:"id,pk,type:uuid"`
+	UserID    uuid.UUID `bun:"user_id,type:uuid"`
+	Title     string    `bun:"title"`
+	CreatedAt time.Time `bun:"created_at"`
+	UpdatedAt time.Time `bun:"updated_at"`
+}
+
+func (r *conversationRow) domain() domain.Conversation {
+	return domain.Conversation{ID: r.ID, UserID: r.UserID, Title: r.Title, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+type messageRow struct {
+	bun.BaseModel `bun:"table:messages"`
+
+	ID              uuid.UUID       `bun:"id,pk,type:uuid"`
+	ConversationID  uuid.UUID       `bun:"conversation_id,type:uuid"`
+	UserID          uuid.UUID       `bun:"user_id,type:uuid"`
+	ClientRequestID *string         `bun:"client_request_id"`
+	Query           string          `bun:"query"`
+	Status          string          `bun:"status"`
+	Intent          json.RawMessage `bun:"intent,type:jsonb,nullzero"`
+	Plan            json.RawMessage `bun:"plan,type:jsonb,nullzero"`
+	Response        string          `bun:"response"`
+	Citations       json.RawMessage `bun:"citations,type:jsonb"`
+	ActionsTaken    json.RawMessage `bun:"actions_taken,type:jsonb"`
+	StepResults     json.RawMessage `bun:"step_results,type:jsonb"`
+	Timings         json.RawMessage `bun:"timings,type:jsonb"`
+	Error           string          `bun:"error"`
+	CreatedAt       time.Time       `bun:"created_at"`
+	UpdatedAt       time.Time       `bun:"updated_at"`
+}
+
+func messageRowOf(m *domain.Message) messageRow {
+	var crid *string
+	if m.ClientRequestID != "" {
+		crid = &m.ClientRequestID
+	}
+	return messageRow{
+		ID:              m.ID,
+		ConversationID:  m.ConversationID,
+		UserID:          m.UserID,
+		ClientRequestID: crid,
+		Query:           m.Query,
+		Status:          string(m.Status),
+		Intent:          m.Intent,
+		Plan:            m.Plan,
+		Response:        m.Response,
+		// The NOT NULL json columns get their empty value, never JSON null.
+		Citations:    jsonOr(m.Citations, "[]"),
+		ActionsTaken: jsonOr(m.Actions, "[]"),
+		StepResults:  jsonOr(m.StepResults, "[]"),
+		Timings:      jsonOr(m.Timings, "{}"),
+		Error:        m.Error,
+		CreatedAt:    m.CreatedAt,
+		UpdatedAt:    m.UpdatedAt,
+	}
+}
+
+func jsonOr(v json.RawMessage, empty string) json.RawMessage {
+	if len(v) == 0 {
+		return json.RawMessage(empty)
+	}
+	return v
+}
+
+func (r *messageRow) domain() domain.Message {
+	m := domain.Message{
+		ID:             r.ID,
+		ConversationID: r.ConversationID,
+		UserID:         r.UserID,
+		Query:          r.Query,
+		Status:         domain.MessageStatus(r.Status),
+		Intent:         r.Intent,
+		Plan:           r.Plan,
+		Response:       r.Response,
+		Citations:      r.Citations,
+		Actions:        r.ActionsTaken,
+		StepResults:    r.StepResults,
+		Timings:        r.Timings,
+		Error:          r.Error,
+		CreatedAt:      r.CreatedAt,
+		UpdatedAt:      r.UpdatedAt,
+	}
+	if r.ClientRequestID != nil {
+		m.ClientRequestID = *r.ClientRequestID
+	}
+	return m
+}
+
+// CreateConversation starts a conversation for the user.
+func (s *Store) CreateConversation(ctx context.Context, userID uuid.UUID, title string) (domain.Conversation, error) {
+	now := s.now()
+	row := conversationRow{ID: uuid.Must(uuid.NewV7()), UserID: userID, Title: title, CreatedAt: now, UpdatedAt: now}
+	if _, err := s.idb(ctx).NewInsert().Model(&row).Exec(ctx); err != nil {
+		return domain.Conversation{}, fmt.Errorf("store: create conversation of user %s: %w", userID, err)
+	}
+	return row.domain(), nil
+}
+
+// Conversation returns one of the user's conversations.
+func (s *Store) Conversation(ctx context.Context, userID, id uuid.UUID) (domain.Conversation, error) {
+	var row conversationRow
+	err := s.idb(ctx).NewSelect().Model(&row).Where("user_id = ? AND id = ?", userID, id).Scan(ctx)
+	if err != nil {
+		return domain.Conversation{}, notFound(err, "conversation", id)
+	}
+	return row.domain(), nil
+}
+
+// Conversations lists the user's conversations, most recently active first.
+func (s *Store) Conversations(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Conversation, domain.PageInfo, error) {
+	rows, info, err := paginate(ctx, s.idb(ctx), keyset{column: "updated_at", desc: true}, p,
+		func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("user_id = ?", userID) },
+		func(r *conversationRow) cursor { return cursor{at: r.UpdatedAt, id: r.ID} })
+	if err != nil {
+		return nil, domain.PageInfo{}, fmt.Errorf("store: list conversations of user %s: %w", userID, err)
+	}
+	out := make([]domain.Conversation, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, info, nil
+}
+
+// CreateMessage inserts m into one of the user's conversations and marks the
+// conversation active. When m.ClientRequestID was already used by this user it
+// returns the existing message and created=false.
+func (s *Store) CreateMessage(ctx context.Context, m domain.Message) (domain.Message, bool, error) {
+	if m.Query == "" {
+		return domain.Message{}, false, fmt.Errorf("%w: message without query", domain.ErrInvalidInput)
+	}
+	now := s.now()
+	m.ID = uuid.Must(uuid.NewV7())
+	m.CreatedAt, m.UpdatedAt = now, now
+	if m.Status == "" {
+		m.Status = domain.MessagePending
+	}
+	row := messageRowOf(&m)
+	var created bool
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		db := s.idb(ctx)
+		// Touching the conversation both checks it is the user's and locks it.
+		res, err := db.NewUpdate().Model((*conversationRow)(nil)).Set("updated_at = ?", now).
+			Where("id = ? AND user_id = ?", m.ConversationID, m.UserID).Exec(ctx)
+		if err := affectedOne(res, err, "conversation", m.ConversationID); err != nil {
+			return err
+		}
+		res, err = db.NewInsert().Model(&row).
+			On("CONFLICT (user_id, client_request_id) WHERE client_request_id IS NOT NULL DO NOTHING").
+			Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("store: create message: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			created = true
+			return nil
+		}
+		row = messageRow{}
+		err = db.NewSelect().Model(&row).
+			Where("user_id = ? AND client_request_id = ?", m.UserID, m.ClientRequestID).Scan(ctx)
+		if err != nil {
+			return fmt.Errorf("store: message with client request id %q: %w", m.ClientRequestID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return domain.Message{}, false, err
+	}
+	return row.domain(), created, nil
+}
+
+// Message returns one of the user's messages.
+func (s *Store) Message(ctx context.Context, userID, id uuid.UUID) (domain.Message, error) {
+	var row messageRow
+	err := s.idb(ctx).NewSelect().Model(&row).Where("user_id = ? AND id = ?", userID, id).Scan(ctx)
+	if err != nil {
+		return domain.Message{}, notFound(err, "message", id)
+	}
+	return row.domain(), nil
+}
+
+// Messages lists a conversation's messages, oldest first; ErrNotFound when the
+// conversation is not the user's.
+func (s *Store) Messages(ctx context.Context, userID, conversationID uuid.UUID, p domain.Page) ([]domain.Message, domain.PageInfo, error) {
+	db := s.idb(ctx)
+	exists, err := db.NewSelect().Model((*conversationRow)(nil)).
+		Where("id = ? AND user_id = ?", conversationID, userID).Exists(ctx)
+	if err != nil {
+		return nil, domain.PageInfo{}, fmt.Errorf("store: conversation %s: %w", conversationID, err)
+	}
+	if !exists {
+		return nil, domain.PageInfo{}, notFound(sql.ErrNoRows, "conversation", conversationID)
+	}
+	rows, info, err := paginate(ctx, db, keyset{column: "created_at"}, p,
+		func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("conversation_id = ? AND user_id = ?", conversationID, userID)
+		},
+		func(r *messageRow) cursor { return cursor{at: r.CreatedAt, id: r.ID} })
+	if err != nil {
+		return nil, domain.PageInfo{}, fmt.Errorf("store: list messages of conversation %s: %w", conversationID, err)
+	}
+	out := make([]domain.Message, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, info, nil
+}
+
+// UpdateMessage replaces what the ask pipeline writes: status, intent, plan,
+// response, citations, actions, step results, timings and error.
+func (s *Store) UpdateMessage(ctx context.Context, m domain.Message) error {
+	if m.Status == "" {
+		return fmt.Errorf("%w: message %s: Status is empty", domain.ErrInvalidInput, m.ID)
+	}
+	row := messageRowOf(&m)
+	row.UpdatedAt = s.now()
+	res, err := s.idb(ctx).NewUpdate().Model(&row).
+		Column("status", "intent", "plan", "response", "citations", "actions_taken", "step_results", "timings", "error", "updated_at").
+		Where("id = ? AND user_id = ?", m.ID, m.UserID).Exec(ctx)
+	return affectedOne(res, err, "message", m.ID)
+}

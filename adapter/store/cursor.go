@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+const (
+	defaultPageSize = 20
+	maxPageSize     = 100
+)
+
+// cursor is the sort key of a list item and its id, which breaks ties.
+type cursor struct {
+	at time.Time
+	id uuid.UUID
+}
+
+// encode is opaque to clients: base64 of "<unix microseconds>:<uuid>".
+func (c cursor) encode() string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.at.UnixMicro(), 10) + ":" + c.id.String()))
+}
+
+func decodeCursor(s string) (cursor, error) {
+	bad := fmt.Errorf("%w: cursor %q is not one this list returned", domain.ErrInvalidInput, s)
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return cursor{}, bad
+	}
+	ts, id, ok := strings.Cut(string(raw), ":")
+	if !ok {
+		return cursor{}, bad
+	}
+	micros, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return cursor{}, bad
+	}
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return cursor{}, bad
+	}
+	return cursor{at: time.UnixMicro(micros).UTC(), id: u}, nil
+}
+
+func pageSize(first int) (int, error) {
+	switch {
+	case first < 0:
+		return 0, fmt.Errorf("%w: page size %d is negative", domain.ErrInvalidInput, first)
+	case first == 0:
+		return defaultPageSize, nil
+	default:
+		return min(first, maxPageSize), nil
+	}
+}
+
+// keyset says how a list is ordered: by column, then id, both ascending or
+// both descending.
+type keyset struct {
+	column string
+	desc   bool
+}
+
+// paginate reads one page of the rows selected by filter, in keyset order,
+// and counts all of them. key returns a row's sort key.
+func paginate[R any](ctx context.Context, db bun.IDB, ks keyset, p domain.Page,
+	filter func(*bun.SelectQuery) *bun.SelectQuery, key func(*R) cursor, exclude ...string,
+) ([]R, domain.PageInfo, error) {
+	limit, err := pageSize(p.First)
+	if err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	var rows []R
+	q := db.NewSelect().Model(&rows).Apply(filter).Limit(int64(limit + 1))
+	if len(exclude) > 0 {
+		q = q.ExcludeColumn(exclude...)
+	}
+	dir, cmp := "ASC", ">"
+	if ks.desc {
+		dir, cmp = "DESC", "<"
+	}
+	q = q.OrderExpr("? "+dir+", id "+dir, bun.Ident(ks.column))
+	if p.After != "" {
+		c, err := decodeCursor(p.After)
+		if err != nil {
+			return nil, domain.PageInfo{}, err
+		}
+		q = q.Where("(?, id) "+cmp+" (?, ?)", bun.Ident(ks.column), c.at, c.id)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	total, err := db.NewSelect().Model((*R)(nil)).Apply(filter).Count(ctx)
+	if err != nil {
+		return nil, domain.PageInfo{}, err
+	}
+	info := domain.PageInfo{TotalCount: int(total)}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		info.HasNextPage = true
+	}
+	if len(rows) > 0 {
+		info.EndCursor = key(&rows[len(rows)-1]).encode()
+	}
+	return rows, info, nil
+}

@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/secret"
+	"github.com/workspace-orchestrator/orchestrator/sqltx"
+)
+
+// Store implements the domain's persistence ports on PostgreSQL.
+type Store struct {
+	db    *DB
+	keys  *secret.Keyring
+	clock domain.Clock
+}
+
+// New returns a Store over db; keys seal Google tokens at rest.
+func New(db *DB, keys *secret.Keyring, clock domain.Clock) *Store {
+	return &Store{db: db, keys: keys, clock: clock}
+}
+
+var (
+	_ domain.UserStore         = (*Store)(nil)
+	_ domain.WorkspaceReader   = (*Store)(nil)
+	_ domain.WorkspaceWriter   = (*Store)(nil)
+	_ domain.SyncStatusStore   = (*Store)(nil)
+	_ domain.ConversationStore = (*Store)(nil)
+	_ domain.TokenStore        = (*Store)(nil)
+	_ domain.TxRunner          = (*Store)(nil)
+)
+
+type txKey struct{}
+
+// InTx runs fn in one transaction. ctx passed to fn carries it twice: as a
+// bun.Tx for this store and as its *sql.Tx (package sqltx) for the job queue,
+// so both commit or roll back together. Called inside a transaction, InTx
+// joins it.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return fn(ctx)
+	}
+	return s.db.Bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		ctx = context.WithValue(ctx, txKey{}, tx)
+		return fn(sqltx.With(ctx, tx.Tx))
+	})
+}
+
+// idb is the transaction carried by ctx, or the pool.
+func (s *Store) idb(ctx context.Context) bun.IDB {
+	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+		return tx
+	}
+	return s.db.Bun
+}
+
+// now is the clock's time at the database's precision, so values read back
+// compare equal to the ones written.
+func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// DataVersion is a per-user counter that every write to the user's workspace
+// cache increases; 0 before the first write. Caches of derived results keep
+// the version they were computed at.
+func (s *Store) DataVersion(ctx context.Context, userID uuid.UUID) (int64, error) {
+	var v int64
+	err := s.idb(ctx).NewSelect().Table("workspace_versions").Column("version").
+		Where("user_id = ?", userID).Scan(ctx, &v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: data version of user %s: %w", userID, err)
+	}
+	return v, nil
+}
+
+// writeCache runs fn in a transaction and bumps the user's data version in it.
+func (s *Store) writeCache(ctx context.Context, userID uuid.UUID, fn func(ctx context.Context, db bun.IDB) error) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		db := s.idb(ctx)
+		if err := fn(ctx, db); err != nil {
+			return err
+		}
+		_, err := db.NewRaw(`INSERT INTO workspace_versions (user_id, version, updated_at) VALUES (?, 1, ?)
+			ON CONFLICT (user_id) DO UPDATE SET version = workspace_versions.version + 1, updated_at = EXCLUDED.updated_at`,
+			userID, s.now()).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("store: bump data version of user %s: %w", userID, err)
+		}
+		return nil
+	})
+}
+
+// notFound maps sql.ErrNoRows to domain.ErrNotFound, naming what was missing.
+func notFound(err error, what string, id any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: %s %v: %w", what, id, domain.ErrNotFound)
+	}
+	return fmt.Errorf("store: %s %v: %w", what, id, err)
+}
+
+// excludedSet is the SET list of an upsert that replaces every given column.
+func excludedSet(cols ...string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = c + " = EXCLUDED." + c
+	}
+	return strings.Join(parts, ", ")
+}
+
+// likePattern matches s anywhere, with LIKE's wildcards in s taken literally.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.TrimSpace(s)) + "%"
+}
+
+func lowerAll(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// nullTime is nil for the zero time, so it is stored as NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC().Truncate(time.Microsecond)
+	return &t
+}
+
+func derefTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// batchRows is how many rows one upsert statement carries: bodies can be
+// large, and bun inlines values into the statement text.
+const batchRows = 200
+
+// chunks calls fn with consecutive slices of at most n items.
+func chunks[T any](items []T, n int, fn func([]T) error) error {
+	for len(items) > 0 {
+		k := min(n, len(items))
+		if err := fn(items[:k]); err != nil {
+			return err
+		}
+		items = items[k:]
+	}
+	return nil
+}
+
+// upsert converts items to rows and writes them in batched INSERT ... ON
+// CONFLICT (user_id, keyCol) DO UPDATE statements replacing cols.
+func upsert[T, R any](ctx context.Context, s *Store, userID uuid.UUID, items []T,
+	toRow func(uuid.UUID, *T, time.Time) (R, error), key func(*R) string, keyCol string, cols []string,
+) error {
+	if len(items) == 0 {
+		return nil
+	}
+	now := s.now()
+	rows := make([]R, 0, len(items))
+	seen := make(map[string]int, len(items))
+	for i := range items {
+		row, err := toRow(userID, &items[i], now)
+		if err != nil {
+			return err
+		}
+		// One statement cannot update a row twice: the last copy wins.
+		if j, dup := seen[key(&row)]; dup {
+			rows[j] = row
+			continue
+		}
+		seen[key(&row)] = len(rows)
+		rows = append(rows, row)
+	}
+	return s.writeCache(ctx, userID, func(ctx context.Context, db bun.IDB) error {
+		return chunks(rows, batchRows, func(batch []R) error {
+			_, err := db.NewInsert().Model(&batch).
+				On("CONFLICT (user_id, ?) DO UPDATE", bun.Ident(keyCol)).
+				Set(excludedSet(cols...)).
+				Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("store: upsert %d rows by %s of user %s: %w", len(batch), keyCol, userID, err)
+			}
+			return nil
+		})
+	})
+}

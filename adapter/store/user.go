@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+type userRow struct {
+	bun.BaseModel `bun:"table:users,alias:u"`
+
+	ID                 uuid.UUID  `bun:"id,pk,type:uuid"`
+	Email              string     `bun:"email"`
+	DisplayName        string     `bun:"display_name"`
+	TimeZone           string     `bun:"time_zone"`
+	GoogleAccessToken  []byte     `bun:"google_access_token"`
+	GoogleRefreshToken []byte     `bun:"google_refresh_token"`
+	TokenKeyID         *string    `bun:"token_key_id"`
+	TokenExpiresAt     *time.Time `bun:"token_expires_at"`
+	NeedsReauth        bool       `bun:"needs_reauth"`
+	LastActiveAt       *time.Time `bun:"last_active_at"`
+	CreatedAt          time.Time  `bun:"created_at"`
+	UpdatedAt          time.Time  `bun:"updated_at"`
+}
+
+func (r *userRow) domain() domain.User {
+	return domain.User{
+		ID:           r.ID,
+		Email:        r.Email,
+		DisplayName:  r.DisplayName,
+		TimeZone:     r.TimeZone,
+		NeedsReauth:  r.NeedsReauth,
+		LastActiveAt: derefTime(r.LastActiveAt),
+		CreatedAt:    r.CreatedAt,
+	}
+}
+
+// userColumns leaves out the sealed tokens, which only the token methods read.
+var userColumns = []string{"id", "email", "display_name", "time_zone", "needs_reauth", "last_active_at", "created_at", "updated_at"}
+
+// UpsertUser returns the user with this email (case-insensitively), creating it if missing.
+func (s *Store) UpsertUser(ctx context.Context, email string) (domain.User, error) {
+	email = strings.TrimSpace(email)
+	if email == "" || !strings.Contains(email, "@") {
+		return domain.User{}, fmt.Errorf("%w: email %q is not an address", domain.ErrInvalidInput, email)
+	}
+	now := s.now()
+	row := userRow{ID: uuid.Must(uuid.NewV7()), Email: email, TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
+	// DO UPDATE (not DO NOTHING) so RETURNING yields the existing row too.
+	_, err := s.idb(ctx).NewInsert().Model(&row).
+		Column("id", "email", "time_zone", "created_at", "updated_at").
+		On("CONFLICT ((lower(email))) DO UPDATE").
+		Set("updated_at = u.updated_at").
+		Returning(strings.Join(userColumns, ", ")).
+		Exec(ctx)
+	if err != nil {
+		return domain.User{}, fmt.Errorf("store: upsert user %q: %w", email, err)
+	}
+	return row.domain(), nil
+}
+
+// UserByID returns a user; ErrNotFound when there is none.
+func (s *Store) UserByID(ctx context.Context, id uuid.UUID) (domain.User, error) {
+	var row userRow
+	err := s.idb(ctx).NewSelect().Model(&row).Column(userColumns...).Where("id = ?", id).Scan(ctx)
+	if err != nil {
+		return domain.User{}, notFound(err, "user", id)
+	}
+	return row.domain(), nil
+}
+
+// UserByEmail returns a user by email, case-insensitively; ErrNotFound when there is none.
+func (s *Store) UserByEmail(ctx context.Context, email string) (domain.User, error) {
+	var row userRow
+	err := s.idb(ctx).NewSelect().Model(&row).Column(userColumns...).
+		Where("lower(email) = lower(?)", strings.TrimSpace(email)).Scan(ctx)
+	if err != nil {
+		return domain.User{}, notFound(err, "user", email)
+	}
+	return row.domain(), nil
+}
+
+// TouchUser records when the user was last active.
+func (s *Store) TouchUser(ctx context.Context, id uuid.UUID, at time.Time) error {
+	res, err := s.idb(ctx).NewUpdate().Model((*userRow)(nil)).
+		Set("last_active_at = ?", nullTime(at)).
+		Where("id = ?", id).Exec(ctx)
+	return affectedOne(res, err, "user", id)
+}
+
+// affectedOne turns an update or delete that matched no row into ErrNotFound.
+func affectedOne(res sql.Result, err error, what string, id any) error {
+	if err != nil {
+		return fmt.Errorf("store: %s %v: %w", what, id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("store: %s %v: %w", what, id, domain.ErrNotFound)
+	}
+	return nil
+}
+
+// GoogleToken opens the user's sealed Google token. ErrNotFound when the user
+// has none (never connected Google).
+func (s *Store) GoogleToken(ctx context.Context, userID uuid.UUID) (domain.GoogleToken, error) {
+	var row userRow
+	err := s.idb(ctx).NewSelect().Model(&row).
+		Column("google_access_token", "google_refresh_token", "token_key_id", "token_expires_at").
+		Where("id = ?", userID).Scan(ctx)
+	if err != nil {
+		return domain.GoogleToken{}, notFound(err, "user", userID)
+	}
+	if row.TokenKeyID == nil || (row.GoogleAccessToken == nil && row.GoogleRefreshToken == nil) {
+		return domain.GoogleToken{}, fmt.Errorf("store: google token of user %s: %w", userID, domain.ErrNotFound)
+	}
+	access, err := s.open(row.GoogleAccessToken, *row.TokenKeyID)
+	if err != nil {
+		return domain.GoogleToken{}, fmt.Errorf("store: google access token of user %s: %w", userID, err)
+	}
+	refresh, err := s.open(row.GoogleRefreshToken, *row.TokenKeyID)
+	if err != nil {
+		return domain.GoogleToken{}, fmt.Errorf("store: google refresh token of user %s: %w", userID, err)
+	}
+	return domain.GoogleToken{AccessToken: access, RefreshToken: refresh, Expiry: derefTime(row.TokenExpiresAt)}, nil
+}
+
+func (s *Store) open(sealed []byte, keyID string) (string, error) {
+	if sealed == nil {
+		return "", nil
+	}
+	plain, err := s.keys.Open(sealed, keyID)
+	return string(plain), err
+}
+
+// seal encrypts a non-empty secret with the primary key; "" stays NULL.
+func (s *Store) seal(plain string) ([]byte, string, error) {
+	if plain == "" {
+		return nil, "", nil
+	}
+	return s.keys.Seal([]byte(plain))
+}
+
+// SaveGoogleToken seals and stores t and clears needs_reauth. An empty
+// RefreshToken keeps the stored one (Google omits it on refresh); it is
+// sealed again so both tokens share one key id.
+func (s *Store) SaveGoogleToken(ctx context.Context, userID uuid.UUID, t domain.GoogleToken) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if t.RefreshToken == "" {
+			old, err := s.GoogleToken(ctx, userID)
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
+				return err
+			}
+			t.RefreshToken = old.RefreshToken
+		}
+		access, keyID, err := s.seal(t.AccessToken)
+		if err != nil {
+			return fmt.Errorf("store: seal google access token: %w", err)
+		}
+		refresh, refreshKeyID, err := s.seal(t.RefreshToken)
+		if err != nil {
+			return fmt.Errorf("store: seal google refresh token: %w", err)
+		}
+		if keyID == "" {
+			keyID = refreshKeyID
+		}
+		res, err := s.idb(ctx).NewUpdate().Model((*userRow)(nil)).
+			Set("google_access_token = ?", access).
+			Set("google_refresh_token = ?", refresh).
+			Set("token_key_id = ?", keyID).
+			Set("token_expires_at = ?", nullTime(t.Expiry)).
+			Set("needs_reauth = false").
+			Set("updated_at = ?", s.now()).
+			Where("id = ?", userID).Exec(ctx)
+		return affectedOne(res, err, "user", userID)
+	})
+}
+
+// MarkReauth records whether the user must connect Google again.
+func (s *Store) MarkReauth(ctx context.Context, userID uuid.UUID, needed bool) error {
+	res, err := s.idb(ctx).NewUpdate().Model((*userRow)(nil)).
+		Set("needs_reauth = ?", needed).
+		Set("updated_at = ?", s.now()).
+		Where("id = ?", userID).Exec(ctx)
+	return affectedOne(res, err, "user", userID)
+}
