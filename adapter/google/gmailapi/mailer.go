@@ -1,0 +1,191 @@
+package gmailapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/mail"
+	"strings"
+
+	"github.com/google/uuid"
+	"google.golang.org/api/gmail/v1"
+
+	"github.com/workspace-orchestrator/orchestrator/adapter/google/gclient"
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
+)
+
+// CreateDraft creates a Gmail draft (threaded under d.InReplyTo when set) and
+// caches it. The draft's Message-ID is derived from its draft id, so that
+// SendDraft can find the message a draft became even after a lost response.
+func (g *Gmail) CreateDraft(ctx context.Context, userID uuid.UUID, d domain.Draft) (string, error) {
+	s, err := g.service(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	var reply replyTo
+	if d.InReplyTo != "" {
+		if reply, err = replyHeaders(ctx, s, d.InReplyTo); err != nil {
+			return "", err
+		}
+		if d.Subject == "" {
+			d.Subject = "Re: " + strings.TrimPrefix(reply.subject, "Re: ")
+		}
+	}
+	msg := &gmail.Message{Raw: encodeRaw(buildRaw(d, reply, "")), ThreadId: reply.threadID}
+	dr, err := s.Users.Drafts.Create("me", &gmail.Draft{Message: msg}).Context(ctx).Do()
+	if err != nil {
+		return "", gclient.Err(err, "gmail drafts.create")
+	}
+	msg.Raw = encodeRaw(buildRaw(d, reply, draftMessageID(dr.Id)))
+	dr, err = s.Users.Drafts.Update("me", dr.Id, &gmail.Draft{Id: dr.Id, Message: msg}).Context(ctx).Do()
+	if err != nil {
+		return "", gclient.Err(err, "gmail drafts.update "+dr.Id)
+	}
+	if dr.Message != nil {
+		if _, err := g.cache(ctx, s, userID, dr.Message.Id); err != nil {
+			g.d.Logger.WarnContext(ctx, "caching new draft", "user", userID, "draft", dr.Id, "err", err)
+		}
+	}
+	return dr.Id, nil
+}
+
+// SendDraft sends a draft and caches the sent message. A draft already sent
+// (a retry after a lost response) sends nothing and returns the sent message.
+func (g *Gmail) SendDraft(ctx context.Context, userID uuid.UUID, draftID string) (domain.Email, error) {
+	s, err := g.service(ctx, userID)
+	if err != nil {
+		return domain.Email{}, err
+	}
+	dr, err := s.Users.Drafts.Get("me", draftID).Format("minimal").Context(ctx).Do()
+	if gclient.Code(err) == http.StatusNotFound {
+		return g.sentDraft(ctx, s, userID, draftID)
+	}
+	if err != nil {
+		return domain.Email{}, gclient.Err(err, "gmail drafts.get "+draftID)
+	}
+	sent, err := s.Users.Drafts.Send("me", &gmail.Draft{Id: draftID}).Context(ctx).Do()
+	if gclient.Code(err) == http.StatusNotFound {
+		return g.sentDraft(ctx, s, userID, draftID)
+	}
+	if err != nil {
+		return domain.Email{}, gclient.Err(err, "gmail drafts.send "+draftID)
+	}
+	if dr.Message != nil && dr.Message.Id != sent.Id {
+		if err := g.d.Writer.DeleteEmails(ctx, userID, []string{dr.Message.Id}); err != nil {
+			g.d.Logger.WarnContext(ctx, "uncaching sent draft", "user", userID, "draft", draftID, "err", err)
+		}
+	}
+	e, err := g.cache(ctx, s, userID, sent.Id)
+	if err != nil {
+		return domain.Email{}, err
+	}
+	return e, nil
+}
+
+// sentDraft finds the message a draft that no longer exists became.
+func (g *Gmail) sentDraft(ctx context.Context, s *gmail.Service, userID uuid.UUID, draftID string) (domain.Email, error) {
+	r, err := s.Users.Messages.List("me").Q("rfc822msgid:" + draftMessageID(draftID)).MaxResults(1).Context(ctx).Do()
+	if err != nil {
+		return domain.Email{}, gclient.Err(err, "gmail messages.list for sent draft "+draftID)
+	}
+	if len(r.Messages) == 0 {
+		return domain.Email{}, fmt.Errorf("gmail draft %s: %w", draftID, domain.ErrNotFound)
+	}
+	return g.cache(ctx, s, userID, r.Messages[0].Id)
+}
+
+// cache fetches a message, embeds it when an embedder is configured and
+// upserts it into the cache.
+func (g *Gmail) cache(ctx context.Context, s *gmail.Service, userID uuid.UUID, id string) (domain.Email, error) {
+	m, err := s.Users.Messages.Get("me", id).Format("full").Context(ctx).Do()
+	if err != nil {
+		return domain.Email{}, gclient.Err(err, "gmail messages.get "+id)
+	}
+	names, err := labelNames(ctx, s)
+	if err != nil {
+		return domain.Email{}, err
+	}
+	e := toEmail(m, names)
+	e.UserID = userID
+	if g.d.Embedder != nil {
+		vs, err := g.d.Embedder.Embed(ctx, []string{ingest.EmailText(e)})
+		if err != nil {
+			return domain.Email{}, fmt.Errorf("embed message %s: %w", id, err)
+		}
+		e.Embedding = domain.Vector{Values: vs[0], Model: g.d.Embedder.Model()}
+	}
+	if err := g.d.Writer.UpsertEmails(ctx, userID, []domain.Email{e}); err != nil {
+		return domain.Email{}, fmt.Errorf("cache message %s: %w", id, err)
+	}
+	return e, nil
+}
+
+type replyTo struct {
+	threadID, messageID, references, subject string
+}
+
+func replyHeaders(ctx context.Context, s *gmail.Service, id string) (replyTo, error) {
+	m, err := s.Users.Messages.Get("me", id).Format("metadata").
+		MetadataHeaders("Message-ID", "References", "Subject").Context(ctx).Do()
+	if err != nil {
+		return replyTo{}, gclient.Err(err, "gmail messages.get (reply to) "+id)
+	}
+	r := replyTo{threadID: m.ThreadId}
+	if m.Payload != nil {
+		for _, h := range m.Payload.Headers {
+			switch strings.ToLower(h.Name) {
+			case "message-id":
+				r.messageID = strings.TrimSpace(h.Value)
+			case "references":
+				r.references = strings.TrimSpace(h.Value)
+			case "subject":
+				r.subject = decodeHeader(h.Value)
+			}
+		}
+	}
+	if r.messageID != "" {
+		r.references = strings.TrimSpace(r.references + " " + r.messageID)
+	}
+	return r, nil
+}
+
+// draftMessageID is the Message-ID given to the draft with this id.
+func draftMessageID(draftID string) string {
+	return "<draft-" + draftID + "@workspace-orchestrator>"
+}
+
+// buildRaw writes d as an RFC 822 message in UTF-8; Gmail adds From and Date.
+func buildRaw(d domain.Draft, r replyTo, messageID string) []byte {
+	var b bytes.Buffer
+	header := func(name, value string) {
+		if value != "" {
+			fmt.Fprintf(&b, "%s: %s\r\n", name, value)
+		}
+	}
+	header("To", addressList(d.To))
+	header("Cc", addressList(d.Cc))
+	header("Subject", mime.QEncoding.Encode("utf-8", d.Subject))
+	header("Message-ID", messageID)
+	header("In-Reply-To", r.messageID)
+	header("References", r.references)
+	header("MIME-Version", "1.0")
+	header("Content-Type", `text/plain; charset="UTF-8"`)
+	header("Content-Transfer-Encoding", "8bit")
+	b.WriteString("\r\n")
+	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(d.Body, "\r\n", "\n"), "\n", "\r\n"))
+	return b.Bytes()
+}
+
+func addressList(as []domain.Address) string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = (&mail.Address{Name: a.Name, Address: a.Email}).String()
+	}
+	return strings.Join(out, ", ")
+}
+
+func encodeRaw(b []byte) string { return base64.URLEncoding.EncodeToString(b) }

@@ -1,0 +1,191 @@
+// Package googleauth authorises the Google API clients: the OAuth 2.0
+// configuration (whose endpoints may point at Google or at the emulator), the
+// code exchange that connects an account, and per-user HTTP transports whose
+// tokens refresh and are persisted, encrypted, through domain.TokenStore.
+package googleauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/oauth2"
+	"google.golang.org/api/calendar/v3"
+	"google.golang.org/api/drive/v3"
+	"google.golang.org/api/gmail/v1"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+// Google's own OAuth 2.0 endpoints.
+const (
+	GoogleAuthURL   = "https://accounts.google.com/o/oauth2/auth"
+	GoogleTokenURL  = "https://oauth2.googleapis.com/token"
+	GoogleRevokeURL = "https://oauth2.googleapis.com/revoke"
+)
+
+// Config configures an Auth.
+type Config struct {
+	// ClientID is the OAuth client id. Required.
+	ClientID string
+	// ClientSecret is the OAuth client secret. Defaults to "".
+	ClientSecret string
+	// RedirectURL receives the authorisation code. Defaults to "".
+	RedirectURL string
+	// BaseURL, when set, serves the OAuth endpoints at BaseURL/o/oauth2/auth,
+	// BaseURL/token and BaseURL/revoke (the emulator's layout). Defaults to ""
+	// (Google's endpoints).
+	BaseURL string
+	// Scopes requested when connecting an account. Defaults to Gmail modify,
+	// Calendar and Drive.
+	Scopes []string
+	// HTTPClient talks to the token endpoint. Defaults to http.DefaultClient.
+	HTTPClient *http.Client
+}
+
+// WithDefaults fills zero fields with their defaults.
+func (c Config) WithDefaults() Config {
+	if len(c.Scopes) == 0 {
+		c.Scopes = []string{gmail.GmailModifyScope, calendar.CalendarScope, drive.DriveScope}
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = http.DefaultClient
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return c
+}
+
+func (c Config) validate() error {
+	if c.ClientID == "" {
+		return fmt.Errorf("googleauth: ClientID is required: %w", domain.ErrInvalidInput)
+	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
+			return fmt.Errorf("googleauth: BaseURL %q is not an absolute URL: %w", c.BaseURL, domain.ErrInvalidInput)
+		}
+	}
+	return nil
+}
+
+// Auth issues per-user authorised transports and connects accounts.
+type Auth struct {
+	cfg       Config
+	oauth     *oauth2.Config
+	revokeURL string
+	tokens    domain.TokenStore
+	clock     domain.Clock
+	log       *slog.Logger
+}
+
+// New returns an Auth that keeps tokens in tokens.
+func New(cfg Config, tokens domain.TokenStore, clock domain.Clock, log *slog.Logger) (*Auth, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	ep := oauth2.Endpoint{AuthURL: GoogleAuthURL, TokenURL: GoogleTokenURL, AuthStyle: oauth2.AuthStyleInParams}
+	revoke := GoogleRevokeURL
+	if cfg.BaseURL != "" {
+		ep.AuthURL, ep.TokenURL = cfg.BaseURL+"/o/oauth2/auth", cfg.BaseURL+"/token"
+		revoke = cfg.BaseURL + "/revoke"
+	}
+	return &Auth{
+		cfg: cfg,
+		oauth: &oauth2.Config{
+			ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL,
+			Endpoint: ep, Scopes: cfg.Scopes,
+		},
+		revokeURL: revoke, tokens: tokens, clock: clock, log: log,
+	}, nil
+}
+
+// AuthCodeURL is where to send a person to connect their account; state comes
+// back with the code and must be checked by the caller.
+func (a *Auth) AuthCodeURL(state string) string {
+	return a.oauth.AuthCodeURL(state, oauth2.AccessTypeOffline, oauth2.ApprovalForce)
+}
+
+// Connect exchanges an authorisation code for tokens, stores them for userID
+// and clears any need for re-authorisation.
+func (a *Auth) Connect(ctx context.Context, userID uuid.UUID, code string) error {
+	t, err := a.oauth.Exchange(a.clientCtx(ctx), code)
+	if err != nil {
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
+			return fmt.Errorf("exchange authorisation code: %w: %s", domain.ErrInvalidInput, re.ErrorCode)
+		}
+		return fmt.Errorf("exchange authorisation code: %w: %w", domain.ErrUnavailable, err)
+	}
+	if t.RefreshToken == "" {
+		return fmt.Errorf("exchange authorisation code: no refresh token (offline access not granted): %w", domain.ErrInvalidInput)
+	}
+	if err := a.tokens.SaveGoogleToken(ctx, userID, fromOAuth(t)); err != nil {
+		return fmt.Errorf("store token: %w", err)
+	}
+	if err := a.tokens.MarkReauth(ctx, userID, false); err != nil {
+		return fmt.Errorf("clear reauth: %w", err)
+	}
+	return nil
+}
+
+// Revoke revokes the user's refresh token at the provider and marks the
+// account as needing re-authorisation.
+func (a *Auth) Revoke(ctx context.Context, userID uuid.UUID) error {
+	t, err := a.tokens.GoogleToken(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("revoke: load token: %w", err)
+	}
+	form := url.Values{"token": {t.RefreshToken}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.revokeURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return fmt.Errorf("revoke: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := a.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("revoke: %w: %w", domain.ErrUnavailable, err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	// 400 means the token was already invalid: revoked as far as we care.
+	if resp.StatusCode >= 500 {
+		return fmt.Errorf("revoke: %w: HTTP %d", domain.ErrUnavailable, resp.StatusCode)
+	}
+	if err := a.tokens.MarkReauth(ctx, userID, true); err != nil {
+		return fmt.Errorf("revoke: mark reauth: %w", err)
+	}
+	return nil
+}
+
+// Transport returns a RoundTripper that authorises every request as userID
+// over base. It loads the stored token once, refreshes it when it expires or
+// when Google answers 401 (then retries the request once), and persists each
+// refreshed token. A refresh Google refuses with invalid_grant, or a 401 right
+// after a refresh, marks the account as needing re-authorisation and fails the
+// request with an error wrapping domain.ErrReauthRequired.
+func (a *Auth) Transport(userID uuid.UUID, base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &transport{a: a, userID: userID, base: base}
+}
+
+// clientCtx makes the oauth2 package use the configured HTTP client.
+func (a *Auth) clientCtx(ctx context.Context) context.Context {
+	return context.WithValue(ctx, oauth2.HTTPClient, a.cfg.HTTPClient)
+}
+
+func fromOAuth(t *oauth2.Token) domain.GoogleToken {
+	return domain.GoogleToken{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Expiry: t.Expiry}
+}
+
+// expiryDelta refreshes tokens this long before they expire, so a token does
+// not lapse in flight.
+const expiryDelta = time.Minute
