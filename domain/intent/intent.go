@@ -82,7 +82,8 @@ const (
 	ParamBefore     = "before"     // RFC 3339; items before
 	ParamItemID     = "itemId"     // the exact provider id a step acts on (from an earlier turn)
 	ParamRowID      = "rowId"      // the cached row id of ParamItemID, for reads
-	ParamClock      = "clock"      // "15:04": new start time on the found event's own day
+	ParamClock      = "clock"      // "15:04": new start time on the found event's own day (or on ParamDay)
+	ParamDay        = "day"        // RFC 3339 midnight: new day of a found event, keeping its clock time
 	ParamCalendarID = "calendarId" // calendar of ParamItemID
 	ParamTitle      = "title"      // event title
 	ParamStart      = "start"      // RFC 3339 event start

@@ -555,6 +555,16 @@ func eventTitle(a *analysis) string {
 	return t
 }
 
+// pickParams tell an acting step which of the found items it means: the one
+// whose title holds the request's topic words.
+func (a *analysis) pickParams() Params {
+	p := Params{}
+	if t := a.topicWithOrgs(); t != "" {
+		p[ParamQuery] = t
+	}
+	return p
+}
+
 // findEvent adds the steps that find the one event a request acts on.
 func (a *analysis) findEvent() string {
 	var deps []string
@@ -576,7 +586,7 @@ func (a *analysis) deleteEvent() Intent {
 		return a.clarify("Which event should I cancel?")
 	}
 	s := a.findEvent()
-	a.add(Step{Service: domain.ServiceCalendar, Operation: OpDelete, Params: Params{}, DependsOn: []string{s}})
+	a.add(Step{Service: domain.ServiceCalendar, Operation: OpDelete, Params: a.pickParams(), DependsOn: []string{s}})
 	return a.intent(0.8)
 }
 
@@ -594,10 +604,13 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 	if newStart == nil && newDay == nil {
 		return a.clarify("When should it move to?")
 	}
-	p := Params{ParamTimeZone: a.loc.String()}
+	p := a.pickParams()
+	p[ParamTimeZone] = a.loc.String()
 	clockOnly := newStart != nil && !a.hasDatePart()
 	if ref != nil {
-		p[ParamItemID], p[ParamCalendarID], p[ParamRowID] = ref.ID, ref.CalendarID, ref.RowID.String()
+		for k, v := range refParams(*ref) {
+			p[k] = v
+		}
 		start := a.moved(ref.At, newStart, newDay, clockOnly)
 		p[ParamStart] = start.Format(time.RFC3339)
 		if !ref.End.IsZero() {
@@ -617,8 +630,7 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 	case newStart != nil:
 		p[ParamStart] = newStart.Format(time.RFC3339)
 	default:
-		p[ParamStart] = newDay.Start.Format(time.RFC3339) // a new day keeps the event's clock time
-		p[ParamClock] = ""
+		p[ParamDay] = newDay.Start.Format(time.RFC3339)
 	}
 	a.add(Step{Service: domain.ServiceCalendar, Operation: OpUpdate, Params: p, DependsOn: []string{s}})
 	return a.intent(0.8)
@@ -661,7 +673,8 @@ func (a *analysis) share(ref *ItemRef) Intent {
 	if question != "" {
 		return a.clarify(question)
 	}
-	p := Params{ParamTo: to, ParamRole: role(a.q)}
+	p := a.pickParams()
+	p[ParamTo], p[ParamRole] = to, role(a.q)
 	if ref != nil {
 		p[ParamItemID] = ref.ID
 		a.add(Step{Service: domain.ServiceDrive, Operation: OpShare, Params: p})

@@ -1,0 +1,137 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+)
+
+// DefaultLimit is how many items a search step returns unless it says.
+const DefaultLimit = 10
+
+// SearchStep runs a search step of service s through the searcher.
+func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Service, step intent.Step) (Output, error) {
+	f, err := FiltersOf(step.Params)
+	if err != nil {
+		return Output{}, err
+	}
+	limit, ok := step.Params.Int(intent.ParamLimit)
+	if !ok || limit <= 0 {
+		limit = DefaultLimit
+	}
+	items, err := s.Search(ctx, userID, step.Params.String(intent.ParamQuery), []domain.Service{svc}, f, limit)
+	if err != nil {
+		return Output{}, fmt.Errorf("search %s: %w", svc, err)
+	}
+	out := make([]Item, 0, len(items))
+	for _, it := range items {
+		if it.Service == svc {
+			out = append(out, it)
+		}
+	}
+	return Output{Items: out}, nil
+}
+
+// FiltersOf reads a step's search filters; a malformed date is an error
+// wrapping domain.ErrInvalidInput.
+func FiltersOf(p intent.Params) (Filters, error) {
+	f := Filters{
+		From: p.Strings(intent.ParamFrom), To: p.Strings(intent.ParamTo), Attendees: p.Strings(intent.ParamAttendees),
+		MimeTypes: p.Strings(intent.ParamMimeTypes), HasAttachment: p.Bool(intent.ParamAttachment), Unread: p.Bool(intent.ParamUnread),
+	}
+	var err error
+	if f.After, _, err = p.Time(intent.ParamAfter); err != nil {
+		return Filters{}, fmt.Errorf("%w: %w", err, domain.ErrInvalidInput)
+	}
+	if f.Before, _, err = p.Time(intent.ParamBefore); err != nil {
+		return Filters{}, fmt.Errorf("%w: %w", err, domain.ErrInvalidInput)
+	}
+	return f, nil
+}
+
+// Candidates are the items of kind in the outputs of the steps depended on, in order, without repeats.
+func Candidates(inputs []Input, svc domain.Service, kind string) []Item {
+	var out []Item
+	seen := map[string]bool{}
+	for _, in := range inputs {
+		for _, it := range in.Output.Items {
+			if it.Service == svc && (kind == "" || it.Kind == kind) && !seen[it.ID] {
+				seen[it.ID] = true
+				out = append(out, it)
+			}
+		}
+	}
+	return out
+}
+
+// PickOne chooses the one item a side effect acts on: the only candidate, or
+// the only one whose title holds every word of query. Otherwise it fails with
+// ErrAmbiguous listing the candidates, or ErrNothingFound: an action never
+// falls back to "the first result".
+func PickOne(cands []Item, query, what string, loc *time.Location) (Item, error) {
+	switch len(cands) {
+	case 0:
+		return Item{}, fmt.Errorf("%w: found no %s", ErrNothingFound, what)
+	case 1:
+		return cands[0], nil
+	}
+	words := Words(query)
+	var hits []Item
+	for _, it := range cands {
+		title := strings.ToLower(it.Title + " " + it.Snippet)
+		if len(words) > 0 && !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(title, w) }) {
+			hits = append(hits, it)
+		}
+	}
+	if len(hits) == 1 {
+		return hits[0], nil
+	}
+	if len(hits) > 1 {
+		cands = hits
+	}
+	return Item{}, fmt.Errorf("%w: %d %ss match (%s); say which one", ErrAmbiguous, len(cands), what, Describe(cands, 5, loc))
+}
+
+// Words are the lowercased words of a query worth matching (3+ letters).
+func Words(q string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
+	}) {
+		if len(w) >= 3 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Describe lists up to n items as `"Title" (Mon Jan 2 15:04)`.
+func Describe(items []Item, n int, loc *time.Location) string {
+	var parts []string
+	for i, it := range items {
+		if i == n {
+			parts = append(parts, fmt.Sprintf("and %d more", len(items)-n))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%q", it.Title)+When(it.At, loc))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// When renders an instant for people, " (Mon Jan 2 15:04)", or "" for none.
+func When(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	if loc != nil {
+		t = t.In(loc)
+	}
+	return " (" + t.Format("Mon Jan 2 2006 15:04") + ")"
+}

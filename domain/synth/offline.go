@@ -1,0 +1,219 @@
+package synth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/executor"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+)
+
+// Offline writes answers from templates, without a model.
+type Offline struct {
+	// PerStep is how many items of one step are listed. Defaults to 5.
+	PerStep int
+	// ChunkWords is how many words each emitted chunk holds. Defaults to 3.
+	ChunkWords int
+}
+
+// WithDefaults fills unset fields.
+func (w Offline) WithDefaults() Offline {
+	if w.PerStep <= 0 {
+		w.PerStep = 5
+	}
+	if w.ChunkWords <= 0 {
+		w.ChunkWords = 3
+	}
+	return w
+}
+
+var nouns = map[domain.Service][2]string{
+	domain.ServiceGmail:    {"email", "emails"},
+	domain.ServiceCalendar: {"event", "events"},
+	domain.ServiceDrive:    {"file", "files"},
+}
+
+var places = map[domain.Service]string{
+	domain.ServiceGmail: "your mail", domain.ServiceCalendar: "your calendar", domain.ServiceDrive: "your Drive",
+}
+
+// Write writes the answer: the clarifying question or the reason nothing can
+// help when there is one; otherwise what each step found (numbered, with the
+// cited items in that order), what failed or was skipped and why, and the
+// actions awaiting confirmation.
+func (w Offline) Write(ctx context.Context, in Input, emit func(string)) (Answer, error) {
+	w = w.WithDefaults()
+	loc := in.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	b := &writer{loc: loc, citations: []Citation{}, cited: map[string]int{}}
+	switch {
+	case in.Intent.Clarification != "":
+		b.para(in.Intent.Clarification)
+	case in.Intent.Unsupported != "":
+		b.para(in.Intent.Unsupported)
+	case len(in.Results) == 0:
+		b.para("I couldn't work out what to do with that. Try asking about your emails, meetings or files.")
+	}
+	for _, r := range in.Results {
+		b.result(r, w.PerStep)
+	}
+	var pending []agent.Action
+	for _, a := range in.Actions {
+		if a.Status == agent.ActionProposed {
+			pending = append(pending, a)
+		}
+	}
+	if len(pending) > 0 {
+		lines := []string{"Nothing has been changed yet. Please confirm or reject:"}
+		for _, a := range pending {
+			lines = append(lines, fmt.Sprintf("- %s.", strings.TrimRight(a.Summary, ".")))
+		}
+		b.para(strings.Join(lines, "\n"))
+	}
+	text := strings.Join(b.paras, "\n\n")
+	for _, chunk := range Chunks(text, w.ChunkWords) {
+		if err := ctx.Err(); err != nil {
+			return Answer{}, err
+		}
+		emit(chunk)
+	}
+	return Answer{Text: text, Citations: b.citations}, nil
+}
+
+type writer struct {
+	loc       *time.Location
+	paras     []string
+	citations []Citation
+	cited     map[string]int // service/id -> citation number
+}
+
+func (b *writer) para(s string) { b.paras = append(b.paras, s) }
+
+// cite numbers an item the first time it is shown.
+func (b *writer) cite(it agent.Item) int {
+	k := string(it.Service) + "/" + it.ID
+	if n, ok := b.cited[k]; ok {
+		return n
+	}
+	b.citations = append(b.citations, Citation{Service: it.Service, ItemID: it.ID, Title: it.Title, URL: it.URL})
+	b.cited[k] = len(b.citations)
+	return len(b.citations)
+}
+
+func (b *writer) result(r executor.Result, perStep int) {
+	noun := nouns[r.Service]
+	switch r.Status {
+	case executor.StatusFailed:
+		b.para(fmt.Sprintf("I couldn't %s %s: %s.", r.Operation, places[r.Service], strings.TrimRight(r.Error, ".")))
+		return
+	case executor.StatusSkipped:
+		b.para(fmt.Sprintf("I didn't %s %s because the %s.", r.Operation, places[r.Service], r.Reason))
+		return
+	case executor.StatusCancelled:
+		b.para(fmt.Sprintf("The %s of %s was cancelled.", r.Operation, places[r.Service]))
+		return
+	}
+	items := r.Output.Items
+	switch r.Operation {
+	case intent.OpSearch:
+		if len(items) == 0 {
+			b.para(fmt.Sprintf("I found no matching %s.", noun[1]))
+			return
+		}
+		lines := []string{fmt.Sprintf("I found %d matching %s:", len(items), pick(noun, len(items)))}
+		for i, it := range items {
+			if i == perStep {
+				lines = append(lines, fmt.Sprintf("…and %d more.", len(items)-perStep))
+				break
+			}
+			lines = append(lines, fmt.Sprintf("%d. %s [%d]", b.cite(it), b.describe(it), b.cite(it)))
+		}
+		b.para(strings.Join(lines, "\n"))
+	case intent.OpRead:
+		for _, it := range items {
+			n := b.cite(it)
+			text := excerpt(it.Body, 700)
+			if text == "" {
+				text = it.Snippet
+			}
+			b.para(fmt.Sprintf("%s [%d]:\n%s", b.describe(it), n, text))
+		}
+	case intent.OpDraft:
+		for _, it := range items {
+			b.para(fmt.Sprintf("I drafted %q to %s; it is saved in your Gmail drafts [%d].", it.Title, strings.Join(it.People, ", "), b.cite(it)))
+		}
+	}
+}
+
+func pick(noun [2]string, n int) string {
+	if n == 1 {
+		return noun[0]
+	}
+	return noun[1]
+}
+
+// describe renders an item on one line: title, people, when.
+func (b *writer) describe(it agent.Item) string {
+	s := fmt.Sprintf("%q", it.Title)
+	switch it.Service {
+	case domain.ServiceGmail:
+		if len(it.People) > 0 && it.People[0] != "" {
+			s += " from " + it.People[0]
+		}
+		if !it.At.IsZero() {
+			s += ", " + it.At.In(b.loc).Format("Mon Jan 2 2006")
+		}
+	case domain.ServiceCalendar:
+		if !it.At.IsZero() {
+			s += ", " + it.At.In(b.loc).Format("Mon Jan 2 2006 15:04")
+			if !it.End.IsZero() {
+				s += "–" + it.End.In(b.loc).Format("15:04")
+			}
+		}
+		if it.Snippet != "" {
+			s += " at " + it.Snippet
+		}
+	case domain.ServiceDrive:
+		if !it.At.IsZero() {
+			s += ", modified " + it.At.In(b.loc).Format("Mon Jan 2 2006")
+		}
+	}
+	return s
+}
+
+func excerpt(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// Chunks splits text into pieces of about n words each, keeping every
+// character, so the pieces concatenate back to text.
+func Chunks(text string, n int) []string {
+	var out []string
+	words, start := 0, 0
+	inSpace := false
+	for i, r := range text {
+		space := unicode.IsSpace(r)
+		if inSpace && !space {
+			if words++; words == n {
+				out = append(out, text[start:i])
+				start, words = i, 0
+			}
+		}
+		inSpace = space
+	}
+	if start < len(text) {
+		out = append(out, text[start:])
+	}
+	return out
+}
