@@ -15,9 +15,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// GoogleDocMimeType is the Drive MIME type of a Google Doc.
-const GoogleDocMimeType = "application/vnd.google-apps.document"
-
 // LoadDocs reads a folder of documents into Google Docs:
 //   - a directory holding kep.yaml (a Kubernetes Enhancement Proposal,
 //     <sig>/<number-name>/{README.md,kep.yaml}) becomes one doc named
@@ -141,7 +138,7 @@ func loadKEP(dir string) (File, error) {
 	}
 	return File{
 		Name:         fmt.Sprintf("KEP-%s: %s", meta.Number, meta.Title),
-		MimeType:     GoogleDocMimeType,
+		MimeType:     MimeGoogleDoc,
 		Content:      text,
 		Parents:      []string{sig},
 		Owners:       owners,
@@ -224,7 +221,7 @@ func loadTextDoc(root, path string) (File, error) {
 	}
 	f := File{
 		Name:         strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)),
-		MimeType:     GoogleDocMimeType,
+		MimeType:     MimeGoogleDoc,
 		Content:      text,
 		ModifiedTime: info.ModTime().UTC(),
 	}

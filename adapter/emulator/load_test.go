@@ -281,7 +281,7 @@ func TestLoadDocs(t *testing.T) {
 
 	byName := map[string]emulator.File{}
 	for _, f := range ws.Files {
-		require.Equal(t, emulator.GoogleDocMimeType, f.MimeType)
+		require.Equal(t, emulator.MimeGoogleDoc, f.MimeType)
 		byName[f.Name] = f
 	}
 	require.Len(t, byName, 3)
