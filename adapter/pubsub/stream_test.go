@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/pubsub"
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
 )
 
 func setup(t *testing.T) (*pubsub.Streams, *pubsub.Streams) {
@@ -85,4 +87,29 @@ func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 	_, err := pubsub.New(nil, pubsub.Config{MaxLen: -1})
 	require.ErrorContains(t, err, "Config.MaxLen")
+}
+
+func TestAnswersStopAfterDone(t *testing.T) {
+	t.Parallel()
+	pubS, subS := setup(t)
+	pub, sub := pubsub.NewAnswers(pubS), pubsub.NewAnswers(subS)
+	ctx := context.Background()
+	id := uuid.New()
+	for i, ev := range []orchestrator.Event{
+		{Type: orchestrator.EventStatus, Status: orchestrator.StatusClassifying},
+		{Type: orchestrator.EventToken, Token: "Hello"},
+		{Type: orchestrator.EventDone, Text: "Hello", MessageStatus: domain.MessageDone},
+		{Type: orchestrator.EventToken, Token: "after the end"},
+	} {
+		ev.Seq = i + 1
+		require.NoError(t, pub.Publish(ctx, id, ev))
+	}
+	var got []orchestrator.Event
+	require.NoError(t, sub.Follow(ctx, id, func(ev orchestrator.Event) bool {
+		got = append(got, ev)
+		return true
+	}))
+	require.Len(t, got, 3)
+	require.Equal(t, orchestrator.EventDone, got[2].Type)
+	require.Equal(t, []int{1, 2, 3}, []int{got[0].Seq, got[1].Seq, got[2].Seq})
 }

@@ -1,0 +1,46 @@
+package pubsub
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
+)
+
+// Answers publishes and follows the answer events of messages; it implements
+// orchestrator.Publisher.
+type Answers struct{ s *Streams }
+
+// NewAnswers returns Answers over s.
+func NewAnswers(s *Streams) *Answers { return &Answers{s: s} }
+
+// Publish appends ev to the message's stream.
+func (a *Answers) Publish(ctx context.Context, messageID uuid.UUID, ev orchestrator.Event) error {
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("pubsub: encode %s event: %w", ev.Type, err)
+	}
+	_, err = a.s.Append(ctx, messageID.String(), b)
+	return err
+}
+
+// Follow calls fn with every event of the message from the first, in order
+// and once each, until the last one (DONE or ERROR), fn returns false, or ctx ends.
+func (a *Answers) Follow(ctx context.Context, messageID uuid.UUID, fn func(orchestrator.Event) bool) error {
+	var decodeErr error
+	err := a.s.Follow(ctx, messageID.String(), "", func(e Entry) bool {
+		var ev orchestrator.Event
+		if err := json.Unmarshal(e.Payload, &ev); err != nil {
+			decodeErr = fmt.Errorf("pubsub: decode event %s of %s: %w", e.ID, messageID, err)
+			return false
+		}
+		return fn(ev) && ev.Type != orchestrator.EventDone && ev.Type != orchestrator.EventError
+	})
+	if decodeErr != nil {
+		return decodeErr
+	}
+	return err
+}
