@@ -1,0 +1,160 @@
+// Package workers is the River edge of sync: job args and workers for
+// sync_gmail, sync_calendar and sync_drive, the periodic schedule_syncs job,
+// and the mapping of domain errors to job outcomes (snooze, cancel, retry).
+package workers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
+)
+
+// Syncer syncs one (user, service); *ingest.Syncer is one.
+type Syncer interface {
+	Sync(ctx context.Context, userID uuid.UUID, s domain.Service) error
+}
+
+// syncArgs are the args of a sync job: one per service, all alike.
+type syncArgs interface {
+	river.JobArgs
+	user() uuid.UUID
+	service() domain.Service
+}
+
+// uniqueStates are the states in which a sync job blocks another for the same
+// (user, service): waiting, snoozed, retrying or running. Completed,
+// cancelled and discarded jobs do not, so the next sync can be enqueued.
+var uniqueStates = []rivertype.JobState{
+	rivertype.JobStateAvailable,
+	rivertype.JobStatePending,
+	rivertype.JobStateRetryable,
+	rivertype.JobStateRunning,
+	rivertype.JobStateScheduled,
+}
+
+// syncInsertOpts makes sync jobs unique per (user, service): the args hold
+// only the user id and the kind names the service.
+func syncInsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		MaxAttempts: 20,
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: uniqueStates},
+	}
+}
+
+// SyncJob returns the args and insert options of a sync of service s for
+// userID at priority (ingest.PriorityUrgent first).
+func SyncJob(userID uuid.UUID, s domain.Service, priority int) (river.JobArgs, *river.InsertOpts, error) {
+	var args river.JobArgs
+	switch s {
+	case domain.ServiceGmail:
+		args = SyncGmailArgs{UserID: userID}
+	case domain.ServiceCalendar:
+		args = SyncCalendarArgs{UserID: userID}
+	case domain.ServiceDrive:
+		args = SyncDriveArgs{UserID: userID}
+	default:
+		return nil, nil, fmt.Errorf("sync job for service %q: %w", s, domain.ErrInvalidInput)
+	}
+	opts := syncInsertOpts()
+	opts.Priority = priority
+	return args, &opts, nil
+}
+
+// syncWorker runs the sync its args name.
+type syncWorker[A syncArgs] struct {
+	river.WorkerDefaults[A]
+	syncer Syncer
+	log    *slog.Logger
+}
+
+// SyncTimeout bounds one sync job; a first full sync of a large mailbox is
+// the longest. A job that times out resumes from its checkpoint.
+const SyncTimeout = 30 * time.Minute
+
+func (w *syncWorker[A]) Work(ctx context.Context, job *river.Job[A]) error {
+	a := job.Args
+	err := w.syncer.Sync(ctx, a.user(), a.service())
+	out := Outcome(err)
+	if err != nil {
+		w.log.WarnContext(ctx, "sync job did not finish", "kind", a.Kind(), "user", a.user(), "attempt", job.Attempt, "err", err)
+	}
+	return out
+}
+
+func (w *syncWorker[A]) Timeout(*river.Job[A]) time.Duration { return SyncTimeout }
+
+func (w *syncWorker[A]) NextRetry(job *river.Job[A]) time.Time {
+	return time.Now().Add(Backoff(job.Attempt))
+}
+
+// MaxBackoff caps the wait between retries.
+const MaxBackoff = time.Minute
+
+// Backoff is the wait before retry number attempt (1 for the first):
+// 2^attempt seconds plus up to a second of jitter, at most MaxBackoff.
+func Backoff(attempt int) time.Duration {
+	attempt = min(max(attempt, 0), 6) // 2^6 s already exceeds the cap
+	d := time.Duration(1<<attempt)*time.Second + rand.N(time.Second)
+	return min(d, MaxBackoff)
+}
+
+// Outcome maps a sync error to what River should do with the job: nothing
+// for success, a snooze for the wait Google asked for (not an attempt), a
+// cancellation for an account that needs re-authorisation (retrying cannot
+// help; the user must reconnect), and a retry with backoff otherwise.
+func Outcome(err error) error {
+	var ra *domain.RetryAfterError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, domain.ErrReauthRequired):
+		return river.JobCancel(err)
+	case errors.As(err, &ra) && ra.RetryAfter > 0:
+		return river.JobSnooze(time.Duration(ra.RetryAfter) * time.Second)
+	default:
+		return err
+	}
+}
+
+// Deps are what the workers need.
+type Deps struct {
+	Syncer Syncer
+	Users  ingest.ActiveUsers
+	Clock  domain.Clock
+	Logger *slog.Logger
+}
+
+// New registers the sync workers and the schedule_syncs worker, and returns
+// them with the periodic job that enqueues schedule_syncs every
+// ingest.SyncEvery. The River client they run in must use the database/sql
+// driver (schedule_syncs inserts through the client of its context).
+func New(d Deps) (*river.Workers, []*river.PeriodicJob, error) {
+	if d.Syncer == nil || d.Users == nil || d.Clock == nil || d.Logger == nil {
+		return nil, nil, fmt.Errorf("workers: Deps.Syncer, Users, Clock and Logger are required: %w", domain.ErrInvalidInput)
+	}
+	ws := river.NewWorkers()
+	if err := errors.Join(
+		river.AddWorkerSafely(ws, &SyncGmailWorker{syncer: d.Syncer, log: d.Logger}),
+		river.AddWorkerSafely(ws, &SyncCalendarWorker{syncer: d.Syncer, log: d.Logger}),
+		river.AddWorkerSafely(ws, &SyncDriveWorker{syncer: d.Syncer, log: d.Logger}),
+		river.AddWorkerSafely(ws, &ScheduleSyncsWorker{users: d.Users, clock: d.Clock, log: d.Logger}),
+	); err != nil {
+		return nil, nil, fmt.Errorf("workers: %w", err)
+	}
+	periodic := []*river.PeriodicJob{river.NewPeriodicJob(
+		river.PeriodicInterval(ingest.SyncEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return ScheduleSyncsArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true, ID: ScheduleSyncsArgs{}.Kind()},
+	)}
+	return ws, periodic, nil
+}
