@@ -1,0 +1,43 @@
+package llm
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+)
+
+// Classifier classifies requests with a chat model, validating its JSON
+// against the intent schema; invalid output is retried once with the error
+// shown to the model, then the fallback (the offline parser) takes over, as it
+// does when the provider fails or times out.
+type Classifier struct {
+	c        *Client
+	fallback intent.Classifier
+	log      *slog.Logger
+}
+
+// NewClassifier returns a Classifier; fallback is required.
+func NewClassifier(c *Client, fallback intent.Classifier, log *slog.Logger) *Classifier {
+	return &Classifier{c: c, fallback: fallback, log: log}
+}
+
+// Classify implements intent.Classifier.
+func (k *Classifier) Classify(ctx context.Context, r intent.Request) (intent.Intent, error) {
+	p := intent.BuildPrompt(r)
+	user := p.User
+	for attempt := 1; attempt <= 2; attempt++ {
+		out, err := k.c.CompleteJSON(ctx, p.System, user)
+		if err != nil {
+			k.log.WarnContext(ctx, "llm classify failed; using the offline parser", "model", k.c.Name(), "err", err)
+			break
+		}
+		in, err := intent.Decode([]byte(out))
+		if err == nil {
+			return in, nil
+		}
+		k.log.WarnContext(ctx, "llm returned an invalid intent", "model", k.c.Name(), "attempt", attempt, "err", err)
+		user = p.User + "\n\nYour previous answer was rejected: " + err.Error() + "\nAnswer again with one JSON object that follows the schema."
+	}
+	return k.fallback.Classify(ctx, r)
+}
