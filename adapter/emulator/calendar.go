@@ -38,7 +38,7 @@ func newCalendarStore() *calendarStore { return &calendarStore{events: map[strin
 // expansionHorizon bounds recurrence expansion when timeMax is absent.
 const expansionHorizon = 2 * 365 * 24 * time.Hour
 
-var eventIDRe = regexp.MustCompile(`^[a-v0-9]{5,1024}$`)
+var eventIDRe = regexp.MustCompile(`^[a-v0-9]{5,}$`)
 
 // putEvent stores e for u, replacing an event with the same id, and records the change.
 func (s *Server) putEvent(u *user, e Event, now time.Time) (*calEvent, error) {
@@ -208,7 +208,7 @@ func (s *Server) eventsInsert(c *call) (any, *apiError) {
 		return nil, aerr
 	}
 	if e.ID != "" {
-		if !eventIDRe.MatchString(e.ID) {
+		if !eventIDRe.MatchString(e.ID) || len(e.ID) > 1024 {
 			return nil, errInvalid("Invalid resource id value.")
 		}
 		if _, ok := c.u.cal.events[e.ID]; ok {

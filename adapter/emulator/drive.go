@@ -247,7 +247,7 @@ func (s *Server) filesList(c *call) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	match, aerr := parseDriveQuery(c.query("q"))
+	match, aerr := parseDriveQuery(c.query("q"), c.u.drive.rootID)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -329,8 +329,8 @@ func tokenizeDriveQuery(q string) ([]driveToken, *apiError) {
 
 // parseDriveQuery understands clauses joined by "and": name contains|=|!= 'x',
 // fullText contains 'x', mimeType =|!= 'x', modifiedTime|createdTime <op> 'RFC3339',
-// trashed = true|false, 'id' in parents, 'email' in owners. Anything else answers 400.
-func parseDriveQuery(q string) (func(*driveFile) bool, *apiError) {
+// trashed = true|false, 'id' (or 'root') in parents, 'email' in owners. Anything else answers 400.
+func parseDriveQuery(q, rootID string) (func(*driveFile) bool, *apiError) {
 	toks, aerr := tokenizeDriveQuery(q)
 	if aerr != nil {
 		return nil, aerr
@@ -340,7 +340,7 @@ func parseDriveQuery(q string) (func(*driveFile) bool, *apiError) {
 		if len(toks) < 3 {
 			return nil, errInvalid("Invalid Value: incomplete clause in q")
 		}
-		p, aerr := driveClause(toks[0], toks[1], toks[2])
+		p, aerr := driveClause(toks[0], toks[1], toks[2], rootID)
 		if aerr != nil {
 			return nil, aerr
 		}
@@ -363,11 +363,14 @@ func parseDriveQuery(q string) (func(*driveFile) bool, *apiError) {
 	}, nil
 }
 
-func driveClause(a, op, b driveToken) (func(*driveFile) bool, *apiError) {
+func driveClause(a, op, b driveToken, rootID string) (func(*driveFile) bool, *apiError) {
 	bad := errInvalid(fmt.Sprintf("Invalid Value: unsupported clause %s %s %s", a.text, op.text, b.text))
 	if a.quoted && op.text == "in" {
 		switch b.text {
 		case "parents":
+			if a.text == "root" {
+				a.text = rootID
+			}
 			return func(f *driveFile) bool { return slices.Contains(f.parentIDs, a.text) }, nil
 		case "owners":
 			return func(f *driveFile) bool {

@@ -254,12 +254,12 @@ func (s *Server) handle(fn apiFunc, patterns ...string) {
 			return
 		}
 		res, aerr := s.serveCall(r, body, fn)
+		if aerr != nil { // checked first: a typed nil result is not a nil interface
+			writeError(w, aerr)
+			return
+		}
 		switch v := res.(type) {
 		case nil:
-			if aerr != nil {
-				writeError(w, aerr)
-				return
-			}
 			w.WriteHeader(http.StatusNoContent)
 		case media:
 			w.Header().Set("Content-Type", v.contentType)

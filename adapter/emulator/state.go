@@ -127,8 +127,11 @@ func (s *Server) ResetHistory(userEmail string) error {
 	if u == nil {
 		return errUnknownUser(userEmail)
 	}
+	// Bumping the counters first makes even the newest token a client holds stale.
+	u.mail.historyID++
 	u.mail.history = nil
 	u.mail.floor = u.mail.historyID
+	u.cal.seq++
 	u.cal.floor = u.cal.seq
 	return nil
 }

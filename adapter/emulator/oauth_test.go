@@ -1,0 +1,92 @@
+package emulator_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+	gmail "google.golang.org/api/gmail/v1"
+	"google.golang.org/api/option"
+
+	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
+	"github.com/workspace-orchestrator/orchestrator/adapter/emulator/emulatortest"
+)
+
+// authorize walks the consent redirect for email and returns the code.
+func authorize(t *testing.T, cfg *oauth2.Config, email string) string {
+	t.Helper()
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noFollow.Get(cfg.AuthCodeURL("st4te", oauth2.AccessTypeOffline, oauth2.SetAuthURLParam("login_hint", email)))
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	require.Equal(t, http.StatusFound, res.StatusCode)
+	loc, err := url.Parse(res.Header.Get("Location"))
+	require.NoError(t, err)
+	require.Equal(t, "st4te", loc.Query().Get("state"))
+	return loc.Query().Get("code")
+}
+
+func TestOAuthCodeExchangeRefreshAndRevoke(t *testing.T) {
+	t.Parallel()
+	srv, hs := emulatortest.New(t, nil)
+	cfg := emulatortest.OAuthConfig(hs)
+	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, hs.Client())
+
+	code := authorize(t, cfg, "Zoe@Example.com")
+	tok, err := cfg.Exchange(ctx, code)
+	require.NoError(t, err)
+	require.NotEmpty(t, tok.RefreshToken)
+	require.WithinDuration(t, time.Now().Add(time.Hour), tok.Expiry, time.Minute)
+	_, err = cfg.Exchange(ctx, code)
+	var rerr *oauth2.RetrieveError
+	require.True(t, errors.As(err, &rerr))
+	require.Equal(t, "invalid_grant", rerr.ErrorCode)
+
+	// An expired token in the client's hands is refreshed through /token.
+	srv.ExpireTokens("zoe@example.com")
+	tok.Expiry = time.Now().Add(-time.Minute)
+	src := cfg.TokenSource(ctx, tok)
+	gm, err := gmail.NewService(ctx, option.WithTokenSource(src), option.WithEndpoint(hs.URL+"/"))
+	require.NoError(t, err)
+	p, err := gm.Users.GetProfile("me").Do()
+	require.NoError(t, err)
+	require.Equal(t, "zoe@example.com", p.EmailAddress)
+	fresh, err := src.Token()
+	require.NoError(t, err)
+	require.NotEqual(t, tok.AccessToken, fresh.AccessToken)
+
+	// An access token that expires early answers 401 in Google's format.
+	srv.ExpireTokens("zoe@example.com")
+	_, err = gm.Users.GetProfile("me").Do()
+	gerr := apiErr(t, err, 401)
+	require.Equal(t, "authError", gerr.Errors[0].Reason)
+
+	// Revoking the grant breaks refresh with invalid_grant.
+	res, err := hs.Client().PostForm(hs.URL+emulator.RevokePath, url.Values{"token": {tok.RefreshToken}})
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	_, err = cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	require.True(t, errors.As(err, &rerr))
+	require.Equal(t, "invalid_grant", rerr.ErrorCode)
+}
+
+func TestRevokedTokensAnswer401(t *testing.T) {
+	t.Parallel()
+	b := setup(t, emulator.Config{}, emulator.Workspace{})
+	b.srv.RevokeTokens(alice)
+	_, err := b.gm.Users.GetProfile("me").Context(b.ctx).Do()
+	require.Error(t, err)
+	// The oauth2 client only refreshes an expired token, so the revoked one reaches the API.
+	apiErr(t, err, 401)
+
+	res, err := http.Get(b.hs.URL + "/gmail/v1/users/me/profile")
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	require.Equal(t, http.StatusUnauthorized, res.StatusCode)
+}
