@@ -35,14 +35,7 @@ func LoadDocs(dir string) (Workspace, []LoadError, error) {
 		ws   Workspace
 		errs []LoadError
 	)
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if path == dir {
-				return err
-			}
-			errs = append(errs, LoadError{Path: path, Reason: err.Error()})
-			return nil
-		}
+	err := loadWalk(dir, &errs, func(path string, d fs.DirEntry) error {
 		if d.IsDir() {
 			if _, err := os.Stat(filepath.Join(path, "kep.yaml")); err != nil {
 				return nil

@@ -42,17 +42,7 @@ func loadMailTree(dir string, keep func(name string) bool) (Workspace, []LoadErr
 		m    loadMerger
 		errs []LoadError
 	)
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if path == dir {
-				return err
-			}
-			errs = append(errs, LoadError{Path: path, Reason: err.Error()})
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
+	err := loadWalk(dir, &errs, func(path string, d fs.DirEntry) error {
 		if d.IsDir() {
 			if d.Name() == "tmp" && path != dir { // maildir deliveries in progress
 				return fs.SkipDir

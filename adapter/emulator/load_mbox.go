@@ -170,18 +170,22 @@ func loadTakeoutLabels(v string) []string {
 	return out
 }
 
+// loadNextLine splits off the first line of b, with its line ending.
+func loadNextLine(b []byte) (line, rest []byte) {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i+1], b[i+1:]
+	}
+	return b, nil
+}
+
 // loadStripHeaders removes the named header fields (with their continuation
 // lines) from the header section of raw.
 func loadStripHeaders(raw []byte, names ...string) []byte {
 	var out []byte
-	rest, skipping := raw, false
-	for len(rest) > 0 {
-		i := bytes.IndexByte(rest, '\n')
-		line := rest
-		if i >= 0 {
-			line = rest[:i+1]
-		}
-		rest = rest[len(line):]
+	skipping := false
+	for rest := raw; len(rest) > 0; {
+		var line []byte
+		line, rest = loadNextLine(rest)
 		if len(bytes.TrimRight(line, "\r\n")) == 0 { // end of the header section
 			return append(append(out, line...), rest...)
 		}
@@ -217,14 +221,9 @@ func WriteMbox(w io.Writer, msgs []Message) error {
 		if len(msg.MessageIDs) > 1 {
 			fmt.Fprintf(bw, "%s: %s%s", loadMsgIDsHeader, strings.Join(msg.MessageIDs, eol+" "), eol)
 		}
-		raw := msg.Raw
-		for len(raw) > 0 {
-			j := bytes.IndexByte(raw, '\n')
-			line := raw
-			if j >= 0 {
-				line = raw[:j+1]
-			}
-			raw = raw[len(line):]
+		for rest := msg.Raw; len(rest) > 0; {
+			var line []byte
+			line, rest = loadNextLine(rest)
 			if bytes.HasPrefix(bytes.TrimLeft(line, ">"), []byte(loadMboxFromSpace)) {
 				bw.WriteByte('>')
 			}
