@@ -72,7 +72,13 @@ func (a *analysis) followUp(last Turn) (Intent, bool) {
 		}
 	}
 	if followRE.MatchString(a.q) {
-		return a.repeat(last)
+		// The latest turn that searched: "open the second one" may lie between.
+		turns := a.req.Context.Turns
+		for i := len(turns) - 1; i >= 0; i-- {
+			if in, ok := a.repeat(turns[i]); ok {
+				return in, true
+			}
+		}
 	}
 	return Intent{}, false
 }

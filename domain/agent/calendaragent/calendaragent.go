@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -73,8 +74,15 @@ func (a *Agent) searchStep(ctx context.Context, userID uuid.UUID, step intent.St
 		step.Params[intent.ParamQuery] = strings.TrimSpace(step.Params.String(intent.ParamQuery) + " " + strings.Join(codes, " "))
 	}
 	out, err := agent.SearchStep(ctx, a.search, userID, domain.ServiceCalendar, step)
-	if err != nil || len(codes) == 0 {
+	if err != nil {
 		return out, err
+	}
+	if step.Params.String(intent.ParamQuery) == "" {
+		// Without words to rank by, an agenda reads best in time order.
+		sort.SliceStable(out.Items, func(i, j int) bool { return out.Items[i].At.Before(out.Items[j].At) })
+	}
+	if len(codes) == 0 {
+		return out, nil
 	}
 	var named []agent.Item
 	for _, it := range out.Items {

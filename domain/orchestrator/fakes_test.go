@@ -1,0 +1,445 @@
+package orchestrator_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent/calendaragent"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent/driveagent"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent/gmailagent"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
+)
+
+// workspace is one user's Gmail, Calendar and Drive held in memory; it plays
+// the cache (reader, writer, searcher, contacts) and Google (mailer,
+// scheduler, sharer) at once, and counts the writes.
+type workspace struct {
+	mu      sync.Mutex
+	emails  []domain.Email
+	events  []domain.Event
+	files   []domain.File
+	drafts  map[string]domain.Draft
+	sent    map[string]domain.Email // draft id -> sent message
+	perms   map[string][]domain.Permission
+	writes  int                       // calls to Google that changed something
+	failOn  map[domain.Service]error  // searches of these services fail
+	blockOn map[domain.Service]chan struct{} // searches of these services wait for the channel
+}
+
+func (w *workspace) Search(ctx context.Context, _ uuid.UUID, query string, services []domain.Service, f agent.Filters, limit int) ([]agent.Item, error) {
+	w.mu.Lock()
+	block := w.blockOn[services[0]]
+	err := w.failOn[services[0]]
+	w.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	words := agent.Words(query)
+	type hit struct {
+		it    agent.Item
+		score int
+	}
+	var hits []hit
+	consider := func(it agent.Item, text string, people []string, at time.Time) {
+		if !f.After.IsZero() && at.Before(f.After) || !f.Before.IsZero() && !at.Before(f.Before) {
+			return
+		}
+		for _, want := range append(append([]string{}, f.From...), f.Attendees...) {
+			if !slices.ContainsFunc(people, func(p string) bool { return strings.Contains(strings.ToLower(p), strings.ToLower(want)) }) {
+				return
+			}
+		}
+		score := 0
+		text = strings.ToLower(text)
+		for _, wd := range words {
+			if strings.Contains(text, wd) {
+				score++
+			}
+		}
+		if len(words) > 0 && score == 0 {
+			return
+		}
+		hits = append(hits, hit{it, score})
+	}
+	for _, s := range services {
+		switch s {
+		case domain.ServiceGmail:
+			for _, e := range w.emails {
+				it := gmailagent.Item(e)
+				consider(it, e.Subject+" "+e.Body, []string{e.From.Email, e.From.Name}, e.ReceivedAt)
+			}
+		case domain.ServiceCalendar:
+			for _, e := range w.events {
+				it := calendaragent.Item(e)
+				consider(it, e.Title+" "+e.Description+" "+e.Location, it.People, e.Start)
+			}
+		case domain.ServiceDrive:
+			for _, fl := range w.files {
+				consider(driveagent.Item(fl), fl.Name+" "+fl.Content, fl.Owners, fl.ModifiedAt)
+			}
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].it.At.After(hits[j].it.At)
+	})
+	var out []agent.Item
+	for i, h := range hits {
+		if i == limit {
+			break
+		}
+		out = append(out, h.it)
+	}
+	return out, nil
+}
+
+func (w *workspace) Resolve(_ context.Context, _ uuid.UUID, name string) ([]domain.Address, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	seen := map[string]bool{}
+	var out []domain.Address
+	add := func(a domain.Address) {
+		first := strings.ToLower(strings.Fields(a.Name + " x")[0])
+		if (first == strings.ToLower(name) || strings.EqualFold(a.Email, name)) && !seen[a.Email] {
+			seen[a.Email] = true
+			out = append(out, a)
+		}
+	}
+	for _, e := range w.emails {
+		add(e.From)
+		for _, a := range e.To {
+			add(a)
+		}
+	}
+	return out, nil
+}
+
+func (w *workspace) Email(_ context.Context, _, id uuid.UUID) (domain.Email, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range w.emails {
+		if e.ID == id {
+			return e, nil
+		}
+	}
+	return domain.Email{}, domain.ErrNotFound
+}
+
+func (w *workspace) Event(_ context.Context, _, id uuid.UUID) (domain.Event, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range w.events {
+		if e.ID == id {
+			return e, nil
+		}
+	}
+	return domain.Event{}, domain.ErrNotFound
+}
+
+func (w *workspace) File(_ context.Context, _, id uuid.UUID) (domain.File, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, f := range w.files {
+		if f.ID == id {
+			return f, nil
+		}
+	}
+	return domain.File{}, domain.ErrNotFound
+}
+
+func (w *workspace) Emails(context.Context, uuid.UUID, domain.MailFilter, domain.Page) ([]domain.Email, domain.PageInfo, error) {
+	return nil, domain.PageInfo{}, fmt.Errorf("not used")
+}
+
+func (w *workspace) Events(context.Context, uuid.UUID, domain.EventFilter, domain.Page) ([]domain.Event, domain.PageInfo, error) {
+	return nil, domain.PageInfo{}, fmt.Errorf("not used")
+}
+
+func (w *workspace) Files(context.Context, uuid.UUID, domain.FileFilter, domain.Page) ([]domain.File, domain.PageInfo, error) {
+	return nil, domain.PageInfo{}, fmt.Errorf("not used")
+}
+
+func (w *workspace) CreateDraft(_ context.Context, _ uuid.UUID, d domain.Draft) (string, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	id := fmt.Sprintf("draft-%d", len(w.drafts)+1)
+	w.drafts[id] = d
+	return id, nil
+}
+
+func (w *workspace) SendDraft(_ context.Context, userID uuid.UUID, id string) (domain.Email, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if e, ok := w.sent[id]; ok {
+		return e, nil
+	}
+	d, ok := w.drafts[id]
+	if !ok {
+		return domain.Email{}, domain.ErrNotFound
+	}
+	w.writes++
+	e := domain.Email{ID: uuid.New(), UserID: userID, EmailID: "sent-" + id, Subject: d.Subject, Body: d.Body, To: d.To,
+		From: domain.Address{Email: "me@example.com"}, Labels: []string{"SENT"}}
+	w.sent[id] = e
+	return e, nil
+}
+
+func (w *workspace) CreateEvent(_ context.Context, _ uuid.UUID, ev domain.Event) (domain.Event, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range w.events {
+		if e.EventID == ev.EventID {
+			return e, nil
+		}
+	}
+	w.writes++
+	ev.ID = uuid.New()
+	w.events = append(w.events, ev)
+	return ev, nil
+}
+
+func (w *workspace) UpdateEvent(_ context.Context, _ uuid.UUID, _, eventID string, p domain.EventPatch) (domain.Event, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i, e := range w.events {
+		if e.EventID == eventID {
+			w.writes++
+			e.Start, e.End, e.TimeZone = *p.Start, *p.End, *p.TimeZone
+			w.events[i] = e
+			return e, nil
+		}
+	}
+	return domain.Event{}, domain.ErrNotFound
+}
+
+func (w *workspace) DeleteEvent(_ context.Context, _ uuid.UUID, _, eventID string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i, e := range w.events {
+		if e.EventID == eventID {
+			w.writes++
+			w.events = slices.Delete(w.events, i, i+1)
+			return nil
+		}
+	}
+	return domain.ErrNotFound
+}
+
+func (w *workspace) Permissions(_ context.Context, _ uuid.UUID, fileID string) ([]domain.Permission, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.perms[fileID]), nil
+}
+
+func (w *workspace) Share(_ context.Context, _ uuid.UUID, fileID, email, role string) (domain.Permission, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writes++
+	p := domain.Permission{ID: fmt.Sprintf("p%d", w.writes), Email: email, Role: role}
+	w.perms[fileID] = append(w.perms[fileID], p)
+	return p, nil
+}
+
+func (w *workspace) UpsertEmails(_ context.Context, _ uuid.UUID, es []domain.Email) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.emails = append(w.emails, es...)
+	return nil
+}
+
+func (w *workspace) DeleteEmails(context.Context, uuid.UUID, []string) error { return nil }
+
+func (w *workspace) UpsertEvents(_ context.Context, _ uuid.UUID, es []domain.Event) error {
+	return nil // the fake scheduler already holds them
+}
+
+func (w *workspace) DeleteEvents(context.Context, uuid.UUID, []string) error { return nil }
+func (w *workspace) UpsertFiles(context.Context, uuid.UUID, []domain.File) error {
+	return nil
+}
+func (w *workspace) DeleteFiles(context.Context, uuid.UUID, []string) error { return nil }
+func (w *workspace) DeleteAll(context.Context, uuid.UUID, domain.Service) error {
+	return nil
+}
+
+func (w *workspace) writeCount() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.writes
+}
+
+func (w *workspace) event(eventID string) (domain.Event, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range w.events {
+		if e.EventID == eventID {
+			return e, true
+		}
+	}
+	return domain.Event{}, false
+}
+
+// conversations is an in-memory domain.ConversationStore.
+type conversations struct {
+	mu    sync.Mutex
+	convs map[uuid.UUID]domain.Conversation
+	msgs  []domain.Message
+}
+
+func (c *conversations) CreateConversation(_ context.Context, userID uuid.UUID, title string) (domain.Conversation, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cv := domain.Conversation{ID: uuid.New(), UserID: userID, Title: title}
+	c.convs[cv.ID] = cv
+	return cv, nil
+}
+
+func (c *conversations) Conversation(_ context.Context, userID, id uuid.UUID) (domain.Conversation, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cv, ok := c.convs[id]
+	if !ok || cv.UserID != userID {
+		return domain.Conversation{}, domain.ErrNotFound
+	}
+	return cv, nil
+}
+
+func (c *conversations) Conversations(context.Context, uuid.UUID, domain.Page) ([]domain.Conversation, domain.PageInfo, error) {
+	return nil, domain.PageInfo{}, fmt.Errorf("not used")
+}
+
+func (c *conversations) CreateMessage(_ context.Context, m domain.Message) (domain.Message, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, x := range c.msgs {
+		if m.ClientRequestID != "" && x.UserID == m.UserID && x.ClientRequestID == m.ClientRequestID {
+			return x, false, nil
+		}
+	}
+	c.msgs = append(c.msgs, m)
+	return m, true, nil
+}
+
+func (c *conversations) Message(_ context.Context, userID, id uuid.UUID) (domain.Message, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.msgs {
+		if m.ID == id && m.UserID == userID {
+			return m, nil
+		}
+	}
+	return domain.Message{}, domain.ErrNotFound
+}
+
+func (c *conversations) Messages(_ context.Context, userID, convID uuid.UUID, _ domain.Page) ([]domain.Message, domain.PageInfo, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []domain.Message
+	for _, m := range c.msgs {
+		if m.UserID == userID && m.ConversationID == convID {
+			out = append(out, m)
+		}
+	}
+	return out, domain.PageInfo{TotalCount: len(out)}, nil
+}
+
+func (c *conversations) UpdateMessage(_ context.Context, m domain.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, x := range c.msgs {
+		if x.ID == m.ID {
+			c.msgs[i] = m
+			return nil
+		}
+	}
+	return domain.ErrNotFound
+}
+
+// publisher records every event per message.
+type publisher struct {
+	mu     sync.Mutex
+	events map[uuid.UUID][]orchestrator.Event
+}
+
+func (p *publisher) Publish(_ context.Context, id uuid.UUID, ev orchestrator.Event) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events[id] = append(p.events[id], ev)
+	return nil
+}
+
+func (p *publisher) of(id uuid.UUID) []orchestrator.Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.events[id])
+}
+
+// contextStore and intentCache are in-memory stand-ins for the Redis adapters.
+type contextStore struct {
+	mu sync.Mutex
+	m  map[uuid.UUID]intent.ConversationContext
+}
+
+func (s *contextStore) Context(_ context.Context, _, convID uuid.UUID) (intent.ConversationContext, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.m[convID]
+	return c, ok, nil
+}
+
+func (s *contextStore) SaveContext(_ context.Context, _, convID uuid.UUID, c intent.ConversationContext) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[convID] = c
+	return nil
+}
+
+type intentCache struct {
+	mu   sync.Mutex
+	m    map[string]intent.Intent
+	hits int
+}
+
+func (c *intentCache) Intent(_ context.Context, key string) (intent.Intent, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	in, ok := c.m[key]
+	if ok {
+		c.hits++
+	}
+	return in, ok, nil
+}
+
+func (c *intentCache) SaveIntent(_ context.Context, key string, in intent.Intent) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[key] = in
+	return nil
+}
+
+type users struct{ tz string }
+
+func (u users) UserByID(_ context.Context, id uuid.UUID) (domain.User, error) {
+	return domain.User{ID: id, TimeZone: u.tz}, nil
+}

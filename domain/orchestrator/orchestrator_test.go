@@ -1,0 +1,449 @@
+package orchestrator_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent/calendaragent"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent/driveagent"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent/gmailagent"
+	"github.com/workspace-orchestrator/orchestrator/domain/executor"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
+	"github.com/workspace-orchestrator/orchestrator/domain/synth"
+)
+
+type bundle struct {
+	o       *orchestrator.Orchestrator
+	ws      *workspace
+	convs   *conversations
+	pub     *publisher
+	cache   *intentCache
+	user    uuid.UUID
+	loc     *time.Location
+	now     time.Time
+	flights [2]string // event ids: Turkish Airlines, Lufthansa
+}
+
+type options struct{ noContextStore bool }
+
+func setup(t *testing.T, opts ...options) *bundle {
+	t.Helper()
+	var opt options
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	loc, err := time.LoadLocation("Europe/Istanbul")
+	require.NoError(t, err)
+	now := time.Date(2026, 6, 17, 14, 30, 0, 0, loc) // a Wednesday
+	day := func(m time.Month, d, h, min int) time.Time { return time.Date(2026, m, d, h, min, 0, 0, loc) }
+	sarah := domain.Address{Name: "Sarah Fleming", Email: "sarah.fleming@example.com"}
+	bob := domain.Address{Name: "Bob Stone", Email: "bob@example.com"}
+	me := domain.Address{Name: "Me", Email: "me@example.com"}
+	mail := func(id string, from domain.Address, subject, body string, at time.Time) domain.Email {
+		return domain.Email{ID: uuid.New(), EmailID: id, From: from, To: []domain.Address{me}, Subject: subject, Body: body,
+			Snippet: body, ReceivedAt: at}
+	}
+	event := func(id, title, desc string, start time.Time, length time.Duration, who ...string) domain.Event {
+		ev := domain.Event{ID: uuid.New(), EventID: id, CalendarID: "primary", Title: title, Description: desc,
+			Start: start, End: start.Add(length), TimeZone: "Europe/Istanbul", Status: "confirmed"}
+		for _, w := range who {
+			ev.Attendees = append(ev.Attendees, domain.Attendee{Email: w})
+		}
+		return ev
+	}
+	ws := &workspace{
+		emails: []domain.Email{
+			mail("m1", sarah, "Budget v1", "First draft of the 2026 budget.", day(6, 10, 9, 0)),
+			mail("m2", sarah, "Budget v2", "Revised budget with travel costs.", day(6, 12, 9, 0)),
+			mail("m3", bob, "Offsite plans", "Let's hold the offsite in Izmir.", day(6, 16, 9, 0)),
+			mail("m4", domain.Address{Name: "Turkish Airlines", Email: "noreply@thy.com"}, "Your Turkish Airlines booking confirmation",
+				"Flight TK 1982 Istanbul (IST) to London (LHR) on 25 June 2026 at 10:00. Booking reference ABC123.", day(6, 1, 12, 0)),
+			mail("m5", sarah, "Budget for May", "May numbers are in.", day(5, 20, 9, 0)),
+		},
+		events: []domain.Event{
+			event("ev1", "Budget review", "Go through v2", day(6, 18, 10, 0), time.Hour, sarah.Email),
+			event("ev2", "Weekly sync", "", day(6, 19, 15, 0), 30*time.Minute, bob.Email),
+			event("ev3", "Flight TK1982 Istanbul → London", "Turkish Airlines", day(6, 25, 10, 0), 4*time.Hour),
+			event("ev4", "Flight LH401 Frankfurt → New York", "Lufthansa", day(7, 3, 9, 0), 9*time.Hour),
+		},
+		files: []domain.File{
+			{ID: uuid.New(), FileID: "f1", Name: "KEP-1234: Sidecar containers", Content: "This KEP proposes sidecar containers.",
+				WebViewLink: "https://docs.example/f1", ModifiedAt: day(5, 2, 9, 0)},
+			{ID: uuid.New(), FileID: "f2", Name: "Q3 report", Content: "Revenue for Q3 grew.", WebViewLink: "https://docs.example/f2", ModifiedAt: day(6, 1, 9, 0)},
+			{ID: uuid.New(), FileID: "f3", Name: "Budget 2026", Content: "Budget spreadsheet.", ModifiedAt: day(6, 2, 9, 0)},
+		},
+		drafts: map[string]domain.Draft{}, sent: map[string]domain.Email{}, perms: map[string][]domain.Permission{},
+		failOn: map[domain.Service]error{}, blockOn: map[domain.Service]chan struct{}{},
+	}
+	b := &bundle{ws: ws, convs: &conversations{convs: map[uuid.UUID]domain.Conversation{}}, pub: &publisher{events: map[uuid.UUID][]orchestrator.Event{}},
+		cache: &intentCache{m: map[string]intent.Intent{}}, user: uuid.New(), loc: loc, now: now, flights: [2]string{"ev3", "ev4"}}
+	deps := orchestrator.Deps{
+		Classifier: intent.NewOffline(ws),
+		Writer:     synth.Offline{},
+		Agents: []agent.Agent{
+			gmailagent.New(ws, ws, ws, ws), calendaragent.New(ws, ws, ws, ws), driveagent.New(ws, ws, ws),
+		},
+		Conversations: b.convs,
+		Publisher:     b.pub,
+		Users:         users{tz: "Europe/Istanbul"},
+		Intents:       b.cache,
+		Clock:         domain.FixedClock{T: now},
+	}
+	if !opt.noContextStore {
+		deps.Contexts = &contextStore{m: map[uuid.UUID]intent.ConversationContext{}}
+	}
+	o, err := orchestrator.New(orchestrator.Config{StepTimeout: 5 * time.Second}, deps)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, o.Close(context.Background())) })
+	b.o = o
+	return b
+}
+
+// ask runs one ask to its end and returns the persisted message.
+func (b *bundle) ask(t *testing.T, conv uuid.UUID, q string) domain.Message {
+	t.Helper()
+	m, err := b.o.Ask(context.Background(), orchestrator.AskInput{UserID: b.user, ConversationID: conv, Query: q})
+	require.NoError(t, err)
+	require.Equal(t, domain.MessagePending, m.Status)
+	b.o.Wait()
+	m, err = b.convs.Message(context.Background(), b.user, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.MessageDone, m.Status, "error: %s", m.Error)
+	return m
+}
+
+func actionsOf(t *testing.T, m domain.Message) []agent.Action {
+	t.Helper()
+	var as []agent.Action
+	require.NoError(t, json.Unmarshal(m.Actions, &as))
+	return as
+}
+
+func citationIDs(t *testing.T, m domain.Message) []string {
+	t.Helper()
+	var cs []synth.Citation
+	require.NoError(t, json.Unmarshal(m.Citations, &cs))
+	var ids []string
+	for _, c := range cs {
+		ids = append(ids, c.ItemID)
+	}
+	return ids
+}
+
+func TestAskReads(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, tc := range []struct {
+		q        string
+		cited    []string // provider ids, in order
+		contains string
+	}{
+		{"emails from Sarah about the budget", []string{"m2", "m1", "m5"}, `"Budget v2" from sarah.fleming@example.com`},
+		{"read the latest email from Bob", []string{"m3"}, "Let's hold the offsite in Izmir."},
+		{"what meetings do I have tomorrow?", []string{"ev1"}, `"Budget review", Thu Jun 18 2026 10:00–11:00`},
+		{"find the KEP about sidecar containers", []string{"f1"}, "KEP-1234: Sidecar containers"},
+		{"open the Q3 report document", []string{"f2"}, "Revenue for Q3 grew."},
+	} {
+		m := b.ask(t, uuid.Nil, tc.q)
+		require.Equal(t, tc.cited, citationIDs(t, m), tc.q)
+		require.Contains(t, m.Response, tc.contains, tc.q)
+		require.Empty(t, actionsOf(t, m), tc.q)
+	}
+	require.Zero(t, b.ws.writeCount())
+}
+
+func TestAskCancelFlightProposesAndWaits(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := b.ask(t, uuid.Nil, "Cancel my Turkish Airlines flight")
+
+	var p struct {
+		Steps  []intent.Step `json:"steps"`
+		Groups [][]string    `json:"groups"`
+	}
+	require.NoError(t, json.Unmarshal(m.Plan, &p))
+	require.Equal(t, [][]string{{"s1"}, {"s2"}, {"s3"}}, p.Groups)
+
+	acts := actionsOf(t, m)
+	require.Len(t, acts, 1)
+	a := acts[0]
+	require.Equal(t, agent.ActionDeleteEvent, a.Kind)
+	require.Equal(t, []string{"ev3"}, a.Targets, "the exact Turkish Airlines event, not the Lufthansa one")
+	require.Equal(t, agent.ActionProposed, a.Status)
+	require.Contains(t, a.Summary, `Delete the event "Flight TK1982 Istanbul → London" on Thu Jun 25 2026 10:00–14:00`)
+	require.Contains(t, m.Response, "Nothing has been changed yet")
+	require.Zero(t, b.ws.writeCount(), "nothing executed before confirmation")
+	_, still := b.ws.event("ev3")
+	require.True(t, still)
+
+	var proposed int
+	for _, ev := range b.pub.of(m.ID) {
+		if ev.Type == orchestrator.EventActionProposed {
+			proposed++
+			require.Equal(t, a.ID, ev.Action.ID)
+		}
+	}
+	require.Equal(t, 1, proposed)
+
+	m, err := b.o.ConfirmAction(context.Background(), b.user, m.ID, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, agent.ActionExecuted, actionsOf(t, m)[0].Status)
+	_, still = b.ws.event("ev3")
+	require.False(t, still)
+	_, other := b.ws.event("ev4")
+	require.True(t, other)
+	require.Equal(t, 1, b.ws.writeCount())
+
+	// A retried confirmation changes nothing; rejecting now is a conflict.
+	_, err = b.o.ConfirmAction(context.Background(), b.user, m.ID, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, 1, b.ws.writeCount())
+	_, err = b.o.RejectAction(context.Background(), b.user, m.ID, a.ID)
+	require.ErrorIs(t, err, domain.ErrConflict)
+	_, err = b.o.ConfirmAction(context.Background(), uuid.New(), m.ID, a.ID)
+	require.ErrorIs(t, err, domain.ErrNotFound, "another user's message")
+	_, err = b.o.ConfirmAction(context.Background(), b.user, m.ID, "nope")
+	require.ErrorIs(t, err, domain.ErrNotFound)
+}
+
+func TestAskWrites(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+
+	// Draft at once, send only when confirmed, and only once.
+	m := b.ask(t, uuid.Nil, "email Sarah the KEP about sidecar containers")
+	require.Len(t, b.ws.drafts, 1)
+	require.Contains(t, b.ws.drafts["draft-1"].Body, "https://docs.example/f1")
+	send := actionsOf(t, m)[0]
+	require.Equal(t, agent.ActionSendEmail, send.Kind)
+	require.Equal(t, []string{"draft-1"}, send.Targets)
+	require.Contains(t, send.Summary, "to sarah.fleming@example.com")
+	require.Zero(t, b.ws.writeCount())
+	for range 2 {
+		_, err := b.o.ConfirmAction(ctx, b.user, m.ID, send.ID)
+		require.NoError(t, err)
+	}
+	require.Equal(t, 1, b.ws.writeCount())
+	require.Len(t, b.ws.sent, 1)
+
+	// Create with a stable id and an IANA zone; a retry finds the same event.
+	m = b.ask(t, uuid.Nil, "schedule a meeting with Bob tomorrow at 3pm for 45 minutes")
+	create := actionsOf(t, m)[0]
+	require.Contains(t, create.Summary, `Create the event "Meeting with Bob" on Thu Jun 18 2026 15:00–15:45 (Europe/Istanbul) and invite bob@example.com`)
+	require.Equal(t, 1, b.ws.writeCount())
+	_, err := b.o.ConfirmAction(ctx, b.user, m.ID, create.ID)
+	require.NoError(t, err)
+	id := agent.StableID(m.ID, create.ID)
+	ev, ok := b.ws.event(id)
+	require.True(t, ok)
+	require.Equal(t, "Europe/Istanbul", ev.TimeZone)
+	require.Equal(t, 15, ev.Start.Hour())
+	// Even a confirmation whose first outcome was lost reuses the id.
+	_, err = calendaragent.New(b.ws, b.ws, b.ws, nil).Confirm(ctx, b.user, m.ID, create)
+	require.NoError(t, err)
+	require.Equal(t, 2, b.ws.writeCount())
+
+	// Move keeps the day and the length.
+	m = b.ask(t, uuid.Nil, "move my weekly sync with Bob to 4pm")
+	move := actionsOf(t, m)[0]
+	require.Equal(t, []string{"ev2"}, move.Targets)
+	require.Contains(t, move.Summary, "to Fri Jun 19 2026 16:00–16:30")
+	_, err = b.o.ConfirmAction(ctx, b.user, m.ID, move.ID)
+	require.NoError(t, err)
+	ev, _ = b.ws.event("ev2")
+	require.Equal(t, time.Date(2026, 6, 19, 16, 0, 0, 0, b.loc).Unix(), ev.Start.Unix())
+	require.Equal(t, 30*time.Minute, ev.End.Sub(ev.Start))
+
+	// Share checks permissions first, so a retry shares nothing twice.
+	m = b.ask(t, uuid.Nil, "share the Q3 report with Bob")
+	share := actionsOf(t, m)[0]
+	require.Equal(t, []string{"f2"}, share.Targets)
+	writes := b.ws.writeCount()
+	_, err = b.o.ConfirmAction(ctx, b.user, m.ID, share.ID)
+	require.NoError(t, err)
+	_, err = driveagent.New(b.ws, b.ws, b.ws).Confirm(ctx, b.user, m.ID, share)
+	require.NoError(t, err)
+	require.Equal(t, writes+1, b.ws.writeCount())
+	require.Len(t, b.ws.perms["f2"], 1)
+
+	// A rejected action never runs.
+	m = b.ask(t, uuid.Nil, "Cancel my Turkish Airlines flight")
+	del := actionsOf(t, m)[0]
+	m, err = b.o.RejectAction(ctx, b.user, m.ID, del.ID)
+	require.NoError(t, err)
+	require.Equal(t, agent.ActionRejected, actionsOf(t, m)[0].Status)
+	_, err = b.o.ConfirmAction(ctx, b.user, m.ID, del.ID)
+	require.ErrorIs(t, err, domain.ErrConflict)
+	_, still := b.ws.event("ev3")
+	require.True(t, still)
+}
+
+func TestAskMultiServiceAndFailedStep(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := b.ask(t, uuid.Nil, "emails and files about the budget")
+	require.Equal(t, []string{"m2", "m1", "m5", "f3"}, citationIDs(t, m))
+
+	b.ws.mu.Lock()
+	b.ws.failOn[domain.ServiceDrive] = errors.New("drive answered 503")
+	b.ws.mu.Unlock()
+	m = b.ask(t, uuid.Nil, "emails and files about the budget in June")
+	require.Equal(t, []string{"m2", "m1"}, citationIDs(t, m))
+	require.Contains(t, m.Response, "I couldn't search your Drive: search drive: drive answered 503.")
+	var results []executor.Result
+	require.NoError(t, json.Unmarshal(m.StepResults, &results))
+	require.Equal(t, executor.StatusSucceeded, results[0].Status)
+	require.Equal(t, executor.StatusFailed, results[1].Status)
+}
+
+func TestAskFollowUps(t *testing.T) {
+	t.Parallel()
+	for name, opt := range map[string]options{"context store": {}, "persisted messages": {noContextStore: true}} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, opt)
+			first := b.ask(t, uuid.Nil, "emails from Sarah about the budget")
+			conv := first.ConversationID
+
+			m := b.ask(t, conv, "open the second one")
+			require.Equal(t, []string{"m1"}, citationIDs(t, m))
+			require.Contains(t, m.Response, "First draft of the 2026 budget.")
+
+			m = b.ask(t, conv, "what about last month?")
+			require.Equal(t, []string{"m5"}, citationIDs(t, m))
+
+			m = b.ask(t, conv, "draft an email to Bob about the offsite")
+			require.Empty(t, actionsOf(t, m))
+			m = b.ask(t, conv, "send it")
+			send := actionsOf(t, m)[0]
+			require.Equal(t, []string{"draft-1"}, send.Targets)
+
+			m = b.ask(t, conv, "what meetings do I have this week?")
+			require.Equal(t, []string{"ev1", "ev2"}, citationIDs(t, m))
+			m = b.ask(t, conv, "move it to 4pm")
+			require.Empty(t, actionsOf(t, m))
+			require.Contains(t, m.Response, `Which one do you mean: 1. "Budget review"`)
+		})
+	}
+}
+
+func TestAskClarifiesAndRefuses(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := b.ask(t, uuid.Nil, "schedule a meeting with Bob")
+	require.Equal(t, "When should it be? Please give a day and a time.", m.Response)
+	m = b.ask(t, uuid.Nil, "what's the weather?")
+	require.Contains(t, m.Response, "I can only search and act on your Gmail, Google Calendar and Google Drive")
+	var in intent.Intent
+	require.NoError(t, json.Unmarshal(m.Intent, &in))
+	require.Empty(t, in.Steps)
+}
+
+func TestAskEventsAndIdempotency(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	in := orchestrator.AskInput{UserID: b.user, Query: "emails from Sarah about the budget", ClientRequestID: "req-1"}
+	m1, err := b.o.Ask(ctx, in)
+	require.NoError(t, err)
+	m2, err := b.o.Ask(ctx, in)
+	require.NoError(t, err)
+	require.Equal(t, m1.ID, m2.ID)
+	b.o.Wait()
+
+	evs := b.pub.of(m1.ID)
+	require.Equal(t, orchestrator.EventStatus, evs[0].Type)
+	require.Equal(t, orchestrator.StatusClassifying, evs[0].Status)
+	last := evs[len(evs)-1]
+	require.Equal(t, orchestrator.EventDone, last.Type)
+	var text strings.Builder
+	var steps int
+	for i, ev := range evs {
+		require.Equal(t, i+1, ev.Seq, "every event once, in order")
+		switch ev.Type {
+		case orchestrator.EventToken:
+			text.WriteString(ev.Token)
+		case orchestrator.EventStepResult:
+			steps++
+		}
+	}
+	require.Equal(t, last.Text, text.String())
+	require.Equal(t, 1, steps)
+	require.Len(t, last.Citations, 3)
+
+	stored, err := b.convs.Message(ctx, b.user, m1.ID)
+	require.NoError(t, err)
+	var timings orchestrator.Timings
+	require.NoError(t, json.Unmarshal(stored.Timings, &timings))
+	require.NotNil(t, stored.Intent)
+	require.NotNil(t, stored.Plan)
+
+	// The same query again in a fresh conversation hits the intent cache.
+	b.ask(t, uuid.Nil, "emails from Sarah about the budget")
+	require.Equal(t, 1, b.cache.hits)
+
+	_, err = b.o.Ask(ctx, orchestrator.AskInput{UserID: b.user, Query: "  "})
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
+	_, err = b.o.Ask(ctx, orchestrator.AskInput{UserID: b.user, ConversationID: uuid.New(), Query: "hi"})
+	require.ErrorIs(t, err, domain.ErrNotFound)
+}
+
+func TestAskCancel(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	block := make(chan struct{})
+	b.ws.mu.Lock()
+	b.ws.blockOn[domain.ServiceGmail] = block
+	b.ws.mu.Unlock()
+	m, err := b.o.Ask(ctx, orchestrator.AskInput{UserID: b.user, Query: "emails about the budget"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		for _, ev := range b.pub.of(m.ID) {
+			if ev.Status == orchestrator.StatusStepStarted {
+				return true
+			}
+		}
+		return false
+	}, 5*time.Second, time.Millisecond)
+	require.NoError(t, b.o.Cancel(ctx, b.user, m.ID))
+	b.o.Wait()
+	m, err = b.convs.Message(ctx, b.user, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.MessageCancelled, m.Status)
+	evs := b.pub.of(m.ID)
+	require.Equal(t, orchestrator.EventError, evs[len(evs)-1].Type)
+	require.Equal(t, domain.MessageCancelled, evs[len(evs)-1].MessageStatus)
+	require.ErrorIs(t, b.o.Cancel(ctx, b.user, m.ID), domain.ErrConflict)
+	close(block)
+}
+
+func TestClassify(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in, p, err := b.o.Classify(context.Background(), b.user, uuid.Nil, "Cancel my Turkish Airlines flight")
+	require.NoError(t, err)
+	require.Len(t, in.Steps, 3)
+	require.True(t, in.Steps[2].SideEffect)
+	require.Equal(t, [][]string{{"s1"}, {"s2"}, {"s3"}}, p.Groups)
+}
+
+func TestNewValidates(t *testing.T) {
+	t.Parallel()
+	_, err := orchestrator.New(orchestrator.Config{}, orchestrator.Deps{})
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
+	require.ErrorContains(t, err, "Deps.Classifier")
+	_, err = orchestrator.New(orchestrator.Config{DefaultTimeZone: "Mars/Olympus"}, orchestrator.Deps{})
+	require.ErrorContains(t, err, "DefaultTimeZone")
+}
