@@ -31,8 +31,8 @@ type workspace struct {
 	drafts  map[string]domain.Draft
 	sent    map[string]domain.Email // draft id -> sent message
 	perms   map[string][]domain.Permission
-	writes  int                       // calls to Google that changed something
-	failOn  map[domain.Service]error  // searches of these services fail
+	writes  int                              // calls to Google that changed something
+	failOn  map[domain.Service]error         // searches of these services fail
 	blockOn map[domain.Service]chan struct{} // searches of these services wait for the channel
 }
 
