@@ -16,7 +16,7 @@ import (
 // Development keys: good enough for `make run` on a laptop, logged as a
 // warning when in use, never for production.
 const (
-	DevJWTKeys   = "dev:dev-only-jwt-secret-change-me"
+	DevJWTKeys   = "dev:dev-only-jwt-secret-change-me-32b+"
 	DevTokenKeys = "dev:ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLSEhISE="
 )
 
@@ -32,7 +32,7 @@ type Config struct {
 	// RedisURL is the Redis connection URL.
 	RedisURL string `env:"REDIS_URL" envDefault:"redis://127.0.0.1:6379/0"`
 	// JWTKeys signs and verifies API tokens: "kid:secret,..."; the first signs.
-	JWTKeys string `env:"JWT_KEYS" envDefault:"dev:dev-only-jwt-secret-change-me"`
+	JWTKeys string `env:"JWT_KEYS" envDefault:"dev:dev-only-jwt-secret-change-me-32b+"`
 	// JWTTTL is the lifetime of minted tokens. Defaults to 24h.
 	JWTTTL time.Duration `env:"JWT_TTL" envDefault:"24h"`
 	// TokenKeys encrypts Google tokens at rest: "kid:base64(32 bytes),..."; the first seals.

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/workspace-orchestrator/orchestrator/auth"
+)
+
+func tokenCmd(c *cli) *cobra.Command {
+	var email string
+	cmd := &cobra.Command{
+		Use:   "token --email ADDR",
+		Short: "Mint a JWT for local use (creates the user if missing); prints only the token",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			email = strings.TrimSpace(email)
+			if !strings.Contains(email, "@") {
+				return fmt.Errorf("--email: %q is not an email address", email)
+			}
+			a, err := c.openApp(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			keys, err := auth.ParseKeyset(a.cfg.JWTKeys, a.clock)
+			if err != nil {
+				return fmt.Errorf("JWT_KEYS: %w", err)
+			}
+			u, err := a.store.UpsertUser(cmd.Context(), email)
+			if err != nil {
+				return err
+			}
+			tok, err := keys.Mint(u.ID, u.Email, a.cfg.JWTTTL)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(c.stdout, tok)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&email, "email", "", "the user's email address (required)")
+	_ = cmd.MarkFlagRequired("email")
+	return cmd
+}
