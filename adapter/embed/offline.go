@@ -42,7 +42,11 @@ const (
 
 	// Block weights (squares sum to 1): each block is L2-normalised first so
 	// the cosine of two texts is 0.5*cos(glove) + 0.5*cos(hashed); neither
-	// the semantic nor the lexical part can drown the other.
+	// the semantic nor the lexical part can drown the other. Measured on the
+	// Lay mailbox (1,643 subject -> thread-body queries over 3,643 mails,
+	// MRR@10): GloVe alone 0.19, hashed alone 0.26, this mix 0.34, a 0.4/0.6
+	// mix 0.35; the even split is kept because that task favours lexical
+	// overlap, which the full-text leg of search already covers.
 	gloveWeight = 0.70710678
 	hashWeight  = 0.70710678
 
@@ -73,6 +77,7 @@ const (
 // 3-5-grams (surface form: names, codes, typos, words GloVe lacks), then
 // L2-normalised. It is deterministic and safe for concurrent use.
 type Offline struct {
+	params
 	index   map[string]int32
 	weight  []float32 // SIF weight per vocabulary word
 	scales  []float32
@@ -82,9 +87,19 @@ type Offline struct {
 
 var _ domain.Embedder = (*Offline)(nil)
 
+// params are the feature weights; the constants above in production, varied
+// by the package's tuning test.
+type params struct {
+	glove, hash, bigram, char float32
+}
+
 // NewOffline loads the embedded vocabulary (about 50 ms).
 func NewOffline() (*Offline, error) {
-	voc, err := glove.Read(bytes.NewReader(gloveFile))
+	return newOffline(gloveFile, params{glove: gloveWeight, hash: hashWeight, bigram: bigramWeight, char: charWeight})
+}
+
+func newOffline(file []byte, p params) (*Offline, error) {
+	voc, err := glove.Read(bytes.NewReader(file))
 	if err != nil {
 		return nil, fmt.Errorf("embed: load vocabulary: %w", err)
 	}
@@ -92,6 +107,7 @@ func NewOffline() (*Offline, error) {
 		return nil, fmt.Errorf("embed: vocabulary has %d dims, want %d", voc.Dim, gloveDims)
 	}
 	o := &Offline{
+		params:  p,
 		index:   make(map[string]int32, len(voc.Words)),
 		weight:  make([]float32, len(voc.Words)),
 		scales:  voc.Scales,
@@ -193,12 +209,12 @@ func (o *Offline) embed(s *scratch, text string, out []float32) {
 		h := hashBytes(seedWord, word)
 		s.add(h, w)
 		if havePrev {
-			s.add(mix(prevHash*31^h^seedBigram), bigramWeight*(w+prevWeight)/2)
+			s.add(mix(prevHash*31^h^seedBigram), o.bigram*(w+prevWeight)/2)
 		}
 		prevHash, prevWeight, havePrev = h, w, true
 		if len(word) <= maxCharToken {
 			s.tok = append(s.tok, '>')
-			s.charNgrams(ascii, w)
+			s.charNgrams(ascii, o.char*w)
 		}
 		s.tok = append(s.tok[:0], '<')
 		ascii = true
@@ -235,7 +251,7 @@ func (o *Offline) embed(s *scratch, text string, out []float32) {
 		out[gloveDims] = 1 // no tokens: a fixed unit vector rather than an undefined direction
 		return
 	}
-	gw, hw := float32(gloveWeight), float32(hashWeight)
+	gw, hw := o.glove, o.hash
 	if gn == 0 {
 		gw, hw = 0, 1
 	} else if hn == 0 {
@@ -272,44 +288,53 @@ func (s *scratch) add(h uint64, w float32) {
 }
 
 // charNgrams hashes the 3-, 4- and 5-rune substrings of the framed token
-// s.tok; together they weigh charWeight*w (each 1/sqrt(count) of it).
+// s.tok; together they weigh w (each 1/sqrt(count) of it).
 func (s *scratch) charNgrams(ascii bool, w float32) {
-	var pos []int
+	s.runes = s.runes[:0]
 	if ascii {
-		s.runes = s.runes[:0]
 		for i := range len(s.tok) + 1 {
 			s.runes = append(s.runes, i)
 		}
 	} else {
-		s.runes = s.runes[:0]
 		for i := range string(s.tok) {
 			s.runes = append(s.runes, i)
 		}
 		s.runes = append(s.runes, len(s.tok))
 	}
-	pos = s.runes
+	pos := s.runes
 	n := len(pos) - 1 // runes in "<token>"
-	count := 0
-	for k := 3; k <= 5; k++ {
-		count += max(0, n-k+1)
-	}
+	count := max(0, n-2) + max(0, n-3) + max(0, n-4)
 	if count == 0 {
 		return
 	}
-	cw := charWeight * w / float32(math.Sqrt(float64(count)))
-	for k := 3; k <= 5; k++ {
-		for i := 0; i+k <= n; i++ {
-			s.add(hashBytes(seedChar, s.tok[pos[i]:pos[i+k]]), cw)
+	cw := w / float32(math.Sqrt(float64(count)))
+	// FNV-1a is incremental: the state after the first 3 runes from i is the
+	// 3-gram's hash, and feeding on gives the 4- and 5-grams.
+	for i := 0; i+3 <= n; i++ {
+		h := seedChar ^ fnvOffset
+		for k := 1; k <= 5 && i+k <= n; k++ {
+			for _, c := range s.tok[pos[i+k-1]:pos[i+k]] {
+				h ^= uint64(c)
+				h *= fnvPrime
+			}
+			if k >= 3 {
+				s.add(mix(h), cw)
+			}
 		}
 	}
 }
 
+const (
+	fnvOffset = 0xcbf29ce484222325
+	fnvPrime  = 0x100000001b3
+)
+
 // hashBytes is FNV-1a from a namespace seed, finished with mix.
 func hashBytes(seed uint64, b []byte) uint64 {
-	h := seed ^ 0xcbf29ce484222325
+	h := seed ^ fnvOffset
 	for _, c := range b {
 		h ^= uint64(c)
-		h *= 0x100000001b3
+		h *= fnvPrime
 	}
 	return mix(h)
 }
