@@ -24,7 +24,7 @@ type conversationRow struct {
 }
 
 func (r *conversationRow) domain() domain.Conversation {
-	return domain.Conversation{ID: r.ID, UserID: r.UserID, Title: r.Title, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	return domain.Conversation{ID: r.ID, UserID: r.UserID, Title: r.Title, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 type messageRow struct {
@@ -96,8 +96,8 @@ func (r *messageRow) domain() domain.Message {
 		StepResults:    r.StepResults,
 		Timings:        r.Timings,
 		Error:          r.Error,
-		CreatedAt:      r.CreatedAt,
-		UpdatedAt:      r.UpdatedAt,
+		CreatedAt:      r.CreatedAt.UTC(),
+		UpdatedAt:      r.UpdatedAt.UTC(),
 	}
 	if r.ClientRequestID != nil {
 		m.ClientRequestID = *r.ClientRequestID

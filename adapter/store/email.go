@@ -113,10 +113,10 @@ func (r *emailRow) domain() domain.Email {
 		Labels:        r.Labels,
 		HasAttachment: r.HasAttachment,
 		Unread:        r.Unread,
-		ReceivedAt:    r.ReceivedAt,
+		ReceivedAt:    r.ReceivedAt.UTC(),
 		HistoryID:     uint64(r.HistoryID),
 		Embedding:     domainVector(r.Embedding, r.EmbeddingModel),
-		UpdatedAt:     r.UpdatedAt,
+		UpdatedAt:     r.UpdatedAt.UTC(),
 	}
 	for _, rc := range r.Recipients {
 		a := domain.Address{Name: rc.Name, Email: rc.Email}

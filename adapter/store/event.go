@@ -108,15 +108,15 @@ func (r *eventRow) domain() domain.Event {
 		Title:       r.Title,
 		Description: r.Description,
 		Location:    r.Location,
-		Start:       r.StartTime,
-		End:         r.EndTime,
+		Start:       r.StartTime.UTC(),
+		End:         r.EndTime.UTC(),
 		AllDay:      r.AllDay,
 		TimeZone:    r.TimeZone,
 		Organizer:   r.Organizer,
 		Status:      r.Status,
 		HTMLLink:    r.HTMLLink,
 		Embedding:   domainVector(r.Embedding, r.EmbeddingModel),
-		UpdatedAt:   r.UpdatedAt,
+		UpdatedAt:   r.UpdatedAt.UTC(),
 	}
 	for _, a := range r.Attendees {
 		e.Attendees = append(e.Attendees, domain.Attendee{Email: a.Email, Name: a.Name, ResponseStatus: a.ResponseStatus, Organizer: a.Organizer})

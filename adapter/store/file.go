@@ -87,9 +87,9 @@ func (r *fileRow) domain() domain.File {
 		Properties:   r.Properties,
 		WebViewLink:  r.WebViewLink,
 		Trashed:      r.Trashed,
-		ModifiedAt:   r.ModifiedAt,
+		ModifiedAt:   r.ModifiedAt.UTC(),
 		Embedding:    domainVector(r.Embedding, r.EmbeddingModel),
-		UpdatedAt:    r.UpdatedAt,
+		UpdatedAt:    r.UpdatedAt.UTC(),
 	}
 }
 

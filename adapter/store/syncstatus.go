@@ -32,12 +32,12 @@ func (r *syncStatusRow) domain() domain.SyncStatus {
 		UserID:     r.UserID,
 		Service:    domain.Service(r.Service),
 		State:      domain.SyncState(r.State),
-		LastSyncAt: derefTime(r.LastSyncAt),
+		LastSyncAt: derefTime(r.LastSyncAt).UTC(),
 		Token:      r.LastSyncToken,
 		Checkpoint: r.Checkpoint,
 		Error:      r.Error,
 		ItemCount:  r.ItemCount,
-		UpdatedAt:  r.UpdatedAt,
+		UpdatedAt:  r.UpdatedAt.UTC(),
 	}
 }
 

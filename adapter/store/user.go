@@ -38,8 +38,8 @@ func (r *userRow) domain() domain.User {
 		DisplayName:  r.DisplayName,
 		TimeZone:     r.TimeZone,
 		NeedsReauth:  r.NeedsReauth,
-		LastActiveAt: derefTime(r.LastActiveAt),
-		CreatedAt:    r.CreatedAt,
+		LastActiveAt: derefTime(r.LastActiveAt).UTC(),
+		CreatedAt:    r.CreatedAt.UTC(),
 	}
 }
 
@@ -128,7 +128,7 @@ func (s *Store) GoogleToken(ctx context.Context, userID uuid.UUID) (domain.Googl
 	if err != nil {
 		return domain.GoogleToken{}, fmt.Errorf("store: google refresh token of user %s: %w", userID, err)
 	}
-	return domain.GoogleToken{AccessToken: access, RefreshToken: refresh, Expiry: derefTime(row.TokenExpiresAt)}, nil
+	return domain.GoogleToken{AccessToken: access, RefreshToken: refresh, Expiry: derefTime(row.TokenExpiresAt).UTC()}, nil
 }
 
 func (s *Store) open(sealed []byte, keyID string) (string, error) {
