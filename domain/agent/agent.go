@@ -159,8 +159,19 @@ type Searcher interface {
 }
 
 // ErrAmbiguous: a step that acts on one item found several candidates; the
-// message lists them so the person can say which.
-var ErrAmbiguous = fmt.Errorf("more than one item matches: %w", domain.ErrInvalidInput)
+// wrapping message lists them so the person can say which. It is also a
+// domain.ErrInvalidInput.
+var ErrAmbiguous error = &sentinel{"ambiguous", domain.ErrInvalidInput}
 
-// ErrNothingFound: a step that acts on one item found none.
-var ErrNothingFound = fmt.Errorf("no matching item: %w", domain.ErrNotFound)
+// ErrNothingFound: a step that acts on one item found none. It is also a
+// domain.ErrNotFound.
+var ErrNothingFound error = &sentinel{"nothing found", domain.ErrNotFound}
+
+// sentinel is an error of this package that is also a domain error.
+type sentinel struct {
+	msg  string
+	base error
+}
+
+func (e *sentinel) Error() string { return e.msg }
+func (e *sentinel) Unwrap() error { return e.base }

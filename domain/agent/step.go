@@ -78,7 +78,7 @@ func Candidates(inputs []Input, svc domain.Service, kind string) []Item {
 func PickOne(cands []Item, query, what string, loc *time.Location) (Item, error) {
 	switch len(cands) {
 	case 0:
-		return Item{}, fmt.Errorf("%w: found no %s", ErrNothingFound, what)
+		return Item{}, fmt.Errorf("found no %s: %w", what, ErrNothingFound)
 	case 1:
 		return cands[0], nil
 	}
@@ -96,7 +96,7 @@ func PickOne(cands []Item, query, what string, loc *time.Location) (Item, error)
 	if len(hits) > 1 {
 		cands = hits
 	}
-	return Item{}, fmt.Errorf("%w: %d %ss match (%s); say which one", ErrAmbiguous, len(cands), what, Describe(cands, 5, loc))
+	return Item{}, fmt.Errorf("%d %ss match (%s); say which one: %w", len(cands), what, Describe(cands, 5, loc), ErrAmbiguous)
 }
 
 // Words are the lowercased words of a query worth matching (3+ letters).
@@ -134,4 +134,23 @@ func When(t time.Time, loc *time.Location) string {
 		t = t.In(loc)
 	}
 	return " (" + t.Format("Mon Jan 2 2006 15:04") + ")"
+}
+
+// ReadRow is the cached row a read step acts on: the row its params name, else
+// the best match of the steps it depends on (reading changes nothing, so
+// the top hit will do). found is false when neither gives one.
+func ReadRow(step intent.Step, inputs []Input, svc domain.Service) (id uuid.UUID, found bool, err error) {
+	if s := step.Params.String(intent.ParamRowID); s != "" {
+		id, err := uuid.Parse(s)
+		if err != nil {
+			return uuid.Nil, false, fmt.Errorf("param rowId %q: %w", s, domain.ErrInvalidInput)
+		}
+		return id, true, nil
+	}
+	for _, it := range Candidates(inputs, svc, "") {
+		if it.RowID != uuid.Nil {
+			return it.RowID, true, nil
+		}
+	}
+	return uuid.Nil, false, nil
 }

@@ -574,8 +574,9 @@ func (a *analysis) findEvent() string {
 		deps = []string{s.ID}
 	}
 	p := a.searchParams(domain.ServiceCalendar)
-	if _, ok := p[ParamAfter]; !ok {
-		p[ParamAfter] = a.now.Format(time.RFC3339) // only upcoming events can be cancelled or moved
+	// Only upcoming events can be cancelled or moved.
+	if after, ok, _ := p.Time(ParamAfter); !ok || after.Before(a.now) {
+		p[ParamAfter] = a.now.Format(time.RFC3339)
 	}
 	s := a.add(Step{Service: domain.ServiceCalendar, Operation: OpSearch, Params: p, DependsOn: deps})
 	return s.ID

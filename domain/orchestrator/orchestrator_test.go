@@ -338,6 +338,19 @@ func TestAskFollowUps(t *testing.T) {
 	}
 }
 
+func TestAskAmbiguousTargetThenChosen(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := b.ask(t, uuid.Nil, "cancel my meetings this week")
+	require.Empty(t, actionsOf(t, m))
+	require.Contains(t, m.Response, `I couldn't delete the event: 2 events match ("Budget review" (Thu Jun 18 2026 10:00), "Weekly sync" (Fri Jun 19 2026 15:00)); say which one`)
+	m = b.ask(t, m.ConversationID, "cancel the second one")
+	del := actionsOf(t, m)[0]
+	require.Equal(t, agent.ActionDeleteEvent, del.Kind)
+	require.Equal(t, []string{"ev2"}, del.Targets)
+	require.Zero(t, b.ws.writeCount())
+}
+
 func TestAskClarifiesAndRefuses(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

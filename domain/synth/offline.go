@@ -111,13 +111,13 @@ func (b *writer) result(r executor.Result, perStep int) {
 	noun := nouns[r.Service]
 	switch r.Status {
 	case executor.StatusFailed:
-		b.para(fmt.Sprintf("I couldn't %s %s: %s.", r.Operation, places[r.Service], strings.TrimRight(r.Error, ".")))
+		b.para(fmt.Sprintf("I couldn't %s: %s.", task(r), strings.TrimRight(r.Error, ".")))
 		return
 	case executor.StatusSkipped:
-		b.para(fmt.Sprintf("I didn't %s %s because the %s.", r.Operation, places[r.Service], r.Reason))
+		b.para(fmt.Sprintf("I didn't %s because the %s.", task(r), r.Reason))
 		return
 	case executor.StatusCancelled:
-		b.para(fmt.Sprintf("The %s of %s was cancelled.", r.Operation, places[r.Service]))
+		b.para(fmt.Sprintf("I stopped before I could %s.", task(r)))
 		return
 	}
 	items := r.Output.Items
@@ -150,6 +150,14 @@ func (b *writer) result(r executor.Result, perStep int) {
 			b.para(fmt.Sprintf("I drafted %q to %s; it is saved in your Gmail drafts [%d].", it.Title, strings.Join(it.People, ", "), b.cite(it)))
 		}
 	}
+}
+
+// task names what a step was to do: "search your Drive", "delete the event".
+func task(r executor.Result) string {
+	if r.Operation == intent.OpSearch {
+		return "search " + places[r.Service]
+	}
+	return fmt.Sprintf("%s the %s", r.Operation, nouns[r.Service][0])
 }
 
 func pick(noun [2]string, n int) string {

@@ -108,12 +108,20 @@ func clone(p intent.Params) intent.Params {
 	return out
 }
 
+// read returns the named event, or the best match of the search it depends on.
 func (a *Agent) read(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
-	ev, err := a.target(ctx, userID, step, inputs, true)
+	rowID, ok, err := agent.ReadRow(step, inputs, domain.ServiceCalendar)
 	if err != nil {
 		return agent.Output{}, err
 	}
-	return agent.Output{Items: []agent.Item{ev}}, nil
+	if !ok {
+		return agent.Output{}, fmt.Errorf("found no event to read: %w", agent.ErrNothingFound)
+	}
+	ev, err := a.reader.Event(ctx, userID, rowID)
+	if err != nil {
+		return agent.Output{}, fmt.Errorf("read event: %w", err)
+	}
+	return agent.Output{Items: []agent.Item{Item(ev)}}, nil
 }
 
 // Item is a cached event as an agent item.
@@ -132,12 +140,11 @@ func Item(e domain.Event) agent.Item {
 // target is the one event a step acts on: named by its params (read back
 // from the cache when its row is known), or the single match among the
 // events the step depends on.
-func (a *Agent) target(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input, loose bool) (agent.Item, error) {
+func (a *Agent) target(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Item, error) {
 	p := step.Params
-	if rs := p.String(intent.ParamRowID); rs != "" {
-		id, err := uuid.Parse(rs)
+	if id, ok, err := agent.ReadRow(step, nil, domain.ServiceCalendar); err != nil || ok {
 		if err != nil {
-			return agent.Item{}, fmt.Errorf("param rowId %q: %w", rs, domain.ErrInvalidInput)
+			return agent.Item{}, err
 		}
 		ev, err := a.reader.Event(ctx, userID, id)
 		if err != nil {
@@ -152,11 +159,7 @@ func (a *Agent) target(ctx context.Context, userID uuid.UUID, step intent.Step, 
 		}
 		return agent.Item{Service: domain.ServiceCalendar, Kind: "event", ID: id, CalendarID: cal, Title: p.String(intent.ParamTitle)}, nil
 	}
-	cands := agent.Candidates(inputs, domain.ServiceCalendar, "event")
-	if loose && len(cands) > 0 {
-		return cands[0], nil // reading changes nothing; the best match will do
-	}
-	return agent.PickOne(cands, p.String(intent.ParamQuery), "event", nil)
+	return agent.PickOne(agent.Candidates(inputs, domain.ServiceCalendar, "event"), p.String(intent.ParamQuery), "event", nil)
 }
 
 // createPayload is what Confirm needs to insert an event.
@@ -241,7 +244,7 @@ type changePayload struct {
 // proposeUpdate moves one event to a new start, keeping its length: to
 // params.start, or to params.clock on the event's own day in its own zone.
 func (a *Agent) proposeUpdate(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
-	ev, err := a.target(ctx, userID, step, inputs, false)
+	ev, err := a.target(ctx, userID, step, inputs)
 	if err != nil {
 		return agent.Output{}, err
 	}
@@ -307,7 +310,7 @@ func (a *Agent) proposeUpdate(ctx context.Context, userID uuid.UUID, step intent
 }
 
 func (a *Agent) proposeDelete(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
-	ev, err := a.target(ctx, userID, step, inputs, false)
+	ev, err := a.target(ctx, userID, step, inputs)
 	if err != nil {
 		return agent.Output{}, err
 	}

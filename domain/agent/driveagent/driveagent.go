@@ -52,25 +52,14 @@ func Item(f domain.File) agent.Item {
 	}
 }
 
+// read returns the named file, or the best match of the search it depends on.
 func (a *Agent) read(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
-	rowID := uuid.Nil
-	if s := step.Params.String(intent.ParamRowID); s != "" {
-		id, err := uuid.Parse(s)
-		if err != nil {
-			return agent.Output{}, fmt.Errorf("param rowId %q: %w", s, domain.ErrInvalidInput)
-		}
-		rowID = id
-	} else {
-		// Reading changes nothing, so the best match of the search will do.
-		for _, it := range agent.Candidates(inputs, domain.ServiceDrive, "") {
-			if it.RowID != uuid.Nil {
-				rowID = it.RowID
-				break
-			}
-		}
+	rowID, ok, err := agent.ReadRow(step, inputs, domain.ServiceDrive)
+	if err != nil {
+		return agent.Output{}, err
 	}
-	if rowID == uuid.Nil {
-		return agent.Output{}, fmt.Errorf("%w: found no file to read", agent.ErrNothingFound)
+	if !ok {
+		return agent.Output{}, fmt.Errorf("found no file to read: %w", agent.ErrNothingFound)
 	}
 	f, err := a.reader.File(ctx, userID, rowID)
 	if err != nil {

@@ -50,9 +50,12 @@ func (a *Agent) Do(ctx context.Context, userID uuid.UUID, step intent.Step, inpu
 
 // read returns the named message, or the best match of the search it depends on.
 func (a *Agent) read(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
-	rowID, err := targetRow(step, inputs)
+	rowID, ok, err := agent.ReadRow(step, inputs, domain.ServiceGmail)
 	if err != nil {
 		return agent.Output{}, err
+	}
+	if !ok {
+		return agent.Output{}, fmt.Errorf("found no email to read: %w", agent.ErrNothingFound)
 	}
 	e, err := a.reader.Email(ctx, userID, rowID)
 	if err != nil {
@@ -61,24 +64,6 @@ func (a *Agent) read(ctx context.Context, userID uuid.UUID, step intent.Step, in
 	it := Item(e)
 	it.Body = e.Body
 	return agent.Output{Items: []agent.Item{it}}, nil
-}
-
-// targetRow is the row a read acts on: named by the step, else the top hit
-// of the search it depends on (reading changes nothing, so the best match will do).
-func targetRow(step intent.Step, inputs []agent.Input) (uuid.UUID, error) {
-	if s := step.Params.String(intent.ParamRowID); s != "" {
-		id, err := uuid.Parse(s)
-		if err != nil {
-			return uuid.Nil, fmt.Errorf("param rowId %q: %w", s, domain.ErrInvalidInput)
-		}
-		return id, nil
-	}
-	for _, it := range agent.Candidates(inputs, domain.ServiceGmail, "email") {
-		if it.RowID != uuid.Nil {
-			return it.RowID, nil
-		}
-	}
-	return uuid.Nil, fmt.Errorf("%w: found no email to read", agent.ErrNothingFound)
 }
 
 // Item is a cached email as an agent item.
@@ -105,7 +90,7 @@ func (a *Agent) draft(ctx context.Context, userID uuid.UUID, step intent.Step, i
 	if len(step.DependsOn) > 0 {
 		files := agent.Candidates(inputs, domain.ServiceDrive, "")
 		if len(files) == 0 {
-			return agent.Output{}, fmt.Errorf("%w: found no file to send", agent.ErrNothingFound)
+			return agent.Output{}, fmt.Errorf("found no file to send: %w", agent.ErrNothingFound)
 		}
 		// A draft is private and the send proposal names the file, so the
 		// best match is linked; the person sees it before anything is sent.

@@ -1,0 +1,71 @@
+package synth_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/executor"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+	"github.com/workspace-orchestrator/orchestrator/domain/synth"
+)
+
+func write(t *testing.T, in synth.Input) (synth.Answer, []string) {
+	t.Helper()
+	var chunks []string
+	ans, err := synth.Offline{}.Write(context.Background(), in, func(s string) { chunks = append(chunks, s) })
+	require.NoError(t, err)
+	require.Equal(t, ans.Text, strings.Join(chunks, ""))
+	return ans, chunks
+}
+
+func TestOfflineWriter(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 6, 12, 9, 0, 0, 0, time.UTC)
+	mails := []agent.Item{
+		{Service: domain.ServiceGmail, Kind: "email", ID: "m2", Title: "Budget v2", People: []string{"sarah@example.com"}, At: at},
+		{Service: domain.ServiceGmail, Kind: "email", ID: "m1", Title: "Budget v1", People: []string{"sarah@example.com"}, At: at.AddDate(0, 0, -2)},
+	}
+	ans, chunks := write(t, synth.Input{
+		Query: "budget emails and events, and cancel the review",
+		Results: []executor.Result{
+			{StepID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch, Status: executor.StatusSucceeded, Output: agent.Output{Items: mails}},
+			{StepID: "s2", Service: domain.ServiceDrive, Operation: intent.OpSearch, Status: executor.StatusFailed, Error: "upstream unavailable", Err: errors.New("x")},
+			{StepID: "s3", Service: domain.ServiceDrive, Operation: intent.OpShare, Status: executor.StatusSkipped, Reason: "step s2 it depends on failed"},
+			{StepID: "s4", Service: domain.ServiceCalendar, Operation: intent.OpDelete, Status: executor.StatusSucceeded},
+		},
+		Actions: []agent.Action{{ID: "s4-a1", Status: agent.ActionProposed, Summary: `Delete the event "Review" on Thu Jun 18 2026 10:00–11:00 from your calendar`}},
+	})
+	require.Equal(t, `I found 2 matching emails:
+1. "Budget v2" from sarah@example.com, Fri Jun 12 2026 [1]
+2. "Budget v1" from sarah@example.com, Wed Jun 10 2026 [2]
+
+I couldn't search your Drive: upstream unavailable.
+
+I didn't share the file because the step s2 it depends on failed.
+
+Nothing has been changed yet. Please confirm or reject:
+- Delete the event "Review" on Thu Jun 18 2026 10:00–11:00 from your calendar.`, ans.Text)
+	require.Equal(t, []synth.Citation{
+		{Service: domain.ServiceGmail, ItemID: "m2", Title: "Budget v2"}, {Service: domain.ServiceGmail, ItemID: "m1", Title: "Budget v1"},
+	}, ans.Citations)
+	require.Greater(t, len(chunks), 10)
+
+	ans, _ = write(t, synth.Input{Intent: intent.Intent{Clarification: "Which John do you mean?"}})
+	require.Equal(t, "Which John do you mean?", ans.Text)
+	require.Empty(t, ans.Citations)
+}
+
+func TestOfflineWriterStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := synth.Offline{}.Write(ctx, synth.Input{Intent: intent.Intent{Unsupported: "no"}}, func(string) {})
+	require.ErrorIs(t, err, context.Canceled)
+}
