@@ -78,11 +78,12 @@ const (
 // L2-normalised. It is deterministic and safe for concurrent use.
 type Offline struct {
 	params
-	index   map[string]int32
-	weight  []float32 // SIF weight per vocabulary word
-	scales  []float32
-	vectors []int8
-	scratch sync.Pool
+	index     map[string]int32
+	weight    []float32 // SIF weight per vocabulary word
+	oovWeight float32   // SIF weight of a word outside the vocabulary
+	scales    []float32
+	vectors   []int8
+	scratch   sync.Pool
 }
 
 var _ domain.Embedder = (*Offline)(nil)
@@ -107,11 +108,12 @@ func newOffline(file []byte, p params) (*Offline, error) {
 		return nil, fmt.Errorf("embed: vocabulary has %d dims, want %d", voc.Dim, gloveDims)
 	}
 	o := &Offline{
-		params:  p,
-		index:   make(map[string]int32, len(voc.Words)),
-		weight:  make([]float32, len(voc.Words)),
-		scales:  voc.Scales,
-		vectors: voc.Vectors,
+		params:    p,
+		oovWeight: sifWeight(oovRank),
+		index:     make(map[string]int32, len(voc.Words)),
+		weight:    make([]float32, len(voc.Words)),
+		scales:    voc.Scales,
+		vectors:   voc.Vectors,
 	}
 	for i, w := range voc.Words {
 		o.index[w] = int32(i)
@@ -199,12 +201,10 @@ func (o *Offline) embed(s *scratch, text string, out []float32) {
 		}
 		tokens++
 		word := s.tok[1:]
-		w := float32(1)
+		w := o.oovWeight
 		if id, ok := o.index[string(word)]; ok {
 			w = o.weight[id]
 			o.addGlove(s, id, w)
-		} else {
-			w = sifWeight(oovRank)
 		}
 		h := hashBytes(seedWord, word)
 		s.add(h, w)

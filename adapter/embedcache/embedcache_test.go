@@ -77,17 +77,23 @@ func redisClient(t testing.TB) *redis.Client {
 	return rdb
 }
 
-// setup gives each test its own key prefix and removes its keys afterwards.
-func setup(t *testing.T) bundle {
-	t.Helper()
-	rdb := redisClient(t)
+// uniquePrefix returns a key prefix of one test's own and removes its keys
+// afterwards.
+func uniquePrefix(tb testing.TB, rdb *redis.Client) string {
 	prefix := "test:embedcache:" + rand.Text() + ":"
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		keys, _ := rdb.Keys(context.Background(), prefix+"*").Result()
 		if len(keys) > 0 {
 			rdb.Del(context.Background(), keys...)
 		}
 	})
+	return prefix
+}
+
+func setup(t *testing.T) bundle {
+	t.Helper()
+	rdb := redisClient(t)
+	prefix := uniquePrefix(t, rdb)
 	b := bundle{rdb: rdb, next: &counting{model: "m1"}, prefix: prefix, logs: &bytes.Buffer{}}
 	b.cache = embedcache.New(b.next, rdb, 0, prefix, embedcache.WithLogger(slog.New(slog.NewTextHandler(b.logs, nil))))
 	return b
@@ -194,14 +200,7 @@ func TestNextErrorsPropagate(t *testing.T) {
 // BenchmarkCachedQuery is a cache hit: one MGET round trip to local Redis.
 func BenchmarkCachedQuery(b *testing.B) {
 	rdb := redisClient(b)
-	prefix := "bench:embedcache:" + rand.Text() + ":"
-	b.Cleanup(func() {
-		keys, _ := rdb.Keys(context.Background(), prefix+"*").Result()
-		if len(keys) > 0 {
-			rdb.Del(context.Background(), keys...)
-		}
-	})
-	c := embedcache.New(&counting{model: "m1"}, rdb, 0, prefix)
+	c := embedcache.New(&counting{model: "m1"}, rdb, 0, uniquePrefix(b, rdb))
 	q := []string{"emails from Sarah about budget review"}
 	if _, err := c.Embed(context.Background(), q); err != nil {
 		b.Fatal(err)
