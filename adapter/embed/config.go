@@ -48,9 +48,17 @@ type Config struct {
 	// asked for EmbeddingDim directly (its `dimensions` parameter), so this
 	// only matters when a compatible server ignores that parameter.
 	Reduce string
-	// BatchSize is the most texts sent in one request. Defaults to 256
-	// (OpenAI accepts up to 2048 inputs and 300k tokens per request).
+	// BatchSize is the most texts sent in one request. Defaults to 64, which
+	// with MaxBytes keeps a request under OpenAI's 300k-token limit. Ollama's
+	// native API is called once per text by langchaingo; for batched calls
+	// use Provider "openai" with Ollama's OpenAI-compatible BaseURL
+	// "http://127.0.0.1:11434/v1".
 	BatchSize int
+	// MaxBytes cuts each text to its first MaxBytes bytes (at a UTF-8
+	// boundary) before sending: the head of a mail or document carries its
+	// gist, and OpenAI rejects inputs over 8,191 tokens. Defaults to 8000
+	// (about 2k tokens of prose).
+	MaxBytes int
 	// Timeout bounds each HTTP request. Defaults to 60s.
 	Timeout time.Duration
 	// HTTPClient makes the requests. Defaults to a client with Timeout.
@@ -72,7 +80,10 @@ func (c Config) WithDefaults() Config {
 	}
 	c.Reduce = cmp.Or(c.Reduce, ReduceTruncate)
 	if c.BatchSize == 0 {
-		c.BatchSize = 256
+		c.BatchSize = 64
+	}
+	if c.MaxBytes == 0 {
+		c.MaxBytes = 8000
 	}
 	if c.Timeout == 0 {
 		c.Timeout = 60 * time.Second
@@ -102,6 +113,9 @@ func (c Config) validate() error {
 	}
 	if c.BatchSize < 1 || c.BatchSize > 2048 {
 		return fmt.Errorf("embed: BatchSize %d is outside 1..2048: %w", c.BatchSize, domain.ErrInvalidInput)
+	}
+	if c.MaxBytes < 1 {
+		return fmt.Errorf("embed: MaxBytes %d is not positive: %w", c.MaxBytes, domain.ErrInvalidInput)
 	}
 	if c.Timeout < 0 {
 		return fmt.Errorf("embed: Timeout %s is negative: %w", c.Timeout, domain.ErrInvalidInput)

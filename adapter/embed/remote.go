@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tmc/langchaingo/embeddings"
 	"github.com/tmc/langchaingo/llms"
@@ -22,6 +23,7 @@ type remote struct {
 	emb      *embeddings.EmbedderImpl
 	model    string
 	reduce   string
+	maxBytes int
 }
 
 func newRemote(cfg Config) (*remote, error) {
@@ -67,14 +69,14 @@ func newRemote(cfg Config) (*remote, error) {
 	if cfg.Reduce == ReduceProject {
 		model += "-" + ReduceProject
 	}
-	return &remote{provider: cfg.Provider, emb: emb, model: model, reduce: cfg.Reduce}, nil
+	return &remote{provider: cfg.Provider, emb: emb, model: model, reduce: cfg.Reduce, maxBytes: cfg.MaxBytes}, nil
 }
 
 // Model is "provider:model@256", with "-project" when vectors are projected.
 func (r *remote) Model() string { return r.model }
 
-// Embed sends the non-blank texts in batches; blank texts (which OpenAI
-// rejects) get a fixed unit vector.
+// Embed sends the non-blank texts, cut to maxBytes, in batches; blank texts
+// (which OpenAI rejects) get a fixed unit vector.
 func (r *remote) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	var send []string
@@ -85,7 +87,7 @@ func (r *remote) Embed(ctx context.Context, texts []string) ([][]float32, error)
 			out[i][0] = 1
 			continue
 		}
-		send, at = append(send, t), append(at, i)
+		send, at = append(send, headBytes(t, r.maxBytes)), append(at, i)
 	}
 	if len(send) == 0 {
 		return out, nil
@@ -104,6 +106,18 @@ func (r *remote) Embed(ctx context.Context, texts []string) ([][]float32, error)
 		out[at[k]] = fit(v, r.reduce)
 	}
 	return out, nil
+}
+
+// headBytes returns the longest prefix of s of at most n bytes that ends on
+// a rune boundary.
+func headBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // wrap maps a langchaingo error onto the domain's sentinels.

@@ -193,6 +193,16 @@ func TestOpenAIRequestsDimensionsInBatches(t *testing.T) {
 	}
 }
 
+func TestLongTextsAreCutAtARuneBoundary(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	e, err := embed.New(embed.Config{Provider: embed.ProviderOpenAI, BaseURL: b.oaURL, APIKey: "k", MaxBytes: 9})
+	require.NoError(t, err)
+	_, err = e.Embed(context.Background(), []string{"short", "budget für Zürich"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"short", "budget f"}, b.openai.reqs[0].Input, "ü takes bytes 9 and 10")
+}
+
 func TestOpenAICompatibleServerIgnoringDimensionsIsTruncated(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -268,6 +278,7 @@ func TestConfigValidationNamesTheField(t *testing.T) {
 		"APIKey":    {Provider: embed.ProviderOpenAI},
 		"Reduce":    {Provider: embed.ProviderOllama, Reduce: "pca"},
 		"BatchSize": {Provider: embed.ProviderOpenAI, APIKey: "k", BatchSize: 5000},
+		"MaxBytes":  {Provider: embed.ProviderOllama, MaxBytes: -1},
 		"Timeout":   {Provider: embed.ProviderOllama, Timeout: -1},
 	} {
 		_, err := embed.New(cfg)
