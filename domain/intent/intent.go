@@ -151,7 +151,7 @@ type Intent struct {
 	Confidence float64 `json:"confidence"`
 	// Clarification is the one question to ask instead of acting, when the
 	// request is ambiguous or misses a required detail.
-	Clarification string `json:"clarification,omitempty"`
+	Clarification string `json:"clarification"`
 	// Unsupported says why nothing can serve the request ("what's the weather?").
 	Unsupported string `json:"unsupported,omitempty"`
 }

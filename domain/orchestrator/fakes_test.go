@@ -378,14 +378,18 @@ func (c *conversations) UpdateMessage(_ context.Context, m domain.Message) error
 
 // publisher records every event per message.
 type publisher struct {
-	mu     sync.Mutex
-	events map[uuid.UUID][]orchestrator.Event
+	mu      sync.Mutex
+	events  map[uuid.UUID][]orchestrator.Event
+	onEvent func(uuid.UUID, orchestrator.Event) // optional, for benchmarks
 }
 
 func (p *publisher) Publish(_ context.Context, id uuid.UUID, ev orchestrator.Event) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.events[id] = append(p.events[id], ev)
+	if p.onEvent != nil {
+		p.onEvent(id, ev)
+	}
 	return nil
 }
 

@@ -94,7 +94,8 @@ type Orchestrator struct {
 	mu      sync.Mutex
 	closed  bool
 	running map[uuid.UUID]*run
-	locks   map[uuid.UUID]*msgLock // serialise decisions on one message's actions
+	locks   map[uuid.UUID]*msgLock    // serialise decisions on one message's actions
+	zones   map[string]*time.Location // loaded zones: LoadLocation reads a file each time
 }
 
 type run struct {
@@ -138,6 +139,7 @@ func New(cfg Config, d Deps) (*Orchestrator, error) {
 	return &Orchestrator{
 		cfg: cfg, d: d, loc: loc, agents: agents, log: d.Logger, clock: d.Clock,
 		base: base, stop: stop, running: map[uuid.UUID]*run{}, locks: map[uuid.UUID]*msgLock{},
+		zones: map[string]*time.Location{},
 	}, nil
 }
 
@@ -290,11 +292,20 @@ func (o *Orchestrator) location(ctx context.Context, userID uuid.UUID) *time.Loc
 	if err != nil || u.TimeZone == "" {
 		return o.loc
 	}
-	loc, err := time.LoadLocation(u.TimeZone)
+	o.mu.Lock()
+	loc, ok := o.zones[u.TimeZone]
+	o.mu.Unlock()
+	if ok {
+		return loc
+	}
+	loc, err = time.LoadLocation(u.TimeZone)
 	if err != nil {
 		o.log.WarnContext(ctx, "user time zone unknown", "user", userID, "zone", u.TimeZone)
 		return o.loc
 	}
+	o.mu.Lock()
+	o.zones[u.TimeZone] = loc
+	o.mu.Unlock()
 	return loc
 }
 

@@ -36,7 +36,7 @@ type bundle struct {
 
 type options struct{ noContextStore bool }
 
-func setup(t *testing.T, opts ...options) *bundle {
+func setup(t testing.TB, opts ...options) *bundle {
 	t.Helper()
 	var opt options
 	if len(opts) > 0 {
