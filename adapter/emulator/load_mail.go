@@ -70,7 +70,10 @@ func loadMailTree(dir string, keep func(name string) bool) (Workspace, []LoadErr
 			errs = append(errs, LoadError{Path: path, Reason: err.Error()})
 			return nil
 		}
-		m.add(msg, raw, []string{loadFolderLabel(loadFolderName(rel))}, loadMessageIDs(msg.Header), fallback)
+		m.add(msg, Message{
+			Raw: raw, LabelIDs: []string{loadFolderLabel(loadFolderName(rel))},
+			MessageIDs: loadMessageIDs(msg.Header), InternalDate: fallback,
+		})
 		return nil
 	})
 	if err != nil {
@@ -145,21 +148,20 @@ func loadMessageIDs(h mail.Header) []string {
 
 // loadMerger merges copies of one message: same sender, Date, subject and
 // body up to whitespace. The first copy added (the first path in lexical
-// order for folders) supplies Raw and the first Message-ID.
+// order for folders) supplies Raw, ThreadID and the first Message-ID.
 type loadMerger struct {
 	index map[[sha256.Size]byte]int
 	msgs  []Message
 	buf   []byte // the key being hashed, reused
 }
 
-func (m *loadMerger) add(msg *mail.Message, raw []byte, labels, ids []string, fallback time.Time) {
+// add adds copy c of the message msg was parsed from; c.InternalDate is
+// used only when msg has no valid Date.
+func (m *loadMerger) add(msg *mail.Message, c Message) {
 	body, _ := io.ReadAll(msg.Body) // the whole message is in memory already
-	date, dateErr := mail.ParseDate(msg.Header.Get("Date"))
 	dateKey := msg.Header.Get("Date")
-	if dateErr == nil {
-		dateKey = date.UTC().Format(time.RFC3339)
-	} else {
-		date = fallback
+	if date, err := mail.ParseDate(dateKey); err == nil {
+		c.InternalDate, dateKey = date, date.UTC().Format(time.RFC3339)
 	}
 	m.buf = append(m.buf[:0], loadSender(msg.Header.Get("From"))...)
 	m.buf = append(append(m.buf, 0), dateKey...)
@@ -171,17 +173,13 @@ func (m *loadMerger) add(msg *mail.Message, raw []byte, labels, ids []string, fa
 	}
 	if i, ok := m.index[key]; ok {
 		dst := &m.msgs[i]
-		dst.LabelIDs = loadUnion(dst.LabelIDs, labels)
-		dst.MessageIDs = loadUnion(dst.MessageIDs, ids)
+		dst.LabelIDs = loadUnion(dst.LabelIDs, c.LabelIDs)
+		dst.MessageIDs = loadUnion(dst.MessageIDs, c.MessageIDs)
 		return
 	}
 	m.index[key] = len(m.msgs)
-	m.msgs = append(m.msgs, Message{
-		Raw:          raw,
-		LabelIDs:     loadUnion(nil, labels),
-		MessageIDs:   loadUnion(nil, ids),
-		InternalDate: date,
-	})
+	c.LabelIDs, c.MessageIDs = loadUnion(nil, c.LabelIDs), loadUnion(nil, c.MessageIDs)
+	m.msgs = append(m.msgs, c)
 }
 
 func loadSender(from string) string {

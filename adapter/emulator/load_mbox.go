@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,8 +24,8 @@ const (
 // from Takeout's X-Gmail-Labels header ("Inbox", "Sent", "Trash", "Unread",
 // "Starred", "Important", "Category Updates", ... become system label ids,
 // "Opened" and "Archived" are dropped, anything else is a user label); a
-// message without that header is in INBOX. Copies of one message are merged
-// as LoadMaildir does. Items are named "#<line>" in LoadErrors.
+// message without that header is in INBOX. X-GM-THRID gives the thread id.
+// Copies of one message are merged as LoadMaildir does. Items are named "#<line>" in LoadErrors.
 func LoadMbox(r io.Reader) (Workspace, []LoadError, error) {
 	var (
 		m    loadMerger
@@ -44,8 +45,15 @@ func LoadMbox(r io.Reader) (Workspace, []LoadError, error) {
 		if len(ids) == 0 {
 			ids = loadMessageIDs(msg.Header)
 		}
-		raw = loadStripHeaders(raw, loadLabelsHeader, loadThreadHeader, loadMsgIDsHeader)
-		m.add(msg, raw, labels, ids, loadFromLineDate(fromLine))
+		c := Message{
+			Raw:      loadStripHeaders(raw, loadLabelsHeader, loadThreadHeader, loadMsgIDsHeader),
+			LabelIDs: labels, MessageIDs: ids, InternalDate: loadFromLineDate(fromLine),
+		}
+		// Takeout's X-GM-THRID is the decimal form of Gmail's hex thread id.
+		if thrid, err := strconv.ParseUint(strings.TrimSpace(msg.Header.Get(loadThreadHeader)), 10, 64); err == nil {
+			c.ThreadID = strconv.FormatUint(thrid, 16)
+		}
+		m.add(msg, c)
 	})
 	if err != nil {
 		return Workspace{}, errs, fmt.Errorf("load mbox: %w", err)
@@ -206,8 +214,8 @@ func loadStripHeaders(raw []byte, names ...string) []byte {
 }
 
 // WriteMbox writes messages as Google Takeout does (mboxrd with a From_ line
-// per message and an X-Gmail-Labels header), so LoadMbox reads them back with
-// the same labels. Messages merged from several copies also get an
+// per message, X-GM-THRID for a hex ThreadID and an X-Gmail-Labels header),
+// so LoadMbox reads them back with the same labels and threads. Messages merged from several copies also get an
 // X-Orchestrator-Message-IDs header listing every copy's Message-ID.
 func WriteMbox(w io.Writer, msgs []Message) error {
 	bw := bufio.NewWriter(w)
@@ -217,6 +225,9 @@ func WriteMbox(w io.Writer, msgs []Message) error {
 			eol = "\r\n"
 		}
 		fmt.Fprintf(bw, "From %d@xxx %s\n", i+1, msg.InternalDate.UTC().Format("Mon Jan _2 15:04:05 -0700 2006"))
+		if thrid, err := strconv.ParseUint(msg.ThreadID, 16, 64); err == nil {
+			fmt.Fprintf(bw, "%s: %d%s", loadThreadHeader, thrid, eol)
+		}
 		fmt.Fprintf(bw, "%s: %s%s", loadLabelsHeader, loadTakeoutNames(msg.LabelIDs), eol)
 		if len(msg.MessageIDs) > 1 {
 			fmt.Fprintf(bw, "%s: %s%s", loadMsgIDsHeader, strings.Join(msg.MessageIDs, eol+" "), eol)

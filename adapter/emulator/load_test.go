@@ -122,6 +122,7 @@ func TestLoadMbox(t *testing.T) {
 	m := loadByID(t, ws.Messages, "<m1@example.com>")
 	require.Equal(t, []string{"<m1@example.com>", "<m2@example.com>"}, m.MessageIDs)
 	require.Equal(t, []string{"INBOX", "CATEGORY_UPDATES", "Work, 2024", "STARRED", "SENT"}, m.LabelIDs)
+	require.Equal(t, "18d04086da660001", m.ThreadID, "X-GM-THRID 1788000000000000001 in hex")
 	raw := string(m.Raw)
 	require.NotContains(t, raw, "X-Gmail-Labels")
 	require.NotContains(t, raw, "X-GM-THRID")
@@ -143,6 +144,7 @@ func TestWriteMboxRoundTrip(t *testing.T) {
 	ws, _, err := emulator.LoadMaildir(loadTestdata(t, "maildir"))
 	require.NoError(t, err)
 	ws.Messages[0].Raw = append(ws.Messages[0].Raw, "\r\nFrom here on, a line mbox must quote.\r\n"...)
+	ws.Messages[0].ThreadID = "18d04086da660001"
 
 	var buf bytes.Buffer
 	require.NoError(t, emulator.WriteMbox(&buf, ws.Messages))
@@ -154,6 +156,7 @@ func TestWriteMboxRoundTrip(t *testing.T) {
 		require.Equal(t, string(m.Raw), string(back.Messages[i].Raw))
 		require.Equal(t, m.LabelIDs, back.Messages[i].LabelIDs)
 		require.Equal(t, m.MessageIDs, back.Messages[i].MessageIDs)
+		require.Equal(t, m.ThreadID, back.Messages[i].ThreadID)
 		require.True(t, m.InternalDate.Equal(back.Messages[i].InternalDate))
 	}
 }
