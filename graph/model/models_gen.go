@@ -292,7 +292,7 @@ type MessageEdge struct {
 	Cursor string `json:"cursor"`
 }
 
-// Write entry points.
+// Write entry points; each feature adds its own with `extend type Mutation`.
 type Mutation struct {
 }
 

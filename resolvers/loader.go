@@ -1,0 +1,105 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+// loaders batch and cache, for one operation of one caller, the nested fields
+// that would otherwise cost a query per parent.
+type loaders struct {
+	conversation *dataloadgen.Loader[uuid.UUID, domain.Conversation]
+	messageCount *dataloadgen.Loader[uuid.UUID, int]
+}
+
+type loadersKey struct{}
+
+// WithLoaders returns ctx carrying fresh dataloaders for the caller in ctx.
+// The server calls it once per GraphQL operation (not per connection), so a
+// long-lived websocket never serves stale cached values.
+func (r *Resolver) WithLoaders(ctx context.Context) context.Context {
+	userID, ok := auth.UserID(ctx)
+	if !ok {
+		return ctx // every field refuses an anonymous caller before loading
+	}
+	batch := r.ConversationBatch
+	l := &loaders{
+		conversation: dataloadgen.NewLoader(func(ctx context.Context, ids []uuid.UUID) ([]domain.Conversation, []error) {
+			m, err := batch.ConversationsByID(ctx, userID, ids)
+			return ordered(ids, m, err, "conversation")
+		}),
+		messageCount: dataloadgen.NewLoader(func(ctx context.Context, ids []uuid.UUID) ([]int, []error) {
+			m, err := batch.MessageCounts(ctx, userID, ids)
+			return ordered(ids, m, err, "message count of conversation")
+		}),
+	}
+	return context.WithValue(ctx, loadersKey{}, l)
+}
+
+func loadersFrom(ctx context.Context) (*loaders, error) {
+	l, ok := ctx.Value(loadersKey{}).(*loaders)
+	if !ok {
+		return nil, fmt.Errorf("no dataloaders in context: %w", domain.ErrUnauthenticated)
+	}
+	return l, nil
+}
+
+// ordered lays a batch result out in key order; an absent key is not the
+// caller's, so it answers ErrNotFound.
+func ordered[V any](ids []uuid.UUID, m map[uuid.UUID]V, err error, what string) ([]V, []error) {
+	vals := make([]V, len(ids))
+	errs := make([]error, len(ids))
+	for i, id := range ids {
+		v, ok := m[id]
+		switch {
+		case err != nil:
+			errs[i] = err
+		case !ok:
+			errs[i] = fmt.Errorf("%s %s: %w", what, id, domain.ErrNotFound)
+		default:
+			vals[i] = v
+		}
+	}
+	return vals, errs
+}
+
+// perKeyBatch serves the batch port from the plain ConversationStore, one
+// call per distinct key, for stores that have no batch queries.
+type perKeyBatch struct{ store domain.ConversationStore }
+
+func (b perKeyBatch) ConversationsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Conversation, error) {
+	out := make(map[uuid.UUID]domain.Conversation, len(ids))
+	for _, id := range ids {
+		c, err := b.store.Conversation(ctx, userID, id)
+		if errors.Is(err, domain.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = c
+	}
+	return out, nil
+}
+
+func (b perKeyBatch) MessageCounts(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]int, error) {
+	out := make(map[uuid.UUID]int, len(ids))
+	for _, id := range ids {
+		_, pi, err := b.store.Messages(ctx, userID, id, domain.Page{First: 1})
+		if errors.Is(err, domain.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = pi.TotalCount
+	}
+	return out, nil
+}

@@ -1,0 +1,52 @@
+// Package resolvers holds the thin GraphQL resolvers: each takes the caller's
+// id from the context, calls a domain port and converts the result
+// (convert.go). Dataloaders (loader.go) batch nested fields.
+package resolvers
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+// Resolver is the root resolver; it holds the domain ports the fields call.
+type Resolver struct {
+	Users             domain.UserStore
+	Workspace         domain.WorkspaceReader
+	ConversationStore domain.ConversationStore
+	// ConversationBatch batches nested conversation fields. Defaults to
+	// asking ConversationStore once per key (deduplicated per operation).
+	ConversationBatch domain.ConversationBatchReader
+	// Clock stamps serverTime. Defaults to the system clock.
+	Clock domain.Clock
+	// TickEvery is the serverTime period. Defaults to 1s.
+	TickEvery time.Duration
+}
+
+// WithDefaults fills the optional fields.
+func (r Resolver) WithDefaults() Resolver {
+	if r.ConversationBatch == nil {
+		r.ConversationBatch = perKeyBatch{r.ConversationStore}
+	}
+	if r.Clock == nil {
+		r.Clock = domain.SystemClock{}
+	}
+	if r.TickEvery == 0 {
+		r.TickEvery = time.Second
+	}
+	return r
+}
+
+// Validate names the first missing required port.
+func (r Resolver) Validate() error {
+	switch {
+	case r.Users == nil:
+		return fmt.Errorf("resolvers: Users is required")
+	case r.Workspace == nil:
+		return fmt.Errorf("resolvers: Workspace is required")
+	case r.ConversationStore == nil:
+		return fmt.Errorf("resolvers: ConversationStore is required")
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+// extensions.code values of resolver errors.
+const (
+	codeUnauthenticated = "UNAUTHENTICATED"
+	codeForbidden       = "FORBIDDEN"
+	codeNotFound        = "NOT_FOUND"
+	codeBadUserInput    = "BAD_USER_INPUT"
+	codeRateLimited     = "RATE_LIMITED"
+	codeInternal        = "INTERNAL"
+)
+
+// presentError maps an error to what the client sees. gqlgen's own errors
+// (parse, validation, complexity, depth) already carry a code and a message
+// meant for the client and pass through. Resolver errors are matched against
+// the domain sentinels; only input errors show their wrapped message (it says
+// what was wrong), and anything unknown is logged with the request id and
+// answered with a bare INTERNAL, so internal details never leak.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			if gqlErr.Extensions["code"] == nil {
+				gqlErr.Extensions = withCode(gqlErr.Extensions, codeBadUserInput)
+			}
+			return gqlErr
+		}
+
+		out := graphql.DefaultErrorPresenter(ctx, err) // path and locations
+		code, msg := classify(err)
+		ext := map[string]any{"code": code}
+		var ra *domain.RetryAfterError
+		if errors.As(err, &ra) && ra.RetryAfter > 0 {
+			ext["retryAfterSeconds"] = ra.RetryAfter
+		}
+		if code == codeInternal {
+			id := RequestID(ctx)
+			log.ErrorContext(ctx, "graphql error", "request_id", id, "path", out.Path.String(), "err", err)
+			if id != "" {
+				ext["requestId"] = id
+			}
+		}
+		return &gqlerror.Error{
+			Err:        err,
+			Message:    msg,
+			Path:       out.Path,
+			Locations:  out.Locations,
+			Extensions: ext,
+		}
+	}
+}
+
+func classify(err error) (code, message string) {
+	switch {
+	case errors.Is(err, domain.ErrUnauthenticated):
+		return codeUnauthenticated, "authentication required: send Authorization: Bearer <token>"
+	case errors.Is(err, domain.ErrReauthRequired):
+		return codeForbidden, domain.ErrReauthRequired.Error()
+	case errors.Is(err, domain.ErrForbidden):
+		return codeForbidden, "forbidden"
+	case errors.Is(err, domain.ErrNotFound):
+		return codeNotFound, "not found"
+	case errors.Is(err, domain.ErrInvalidInput), errors.Is(err, domain.ErrConflict):
+		return codeBadUserInput, err.Error()
+	case errors.Is(err, domain.ErrRateLimited):
+		return codeRateLimited, "rate limited, retry later"
+	}
+	return codeInternal, "internal error"
+}
+
+func withCode(ext map[string]any, code string) map[string]any {
+	if ext == nil {
+		ext = map[string]any{}
+	}
+	ext["code"] = code
+	return ext
+}

@@ -1,0 +1,212 @@
+// Package server builds the service's http.Handler: the gqlgen GraphQL
+// endpoint with its transports and limits, bearer authentication, the
+// embedded playground, health probes, request ids and JSON access logs.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/workspace-orchestrator/orchestrator/graph"
+	"github.com/workspace-orchestrator/orchestrator/resolvers"
+	"github.com/workspace-orchestrator/orchestrator/web"
+)
+
+// Config tunes the GraphQL endpoint. Zero fields take their defaults.
+type Config struct {
+	// ComplexityLimit caps an operation's complexity (one per field). Defaults to 1000.
+	ComplexityLimit int
+	// DepthLimit caps how deeply selections nest, introspection excepted. Defaults to 12.
+	DepthLimit int
+	// QueryCacheSize is how many parsed and validated queries are kept (LRU). Defaults to 1000.
+	QueryCacheSize int
+	// APQCacheSize is how many automatic persisted queries are kept (LRU). Defaults to 1000.
+	APQCacheSize int
+	// KeepAlive is how often an idle websocket gets a keep-alive ping. Defaults to 10s.
+	KeepAlive time.Duration
+	// InitTimeout is how long a websocket may take to send connection_init. Defaults to 10s.
+	InitTimeout time.Duration
+	// WebsocketOrigins are extra Origin host patterns (path.Match syntax) allowed
+	// to open a websocket besides the server's own host. Defaults to none.
+	WebsocketOrigins []string
+	// DisableIntrospection turns schema introspection off. Defaults to false.
+	DisableIntrospection bool
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.ComplexityLimit == 0 {
+		c.ComplexityLimit = 1000
+	}
+	if c.DepthLimit == 0 {
+		c.DepthLimit = 12
+	}
+	if c.QueryCacheSize == 0 {
+		c.QueryCacheSize = 1000
+	}
+	if c.APQCacheSize == 0 {
+		c.APQCacheSize = 1000
+	}
+	if c.KeepAlive == 0 {
+		c.KeepAlive = 10 * time.Second
+	}
+	if c.InitTimeout == 0 {
+		c.InitTimeout = 10 * time.Second
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.ComplexityLimit < 1:
+		return fmt.Errorf("server: Config.ComplexityLimit is %d, want >= 1", c.ComplexityLimit)
+	case c.DepthLimit < 1:
+		return fmt.Errorf("server: Config.DepthLimit is %d, want >= 1", c.DepthLimit)
+	case c.QueryCacheSize < 1:
+		return fmt.Errorf("server: Config.QueryCacheSize is %d, want >= 1", c.QueryCacheSize)
+	case c.APQCacheSize < 1:
+		return fmt.Errorf("server: Config.APQCacheSize is %d, want >= 1", c.APQCacheSize)
+	case c.KeepAlive < 0:
+		return fmt.Errorf("server: Config.KeepAlive is %s, want > 0", c.KeepAlive)
+	case c.InitTimeout < 0:
+		return fmt.Errorf("server: Config.InitTimeout is %s, want > 0", c.InitTimeout)
+	}
+	return nil
+}
+
+// Deps are what the handler calls.
+type Deps struct {
+	// Resolver holds the domain ports the GraphQL fields call. Required.
+	Resolver resolvers.Resolver
+	// Keys verify bearer tokens on HTTP and in the websocket init payload. Required.
+	Keys *auth.Keyset
+	// Ready answers /readyz: nil when PostgreSQL, Redis and the migrations are
+	// current. Required.
+	Ready func(ctx context.Context) error
+	// Logger receives access logs and internal errors. Defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+func (d Deps) validate() error {
+	switch {
+	case d.Keys == nil:
+		return errors.New("server: Deps.Keys is required")
+	case d.Ready == nil:
+		return errors.New("server: Deps.Ready is required")
+	}
+	return d.Resolver.Validate()
+}
+
+// New builds the handler: /graphql (POST, GET, websocket, SSE), /playground,
+// /healthz and /readyz, each request with a request id and an access log line.
+func New(cfg Config, deps Deps) (http.Handler, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if err := deps.validate(); err != nil {
+		return nil, err
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	res := deps.Resolver.WithDefaults()
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", deps.Keys.Middleware(graphQL(cfg, deps.Keys, &res, deps.Logger)))
+	mux.Handle("/playground/", http.StripPrefix("/playground", web.Playground()))
+	mux.Handle("GET /playground", http.RedirectHandler("/playground/", http.StatusMovedPermanently))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, `{"status":"ok"}`)
+	})
+	mux.HandleFunc("GET /readyz", readyz(deps.Ready, deps.Logger))
+	return withRequest(deps.Logger, mux), nil
+}
+
+func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.Logger) http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
+
+	// Order matters: SSE claims POSTs that accept text/event-stream before POST does.
+	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: cfg.WebsocketOrigins},
+		},
+		KeepAlivePingInterval: cfg.KeepAlive,
+		InitTimeout:           cfg.InitTimeout,
+		InitFunc:              wsInit(keys),
+		ErrorFunc: func(ctx context.Context, err error) {
+			log.WarnContext(ctx, "websocket", "request_id", RequestID(ctx), "err", err)
+		},
+	})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
+	if !cfg.DisableIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
+	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	srv.Use(depthLimit{max: cfg.DepthLimit})
+
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", p)
+		return fmt.Errorf("panic: %v", p)
+	})
+	// Fresh dataloaders per operation: a websocket lives long, an operation does not.
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(res.WithLoaders(ctx))
+	})
+	return srv
+}
+
+// wsInit authenticates a websocket from its connection_init payload
+// ({"authorization": "Bearer …"} or "Authorization"). No token leaves the
+// connection anonymous, as on HTTP; a bad one refuses the connection.
+func wsInit(keys *auth.Keyset) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		c, ok, err := keys.VerifyBearer(p.Authorization())
+		if err != nil {
+			return ctx, nil, errors.New("invalid or expired bearer token")
+		}
+		if ok {
+			ctx = auth.WithUserID(ctx, c.UserID)
+		}
+		return ctx, nil, nil
+	}
+}
+
+func readyz(ready func(context.Context) error, log *slog.Logger) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		if err := ready(ctx); err != nil {
+			// The reason goes to the log only: probes are often public.
+			log.WarnContext(ctx, "not ready", "request_id", RequestID(ctx), "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, `{"status":"unavailable"}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"status":"ok"}`)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
