@@ -21,8 +21,9 @@ import (
 // the Enron corpus. The folder a file sits in becomes its label: inbox, sent,
 // deleted_items and the like become the Gmail system labels (see
 // loadFolderLabel), other folders user labels named after the folder, and
-// files directly in dir are INBOX. Copies of one message filed in several
-// folders are merged (see Message).
+// files directly in dir are INBOX. Maildir flags add UNREAD, STARRED, TRASH
+// and DRAFT (see loadMaildirFlags). Copies of one message filed in several
+// folders are merged (see Message) with the union of their labels.
 func LoadMaildir(dir string) (Workspace, []LoadError, error) {
 	return loadMailTree(dir, func(name string) bool {
 		return !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "dovecot") &&
@@ -70,8 +71,9 @@ func loadMailTree(dir string, keep func(name string) bool) (Workspace, []LoadErr
 			errs = append(errs, LoadError{Path: path, Reason: err.Error()})
 			return nil
 		}
+		labels := append([]string{loadFolderLabel(loadFolderName(rel))}, loadMaildirFlags(filepath.Base(rel), d.Name())...)
 		m.add(msg, Message{
-			Raw: raw, LabelIDs: []string{loadFolderLabel(loadFolderName(rel))},
+			Raw: raw, LabelIDs: labels,
 			MessageIDs: loadMessageIDs(msg.Header), InternalDate: fallback,
 		})
 		return nil
@@ -103,6 +105,34 @@ func loadFolderName(rel string) string {
 		return "INBOX"
 	}
 	return strings.Join(out, "/")
+}
+
+// loadMaildirFlags gives the labels a maildir file's place and flags stand
+// for: new/ and cur/ files whose info ("name:2,FS"; "!" for ":" on systems
+// that forbid it) lacks S (seen) are UNREAD, F is STARRED, T (trashed) TRASH,
+// D DRAFT. Files outside cur/ and new/ carry no flags.
+func loadMaildirFlags(leaf, name string) []string {
+	if leaf != "cur" && leaf != "new" {
+		return nil
+	}
+	i := strings.LastIndex(name, "2,")
+	if i < 1 || (name[i-1] != ':' && name[i-1] != '!') {
+		if leaf == "new" {
+			return []string{"UNREAD"}
+		}
+		return nil
+	}
+	flags := name[i+2:]
+	var out []string
+	if !strings.Contains(flags, "S") {
+		out = append(out, "UNREAD")
+	}
+	for _, f := range [][2]string{{"F", "STARRED"}, {"T", "TRASH"}, {"D", "DRAFT"}} {
+		if strings.Contains(flags, f[0]) {
+			out = append(out, f[1])
+		}
+	}
+	return out
 }
 
 // loadFolderLabel maps a mail folder to a Gmail system label id where one

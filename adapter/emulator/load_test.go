@@ -61,7 +61,7 @@ func TestLoadMaildir(t *testing.T) {
 	// a1 (inbox) and a2 (projects) are one message: same sender, Date, subject
 	// and body once white space is normalised. b1 has the same text but
 	// another Date, so it stays apart.
-	require.Len(t, ws.Messages, 5)
+	require.Len(t, ws.Messages, 7)
 	a := loadByID(t, ws.Messages, "<a1@example.com>")
 	require.Equal(t, []string{"<a1@example.com>", "<a2@example.com>"}, a.MessageIDs)
 	require.ElementsMatch(t, []string{"INBOX", "projects"}, a.LabelIDs)
@@ -72,7 +72,9 @@ func TestLoadMaildir(t *testing.T) {
 	require.Equal(t, []string{"<b1@example.com>"}, b.MessageIDs)
 	require.Equal(t, []string{"INBOX"}, loadByID(t, ws.Messages, "<e1@example.com>").LabelIDs, "top-level files are INBOX")
 	require.Equal(t, []string{"Archive/2001"}, loadByID(t, ws.Messages, "<c1@example.com>").LabelIDs, "Maildir++ folder")
-	require.Equal(t, []string{"SENT"}, loadByID(t, ws.Messages, "<d1@example.com>").LabelIDs)
+	require.Equal(t, []string{"SENT", "UNREAD"}, loadByID(t, ws.Messages, "<d1@example.com>").LabelIDs, "in new/: unseen")
+	require.Equal(t, []string{"INBOX", "UNREAD"}, loadByID(t, ws.Messages, "<g1@example.com>").LabelIDs)
+	require.Equal(t, []string{"projects", "UNREAD", "STARRED"}, loadByID(t, ws.Messages, "<f1@example.com>").LabelIDs, "flags F and R, no S")
 }
 
 func TestLoadMaildirEnronFolders(t *testing.T) {
@@ -109,7 +111,7 @@ func TestLoadEML(t *testing.T) {
 	require.Equal(t, []string{"testdata/load/eml/sub/bad.eml"}, loadErrPaths(errs))
 	require.Len(t, ws.Messages, 2)
 	require.Equal(t, []string{"INBOX"}, loadByID(t, ws.Messages, "<c1@example.com>").LabelIDs)
-	require.Equal(t, []string{"sub"}, loadByID(t, ws.Messages, "<d1@example.com>").LabelIDs)
+	require.Equal(t, []string{"sub"}, loadByID(t, ws.Messages, "<d1@example.com>").LabelIDs, "no maildir flags in .eml folders")
 }
 
 func TestLoadMbox(t *testing.T) {
