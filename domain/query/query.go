@@ -223,8 +223,19 @@ func (s *state) dates(text string, now time.Time, loc *time.Location) {
 			f.Before = end
 		}
 		s.source("date", first, last)
+		if absoluteDate.MatchString(m.Text) {
+			// "september 27" also names itself in the text (a subject, a
+			// body): its words stay terms to rank by, the preposition does not
+			for i := first; i <= last; i++ {
+				s.toks[i].used = datePrepositions[s.toks[i].lower()]
+			}
+		}
 	}
 }
+
+// absoluteDate matches dates written with a month name, whose words also
+// appear in what people write about that day (unlike "2000-06" or "last week").
+var absoluteDate = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b`)
 
 // mimeGroups maps what people call file types to Drive MIME types.
 var mimeGroups = map[string][]string{
@@ -285,6 +296,7 @@ func (s *state) operators() error {
 		case "label", "in":
 			f.Labels = appendNew(f.Labels, s.label(val))
 			s.addService(domain.ServiceGmail)
+			key = "labels"
 		case "has":
 			if !strings.HasPrefix(strings.ToLower(val), "attachment") {
 				continue
@@ -315,7 +327,14 @@ func (s *state) operators() error {
 			}
 			key = "date"
 		default:
-			continue
+			// "lay-k:business": a folder path whose last part is one of the user's labels
+			l := s.label(val)
+			if l == "" || systemLabels[strings.ToLower(val)] == l {
+				continue
+			}
+			f.Labels = appendNew(f.Labels, l)
+			s.addService(domain.ServiceGmail)
+			key = "labels"
 		}
 		s.source(strings.ToLower(key), i, i)
 	}
@@ -482,12 +501,24 @@ func (s *state) words() error {
 				s.source(cues[w], i, end)
 				i = end
 			}
-		case serviceWords[w] != "" && !t.quoted:
+		case serviceWords[w] != "" && !t.quoted && s.leading(i):
 			s.addService(serviceWords[w])
 			s.toks[i].used = true // a service word is syntax, not a filter on content
 		}
 	}
 	return nil
+}
+
+// leading reports whether token i starts what the query asks for ("emails
+// from", "show me my meetings", "unread mail"): only there does a service word
+// name a service; elsewhere ("the board meeting") it is a word to rank by.
+func (s *state) leading(i int) bool {
+	for _, t := range s.toks[:i] {
+		if w := t.lower(); !t.used && !fillers[w] && serviceWords[w] == "" && w != "unread" && !(t.quoted && t.negated) {
+			return false
+		}
+	}
+	return true
 }
 
 // folder reads "[my|the] NAME [folder|label]" at i; it returns the last token used.
@@ -517,10 +548,15 @@ func (s *state) name(i int) (int, []string, error) {
 		if t.used || t.negated || (stopNames[t.lower()] && !t.quoted) {
 			break
 		}
-		words = append(words, t.text)
-		if !t.comma && j > i && s.toks[j-1].comma { // "Fleming, Rosalee" ends after the first name
+		afterComma := false
+		for k := i; k < j; k++ {
+			afterComma = afterComma || s.toks[k].comma
+		}
+		// "Fleming, Rosalee" ends after the first name and its initials ("Kean, Steven J.")
+		if afterComma && !s.toks[j-1].comma && len(strings.Trim(t.text, ".")) > 2 {
 			break
 		}
+		words = append(words, t.text)
 	}
 	for n := len(words); n > 0; n-- {
 		// the last word may be unfinished only when it ends the query
@@ -545,17 +581,19 @@ func (s *state) name(i int) (int, []string, error) {
 func splitName(words []string) []string {
 	var out []string
 	for _, w := range words {
-		if strings.Contains(w, "@") && !strings.HasPrefix(w, "@") {
-			local, _, _ := strings.Cut(w, "@")
-			if strings.Contains(local, " ") { // "AEI event"@ENRON: the quoted name
-				w = local
-			} else {
-				out = append(out, strings.ToLower(w))
-				continue
-			}
+		// Lotus Notes names end in "@ENRON", a domain without a dot: what
+		// precedes it is an address or a name.
+		if i := strings.LastIndexByte(w, '@'); i > 0 && !strings.Contains(w[i:], ".") {
+			w = w[:i]
+		}
+		if local, domain, ok := strings.Cut(w, "@"); ok && local != "" && strings.Contains(domain, ".") && !strings.Contains(local, " ") {
+			out = append(out, strings.ToLower(w))
+			continue
 		}
 		for _, p := range strings.FieldsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' }) {
-			out = append(out, strings.ToLower(p))
+			if len(p) > 1 || len(words) == 1 { // initials ("David W Delainey") are often left out
+				out = append(out, strings.ToLower(p))
+			}
 		}
 	}
 	return out

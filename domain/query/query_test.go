@@ -63,6 +63,9 @@ func setup(t *testing.T) fixture {
 				"kenneth.lay@enron.com":     {"Ken Lay", "Kenneth Lay"},
 				"david.delainey@enron.com":  {"David W Delainey"},
 				"event@aei.org":             {`"AEI event"`},
+				"brown_mary_jo@lilly.com":   {"BROWN_MARY_JO@LILLY.COM"},
+				"l..wells@enron.com":        {"Wells, Tori L."},
+				"tori.wells@enron.com":      {""},
 			},
 			labels: []string{"INBOX", "lay-k:business", "lay-k:family"},
 		}},
@@ -100,8 +103,8 @@ func TestParsePeople(t *testing.T) {
 	for q, want := range map[string][]string{
 		"emails from David W Delainey in 2000-11":  {"david.delainey@enron.com"},
 		`emails from "AEI event"@ENRON in 2002-01`: {"event@aei.org"},
-		"from Rosa":                                {"rosalee.fleming@enron.com", "sarah@example.com"}, // typing: prefix
-		"from:david.delainey@enron.com budget":     {"david.delainey@enron.com"},
+		"from Rosa":                            {"rosalee.fleming@enron.com", "sarah@example.com"}, // typing: prefix
+		"from:david.delainey@enron.com budget": {"david.delainey@enron.com"},
 	} {
 		p := f.parse(t, q)
 		require.Equal(t, want, p.Filters.From, q)
@@ -128,6 +131,20 @@ func TestParseFlagsLabelsTypes(t *testing.T) {
 
 	p = f.parse(t, "label:business")
 	require.Equal(t, []string{"lay-k:business"}, p.Filters.Labels)
+	p = f.parse(t, "lay-k:family")
+	require.Equal(t, []string{"lay-k:family"}, p.Filters.Labels)
+
+	// a service word names a service only where the query starts
+	p = f.parse(t, "telephonic board meeting")
+	require.Empty(t, p.Filters.Services)
+	require.Equal(t, "telephonic board meeting", p.Text)
+	p = f.parse(t, "show me my meetings about budget")
+	require.Equal(t, []domain.Service{domain.ServiceCalendar}, p.Filters.Services)
+
+	// a date written with a month name stays a term; "in" does not
+	p = f.parse(t, "attached paper and september 27 panel")
+	require.Equal(t, "attached paper and september 27 panel", p.Text)
+	require.False(t, p.Filters.After.IsZero())
 
 	p = f.parse(t, "pdf about pricing")
 	require.Contains(t, p.Filters.MimeTypes, "application/pdf")

@@ -1,0 +1,76 @@
+package evalcmd_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/adapter/embed"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
+	"github.com/workspace-orchestrator/orchestrator/demo"
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/evalcmd"
+)
+
+// loadedDemo is a store holding the demo user. SEARCH_EVAL_URL names a
+// database (its search_path set to a schema of its own) kept between runs
+// for tuning: loaded once, reused after.
+func loadedDemo(t *testing.T, ctx context.Context, emb domain.Embedder) (*store.DB, *store.Store) {
+	t.Helper()
+	var db *store.DB
+	if url := os.Getenv("SEARCH_EVAL_URL"); url != "" {
+		var err error
+		db, err = store.Open(ctx, store.Config{URL: url})
+		require.NoError(t, err)
+		t.Cleanup(db.Close)
+		require.NoError(t, store.Migrate(ctx, db, slog.New(slog.DiscardHandler)))
+	} else {
+		db = storetest.New(t)
+	}
+	st := newStore(t, db)
+	if _, err := st.UserByEmail(ctx, "demo@example.com"); err == nil {
+		return db, st
+	}
+	u := loadInto(t, ctx, st, emb, "demo@example.com", loadDemo(t))
+	// The judgments date mail by its Date header, US Pacific time.
+	_, err := db.Pool.Exec(ctx, `UPDATE users SET time_zone = 'America/Los_Angeles' WHERE id = $1`, u.ID)
+	require.NoError(t, err)
+	_, err = db.Pool.Exec(ctx, `ANALYZE`)
+	require.NoError(t, err)
+	return db, st
+}
+
+// TestDemoEval loads the demo workspace (original dates) and runs every
+// judged set through `orchestrator eval`, printing the tables. EVAL_JSON=dir
+// also writes each set's --json report there.
+func TestDemoEval(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads and embeds the whole demo workspace")
+	}
+	ctx := context.Background()
+	emb, err := embed.NewOffline()
+	require.NoError(t, err)
+	db, st := loadedDemo(t, ctx, emb)
+	deps := evalcmd.Deps{Users: st, Search: newEngine(t, store.NewSearch(db), emb, demo.Now())}
+
+	sets, err := filepath.Glob("../eval/*.jsonl")
+	require.NoError(t, err)
+	sets = append([]string{"../demo/data/eval/enron-lay-sender-month.jsonl", "../demo/data/eval/enron-lay-subject-thread.jsonl", "../demo/data/eval/enron-lay-folder.jsonl"}, sets...)
+	for _, set := range sets {
+		args := []string{"--user", "demo@example.com", "--queries", set, "--duplicates", "../demo/data/eval/enron-lay-duplicates.json"}
+		var out bytes.Buffer
+		require.NoError(t, evalcmd.RunEval(ctx, args, &out, deps), set)
+		t.Logf("%s\n%s", set, out.String())
+		if dir := os.Getenv("EVAL_JSON"); dir != "" {
+			out.Reset()
+			require.NoError(t, evalcmd.RunEval(ctx, append(args, "--json"), &out, deps))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(set)+".json"), out.Bytes(), 0o644))
+		}
+	}
+}
