@@ -17,7 +17,8 @@ import (
 )
 
 // LoadICS reads the VEVENTs of one or more VCALENDARs. Times keep their
-// TZID zone (floating times use the calendar's X-WR-TIMEZONE, else UTC);
+// TZID zone (IANA, or Outlook's and Lightning's names for one; floating
+// times use the calendar's X-WR-TIMEZONE, else UTC);
 // DATE values are all-day events; RRULE/RDATE/EXDATE lines are kept as the
 // event's Recurrence, as Google returns them. An event with no DTSTART or an
 // unknown zone is reported as "#<UID>" and skipped.
@@ -57,6 +58,13 @@ func loadICSEvent(ve ical.Event, floating *time.Location) (Event, error) {
 	startProp := ve.Props.Get(ical.PropDateTimeStart)
 	if startProp == nil {
 		return Event{}, errors.New("no DTSTART")
+	}
+	for _, props := range ve.Props {
+		for i := range props {
+			if tz := props[i].Params.Get(ical.PropTimezoneID); tz != "" {
+				props[i].Params.Set(ical.PropTimezoneID, loadICSZone(tz))
+			}
+		}
 	}
 	start, err := ve.DateTimeStart(floating)
 	if err != nil {
@@ -105,6 +113,60 @@ func loadICSEvent(ve ical.Event, floating *time.Location) (Event, error) {
 		}
 	}
 	return ev, nil
+}
+
+// loadICSZone turns the TZIDs other calendars write into IANA names where
+// it can: Outlook's Windows names ("W. Europe Standard Time") and
+// Lightning's "/mozilla.org/20050126_1/Europe/Berlin". Others are returned
+// as they are, to fail when loaded.
+func loadICSZone(tzid string) string {
+	if _, err := time.LoadLocation(tzid); err == nil {
+		return tzid
+	}
+	parts := strings.Split(strings.Trim(tzid, "/"), "/")
+	for n := 3; n >= 2; n-- {
+		if len(parts) >= n {
+			if name := strings.Join(parts[len(parts)-n:], "/"); loadZoneExists(name) {
+				return name
+			}
+		}
+	}
+	switch strings.TrimSpace(tzid) {
+	case "Pacific Standard Time":
+		return "America/Los_Angeles"
+	case "Mountain Standard Time":
+		return "America/Denver"
+	case "Central Standard Time":
+		return "America/Chicago"
+	case "Eastern Standard Time":
+		return "America/New_York"
+	case "GMT Standard Time":
+		return "Europe/London"
+	case "W. Europe Standard Time":
+		return "Europe/Berlin"
+	case "Romance Standard Time":
+		return "Europe/Paris"
+	case "Central Europe Standard Time":
+		return "Europe/Budapest"
+	case "Central European Standard Time":
+		return "Europe/Warsaw"
+	case "India Standard Time":
+		return "Asia/Kolkata"
+	case "China Standard Time":
+		return "Asia/Shanghai"
+	case "Tokyo Standard Time":
+		return "Asia/Tokyo"
+	case "AUS Eastern Standard Time":
+		return "Australia/Sydney"
+	case "UTC", "Coordinated Universal Time":
+		return "UTC"
+	}
+	return tzid
+}
+
+func loadZoneExists(name string) bool {
+	_, err := time.LoadLocation(name)
+	return err == nil && strings.Contains(name, "/")
 }
 
 func loadMailto(v string) string {

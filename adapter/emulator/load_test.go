@@ -168,7 +168,7 @@ func TestLoadICS(t *testing.T) {
 	ws, errs, err := emulator.LoadICS(loadOpen(t, "calendar.ics"))
 	require.NoError(t, err)
 	require.Equal(t, []string{"#mars@example.com"}, loadErrPaths(errs), "unknown zone reported and skipped")
-	require.Len(t, ws.Events, 4)
+	require.Len(t, ws.Events, 6)
 	byName := map[string]emulator.Event{}
 	for _, e := range ws.Events {
 		byName[e.Summary] = e
@@ -199,6 +199,9 @@ func TestLoadICS(t *testing.T) {
 	require.Equal(t, time.Hour, lunch.End.Sub(lunch.Start))
 
 	require.Equal(t, "UTC", byName["Call"].TimeZone)
+	require.Equal(t, "Europe/Berlin", byName["Outlook review"].TimeZone, "Windows zone name")
+	require.Equal(t, time.Date(2024, 4, 4, 12, 0, 0, 0, time.UTC), byName["Outlook review"].Start.UTC())
+	require.Equal(t, "America/Argentina/Buenos_Aires", byName["Lightning sync"].TimeZone)
 }
 
 func TestLoadICSMalformed(t *testing.T) {
