@@ -59,15 +59,14 @@ func (c Config) validate() error {
 	return nil
 }
 
-// Queue is the River client; it implements ingest.SyncQueue and ingest.ActiveUsers.
+// Queue is the River client; it implements ingest.SyncQueue.
 type Queue struct {
-	db     *sql.DB
 	client *river.Client[*sql.Tx]
 }
 
 var (
 	_ ingest.SyncQueue   = (*Queue)(nil)
-	_ ingest.ActiveUsers = (*Queue)(nil)
+	_ ingest.ActiveUsers = Users{}
 )
 
 // New returns a Queue over db (River's tables must be migrated; store.Migrate does it).
@@ -90,7 +89,7 @@ func New(db *sql.DB, cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobqueue: river client: %w", err)
 	}
-	return &Queue{db: db, client: client}, nil
+	return &Queue{client: client}, nil
 }
 
 // Client is the underlying River client (for subscriptions and job queries).
@@ -134,11 +133,14 @@ func (q *Queue) EnqueueSync(ctx context.Context, userID uuid.UUID, s domain.Serv
 	return nil
 }
 
+// Users lists the users the periodic schedule keeps in sync. It reads the
+// users table directly: the schedule needs nothing else of the store.
+type Users struct{ DB *sql.DB }
+
 // ActiveUsers returns users active since the given time whose accounts do
-// not need re-authorisation. It reads the users table directly, as the
-// schedule needs nothing else of the store.
-func (q *Queue) ActiveUsers(ctx context.Context, since time.Time) ([]domain.User, error) {
-	rows, err := q.db.QueryContext(ctx, `
+// not need re-authorisation.
+func (u Users) ActiveUsers(ctx context.Context, since time.Time) ([]domain.User, error) {
+	rows, err := u.DB.QueryContext(ctx, `
 		SELECT id, email, last_active_at FROM users
 		WHERE last_active_at >= $1 AND NOT needs_reauth
 		ORDER BY last_active_at DESC`, since)

@@ -70,7 +70,8 @@ func setup(t *testing.T, o options) *env {
 	em, err := offline()
 	require.NoError(t, err)
 
-	auth, err := googleauth.New(googleauth.Config{ClientID: "emulator-client", ClientSecret: "emulator-secret", BaseURL: hs.URL},
+	auth, err := googleauth.New(googleauth.Config{ClientID: "emulator-client", ClientSecret: "emulator-secret", BaseURL: hs.URL,
+		RedirectURL: "http://127.0.0.1/oauth/callback"},
 		st, domain.SystemClock{}, log)
 	require.NoError(t, err)
 	cc := gclient.Config{BaseURL: hs.URL, Auth: auth}

@@ -107,9 +107,14 @@ func New(cfg Config, tokens domain.TokenStore, clock domain.Clock, log *slog.Log
 }
 
 // AuthCodeURL is where to send a person to connect their account; state comes
-// back with the code and must be checked by the caller.
-func (a *Auth) AuthCodeURL(state string) string {
-	return a.oauth.AuthCodeURL(state, oauth2.AccessTypeOffline, oauth2.ApprovalForce)
+// back with the code and must be checked by the caller. loginHint, when not
+// empty, names the account to preselect.
+func (a *Auth) AuthCodeURL(state, loginHint string) string {
+	opts := []oauth2.AuthCodeOption{oauth2.AccessTypeOffline, oauth2.ApprovalForce}
+	if loginHint != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("login_hint", loginHint))
+	}
+	return a.oauth.AuthCodeURL(state, opts...)
 }
 
 // Connect exchanges an authorisation code for tokens, stores them for userID
