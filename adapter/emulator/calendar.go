@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +24,15 @@ type calendarStore struct {
 	seq    uint64 // bumped by every change; sync tokens name a seq
 	floor  uint64 // sync tokens below this answer 410
 	events map[string]*calEvent
+	cache  *eventListing // the last listing, reused while paging through it
+}
+
+// eventListing is one computed events.list result, valid for its query at seq.
+type eventListing struct {
+	query string
+	seq   uint64
+	items []instance
+	keys  []string
 }
 
 type calEvent struct {
@@ -35,8 +44,8 @@ type calEvent struct {
 
 func newCalendarStore() *calendarStore { return &calendarStore{events: map[string]*calEvent{}} }
 
-// expansionHorizon bounds recurrence expansion when timeMax is absent.
-const expansionHorizon = 2 * 365 * 24 * time.Hour
+// expansionHorizon bounds recurrence expansion past now when timeMax is absent.
+const expansionHorizon = 365 * 24 * time.Hour
 
 var eventIDRe = regexp.MustCompile(`^[a-v0-9]{5,}$`)
 
@@ -313,7 +322,7 @@ type instance struct {
 }
 
 // expand returns ce as listed: itself, or with singleEvents its occurrences in [from, to).
-func expand(ce *calEvent, owner string, single bool, from, to time.Time) []instance {
+func expand(ce *calEvent, owner string, single bool, from, to, now time.Time) []instance {
 	base := instance{ev: ce.apiEvent(owner), start: ce.Start, end: ce.End, seq: ce.seq}
 	if !single || len(ce.Recurrence) == 0 || ce.Status == "cancelled" {
 		return []instance{base}
@@ -329,7 +338,7 @@ func expand(ce *calEvent, owner string, single bool, from, to time.Time) []insta
 	set.DTStart(ce.Start.In(loc))
 	dur := ce.End.Sub(ce.Start)
 	if to.IsZero() {
-		to = maxTime(from, ce.Start).Add(expansionHorizon)
+		to = maxTime(maxTime(from, now), ce.Start).Add(expansionHorizon)
 	}
 	var out []instance
 	for _, st := range set.Between(from.Add(-dur), to, true) {
@@ -417,34 +426,11 @@ func (s *Server) eventsList(c *call) (any, *apiError) {
 			return nil, aerr
 		}
 	}
-	q := strings.ToLower(c.query("q"))
-	showDeleted := c.query("showDeleted") == "true"
-	var items []instance
-	for _, ce := range cal.events {
-		switch {
-		case syncing && ce.seq <= since:
-			continue
-		case !syncing && ce.Status == "cancelled" && !showDeleted:
-			continue
-		case q != "" && !eventMatches(ce, q):
-			continue
-		}
-		for _, in := range expand(ce, c.u.email, single, from, to) {
-			if (!from.IsZero() && !in.end.After(from)) || (!to.IsZero() && !in.start.Before(to)) {
-				continue
-			}
-			items = append(items, in)
-		}
+	listing, aerr := s.listing(c, since, syncing, single, from, to)
+	if aerr != nil {
+		return nil, aerr
 	}
-	key := func(in instance) string { return rfc3339ms(in.start) + "/" + in.ev.Id }
-	if orderBy == "updated" {
-		key = func(in instance) string { return fmt.Sprintf("%020d/%s", in.seq, in.ev.Id) }
-	}
-	slices.SortFunc(items, func(a, b instance) int { return strings.Compare(key(a), key(b)) })
-	keys := make([]string, len(items))
-	for i, in := range items {
-		keys[i] = key(in)
-	}
+	items, keys := listing.items, listing.keys
 	lo, hi, next, aerr := page(keys, inner, size)
 	if aerr != nil {
 		return nil, aerr
@@ -474,4 +460,66 @@ func eventMatches(ce *calEvent, q string) bool {
 		}
 	}
 	return true
+}
+
+// listing computes (or, while the client pages through an unchanged calendar,
+// reuses) the sorted items of an events.list query.
+func (s *Server) listing(c *call, since uint64, syncing, single bool, from, to time.Time) (*eventListing, *apiError) {
+	cal := c.u.cal
+	params := c.r.URL.Query()
+	params.Del("pageToken")
+	params.Del("maxResults")
+	query := params.Encode()
+	if l := cal.cache; l != nil && l.seq == cal.seq && l.query == query {
+		return l, nil
+	}
+	updatedMin, aerr := queryTime(c, "updatedMin")
+	if aerr != nil {
+		return nil, aerr
+	}
+	q := strings.ToLower(c.query("q"))
+	showDeleted := c.query("showDeleted") == "true" || !updatedMin.IsZero()
+	var items []instance
+	for _, ce := range cal.events {
+		switch {
+		case syncing && ce.seq <= since:
+			continue
+		case !syncing && ce.Status == "cancelled" && !showDeleted:
+			continue
+		case ce.updated.Before(updatedMin):
+			continue
+		case q != "" && !eventMatches(ce, q):
+			continue
+		}
+		for _, in := range expand(ce, c.u.email, single, from, to, c.now) {
+			if (!from.IsZero() && !in.end.After(from)) || (!to.IsZero() && !in.start.Before(to)) {
+				continue
+			}
+			items = append(items, in)
+		}
+	}
+	key := func(in instance) string { return rfc3339ms(in.start) + "/" + in.ev.Id }
+	if c.query("orderBy") == "updated" {
+		key = func(in instance) string { return fmt.Sprintf("%020d/%s", in.seq, in.ev.Id) }
+	}
+	keys := make([]string, len(items))
+	for i, in := range items {
+		keys[i] = key(in)
+	}
+	sort.Sort(byKey{items, keys})
+	cal.cache = &eventListing{query: query, seq: cal.seq, items: items, keys: keys}
+	return cal.cache, nil
+}
+
+// byKey sorts instances and their precomputed keys together.
+type byKey struct {
+	items []instance
+	keys  []string
+}
+
+func (b byKey) Len() int           { return len(b.items) }
+func (b byKey) Less(i, j int) bool { return b.keys[i] < b.keys[j] }
+func (b byKey) Swap(i, j int) {
+	b.items[i], b.items[j] = b.items[j], b.items[i]
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
 }

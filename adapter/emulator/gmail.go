@@ -44,11 +44,13 @@ type mailbox struct {
 	labels    map[string]*gmail.Label
 	drafts    map[string]string // draft id -> message id
 	nextLabel int
-	watchEnd  time.Time // users.watch expiry; zero when not watching
+	watchEnd  time.Time  // users.watch expiry; zero when not watching
+	order     []*mailMsg // sorted() cache; nil when stale
 }
 
 type mailMsg struct {
 	Message
+	key       string // sortKey
 	historyID uint64
 	parsed    *parsedMail
 }
@@ -63,16 +65,21 @@ func newMailbox() *mailbox {
 }
 
 // sortKey orders messages newest first, as messages.list does.
-func (m *mailMsg) sortKey() string {
+func sortKey(m Message) string {
 	return fmt.Sprintf("%020d/%s", math.MaxInt64-m.InternalDate.UnixMilli(), m.ID)
 }
 
+// sorted lists messages newest first; the order is cached until a message is added or removed.
 func (mb *mailbox) sorted() []*mailMsg {
+	if mb.order != nil {
+		return mb.order
+	}
 	out := make([]*mailMsg, 0, len(mb.msgs))
 	for _, m := range mb.msgs {
 		out = append(out, m)
 	}
-	slices.SortFunc(out, func(a, b *mailMsg) int { return strings.Compare(a.sortKey(), b.sortKey()) })
+	slices.SortFunc(out, func(a, b *mailMsg) int { return strings.Compare(a.key, b.key) })
+	mb.order = out
 	return out
 }
 
@@ -91,9 +98,12 @@ func (m *mailMsg) ref() *gmail.Message {
 	return &gmail.Message{Id: m.ID, ThreadId: m.ThreadID, LabelIds: slices.Clone(m.LabelIDs)}
 }
 
-// workspaceLabel maps a loader's label (a system id or a folder name) to a label id,
+// workspaceLabel maps a loader's label (a label id, a system id in any case or a folder name) to a label id,
 // creating a user label for a new name.
 func (mb *mailbox) workspaceLabel(name string) string {
+	if l, ok := mb.labels[name]; ok {
+		return l.Id
+	}
 	if l, ok := mb.labels[strings.ToUpper(name)]; ok && l.Type == "system" {
 		return l.Id
 	}
@@ -146,7 +156,8 @@ func (s *Server) putMessage(u *user, m Message, now time.Time) (*mailMsg, error)
 	}
 	if old, ok := mb.msgs[m.ID]; ok {
 		m.ThreadID = cmp.Or(m.ThreadID, old.ThreadID)
-		old.Message, old.parsed = m, p
+		old.Message, old.parsed, old.key = m, p, sortKey(m)
+		mb.order = nil
 		s.setLabels(u, old, m.LabelIDs)
 		return old, nil
 	}
@@ -166,8 +177,9 @@ func (s *Server) putMessage(u *user, m Message, now time.Time) (*mailMsg, error)
 			mb.subjectOf[norm] = m.ThreadID
 		}
 	}
-	mm := &mailMsg{Message: m, parsed: p}
+	mm := &mailMsg{Message: m, parsed: p, key: sortKey(m)}
 	mb.msgs[m.ID] = mm
+	mb.order = nil
 	s.record(mb, &gmail.History{Messages: []*gmail.Message{{Id: m.ID, ThreadId: m.ThreadID}},
 		MessagesAdded: []*gmail.HistoryMessageAdded{{Message: mm.ref()}}})
 	mm.historyID = mb.historyID
@@ -229,6 +241,7 @@ func (s *Server) setLabels(u *user, m *mailMsg, labels []string) {
 
 func (s *Server) deleteMessage(u *user, m *mailMsg) {
 	delete(u.mail.msgs, m.ID)
+	u.mail.order = nil
 	s.record(u.mail, &gmail.History{Messages: []*gmail.Message{{Id: m.ID, ThreadId: m.ThreadID}},
 		MessagesDeleted: []*gmail.HistoryMessageDeleted{{Message: m.ref()}}})
 }
@@ -312,7 +325,7 @@ func (s *Server) gmailList(c *call) (any, *apiError) {
 	}
 	keys := make([]string, len(hits))
 	for i, m := range hits {
-		keys[i] = m.sortKey()
+		keys[i] = m.key
 	}
 	from, to, next, aerr := page(keys, c.query("pageToken"), size)
 	if aerr != nil {

@@ -1,0 +1,113 @@
+package emulator_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	calendar "google.golang.org/api/calendar/v3"
+	drive "google.golang.org/api/drive/v3"
+	gmail "google.golang.org/api/gmail/v1"
+
+	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
+	"github.com/workspace-orchestrator/orchestrator/adapter/emulator/emulatortest"
+)
+
+type push struct {
+	header http.Header
+	body   []byte
+}
+
+// receiver is a webhook endpoint that hands every push to the test.
+func receiver(t *testing.T) (string, <-chan push) {
+	t.Helper()
+	got := make(chan push, 16)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		got <- push{header: r.Header.Clone(), body: body}
+	}))
+	t.Cleanup(hs.Close)
+	return hs.URL, got
+}
+
+func next(t *testing.T, got <-chan push) push {
+	t.Helper()
+	select {
+	case p := <-got:
+		return p
+	case <-time.After(5 * time.Second):
+		t.Fatal("no push notification arrived")
+		return push{}
+	}
+}
+
+func TestCalendarAndDriveChannels(t *testing.T) {
+	t.Parallel()
+	b := setup(t, emulator.Config{}, docs())
+	url, got := receiver(t)
+
+	ch, err := b.cal.Events.Watch("primary", &calendar.Channel{Id: "chan-cal", Type: "web_hook", Address: url, Token: "secret-1"}).Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.NotEmpty(t, ch.ResourceId)
+	require.Greater(t, ch.Expiration, time.Now().UnixMilli())
+	p := next(t, got)
+	require.Equal(t, "sync", p.header.Get("X-Goog-Resource-State"))
+	require.Equal(t, "chan-cal", p.header.Get("X-Goog-Channel-Id"))
+	require.Equal(t, "secret-1", p.header.Get("X-Goog-Channel-Token"))
+
+	_, err = b.cal.Events.Insert("primary", &calendar.Event{Summary: "New",
+		Start: &calendar.EventDateTime{DateTime: base.Format(time.RFC3339)},
+		End:   &calendar.EventDateTime{DateTime: base.Add(time.Hour).Format(time.RFC3339)}}).Context(b.ctx).Do()
+	require.NoError(t, err)
+	p = next(t, got)
+	require.Equal(t, "exists", p.header.Get("X-Goog-Resource-State"))
+	require.Equal(t, ch.ResourceId, p.header.Get("X-Goog-Resource-Id"))
+
+	require.NoError(t, b.cal.Channels.Stop(&calendar.Channel{Id: "chan-cal", ResourceId: ch.ResourceId}).Context(b.ctx).Do())
+	apiErr(t, b.cal.Channels.Stop(&calendar.Channel{Id: "chan-cal", ResourceId: ch.ResourceId}).Context(b.ctx).Do(), 404)
+
+	start, err := b.dr.Changes.GetStartPageToken().Context(b.ctx).Do()
+	require.NoError(t, err)
+	dch, err := b.dr.Changes.Watch(start.StartPageToken, &drive.Channel{Id: "chan-drive", Type: "web_hook", Address: url}).Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.Equal(t, "sync", next(t, got).header.Get("X-Goog-Resource-State"))
+	require.NoError(t, b.srv.RenameFile(alice, listFiles(t, b, "name = 'Roadmap'")[0].Id, "Roadmap v2"))
+	p = next(t, got)
+	require.Equal(t, "change", p.header.Get("X-Goog-Resource-State"))
+	require.Equal(t, dch.ResourceId, p.header.Get("X-Goog-Resource-Id"))
+	require.NoError(t, b.dr.Channels.Stop(&drive.Channel{Id: "chan-drive", ResourceId: dch.ResourceId}).Context(b.ctx).Do())
+}
+
+func TestGmailPubSubPush(t *testing.T) {
+	t.Parallel()
+	url, got := receiver(t)
+	b := setup(t, emulator.Config{GmailPushURL: url}, emulator.Workspace{})
+	_, err := b.gm.Users.Watch("me", &gmail.WatchRequest{TopicName: "projects/p/topics/gmail"}).Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.NoError(t, b.srv.AddWorkspace(alice, emulator.Workspace{Messages: []emulator.Message{
+		emulatortest.Mail("bob@example.com", alice, "ping", "pong", base, "INBOX")}}))
+	p, err := b.gm.Users.GetProfile("me").Context(b.ctx).Do()
+	require.NoError(t, err)
+
+	var env struct {
+		Message struct {
+			Data string `json:"data"`
+		} `json:"message"`
+		Subscription string `json:"subscription"`
+	}
+	require.NoError(t, json.Unmarshal(next(t, got).body, &env))
+	data, err := base64.StdEncoding.DecodeString(env.Message.Data)
+	require.NoError(t, err)
+	var note struct {
+		EmailAddress string `json:"emailAddress"`
+		HistoryID    uint64 `json:"historyId"`
+	}
+	require.NoError(t, json.Unmarshal(data, &note))
+	require.Equal(t, alice, note.EmailAddress)
+	require.Equal(t, p.HistoryId, note.HistoryID)
+}
