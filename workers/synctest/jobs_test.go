@@ -256,7 +256,7 @@ func TestScheduleSyncsEnqueuesActiveUsersByRecency(t *testing.T) {
 	require.Equal(t, map[string]int{
 		"recent@example.com/sync_gmail": ingest.PriorityActive, "recent@example.com/sync_calendar": ingest.PriorityActive,
 		"recent@example.com/sync_drive": ingest.PriorityActive,
-		"today@example.com/sync_gmail": ingest.PriorityIdle, "today@example.com/sync_calendar": ingest.PriorityIdle,
+		"today@example.com/sync_gmail":  ingest.PriorityIdle, "today@example.com/sync_calendar": ingest.PriorityIdle,
 		"today@example.com/sync_drive": ingest.PriorityIdle,
 	}, prio)
 }
