@@ -97,7 +97,7 @@ func TestClassifierTimeoutFallsBack(t *testing.T) {
 func TestWriterStreamsAndCites(t *testing.T) {
 	t.Parallel()
 	srv := llmtest.New(t, func(r llmtest.Request) llmtest.Reply {
-		require.Contains(t, r.User, "[2]")
+		require.Contains(t, r.System, "[2]")
 		return llmtest.Reply{Content: "Sarah sent the budget [2]; see also [1] and [2]. Nothing else [9]."}
 	})
 	fb := &fallback{}
