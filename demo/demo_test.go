@@ -38,12 +38,14 @@ func TestWorkspaceOriginalDates(t *testing.T) {
 	require.Equal(t, time.Date(2025, 1, 14, 18, 0, 0, 0, time.UTC), newest(ws.Events[:meetings]), "SIG Node, 10:00 PST")
 
 	// Every judged sender+month query is answered exactly by From and the
-	// original Date header, once Message-IDs go through the duplicates map.
+	// original Date header, and every folder query by the folder's label,
+	// once Message-IDs go through the duplicates map.
 	dups, err := demo.Duplicates()
 	require.NoError(t, err)
 	require.Len(t, dups, 5937)
 	type key struct{ from, month string }
 	byKey := map[key][]string{}
+	byLabel := map[string]map[string]bool{}
 	seen := map[string]bool{}
 	for _, m := range ws.Messages {
 		for _, id := range m.MessageIDs {
@@ -62,6 +64,12 @@ func TestWorkspaceOriginalDates(t *testing.T) {
 		for _, id := range m.MessageIDs {
 			byKey[k] = append(byKey[k], dups[id])
 		}
+		for _, l := range m.LabelIDs {
+			if byLabel[l] == nil {
+				byLabel[l] = map[string]bool{}
+			}
+			byLabel[l][dups[m.MessageIDs[0]]] = true
+		}
 	}
 	require.Len(t, seen, 5937, "every copy's Message-ID is kept")
 	queries, err := demo.EvalQueries()
@@ -69,12 +77,16 @@ func TestWorkspaceOriginalDates(t *testing.T) {
 	require.Len(t, queries, 153)
 	checked := 0
 	for _, q := range queries {
-		if q.Type != "filter:sender+month" {
-			continue
-		}
 		got := map[string]bool{}
-		for _, id := range byKey[key{q.Filters["from"], q.Filters["month"]}] {
-			got[id] = true
+		switch q.Type {
+		case "filter:sender+month":
+			for _, id := range byKey[key{q.Filters["from"], q.Filters["month"]}] {
+				got[id] = true
+			}
+		case "label:user-folder": // "lay-k:business" is the label "business"
+			got = byLabel[strings.TrimPrefix(q.Query, "lay-k:")]
+		default:
+			continue
 		}
 		want := map[string]bool{}
 		for _, id := range q.Relevant {
@@ -83,7 +95,7 @@ func TestWorkspaceOriginalDates(t *testing.T) {
 		require.Equal(t, want, got, q.QID)
 		checked++
 	}
-	require.Equal(t, 123, checked)
+	require.Equal(t, 123+6, checked)
 }
 
 func TestWorkspaceShifted(t *testing.T) {
