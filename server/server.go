@@ -35,7 +35,9 @@ type Config struct {
 	QueryCacheSize int
 	// APQCacheSize is how many automatic persisted queries are kept (LRU). Defaults to 1000.
 	APQCacheSize int
-	// KeepAlive is how often an idle websocket gets a keep-alive ping. Defaults to 10s.
+	// KeepAlive is how often a websocket gets a keep-alive ("ka" on graphql-ws,
+	// ping on graphql-transport-ws, where a client that misses two pongs is
+	// dropped). Defaults to 10s.
 	KeepAlive time.Duration
 	// InitTimeout is how long a websocket may take to send connection_init. Defaults to 10s.
 	InitTimeout time.Duration
@@ -147,7 +149,10 @@ func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.L
 		Implementation: transport.CoderWebsocketImplementation{
 			AcceptOptions: websocket.AcceptOptions{OriginPatterns: cfg.WebsocketOrigins},
 		},
+		// graphql-ws gets "ka" messages; graphql-transport-ws gets pings and
+		// must answer pong within two intervals or is dropped as dead.
 		KeepAlivePingInterval: cfg.KeepAlive,
+		PingPongInterval:      cfg.KeepAlive,
 		InitTimeout:           cfg.InitTimeout,
 		InitFunc:              wsInit(keys),
 		ErrorFunc: func(ctx context.Context, err error) {
@@ -182,6 +187,10 @@ func wsInit(keys *auth.Keyset) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		c, ok, err := keys.VerifyBearer(p.Authorization())
 		if err != nil {
+			// 4403 is graphql-transport-ws's "Forbidden"; legacy graphql-ws
+			// clients also get a connection_error message first.
+			ctx = transport.WithWebsocketCloseCode(ctx, 4403)
+			ctx = transport.AppendCloseReason(ctx, "invalid or expired bearer token")
 			return ctx, nil, errors.New("invalid or expired bearer token")
 		}
 		if ok {

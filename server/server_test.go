@@ -442,10 +442,12 @@ func TestDataloadersBatchNestedFields(t *testing.T) {
 			require.Equal(t, "DONE", m.Node.Status)
 		}
 	}
-	// 5 message counts and 15 message -> conversation lookups, one batch each.
-	require.EqualValues(t, 1, b.mem.batchCounts.Load())
-	require.EqualValues(t, 1, b.mem.batchConversations.Load())
-	require.EqualValues(t, 0, b.mem.singleConversation.Load())
+	// 5 message counts and 15 message -> conversation lookups: one query per
+	// parent would be 5 and 15 calls. Batches close after a short wait, so a
+	// slow run (-race) may split one; anything well under N shows batching.
+	require.Less(t, b.mem.batchCounts.Load(), int32(3))
+	require.Less(t, b.mem.batchConversations.Load(), int32(4))
+	require.Zero(t, b.mem.singleConversation.Load())
 }
 
 func TestCreateConversation(t *testing.T) {
