@@ -107,8 +107,11 @@ func paginate[R any](ctx context.Context, db bun.IDB, ks keyset, p domain.Page,
 		rows = rows[:limit]
 		info.HasNextPage = true
 	}
+	for i := range rows {
+		info.Cursors = append(info.Cursors, key(&rows[i]).encode())
+	}
 	if len(rows) > 0 {
-		info.EndCursor = key(&rows[len(rows)-1]).encode()
+		info.EndCursor = info.Cursors[len(rows)-1]
 	}
 	return rows, info, nil
 }
