@@ -207,6 +207,13 @@ func (c *Calendar) UpdateEvent(ctx context.Context, userID uuid.UUID, calendarID
 	}
 	if p.Start != nil {
 		patch.Start = when(*p.Start, allDay, tz)
+		if p.End == nil {
+			// Moving only the start moves the whole event, keeping its length.
+			if was, err := toEvent(cur, tz.String()); err == nil {
+				end := p.Start.Add(was.End.Sub(was.Start))
+				p.End = &end
+			}
+		}
 	}
 	if p.End != nil {
 		patch.End = when(*p.End, allDay, tz)
