@@ -273,7 +273,9 @@ func (o *Offline) addGlove(s *scratch, id int32, w float32) {
 	k := w * o.scales[id]
 	v := o.vectors[int(id)*gloveDims : int(id+1)*gloveDims : int(id+1)*gloveDims]
 	for j := range s.glove {
-		s.glove[j] += k * float32(v[j])
+		// The conversion forbids fusing into an FMA, which some
+		// architectures would do, so vectors are the same bits everywhere.
+		s.glove[j] += float32(k * float32(v[j]))
 	}
 }
 
@@ -352,7 +354,7 @@ func mix(h uint64) uint64 {
 func norm(v []float32) float32 {
 	var s float64
 	for _, x := range v {
-		s += float64(x) * float64(x)
+		s += float64(float64(x) * float64(x)) // no FMA: see addGlove
 	}
 	return float32(math.Sqrt(s))
 }
