@@ -77,8 +77,12 @@ func loadSplitMbox(r io.Reader, fn func(line int, fromLine string, raw []byte)) 
 	flush := func() {
 		if inMsg {
 			// The blank line before the next From_ line separates messages.
-			cur = bytes.TrimSuffix(cur, []byte("\n"))
-			cur = bytes.TrimSuffix(cur, []byte("\r"))
+			switch {
+			case bytes.HasSuffix(cur, []byte("\n\n")):
+				cur = cur[:len(cur)-1]
+			case bytes.HasSuffix(cur, []byte("\n\r\n")):
+				cur = cur[:len(cur)-2]
+			}
 			fn(start, fromLine, cur)
 		}
 	}
@@ -86,7 +90,7 @@ func loadSplitMbox(r io.Reader, fn func(line int, fromLine string, raw []byte)) 
 		line, err := br.ReadBytes('\n')
 		if len(line) > 0 {
 			switch {
-			case prevBlank && bytes.HasPrefix(line, []byte(loadMboxFromSpace)):
+			case loadIsFromLine(line, prevBlank):
 				flush()
 				cur, fromLine, start, inMsg = nil, strings.TrimSpace(string(line)), n, true
 			case !inMsg:
@@ -111,6 +115,20 @@ func loadSplitMbox(r io.Reader, fn func(line int, fromLine string, raw []byte)) 
 	}
 }
 
+// loadIsFromLine tells a From_ line from a body line that starts with
+// "From " and that the writer did not quote: it carries a date, or at least
+// follows a blank line and names an address.
+func loadIsFromLine(line []byte, prevBlank bool) bool {
+	if !bytes.HasPrefix(line, []byte(loadMboxFromSpace)) {
+		return false
+	}
+	if !loadFromLineDate(string(line)).IsZero() {
+		return true
+	}
+	f := strings.Fields(string(line))
+	return prevBlank && len(f) > 1 && strings.Contains(f[1], "@")
+}
+
 // loadFromLineDate reads the delivery date of a From_ line
 // ("From 1601@xxx Thu Jan 19 21:05:34 +0000 2021" in Takeout).
 func loadFromLineDate(fromLine string) time.Time {
@@ -119,7 +137,7 @@ func loadFromLineDate(fromLine string) time.Time {
 		return time.Time{}
 	}
 	s := strings.Join(f[2:], " ")
-	for _, layout := range []string{"Mon Jan _2 15:04:05 -0700 2006", time.ANSIC} {
+	for _, layout := range []string{"Mon Jan _2 15:04:05 -0700 2006", time.ANSIC, time.UnixDate} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t
 		}

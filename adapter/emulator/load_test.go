@@ -135,6 +135,19 @@ func TestLoadMbox(t *testing.T) {
 	require.Equal(t, []string{"INBOX"}, loadByID(t, ws.Messages, "<m3@example.com>").LabelIDs, "no X-Gmail-Labels: INBOX")
 }
 
+func TestLoadMboxNoBlankSeparator(t *testing.T) {
+	t.Parallel()
+	mbox := "From 1@xxx Mon Jan 15 10:00:00 +0000 2024\r\nMessage-ID: <x@example.com>\r\nFrom: a@example.com\r\n\r\nFirst.\r\n" +
+		"From 2@xxx Mon Jan 15 11:00:00 +0000 2024\r\nMessage-ID: <y@example.com>\r\nFrom: a@example.com\r\n\r\nFrom the second.\r\n"
+	ws, errs, err := emulator.LoadMbox(strings.NewReader(mbox))
+	require.NoError(t, err)
+	require.Empty(t, errs)
+	require.Len(t, ws.Messages, 2)
+	require.True(t, strings.HasSuffix(string(ws.Messages[0].Raw), "\r\n\r\nFirst.\r\n"), "no line lost")
+	require.True(t, strings.HasSuffix(string(ws.Messages[1].Raw), "\r\n\r\nFrom the second.\r\n"), "an unquoted body line is no From_ line")
+	require.Equal(t, time.Date(2024, 1, 15, 11, 0, 0, 0, time.UTC), ws.Messages[1].InternalDate.UTC(), "no Date header: the From_ line's")
+}
+
 func TestLoadMboxNotMbox(t *testing.T) {
 	t.Parallel()
 	_, _, err := emulator.LoadMbox(strings.NewReader("Subject: hi\n\nnot an mbox\n"))
