@@ -76,6 +76,9 @@ func TestParse(t *testing.T) {
 		{"before June 2001", "before June 2001", "-", "2001-06-01 00:00", "", 0},
 		{"after 2001-06-15", "after 2001-06-15", "2001-06-16 00:00", "-", "", 0},
 		{"from June 1 to June 15", "from June 1 to June 15", "2026-06-01 00:00", "2026-06-16 00:00", "", 0},
+		{"free tomorrow afternoon?", "tomorrow afternoon", "2026-06-18 12:00", "2026-06-18 18:00", "", 0},
+		{"dinner tonight", "tonight", "2026-06-17 18:00", "2026-06-18 00:00", "", 0},
+		{"this morning", "this morning", "2026-06-17 06:00", "2026-06-17 12:00", "", 0},
 		{"this weekend", "this weekend", "2026-06-20 00:00", "2026-06-22 00:00", "", 0},
 	}
 	for _, tt := range tests {

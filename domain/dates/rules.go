@@ -15,6 +15,7 @@ type part struct {
 	span       bool   // date joins two dates ("from June 1 to June 15")
 	clock      *clock
 	dur        time.Duration
+	pod        *[2]int // part of the day, in hours: morning is [6, 12)
 }
 
 type clock struct{ hour, min int }
@@ -77,9 +78,14 @@ var rules = []rule{
 		return dateSpan(start, start.AddDate(1, 0, 0)), true
 	}},
 	// today, tomorrow, yesterday
-	{re(`\b(today|tonight|tomorrow|yesterday)\b`), func(p *parser, g []string) (part, bool) {
-		off := map[string]int{"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}[strings.ToLower(g[1])]
+	{re(`\b(today|tomorrow|yesterday)\b`), func(p *parser, g []string) (part, bool) {
+		off := map[string]int{"today": 0, "tomorrow": 1, "yesterday": -1}[strings.ToLower(g[1])]
 		return p.dayOffset(off), true
+	}},
+	// this morning, in the afternoon, tonight
+	{re(`\b(?:(?:this|in\s+the)\s+)?(morning|afternoon|evening|tonight)\b`), func(p *parser, g []string) (part, bool) {
+		h := map[string][2]int{"morning": {6, 12}, "afternoon": {12, 18}, "evening": {18, 24}, "tonight": {18, 24}}[strings.ToLower(g[1])]
+		return part{pod: &h}, true
 	}},
 	{re(`\b(?:the\s+)?day\s+(after\s+tomorrow|before\s+yesterday)\b`), func(p *parser, g []string) (part, bool) {
 		if strings.HasPrefix(strings.ToLower(g[1]), "after") {
@@ -194,7 +200,7 @@ func (p *parser) combine(parts []part) []Match {
 		for ; j < len(parts); j++ {
 			next := parts[j]
 			if !joinRE.MatchString(p.text[cur.end:next.start]) || (cur.date != nil && next.date != nil) ||
-				(cur.clock != nil && next.clock != nil) || (cur.dur != 0 && next.dur != 0) {
+				(cur.clock != nil && next.clock != nil) || (cur.dur != 0 && next.dur != 0) || (cur.pod != nil && next.pod != nil) {
 				break
 			}
 			cur = merge(cur, next)
@@ -225,6 +231,9 @@ func merge(a, b part) part {
 	if a.dur == 0 {
 		a.dur = b.dur
 	}
+	if a.pod == nil {
+		a.pod = b.pod
+	}
 	return a
 }
 
@@ -241,6 +250,14 @@ func (p *parser) finish(pt part) Match {
 		if m.Range.IsZero() {
 			m.Range = *pt.date
 		}
+	}
+	if pt.pod != nil && pt.clock == nil {
+		day := p.now
+		if pt.date != nil {
+			day = pt.date.Start
+		}
+		d := p.midnight(day)
+		m.Range = Range{Start: d.Add(time.Duration(pt.pod[0]) * time.Hour), End: d.Add(time.Duration(pt.pod[1]) * time.Hour)}
 	}
 	if pt.clock != nil {
 		day := p.now

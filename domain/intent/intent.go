@@ -95,6 +95,7 @@ const (
 	ParamRole       = "role"  // reader, commenter, writer
 	ParamLimit      = "limit" // results wanted
 	ParamDraftID    = "draftId"
+	ParamMode       = "mode"          // draft: "reply" to or "forward" the email found by the step it depends on
 	ParamMimeTypes  = "mimeTypes"     // []string
 	ParamAttachment = "hasAttachment" // bool
 	ParamUnread     = "unread"        // bool

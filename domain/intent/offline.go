@@ -30,8 +30,9 @@ const DefaultEventLength = 30 * time.Minute
 func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
 
 var (
+	greetingRE     = rx(`^(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks|thank you)[\s!.,]*(?:there)?[\s!.]*$`)
 	unsupportedRE  = rx(`\b(weather|forecast|temperature|news|stock|stocks|share price|bitcoin|score|recipe|joke|translate|capital of|who won|calculate|what time is it)\b`)
-	sendRE         = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(email|e-mail|mail|send|write|reply|forward|message|tell|ask|let)\b`)
+	sendRE         = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(email|e-mail|mail|send|write|reply|respond|answer|forward|message|tell|ask|let)\b`)
 	draftRE        = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:draft|compose|prepare)\b|\b(draft|compose)\s+(?:an?\s+)?(?:email|e-mail|mail|message|reply)\b`)
 	createRE       = rx(`\b(schedule|book|set up|arrange|organi[sz]e|plan|add|create|put|block)\b`)
 	eventNounRE    = rx(`\b(meeting|call|event|appointment|sync|lunch|dinner|breakfast|coffee|1:1|one-on-one|standup|stand-up|review|session|interview|reminder|catch-up|catch up|focus time)s?\b`)
@@ -49,6 +50,9 @@ var (
 	nameRE         = regexp.MustCompile(`^[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?`)
 	possessiveRE   = regexp.MustCompile(`\b([A-Z][a-z]+)'s\b`)
 	capsRE         = regexp.MustCompile(`\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*`)
+	sayingRE       = rx(`\b(?:saying|to say|that says|telling (?:him|her|them)|and say)\s+(?:that\s+)?(.+)$`)
+	replyRE        = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(reply|respond|answer|write back)\b`)
+	forwardRE      = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?forward\b`)
 	aboutRE        = rx(`\b(?:about|regarding|re:|on the subject of|titled|called|named)\s+(.+)$`)
 	roleRE         = rx(`\b(edit|editor|write|writer|comment|commenter|view|viewer|read-only|read only)\b`)
 	wordRE         = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'&.-]*`)
@@ -56,7 +60,7 @@ var (
 )
 
 var serviceWords = map[domain.Service]*regexp.Regexp{
-	domain.ServiceGmail:    rx(`\b(e-?mails?|mails?|inbox|messages?|sent|wrote|writes|replied|repl(?:y|ies)|threads?|attachments?|newsletters?|unread|gmail|cc'?d)\b`),
+	domain.ServiceGmail:    rx(`\b(e-?mails?|e-?mailed|mails?|inbox|messages?|send|sent|wrote|writes|replied|repl(?:y|ies)|threads?|attachments?|newsletters?|unread|gmail|cc'?d)\b`),
 	domain.ServiceCalendar: rx(`\b(meetings?|calendar|events?|appointments?|calls?|busy|free|agenda|invites?|schedule|standups?|lunch|1:1s?|syncs?|flights?)\b`),
 	domain.ServiceDrive:    rx(`\b(files?|docs?|documents?|drive|folders?|spreadsheets?|sheets?|slides|decks?|presentations?|pdfs?|keps?|proposals?|reports?|notes|memos?)\b`),
 }
@@ -71,7 +75,7 @@ var stopWords = func() map[string]bool {
 	file files doc docs document documents drive folder folders sent send wrote received got anything everything something
 	due regarding re by cc invite draft compose write reply forward schedule book set arrange create add put block cancel delete
 	remove move reschedule postpone update change rename share grant access open read summarise summarize say says said
-	up out into over then than also just need want like know let see check am pm one ones`) {
+	up out into over then than also just need want like know let see check am pm one ones details detail next upcoming attachment attachments unread emailed free busy time`) {
 		m[w] = true
 	}
 	return m
@@ -107,6 +111,7 @@ type analysis struct {
 	matches []dates.Match
 	people  []Person
 	spans   [][2]int // byte spans of dates and names, removed from the topic
+	say     string   // the message to write ("saying I'll be late")
 	ent     Entities
 	steps   []Step
 }
@@ -119,22 +124,37 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 	type cand struct {
 		name       string
 		start, end int
+		known      bool // only a name the contacts know ("Did Sarah send ...")
 	}
 	var cands []cand
 	for _, m := range emailAddrRE.FindAllStringIndex(a.q, -1) {
-		cands = append(cands, cand{a.q[m[0]:m[1]], m[0], m[1]})
+		cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
 	}
 	for _, m := range personPrefixRE.FindAllStringIndex(a.q, -1) {
 		if n := nameRE.FindString(a.q[m[1]:]); n != "" {
-			cands = append(cands, cand{n, m[1], m[1] + len(n)})
+			cands = append(cands, cand{name: n, start: m[1], end: m[1] + len(n)})
 		}
 	}
 	for _, m := range possessiveRE.FindAllStringSubmatchIndex(a.q, -1) {
-		cands = append(cands, cand{a.q[m[2]:m[3]], m[0], m[1]})
+		cands = append(cands, cand{name: a.q[m[2]:m[3]], start: m[0], end: m[1]})
+	}
+	// A lone capitalised word may be someone the user knows; "Turkish
+	// Airlines" is a name of something else (see entities).
+	for _, m := range capsRE.FindAllStringIndex(a.q, -1) {
+		var words [][]int // of the phrase, without leading command words ("Did Sarah")
+		for _, w := range wordRE.FindAllStringIndex(a.q[m[0]:m[1]], -1) {
+			if len(words) > 0 || !stopWords[strings.ToLower(a.q[m[0]+w[0]:m[0]+w[1]])] {
+				words = append(words, w)
+			}
+		}
+		if len(words) == 1 {
+			start, end := m[0]+words[0][0], m[0]+words[0][1]
+			cands = append(cands, cand{name: a.q[start:end], start: start, end: end, known: true})
+		}
 	}
 	seen := map[string]bool{}
 	for _, cd := range cands {
-		name := strings.TrimRight(cd.name, "'s")
+		name := strings.TrimSuffix(cd.name, "'s")
 		if a.inSpan(cd.start) || seen[strings.ToLower(name)] {
 			continue
 		}
@@ -147,7 +167,9 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		if stopWords[strings.ToLower(name)] || isKeyword(name) {
 			continue
 		}
-		seen[strings.ToLower(name)] = true
+		if cd.known && c.contacts == nil {
+			continue
+		}
 		p := Person{Name: name}
 		if strings.Contains(name, "@") {
 			p.Addresses = []domain.Address{{Email: name}}
@@ -158,6 +180,10 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 			}
 			p.Addresses = addrs
 		}
+		if cd.known && len(p.Addresses) == 0 {
+			continue
+		}
+		seen[strings.ToLower(name)] = true
 		capital := unicode.IsUpper([]rune(name)[0])
 		if len(p.Addresses) == 0 && !capital {
 			continue // "emails from accounting" is a topic, not a person
@@ -192,6 +218,10 @@ func isKeyword(w string) bool {
 
 // entities fills dates, times, durations, organisations and topics.
 func (a *analysis) entities() {
+	if m := sayingRE.FindStringSubmatchIndex(a.q); m != nil {
+		a.say = strings.TrimRight(a.q[m[2]:m[3]], "?!. ")
+		a.spans = append(a.spans, [2]int{m[0], m[1]})
+	}
 	a.ent.People = a.people
 	for _, m := range a.matches {
 		if !m.Range.IsZero() && m.Time == nil {
@@ -220,7 +250,7 @@ func (a *analysis) entities() {
 
 // isAcronymOrg keeps single capitalised words like "Enron" but not "I".
 func isAcronymOrg(w string) bool {
-	return len(w) > 2 && !stopWords[strings.ToLower(w)] && !isKeyword(w) && strings.ToUpper(w) != w
+	return len(w) > 2 && !strings.ContainsRune(w, '\'') && !stopWords[strings.ToLower(w)] && !isKeyword(w) && strings.ToUpper(w) != w
 }
 
 // topic is the query without dates, names, commands and service words.
@@ -264,6 +294,10 @@ func (a *analysis) decide() Intent {
 	switch {
 	case q == "":
 		return Intent{Confidence: 0, Clarification: "What would you like me to look for in your mail, calendar or files?"}
+	case greetingRE.MatchString(q):
+		return Intent{Confidence: 0.3, Clarification: "Hi! What would you like me to find or do in your mail, calendar or files?"}
+	case deleteRE.MatchString(q) && onlyMail(services):
+		return Intent{Confidence: 0.9, Unsupported: "I can't delete emails; I can search, read, draft and send them."}
 	case unsupportedRE.MatchString(q) && len(services) == 0 && len(a.people) == 0:
 		return Intent{Confidence: 0.9, Unsupported: "I can only search and act on your Gmail, Google Calendar and Google Drive; I can't answer that."}
 	case draftRE.MatchString(q):
@@ -471,8 +505,30 @@ func (a *analysis) compose(send bool) Intent {
 		topic = strings.TrimRight(m[1], "?.! ")
 	}
 	draft := Params{ParamTo: to, ParamSubject: subject(topic), ParamBody: ""}
+	if a.say != "" {
+		draft[ParamBody] = subject(a.say) + "."
+		if topic == "" {
+			draft[ParamSubject] = subject(firstWords(a.say, 6))
+		}
+	}
 	var deps []string
-	if fileRefRE.MatchString(a.q) {
+	switch {
+	case replyRE.MatchString(a.q), forwardRE.MatchString(a.q):
+		// Reply to or forward the latest matching mail: from the person for a
+		// reply, about the topic for a forward.
+		p := Params{ParamLimit: 1}
+		draft[ParamMode] = "forward"
+		if replyRE.MatchString(a.q) {
+			draft[ParamMode] = "reply"
+			setList(p, ParamFrom, to)
+			delete(draft, ParamSubject)
+		}
+		if topic != "" {
+			p[ParamQuery] = topic
+		}
+		s := a.add(Step{Service: domain.ServiceGmail, Operation: OpSearch, Params: p})
+		deps = []string{s.ID}
+	case fileRefRE.MatchString(a.q):
 		s := a.add(Step{Service: domain.ServiceDrive, Operation: OpSearch, Params: Params{ParamQuery: a.topicWithOrgs(), ParamLimit: 3}})
 		deps = []string{s.ID}
 	}
@@ -481,6 +537,14 @@ func (a *analysis) compose(send bool) Intent {
 		a.add(Step{Service: domain.ServiceGmail, Operation: OpSend, Params: Params{}, DependsOn: []string{d.ID}})
 	}
 	return a.intent(0.85)
+}
+
+func firstWords(s string, n int) string {
+	w := strings.Fields(s)
+	if len(w) > n {
+		return strings.Join(w[:n], " ") + "…"
+	}
+	return s
 }
 
 func subject(topic string) string {

@@ -91,6 +91,12 @@ func TestOfflineClassify(t *testing.T) {
 		{"cancel my Turkish Airlines flight", "s1:gmail.search s2:calendar.search<s1 s3:calendar.delete<s2!", nil},
 		{"share the Q3 report with Bob", "s1:drive.search s2:drive.share<s1!", map[string]any{"to": []string{"bob@example.com"}, "role": "reader"}},
 		{"share the Q3 report with Bob so he can edit", "s1:drive.search s2:drive.share<s1!", map[string]any{"role": "writer"}},
+		{"reply to Sarah saying I'll be late", "s1:gmail.search s2:gmail.draft<s1 s3:gmail.send<s2!", nil},
+		{"forward the invoice to Bob", "s1:gmail.search s2:gmail.draft<s1 s3:gmail.send<s2!", nil},
+		{"Did Sarah send me anything about the offsite?", "s1:gmail.search",
+			map[string]any{"query": "offsite", "from": []string{"sarah.fleming@example.com"}}},
+		{"do I have anything tomorrow afternoon?", "s1:gmail.search s2:calendar.search s3:drive.search",
+			map[string]any{"after": "2026-06-18T12:00:00+03:00", "before": "2026-06-18T18:00:00+03:00"}},
 		{"unread emails with attachments since Monday", "s1:gmail.search",
 			map[string]any{"unread": true, "hasAttachment": true, "after": "2026-06-15T00:00:00+03:00"}},
 	}
@@ -117,15 +123,18 @@ func TestOfflineClarifiesAndRefuses(t *testing.T) {
 		"email John about lunch":             "Which John",
 		"email Zed about lunch":              "couldn't find an address for Zed",
 		"share the Q3 report":                "Who should I share it with",
+		"hello":                              "What would you like",
 	} {
 		in := b.classify(t, q, intent.ConversationContext{})
 		require.Empty(t, in.Steps, q)
 		require.Contains(t, in.Clarification, want, q)
 		require.Less(t, in.Confidence, 0.5)
 	}
-	in := b.classify(t, "what's the weather?", intent.ConversationContext{})
-	require.Empty(t, in.Steps)
-	require.NotEmpty(t, in.Unsupported)
+	for _, q := range []string{"what's the weather?", "tell me a joke", "delete the email from Bob"} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Empty(t, in.Steps, q)
+		require.NotEmpty(t, in.Unsupported, q)
+	}
 }
 
 func TestOfflineFollowUps(t *testing.T) {

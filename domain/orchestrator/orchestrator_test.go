@@ -289,6 +289,26 @@ func TestAskWrites(t *testing.T) {
 	require.True(t, still)
 }
 
+func TestAskReplyAndForward(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := b.ask(t, uuid.Nil, "reply to Sarah saying I'll be late")
+	send := actionsOf(t, m)[0]
+	d := b.ws.drafts[send.Targets[0]]
+	require.Equal(t, "m2", d.InReplyTo, "her latest mail")
+	require.Equal(t, "Re: Budget v2", d.Subject)
+	require.Equal(t, "I'll be late.", d.Body)
+
+	m = b.ask(t, uuid.Nil, "forward the booking confirmation to Bob")
+	send = actionsOf(t, m)[0]
+	d = b.ws.drafts[send.Targets[0]]
+	require.Equal(t, "Fwd: Your Turkish Airlines booking confirmation", d.Subject)
+	require.Contains(t, d.Body, "Booking reference ABC123")
+	require.Equal(t, []domain.Address{{Email: "bob@example.com"}}, d.To)
+	require.Contains(t, send.Summary, `Send the draft "Fwd: Your Turkish Airlines booking confirmation" to bob@example.com`)
+	require.Zero(t, b.ws.writeCount())
+}
+
 func TestAskMultiServiceAndFailedStep(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

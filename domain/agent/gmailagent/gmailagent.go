@@ -78,37 +78,31 @@ func Item(e domain.Email) agent.Item {
 	}
 }
 
-// draft creates the draft at once; files found by the steps it depends on
-// are linked in the body.
+// draft creates the draft at once (a draft is private; sending it is the
+// proposed action). Files found by the steps it depends on are linked; a
+// mail found by them is replied to or forwarded when params.mode says so.
 func (a *Agent) draft(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
 	to := step.Params.Strings(intent.ParamTo)
 	if len(to) == 0 {
 		return agent.Output{}, fmt.Errorf("draft needs a recipient: %w", domain.ErrInvalidInput)
 	}
-	subject := step.Params.String(intent.ParamSubject)
-	body := step.Params.String(intent.ParamBody)
-	if len(step.DependsOn) > 0 {
-		files := agent.Candidates(inputs, domain.ServiceDrive, "")
-		if len(files) == 0 {
-			return agent.Output{}, fmt.Errorf("found no file to send: %w", agent.ErrNothingFound)
-		}
-		// A draft is private and the send proposal names the file, so the
-		// best match is linked; the person sees it before anything is sent.
-		f, err := agent.PickOne(files, subject, "file", nil)
-		if err != nil {
-			f = files[0]
-		}
-		if subject == "" {
-			subject = f.Title
-		}
-		if body == "" {
-			body = fmt.Sprintf("Hi,\n\nHere is %s: %s\n\nBest regards", f.Title, f.URL)
-		}
+	d := domain.Draft{Subject: step.Params.String(intent.ParamSubject), Body: step.Params.String(intent.ParamBody)}
+	var err error
+	switch mode := step.Params.String(intent.ParamMode); {
+	case mode == "reply" || mode == "forward":
+		err = a.fromMail(ctx, userID, mode, inputs, &d)
+	case len(step.DependsOn) > 0:
+		err = linkFile(inputs, &d)
 	}
-	if body == "" {
-		body = fmt.Sprintf("Hi,\n\nI wanted to get in touch about %s.\n\nBest regards", strings.ToLower(subject))
+	if err != nil {
+		return agent.Output{}, err
 	}
-	d := domain.Draft{Subject: subject, Body: body}
+	if d.Subject == "" {
+		d.Subject = "Hello"
+	}
+	if d.Body == "" {
+		d.Body = fmt.Sprintf("Hi,\n\nI wanted to get in touch about %s.\n\nBest regards", strings.ToLower(d.Subject))
+	}
 	for _, addr := range to {
 		d.To = append(d.To, domain.Address{Email: addr})
 	}
@@ -117,8 +111,69 @@ func (a *Agent) draft(ctx context.Context, userID uuid.UUID, step intent.Step, i
 		return agent.Output{}, fmt.Errorf("create draft: %w", err)
 	}
 	return agent.Output{Items: []agent.Item{{
-		Service: domain.ServiceGmail, Kind: "draft", ID: id, Title: subject, Snippet: snippet(body), Body: body, People: to,
+		Service: domain.ServiceGmail, Kind: "draft", ID: id, Title: d.Subject, Snippet: snippet(d.Body), Body: d.Body, People: to,
 	}}}, nil
+}
+
+// linkFile links the best file match in the body. The person sees the file
+// named in the send proposal before anything is sent.
+func linkFile(inputs []agent.Input, d *domain.Draft) error {
+	files := agent.Candidates(inputs, domain.ServiceDrive, "")
+	if len(files) == 0 {
+		return fmt.Errorf("found no file to send: %w", agent.ErrNothingFound)
+	}
+	f, err := agent.PickOne(files, d.Subject, "file", nil)
+	if err != nil {
+		f = files[0]
+	}
+	if d.Subject == "" {
+		d.Subject = f.Title
+	}
+	if d.Body == "" {
+		d.Body = fmt.Sprintf("Hi,\n\nHere is %s: %s\n\nBest regards", f.Title, f.URL)
+	}
+	return nil
+}
+
+// fromMail makes d a reply to, or a forward of, the latest mail found.
+func (a *Agent) fromMail(ctx context.Context, userID uuid.UUID, mode string, inputs []agent.Input, d *domain.Draft) error {
+	mails := agent.Candidates(inputs, domain.ServiceGmail, "email")
+	if len(mails) == 0 {
+		return fmt.Errorf("found no email to %s: %w", mode, agent.ErrNothingFound)
+	}
+	m := mails[0]
+	if mode == "reply" {
+		d.InReplyTo = m.ID
+		if d.Subject == "" {
+			d.Subject = prefixed("Re: ", m.Title)
+		}
+		if d.Body == "" {
+			d.Body = "Hi,\n\nThanks for your message.\n\nBest regards"
+		}
+		return nil
+	}
+	orig := m.Snippet
+	if m.RowID != uuid.Nil {
+		e, err := a.reader.Email(ctx, userID, m.RowID)
+		if err != nil {
+			return fmt.Errorf("read email to forward: %w", err)
+		}
+		orig = e.Body
+	}
+	from := ""
+	if len(m.People) > 0 {
+		from = m.People[0]
+	}
+	d.Subject = prefixed("Fwd: ", m.Title)
+	d.Body = strings.TrimSpace(d.Body + fmt.Sprintf("\n\n---------- Forwarded message ----------\nFrom: %s\nSubject: %s\n\n%s", from, m.Title, orig))
+	return nil
+}
+
+func prefixed(prefix, subject string) string {
+	if strings.HasPrefix(strings.ToLower(subject), strings.ToLower(prefix)) {
+		return subject
+	}
+	return prefix + subject
 }
 
 func snippet(s string) string {
