@@ -140,6 +140,22 @@ func (c *Calendar) Events(ctx context.Context, userID uuid.UUID, syncToken, page
 	return p, nil
 }
 
+// Watch opens a notification channel on the primary calendar: Google POSTs
+// to address with X-Goog-Channel-Token: token on every change, until the
+// expiry returned.
+func (c *Calendar) Watch(ctx context.Context, userID uuid.UUID, address, token string) (time.Time, error) {
+	s, err := c.service(ctx, userID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	ch := &calendar.Channel{Id: uuid.NewString(), Type: "web_hook", Address: address, Token: token}
+	r, err := s.Events.Watch(primary, ch).Context(ctx).Do()
+	if err != nil {
+		return time.Time{}, gclient.Err(err, "calendar events.watch")
+	}
+	return time.UnixMilli(r.Expiration).UTC(), nil
+}
+
 // CreateEvent inserts ev with its client-chosen id (one is chosen when
 // ev.EventID is empty); when that id exists already, a retry of an earlier
 // call, the existing event is returned.

@@ -117,6 +117,26 @@ func (d *Drive) StartPageToken(ctx context.Context, userID uuid.UUID) (string, e
 	return r.StartPageToken, nil
 }
 
+// Watch opens a notification channel on the user's Drive changes: Google
+// POSTs to address with X-Goog-Channel-Token: token on every change, until
+// the expiry returned.
+func (d *Drive) Watch(ctx context.Context, userID uuid.UUID, address, token string) (time.Time, error) {
+	start, err := d.StartPageToken(ctx, userID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	s, err := d.service(ctx, userID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	ch := &drive.Channel{Id: uuid.NewString(), Type: "web_hook", Address: address, Token: token}
+	r, err := s.Changes.Watch(start, ch).Context(ctx).Do()
+	if err != nil {
+		return time.Time{}, gclient.Err(err, "drive changes.watch")
+	}
+	return time.UnixMilli(r.Expiration).UTC(), nil
+}
+
 // ListFiles returns one page of files (folders left out) with their text.
 func (d *Drive) ListFiles(ctx context.Context, userID uuid.UUID, pageToken string) (ingest.FilePage, error) {
 	s, err := d.service(ctx, userID)

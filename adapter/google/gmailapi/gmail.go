@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"golang.org/x/sync/errgroup"
@@ -244,3 +245,18 @@ func labelNames(ctx context.Context, s *gmail.Service) (map[string]string, error
 }
 
 func hasLabel(m *gmail.Message, label string) bool { return slices.Contains(m.LabelIds, label) }
+
+// Watch asks Gmail to publish the user's mailbox changes to a Pub/Sub topic
+// ("projects/P/topics/T"); renew it before the expiry returned (Google asks
+// for once a day).
+func (g *Gmail) Watch(ctx context.Context, userID uuid.UUID, topic string) (time.Time, error) {
+	s, err := g.service(ctx, userID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	r, err := s.Users.Watch("me", &gmail.WatchRequest{TopicName: topic}).Context(ctx).Do()
+	if err != nil {
+		return time.Time{}, gclient.Err(err, "gmail users.watch")
+	}
+	return time.UnixMilli(r.Expiration).UTC(), nil
+}
