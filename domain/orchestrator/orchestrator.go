@@ -35,6 +35,9 @@ type Config struct {
 	ContextTurns int
 	// DefaultTimeZone is the IANA zone of users without one. Defaults to "UTC".
 	DefaultTimeZone string
+	// MinConfidence is the confidence below which the answer asks the person
+	// to rephrase instead of acting. Defaults to 0.5.
+	MinConfidence float64
 }
 
 // WithDefaults fills unset fields.
@@ -48,6 +51,9 @@ func (c Config) WithDefaults() Config {
 	if c.DefaultTimeZone == "" {
 		c.DefaultTimeZone = "UTC"
 	}
+	if c.MinConfidence == 0 {
+		c.MinConfidence = 0.5
+	}
 	return c
 }
 
@@ -57,6 +63,9 @@ func (c Config) validate() error {
 	}
 	if c.ContextTurns < 0 {
 		return fmt.Errorf("orchestrator config: ContextTurns %d is negative: %w", c.ContextTurns, domain.ErrInvalidInput)
+	}
+	if c.MinConfidence < 0 || c.MinConfidence > 1 {
+		return fmt.Errorf("orchestrator config: MinConfidence %v outside [0, 1]: %w", c.MinConfidence, domain.ErrInvalidInput)
 	}
 	if _, err := time.LoadLocation(c.DefaultTimeZone); err != nil {
 		return fmt.Errorf("orchestrator config: DefaultTimeZone %q: %v: %w", c.DefaultTimeZone, err, domain.ErrInvalidInput)

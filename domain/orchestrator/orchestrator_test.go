@@ -34,7 +34,14 @@ type bundle struct {
 	flights [2]string // event ids: Turkish Airlines, Lufthansa
 }
 
-type options struct{ noContextStore bool }
+type options struct {
+	noContextStore bool
+	classifier     intent.Classifier // instead of the offline one
+}
+
+type classifierFunc func(context.Context, intent.Request) (intent.Intent, error)
+
+func (f classifierFunc) Classify(ctx context.Context, r intent.Request) (intent.Intent, error) { return f(ctx, r) }
 
 func setup(t testing.TB, opts ...options) *bundle {
 	t.Helper()
@@ -98,6 +105,9 @@ func setup(t testing.TB, opts ...options) *bundle {
 		Users:         users{tz: "Europe/Istanbul"},
 		Intents:       b.cache,
 		Clock:         domain.FixedClock{T: now},
+	}
+	if opt.classifier != nil {
+		deps.Classifier = opt.classifier
 	}
 	if !opt.noContextStore {
 		deps.Contexts = &contextStore{m: map[uuid.UUID]intent.ConversationContext{}}
@@ -381,6 +391,37 @@ func TestAskClarifiesAndRefuses(t *testing.T) {
 	var in intent.Intent
 	require.NoError(t, json.Unmarshal(m.Intent, &in))
 	require.Empty(t, in.Steps)
+}
+
+func TestAskDoesNotActWhenUnsure(t *testing.T) {
+	t.Parallel()
+	del := intent.Step{ID: "s1", Service: domain.ServiceCalendar, Operation: intent.OpDelete, SideEffect: true,
+		Params: intent.Params{intent.ParamItemID: "ev3"}}
+	for name, in := range map[string]intent.Intent{
+		"low confidence":         {Steps: []intent.Step{del}, Confidence: 0.2},
+		"clarification and step": {Steps: []intent.Step{del}, Confidence: 0.9, Clarification: "Which flight?"},
+	} {
+		b := setup(t, options{classifier: classifierFunc(func(context.Context, intent.Request) (intent.Intent, error) { return in, nil })})
+		m := b.ask(t, uuid.Nil, "cancel it")
+		require.Empty(t, actionsOf(t, m), name)
+		require.NotEmpty(t, m.Response, name)
+		var results []executor.Result
+		require.NoError(t, json.Unmarshal(m.StepResults, &results))
+		require.Empty(t, results, name)
+	}
+
+	b := setup(t, options{classifier: classifierFunc(func(context.Context, intent.Request) (intent.Intent, error) {
+		return intent.Intent{}, errors.New("model timed out")
+	})})
+	m, err := b.o.Ask(context.Background(), orchestrator.AskInput{UserID: b.user, Query: "anything"})
+	require.NoError(t, err)
+	b.o.Wait()
+	m, err = b.convs.Message(context.Background(), b.user, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.MessageFailed, m.Status)
+	require.Equal(t, "classify: model timed out", m.Error)
+	evs := b.pub.of(m.ID)
+	require.Equal(t, orchestrator.EventError, evs[len(evs)-1].Type)
 }
 
 func TestAskEventsAndIdempotency(t *testing.T) {

@@ -76,6 +76,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message) {
 	if ended(err) {
 		return
 	}
+	in = o.gate(in)
 	msg.Intent = mustJSON(in)
 
 	pub.send(Event{Type: EventStatus, Status: StatusPlanning, Detail: fmt.Sprintf("Planning %d step(s)", len(in.Steps))})
@@ -133,6 +134,18 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message) {
 	persist(msg)
 	o.remember(ctx, msg, cc)
 	pub.send(Event{Type: EventDone, Text: ans.Text, Citations: ans.Citations, MessageStatus: domain.MessageDone})
+}
+
+// gate keeps an unsure or questioning intent from acting: a clarification or
+// a refusal runs no steps, and too low a confidence asks to rephrase.
+func (o *Orchestrator) gate(in intent.Intent) intent.Intent {
+	if in.Clarification == "" && in.Unsupported == "" && len(in.Steps) > 0 && in.Confidence < o.cfg.MinConfidence {
+		in.Clarification = "I'm not sure what you'd like me to do. Could you say it another way, naming the mail, event or file?"
+	}
+	if in.Clarification != "" || in.Unsupported != "" {
+		in.Steps = []intent.Step{}
+	}
+	return in
 }
 
 func stepDetail(s intent.Step) string {
