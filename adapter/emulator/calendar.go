@@ -40,6 +40,7 @@ type calEvent struct {
 	seq              uint64
 	created, updated time.Time
 	sequence         int64
+	loc              *time.Location // of TimeZone; UTC when unknown
 }
 
 func newCalendarStore() *calendarStore { return &calendarStore{events: map[string]*calEvent{}} }
@@ -67,20 +68,30 @@ func (s *Server) putEvent(u *user, e Event, now time.Time) (*calEvent, error) {
 	} else {
 		ce.sequence++
 	}
-	ce.Event, ce.seq, ce.updated = e, cal.seq, now
+	ce.Event, ce.seq, ce.updated, ce.loc = e, cal.seq, now, s.location(e.TimeZone)
 	return ce, nil
 }
 
 func rfc3339ms(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-func eventTime(t time.Time, allDay bool, tz string) *calendar.EventDateTime {
-	if allDay {
+func (ce *calEvent) eventTime(t time.Time) *calendar.EventDateTime {
+	if ce.AllDay {
 		return &calendar.EventDateTime{Date: t.Format("2006-01-02")}
 	}
-	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
-		t = t.In(loc)
+	return &calendar.EventDateTime{DateTime: t.In(ce.loc).Format(time.RFC3339), TimeZone: ce.TimeZone}
+}
+
+// location resolves an IANA zone once per server: LoadLocation reads tzdata from disk.
+func (s *Server) location(tz string) *time.Location {
+	if loc, ok := s.zones[tz]; ok {
+		return loc
 	}
-	return &calendar.EventDateTime{DateTime: t.Format(time.RFC3339), TimeZone: tz}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	s.zones[tz] = loc
+	return loc
 }
 
 // apiEvent renders e as Calendar's JSON for owner.
@@ -91,7 +102,7 @@ func (ce *calEvent) apiEvent(owner string) *calendar.Event {
 		HtmlLink: "https://calendar.google.com/calendar/event?eid=" + e.ID,
 		Created:  rfc3339ms(ce.created), Updated: rfc3339ms(ce.updated),
 		Summary: e.Summary, Description: e.Description, Location: e.Location,
-		Start: eventTime(e.Start, e.AllDay, e.TimeZone), End: eventTime(e.End, e.AllDay, e.TimeZone),
+		Start: ce.eventTime(e.Start), End: ce.eventTime(e.End),
 		Recurrence: e.Recurrence, ICalUID: e.ID + "@google.com", Sequence: ce.sequence, EventType: "default",
 	}
 	org := cmp.Or(e.Organizer, owner)
@@ -327,10 +338,7 @@ func expand(ce *calEvent, owner string, single bool, from, to, now time.Time) []
 	if !single || len(ce.Recurrence) == 0 || ce.Status == "cancelled" {
 		return []instance{base}
 	}
-	loc := time.UTC
-	if l, err := time.LoadLocation(ce.TimeZone); err == nil {
-		loc = l
-	}
+	loc := ce.loc
 	set, err := rrule.StrSliceToRRuleSetInLoc(ce.Recurrence, loc)
 	if err != nil {
 		return []instance{base}
@@ -352,8 +360,8 @@ func expand(ce *calEvent, owner string, single bool, from, to, now time.Time) []
 		if ce.AllDay {
 			ev.Id = ce.ID + "_" + st.Format("20060102")
 		}
-		ev.Start = eventTime(st, ce.AllDay, ce.TimeZone)
-		ev.End = eventTime(st.Add(dur), ce.AllDay, ce.TimeZone)
+		ev.Start = ce.eventTime(st)
+		ev.End = ce.eventTime(st.Add(dur))
 		ev.OriginalStartTime = ev.Start
 		out = append(out, instance{ev: &ev, start: st, end: st.Add(dur), seq: ce.seq})
 	}

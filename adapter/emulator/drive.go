@@ -137,14 +137,14 @@ func (f *driveFile) apiFile(owner string) *drive.File {
 
 func (s *Server) routeDrive() {
 	for _, pre := range []string{"", "/drive/v3"} {
-		s.handle(s.filesList, "GET "+pre+"/files")
-		s.handle(s.filesGet, "GET "+pre+"/files/{fileId}")
-		s.handle(s.filesUpdate, "PATCH "+pre+"/files/{fileId}")
+		s.handle(withFields(s.filesList, defaultListFields), "GET "+pre+"/files")
+		s.handle(withFields(s.filesGet, defaultFileFields), "GET "+pre+"/files/{fileId}")
+		s.handle(withFields(s.filesUpdate, defaultFileFields), "PATCH "+pre+"/files/{fileId}")
 		s.handle(s.filesExport, "GET "+pre+"/files/{fileId}/export")
 		s.handle(s.permissionsList, "GET "+pre+"/files/{fileId}/permissions")
 		s.handle(s.permissionsCreate, "POST "+pre+"/files/{fileId}/permissions")
 		s.handle(s.startPageToken, "GET "+pre+"/changes/startPageToken")
-		s.handle(s.changesList, "GET "+pre+"/changes")
+		s.handle(withFields(s.changesList, defaultChangesFields), "GET "+pre+"/changes")
 		s.handle(s.changesWatch, "POST "+pre+"/changes/watch")
 		s.handle(s.filesWatch, "POST "+pre+"/files/{fileId}/watch")
 	}
@@ -506,4 +506,154 @@ func (s *Server) permissionsCreate(c *call) (any, *apiError) {
 	f.perms = append(f.perms, p)
 	s.touchFile(c.u, f, c.now, false)
 	return p, nil
+}
+
+// Drive answers only the requested fields, and without a fields parameter only
+// a method's default set, as Drive v3 does: a client that forgets fields gets
+// no modifiedTime here either.
+const (
+	defaultFileFields    = "kind,id,name,mimeType"
+	defaultListFields    = "kind,nextPageToken,incompleteSearch,files(" + defaultFileFields + ")"
+	defaultChangesFields = "kind,nextPageToken,newStartPageToken,changes(kind,type,changeType,time,removed,fileId,file(" + defaultFileFields + "))"
+)
+
+// withFields applies the request's fields mask (or def) to fn's JSON result.
+func withFields(fn apiFunc, def string) apiFunc {
+	return func(c *call) (any, *apiError) {
+		res, aerr := fn(c)
+		if aerr != nil || res == nil {
+			return res, aerr
+		}
+		if _, raw := res.(media); raw {
+			return res, nil
+		}
+		spec := cmp.Or(c.query("fields"), def)
+		if strings.TrimSpace(spec) == "*" {
+			return res, nil
+		}
+		m, err := parseFields(spec)
+		if err != nil {
+			return nil, &apiError{code: http.StatusBadRequest, reason: "invalidParameter", message: "Invalid field selection " + spec}
+		}
+		b, err := json.Marshal(res)
+		if err != nil {
+			return nil, &apiError{code: http.StatusInternalServerError, reason: "backendError", message: err.Error()}
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, &apiError{code: http.StatusInternalServerError, reason: "backendError", message: err.Error()}
+		}
+		return m.apply(v), nil
+	}
+}
+
+// fieldMask is a parsed fields parameter; a nil child selects the whole value.
+type fieldMask map[string]fieldMask
+
+func (m fieldMask) apply(v any) any {
+	if m == nil {
+		return v
+	}
+	if _, all := m["*"]; all {
+		return v
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, sub := range m {
+			if val, ok := t[k]; ok {
+				out[k] = sub.apply(val)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = m.apply(e)
+		}
+		return out
+	}
+	return v
+}
+
+type fieldParser struct {
+	s string
+	i int
+}
+
+// parseFields reads the partial-response syntax: a,b/c,d(e,f(g)).
+func parseFields(s string) (fieldMask, error) {
+	p := &fieldParser{s: s}
+	m, err := p.list()
+	if err == nil && p.i < len(p.s) {
+		err = fmt.Errorf("unexpected %q", p.s[p.i:])
+	}
+	return m, err
+}
+
+func (p *fieldParser) skip() {
+	for p.i < len(p.s) && p.s[p.i] == ' ' {
+		p.i++
+	}
+}
+
+func (p *fieldParser) list() (fieldMask, error) {
+	m := fieldMask{}
+	for {
+		if err := p.path(m); err != nil {
+			return nil, err
+		}
+		p.skip()
+		if p.i < len(p.s) && p.s[p.i] == ',' {
+			p.i++
+			continue
+		}
+		return m, nil
+	}
+}
+
+func (p *fieldParser) path(into fieldMask) error {
+	p.skip()
+	start := p.i
+	for p.i < len(p.s) && !strings.ContainsRune(",/() ", rune(p.s[p.i])) {
+		p.i++
+	}
+	name := p.s[start:p.i]
+	if name == "" {
+		return fmt.Errorf("empty field name at %d", start)
+	}
+	p.skip()
+	child := func() fieldMask {
+		sub, ok := into[name]
+		if ok && sub == nil {
+			return fieldMask{"*": nil} // already whole; a narrower selection changes nothing
+		}
+		if !ok {
+			sub = fieldMask{}
+			into[name] = sub
+		}
+		return sub
+	}
+	switch {
+	case p.i < len(p.s) && p.s[p.i] == '/':
+		p.i++
+		return p.path(child())
+	case p.i < len(p.s) && p.s[p.i] == '(':
+		p.i++
+		sub, err := p.list()
+		if err != nil {
+			return err
+		}
+		if p.i >= len(p.s) || p.s[p.i] != ')' {
+			return fmt.Errorf("missing ) at %d", p.i)
+		}
+		p.i++
+		dst := child()
+		for k, v := range sub {
+			dst[k] = v
+		}
+		return nil
+	}
+	into[name] = nil
+	return nil
 }

@@ -98,7 +98,8 @@ func changesSince(t *testing.T, b bundle, token string) ([]*drive.Change, string
 	t.Helper()
 	var out []*drive.Change
 	for {
-		r, err := b.dr.Changes.List(token).PageSize(1).Context(b.ctx).Do()
+		r, err := b.dr.Changes.List(token).PageSize(1).
+			Fields("nextPageToken,newStartPageToken,changes(fileId,removed,file(id,name,trashed,modifiedTime))").Context(b.ctx).Do()
 		require.NoError(t, err)
 		out = append(out, r.Changes...)
 		if r.NewStartPageToken != "" {
@@ -142,6 +143,34 @@ func TestDriveChangesList(t *testing.T) {
 	require.Equal(t, []string{"KEP-1234 Sidecars", "KEPs", "New doc", "Roadmap 2026"}, names(listFiles(t, b, "trashed = false")))
 
 	_, err = b.dr.Changes.List("not-a-token").Context(b.ctx).Do()
+	apiErr(t, err, 400)
+}
+
+func TestDriveAnswersRequestedFieldsOnly(t *testing.T) {
+	t.Parallel()
+	b := setup(t, emulator.Config{}, docs())
+	list, err := b.dr.Files.List().Q("name = 'Roadmap'").Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.Len(t, list.Files, 1)
+	f := list.Files[0]
+	require.NotEmpty(t, f.Id)
+	require.Equal(t, emulator.MimeGoogleDoc, f.MimeType)
+	require.Empty(t, f.ModifiedTime, "Drive's default field set has no modifiedTime")
+	require.Empty(t, f.Parents)
+
+	got, err := b.dr.Files.Get(f.Id).Fields("id, modifiedTime, owners/emailAddress").Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.Empty(t, got.Name)
+	require.Equal(t, base.Add(3*time.Hour).Format("2006-01-02T15:04:05.000Z"), got.ModifiedTime)
+	require.Equal(t, alice, got.Owners[0].EmailAddress)
+	require.False(t, got.Owners[0].Me)
+
+	paths, err := b.dr.Files.List().Q("name = 'Roadmap'").Fields("files/name").Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.Equal(t, "Roadmap", paths.Files[0].Name)
+	require.Empty(t, paths.Files[0].Id)
+
+	_, err = b.dr.Files.Get(f.Id).Fields("id,(").Context(b.ctx).Do()
 	apiErr(t, err, 400)
 }
 

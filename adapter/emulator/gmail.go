@@ -621,32 +621,29 @@ func (s *Server) gmailHistory(c *call) (any, *apiError) {
 
 // filterHistory keeps the parts of h of the wanted types touching label; nil when nothing is left.
 func filterHistory(h *gmail.History, types []string, label string) *gmail.History {
-	want := func(t string, msg *gmail.Message) bool {
-		return (len(types) == 0 || slices.Contains(types, t)) && (label == "" || slices.Contains(msg.LabelIds, label))
-	}
-	out := &gmail.History{Id: h.Id, Messages: h.Messages}
-	for _, a := range h.MessagesAdded {
-		if want("messageAdded", a.Message) {
-			out.MessagesAdded = append(out.MessagesAdded, a)
+	want := func(t string) func(*gmail.Message) bool {
+		return func(msg *gmail.Message) bool {
+			return (len(types) == 0 || slices.Contains(types, t)) && (label == "" || slices.Contains(msg.LabelIds, label))
 		}
 	}
-	for _, d := range h.MessagesDeleted {
-		if want("messageDeleted", d.Message) {
-			out.MessagesDeleted = append(out.MessagesDeleted, d)
-		}
-	}
-	for _, a := range h.LabelsAdded {
-		if want("labelAdded", a.Message) {
-			out.LabelsAdded = append(out.LabelsAdded, a)
-		}
-	}
-	for _, r := range h.LabelsRemoved {
-		if want("labelRemoved", r.Message) {
-			out.LabelsRemoved = append(out.LabelsRemoved, r)
-		}
+	out := &gmail.History{Id: h.Id, Messages: h.Messages,
+		MessagesAdded:   keepIf(h.MessagesAdded, func(a *gmail.HistoryMessageAdded) *gmail.Message { return a.Message }, want("messageAdded")),
+		MessagesDeleted: keepIf(h.MessagesDeleted, func(d *gmail.HistoryMessageDeleted) *gmail.Message { return d.Message }, want("messageDeleted")),
+		LabelsAdded:     keepIf(h.LabelsAdded, func(a *gmail.HistoryLabelAdded) *gmail.Message { return a.Message }, want("labelAdded")),
+		LabelsRemoved:   keepIf(h.LabelsRemoved, func(r *gmail.HistoryLabelRemoved) *gmail.Message { return r.Message }, want("labelRemoved")),
 	}
 	if len(out.MessagesAdded)+len(out.MessagesDeleted)+len(out.LabelsAdded)+len(out.LabelsRemoved) == 0 {
 		return nil
+	}
+	return out
+}
+
+func keepIf[T any](items []T, msg func(T) *gmail.Message, ok func(*gmail.Message) bool) []T {
+	var out []T
+	for _, it := range items {
+		if ok(msg(it)) {
+			out = append(out, it)
+		}
 	}
 	return out
 }

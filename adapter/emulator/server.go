@@ -97,6 +97,7 @@ type Server struct {
 	auth     authState
 	faults   []*faultRule
 	channels map[string]*channel
+	zones    map[string]*time.Location
 	nextID   uint64
 
 	push *notifier
@@ -116,6 +117,7 @@ func New(cfg Config) *Server {
 		users:    map[string]*user{},
 		auth:     newAuthState(),
 		channels: map[string]*channel{},
+		zones:    map[string]*time.Location{},
 	}
 	s.push = newNotifier(cfg.PushClient, cfg.Logger)
 	s.routeGmail()
