@@ -181,3 +181,11 @@ func BenchmarkOfflineBatch3600(b *testing.B) {
 	b.ReportMetric(float64(len(ms)*b.N)/b.Elapsed().Seconds(), "mails/s")
 	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
 }
+
+// BenchmarkNewOffline is the start-up cost: gunzip and index the vocabulary.
+func BenchmarkNewOffline(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		newOffline(b)
+	}
+}

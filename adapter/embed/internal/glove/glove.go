@@ -113,21 +113,28 @@ func Read(r io.Reader) (*Vocab, error) {
 		Ranks:  make([]uint32, count),
 		Scales: make([]float32, count),
 	}
-	for i := range v.Words {
+	// All words share one backing string: one allocation, not 50k.
+	var text []byte
+	ends := make([]int, count)
+	for i := range ends {
 		n, err := binary.ReadUvarint(br)
 		if err != nil || n > 256 {
 			return nil, fmt.Errorf("glove: word %d: bad length", i)
 		}
-		b := make([]byte, n)
-		if _, err := io.ReadFull(br, b); err != nil {
+		text = append(text, make([]byte, n)...)
+		if _, err := io.ReadFull(br, text[len(text)-int(n):]); err != nil {
 			return nil, fmt.Errorf("glove: word %d: %w", i, err)
 		}
-		v.Words[i] = string(b)
+		ends[i] = len(text)
 		rank, err := binary.ReadUvarint(br)
 		if err != nil {
 			return nil, fmt.Errorf("glove: rank %d: %w", i, err)
 		}
 		v.Ranks[i] = uint32(rank)
+	}
+	all, start := string(text), 0
+	for i, end := range ends {
+		v.Words[i], start = all[start:end], end
 	}
 	raw := make([]byte, 4*count)
 	if _, err := io.ReadFull(br, raw); err != nil {
