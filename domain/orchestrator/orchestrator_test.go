@@ -364,6 +364,15 @@ func TestAskFollowUps(t *testing.T) {
 			m = b.ask(t, conv, "move it to 4pm")
 			require.Empty(t, actionsOf(t, m))
 			require.Contains(t, m.Response, `Which one do you mean: 1. "Budget review"`)
+
+			// An event created on confirmation is what "it" means next.
+			m = b.ask(t, conv, "schedule a call with Bob tomorrow at 3pm")
+			created, err := b.o.ConfirmAction(context.Background(), b.user, m.ID, actionsOf(t, m)[0].ID)
+			require.NoError(t, err)
+			m = b.ask(t, conv, "move it to 5pm")
+			move := actionsOf(t, m)[0]
+			require.Equal(t, []string{agent.StableID(created.ID, "s1-a1")}, move.Targets)
+			require.Contains(t, move.Summary, `Move the event "Call with Bob" from Thu Jun 18 2026 15:00–15:30 to Thu Jun 18 2026 17:00–17:30`)
 		})
 	}
 }

@@ -1,0 +1,80 @@
+package agent_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+)
+
+func TestPickOne(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 6, 25, 10, 0, 0, 0, time.UTC)
+	flight := agent.Item{Service: domain.ServiceCalendar, Kind: "event", ID: "e1", Title: "Flight TK1982 Istanbul → London", At: at}
+	review := agent.Item{Service: domain.ServiceCalendar, Kind: "event", ID: "e2", Title: "Budget review", At: at.Add(time.Hour)}
+	sync := agent.Item{Service: domain.ServiceCalendar, Kind: "event", ID: "e3", Title: "Weekly sync", At: at.Add(2 * time.Hour)}
+
+	got, err := agent.PickOne([]agent.Item{flight}, "", "event", nil)
+	require.NoError(t, err)
+	require.Equal(t, "e1", got.ID)
+
+	got, err = agent.PickOne([]agent.Item{flight, review, sync}, "the budget review", "event", nil)
+	require.NoError(t, err)
+	require.Equal(t, "e2", got.ID, "the only title holding every word")
+
+	_, err = agent.PickOne([]agent.Item{flight, review, sync}, "meeting", "event", time.UTC)
+	require.ErrorIs(t, err, agent.ErrAmbiguous)
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
+	require.EqualError(t, err, `3 events match ("Flight TK1982 Istanbul → London" (Thu Jun 25 2026 10:00), "Budget review" (Thu Jun 25 2026 11:00), "Weekly sync" (Thu Jun 25 2026 12:00)); say which one: ambiguous`)
+
+	_, err = agent.PickOne(nil, "x", "file", nil)
+	require.ErrorIs(t, err, agent.ErrNothingFound)
+	require.ErrorIs(t, err, domain.ErrNotFound)
+}
+
+func TestCandidatesAndReadRow(t *testing.T) {
+	t.Parallel()
+	row := uuid.New()
+	inputs := []agent.Input{
+		{StepID: "s1", Output: agent.Output{Items: []agent.Item{{Service: domain.ServiceGmail, Kind: "email", ID: "m1", RowID: row}}}},
+		{StepID: "s2", Output: agent.Output{Items: []agent.Item{
+			{Service: domain.ServiceGmail, Kind: "email", ID: "m1", RowID: row}, {Service: domain.ServiceDrive, Kind: "file", ID: "f1"},
+		}}},
+	}
+	require.Len(t, agent.Candidates(inputs, domain.ServiceGmail, "email"), 1, "without repeats")
+	require.Len(t, agent.Candidates(inputs, domain.ServiceDrive, ""), 1)
+
+	id, ok, err := agent.ReadRow(intent.Step{Params: intent.Params{}}, inputs, domain.ServiceGmail)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, row, id)
+	_, _, err = agent.ReadRow(intent.Step{Params: intent.Params{intent.ParamRowID: "nope"}}, nil, domain.ServiceGmail)
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
+	_, ok, err = agent.ReadRow(intent.Step{Params: intent.Params{}}, nil, domain.ServiceDrive)
+	require.NoError(t, err)
+	require.False(t, ok)
+}
+
+func TestFiltersOfAndStableID(t *testing.T) {
+	t.Parallel()
+	f, err := agent.FiltersOf(intent.Params{
+		intent.ParamFrom: []any{"a@example.com"}, intent.ParamAfter: "2026-06-01T00:00:00Z", intent.ParamUnread: true,
+	})
+	require.NoError(t, err)
+	require.Equal(t, []string{"a@example.com"}, f.From)
+	require.Equal(t, 2026, f.After.Year())
+	require.True(t, *f.Unread)
+	_, err = agent.FiltersOf(intent.Params{intent.ParamBefore: "last week"})
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
+
+	msg := uuid.New()
+	id := agent.StableID(msg, "s1-a1")
+	require.Equal(t, id, agent.StableID(msg, "s1-a1"))
+	require.NotEqual(t, id, agent.StableID(msg, "s2-a1"))
+	require.Regexp(t, `^[0-9a-v]{32}$`, id, "a valid Calendar event id")
+}
