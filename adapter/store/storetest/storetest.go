@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"os"
@@ -56,6 +57,7 @@ func New(t testing.TB) *store.DB {
 			"CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public",
 			"CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public",
 			"CREATE SCHEMA " + schema,
+			fmt.Sprintf("COMMENT ON SCHEMA %s IS 'storetest %d'", schema, time.Now().Unix()),
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err
@@ -66,6 +68,9 @@ func New(t testing.TB) *store.DB {
 		t.Fatalf("storetest: prepare schema %s: %v", schema, err)
 	}
 	t.Cleanup(func() { dropSchema(t, base, schema) })
+	if err := sweepStale(ctx, admin); err != nil {
+		t.Logf("storetest: sweeping stale schemas: %v", err)
+	}
 
 	u, err := url.Parse(base)
 	if err != nil {
@@ -87,6 +92,38 @@ func New(t testing.TB) *store.DB {
 		t.Fatalf("storetest: migrate schema %s: %v", schema, err)
 	}
 	return db
+}
+
+// staleAfter is when a schema left by a killed test run is dropped; no test
+// runs that long.
+const staleAfter = 2 * time.Hour
+
+// sweepStale drops schemas that test runs killed before their cleanup left
+// behind. One process sweeps at a time; the others skip.
+func sweepStale(ctx context.Context, conn *pgx.Conn) error {
+	var locked bool
+	const key = "hashtext('orchestrator.storetest.sweep')"
+	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock("+key+")").Scan(&locked); err != nil || !locked {
+		return err
+	}
+	defer func() { _, _ = conn.Exec(ctx, "SELECT pg_advisory_unlock("+key+")") }()
+	rows, err := conn.Query(ctx, `SELECT nspname FROM pg_namespace
+		WHERE nspname LIKE 't\_%' AND obj_description(oid, 'pg_namespace') ~ '^storetest [0-9]+$'
+		AND split_part(obj_description(oid, 'pg_namespace'), ' ', 2)::bigint < $1`,
+		time.Now().Add(-staleAfter).Unix())
+	if err != nil {
+		return err
+	}
+	stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, s := range stale {
+		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{s}.Sanitize()+" CASCADE"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func dropSchema(t testing.TB, base, schema string) {
