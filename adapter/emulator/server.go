@@ -1,17 +1,38 @@
 // Package emulator is a loopback Google Workspace: an http.Handler that speaks
 // the Gmail v1, Calendar v3, Drive v3 and OAuth 2.0 REST wire formats for many
 // users at once, in memory, so the real google.golang.org/api clients can be
-// tested and demonstrated without Google.
+// tested and demonstrated without Google. JSON is produced from the clients'
+// own generated structs and errors use Google's error JSON, so
+// googleapi.CheckResponse parses them into *googleapi.Error (with Header, for
+// Retry-After).
 //
-// Routes (each Calendar and Drive route is served both with and without its
-// /calendar/v3 or /drive/v3 prefix, so a client may use srv.URL+"/" or
-// srv.URL+"/calendar/v3/" as its endpoint):
+// Point the real clients at it with option.WithEndpoint: Gmail at base+"/",
+// Calendar at base+"/calendar/v3/" and Drive at base+"/drive/v3/" (Calendar and
+// Drive routes are also served without their prefix, so base+"/" works too),
+// and golang.org/x/oauth2 at base+AuthPath and base+TokenPath.
 //
-//	/gmail/v1/users/{userId}/...      Gmail (and /upload/gmail/v1/... for media uploads)
-//	/calendar/v3/...                  Calendar
-//	/drive/v3/...                     Drive (and /upload/drive/v3/...)
-//	/o/oauth2/auth, /token, /revoke   OAuth 2.0
-//	/emulator/...                     admin JSON endpoints (see admin.go)
+// Routes:
+//
+//	/gmail/v1/users/{userId}/...      Gmail; {userId} is "me" or the token's own email (403 otherwise)
+//	/upload/gmail/v1/users/{userId}/  media uploads (uploadType=media|multipart)
+//	/calendar/v3/...                  Calendar, primary calendar only ("primary" or the user's email)
+//	/drive/v3/...                     Drive, My Drive only
+//	/o/oauth2/auth, /token, /revoke   OAuth 2.0; /oauth2/v2/userinfo
+//	/emulator/...                     admin JSON endpoints (see routeAdmin in admin.go)
+//
+// Semantics worth knowing:
+//   - Every change bumps the user's Gmail historyId and records history; only
+//     the last Config.HistoryRetention records are kept, and history.list with
+//     an older startHistoryId (or one from before ResetHistory) answers 404.
+//   - Calendar sync tokens name a change sequence number; deleted events stay
+//     as status "cancelled" tombstones; an unknown or reset token answers 410
+//     with reason fullSyncRequired. A listing's nextSyncToken is taken when its
+//     first page was served, so changes made while paging are sent again.
+//   - Drive page tokens are change sequence numbers; changes show the file as
+//     it is now, or removed=true once deleted for good. Drive answers only the
+//     requested fields, and without fields only Drive's default set.
+//   - Ids are deterministic per server: Gmail 16 hex digits, drafts r…, user
+//     labels Label_N, events emu…, files 1Emu….
 package emulator
 
 import (
