@@ -99,13 +99,17 @@ func PickOne(cands []Item, query, what string, loc *time.Location) (Item, error)
 	return Item{}, fmt.Errorf("%d %ss match (%s); say which one: %w", len(cands), what, Describe(cands, 5, loc), ErrAmbiguous)
 }
 
-// Words are the lowercased words of a query worth matching (3+ letters).
+// glue are words too common to pick an item by.
+var glue = map[string]bool{"the": true, "and": true, "for": true, "with": true, "about": true, "from": true,
+	"our": true, "your": true, "this": true, "that": true, "all": true, "any": true}
+
+// Words are the lowercased words of a query worth matching (3+ letters, not glue).
 func Words(q string) []string {
 	var out []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
 	}) {
-		if len(w) >= 3 {
+		if len(w) >= 3 && !glue[w] {
 			out = append(out, w)
 		}
 	}
