@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -37,7 +38,9 @@ func loadedDemo(t *testing.T, ctx context.Context, emb domain.Embedder) (*store.
 	if _, err := st.UserByEmail(ctx, "demo@example.com"); err == nil {
 		return db, st
 	}
+	start := time.Now()
 	u := loadInto(t, ctx, st, emb, "demo@example.com", loadDemo(t))
+	t.Logf("loaded the demo workspace in %s", time.Since(start))
 	// The judgments date mail by its Date header, US Pacific time.
 	_, err := db.Pool.Exec(ctx, `UPDATE users SET time_zone = 'America/Los_Angeles' WHERE id = $1`, u.ID)
 	require.NoError(t, err)
@@ -65,8 +68,9 @@ func TestDemoEval(t *testing.T) {
 	for _, set := range sets {
 		args := []string{"--user", "demo@example.com", "--queries", set, "--duplicates", "../demo/data/eval/enron-lay-duplicates.json"}
 		var out bytes.Buffer
+		start := time.Now()
 		require.NoError(t, evalcmd.RunEval(ctx, args, &out, deps), set)
-		t.Logf("%s\n%s", set, out.String())
+		t.Logf("%s (%s)\n%s", set, time.Since(start), out.String())
 		if dir := os.Getenv("EVAL_JSON"); dir != "" {
 			out.Reset()
 			require.NoError(t, evalcmd.RunEval(ctx, append(args, "--json"), &out, deps))
