@@ -20,3 +20,9 @@ run: services
 
 build:
 	$(GO) build -o bin/orchestrator ./cmd/orchestrator
+
+# Hybrid search latency over 20 users x 6,000 items (loaded once into schema
+# searchbench of the test database), each leg alone and the naive way.
+.PHONY: bench-search
+bench-search:
+	go test -run '^$$' -bench BenchmarkSearch -benchtime 300x -timeout 60m ./evalcmd/
