@@ -395,8 +395,7 @@ func (s *Server) gmailAttachment(c *call) (any, *apiError) {
 // uploadedMessage reads a message from a JSON body (raw field) or a media upload.
 func uploadedMessage(c *call) (*gmail.Message, []byte, *apiError) {
 	var meta gmail.Message
-	switch c.query("uploadType") {
-	case "":
+	if c.query("uploadType") == "" {
 		if aerr := c.decode(&meta); aerr != nil {
 			return nil, nil, aerr
 		}
@@ -405,51 +404,42 @@ func uploadedMessage(c *call) (*gmail.Message, []byte, *apiError) {
 			return nil, nil, errInvalid("'raw' RFC822 payload message string or uploading message via /upload/* URL required")
 		}
 		return &meta, raw, nil
-	case "media":
-		return &meta, c.body, nil
-	case "multipart":
-		metaJSON, raw, aerr := multipartUpload(c)
-		if aerr != nil {
-			return nil, nil, aerr
-		}
-		if len(metaJSON) > 0 {
-			if err := json.Unmarshal(metaJSON, &meta); err != nil {
-				return nil, nil, errInvalid("invalid metadata part: " + err.Error())
-			}
-		}
-		return &meta, raw, nil
 	}
-	return nil, nil, &apiError{code: http.StatusNotImplemented, reason: "notImplemented", message: "the emulator supports uploadType media and multipart only"}
+	raw, aerr := mediaUpload(c, &meta)
+	return &meta, raw, aerr
 }
 
-// multipartUpload splits a multipart/related upload into its JSON metadata and media.
-func multipartUpload(c *call) (meta, data []byte, aerr *apiError) {
+// mediaUpload reads an /upload request: the media, and its JSON metadata into meta.
+func mediaUpload(c *call, meta any) ([]byte, *apiError) {
+	switch c.query("uploadType") {
+	case "media":
+		return c.body, nil
+	case "multipart":
+	default:
+		return nil, &apiError{code: http.StatusNotImplemented, reason: "notImplemented", message: "the emulator supports uploadType media and multipart only"}
+	}
 	_, params, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
 	if err != nil || params["boundary"] == "" {
-		return nil, nil, errInvalid("multipart upload without a boundary")
+		return nil, errInvalid("multipart upload without a boundary")
 	}
-	r := multipart.NewReader(strings.NewReader(string(c.body)), params["boundary"])
-	for i := 0; i < 2; i++ {
+	r := multipart.NewReader(bytes.NewReader(c.body), params["boundary"])
+	var parts [2][]byte
+	for i := range parts {
 		part, err := r.NextRawPart()
+		if err == nil {
+			parts[i], err = io.ReadAll(part)
+		}
 		if err != nil {
-			return nil, nil, errInvalid("malformed multipart upload: " + err.Error())
-		}
-		b := make([]byte, 0, 1024)
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := part.Read(buf)
-			b = append(b, buf[:n]...)
-			if err != nil {
-				break
-			}
-		}
-		if i == 0 {
-			meta = b
-		} else {
-			data = b
+			return nil, errInvalid("malformed multipart upload: " + err.Error())
 		}
 	}
-	return meta, data, nil
+	if len(bytes.TrimSpace(parts[0])) == 0 {
+		return parts[1], nil
+	}
+	if err := json.Unmarshal(parts[0], meta); err != nil {
+		return nil, errInvalid("invalid metadata part: " + err.Error())
+	}
+	return parts[1], nil
 }
 
 // completeHeaders adds the From, Date and Message-ID headers Gmail fills in on send.
@@ -688,35 +678,30 @@ func (s *Server) draftView(c *call, id, format string) (*gmail.Draft, *apiError)
 	return &gmail.Draft{Id: id, Message: msg}, nil
 }
 
-// draftBody reads a Draft (JSON or upload) and its raw message.
+// draftBody reads a Draft (JSON or upload) and its raw message, nil when absent.
 func draftBody(c *call) (*gmail.Draft, []byte, *apiError) {
-	var d gmail.Draft
+	d := &gmail.Draft{}
+	var raw []byte
 	if c.query("uploadType") == "" {
-		if aerr := c.decode(&d); aerr != nil {
+		if aerr := c.decode(d); aerr != nil {
 			return nil, nil, aerr
 		}
-		if d.Message == nil || d.Message.Raw == "" {
-			return &d, nil, nil
+		if d.Message != nil && d.Message.Raw != "" {
+			var err error
+			if raw, err = decodeRaw(d.Message.Raw); err != nil {
+				return nil, nil, errInvalid(err.Error())
+			}
 		}
-		raw, err := decodeRaw(d.Message.Raw)
-		if err != nil {
-			return nil, nil, errInvalid(err.Error())
-		}
-		return &d, raw, nil
-	}
-	metaJSON, raw, aerr := multipartUpload(c)
-	if c.query("uploadType") == "media" {
-		metaJSON, raw, aerr = nil, c.body, nil
-	}
-	if aerr != nil {
-		return nil, nil, aerr
-	}
-	if len(metaJSON) > 0 {
-		if err := json.Unmarshal(metaJSON, &d); err != nil {
-			return nil, nil, errInvalid(err.Error())
+	} else {
+		var aerr *apiError
+		if raw, aerr = mediaUpload(c, d); aerr != nil {
+			return nil, nil, aerr
 		}
 	}
-	return &d, raw, nil
+	if d.Message == nil {
+		d.Message = &gmail.Message{}
+	}
+	return d, raw, nil
 }
 
 func (s *Server) storeDraft(c *call, raw []byte, threadID string) (*mailMsg, *apiError) {

@@ -282,8 +282,11 @@ func TestGmailDraftsSendOnce(t *testing.T) {
 	require.Len(t, bob.Messages, 1)
 	require.ElementsMatch(t, []string{"INBOX", "UNREAD"}, bob.Messages[0].LabelIDs)
 
-	d2, err := b.gm.Users.Drafts.Create("me", &gmail.Draft{Message: &gmail.Message{Raw: rawOf("Subject: x\r\n\r\ny")}}).Context(b.ctx).Do()
+	d2, err := b.gm.Users.Drafts.Create("me", &gmail.Draft{}).Media(strings.NewReader("Subject: x\r\n\r\nuploaded")).Context(b.ctx).Do()
 	require.NoError(t, err)
+	up, err := b.gm.Users.Drafts.Get("me", d2.Id).Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.Equal(t, "uploaded", up.Message.Snippet)
 	require.NoError(t, b.gm.Users.Drafts.Delete("me", d2.Id).Context(b.ctx).Do())
 	apiErr(t, b.gm.Users.Drafts.Delete("me", d2.Id).Context(b.ctx).Do(), 404)
 }
