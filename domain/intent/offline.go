@@ -53,6 +53,10 @@ var (
 	sayingRE       = rx(`\b(?:saying|to say|that says|telling (?:him|her|them)|and say)\s+(?:that\s+)?(.+)$`)
 	replyRE        = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(reply|respond|answer|write back)\b`)
 	forwardRE      = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?forward\b`)
+	unreadRE       = rx(`\bunread\b`)
+	attachmentRE   = rx(`\battachments?\b`)
+	aheadRE        = rx(`\b(next|upcoming|coming up|future|my)\b`)
+	behindRE       = rx(`\b(last|past|previous|ago)\b`)
 	aboutRE        = rx(`\b(?:about|regarding|re:|on the subject of|titled|called|named)\s+(.+)$`)
 	roleRE         = rx(`\b(edit|editor|write|writer|comment|commenter|view|viewer|read-only|read only)\b`)
 	wordRE         = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'&.-]*`)
@@ -372,7 +376,7 @@ func (a *analysis) searchParams(s domain.Service) Params {
 	lq := strings.ToLower(a.q)
 	for _, person := range a.people {
 		addrs := addressesOf(person)
-		if s == domain.ServiceGmail && regexp.MustCompile(`\bto\s+`+regexp.QuoteMeta(strings.ToLower(person.Name))).MatchString(lq) {
+		if s == domain.ServiceGmail && strings.Contains(lq, "to "+strings.ToLower(person.Name)) {
 			to = append(to, addrs...)
 		} else {
 			from = append(from, addrs...)
@@ -382,10 +386,10 @@ func (a *analysis) searchParams(s domain.Service) Params {
 	case domain.ServiceGmail:
 		setList(p, ParamFrom, from)
 		setList(p, ParamTo, to)
-		if regexp.MustCompile(`(?i)\bunread\b`).MatchString(a.q) {
+		if unreadRE.MatchString(a.q) {
 			p[ParamUnread] = true
 		}
-		if regexp.MustCompile(`(?i)\battachments?\b`).MatchString(a.q) {
+		if attachmentRE.MatchString(a.q) {
 			p[ParamAttachment] = true
 		}
 	case domain.ServiceCalendar:
@@ -400,8 +404,7 @@ func (a *analysis) searchParams(s domain.Service) Params {
 		if !r.End.IsZero() {
 			p[ParamBefore] = r.End.Format(time.RFC3339)
 		}
-	} else if s == domain.ServiceCalendar && regexp.MustCompile(`(?i)\b(next|upcoming|coming up|future|my)\b`).MatchString(a.q) &&
-		!regexp.MustCompile(`(?i)\b(last|past|previous|ago)\b`).MatchString(a.q) {
+	} else if s == domain.ServiceCalendar && aheadRE.MatchString(a.q) && !behindRE.MatchString(a.q) {
 		p[ParamAfter] = a.now.Format(time.RFC3339) // "my next meeting" is in the future
 	}
 	return p
@@ -606,10 +609,7 @@ func eventTitle(a *analysis) string {
 		}
 		t += " with " + strings.Join(names, ", ")
 	}
-	topic := a.topic()
-	for _, w := range strings.Fields(strings.ToLower(noun)) {
-		topic = strings.TrimSpace(regexp.MustCompile(`(?i)\b`+regexp.QuoteMeta(w)+`s?\b`).ReplaceAllString(topic, ""))
-	}
+	topic := strings.TrimSpace(eventNounRE.ReplaceAllString(a.topic(), ""))
 	if m := aboutRE.FindStringSubmatch(a.q); m != nil {
 		topic = strings.TrimRight(m[1], "?.! ")
 	}

@@ -233,3 +233,16 @@ func TestBuildPrompt(t *testing.T) {
 	require.Contains(t, p.System, `"id":"d1"`)
 	require.Contains(t, p.System, `"dependsOn"`)
 }
+
+func BenchmarkOfflineClassify(b *testing.B) {
+	loc, err := time.LoadLocation("Europe/Istanbul")
+	require.NoError(b, err)
+	cls := intent.NewOffline(contacts{"sarah": {{Name: "Sarah Fleming", Email: "sarah.fleming@example.com"}}})
+	r := intent.Request{Query: "emails from Sarah about the budget last week", UserID: uuid.New(),
+		Now: time.Date(2026, 6, 17, 14, 30, 0, 0, loc), Location: loc}
+	for b.Loop() {
+		if _, err := cls.Classify(context.Background(), r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
