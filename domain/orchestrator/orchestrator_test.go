@@ -41,7 +41,9 @@ type options struct {
 
 type classifierFunc func(context.Context, intent.Request) (intent.Intent, error)
 
-func (f classifierFunc) Classify(ctx context.Context, r intent.Request) (intent.Intent, error) { return f(ctx, r) }
+func (f classifierFunc) Classify(ctx context.Context, r intent.Request) (intent.Intent, error) {
+	return f(ctx, r)
+}
 
 func setup(t testing.TB, opts ...options) *bundle {
 	t.Helper()
