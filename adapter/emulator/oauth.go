@@ -52,6 +52,7 @@ func (s *Server) routeOAuth() {
 	s.mux.HandleFunc(RevokePath, s.revoke)
 	s.mux.HandleFunc("/o/oauth2/revoke", s.revoke)
 	s.handle(s.userinfo, "GET /oauth2/v2/userinfo", "GET /oauth2/v3/userinfo")
+	s.mux.HandleFunc("GET "+CertsPath, s.certs)
 }
 
 func newToken(prefix string) string { return prefix + rand.Text() }

@@ -70,6 +70,9 @@ type Config struct {
 	// GmailPushURL, when set, receives a Pub/Sub push message for every Gmail
 	// change of a user with an active users.watch. Defaults to "" (no Gmail push).
 	GmailPushURL string
+	// GmailPushAudience is the aud claim of the OIDC token (RS256, keys at
+	// CertsPath) sent as the push's bearer token. Defaults to GmailPushURL.
+	GmailPushAudience string
 }
 
 // WithDefaults returns c with every zero field set to its default.
@@ -91,6 +94,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.PushClient == nil {
 		c.PushClient = &http.Client{Timeout: 5 * time.Second}
+	}
+	if c.GmailPushAudience == "" {
+		c.GmailPushAudience = c.GmailPushURL
 	}
 	return c
 }
@@ -122,6 +128,7 @@ type Server struct {
 	nextID   uint64
 
 	push *notifier
+	keys signer
 }
 
 // New returns a Server with cfg's defaults applied. It panics when cfg is

@@ -3,10 +3,16 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net/http"
 	"strconv"
 	"sync"
@@ -40,6 +46,7 @@ type pushJob struct {
 	url    string
 	header http.Header
 	body   []byte
+	bearer func() (string, error) // when set, signs the Authorization header at delivery
 }
 
 // notifier delivers push notifications on its own goroutine, coalescing jobs
@@ -106,6 +113,14 @@ func (n *notifier) deliver(j pushJob) {
 		return
 	}
 	req.Header = j.header
+	if j.bearer != nil {
+		tok, err := j.bearer()
+		if err != nil {
+			n.logger.Warn("emulator push: no token", "err", err)
+			return
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
 	res, err := n.client.Do(req)
 	if err != nil {
 		n.logger.Warn("emulator push failed", "url", j.url, "err", err)
@@ -134,7 +149,8 @@ func (s *Server) notifyLocked(u *user, svc service) {
 			"subscription": "projects/emulator/subscriptions/gmail-push",
 		})
 		s.push.enqueue("gmail:"+u.email, pushJob{url: s.cfg.GmailPushURL,
-			header: http.Header{"Content-Type": {"application/json"}}, body: body})
+			header: http.Header{"Content-Type": {"application/json"}}, body: body,
+			bearer: func() (string, error) { return s.keys.token(s.cfg.GmailPushAudience, s.cfg.Clock.Now()) }})
 	}
 	for _, ch := range s.channelsLocked() {
 		if ch.email == u.email && ch.svc == svc && now.Before(ch.expires) {
@@ -234,4 +250,66 @@ func (s *Server) channelsStop(c *call) (any, *apiError) {
 	}
 	delete(s.channels, in.Id)
 	return nil, nil
+}
+
+// CertsPath serves the JSON Web Key Set that verifies push tokens, at the path
+// of Google's own (https://www.googleapis.com/oauth2/v3/certs).
+const CertsPath = "/oauth2/v3/certs"
+
+// pushIssuer is the iss claim of Google-signed push tokens.
+const pushIssuer = "https://accounts.google.com"
+
+// signer holds the RSA key of push tokens, made on first use because key
+// generation is slow and most servers never push.
+type signer struct {
+	once sync.Once
+	key  *rsa.PrivateKey
+	err  error
+	kid  string
+}
+
+func (k *signer) load() (*rsa.PrivateKey, error) {
+	k.once.Do(func() {
+		k.key, k.err = rsa.GenerateKey(rand.Reader, 2048)
+		if k.err == nil {
+			sum := sha256.Sum256(k.key.PublicKey.N.Bytes())
+			k.kid = hex.EncodeToString(sum[:8])
+		}
+	})
+	return k.key, k.err
+}
+
+// token signs an OIDC token like the one Pub/Sub attaches to an authenticated push.
+func (k *signer) token(aud string, now time.Time) (string, error) {
+	key, err := k.load()
+	if err != nil {
+		return "", fmt.Errorf("push signing key: %w", err)
+	}
+	enc := func(v any) string {
+		b, _ := json.Marshal(v) // plain maps: cannot fail
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	unsigned := enc(map[string]string{"alg": "RS256", "typ": "JWT", "kid": k.kid}) + "." + enc(map[string]any{
+		"iss": pushIssuer, "aud": aud, "sub": "emulator-push", "email": "gmail-push@emulator.iam.gserviceaccount.com",
+		"email_verified": true, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
+	})
+	sum := sha256.Sum256([]byte(unsigned))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+	if err != nil {
+		return "", fmt.Errorf("sign push token: %w", err)
+	}
+	return unsigned + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+}
+
+func (s *Server) certs(w http.ResponseWriter, _ *http.Request) {
+	key, err := s.keys.load()
+	if err != nil {
+		writeError(w, &apiError{code: http.StatusInternalServerError, reason: "backendError", message: err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{{
+		"kty": "RSA", "alg": "RS256", "use": "sig", "kid": s.keys.kid,
+		"n": base64.RawURLEncoding.EncodeToString(key.PublicKey.N.Bytes()),
+		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(key.PublicKey.E)).Bytes()),
+	}}})
 }

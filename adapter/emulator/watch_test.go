@@ -1,11 +1,16 @@
 package emulator_test
 
 import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,7 +105,11 @@ func TestGmailPubSubPush(t *testing.T) {
 		} `json:"message"`
 		Subscription string `json:"subscription"`
 	}
-	require.NoError(t, json.Unmarshal(next(t, got).body, &env))
+	pushed := next(t, got)
+	claims := verifyPushToken(t, b, pushed.header.Get("Authorization"))
+	require.Equal(t, url, claims["aud"])
+	require.Equal(t, "https://accounts.google.com", claims["iss"])
+	require.NoError(t, json.Unmarshal(pushed.body, &env))
 	data, err := base64.StdEncoding.DecodeString(env.Message.Data)
 	require.NoError(t, err)
 	var note struct {
@@ -110,4 +119,38 @@ func TestGmailPubSubPush(t *testing.T) {
 	require.NoError(t, json.Unmarshal(data, &note))
 	require.Equal(t, alice, note.EmailAddress)
 	require.Equal(t, p.HistoryId, note.HistoryID)
+}
+
+// verifyPushToken checks the RS256 signature of a push's bearer token against
+// the emulator's JWKS and returns its claims.
+func verifyPushToken(t *testing.T, b bundle, authz string) map[string]any {
+	t.Helper()
+	tok, ok := strings.CutPrefix(authz, "Bearer ")
+	require.True(t, ok, authz)
+	parts := strings.Split(tok, ".")
+	require.Len(t, parts, 3)
+
+	res, err := http.Get(b.hs.URL + emulator.CertsPath)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var jwks struct {
+		Keys []struct{ Kid, N, E string } `json:"keys"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&jwks))
+	require.Len(t, jwks.Keys, 1)
+	n, err := base64.RawURLEncoding.DecodeString(jwks.Keys[0].N)
+	require.NoError(t, err)
+	e, err := base64.RawURLEncoding.DecodeString(jwks.Keys[0].E)
+	require.NoError(t, err)
+	pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	require.NoError(t, err)
+	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	require.NoError(t, rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], sig))
+
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	require.NoError(t, err)
+	var claims map[string]any
+	require.NoError(t, json.Unmarshal(payload, &claims))
+	return claims
 }
