@@ -10,30 +10,24 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
 // Messages is the resolver for the messages field.
 func (r *conversationResolver) Messages(ctx context.Context, obj *model.Conversation, first *int, after *string) (*model.MessageConnection, error) {
-	userID, err := auth.RequireUserID(ctx)
+	c, err := listPage(ctx, "messages", first, after,
+		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Message, domain.PageInfo, error) {
+			return r.ConversationStore.Messages(ctx, userID, obj.UUID, p)
+		},
+		fromMessage, func(n *model.Message, cur string) model.MessageEdge { return model.MessageEdge{Node: n, Cursor: cur} })
 	if err != nil {
 		return nil, err
 	}
-	p, err := toPage(first, after)
-	if err != nil {
-		return nil, err
-	}
-	items, pi, err := r.ConversationStore.Messages(ctx, userID, obj.UUID, p)
-	if err != nil {
-		return nil, fmt.Errorf("messages: %w", err)
-	}
-	es, err := edges(items, pi, fromMessage, func(n *model.Message, c string) model.MessageEdge { return model.MessageEdge{Node: n, Cursor: c} })
-	if err != nil {
-		return nil, fmt.Errorf("messages: %w", err)
-	}
-	return &model.MessageConnection{Edges: es, PageInfo: toPageInfo(pi), TotalCount: pi.TotalCount}, nil
+	return &model.MessageConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
 }
 
 // MessageCount is the resolver for the messageCount field.
@@ -73,25 +67,14 @@ func (r *mutationResolver) CreateConversation(ctx context.Context, input model.C
 
 // Conversations is the resolver for the conversations field.
 func (r *queryResolver) Conversations(ctx context.Context, first *int, after *string) (*model.ConversationConnection, error) {
-	userID, err := auth.RequireUserID(ctx)
+	c, err := listPage(ctx, "conversations", first, after, r.ConversationStore.Conversations,
+		fromConversation, func(n *model.Conversation, cur string) model.ConversationEdge {
+			return model.ConversationEdge{Node: n, Cursor: cur}
+		})
 	if err != nil {
 		return nil, err
 	}
-	p, err := toPage(first, after)
-	if err != nil {
-		return nil, err
-	}
-	items, pi, err := r.ConversationStore.Conversations(ctx, userID, p)
-	if err != nil {
-		return nil, fmt.Errorf("conversations: %w", err)
-	}
-	es, err := edges(items, pi, fromConversation, func(n *model.Conversation, c string) model.ConversationEdge {
-		return model.ConversationEdge{Node: n, Cursor: c}
-	})
-	if err != nil {
-		return nil, fmt.Errorf("conversations: %w", err)
-	}
-	return &model.ConversationConnection{Edges: es, PageInfo: toPageInfo(pi), TotalCount: pi.TotalCount}, nil
+	return &model.ConversationConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
 }
 
 // Conversation is the resolver for the conversation field.

@@ -1,11 +1,14 @@
 package resolvers
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
@@ -46,9 +49,9 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-func toMailFilter(f *model.EmailFilter) domain.MailFilter {
+func toMailFilter(f *model.EmailFilter) (domain.MailFilter, error) {
 	if f == nil {
-		return domain.MailFilter{}
+		return domain.MailFilter{}, nil
 	}
 	return domain.MailFilter{
 		Query:         strings.TrimSpace(deref(f.Query)),
@@ -60,24 +63,24 @@ func toMailFilter(f *model.EmailFilter) domain.MailFilter {
 		Before:        deref(f.Before),
 		HasAttachment: f.HasAttachment,
 		Unread:        f.Unread,
-	}
+	}, checkRange(deref(f.After), deref(f.Before))
 }
 
-func toEventFilter(f *model.EventFilter) domain.EventFilter {
+func toEventFilter(f *model.EventFilter) (domain.EventFilter, error) {
 	if f == nil {
-		return domain.EventFilter{}
+		return domain.EventFilter{}, nil
 	}
 	return domain.EventFilter{
 		Query:     strings.TrimSpace(deref(f.Query)),
 		Attendees: f.Attendees,
 		After:     deref(f.After),
 		Before:    deref(f.Before),
-	}
+	}, checkRange(deref(f.After), deref(f.Before))
 }
 
-func toFileFilter(f *model.FileFilter) domain.FileFilter {
+func toFileFilter(f *model.FileFilter) (domain.FileFilter, error) {
 	if f == nil {
-		return domain.FileFilter{}
+		return domain.FileFilter{}, nil
 	}
 	return domain.FileFilter{
 		Query:     strings.TrimSpace(deref(f.Query)),
@@ -85,7 +88,7 @@ func toFileFilter(f *model.FileFilter) domain.FileFilter {
 		Owners:    f.Owners,
 		After:     deref(f.After),
 		Before:    deref(f.Before),
-	}
+	}, checkRange(deref(f.After), deref(f.Before))
 }
 
 // checkRange refuses an empty date range, which is always a client mistake.
@@ -220,16 +223,40 @@ func fromMessage(m domain.Message) *model.Message {
 	}
 }
 
-// edges pairs each converted item with its cursor from the store.
-func edges[D, N, E any](items []D, pi domain.PageInfo, conv func(D) *N, edge func(*N, string) E) ([]E, error) {
+// connection is one page of a list: its edges, page info and total.
+type connection[E any] struct {
+	edges []E
+	info  *model.PageInfo
+	total int
+}
+
+// listPage runs one keyset-paginated list for the caller: it authenticates,
+// checks the page arguments, calls fetch and pairs each converted item with
+// its cursor.
+func listPage[D, N, E any](ctx context.Context, what string, first *int, after *string,
+	fetch func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]D, domain.PageInfo, error),
+	conv func(D) *N, edge func(*N, string) E,
+) (connection[E], error) {
+	userID, err := auth.RequireUserID(ctx)
+	if err != nil {
+		return connection[E]{}, err
+	}
+	p, err := toPage(first, after)
+	if err != nil {
+		return connection[E]{}, err
+	}
+	items, pi, err := fetch(ctx, userID, p)
+	if err != nil {
+		return connection[E]{}, fmt.Errorf("%s: %w", what, err)
+	}
 	if len(pi.Cursors) != len(items) {
-		return nil, fmt.Errorf("page has %d items but %d cursors", len(items), len(pi.Cursors))
+		return connection[E]{}, fmt.Errorf("%s: page has %d items but %d cursors", what, len(items), len(pi.Cursors))
 	}
 	out := make([]E, len(items))
 	for i, it := range items {
 		out[i] = edge(conv(it), pi.Cursors[i])
 	}
-	return out, nil
+	return connection[E]{edges: out, info: toPageInfo(pi), total: pi.TotalCount}, nil
 }
 
 // node converts what a port returned into a Node, passing its error through.

@@ -7,33 +7,25 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/google/uuid"
+	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
 // Emails is the resolver for the emails field.
 func (r *queryResolver) Emails(ctx context.Context, filter *model.EmailFilter, first *int, after *string) (*model.EmailConnection, error) {
-	userID, err := auth.RequireUserID(ctx)
+	c, err := listPage(ctx, "emails", first, after,
+		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
+			f, err := toMailFilter(filter)
+			if err != nil {
+				return nil, domain.PageInfo{}, err
+			}
+			return r.Workspace.Emails(ctx, userID, f, p)
+		},
+		fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })
 	if err != nil {
 		return nil, err
 	}
-	p, err := toPage(first, after)
-	if err != nil {
-		return nil, err
-	}
-	f := toMailFilter(filter)
-	if err := checkRange(f.After, f.Before); err != nil {
-		return nil, err
-	}
-	items, pi, err := r.Workspace.Emails(ctx, userID, f, p)
-	if err != nil {
-		return nil, fmt.Errorf("emails: %w", err)
-	}
-	es, err := edges(items, pi, fromEmail, func(n *model.Email, c string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: c} })
-	if err != nil {
-		return nil, fmt.Errorf("emails: %w", err)
-	}
-	return &model.EmailConnection{Edges: es, PageInfo: toPageInfo(pi), TotalCount: pi.TotalCount}, nil
+	return &model.EmailConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
 }

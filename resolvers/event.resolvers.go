@@ -7,33 +7,25 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/google/uuid"
+	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error) {
-	userID, err := auth.RequireUserID(ctx)
+	c, err := listPage(ctx, "events", first, after,
+		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
+			f, err := toEventFilter(filter)
+			if err != nil {
+				return nil, domain.PageInfo{}, err
+			}
+			return r.Workspace.Events(ctx, userID, f, p)
+		},
+		fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })
 	if err != nil {
 		return nil, err
 	}
-	p, err := toPage(first, after)
-	if err != nil {
-		return nil, err
-	}
-	f := toEventFilter(filter)
-	if err := checkRange(f.After, f.Before); err != nil {
-		return nil, err
-	}
-	items, pi, err := r.Workspace.Events(ctx, userID, f, p)
-	if err != nil {
-		return nil, fmt.Errorf("events: %w", err)
-	}
-	es, err := edges(items, pi, fromEvent, func(n *model.Event, c string) model.EventEdge { return model.EventEdge{Node: n, Cursor: c} })
-	if err != nil {
-		return nil, fmt.Errorf("events: %w", err)
-	}
-	return &model.EventConnection{Edges: es, PageInfo: toPageInfo(pi), TotalCount: pi.TotalCount}, nil
+	return &model.EventConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
 }

@@ -7,33 +7,25 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/google/uuid"
+	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
 // Files is the resolver for the files field.
 func (r *queryResolver) Files(ctx context.Context, filter *model.FileFilter, first *int, after *string) (*model.FileConnection, error) {
-	userID, err := auth.RequireUserID(ctx)
+	c, err := listPage(ctx, "files", first, after,
+		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.File, domain.PageInfo, error) {
+			f, err := toFileFilter(filter)
+			if err != nil {
+				return nil, domain.PageInfo{}, err
+			}
+			return r.Workspace.Files(ctx, userID, f, p)
+		},
+		fromFile, func(n *model.File, cur string) model.FileEdge { return model.FileEdge{Node: n, Cursor: cur} })
 	if err != nil {
 		return nil, err
 	}
-	p, err := toPage(first, after)
-	if err != nil {
-		return nil, err
-	}
-	f := toFileFilter(filter)
-	if err := checkRange(f.After, f.Before); err != nil {
-		return nil, err
-	}
-	items, pi, err := r.Workspace.Files(ctx, userID, f, p)
-	if err != nil {
-		return nil, fmt.Errorf("files: %w", err)
-	}
-	es, err := edges(items, pi, fromFile, func(n *model.File, c string) model.FileEdge { return model.FileEdge{Node: n, Cursor: c} })
-	if err != nil {
-		return nil, fmt.Errorf("files: %w", err)
-	}
-	return &model.FileConnection{Edges: es, PageInfo: toPageInfo(pi), TotalCount: pi.TotalCount}, nil
+	return &model.FileConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
 }

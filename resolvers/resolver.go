@@ -16,7 +16,8 @@ type Resolver struct {
 	Workspace         domain.WorkspaceReader
 	ConversationStore domain.ConversationStore
 	// ConversationBatch batches nested conversation fields. Defaults to
-	// asking ConversationStore once per key (deduplicated per operation).
+	// ConversationStore when it implements the batch port, else to asking it
+	// once per key (deduplicated per operation).
 	ConversationBatch domain.ConversationBatchReader
 	// Clock stamps serverTime. Defaults to the system clock.
 	Clock domain.Clock
@@ -27,7 +28,11 @@ type Resolver struct {
 // WithDefaults fills the optional fields.
 func (r Resolver) WithDefaults() Resolver {
 	if r.ConversationBatch == nil {
-		r.ConversationBatch = perKeyBatch{r.ConversationStore}
+		if b, ok := r.ConversationStore.(domain.ConversationBatchReader); ok {
+			r.ConversationBatch = b
+		} else {
+			r.ConversationBatch = perKeyBatch{r.ConversationStore}
+		}
 	}
 	if r.Clock == nil {
 		r.Clock = domain.SystemClock{}
