@@ -140,6 +140,23 @@ func When(t time.Time, loc *time.Location) string {
 	return " (" + t.Format("Mon Jan 2 2006 15:04") + ")"
 }
 
+// ReadStep runs a read step: fetch reads the row ReadRow picks.
+func ReadStep(ctx context.Context, step intent.Step, inputs []Input, svc domain.Service, what string,
+	fetch func(ctx context.Context, rowID uuid.UUID) (Item, error)) (Output, error) {
+	rowID, ok, err := ReadRow(step, inputs, svc)
+	if err != nil {
+		return Output{}, err
+	}
+	if !ok {
+		return Output{}, fmt.Errorf("found no %s to read: %w", what, ErrNothingFound)
+	}
+	it, err := fetch(ctx, rowID)
+	if err != nil {
+		return Output{}, fmt.Errorf("read %s: %w", what, err)
+	}
+	return Output{Items: []Item{it}}, nil
+}
+
 // ReadRow is the cached row a read step acts on: the row its params name, else
 // the best match of the steps it depends on (reading changes nothing, so
 // the top hit will do). found is false when neither gives one.

@@ -110,18 +110,10 @@ func clone(p intent.Params) intent.Params {
 
 // read returns the named event, or the best match of the search it depends on.
 func (a *Agent) read(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
-	rowID, ok, err := agent.ReadRow(step, inputs, domain.ServiceCalendar)
-	if err != nil {
-		return agent.Output{}, err
-	}
-	if !ok {
-		return agent.Output{}, fmt.Errorf("found no event to read: %w", agent.ErrNothingFound)
-	}
-	ev, err := a.reader.Event(ctx, userID, rowID)
-	if err != nil {
-		return agent.Output{}, fmt.Errorf("read event: %w", err)
-	}
-	return agent.Output{Items: []agent.Item{Item(ev)}}, nil
+	return agent.ReadStep(ctx, step, inputs, domain.ServiceCalendar, "event", func(ctx context.Context, rowID uuid.UUID) (agent.Item, error) {
+		ev, err := a.reader.Event(ctx, userID, rowID)
+		return Item(ev), err
+	})
 }
 
 // Item is a cached event as an agent item.

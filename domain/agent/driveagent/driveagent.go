@@ -54,20 +54,15 @@ func Item(f domain.File) agent.Item {
 
 // read returns the named file, or the best match of the search it depends on.
 func (a *Agent) read(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
-	rowID, ok, err := agent.ReadRow(step, inputs, domain.ServiceDrive)
-	if err != nil {
-		return agent.Output{}, err
-	}
-	if !ok {
-		return agent.Output{}, fmt.Errorf("found no file to read: %w", agent.ErrNothingFound)
-	}
-	f, err := a.reader.File(ctx, userID, rowID)
-	if err != nil {
-		return agent.Output{}, fmt.Errorf("read file: %w", err)
-	}
-	it := Item(f)
-	it.Body = f.Content
-	return agent.Output{Items: []agent.Item{it}}, nil
+	return agent.ReadStep(ctx, step, inputs, domain.ServiceDrive, "file", func(ctx context.Context, rowID uuid.UUID) (agent.Item, error) {
+		x, err := a.reader.File(ctx, userID, rowID)
+		if err != nil {
+			return agent.Item{}, err
+		}
+		it := Item(x)
+		it.Body = x.Content
+		return it, nil
+	})
 }
 
 type sharePayload struct {

@@ -48,22 +48,17 @@ func (a *Agent) Do(ctx context.Context, userID uuid.UUID, step intent.Step, inpu
 	return agent.Output{}, fmt.Errorf("gmail cannot %s: %w", step.Operation, domain.ErrInvalidInput)
 }
 
-// read returns the named message, or the best match of the search it depends on.
+// read returns the named email, or the best match of the search it depends on.
 func (a *Agent) read(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
-	rowID, ok, err := agent.ReadRow(step, inputs, domain.ServiceGmail)
-	if err != nil {
-		return agent.Output{}, err
-	}
-	if !ok {
-		return agent.Output{}, fmt.Errorf("found no email to read: %w", agent.ErrNothingFound)
-	}
-	e, err := a.reader.Email(ctx, userID, rowID)
-	if err != nil {
-		return agent.Output{}, fmt.Errorf("read email: %w", err)
-	}
-	it := Item(e)
-	it.Body = e.Body
-	return agent.Output{Items: []agent.Item{it}}, nil
+	return agent.ReadStep(ctx, step, inputs, domain.ServiceGmail, "email", func(ctx context.Context, rowID uuid.UUID) (agent.Item, error) {
+		x, err := a.reader.Email(ctx, userID, rowID)
+		if err != nil {
+			return agent.Item{}, err
+		}
+		it := Item(x)
+		it.Body = x.Body
+		return it, nil
+	})
 }
 
 // Item is a cached email as an agent item.
