@@ -204,7 +204,7 @@ func mailDate(v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, fmt.Errorf("no Date header")
 	}
-	t, err := mailParseDate(v)
+	t, err := mail.ParseDate(v)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -816,8 +816,6 @@ func (s *Server) draftSend(c *call) (any, *apiError) {
 	}
 	return &gmail.Message{Id: m.ID, ThreadId: m.ThreadID, LabelIds: slices.Clone(m.LabelIDs)}, nil
 }
-
-func mailParseDate(v string) (time.Time, error) { return mail.ParseDate(v) }
 
 // encodeRaw is Gmail's encoding of raw messages and bodies: base64url, padded.
 func encodeRaw(b []byte) string { return base64.URLEncoding.EncodeToString(b) }
