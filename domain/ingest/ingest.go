@@ -224,27 +224,9 @@ func (s *Syncer) apply(ctx context.Context, st *domain.SyncStatus, b batch, adva
 	return nil
 }
 
-// embed computes the vectors of every item of b, EmbedBatch texts at a time.
+// embed computes the vectors of every item of b.
 func (s *Syncer) embed(ctx context.Context, b *batch) error {
-	texts, set := b.texts()
-	for i := range texts {
-		texts[i] = truncate(texts[i], s.cfg.MaxTextBytes)
-	}
-	model := s.d.Embedder.Model()
-	for lo := 0; lo < len(texts); lo += s.cfg.EmbedBatch {
-		hi := min(lo+s.cfg.EmbedBatch, len(texts))
-		vs, err := s.d.Embedder.Embed(ctx, texts[lo:hi])
-		if err != nil {
-			return fmt.Errorf("embed: %w", err)
-		}
-		if len(vs) != hi-lo {
-			return fmt.Errorf("embed: %d vectors for %d texts", len(vs), hi-lo)
-		}
-		for i, v := range vs {
-			set(lo+i, domain.Vector{Values: v, Model: model})
-		}
-	}
-	return nil
+	return embedBatch(ctx, s.d.Embedder, s.cfg, b)
 }
 
 func (s *Syncer) fail(ctx context.Context, st domain.SyncStatus, cause error) error {
