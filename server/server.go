@@ -27,7 +27,8 @@ import (
 
 // Config tunes the GraphQL endpoint. Zero fields take their defaults.
 type Config struct {
-	// ComplexityLimit caps an operation's complexity (one per field). Defaults to 1000.
+	// ComplexityLimit caps an operation's complexity: one per field, list
+	// fields times their page size (resolvers.Complexity). Defaults to 5000.
 	ComplexityLimit int
 	// DepthLimit caps how deeply selections nest, introspection excepted. Defaults to 12.
 	DepthLimit int
@@ -51,7 +52,7 @@ type Config struct {
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
 	if c.ComplexityLimit == 0 {
-		c.ComplexityLimit = 1000
+		c.ComplexityLimit = 5000
 	}
 	if c.DepthLimit == 0 {
 		c.DepthLimit = 12
@@ -139,7 +140,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 }
 
 func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.Logger) http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
 
 	// Order matters: SSE claims POSTs that accept text/event-stream before POST does.
 	srv.AddTransport(transport.SSE{})
@@ -165,8 +166,8 @@ func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.L
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
+	srv.Use(depthLimit{max: cfg.DepthLimit}) // before complexity: cheaper, and names the real problem
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
-	srv.Use(depthLimit{max: cfg.DepthLimit})
 
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {

@@ -340,7 +340,7 @@ func TestParseAndValidationErrors(t *testing.T) {
 	require.Equal(t, "GRAPHQL_VALIDATION_FAILED", codeOf(errs[0]))
 }
 
-const deepQuery = `{ conversations { edges { node { messages { edges { node { conversation { messages { edges { node { query } } } } } } } } } } }`
+const deepQuery = `{ conversations(first: 2) { edges { node { messages(first: 2) { edges { node { conversation { messages(first: 2) { edges { node { query } } } } } } } } } } }`
 
 func TestDepthAndComplexityLimits(t *testing.T) {
 	t.Parallel()
@@ -357,6 +357,12 @@ func TestDepthAndComplexityLimits(t *testing.T) {
 	errs = limited.errorsOf(t, `{ a: me { email } b: me { email } c: me { email } d: me { email } e: me { email }
 		f: me { email } g: me { email } h: me { email } i: me { email } j: me { email } k: me { email }
 		l: me { email } m: me { email } n: me { email } o: me { email } p: me { email } }`, limited.asAlice)
+	require.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", codeOf(errs[0]))
+
+	// Lists weigh their page size: 1 + 3 fields x 9 rows fits in 30, x 100 does not.
+	var ok map[string]any
+	limited.c.MustPost(`{ emails(first: 9) { edges { node { subject } } } }`, &ok, limited.asAlice)
+	errs = limited.errorsOf(t, `{ emails(first: 100) { edges { node { subject } } } }`, limited.asAlice)
 	require.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", codeOf(errs[0]))
 
 	// The defaults allow the deep query, and GraphiQL's deep introspection query.
