@@ -324,6 +324,9 @@ func TestBadUserInput(t *testing.T) {
 	}
 	errs := b.errorsOf(t, `{ emails(filter: {after: "yesterday"}) { totalCount } }`, b.asAlice)
 	require.Contains(t, errs[0].Message, "not RFC 3339")
+	errs = b.errorsOf(t, `query($f: EmailFilter) { emails(filter: $f) { totalCount } }`, b.asAlice,
+		client.Var("f", map[string]any{"before": "2026-13-01"}))
+	require.Equal(t, "BAD_USER_INPUT", codeOf(errs[0]), "%+v", errs[0])
 }
 
 func TestParseAndValidationErrors(t *testing.T) {
