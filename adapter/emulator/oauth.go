@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"crypto/rand"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -139,7 +140,8 @@ func (s *Server) tokenUserLocked(r *http.Request) string {
 	return ""
 }
 
-// authorize auto-approves the consent screen for login_hint and redirects with a code.
+// authorize auto-approves the consent screen for login_hint and redirects with
+// a code; without login_hint it shows a page to pick one of the known accounts.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	email, redirect := strings.ToLower(strings.TrimSpace(q.Get("login_hint"))), q.Get("redirect_uri")
@@ -152,7 +154,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Error 400: unsupported_response_type: the emulator supports response_type=code", http.StatusBadRequest)
 		return
 	case email == "":
-		http.Error(w, "Error 400: invalid_request: the emulator approves the user named by login_hint; none was given", http.StatusBadRequest)
+		s.chooseAccount(w, r)
 		return
 	}
 	code := newToken("4/emu-")
@@ -167,6 +169,27 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	tq.Set("scope", q.Get("scope"))
 	target.RawQuery = tq.Encode()
 	http.Redirect(w, r, target.String(), http.StatusFound)
+}
+
+// accountPage stands in for Google's account chooser: each known account links
+// back to this request with login_hint set.
+var accountPage = template.Must(template.New("accounts").Parse(`<!doctype html>
+<title>Choose an account - Workspace emulator</title>
+<h1>Choose an account</h1>
+<ul>{{range .}}<li><a href="{{.URL}}">{{.Email}}</a></li>{{else}}<li>No accounts yet: add a workspace or pass login_hint.</li>{{end}}</ul>`))
+
+func (s *Server) chooseAccount(w http.ResponseWriter, r *http.Request) {
+	type account struct{ Email, URL string }
+	var accounts []account
+	for _, email := range s.Users() {
+		q := r.URL.Query()
+		q.Set("login_hint", email)
+		accounts = append(accounts, account{Email: email, URL: r.URL.Path + "?" + q.Encode()})
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := accountPage.Execute(w, accounts); err != nil {
+		s.cfg.Logger.Warn("emulator account page", "err", err)
+	}
 }
 
 func oauthError(w http.ResponseWriter, code int, kind, desc string) {

@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -74,6 +75,18 @@ func TestOAuthCodeExchangeRefreshAndRevoke(t *testing.T) {
 	_, err = cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
 	require.True(t, errors.As(err, &rerr))
 	require.Equal(t, "invalid_grant", rerr.ErrorCode)
+}
+
+func TestAuthorizeWithoutLoginHintListsAccounts(t *testing.T) {
+	t.Parallel()
+	_, hs := emulatortest.New(t, map[string]emulator.Workspace{alice: {}})
+	res, err := http.Get(emulatortest.OAuthConfig(hs).AuthCodeURL("s"))
+	require.NoError(t, err)
+	page, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, string(page), "login_hint=alice%40example.com")
 }
 
 func TestRevokedTokensAnswer401(t *testing.T) {
