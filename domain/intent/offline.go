@@ -63,11 +63,22 @@ var (
 	weekdayRE      = rx(`\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`)
 )
 
-var serviceWords = map[domain.Service]*regexp.Regexp{
-	domain.ServiceGmail:    rx(`\b(e-?mails?|e-?mailed|mails?|inbox|messages?|send|sent|wrote|writes|replied|repl(?:y|ies)|threads?|attachments?|newsletters?|unread|gmail|cc'?d)\b`),
-	domain.ServiceCalendar: rx(`\b(meetings?|calendar|events?|appointments?|calls?|busy|free|agenda|invites?|schedule|standups?|lunch|1:1s?|syncs?|flights?)\b`),
-	domain.ServiceDrive:    rx(`\b(files?|docs?|documents?|drive|folders?|spreadsheets?|sheets?|slides|decks?|presentations?|pdfs?|keps?|proposals?|reports?|notes|memos?)\b`),
-}
+// serviceWords name a service outright; weakWords suggest one but as often
+// describe mail ("audit meeting with Dynegy", "disclosure committee proposal").
+var (
+	serviceWords = map[domain.Service]*regexp.Regexp{
+		domain.ServiceGmail:    rx(`\b(e-?mails?|e-?mailed|mails?|inbox|messages?|send|sent|wrote|writes|replied|repl(?:y|ies)|threads?|attachments?|newsletters?|unread|gmail|cc'?d)\b`),
+		domain.ServiceCalendar: rx(`\b(calendar|appointments?|busy|free|schedule|standups?|1:1s?|syncs?)\b`),
+		domain.ServiceDrive:    rx(`\b(files?|docs?|documents?|drive|folders?|spreadsheets?|slides|pdfs?)\b`),
+	}
+	weakWords = map[domain.Service]*regexp.Regexp{
+		domain.ServiceCalendar: rx(`\b(meetings?|events?|calls?|agenda|invites?|lunch|flights?)\b`),
+		domain.ServiceDrive:    rx(`\b(sheets?|decks?|presentations?|keps?|proposals?|reports?|notes|memos?)\b`),
+	}
+	// personalRE marks a question about the person's own agenda or files,
+	// which weak words then answer on their own ("what meetings do I have").
+	personalRE = rx(`\b(my|mine|do i|have i|am i|i have|i've got|what's on|whats on|upcoming|next)\b`)
+)
 
 // stopWords never make a search topic.
 var stopWords = func() map[string]bool {
@@ -116,6 +127,7 @@ type analysis struct {
 	people  []Person
 	spans   [][2]int // byte spans of dates and names, removed from the topic
 	say     string   // the message to write ("saying I'll be late")
+	unknown []string // names the contacts do not know
 	ent     Entities
 	steps   []Step
 }
@@ -192,8 +204,13 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		if len(p.Addresses) == 0 && !capital {
 			continue // "emails from accounting" is a topic, not a person
 		}
-		if len(p.Addresses) == 0 && len(words) > 1 && c.contacts != nil {
-			a.ent.Organisations = append(a.ent.Organisations, name) // "flights with Turkish Airlines"
+		if len(p.Addresses) == 0 && c.contacts != nil {
+			// Nobody the user corresponds with: a company or a word of the
+			// topic ("meeting with Dynegy", "flights with Turkish Airlines").
+			a.unknown = append(a.unknown, name)
+			if len(words) > 1 {
+				a.ent.Organisations = append(a.ent.Organisations, name)
+			}
 			continue
 		}
 		a.people = append(a.people, p)
@@ -217,15 +234,16 @@ func isKeyword(w string) bool {
 			return true
 		}
 	}
+	for _, re := range weakWords {
+		if re.MatchString(w) {
+			return true
+		}
+	}
 	return weekdayRE.MatchString(w) || travelRE.MatchString(w) || fileRefRE.MatchString(w) || eventNounRE.MatchString(w)
 }
 
 // entities fills dates, times, durations, organisations and topics.
 func (a *analysis) entities() {
-	if m := sayingRE.FindStringSubmatchIndex(a.q); m != nil {
-		a.say = strings.TrimRight(a.q[m[2]:m[3]], "?!. ")
-		a.spans = append(a.spans, [2]int{m[0], m[1]})
-	}
 	a.ent.People = a.people
 	for _, m := range a.matches {
 		if !m.Range.IsZero() && m.Time == nil {
@@ -325,19 +343,33 @@ func (a *analysis) decide() Intent {
 		in.Confidence = 0.6
 		return in
 	}
-	return a.searchAll(services)
+	return a.searchAll(a.widen(services))
 }
 
 func onlyMail(s []domain.Service) bool { return len(s) == 1 && s[0] == domain.ServiceGmail }
 
+// services are the services the request names or suggests.
 func (a *analysis) services() []domain.Service {
 	var out []domain.Service
 	for _, s := range domain.Services {
-		if serviceWords[s].MatchString(a.q) {
+		if serviceWords[s].MatchString(a.q) || weakWords[s] != nil && weakWords[s].MatchString(a.q) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// widen adds mail to a search that only weak words pointed elsewhere.
+func (a *analysis) widen(services []domain.Service) []domain.Service {
+	if slices.Contains(services, domain.ServiceGmail) || personalRE.MatchString(a.q) {
+		return services
+	}
+	for _, s := range services {
+		if serviceWords[s].MatchString(a.q) {
+			return services
+		}
+	}
+	return append([]domain.Service{domain.ServiceGmail}, services...)
 }
 
 func (a *analysis) id() string { return fmt.Sprintf("s%d", len(a.steps)+1) }
@@ -471,6 +503,9 @@ func (a *analysis) searchAll(services []domain.Service) Intent {
 
 // recipient returns the one address of each person, or a question.
 func (a *analysis) recipients(what string) ([]string, string) {
+	if len(a.people) == 0 && len(a.unknown) > 0 {
+		return nil, fmt.Sprintf("I couldn't find an address for %s in your mail or calendar. What is their email address?", a.unknown[0])
+	}
 	if len(a.people) == 0 {
 		return nil, fmt.Sprintf("Who should I %s?", what)
 	}
@@ -503,8 +538,17 @@ func (a *analysis) compose(send bool) Intent {
 	if question != "" {
 		return a.clarify(question)
 	}
+	if m := sayingRE.FindStringSubmatchIndex(a.q); m != nil {
+		// What to say is the message, not what it is about.
+		a.say = strings.TrimRight(a.q[m[2]:m[3]], "?!. ")
+		a.spans = append(a.spans, [2]int{m[0], m[1]})
+		a.ent.Topics = nil
+		if t := a.topic(); t != "" {
+			a.ent.Topics = []string{t}
+		}
+	}
 	topic := a.topicWithOrgs()
-	if m := aboutRE.FindStringSubmatch(a.q); m != nil {
+	if m := aboutRE.FindStringSubmatch(a.q); m != nil && a.say == "" {
 		topic = strings.TrimRight(m[1], "?.! ")
 	}
 	draft := Params{ParamTo: to, ParamSubject: subject(topic), ParamBody: ""}
