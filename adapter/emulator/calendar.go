@@ -332,10 +332,12 @@ type instance struct {
 	seq        uint64
 }
 
-// expand returns ce as listed: itself, or with singleEvents its occurrences in [from, to).
+// expand returns ce as listed: itself, or with singleEvents its occurrences in
+// [from, to); a cancelled series lists each occurrence as cancelled, so a
+// client that stored instances can drop them by id.
 func expand(ce *calEvent, owner string, single bool, from, to, now time.Time) []instance {
 	base := instance{ev: ce.apiEvent(owner), start: ce.Start, end: ce.End, seq: ce.seq}
-	if !single || len(ce.Recurrence) == 0 || ce.Status == "cancelled" {
+	if !single || len(ce.Recurrence) == 0 {
 		return []instance{base}
 	}
 	loc := ce.loc

@@ -135,6 +135,24 @@ func TestCalendarSyncTokenReturnsOnlyChanges(t *testing.T) {
 	apiErr(t, err, 404)
 }
 
+func TestCalendarCancelledSeriesListsCancelledInstances(t *testing.T) {
+	t.Parallel()
+	b := setup(t, emulator.Config{}, agenda())
+	items, token := listAll(t, b, b.cal.Events.List("primary").SingleEvents(true))
+	require.Len(t, items, 9)
+	series := items[1].RecurringEventId
+	require.NotEmpty(t, series)
+	require.NoError(t, b.srv.DeleteEvent(alice, series))
+
+	changes, _ := listAll(t, b, b.cal.Events.List("primary").SingleEvents(true).SyncToken(token))
+	require.Len(t, changes, 5)
+	for _, e := range changes {
+		require.Equal(t, "cancelled", e.Status)
+		require.Equal(t, series, e.RecurringEventId)
+	}
+	require.Equal(t, items[1].Id, changes[0].Id)
+}
+
 func TestCalendarStaleSyncTokenAnswers410(t *testing.T) {
 	t.Parallel()
 	b := setup(t, emulator.Config{}, agenda())
