@@ -324,7 +324,7 @@ func (a *analysis) decide() Intent {
 		return Intent{Confidence: 0.9, Unsupported: "I can only search and act on your Gmail, Google Calendar and Google Drive; I can't answer that."}
 	case draftRE.MatchString(q):
 		return a.compose(false)
-	case sendRE.MatchString(q) && (len(a.people) > 0 || fileRefRE.MatchString(q)):
+	case sendRE.MatchString(q) && (len(a.people)+len(a.unknown) > 0 || fileRefRE.MatchString(q)):
 		return a.compose(true)
 	case deleteRE.MatchString(q) && !slices.Contains(services, domain.ServiceDrive) && !onlyMail(services):
 		return a.deleteEvent()
