@@ -26,3 +26,11 @@ build:
 .PHONY: bench-search
 bench-search:
 	go test -run '^$$' -bench BenchmarkSearch -benchtime 300x -timeout 60m ./evalcmd/
+
+# ---- Sync benchmarks (workers/synctest; owned by the sync work) ----
+# Full sync of the demo workspace with embeddings (target <= 60 s on 2 cores)
+# and an incremental sync of 100 changes (target <= 2 s).
+.PHONY: bench-sync
+bench-sync: services
+	$(GO) test -run '^$$' -bench 'FullSyncDemo' -benchtime 1x -count 1 -timeout 20m ./workers/synctest/
+	$(GO) test -run '^$$' -bench 'IncrementalSync100' -benchtime 3x -count 1 -timeout 20m ./workers/synctest/

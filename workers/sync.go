@@ -132,12 +132,16 @@ type Deps struct {
 	Users  ingest.ActiveUsers
 	Clock  domain.Clock
 	Logger *slog.Logger
+	// Reembedder, when set, adds the reembed worker and its periodic job.
+	Reembedder Reembedder
 }
 
-// New registers the sync workers and the schedule_syncs worker, and returns
-// them with the periodic job that enqueues schedule_syncs every
-// ingest.SyncEvery. The River client they run in must use the database/sql
-// driver (schedule_syncs inserts through the client of its context).
+// New registers the sync workers and the schedule_syncs worker (and reembed
+// when Deps.Reembedder is set), and returns them with the periodic jobs that
+// enqueue schedule_syncs every ingest.SyncEvery (and reembed every
+// ReembedEvery), both also at start. The River client they run in must use
+// the database/sql driver (schedule_syncs inserts through the client of its
+// context).
 func New(d Deps) (*river.Workers, []*river.PeriodicJob, error) {
 	if d.Syncer == nil || d.Users == nil || d.Clock == nil || d.Logger == nil {
 		return nil, nil, fmt.Errorf("workers: Deps.Syncer, Users, Clock and Logger are required: %w", domain.ErrInvalidInput)
@@ -156,5 +160,11 @@ func New(d Deps) (*river.Workers, []*river.PeriodicJob, error) {
 		func() (river.JobArgs, *river.InsertOpts) { return ScheduleSyncsArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true, ID: ScheduleSyncsArgs{}.Kind()},
 	)}
+	if d.Reembedder != nil {
+		if err := river.AddWorkerSafely(ws, &ReembedWorker{reembedder: d.Reembedder, log: d.Logger}); err != nil {
+			return nil, nil, fmt.Errorf("workers: %w", err)
+		}
+		periodic = append(periodic, reembedPeriodic())
+	}
 	return ws, periodic, nil
 }

@@ -60,7 +60,7 @@ type options struct {
 	workspace map[string]emulator.Workspace
 }
 
-func setup(t *testing.T, o options) *env {
+func setup(t testing.TB, o options) *env {
 	t.Helper()
 	emu, hs := emulatortest.NewWithConfig(t, o.emulator, o.workspace)
 	db := storetest.New(t)
@@ -97,7 +97,7 @@ func setup(t *testing.T, o options) *env {
 		syncer: syncer, embedder: em, log: log}
 }
 
-func testKeyring(t *testing.T) *secret.Keyring {
+func testKeyring(t testing.TB) *secret.Keyring {
 	t.Helper()
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
@@ -108,7 +108,7 @@ func testKeyring(t *testing.T) *secret.Keyring {
 
 // connect creates the user and stores the tokens the emulator grants them,
 // as the OAuth callback would.
-func (e *env) connect(t *testing.T, email string) domain.User {
+func (e *env) connect(t testing.TB, email string) domain.User {
 	t.Helper()
 	ctx := context.Background()
 	u, err := e.store.UpsertUser(ctx, email)
