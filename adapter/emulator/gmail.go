@@ -154,6 +154,9 @@ func (s *Server) putMessage(u *user, m Message, now time.Time) (*mailMsg, error)
 			m.MessageIDs = append(m.MessageIDs, id)
 		}
 	}
+	if len(m.MessageIDs) > len(p.messageIDs) {
+		p.showMessageIDs(m.MessageIDs)
+	}
 	if old, ok := mb.msgs[m.ID]; ok {
 		m.ThreadID = cmp.Or(m.ThreadID, old.ThreadID)
 		old.Message, old.parsed, old.key = m, p, sortKey(m)
@@ -984,6 +987,20 @@ type parsedMail struct {
 	from, to    string // lower-case; to holds To, Cc and Bcc
 	text        string // lower-case searchable text: headers and plain text
 	date        string // Date header
+}
+
+// showMessageIDs puts every merged copy's Message-ID in the Message-ID
+// header that format=full and metadata return, so a client keeps them all;
+// the raw source keeps its own.
+func (p *parsedMail) showMessageIDs(ids []string) {
+	v := strings.Join(ids, " ")
+	for _, h := range p.payload.Headers {
+		if strings.EqualFold(h.Name, "Message-ID") {
+			h.Value = v
+			return
+		}
+	}
+	p.payload.Headers = append(p.payload.Headers, &gmail.MessagePartHeader{Name: "Message-ID", Value: v})
 }
 
 // header is one header line in source order, value decoded from RFC 2047.

@@ -51,6 +51,8 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 		serveCmd(e, "worker", "Run the River workers (sync jobs)", roleWorker),
 		serveCmd(e, "all", "Serve and run the workers in one process (the default for local use)", roleServe|roleWorker),
 		migrateCmd(e),
+		emulatorCmd(e),
+		importCmd(e),
 		tokenCmd(e),
 	)
 	return root.ExecuteContext(ctx)
