@@ -34,11 +34,11 @@ func (r *Resolver) WithLoaders(ctx context.Context) context.Context {
 		conversation: dataloadgen.NewLoader(func(ctx context.Context, ids []uuid.UUID) ([]domain.Conversation, []error) {
 			m, err := batch.ConversationsByID(ctx, userID, ids)
 			return ordered(ids, m, err, "conversation")
-		}),
+		}, dataloadgen.WithWait(r.BatchWait)),
 		messageCount: dataloadgen.NewLoader(func(ctx context.Context, ids []uuid.UUID) ([]int, []error) {
 			m, err := batch.MessageCounts(ctx, userID, ids)
 			return ordered(ids, m, err, "message count of conversation")
-		}),
+		}, dataloadgen.WithWait(r.BatchWait)),
 	}
 	return context.WithValue(ctx, loadersKey{}, l)
 }

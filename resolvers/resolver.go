@@ -19,6 +19,11 @@ type Resolver struct {
 	// ConversationStore when it implements the batch port, else to asking it
 	// once per key (deduplicated per operation).
 	ConversationBatch domain.ConversationBatchReader
+	// BatchWait is how long a dataloader batch collects keys. gqlgen resolves
+	// a list's items concurrently, so their keys arrive within microseconds;
+	// the library's 16ms default would add that much to every nested query.
+	// Defaults to 2ms.
+	BatchWait time.Duration
 	// Clock stamps serverTime. Defaults to the system clock.
 	Clock domain.Clock
 	// TickEvery is the serverTime period. Defaults to 1s.
@@ -36,6 +41,9 @@ func (r Resolver) WithDefaults() Resolver {
 	}
 	if r.Clock == nil {
 		r.Clock = domain.SystemClock{}
+	}
+	if r.BatchWait == 0 {
+		r.BatchWait = 2 * time.Millisecond
 	}
 	if r.TickEvery == 0 {
 		r.TickEvery = time.Second

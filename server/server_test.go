@@ -61,7 +61,7 @@ type bundle struct {
 
 type option func(*server.Config, *server.Deps)
 
-func setup(t *testing.T, opts ...option) *bundle {
+func setup(t testing.TB, opts ...option) *bundle {
 	t.Helper()
 	clock := domain.FixedClock{T: testNow}
 	mem := newMemStore(clock)
@@ -420,7 +420,8 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 
 func TestDataloadersBatchNestedFields(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	// A long batch window so a slow run (-race) cannot split a batch.
+	b := setup(t, func(_ *server.Config, d *server.Deps) { d.Resolver.BatchWait = 200 * time.Millisecond })
 	var resp struct {
 		Conversations struct {
 			Edges []struct {
@@ -452,10 +453,9 @@ func TestDataloadersBatchNestedFields(t *testing.T) {
 		}
 	}
 	// 5 message counts and 15 message -> conversation lookups: one query per
-	// parent would be 5 and 15 calls. Batches close after a short wait, so a
-	// slow run (-race) may split one; anything well under N shows batching.
-	require.Less(t, b.mem.batchCounts.Load(), int32(3))
-	require.Less(t, b.mem.batchConversations.Load(), int32(4))
+	// parent would be 5 and 15 calls; batched, one each.
+	require.EqualValues(t, 1, b.mem.batchCounts.Load())
+	require.EqualValues(t, 1, b.mem.batchConversations.Load())
 	require.Zero(t, b.mem.singleConversation.Load())
 }
 
