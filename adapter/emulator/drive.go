@@ -437,7 +437,7 @@ func (s *Server) changesList(c *call) (any, *apiError) {
 	d := c.u.drive
 	start, err := strconv.ParseUint(c.query("pageToken"), 10, 64)
 	if err != nil || start == 0 || start > d.seq+1 {
-		return nil, &apiError{code: http.StatusBadRequest, reason: "invalid", message: "Invalid Value", domain: "global"}
+		return nil, &apiError{code: http.StatusBadRequest, reason: "invalid", message: "Invalid Value"}
 	}
 	size, aerr := pageSize(c, "pageSize", 100, 1000)
 	if aerr != nil {

@@ -585,7 +585,9 @@ func (s *Server) gmailHistory(c *call) (any, *apiError) {
 	if err != nil {
 		return nil, errInvalid("Invalid startHistoryId")
 	}
-	if start < mb.floor {
+	// A start beyond the mailbox's history comes from another mailbox's life
+	// (an emulator restarted without the imports): only a full sync helps.
+	if start < mb.floor || start > mb.historyID {
 		return nil, errNotFound("Requested entity was")
 	}
 	size, aerr := pageSize(c, "maxResults", 100, 500)

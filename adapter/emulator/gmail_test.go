@@ -230,6 +230,8 @@ func TestGmailHistoryTooOldAnswers404(t *testing.T) {
 	_, err = historyOf(t, b, p.HistoryId-4)
 	gerr := apiErr(t, err, 404)
 	require.Equal(t, "notFound", gerr.Errors[0].Reason)
+	_, err = historyOf(t, b, p.HistoryId+1)
+	apiErr(t, err, 404)
 
 	require.NoError(t, b.srv.ResetHistory(alice))
 	_, err = historyOf(t, b, p.HistoryId)
