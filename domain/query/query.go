@@ -191,6 +191,9 @@ func (s *state) dates(text string, now time.Time, loc *time.Location) {
 		i := strings.IndexAny(m, " \t")
 		return strings.Repeat(" ", i) + m[i:]
 	})
+	if len(s.toks) > 0 && s.toks[0].lower() == "when" {
+		return // "when is the party in December?" asks for a date: the date is content
+	}
 	for _, m := range dates.Parse(text, now, loc) {
 		if m.Range.IsZero() || (m.Time != nil && m.Duration == 0 && m.Range.Start.Equal(m.Range.End)) {
 			continue // a bare clock time or duration bounds no search
@@ -454,6 +457,13 @@ var fillers = map[string]bool{
 // words reads the bare words: people after cues, labels, file types, flags and services.
 func (s *state) words() error {
 	f := &s.out.Filters
+	// "with Sarah" names a participant only once a service is named ("emails
+	// with", "meetings with"); in free text it is often the topic ("the
+	// program with Anthony Harrington").
+	scoped := false
+	for i, t := range s.toks {
+		scoped = scoped || (serviceWords[t.lower()] != "" && s.leading(i))
+	}
 	for i := 0; i < len(s.toks); i++ {
 		t := s.toks[i]
 		if t.used || t.negated {
@@ -491,7 +501,7 @@ func (s *state) words() error {
 		case mimeWords[w] != "" && !t.quoted:
 			s.addMime(mimeWords[w])
 			s.source("mimeTypes", i, i)
-		case cues[w] != "" && !t.quoted:
+		case cues[w] != "" && !t.quoted && (cues[w] != "with" || scoped):
 			end, addrs, err := s.name(i + 1)
 			if err != nil {
 				return err

@@ -161,6 +161,11 @@ func TestParseRelativeDates(t *testing.T) {
 	require.Equal(t, time.Date(2001, 11, 12, 0, 0, 0, 0, f.loc), p.Filters.Before)
 	require.Equal(t, []domain.Service{domain.ServiceCalendar}, p.Filters.Services)
 
+	p = f.parse(t, "when is the holiday party in December 2000?")
+	require.True(t, p.Filters.After.IsZero(), "a question for a date keeps the date as content")
+	p = f.parse(t, "the program with Ken")
+	require.Empty(t, p.Filters.Attendees, "without a service, with is not a participant")
+
 	p = f.parse(t, "what did Rosalee send since Monday")
 	require.Equal(t, time.Date(2001, 11, 12, 0, 0, 0, 0, f.loc), p.Filters.After)
 }
