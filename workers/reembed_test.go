@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -89,7 +88,7 @@ func reembedSetup(t *testing.T) reembedEnv {
 	require.NoError(t, st.UpsertFiles(ctx, u.ID, files))
 
 	var current domain.Email
-	list, _, err := st.Emails(ctx, u.ID, domain.MailFilter{MessageIDs: nil}, domain.Page{})
+	list, _, err := st.Emails(ctx, u.ID, domain.MailFilter{}, domain.Page{})
 	require.NoError(t, err)
 	for _, e := range list {
 		if e.EmailID == "m8" {
@@ -98,7 +97,7 @@ func reembedSetup(t *testing.T) reembedEnv {
 		}
 	}
 	return reembedEnv{ctx: ctx, db: db, store: st, user: u, current: current, stale: 8 + 3 + 2,
-		em: &countingEmbedder{Embedder: off}, log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+		em: &countingEmbedder{Embedder: off}, log: slog.New(slog.DiscardHandler)}
 }
 
 // countingEmbedder counts the texts embedded and fails the call numbered
@@ -209,27 +208,7 @@ func TestReembedJobRunsAtStartInSteps(t *testing.T) {
 		require.NoError(t, q.Stop(ctx))
 	})
 
-	snoozes := 0
-	timeout := time.After(30 * time.Second)
-wait:
-	for {
-		select {
-		case ev := <-events:
-			if ev.Job.Kind != "reembed" {
-				continue
-			}
-			switch ev.Kind {
-			case river.EventKindJobSnoozed:
-				snoozes++
-			case river.EventKindJobCompleted:
-				break wait
-			default:
-				t.Fatalf("reembed job %s: %v", ev.Kind, ev.Job.Errors)
-			}
-		case <-timeout:
-			t.Fatal("reembed did not complete within 30s")
-		}
-	}
+	snoozes := awaitReembed(t, events)
 	// Batches of 3: 3 of mail, 1 of events, 1 of files, each run but the last snoozing.
 	require.GreaterOrEqual(t, snoozes, 4)
 	require.Equal(t, e.stale, e.em.texts, "every stale item embedded once")
@@ -242,13 +221,35 @@ wait:
 	args, opts := workers.ReembedJob()
 	_, err = q.Client().Insert(e.ctx, args, opts)
 	require.NoError(t, err)
-	for ev := range events {
-		if ev.Job.Kind == "reembed" && ev.Kind == river.EventKindJobCompleted {
-			break
-		}
-	}
+	require.Zero(t, awaitReembed(t, events))
 	require.Equal(t, e.stale, e.em.texts)
 	require.Equal(t, xmin, e.xmin(t))
+}
+
+// awaitReembed waits for a reembed job to complete and returns how many
+// times it snoozed meanwhile.
+func awaitReembed(t *testing.T, events <-chan *river.Event) int {
+	t.Helper()
+	snoozes := 0
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case ev := <-events:
+			if ev.Job.Kind != "reembed" {
+				continue
+			}
+			switch ev.Kind {
+			case river.EventKindJobSnoozed:
+				snoozes++
+			case river.EventKindJobCompleted:
+				return snoozes
+			default:
+				t.Fatalf("reembed job %s: %v", ev.Kind, ev.Job.Errors)
+			}
+		case <-timeout:
+			t.Fatal("reembed did not complete within 30s")
+		}
+	}
 }
 
 // TestReembedResumesAfterAnInterruption: a run that fails midway keeps the

@@ -123,14 +123,13 @@ func (r *Reembedder) Run(ctx context.Context) (ReembedResult, error) {
 	model := r.d.Embedder.Model()
 	deadline := r.d.Clock.Now().Add(r.cfg.Budget)
 	var res ReembedResult
-	started := false
+	worked := false // the budget applies once a batch was done
 	for _, svc := range domain.Services {
 		after := uuid.Nil
 		for {
-			if started && !r.d.Clock.Now().Before(deadline) {
+			if worked && !r.d.Clock.Now().Before(deadline) {
 				return res, nil
 			}
-			started = true
 			items, err := r.d.Store.StaleItems(ctx, svc, model, after, r.cfg.Batch)
 			if err != nil {
 				return res, fmt.Errorf("reembed %s: read stale items: %w", svc, err)
@@ -139,6 +138,7 @@ func (r *Reembedder) Run(ctx context.Context) (ReembedResult, error) {
 			if b.size() == 0 {
 				break
 			}
+			worked = true
 			if err := embedBatch(ctx, r.d.Embedder, r.cfg.Text, &b); err != nil {
 				return res, fmt.Errorf("reembed %s: %w", svc, err)
 			}

@@ -113,8 +113,8 @@ func (c *stepClock) Now() time.Time {
 }
 
 // staleSetup caches 10 emails (the odd ones current, by model b) and 3 files
-// not embedded yet, and a Reembedder for model b working 3 batches of 2 per Run.
-func staleSetup(t *testing.T) (*staleStore, *textEmbedder, *ingest.Reembedder) {
+// not embedded yet, and a Reembedder for model b in batches of 2.
+func staleSetup(t *testing.T, budget time.Duration) (*staleStore, *textEmbedder, *ingest.Reembedder) {
 	t.Helper()
 	st := &staleStore{}
 	for i := range 10 {
@@ -130,26 +130,23 @@ func staleSetup(t *testing.T) (*staleStore, *textEmbedder, *ingest.Reembedder) {
 	}
 	em := &textEmbedder{model: "b"}
 	r, err := ingest.NewReembedder(ingest.ReembedDeps{Store: st, Embedder: em, Clock: &stepClock{}, Logger: slog.New(slog.DiscardHandler)},
-		ingest.ReembedConfig{Batch: 2, Budget: 2500 * time.Millisecond, Text: ingest.Config{MaxTextBytes: 12}})
+		ingest.ReembedConfig{Batch: 2, Budget: budget, Text: ingest.Config{MaxTextBytes: 12}})
 	require.NoError(t, err)
 	return st, em, r
 }
 
 func TestReembedRunsInBudgetedStepsAndResumes(t *testing.T) {
 	t.Parallel()
-	st, em, r := staleSetup(t)
+	st, em, r := staleSetup(t, 2500*time.Millisecond) // 3 batches per Run
 	ctx := context.Background()
 
 	res, err := r.Run(ctx)
 	require.NoError(t, err)
 	require.Equal(t, ingest.ReembedResult{Updated: 5}, res, "three batches: two of 2 emails, then the last stale email")
-	// Each batch read, empty or not, past the first costs a second of budget.
+	// Once a batch is done, each read, empty or not, costs a second of budget.
 	res, err = r.Run(ctx)
 	require.NoError(t, err)
-	require.Equal(t, ingest.ReembedResult{Updated: 2}, res, "no email is embedded twice; two files")
-	res, err = r.Run(ctx)
-	require.NoError(t, err)
-	require.Equal(t, ingest.ReembedResult{Updated: 1, Done: true}, res, "the last file")
+	require.Equal(t, ingest.ReembedResult{Updated: 3, Done: true}, res, "the files; no email is embedded twice")
 	res, err = r.Run(ctx)
 	require.NoError(t, err)
 	require.Equal(t, ingest.ReembedResult{Done: true}, res)
@@ -167,9 +164,24 @@ func TestReembedRunsInBudgetedStepsAndResumes(t *testing.T) {
 	require.Equal(t, "file 0\nconte", em.texts[5])
 }
 
+func TestReembedProgressesOnAnyBudget(t *testing.T) {
+	t.Parallel()
+	st, em, r := staleSetup(t, time.Nanosecond)
+	runs := 0
+	for res := (ingest.ReembedResult{}); !res.Done; runs++ {
+		var err error
+		res, err = r.Run(context.Background())
+		require.NoError(t, err)
+		require.True(t, res.Done || res.Updated > 0, "a Run that stops early did a batch")
+	}
+	require.Equal(t, 5, runs, "one batch per Run: 3 of emails, 2 of files")
+	require.Len(t, em.texts, 8)
+	require.Equal(t, 8, st.writes)
+}
+
 func TestReembedSkipsItemsRewrittenMeanwhile(t *testing.T) {
 	t.Parallel()
-	st, _, r := staleSetup(t)
+	st, _, r := staleSetup(t, time.Minute)
 	synced := domain.Vector{Values: []float32{42}, Model: "b"}
 	// A sync rewrites the first email after the Reembedder read it.
 	st.beforeSet = func() {
@@ -178,7 +190,7 @@ func TestReembedSkipsItemsRewrittenMeanwhile(t *testing.T) {
 	}
 	res, err := r.Run(context.Background())
 	require.NoError(t, err)
-	require.Equal(t, 4, res.Updated)
+	require.Equal(t, ingest.ReembedResult{Updated: 7, Done: true}, res, "5 emails and 3 files were stale")
 	require.Equal(t, synced, st.emails[0].Embedding, "the sync's vector stays")
 }
 
