@@ -53,6 +53,7 @@ var (
 	sayingRE       = rx(`\b(?:saying|to say|that says|telling (?:him|her|them)|and say)\s+(?:that\s+)?(.+)$`)
 	replyRE        = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(reply|respond|answer|write back)\b`)
 	forwardRE      = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?forward\b`)
+	questionRE     = rx(`^(?:why|did|when|who|whom|what|how|which|where|does|was|were|has|had|is|are)\b`)
 	unreadRE       = rx(`\bunread\b`)
 	attachmentRE   = rx(`\battachments?\b`)
 	aheadRE        = rx(`\b(next|upcoming|coming up|future|my)\b`)
@@ -326,17 +327,19 @@ func (a *analysis) decide() Intent {
 		return a.compose(false)
 	case sendRE.MatchString(q) && (len(a.people)+len(a.unknown) > 0 || fileRefRE.MatchString(q)):
 		return a.compose(true)
-	case deleteRE.MatchString(q) && !slices.Contains(services, domain.ServiceDrive) && !onlyMail(services):
-		return a.deleteEvent()
-	case updateRE.MatchString(q) && (len(a.ent.Times) > 0 || len(a.ent.Dates) > 0) && !onlyMail(services):
-		return a.updateEvent(nil)
-	case shareRE.MatchString(q) && (slices.Contains(services, domain.ServiceDrive) || len(services) == 0):
-		return a.share(nil)
-	case createRE.MatchString(q) && (eventNounRE.MatchString(q) || len(a.ent.Times) > 0) && !slices.Contains(services, domain.ServiceDrive):
-		return a.createEvent()
 	case readRE.MatchString(q) && len(services) == 1:
 		s1 := a.search(services[0], 0.85)
 		return a.withStep(s1, Step{Service: services[0], Operation: OpRead, Params: Params{}, DependsOn: []string{s1.Steps[0].ID}})
+	case questionRE.MatchString(q):
+		// "Why did Sarah cancel the meeting?" asks about things; it changes nothing.
+	case deleteRE.MatchString(q) && calendarish(services):
+		return a.deleteEvent()
+	case updateRE.MatchString(q) && (len(a.ent.Times) > 0 || len(a.ent.Dates) > 0) && calendarish(services):
+		return a.updateEvent(nil)
+	case shareRE.MatchString(q) && (slices.Contains(services, domain.ServiceDrive) || len(services) == 0):
+		return a.share(nil)
+	case createRE.MatchString(q) && (eventNounRE.MatchString(q) || len(a.ent.Times) > 0) && calendarish(services):
+		return a.createEvent()
 	}
 	if len(services) == 0 {
 		in := a.searchAll(domain.Services)
@@ -347,6 +350,12 @@ func (a *analysis) decide() Intent {
 }
 
 func onlyMail(s []domain.Service) bool { return len(s) == 1 && s[0] == domain.ServiceGmail }
+
+// calendarish reports whether an event change fits the services named: the
+// calendar, or none at all ("reschedule the budget review").
+func calendarish(s []domain.Service) bool {
+	return len(s) == 0 || slices.Contains(s, domain.ServiceCalendar)
+}
 
 // services are the services the request names or suggests.
 func (a *analysis) services() []domain.Service {

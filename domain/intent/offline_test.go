@@ -101,6 +101,8 @@ func TestOfflineClassify(t *testing.T) {
 			map[string]any{"query": "offsite", "from": []string{"sarah.fleming@example.com"}}},
 		{"do I have anything tomorrow afternoon?", "s1:gmail.search s2:calendar.search s3:drive.search",
 			map[string]any{"after": "2026-06-18T12:00:00+03:00", "before": "2026-06-18T18:00:00+03:00"}},
+		{"why did Sarah cancel the budget review meeting?", "s1:gmail.search s2:calendar.search", map[string]any{"query": "budget review"}},
+		{"what does the Q3 report say?", "s1:drive.search s2:drive.read<s1", nil},
 		{"unread emails with attachments since Monday", "s1:gmail.search",
 			map[string]any{"unread": true, "hasAttachment": true, "after": "2026-06-15T00:00:00+03:00"}},
 	}
