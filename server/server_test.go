@@ -578,6 +578,7 @@ func TestProbesAndPlayground(t *testing.T) {
 		w := get(b.h, "/playground/assets/"+asset)
 		require.Equal(t, http.StatusOK, w.Code, asset)
 		require.Greater(t, w.Body.Len(), 1000, asset)
+		require.Equal(t, "public, max-age=86400", w.Header().Get("Cache-Control"))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 //go:embed playground
@@ -19,5 +20,13 @@ func Playground() http.Handler {
 	if err != nil {
 		panic(err) // the directory is embedded above; failing here is a build mistake
 	}
-	return http.FileServerFS(sub)
+	files := http.FileServerFS(sub)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The bundles are large (GraphiQL is 3.5 MB) and change only with the
+		// binary, so browsers may keep them for a day.
+		if strings.HasPrefix(r.URL.Path, "/assets/") {
+			w.Header().Set("Cache-Control", "public, max-age=86400")
+		}
+		files.ServeHTTP(w, r)
+	})
 }
