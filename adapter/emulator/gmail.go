@@ -315,10 +315,12 @@ func (s *Server) gmailList(c *call) (any, *apiError) {
 		return nil, aerr
 	}
 	labelIDs := c.r.URL.Query()["labelIds"]
-	spamTrash := c.query("includeSpamTrash") == "true"
+	// Trash and spam are left out unless asked for, by parameter, label or query.
+	spamTrash := c.query("includeSpamTrash") == "true" || q.wantsSpamTrash ||
+		slices.Contains(labelIDs, "TRASH") || slices.Contains(labelIDs, "SPAM")
 	var hits []*mailMsg
 	for _, m := range c.u.mail.sorted() {
-		if !spamTrash && !q.wantsSpamTrash && (slices.Contains(m.LabelIDs, "TRASH") || slices.Contains(m.LabelIDs, "SPAM")) {
+		if !spamTrash && (slices.Contains(m.LabelIDs, "TRASH") || slices.Contains(m.LabelIDs, "SPAM")) {
 			continue
 		}
 		if !containsAll(m.LabelIDs, labelIDs) || !q.match(m) {
@@ -465,7 +467,7 @@ func completeHeaders(raw []byte, from string, now time.Time, id string) []byte {
 func (s *Server) sendLocked(u *user, raw []byte, threadID string, now time.Time) (*mailMsg, *apiError) {
 	id := fmt.Sprintf("%016x", 0x18c0000000000000+s.newID())
 	raw = completeHeaders(raw, u.email, now, id)
-	if _, ok := u.mail.threadIDExists(threadID); !ok {
+	if !u.mail.hasThread(threadID) {
 		threadID = ""
 	}
 	m, err := s.putMessage(u, Message{ID: id, ThreadID: threadID, Raw: raw, LabelIDs: []string{"SENT"}, InternalDate: now}, now)
@@ -484,16 +486,16 @@ func (s *Server) sendLocked(u *user, raw []byte, threadID string, now time.Time)
 	return m, nil
 }
 
-func (mb *mailbox) threadIDExists(id string) (string, bool) {
+func (mb *mailbox) hasThread(id string) bool {
 	if id == "" {
-		return "", false
+		return false
 	}
 	for _, m := range mb.msgs {
 		if m.ThreadID == id {
-			return id, true
+			return true
 		}
 	}
-	return "", false
+	return false
 }
 
 func (s *Server) gmailSend(c *call) (any, *apiError) {
@@ -526,7 +528,7 @@ func (s *Server) gmailInsert(defaultDateSource string) apiFunc {
 			labels = []string{"INBOX", "UNREAD"}
 		}
 		msg := Message{Raw: raw, LabelIDs: labels, ThreadID: meta.ThreadId}
-		if _, ok := c.u.mail.threadIDExists(meta.ThreadId); !ok {
+		if !c.u.mail.hasThread(meta.ThreadId) {
 			msg.ThreadID = ""
 		}
 		if cmp.Or(c.query("internalDateSource"), defaultDateSource) == "receivedTime" {
@@ -710,7 +712,7 @@ func draftBody(c *call) (*gmail.Draft, []byte, *apiError) {
 }
 
 func (s *Server) storeDraft(c *call, raw []byte, threadID string) (*mailMsg, *apiError) {
-	if _, ok := c.u.mail.threadIDExists(threadID); !ok {
+	if !c.u.mail.hasThread(threadID) {
 		threadID = ""
 	}
 	m, err := s.putMessage(c.u, Message{Raw: raw, ThreadID: threadID, LabelIDs: []string{"DRAFT"}, InternalDate: c.now}, c.now)

@@ -209,6 +209,8 @@ func TestGmailIncrementalHistory(t *testing.T) {
 	// Trashed mail leaves the default listing but stays reachable with includeSpamTrash.
 	require.NotContains(t, listIDs(t, b, b.gm.Users.Messages.List("me")), lunch)
 	require.Contains(t, listIDs(t, b, b.gm.Users.Messages.List("me").IncludeSpamTrash(true)), lunch)
+	require.Equal(t, []string{lunch}, listIDs(t, b, b.gm.Users.Messages.List("me").LabelIds("TRASH")))
+	require.Equal(t, []string{lunch}, listIDs(t, b, b.gm.Users.Messages.List("me").Q("in:trash")))
 
 	added, err := b.gm.Users.History.List("me").StartHistoryId(start).HistoryTypes("messageDeleted").Context(b.ctx).Do()
 	require.NoError(t, err)
