@@ -1,6 +1,7 @@
 package agent_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -77,4 +78,32 @@ func TestFiltersOfAndStableID(t *testing.T) {
 	require.Equal(t, id, agent.StableID(msg, "s1-a1"))
 	require.NotEqual(t, id, agent.StableID(msg, "s2-a1"))
 	require.Regexp(t, `^[0-9a-v]{32}$`, id, "a valid Calendar event id")
+}
+
+// searcher answers every search with the same items, ignoring the filters.
+type searcher []agent.Item
+
+func (s searcher) Search(context.Context, uuid.UUID, string, []domain.Service, agent.Filters, int) ([]agent.Item, error) {
+	return s, nil
+}
+
+func TestSearchStepKeepsDates(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 6, 17, 14, 30, 0, 0, time.UTC)
+	items := searcher{
+		{Service: domain.ServiceCalendar, ID: "running", At: now.Add(-time.Hour), End: now.Add(time.Hour)},
+		{Service: domain.ServiceCalendar, ID: "over", At: now.Add(-2 * time.Hour), End: now.Add(-time.Hour)},
+		{Service: domain.ServiceCalendar, ID: "later", At: now.Add(24 * time.Hour), End: now.Add(25 * time.Hour)},
+		{Service: domain.ServiceCalendar, ID: "next week", At: now.Add(7 * 24 * time.Hour)},
+		{Service: domain.ServiceGmail, ID: "other service", At: now},
+	}
+	out, err := agent.SearchStep(context.Background(), items, uuid.New(), domain.ServiceCalendar, intent.Step{Params: intent.Params{
+		intent.ParamAfter: now.Format(time.RFC3339), intent.ParamBefore: now.Add(48 * time.Hour).Format(time.RFC3339),
+	}})
+	require.NoError(t, err)
+	var ids []string
+	for _, it := range out.Items {
+		ids = append(ids, it.ID)
+	}
+	require.Equal(t, []string{"running", "later"}, ids)
 }
