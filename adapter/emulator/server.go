@@ -153,6 +153,11 @@ func New(cfg Config) *Server {
 	s.routeDrive()
 	s.routeOAuth()
 	s.routeAdmin()
+	// Google answers unknown paths in its error JSON; naming the route shows what the emulator lacks.
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{code: http.StatusNotFound, reason: "notFound",
+			message: "The Workspace emulator does not serve " + r.Method + " " + r.URL.Path})
+	})
 	return s
 }
 

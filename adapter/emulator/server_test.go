@@ -77,3 +77,11 @@ func TestOtherUsersMailboxIsForbidden(t *testing.T) {
 	_, err := b.gm.Users.GetProfile("mallory@example.com").Context(b.ctx).Do()
 	apiErr(t, err, 403)
 }
+
+func TestUnknownRouteAnswersGoogleJSON(t *testing.T) {
+	t.Parallel()
+	b := setup(t, emulator.Config{}, emulator.Workspace{})
+	_, err := b.gm.Users.Threads.List("me").Context(b.ctx).Do()
+	gerr := apiErr(t, err, 404)
+	require.Contains(t, gerr.Message, "GET /gmail/v1/users/me/threads")
+}
