@@ -156,6 +156,7 @@ func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.L
 		PingPongInterval:      cfg.KeepAlive,
 		InitTimeout:           cfg.InitTimeout,
 		InitFunc:              wsInit(keys),
+		CloseFunc:             wsClose,
 		ErrorFunc: func(ctx context.Context, err error) {
 			log.WarnContext(ctx, "websocket", "request_id", RequestID(ctx), "err", err)
 		},
@@ -183,7 +184,8 @@ func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.L
 
 // wsInit authenticates a websocket from its connection_init payload
 // ({"authorization": "Bearer …"} or "Authorization"). No token leaves the
-// connection anonymous, as on HTTP; a bad one refuses the connection.
+// connection anonymous, as on HTTP; a bad one refuses the connection; a good
+// one holds it open until the token expires.
 func wsInit(keys *auth.Keyset) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		c, ok, err := keys.VerifyBearer(p.Authorization())
@@ -194,10 +196,23 @@ func wsInit(keys *auth.Keyset) transport.WebsocketInitFunc {
 			ctx = transport.AppendCloseReason(ctx, "invalid or expired bearer token")
 			return ctx, nil, errors.New("invalid or expired bearer token")
 		}
-		if ok {
-			ctx = auth.WithUserID(ctx, c.UserID)
+		if !ok {
+			return ctx, nil, nil
 		}
-		return ctx, nil, nil
+		ctx = auth.WithUserID(ctx, c.UserID)
+		// The connection must not outlive its token: at expiry it closes and
+		// the client reconnects with a fresh one. wsClose releases the timer.
+		ctx = transport.AppendCloseReason(ctx, "bearer token expired")
+		ctx, cancel := context.WithDeadline(ctx, c.ExpiresAt)
+		return context.WithValue(ctx, wsCancelKey{}, cancel), nil, nil
+	}
+}
+
+type wsCancelKey struct{}
+
+func wsClose(ctx context.Context, _ int) {
+	if cancel, ok := ctx.Value(wsCancelKey{}).(context.CancelFunc); ok {
+		cancel()
 	}
 }
 

@@ -194,3 +194,22 @@ func (c *wsClient) mustNextAny() wsMessage {
 	require.NoError(c.t, err)
 	return m
 }
+
+func TestWebsocketClosesWhenTokenExpires(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	srv := httptest.NewServer(b.h)
+	t.Cleanup(srv.Close)
+	// JWT times have whole seconds, so this token lives 1 to 2 seconds.
+	short, err := b.keys.Mint(b.alice.ID, b.alice.Email, 2*time.Second)
+	require.NoError(t, err)
+
+	c := dialWS(t, srv.URL, protocols[0], map[string]any{"authorization": "Bearer " + short})
+	c.mustNext("connection_ack")
+	c.start("1", `subscription { serverTime }`)
+	var err2 error
+	for err2 == nil {
+		_, err2 = c.next()
+	}
+	require.Equal(t, websocket.StatusNormalClosure, websocket.CloseStatus(err2), err2)
+}
