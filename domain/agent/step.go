@@ -56,3 +56,140 @@ func inRange(it Item, after, before time.Time) bool {
 	}
 	return before.IsZero() || it.At.Before(before)
 }
+
+// FiltersOf reads a step's search filters; a malformed date is an error
+// wrapping domain.ErrInvalidInput.
+func FiltersOf(p intent.Params) (Filters, error) {
+	f := Filters{
+		From: p.Strings(intent.ParamFrom), To: p.Strings(intent.ParamTo), Attendees: p.Strings(intent.ParamAttendees),
+		MimeTypes: p.Strings(intent.ParamMimeTypes), HasAttachment: p.Bool(intent.ParamAttachment), Unread: p.Bool(intent.ParamUnread),
+	}
+	var err error
+	if f.After, _, err = p.Time(intent.ParamAfter); err != nil {
+		return Filters{}, fmt.Errorf("%w: %w", err, domain.ErrInvalidInput)
+	}
+	if f.Before, _, err = p.Time(intent.ParamBefore); err != nil {
+		return Filters{}, fmt.Errorf("%w: %w", err, domain.ErrInvalidInput)
+	}
+	return f, nil
+}
+
+// Candidates are the items of kind in the outputs of the steps depended on, in order, without repeats.
+func Candidates(inputs []Input, svc domain.Service, kind string) []Item {
+	var out []Item
+	seen := map[string]bool{}
+	for _, in := range inputs {
+		for _, it := range in.Output.Items {
+			if it.Service == svc && (kind == "" || it.Kind == kind) && !seen[it.ID] {
+				seen[it.ID] = true
+				out = append(out, it)
+			}
+		}
+	}
+	return out
+}
+
+// PickOne chooses the one item a side effect acts on: the only candidate, or
+// the only one whose title holds every word of query. Otherwise it fails with
+// ErrAmbiguous listing the candidates, or ErrNothingFound: an action never
+// falls back to "the first result".
+func PickOne(cands []Item, query, what string, loc *time.Location) (Item, error) {
+	switch len(cands) {
+	case 0:
+		return Item{}, fmt.Errorf("found no %s: %w", what, ErrNothingFound)
+	case 1:
+		return cands[0], nil
+	}
+	words := Words(query)
+	var hits []Item
+	for _, it := range cands {
+		title := strings.ToLower(it.Title + " " + it.Snippet)
+		if len(words) > 0 && !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(title, w) }) {
+			hits = append(hits, it)
+		}
+	}
+	if len(hits) == 1 {
+		return hits[0], nil
+	}
+	if len(hits) > 1 {
+		cands = hits
+	}
+	return Item{}, fmt.Errorf("%d %ss match (%s); say which one: %w", len(cands), what, Describe(cands, 5, loc), ErrAmbiguous)
+}
+
+// glue are words too common to pick an item by.
+var glue = map[string]bool{"the": true, "and": true, "for": true, "with": true, "about": true, "from": true,
+	"our": true, "your": true, "this": true, "that": true, "all": true, "any": true}
+
+// Words are the lowercased words of a query worth matching (3+ letters, not glue).
+func Words(q string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
+	}) {
+		if len(w) >= 3 && !glue[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Describe lists up to n items as `"Title" (Mon Jan 2 15:04)`.
+func Describe(items []Item, n int, loc *time.Location) string {
+	var parts []string
+	for i, it := range items {
+		if i == n {
+			parts = append(parts, fmt.Sprintf("and %d more", len(items)-n))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%q", it.Title)+When(it.At, loc))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// When renders an instant for people, " (Mon Jan 2 15:04)", or "" for none.
+func When(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	if loc != nil {
+		t = t.In(loc)
+	}
+	return " (" + t.Format("Mon Jan 2 2006 15:04") + ")"
+}
+
+// ReadStep runs a read step: fetch reads the row ReadRow picks.
+func ReadStep(ctx context.Context, step intent.Step, inputs []Input, svc domain.Service, what string,
+	fetch func(ctx context.Context, rowID uuid.UUID) (Item, error)) (Output, error) {
+	rowID, ok, err := ReadRow(step, inputs, svc)
+	if err != nil {
+		return Output{}, err
+	}
+	if !ok {
+		return Output{}, fmt.Errorf("found no %s to read: %w", what, ErrNothingFound)
+	}
+	it, err := fetch(ctx, rowID)
+	if err != nil {
+		return Output{}, fmt.Errorf("read %s: %w", what, err)
+	}
+	return Output{Items: []Item{it}}, nil
+}
+
+// ReadRow is the cached row a read step acts on: the row its params name, else
+// the best match of the steps it depends on (reading changes nothing, so
+// the top hit will do). found is false when neither gives one.
+func ReadRow(step intent.Step, inputs []Input, svc domain.Service) (id uuid.UUID, found bool, err error) {
+	if s := step.Params.String(intent.ParamRowID); s != "" {
+		id, err := uuid.Parse(s)
+		if err != nil {
+			return uuid.Nil, false, fmt.Errorf("param rowId %q: %w", s, domain.ErrInvalidInput)
+		}
+		return id, true, nil
+	}
+	for _, it := range Candidates(inputs, svc, "") {
+		if it.RowID != uuid.Nil {
+			return it.RowID, true, nil
+		}
+	}
+	return uuid.Nil, false, nil
+}
