@@ -19,6 +19,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/demo"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/eval"
+	"github.com/workspace-orchestrator/orchestrator/domain/query"
 	"github.com/workspace-orchestrator/orchestrator/domain/search"
 )
 
@@ -168,6 +169,36 @@ func BenchmarkSearch(b *testing.B) {
 			return err
 		})
 	}
+	// The legs one after another on one connection: what one SQL statement
+	// holding all three would cost (their sum), against the engine's
+	// concurrent legs above.
+	parser := query.Parser{Contacts: idx}
+	cfg := search.Config{}.WithDefaults()
+	run("sequential-legs", func(i int) error {
+		user := users[i%len(users)]
+		p, err := parser.Parse(ctx, user, qs[i%len(qs)], demo.Now(), loc)
+		if err != nil {
+			return err
+		}
+		if _, err := idx.FullText(ctx, user, search.TextQuery{Terms: p.Terms, Exclude: p.Exclude, BM25: cfg.BM25, Limit: cfg.Depth}); err != nil {
+			return err
+		}
+		if p.Text == "" {
+			return nil
+		}
+		vs, err := emb.Embed(ctx, []string{p.Text})
+		if err != nil {
+			return err
+		}
+		if _, err := idx.Vector(ctx, user, search.VectorQuery{Vector: vs[0], Limit: cfg.Depth}); err != nil {
+			return err
+		}
+		if p.Filters.IsZero() {
+			return nil
+		}
+		_, err = idx.Vector(ctx, user, search.VectorQuery{Vector: vs[0], Filters: &p.Filters, Limit: cfg.Depth})
+		return err
+	})
 	run("naive", func(i int) error {
 		q, user := qs[i%len(qs)], users[i%len(users)]
 		vs, err := emb.Embed(ctx, []string{q})
