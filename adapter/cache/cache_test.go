@@ -2,7 +2,6 @@ package cache_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -11,21 +10,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/cache"
+	"github.com/workspace-orchestrator/orchestrator/adapter/redistest"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 )
 
 func setup(t *testing.T, cfg cache.Config) (*cache.Cache, *redis.Client) {
 	t.Helper()
-	url := os.Getenv("TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/1"
-	}
-	opts, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	rdb := redis.NewClient(opts)
-	t.Cleanup(func() { _ = rdb.Close() })
-	cfg.Prefix = "test:" + uuid.NewString() + ":"
+	rdb, prefix := redistest.New(t)
+	cfg.Prefix = prefix
 	c, err := cache.New(rdb, cfg)
 	require.NoError(t, err)
 	return c, rdb

@@ -3,7 +3,6 @@ package embedcache_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -11,7 +10,6 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"math"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/embedcache"
+	"github.com/workspace-orchestrator/orchestrator/adapter/redistest"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
@@ -63,37 +62,9 @@ type bundle struct {
 	cache  domain.Embedder
 }
 
-func redisClient(t testing.TB) *redis.Client {
-	t.Helper()
-	url := os.Getenv("TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/1"
-	}
-	opt, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	rdb := redis.NewClient(opt)
-	t.Cleanup(func() { rdb.Close() })
-	require.NoError(t, rdb.Ping(context.Background()).Err())
-	return rdb
-}
-
-// uniquePrefix returns a key prefix of one test's own and removes its keys
-// afterwards.
-func uniquePrefix(tb testing.TB, rdb *redis.Client) string {
-	prefix := "test:embedcache:" + rand.Text() + ":"
-	tb.Cleanup(func() {
-		keys, _ := rdb.Keys(context.Background(), prefix+"*").Result()
-		if len(keys) > 0 {
-			rdb.Del(context.Background(), keys...)
-		}
-	})
-	return prefix
-}
-
 func setup(t *testing.T) bundle {
 	t.Helper()
-	rdb := redisClient(t)
-	prefix := uniquePrefix(t, rdb)
+	rdb, prefix := redistest.New(t)
 	b := bundle{rdb: rdb, next: &counting{model: "m1"}, prefix: prefix, logs: &bytes.Buffer{}}
 	b.cache = embedcache.New(b.next, rdb, 0, prefix, embedcache.WithLogger(slog.New(slog.NewTextHandler(b.logs, nil))))
 	return b
@@ -199,8 +170,8 @@ func TestNextErrorsPropagate(t *testing.T) {
 
 // BenchmarkCachedQuery is a cache hit: one MGET round trip to local Redis.
 func BenchmarkCachedQuery(b *testing.B) {
-	rdb := redisClient(b)
-	c := embedcache.New(&counting{model: "m1"}, rdb, 0, uniquePrefix(b, rdb))
+	rdb, prefix := redistest.New(b)
+	c := embedcache.New(&counting{model: "m1"}, rdb, 0, prefix)
 	q := []string{"emails from Sarah about budget review"}
 	if _, err := c.Embed(context.Background(), q); err != nil {
 		b.Fatal(err)

@@ -3,7 +3,6 @@ package pubsub_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,24 +13,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/pubsub"
+	"github.com/workspace-orchestrator/orchestrator/adapter/redistest"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
 )
 
 func setup(t *testing.T) (*pubsub.Streams, *pubsub.Streams) {
 	t.Helper()
-	url := os.Getenv("TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/1"
-	}
-	opts, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	prefix := "test:" + uuid.NewString() + ":"
+	first, prefix := redistest.New(t)
 	// Two clients stand for two server instances sharing one Redis.
+	second := redis.NewClient(first.Options())
+	t.Cleanup(func() { _ = second.Close() })
 	var streams []*pubsub.Streams
-	for range 2 {
-		rdb := redis.NewClient(opts)
-		t.Cleanup(func() { _ = rdb.Close() })
+	for _, rdb := range []*redis.Client{first, second} {
 		s, err := pubsub.New(rdb, pubsub.Config{Prefix: prefix, Block: 50 * time.Millisecond})
 		require.NoError(t, err)
 		streams = append(streams, s)

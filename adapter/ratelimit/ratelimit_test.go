@@ -6,18 +6,17 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/ratelimit"
+	"github.com/workspace-orchestrator/orchestrator/adapter/redistest"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
 func setup(t *testing.T, limits map[domain.Service]ratelimit.Limit) *ratelimit.Limiter {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
-	t.Cleanup(func() { _ = rdb.Close() })
-	l, err := ratelimit.New(rdb, ratelimit.Config{Prefix: "test:quota:" + uuid.NewString() + ":", Limits: limits})
+	rdb, prefix := redistest.New(t)
+	l, err := ratelimit.New(rdb, ratelimit.Config{Prefix: prefix, Limits: limits})
 	require.NoError(t, err)
 	return l
 }
