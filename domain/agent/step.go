@@ -114,7 +114,7 @@ func PickOne(cands []Item, query, what string, loc *time.Location) (Item, error)
 	if len(hits) > 1 {
 		cands = hits
 	}
-	return Item{}, fmt.Errorf("%d %ss match (%s); say which one: %w", len(cands), what, Describe(cands, 5, loc), ErrAmbiguous)
+	return Item{}, fmt.Errorf("%d %ss match (%s); say which one: %w", len(cands), what, describe(cands, 5, loc), ErrAmbiguous)
 }
 
 // glue are words too common to pick an item by.
@@ -134,21 +134,21 @@ func Words(q string) []string {
 	return out
 }
 
-// Describe lists up to n items as `"Title" (Mon Jan 2 15:04)`.
-func Describe(items []Item, n int, loc *time.Location) string {
+// describe lists up to n items as `"Title" (Mon Jan 2 15:04)`.
+func describe(items []Item, n int, loc *time.Location) string {
 	var parts []string
 	for i, it := range items {
 		if i == n {
 			parts = append(parts, fmt.Sprintf("and %d more", len(items)-n))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%q", it.Title)+When(it.At, loc))
+		parts = append(parts, fmt.Sprintf("%q", it.Title)+when(it.At, loc))
 	}
 	return strings.Join(parts, ", ")
 }
 
-// When renders an instant for people, " (Mon Jan 2 15:04)", or "" for none.
-func When(t time.Time, loc *time.Location) string {
+// when renders an instant for people, " (Mon Jan 2 15:04)", or "" for none.
+func when(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
