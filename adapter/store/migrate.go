@@ -18,8 +18,15 @@ func newMigrator(db *DB) *migrate.Migrator {
 	return migrate.NewMigrator(db.Bun, migrations.Migrations, migrate.WithMarkAppliedOnSuccess(true))
 }
 
-func newRiverMigrator(db *DB, logger *slog.Logger) (*rivermigrate.Migrator[pgx.Tx], error) {
-	m, err := rivermigrate.New(riverpgxv5.New(db.Pool), &rivermigrate.Config{Logger: logger})
+// newRiverMigrator targets the current schema explicitly: left to the search
+// path, River would take another schema's river_migration (e.g. public's) as
+// its own.
+func newRiverMigrator(ctx context.Context, db *DB, logger *slog.Logger) (*rivermigrate.Migrator[pgx.Tx], error) {
+	var schema string
+	if err := db.Pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return nil, fmt.Errorf("store: current schema: %w", err)
+	}
+	m, err := rivermigrate.New(riverpgxv5.New(db.Pool), &rivermigrate.Config{Logger: logger, Schema: schema})
 	if err != nil {
 		return nil, fmt.Errorf("store: river migrator: %w", err)
 	}
@@ -64,7 +71,7 @@ func Migrate(ctx context.Context, db *DB, logger *slog.Logger) error {
 		if !group.IsZero() {
 			logger.InfoContext(ctx, "applied migrations", "group", group.ID, "migrations", group.Migrations.String())
 		}
-		rm, err := newRiverMigrator(db, logger)
+		rm, err := newRiverMigrator(ctx, db, logger)
 		if err != nil {
 			return err
 		}
@@ -105,7 +112,7 @@ func Rollback(ctx context.Context, db *DB) error {
 		if len(applied) > 0 {
 			return nil
 		}
-		rm, err := newRiverMigrator(db, slog.New(slog.DiscardHandler))
+		rm, err := newRiverMigrator(ctx, db, slog.New(slog.DiscardHandler))
 		if err != nil {
 			return err
 		}
@@ -120,7 +127,7 @@ func Rollback(ctx context.Context, db *DB) error {
 // "river:"); empty means the schema is current.
 func MigrationStatus(ctx context.Context, db *DB) (pending []string, err error) {
 	var hasTable bool
-	if err := db.Pool.QueryRow(ctx, "SELECT to_regclass('bun_migrations') IS NOT NULL").Scan(&hasTable); err != nil {
+	if err := db.Pool.QueryRow(ctx, "SELECT to_regclass(format('%I.bun_migrations', current_schema())) IS NOT NULL").Scan(&hasTable); err != nil {
 		return nil, fmt.Errorf("store: migration status: %w", err)
 	}
 	if hasTable {
@@ -136,7 +143,7 @@ func MigrationStatus(ctx context.Context, db *DB) (pending []string, err error) 
 			pending = append(pending, m.String())
 		}
 	}
-	rm, err := newRiverMigrator(db, slog.New(slog.DiscardHandler))
+	rm, err := newRiverMigrator(ctx, db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, err
 	}

@@ -1,15 +1,25 @@
-// Package storetest gives each test its own migrated PostgreSQL schema.
+// Package storetest gives each test a migrated PostgreSQL schema of its own.
 // Import it only from _test.go files.
+//
+// Creating and migrating a schema costs about a second of DDL, so schemas are
+// pooled: a test holds its schema through a session advisory lock, and the
+// next test to take it finds its data wiped. The pool's names carry a hash of
+// the migrations, so editing a migration gives fresh schemas.
 package storetest
 
 import (
 	"context"
-	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,78 +39,196 @@ func URL() string {
 	return DefaultURL
 }
 
-// New creates a fresh schema t_<random>, opens a pool whose connections use
-// search_path=t_<random>,public (extensions live in public), applies every
-// migration in it and drops it when the test ends. Safe for parallel tests
-// and packages.
+// New returns a pool on an empty, fully migrated schema that no other test
+// (in any process) uses until this test ends. Its connections use
+// search_path=<schema>,public; the extensions live in public.
 func New(t testing.TB) *store.DB {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	base := URL()
 
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-
+	// This connection lives as long as the test: its session holds the
+	// schema's lock.
 	admin, err := pgx.Connect(ctx, base)
 	if err != nil {
 		t.Fatalf("storetest: connect %s (run scripts/services.sh): %v", base, err)
 	}
-	defer admin.Close(ctx)
-	// Create the extensions in public once, under a lock, so the migration's
-	// CREATE EXTENSION IF NOT EXISTS finds them instead of creating a copy
-	// in the test schema, and parallel first runs do not race.
-	if err := pgx.BeginFunc(ctx, admin, func(tx pgx.Tx) error {
+	release := func() { _ = admin.Close(context.Background()) }
+	if err := createExtensions(ctx, admin); err != nil {
+		release()
+		t.Fatalf("storetest: extensions: %v", err)
+	}
+	prefix := "tp_" + migrationsHash()
+	if err := sweepStale(ctx, admin, prefix); err != nil {
+		t.Logf("storetest: sweeping stale schemas: %v", err)
+	}
+	schema, err := lockFreeSchema(ctx, admin, prefix)
+	if err != nil {
+		release()
+		t.Fatalf("storetest: %v", err)
+	}
+
+	u, err := url.Parse(base)
+	if err != nil {
+		release()
+		t.Fatalf("storetest: parse %s: %v", base, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema+",public")
+	// Test data need not survive a crash; skipping the WAL flush per commit
+	// makes DDL and writes cheaper.
+	q.Set("synchronous_commit", "off")
+	u.RawQuery = q.Encode()
+
+	db, err := store.Open(ctx, store.Config{URL: u.String(), MaxConns: 4})
+	if err != nil {
+		release()
+		t.Fatalf("storetest: open: %v", err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		release()
+	})
+	if err := prepare(ctx, admin, db, schema); err != nil {
+		t.Fatalf("storetest: prepare schema %s: %v", schema, err)
+	}
+	return db
+}
+
+// createExtensions creates the extensions in public once, under a lock, so
+// the migration's CREATE EXTENSION IF NOT EXISTS finds them instead of
+// putting a copy in a test schema, and parallel first runs do not race.
+func createExtensions(ctx context.Context, conn *pgx.Conn) error {
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		for _, q := range []string{
 			"SELECT pg_advisory_xact_lock(hashtext('orchestrator.storetest.extensions'))",
 			"CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public",
 			"CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public",
-			"CREATE SCHEMA " + schema,
-			fmt.Sprintf("COMMENT ON SCHEMA %s IS 'storetest %d'", schema, time.Now().Unix()),
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err
 			}
 		}
 		return nil
-	}); err != nil {
-		t.Fatalf("storetest: prepare schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() { dropSchema(t, base, schema) })
-	if err := sweepStale(ctx, admin); err != nil {
-		t.Logf("storetest: sweeping stale schemas: %v", err)
-	}
-
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("storetest: parse %s: %v", base, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema+",public")
-	// Test data need not survive a crash; skipping the WAL flush per commit
-	// makes the migration DDL much cheaper.
-	q.Set("synchronous_commit", "off")
-	u.RawQuery = q.Encode()
-
-	db, err := store.Open(ctx, store.Config{URL: u.String(), MaxConns: 4})
-	if err != nil {
-		t.Fatalf("storetest: open: %v", err)
-	}
-	t.Cleanup(db.Close)
-	if err := store.Migrate(ctx, db, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatalf("storetest: migrate schema %s: %v", schema, err)
-	}
-	return db
+	})
 }
 
-// staleAfter is when a schema left by a killed test run is dropped; no test
-// runs that long.
-const staleAfter = 2 * time.Hour
+// lockFreeSchema takes the first pool schema no other session holds.
+func lockFreeSchema(ctx context.Context, conn *pgx.Conn, prefix string) (string, error) {
+	for n := 0; n < 1000; n++ {
+		schema := fmt.Sprintf("%s_%d", prefix, n)
+		var ok bool
+		if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock(hashtext($1))", schema).Scan(&ok); err != nil {
+			return "", fmt.Errorf("lock schema %s: %w", schema, err)
+		}
+		if ok {
+			return schema, nil
+		}
+	}
+	return "", errors.New("no free schema among 1000")
+}
 
-// sweepStale drops schemas that test runs killed before their cleanup left
-// behind. One process sweeps at a time; the others skip.
-func sweepStale(ctx context.Context, conn *pgx.Conn) error {
+// prepare leaves schema empty and migrated: created and migrated when new,
+// wiped when reused, rebuilt when a test left it off the current migrations.
+func prepare(ctx context.Context, admin *pgx.Conn, db *store.DB, schema string) error {
+	ident := pgx.Identifier{schema}.Sanitize()
+	var exists bool
+	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)", schema).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		pending, err := store.MigrationStatus(ctx, db)
+		if err == nil && len(pending) == 0 {
+			return wipe(ctx, admin, schema)
+		}
+		if _, err := admin.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
+			return err
+		}
+	}
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+ident); err != nil {
+		return err
+	}
+	return store.Migrate(ctx, db, slog.New(slog.DiscardHandler))
+}
+
+// wipe deletes every row of the schema's tables except the migration
+// bookkeeping. Triggers and foreign keys are skipped meanwhile
+// (session_replication_role), so the order does not matter.
+func wipe(ctx context.Context, conn *pgx.Conn, schema string) error {
+	rows, err := conn.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = $1
+		AND tablename NOT IN ('bun_migrations', 'bun_migration_locks', 'river_migration')`, schema)
+	if err != nil {
+		return err
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("SET session_replication_role = replica;")
+	for _, tbl := range tables {
+		b.WriteString("DELETE FROM " + pgx.Identifier{schema, tbl}.Sanitize() + ";")
+	}
+	b.WriteString("RESET session_replication_role;")
+	_, err = conn.Exec(ctx, b.String())
+	return err
+}
+
+// migrationsHash names the schema generation: the SQL migration files found
+// from the working directory up to the module root, and River's version.
+// Without the files, a fresh random generation is used (no reuse).
+func migrationsHash() string {
+	h := sha256.New()
+	if dir, ok := migrationsDir(); ok {
+		_ = fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".sql") {
+				return err
+			}
+			b, err := os.ReadFile(filepath.Join(dir, p))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+			h.Write(b)
+			return nil
+		})
+	} else {
+		fmt.Fprintf(h, "%d-%d", os.Getpid(), time.Now().UnixNano())
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range bi.Deps {
+			if strings.HasPrefix(dep.Path, "github.com/riverqueue/river") {
+				fmt.Fprintf(h, "%s@%s\x00", dep.Path, dep.Version)
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:10]
+}
+
+func migrationsDir() (string, bool) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			m := filepath.Join(dir, "migrations")
+			_, err := os.Stat(m)
+			return m, err == nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+// sweepStale drops pool schemas of other migration generations that no
+// session holds (and schemas of the older t_<random> scheme). One process
+// sweeps at a time; the others skip.
+func sweepStale(ctx context.Context, conn *pgx.Conn, prefix string) error {
 	var locked bool
 	const key = "hashtext('orchestrator.storetest.sweep')"
 	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock("+key+")").Scan(&locked); err != nil || !locked {
@@ -108,9 +236,8 @@ func sweepStale(ctx context.Context, conn *pgx.Conn) error {
 	}
 	defer func() { _, _ = conn.Exec(ctx, "SELECT pg_advisory_unlock("+key+")") }()
 	rows, err := conn.Query(ctx, `SELECT nspname FROM pg_namespace
-		WHERE nspname LIKE 't\_%' AND obj_description(oid, 'pg_namespace') ~ '^storetest [0-9]+$'
-		AND split_part(obj_description(oid, 'pg_namespace'), ' ', 2)::bigint < $1`,
-		time.Now().Add(-staleAfter).Unix())
+		WHERE (nspname LIKE 'tp\_%' AND nspname NOT LIKE $1 || '\_%')
+		   OR obj_description(oid, 'pg_namespace') ~ '^storetest [0-9]+$'`, prefix)
 	if err != nil {
 		return err
 	}
@@ -119,23 +246,18 @@ func sweepStale(ctx context.Context, conn *pgx.Conn) error {
 		return err
 	}
 	for _, s := range stale {
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{s}.Sanitize()+" CASCADE"); err != nil {
+		var ok bool
+		if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock(hashtext($1))", s).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			continue // in use by a test of another generation
+		}
+		_, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{s}.Sanitize()+" CASCADE")
+		_, _ = conn.Exec(ctx, "SELECT pg_advisory_unlock(hashtext($1))", s)
+		if err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func dropSchema(t testing.TB, base, schema string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Errorf("storetest: drop schema %s: %v", schema, err)
-		return
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
-		t.Errorf("storetest: drop schema %s: %v", schema, err)
-	}
 }

@@ -24,8 +24,24 @@ func TestNewIsolatesSchemas(t *testing.T) {
 	require.Zero(t, n)
 }
 
-func BenchmarkNew(b *testing.B) {
-	for b.Loop() {
-		storetest.New(b)
+func TestNewStartsEmpty(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// Sequential subtests: the second may well reuse the first one's schema.
+	for i := range 3 {
+		t.Run("", func(t *testing.T) {
+			db := storetest.New(t)
+			var users, jobs int
+			require.NoError(t, db.Pool.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&users))
+			require.NoError(t, db.Pool.QueryRow(ctx, "SELECT count(*) FROM river_job").Scan(&jobs))
+			require.Zero(t, users, "run %d", i)
+			require.Zero(t, jobs, "run %d", i)
+			_, err := db.Pool.Exec(ctx, `WITH u AS (INSERT INTO users (email) VALUES ('a@example.com') RETURNING id)
+				INSERT INTO conversations (user_id) SELECT id FROM u`)
+			require.NoError(t, err)
+			_, err = db.Pool.Exec(ctx, `INSERT INTO river_job (args, kind, max_attempts, queue, state)
+				VALUES ('{}', 'test', 1, 'default', 'available')`)
+			require.NoError(t, err)
+		})
 	}
 }
