@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/pgvector/pgvector-go"
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
@@ -34,7 +35,8 @@ type reembedEnv struct {
 	db      *store.DB
 	store   *store.Store
 	user    domain.User
-	current domain.Email // the email already on the offline model
+	current domain.Email      // the email already on the offline model
+	texts   map[string]string // Google id -> the text its embedding is made of
 	stale   int
 	em      *countingEmbedder
 	log     *slog.Logger
@@ -86,6 +88,16 @@ func reembedSetup(t *testing.T) reembedEnv {
 			Content: "User namespaces for pods.", ModifiedAt: now, Embedding: oldVector(30 + i)})
 	}
 	require.NoError(t, st.UpsertFiles(ctx, u.ID, files))
+	texts := map[string]string{}
+	for _, m := range emails {
+		texts[m.EmailID] = ingest.EmailText(m)
+	}
+	for _, ev := range events {
+		texts[ev.EventID] = ingest.EventText(ev)
+	}
+	for _, f := range files {
+		texts[f.FileID] = ingest.FileText(f)
+	}
 
 	var current domain.Email
 	list, _, err := st.Emails(ctx, u.ID, domain.MailFilter{}, domain.Page{})
@@ -96,7 +108,7 @@ func reembedSetup(t *testing.T) reembedEnv {
 			require.NoError(t, err)
 		}
 	}
-	return reembedEnv{ctx: ctx, db: db, store: st, user: u, current: current, stale: 8 + 3 + 2,
+	return reembedEnv{ctx: ctx, db: db, store: st, user: u, current: current, texts: texts, stale: 8 + 3 + 2,
 		em: &countingEmbedder{Embedder: off}, log: slog.New(slog.DiscardHandler)}
 }
 
@@ -139,37 +151,26 @@ func (e reembedEnv) requireAllCurrent(t *testing.T, currentXmin string) {
 	t.Helper()
 	off, err := offline()
 	require.NoError(t, err)
-	check := func(text string, got domain.Vector) {
-		t.Helper()
-		want, err := off.Embed(e.ctx, []string{text})
-		require.NoError(t, err)
-		require.Equal(t, off.Model(), got.Model)
-		require.InDeltaSlice(t, want[0], got.Values, 1e-6, text)
-	}
-	emails, _, err := e.store.Emails(e.ctx, e.user.ID, domain.MailFilter{}, domain.Page{})
+	rows, err := e.db.SQL.QueryContext(e.ctx, `SELECT email_id, embedding_model, embedding FROM gmail_cache
+		UNION ALL SELECT event_id, embedding_model, embedding FROM gcal_cache
+		UNION ALL SELECT file_id, embedding_model, embedding FROM gdrive_cache`)
 	require.NoError(t, err)
-	require.Len(t, emails, 9)
-	for _, m := range emails {
-		m, err := e.store.Email(e.ctx, e.user.ID, m.ID)
+	defer rows.Close()
+	seen := 0
+	for rows.Next() {
+		var (
+			id, model string
+			got       pgvector.Vector
+		)
+		require.NoError(t, rows.Scan(&id, &model, &got))
+		want, err := off.Embed(e.ctx, []string{e.texts[id]})
 		require.NoError(t, err)
-		check(ingest.EmailText(m), m.Embedding)
+		require.Equal(t, off.Model(), model, id)
+		require.InDeltaSlice(t, want[0], got.Slice(), 1e-6, id)
+		seen++
 	}
-	events, _, err := e.store.Events(e.ctx, e.user.ID, domain.EventFilter{}, domain.Page{})
-	require.NoError(t, err)
-	require.Len(t, events, 3)
-	for _, ev := range events {
-		ev, err := e.store.Event(e.ctx, e.user.ID, ev.ID)
-		require.NoError(t, err)
-		check(ingest.EventText(ev), ev.Embedding)
-	}
-	files, _, err := e.store.Files(e.ctx, e.user.ID, domain.FileFilter{}, domain.Page{})
-	require.NoError(t, err)
-	require.Len(t, files, 2)
-	for _, f := range files {
-		f, err := e.store.File(e.ctx, e.user.ID, f.ID)
-		require.NoError(t, err)
-		check(ingest.FileText(f), f.Embedding)
-	}
+	require.NoError(t, rows.Err())
+	require.Len(t, e.texts, seen)
 	require.Equal(t, currentXmin, e.xmin(t), "the email already current was not written")
 }
 
