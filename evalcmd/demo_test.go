@@ -86,8 +86,14 @@ func emailOf(m emulator.Message) (domain.Email, error) {
 	}
 	list := func(key string) []domain.Address {
 		as, err := h.AddressList(key)
-		if err != nil {
-			return nil
+		if err != nil { // "l..wells@enron.com" is no RFC 5322 address; keep it as written, as the Gmail converter does
+			var out []domain.Address
+			for _, part := range strings.Split(h.Get(key), ",") {
+				if part = strings.Trim(strings.TrimSpace(part), `<>"' `); part != "" {
+					out = append(out, domain.Address{Email: strings.ToLower(part)})
+				}
+			}
+			return out
 		}
 		out := make([]domain.Address, len(as))
 		for i, a := range as {

@@ -195,6 +195,7 @@ func TestVectorExactAndFiltered(t *testing.T) {
 		exact = append(exact, scored{subject, dot})
 	}
 	slices.SortFunc(exact, func(a, b scored) int { return cmp.Compare(b.dot, a.dot) })
+	nearest := got
 	for i, c := range got {
 		require.Equal(t, exact[i].subject, c.Title)
 		require.InDelta(t, exact[i].dot, c.Score, 1e-5)
@@ -218,6 +219,18 @@ func TestVectorExactAndFiltered(t *testing.T) {
 	got, err = f.s.Vector(f.ctx, f.user, search.VectorQuery{Vector: qv, Filters: &flt, Limit: 10})
 	require.NoError(t, err)
 	require.Empty(t, got)
+
+	// search_vectors follows the cache: a deleted item is gone, a cleared embedding too
+	var n int
+	require.NoError(t, f.db.Pool.QueryRow(f.ctx, `SELECT count(*) FROM search_vectors WHERE user_id = $1`, f.user).Scan(&n))
+	require.Equal(t, 60, n)
+	_, err = f.db.Pool.Exec(f.ctx, `DELETE FROM gmail_cache WHERE subject = $1`, nearest[0].Title)
+	require.NoError(t, err)
+	_, err = f.db.Pool.Exec(f.ctx, `UPDATE gmail_cache SET embedding = NULL WHERE subject = $1`, nearest[1].Title)
+	require.NoError(t, err)
+	again, err := f.s.Vector(f.ctx, f.user, search.VectorQuery{Vector: qv, Limit: 10})
+	require.NoError(t, err)
+	require.Equal(t, titles(nearest[2:]), titles(again[:8]))
 
 	prefix, err := f.s.People(f.ctx, f.user, []string{"rosa"}, true)
 	require.NoError(t, err)
