@@ -41,6 +41,10 @@ type calEvent struct {
 	created, updated time.Time
 	sequence         int64
 	loc              *time.Location // of TimeZone; UTC when unknown
+	// An exception (a changed or cancelled occurrence of a series) names its
+	// series and the start the occurrence had; expansion skips that occurrence.
+	parent        string
+	originalStart time.Time
 }
 
 func newCalendarStore() *calendarStore { return &calendarStore{events: map[string]*calEvent{}} }
@@ -104,6 +108,9 @@ func (ce *calEvent) apiEvent(owner string) *calendar.Event {
 		Summary: e.Summary, Description: e.Description, Location: e.Location,
 		Start: ce.eventTime(e.Start), End: ce.eventTime(e.End),
 		Recurrence: e.Recurrence, ICalUID: e.ID + "@google.com", Sequence: ce.sequence, EventType: "default",
+	}
+	if ce.parent != "" {
+		out.RecurringEventId, out.OriginalStartTime = ce.parent, ce.eventTime(ce.originalStart)
 	}
 	org := cmp.Or(e.Organizer, owner)
 	out.Organizer = &calendar.EventOrganizer{Email: org, Self: strings.EqualFold(org, owner)}
@@ -200,11 +207,51 @@ func (s *Server) calendarEvent(c *call) (*calEvent, *apiError) {
 	if !ownCalendar(c) {
 		return nil, errNotFound("Calendar")
 	}
-	ce, ok := c.u.cal.events[c.r.PathValue("eventId")]
-	if !ok {
-		return nil, errNotFound("Event")
+	id := c.r.PathValue("eventId")
+	if ce, ok := c.u.cal.events[id]; ok {
+		return ce, nil
 	}
-	return ce, nil
+	if ce := c.u.cal.occurrence(id); ce != nil {
+		return ce, nil
+	}
+	return nil, errNotFound("Event")
+}
+
+// instanceID is Google's id of the occurrence of series ce starting at st.
+func (ce *calEvent) instanceID(st time.Time) string {
+	if ce.AllDay {
+		return ce.ID + "_" + st.Format("20060102")
+	}
+	return ce.ID + "_" + st.UTC().Format("20060102T150405Z")
+}
+
+// occurrence returns an unstored event for an instance id of a series, or nil
+// when id names no occurrence.
+func (cal *calendarStore) occurrence(id string) *calEvent {
+	i := strings.LastIndex(id, "_")
+	if i < 0 {
+		return nil
+	}
+	master, ok := cal.events[id[:i]]
+	if !ok || len(master.Recurrence) == 0 {
+		return nil
+	}
+	st, err := time.ParseInLocation("20060102T150405Z", id[i+1:], time.UTC)
+	if master.AllDay {
+		st, err = time.ParseInLocation("20060102", id[i+1:], master.loc)
+	}
+	if err != nil {
+		return nil
+	}
+	for _, in := range expand(cal, master, "", true, st, st.Add(time.Second), st) {
+		if in.ev.Id == id {
+			occ := *master
+			occ.Recurrence, occ.ID, occ.parent, occ.originalStart = nil, id, master.ID, in.start
+			occ.Start, occ.End = in.start, in.end
+			return &occ
+		}
+	}
+	return nil
 }
 
 func (s *Server) eventsGet(c *call) (any, *apiError) {
@@ -279,7 +326,7 @@ func (s *Server) eventsPatch(merge bool) apiFunc {
 			return nil, aerr
 		}
 		e.ID = ce.ID
-		ce, err := s.putEvent(c.u, e, c.now)
+		ce, err := s.storeEvent(c.u, ce, e, c.now)
 		if err != nil {
 			return nil, errInvalid(err.Error())
 		}
@@ -300,11 +347,27 @@ func (s *Server) eventsDelete(c *call) (any, *apiError) {
 	return nil, nil
 }
 
+// cancelEvent cancels an event, an occurrence, or a series with its exceptions.
 func (s *Server) cancelEvent(u *user, ce *calEvent, now time.Time) {
+	for _, ex := range u.cal.events {
+		if ex.parent == ce.ID && ex.Status != "cancelled" {
+			s.cancelEvent(u, ex, now)
+		}
+	}
 	e := ce.Event
 	e.Status = "cancelled"
-	_, _ = s.putEvent(u, e, now) // cannot fail: the stored event was valid
+	_, _ = s.storeEvent(u, ce, e, now) // cannot fail: the stored event was valid
 	s.notifyLocked(u, svcCalendar)
+}
+
+// storeEvent saves e as the new state of was, which may be an unstored
+// occurrence: saving one makes it an exception of its series.
+func (s *Server) storeEvent(u *user, was *calEvent, e Event, now time.Time) (*calEvent, error) {
+	ce, err := s.putEvent(u, e, now)
+	if err == nil {
+		ce.parent, ce.originalStart = was.parent, was.originalStart
+	}
+	return ce, err
 }
 
 // syncTokenFor and parseSyncToken encode a change sequence number.
@@ -335,7 +398,7 @@ type instance struct {
 // expand returns ce as listed: itself, or with singleEvents its occurrences in
 // [from, to); a cancelled series lists each occurrence as cancelled, so a
 // client that stored instances can drop them by id.
-func expand(ce *calEvent, owner string, single bool, from, to, now time.Time) []instance {
+func expand(cal *calendarStore, ce *calEvent, owner string, single bool, from, to, now time.Time) []instance {
 	base := instance{ev: ce.apiEvent(owner), start: ce.Start, end: ce.End, seq: ce.seq}
 	if !single || len(ce.Recurrence) == 0 {
 		return []instance{base}
@@ -355,13 +418,14 @@ func expand(ce *calEvent, owner string, single bool, from, to, now time.Time) []
 		if !st.Add(dur).After(from) && !from.IsZero() {
 			continue
 		}
+		id := ce.instanceID(st)
+		if _, changed := cal.events[id]; changed {
+			continue // the exception is listed on its own
+		}
 		ev := *base.ev
 		ev.Recurrence = nil
 		ev.RecurringEventId = ce.ID
-		ev.Id = ce.ID + "_" + st.UTC().Format("20060102T150405Z")
-		if ce.AllDay {
-			ev.Id = ce.ID + "_" + st.Format("20060102")
-		}
+		ev.Id = id
 		ev.Start = ce.eventTime(st)
 		ev.End = ce.eventTime(st.Add(dur))
 		ev.OriginalStartTime = ev.Start
@@ -501,7 +565,7 @@ func (s *Server) listing(c *call, since uint64, syncing, single bool, from, to t
 		case q != "" && !eventMatches(ce, q):
 			continue
 		}
-		for _, in := range expand(ce, c.u.email, single, from, to, c.now) {
+		for _, in := range expand(cal, ce, c.u.email, single, from, to, c.now) {
 			if (!from.IsZero() && !in.end.After(from)) || (!to.IsZero() && !in.start.Before(to)) {
 				continue
 			}

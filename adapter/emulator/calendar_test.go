@@ -153,6 +153,39 @@ func TestCalendarCancelledSeriesListsCancelledInstances(t *testing.T) {
 	require.Equal(t, items[1].Id, changes[0].Id)
 }
 
+func TestCalendarOccurrencesCanBeChangedAndCancelled(t *testing.T) {
+	t.Parallel()
+	b := setup(t, emulator.Config{}, agenda())
+	items, token := listAll(t, b, b.cal.Events.List("primary").SingleEvents(true).Q("standup"))
+	require.Len(t, items, 5)
+	second, third := items[1], items[2]
+
+	got, err := b.cal.Events.Get("primary", second.Id).Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.Equal(t, second.Start.DateTime, got.Start.DateTime)
+	require.Equal(t, second.RecurringEventId, got.RecurringEventId)
+
+	moved := base.AddDate(0, 0, 1).Add(2 * time.Hour)
+	patched, err := b.cal.Events.Patch("primary", second.Id, &calendar.Event{
+		Start: &calendar.EventDateTime{DateTime: moved.Format(time.RFC3339)},
+		End:   &calendar.EventDateTime{DateTime: moved.Add(15 * time.Minute).Format(time.RFC3339)}}).Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.Equal(t, second.Id, patched.Id)
+	require.Equal(t, second.Start.DateTime, patched.OriginalStartTime.DateTime)
+	require.NoError(t, b.cal.Events.Delete("primary", third.Id).Context(b.ctx).Do())
+
+	changes, _ := listAll(t, b, b.cal.Events.List("primary").SingleEvents(true).SyncToken(token))
+	require.Equal(t, []string{"Standup", "Standup (cancelled)"}, summaries(changes))
+	require.Equal(t, []string{second.Id, third.Id}, []string{changes[0].Id, changes[1].Id})
+
+	after, _ := listAll(t, b, b.cal.Events.List("primary").SingleEvents(true).Q("standup"))
+	require.Len(t, after, 4)
+	require.Equal(t, moved.Format(time.RFC3339), after[1].Start.DateTime)
+
+	_, err = b.cal.Events.Get("primary", second.RecurringEventId+"_20990101T000000Z").Context(b.ctx).Do()
+	apiErr(t, err, 404)
+}
+
 func TestCalendarStaleSyncTokenAnswers410(t *testing.T) {
 	t.Parallel()
 	b := setup(t, emulator.Config{}, agenda())
