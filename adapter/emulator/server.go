@@ -28,6 +28,9 @@
 //     as status "cancelled" tombstones; an unknown or reset token answers 410
 //     with reason fullSyncRequired. A listing's nextSyncToken is taken when its
 //     first page was served, so changes made while paging are sent again.
+//     With singleEvents, series (RRULE/EXDATE) expand to instances with ids
+//     "<series>_<YYYYMMDDTHHMMSSZ>" that can be got, patched and deleted
+//     (becoming exceptions); cancelling a series cancels every instance.
 //   - Drive page tokens are change sequence numbers; changes show the file as
 //     it is now, or removed=true once deleted for good. Drive answers only the
 //     requested fields, and without fields only Drive's default set.
