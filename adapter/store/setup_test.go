@@ -35,7 +35,9 @@ func newKey(t testing.TB, id string) string {
 }
 
 // setup gives a test its own schema, a store with a fixed clock and two users.
-func setup(t *testing.T) fixture {
+func setup(t *testing.T) fixture { return setupB(t) }
+
+func setupB(t testing.TB) fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.New(t)
