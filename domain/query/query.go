@@ -48,6 +48,36 @@ func (f Filters) IsZero() bool {
 		len(f.MimeTypes) == 0 && f.After.IsZero() && f.Before.IsZero() && !f.HasAttachment && !f.Unread
 }
 
+// Merge returns f narrowed by g as well: lists are joined, the later After
+// and the earlier Before win, and a flag set in either is set.
+func (f Filters) Merge(g Filters) Filters {
+	f.Services = union(f.Services, g.Services)
+	f.From = union(f.From, g.From)
+	f.To = union(f.To, g.To)
+	f.Attendees = union(f.Attendees, g.Attendees)
+	f.Labels = union(f.Labels, g.Labels)
+	f.MimeTypes = union(f.MimeTypes, g.MimeTypes)
+	if g.After.After(f.After) {
+		f.After = g.After
+	}
+	if !g.Before.IsZero() && (f.Before.IsZero() || g.Before.Before(f.Before)) {
+		f.Before = g.Before
+	}
+	f.HasAttachment = f.HasAttachment || g.HasAttachment
+	f.Unread = f.Unread || g.Unread
+	return f
+}
+
+func union[T comparable](a, b []T) []T {
+	out := a
+	for _, v := range b {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // Term is one thing to rank by: a word, a "quoted phrase" or a word* prefix.
 type Term struct {
 	Text   string `json:"text"`

@@ -176,3 +176,17 @@ func TestParseInvalidOperator(t *testing.T) {
 	_, err := f.p.Parse(context.Background(), uuid.New(), "after:yesterday-ish", f.now, f.loc)
 	require.ErrorIs(t, err, domain.ErrInvalidInput)
 }
+
+func TestFiltersMerge(t *testing.T) {
+	t.Parallel()
+	jun := time.Date(2001, 6, 1, 0, 0, 0, 0, time.UTC)
+	jul := time.Date(2001, 7, 1, 0, 0, 0, 0, time.UTC)
+	a := query.Filters{From: []string{"a@x"}, After: jun}
+	b := query.Filters{From: []string{"a@x", "b@x"}, After: jun.AddDate(0, 0, 10), Before: jul, Unread: true}
+	m := a.Merge(b)
+	require.Equal(t, []string{"a@x", "b@x"}, m.From)
+	require.Equal(t, jun.AddDate(0, 0, 10), m.After)
+	require.Equal(t, jul, m.Before)
+	require.True(t, m.Unread)
+	require.Equal(t, a, a.Merge(query.Filters{}))
+}

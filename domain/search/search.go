@@ -244,6 +244,9 @@ type Request struct {
 	First    int              // hits wanted; 0 means Config.Limit
 	Location *time.Location   // the user's time zone, for relative dates; nil means UTC
 	Legs     []Leg            // legs to run and fuse; none means all (the hybrid)
+	// Filters are explicit filters (resolved by the intent classifier or given
+	// through the API); they add to those the query text names.
+	Filters query.Filters
 }
 
 // Result is a search's answer.
@@ -299,6 +302,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
+	parsed.Filters = parsed.Filters.Merge(req.Filters)
 	lists, timings, err := e.runLegs(ctx, req, parsed)
 	if err != nil {
 		return Result{}, err
@@ -326,7 +330,7 @@ func (e *Engine) cacheKey(ctx context.Context, req Request, now time.Time, loc *
 		return "", 0
 	}
 	// Relative dates resolve by day, so the day is part of what was asked.
-	b, _ := json.Marshal([]any{req.Query, req.Services, req.First, req.Legs, loc.String(), now.Format(time.DateOnly), e.d.Embedder.Model()})
+	b, _ := json.Marshal([]any{req.Query, req.Services, req.First, req.Legs, req.Filters, loc.String(), now.Format(time.DateOnly), e.d.Embedder.Model()})
 	sum := sha256.Sum256(b)
 	return fmt.Sprintf("%s:%d:%s", req.UserID, v, hex.EncodeToString(sum[:16])), v
 }
