@@ -1,0 +1,136 @@
+package orchestrator
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent/calendaragent"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent/driveagent"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent/gmailagent"
+	"github.com/workspace-orchestrator/orchestrator/domain/query"
+	"github.com/workspace-orchestrator/orchestrator/domain/search"
+)
+
+// SearchEngine is the hybrid search (*search.Engine).
+type SearchEngine interface {
+	Search(ctx context.Context, req search.Request) (search.Result, error)
+}
+
+// Searcher serves the agents' searches: text goes to the hybrid engine with
+// the intent's filters (dates in them are already resolved in the user's
+// zone); a search with filters but no text ("what's on my
+// calendar next week") lists the matching items in date order instead, since
+// there is nothing to rank by relevance.
+type Searcher struct {
+	Engine SearchEngine
+	Reader domain.WorkspaceReader
+}
+
+// Search implements agent.Searcher.
+func (s Searcher) Search(ctx context.Context, userID uuid.UUID, q string, services []domain.Service, f agent.Filters, limit int) ([]agent.Item, error) {
+	if strings.TrimSpace(q) == "" {
+		return s.list(ctx, userID, services, f, limit)
+	}
+	req := search.Request{UserID: userID, Query: q, Services: services, First: limit, Filters: query.Filters{
+		From: f.From, To: f.To, Attendees: f.Attendees, MimeTypes: f.MimeTypes, After: f.After, Before: f.Before,
+		HasAttachment: f.HasAttachment != nil && *f.HasAttachment, Unread: f.Unread != nil && *f.Unread,
+	}}
+	res, err := s.Engine.Search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]agent.Item, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		it, err := s.item(ctx, userID, h.Service, h.ID)
+		if err != nil {
+			return nil, fmt.Errorf("load %s hit %s: %w", h.Service, h.ExternalID, err)
+		}
+		it.Score = h.Score
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+func (s Searcher) item(ctx context.Context, userID uuid.UUID, svc domain.Service, id uuid.UUID) (agent.Item, error) {
+	switch svc {
+	case domain.ServiceGmail:
+		e, err := s.Reader.Email(ctx, userID, id)
+		return gmailagent.Item(e), err
+	case domain.ServiceCalendar:
+		e, err := s.Reader.Event(ctx, userID, id)
+		return calendaragent.Item(e), err
+	case domain.ServiceDrive:
+		f, err := s.Reader.File(ctx, userID, id)
+		return driveagent.Item(f), err
+	}
+	return agent.Item{}, fmt.Errorf("unknown service %q: %w", svc, domain.ErrInvalidInput)
+}
+
+// list returns the items the filters admit, newest mail and files first and
+// events in start order.
+func (s Searcher) list(ctx context.Context, userID uuid.UUID, services []domain.Service, f agent.Filters, limit int) ([]agent.Item, error) {
+	if len(services) == 0 {
+		services = domain.Services
+	}
+	p := domain.Page{First: limit}
+	var items []agent.Item
+	for _, svc := range services {
+		switch svc {
+		case domain.ServiceGmail:
+			es, _, err := s.Reader.Emails(ctx, userID, domain.MailFilter{From: f.From, To: f.To, After: f.After, Before: f.Before,
+				HasAttachment: f.HasAttachment, Unread: f.Unread}, p)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range es {
+				items = append(items, gmailagent.Item(e))
+			}
+		case domain.ServiceCalendar:
+			es, _, err := s.Reader.Events(ctx, userID, domain.EventFilter{Attendees: f.Attendees, After: f.After, Before: f.Before}, p)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range es {
+				items = append(items, calendaragent.Item(e))
+			}
+		case domain.ServiceDrive:
+			fs, _, err := s.Reader.Files(ctx, userID, domain.FileFilter{MimeTypes: f.MimeTypes, After: f.After, Before: f.Before}, p)
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range fs {
+				items = append(items, driveagent.Item(x))
+			}
+		}
+	}
+	return items, nil
+}
+
+// Contacts resolves names for the intent classifier from the people the
+// search index knows (senders, recipients, attendees of the user's own data).
+type Contacts struct {
+	People query.Contacts
+}
+
+// Resolve implements intent.Contacts: every word of name must match, the
+// last as a prefix ("Rosa" finds rosalee.fleming@...).
+func (c Contacts) Resolve(ctx context.Context, userID uuid.UUID, name string) ([]domain.Address, error) {
+	words := strings.Fields(strings.ToLower(strings.NewReplacer(",", " ", ".", " ").Replace(name)))
+	if len(words) == 0 {
+		return nil, nil
+	}
+	addrs, err := c.People.People(ctx, userID, words, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Address, 0, len(addrs))
+	for _, a := range addrs {
+		out = append(out, domain.Address{Email: a})
+	}
+	return out, nil
+}
