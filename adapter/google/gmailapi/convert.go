@@ -241,12 +241,16 @@ func htmlText(s string) string {
 }
 
 // clean makes text safe for PostgreSQL (no NUL) and tidy: CRLF to LF, no
-// runs of blank lines, trimmed.
+// trailing blanks, no runs of blank lines, trimmed.
 func clean(s string) string {
 	s = strings.ReplaceAll(s, "\x00", "")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = trailingBlanks.ReplaceAllString(s, "\n")
 	s = blankRuns.ReplaceAllString(s, "\n\n")
 	return strings.TrimSpace(s)
 }
 
-var blankRuns = regexp.MustCompile(`\n[ \t]*(\n[ \t]*){2,}`)
+var (
+	trailingBlanks = regexp.MustCompile(`[ \t]+\n`)
+	blankRuns      = regexp.MustCompile(`\n{3,}`)
+)
