@@ -76,6 +76,8 @@ type emulatorOptions struct {
 	Demo     bool   // seed the demo workspace for DemoUser
 	DemoUser string
 	Shift    bool // shift the demo's dates (demo.Options.Shift)
+	// GmailPushURL receives Gmail Pub/Sub pushes for users.watch (emulator.Config.GmailPushURL); "" for none.
+	GmailPushURL string
 }
 
 // runningEmulator is an emulator serving HTTP.
@@ -90,7 +92,7 @@ func startEmulator(ctx context.Context, o emulatorOptions, clock domain.Clock, l
 	if err := checkLoopback(o.Addr); err != nil {
 		return nil, err
 	}
-	srv := emulator.New(emulator.Config{Clock: clock, Logger: log})
+	srv := emulator.New(emulator.Config{Clock: clock, Logger: log, GmailPushURL: o.GmailPushURL})
 	if o.Demo {
 		if o.DemoUser == "" {
 			srv.Close()

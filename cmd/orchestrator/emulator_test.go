@@ -32,7 +32,7 @@ func TestEmulatorServesTheDemoUntilInterrupted(t *testing.T) {
 			url = m[1]
 		}
 		return m != nil
-	}, time.Minute, 20*time.Millisecond, "stdout %q, stderr %q", out.String(), errb.String())
+	}, 4*time.Minute, 20*time.Millisecond, "stdout %q, stderr %q", out.String(), errb.String())
 	require.Contains(t, errb.String(), `"msg":"demo workspace loaded"`)
 
 	resp, err := http.Get(url + "/emulator/users")
