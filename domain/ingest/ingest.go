@@ -115,21 +115,21 @@ func (s *Syncer) Sync(ctx context.Context, userID uuid.UUID, svc domain.Service)
 
 	if st.Token != "" && st.Checkpoint == "" {
 		err = s.incremental(ctx, src, &st)
-		if errors.Is(err, domain.ErrSyncTokenExpired) {
-			log.InfoContext(ctx, "sync token expired: wiping the cache for a full resync", "err", err)
-			err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
-				if err := s.d.Writer.DeleteAll(ctx, userID, svc); err != nil {
-					return fmt.Errorf("wipe %s cache: %w", svc, err)
-				}
-				st.Token, st.Checkpoint, st.ItemCount = "", "", 0
-				return s.save(ctx, &st)
-			})
-			if err == nil {
-				err = s.full(ctx, src, &st)
-			}
-		}
 	} else {
 		err = s.full(ctx, src, &st)
+	}
+	if errors.Is(err, domain.ErrSyncTokenExpired) {
+		log.InfoContext(ctx, "sync token expired: wiping the cache for a full resync", "err", err)
+		err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+			if err := s.d.Writer.DeleteAll(ctx, userID, svc); err != nil {
+				return fmt.Errorf("wipe %s cache: %w", svc, err)
+			}
+			st.Token, st.Checkpoint, st.ItemCount = "", "", 0
+			return s.save(ctx, &st)
+		})
+		if err == nil {
+			err = s.full(ctx, src, &st)
+		}
 	}
 	if err != nil {
 		return s.fail(ctx, st, err)
@@ -160,6 +160,11 @@ func (s *Syncer) full(ctx context.Context, src source, st *domain.SyncStatus) er
 	pageToken := st.Checkpoint
 	for {
 		b, err := src.fullPage(ctx, st.UserID, pageToken)
+		if err != nil && pageToken != "" && pageToken == st.Checkpoint && errors.Is(err, domain.ErrInvalidInput) {
+			// Google no longer accepts the page token saved before a crash:
+			// what changed meanwhile is unknown, so start afresh.
+			return fmt.Errorf("full sync of %s: checkpoint %q refused: %w: %w", st.Service, pageToken, domain.ErrSyncTokenExpired, err)
+		}
 		if err != nil {
 			return fmt.Errorf("full sync of %s: page %q: %w", st.Service, pageToken, err)
 		}

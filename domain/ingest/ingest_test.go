@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -47,6 +48,9 @@ func (m *mailbox) ListMessages(_ context.Context, _ uuid.UUID, pageToken string)
 	m.calls++
 	if m.calls == m.failAt {
 		return nil, "", fmt.Errorf("list: %w", domain.ErrUnavailable)
+	}
+	if strings.HasPrefix(pageToken, "stale") {
+		return nil, "", fmt.Errorf("list: Invalid pageToken: %w", domain.ErrInvalidInput)
 	}
 	// The page token is the last id listed, so items added meanwhile do not shift pages.
 	ids := slices.DeleteFunc(slices.Sorted(maps.Keys(m.msgs)), func(id string) bool { return id <= pageToken })
@@ -318,6 +322,22 @@ func TestSyncExpiredTokenWipesAndResyncs(t *testing.T) {
 	require.NoError(t, b.sync.Sync(ctx, b.user, domain.ServiceGmail))
 	require.Equal(t, map[string]string{"m01": "subject 1", "m02": "subject 2", "m03": "subject 3"}, b.store.subjects())
 	require.Equal(t, "5", b.status(t).Token)
+}
+
+func TestSyncRestartsWhenTheCheckpointIsRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 5, false)
+	ctx := context.Background()
+	// A crash left a checkpoint that Google no longer accepts, and a stale row.
+	require.NoError(t, b.store.SaveSyncStatus(ctx, domain.SyncStatus{UserID: b.user, Service: domain.ServiceGmail,
+		State: domain.SyncFailed, Token: "2", Checkpoint: "stale-token"}))
+	require.NoError(t, b.store.UpsertEmails(ctx, b.user, []domain.Email{{EmailID: "gone", Embedding: domain.Vector{Values: []float32{1}}}}))
+	require.NoError(t, b.sync.Sync(ctx, b.user, domain.ServiceGmail))
+	require.Len(t, b.store.subjects(), 5)
+	require.NotContains(t, b.store.subjects(), "gone")
+	st := b.status(t)
+	require.Equal(t, "5", st.Token)
+	require.Empty(t, st.Checkpoint)
 }
 
 func TestSyncSkipsAccountNeedingReauth(t *testing.T) {
