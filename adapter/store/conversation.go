@@ -117,25 +117,16 @@ func (s *Store) CreateConversation(ctx context.Context, userID uuid.UUID, title 
 
 // Conversation returns one of the user's conversations.
 func (s *Store) Conversation(ctx context.Context, userID, id uuid.UUID) (domain.Conversation, error) {
-	var row conversationRow
-	err := s.idb(ctx).NewSelect().Model(&row).Where("user_id = ? AND id = ?", userID, id).Scan(ctx)
-	if err != nil {
-		return domain.Conversation{}, notFound(err, "conversation", id)
-	}
-	return row.domain(), nil
+	return owned(ctx, s.idb(ctx), userID, id, "conversation", (*conversationRow).domain)
 }
 
 // Conversations lists the user's conversations, most recently active first.
 func (s *Store) Conversations(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Conversation, domain.PageInfo, error) {
-	rows, info, err := paginate(ctx, s.idb(ctx), keyset{column: "updated_at", desc: true}, p,
+	out, info, err := paginate(ctx, s.idb(ctx), keyset{column: "updated_at", desc: true}, p,
 		func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("user_id = ?", userID) },
-		func(r *conversationRow) cursor { return cursor{at: r.UpdatedAt, id: r.ID} })
+		func(r *conversationRow) cursor { return cursor{at: r.UpdatedAt, id: r.ID} }, (*conversationRow).domain)
 	if err != nil {
 		return nil, domain.PageInfo{}, fmt.Errorf("store: list conversations of user %s: %w", userID, err)
-	}
-	out := make([]domain.Conversation, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
 	}
 	return out, info, nil
 }
@@ -189,12 +180,7 @@ func (s *Store) CreateMessage(ctx context.Context, m domain.Message) (domain.Mes
 
 // Message returns one of the user's messages.
 func (s *Store) Message(ctx context.Context, userID, id uuid.UUID) (domain.Message, error) {
-	var row messageRow
-	err := s.idb(ctx).NewSelect().Model(&row).Where("user_id = ? AND id = ?", userID, id).Scan(ctx)
-	if err != nil {
-		return domain.Message{}, notFound(err, "message", id)
-	}
-	return row.domain(), nil
+	return owned(ctx, s.idb(ctx), userID, id, "message", (*messageRow).domain)
 }
 
 // Messages lists a conversation's messages, oldest first; ErrNotFound when the
@@ -209,17 +195,13 @@ func (s *Store) Messages(ctx context.Context, userID, conversationID uuid.UUID, 
 	if !exists {
 		return nil, domain.PageInfo{}, notFound(sql.ErrNoRows, "conversation", conversationID)
 	}
-	rows, info, err := paginate(ctx, db, keyset{column: "created_at"}, p,
+	out, info, err := paginate(ctx, db, keyset{column: "created_at"}, p,
 		func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("conversation_id = ? AND user_id = ?", conversationID, userID)
 		},
-		func(r *messageRow) cursor { return cursor{at: r.CreatedAt, id: r.ID} })
+		func(r *messageRow) cursor { return cursor{at: r.CreatedAt, id: r.ID} }, (*messageRow).domain)
 	if err != nil {
 		return nil, domain.PageInfo{}, fmt.Errorf("store: list messages of conversation %s: %w", conversationID, err)
-	}
-	out := make([]domain.Message, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
 	}
 	return out, info, nil
 }

@@ -70,10 +70,10 @@ type keyset struct {
 }
 
 // paginate reads one page of the rows selected by filter, in keyset order,
-// and counts all of them. key returns a row's sort key.
-func paginate[R any](ctx context.Context, db bun.IDB, ks keyset, p domain.Page,
-	filter func(*bun.SelectQuery) *bun.SelectQuery, key func(*R) cursor, exclude ...string,
-) ([]R, domain.PageInfo, error) {
+// converted by conv, and counts all of them. key returns a row's sort key.
+func paginate[R, D any](ctx context.Context, db bun.IDB, ks keyset, p domain.Page,
+	filter func(*bun.SelectQuery) *bun.SelectQuery, key func(*R) cursor, conv func(*R) D, exclude ...string,
+) ([]D, domain.PageInfo, error) {
 	limit, err := pageSize(p.First)
 	if err != nil {
 		return nil, domain.PageInfo{}, err
@@ -107,11 +107,13 @@ func paginate[R any](ctx context.Context, db bun.IDB, ks keyset, p domain.Page,
 		rows = rows[:limit]
 		info.HasNextPage = true
 	}
+	out := make([]D, len(rows))
 	for i := range rows {
+		out[i] = conv(&rows[i])
 		info.Cursors = append(info.Cursors, key(&rows[i]).encode())
 	}
 	if len(rows) > 0 {
 		info.EndCursor = info.Cursors[len(rows)-1]
 	}
-	return rows, info, nil
+	return out, info, nil
 }

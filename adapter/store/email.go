@@ -131,12 +131,7 @@ func (r *emailRow) domain() domain.Email {
 
 // Email returns one of the user's cached emails by row id, with its embedding.
 func (s *Store) Email(ctx context.Context, userID, id uuid.UUID) (domain.Email, error) {
-	var row emailRow
-	err := s.idb(ctx).NewSelect().Model(&row).Where("user_id = ? AND id = ?", userID, id).Scan(ctx)
-	if err != nil {
-		return domain.Email{}, notFound(err, "email", id)
-	}
-	return row.domain(), nil
+	return owned(ctx, s.idb(ctx), userID, id, "email", (*emailRow).domain)
 }
 
 // Emails lists the user's emails, newest first. f.Query is not used here
@@ -144,37 +139,16 @@ func (s *Store) Email(ctx context.Context, userID, id uuid.UUID) (domain.Email, 
 func (s *Store) Emails(ctx context.Context, userID uuid.UUID, f domain.MailFilter, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
-		if len(f.From) > 0 {
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				for _, from := range f.From {
-					pat := likePattern(from)
-					q = q.WhereOr("sender ILIKE ? OR sender_name ILIKE ?", pat, pat)
-				}
-				return q
-			})
-		}
-		if len(f.To) > 0 {
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				for _, to := range f.To {
-					pat := likePattern(to)
-					q = q.WhereOr(`EXISTS (SELECT 1 FROM jsonb_array_elements(recipients) r
-						WHERE r->>'email' ILIKE ? OR r->>'name' ILIKE ?)`, pat, pat)
-				}
-				return q
-			})
-		}
+		q = whereAnyLike(q, f.From, "sender ILIKE ? OR sender_name ILIKE ?")
+		q = whereAnyLike(q, f.To, `EXISTS (SELECT 1 FROM jsonb_array_elements(recipients) r
+			WHERE r->>'email' ILIKE ? OR r->>'name' ILIKE ?)`)
 		if len(f.Labels) > 0 {
 			q = q.Where("labels && ?", pgdialect.Array(f.Labels))
 		}
 		if len(f.MessageIDs) > 0 {
 			q = q.Where("message_ids && ?", pgdialect.Array(f.MessageIDs))
 		}
-		if !f.After.IsZero() {
-			q = q.Where("received_at >= ?", f.After)
-		}
-		if !f.Before.IsZero() {
-			q = q.Where("received_at < ?", f.Before)
-		}
+		q = whereRange(q, "received_at", f.After, f.Before)
 		if f.HasAttachment != nil {
 			q = q.Where("has_attachment = ?", *f.HasAttachment)
 		}
@@ -183,14 +157,10 @@ func (s *Store) Emails(ctx context.Context, userID uuid.UUID, f domain.MailFilte
 		}
 		return q
 	}
-	rows, info, err := paginate(ctx, s.idb(ctx), keyset{column: "received_at", desc: true}, p, filter,
-		func(r *emailRow) cursor { return cursor{at: r.ReceivedAt, id: r.ID} }, "embedding")
+	out, info, err := paginate(ctx, s.idb(ctx), keyset{column: "received_at", desc: true}, p, filter,
+		func(r *emailRow) cursor { return cursor{at: r.ReceivedAt, id: r.ID} }, (*emailRow).domain, "embedding")
 	if err != nil {
 		return nil, domain.PageInfo{}, fmt.Errorf("store: list emails of user %s: %w", userID, err)
-	}
-	out := make([]domain.Email, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
 	}
 	return out, info, nil
 }

@@ -126,12 +126,7 @@ func (r *eventRow) domain() domain.Event {
 
 // Event returns one of the user's cached events by row id, with its embedding.
 func (s *Store) Event(ctx context.Context, userID, id uuid.UUID) (domain.Event, error) {
-	var row eventRow
-	err := s.idb(ctx).NewSelect().Model(&row).Where("user_id = ? AND id = ?", userID, id).Scan(ctx)
-	if err != nil {
-		return domain.Event{}, notFound(err, "event", id)
-	}
-	return row.domain(), nil
+	return owned(ctx, s.idb(ctx), userID, id, "event", (*eventRow).domain)
 }
 
 // Events lists the user's events by start time, earliest first. f.Query is
@@ -139,15 +134,8 @@ func (s *Store) Event(ctx context.Context, userID, id uuid.UUID) (domain.Event, 
 func (s *Store) Events(ctx context.Context, userID uuid.UUID, f domain.EventFilter, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
-		if len(f.Attendees) > 0 {
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				for _, a := range f.Attendees {
-					pat := likePattern(a)
-					q = q.WhereOr(`attendee_names ILIKE ? OR EXISTS (SELECT 1 FROM unnest(attendee_addrs) addr WHERE addr ILIKE ?)`, pat, pat)
-				}
-				return q
-			})
-		}
+		q = whereAnyLike(q, f.Attendees,
+			"attendee_names ILIKE ? OR EXISTS (SELECT 1 FROM unnest(attendee_addrs) addr WHERE addr ILIKE ?)")
 		if !f.After.IsZero() {
 			q = q.Where("end_time > ?", f.After)
 		}
@@ -156,14 +144,10 @@ func (s *Store) Events(ctx context.Context, userID uuid.UUID, f domain.EventFilt
 		}
 		return q
 	}
-	rows, info, err := paginate(ctx, s.idb(ctx), keyset{column: "start_time"}, p, filter,
-		func(r *eventRow) cursor { return cursor{at: r.StartTime, id: r.ID} }, "embedding")
+	out, info, err := paginate(ctx, s.idb(ctx), keyset{column: "start_time"}, p, filter,
+		func(r *eventRow) cursor { return cursor{at: r.StartTime, id: r.ID} }, (*eventRow).domain, "embedding")
 	if err != nil {
 		return nil, domain.PageInfo{}, fmt.Errorf("store: list events of user %s: %w", userID, err)
-	}
-	out := make([]domain.Event, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
 	}
 	return out, info, nil
 }

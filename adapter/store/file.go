@@ -95,12 +95,7 @@ func (r *fileRow) domain() domain.File {
 
 // File returns one of the user's cached files by row id, with its embedding.
 func (s *Store) File(ctx context.Context, userID, id uuid.UUID) (domain.File, error) {
-	var row fileRow
-	err := s.idb(ctx).NewSelect().Model(&row).Where("user_id = ? AND id = ?", userID, id).Scan(ctx)
-	if err != nil {
-		return domain.File{}, notFound(err, "file", id)
-	}
-	return row.domain(), nil
+	return owned(ctx, s.idb(ctx), userID, id, "file", (*fileRow).domain)
 }
 
 // Files lists the user's files, most recently modified first. f.Query is not
@@ -111,30 +106,13 @@ func (s *Store) Files(ctx context.Context, userID uuid.UUID, f domain.FileFilter
 		if len(f.MimeTypes) > 0 {
 			q = q.Where("mime_type IN (?)", bun.In(f.MimeTypes))
 		}
-		if len(f.Owners) > 0 {
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				for _, o := range f.Owners {
-					q = q.WhereOr("EXISTS (SELECT 1 FROM unnest(owners) o WHERE o ILIKE ?)", likePattern(o))
-				}
-				return q
-			})
-		}
-		if !f.After.IsZero() {
-			q = q.Where("modified_at >= ?", f.After)
-		}
-		if !f.Before.IsZero() {
-			q = q.Where("modified_at < ?", f.Before)
-		}
-		return q
+		q = whereAnyLike(q, f.Owners, "EXISTS (SELECT 1 FROM unnest(owners) o WHERE o ILIKE ?)")
+		return whereRange(q, "modified_at", f.After, f.Before)
 	}
-	rows, info, err := paginate(ctx, s.idb(ctx), keyset{column: "modified_at", desc: true}, p, filter,
-		func(r *fileRow) cursor { return cursor{at: r.ModifiedAt, id: r.ID} }, "embedding")
+	out, info, err := paginate(ctx, s.idb(ctx), keyset{column: "modified_at", desc: true}, p, filter,
+		func(r *fileRow) cursor { return cursor{at: r.ModifiedAt, id: r.ID} }, (*fileRow).domain, "embedding")
 	if err != nil {
 		return nil, domain.PageInfo{}, fmt.Errorf("store: list files of user %s: %w", userID, err)
-	}
-	out := make([]domain.File, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
 	}
 	return out, info, nil
 }

@@ -107,6 +107,46 @@ func notFound(err error, what string, id any) error {
 	return fmt.Errorf("store: %s %v: %w", what, id, err)
 }
 
+// owned reads the row of model R with this id when it is userID's, converted
+// by conv; another user's row answers ErrNotFound like a missing one.
+func owned[R, D any](ctx context.Context, db bun.IDB, userID, id uuid.UUID, what string, conv func(*R) D) (D, error) {
+	var row R
+	if err := db.NewSelect().Model(&row).Where("user_id = ? AND id = ?", userID, id).Scan(ctx); err != nil {
+		var zero D
+		return zero, notFound(err, what, id)
+	}
+	return conv(&row), nil
+}
+
+// whereAnyLike keeps rows where cond holds for at least one of values; every
+// ? in cond is bound to the value as a case-insensitive substring pattern.
+func whereAnyLike(q *bun.SelectQuery, values []string, cond string) *bun.SelectQuery {
+	if len(values) == 0 {
+		return q
+	}
+	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+		for _, v := range values {
+			args := make([]any, strings.Count(cond, "?"))
+			for i := range args {
+				args[i] = likePattern(v)
+			}
+			q = q.WhereOr(cond, args...)
+		}
+		return q
+	})
+}
+
+// whereRange keeps rows with after <= col < before; zero bounds are open.
+func whereRange(q *bun.SelectQuery, col string, after, before time.Time) *bun.SelectQuery {
+	if !after.IsZero() {
+		q = q.Where("? >= ?", bun.Ident(col), after)
+	}
+	if !before.IsZero() {
+		q = q.Where("? < ?", bun.Ident(col), before)
+	}
+	return q
+}
+
 // excludedSet is the SET list of an upsert that replaces every given column.
 func excludedSet(cols ...string) string {
 	parts := make([]string, len(cols))
