@@ -63,9 +63,9 @@ the newest items sit just before ` + demo.NowRFC3339 + ` unless --no-shift.
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Addr, "addr", "127.0.0.1:8085", "loopback address to listen on (default EMULATOR_ADDR)")
+	f.StringVar(&o.Addr, "addr", "", "loopback address to listen on (default EMULATOR_ADDR, else 127.0.0.1:8085)")
 	f.BoolVar(&o.Demo, "demo", false, "seed the demo workspace for --demo-user")
-	f.StringVar(&o.DemoUser, "demo-user", "demo@example.com", "the demo workspace's account (default DEMO_USER)")
+	f.StringVar(&o.DemoUser, "demo-user", "", "the demo workspace's account (default DEMO_USER, else demo@example.com)")
 	f.BoolVar(&noShift, "no-shift", false, "keep the demo's original dates instead of moving them up to "+demo.NowRFC3339)
 	return cmd
 }
