@@ -116,6 +116,8 @@ start_postgres() {
 	for _ in $(seq 1 50); do pg_answers && return 0; sleep 0.2; done
 	die "PostgreSQL does not answer at $ADMIN_URL"
 }
+# Servers may run elsewhere (docker compose): only the clients are needed then.
+command -v psql >/dev/null || apt_install postgresql-client
 pg_answers || start_postgres
 
 server_num="$(psql_q "$ADMIN_URL" -c 'SHOW server_version_num')"
@@ -209,6 +211,7 @@ start_redis() {
 	for _ in $(seq 1 50); do redis_ready && return 0; sleep 0.2; done
 	die "Redis >= 7 does not answer at $REDIS_URL"
 }
+command -v redis-cli >/dev/null || apt_install redis-tools
 redis_ready || start_redis
 
 pg_ready || die "PostgreSQL setup incomplete at $DATABASE_URL / $TEST_DATABASE_URL"
