@@ -270,3 +270,12 @@ func TestDataVersionAndDeleteAll(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, v3, v4)
 }
+
+func TestWritesForUnknownUser(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	nobody := uuid.New()
+	require.ErrorIs(t, f.store.UpsertEmails(f.ctx, nobody, []domain.Email{testEmail(1, f.now)}), domain.ErrNotFound)
+	require.ErrorIs(t, f.store.DeleteEvents(f.ctx, nobody, []string{"e1"}), domain.ErrNotFound)
+	require.ErrorIs(t, f.store.DeleteAll(f.ctx, nobody, domain.ServiceDrive), domain.ErrNotFound)
+}

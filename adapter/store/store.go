@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
@@ -83,8 +84,9 @@ func (s *Store) DataVersion(ctx context.Context, userID uuid.UUID) (int64, error
 }
 
 // writeCache runs fn in a transaction and bumps the user's data version in it.
+// A foreign key violation means the user does not exist: ErrNotFound.
 func (s *Store) writeCache(ctx context.Context, userID uuid.UUID, fn func(ctx context.Context, db bun.IDB) error) error {
-	return s.InTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
 		db := s.idb(ctx)
 		if err := fn(ctx, db); err != nil {
 			return err
@@ -97,6 +99,10 @@ func (s *Store) writeCache(ctx context.Context, userID uuid.UUID, fn func(ctx co
 		}
 		return nil
 	})
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23503" { // foreign_key_violation
+		return fmt.Errorf("store: user %s: %w", userID, domain.ErrNotFound)
+	}
+	return err
 }
 
 // notFound maps sql.ErrNoRows to domain.ErrNotFound, naming what was missing.
