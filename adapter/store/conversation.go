@@ -110,7 +110,7 @@ func (s *Store) CreateConversation(ctx context.Context, userID uuid.UUID, title 
 	now := s.now()
 	row := conversationRow{ID: uuid.Must(uuid.NewV7()), UserID: userID, Title: title, CreatedAt: now, UpdatedAt: now}
 	if _, err := s.idb(ctx).NewInsert().Model(&row).Exec(ctx); err != nil {
-		return domain.Conversation{}, fmt.Errorf("store: create conversation of user %s: %w", userID, err)
+		return domain.Conversation{}, fmt.Errorf("store: create conversation: %w", userMissing(err, userID))
 	}
 	return row.domain(), nil
 }

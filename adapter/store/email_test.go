@@ -278,4 +278,7 @@ func TestWritesForUnknownUser(t *testing.T) {
 	require.ErrorIs(t, f.store.UpsertEmails(f.ctx, nobody, []domain.Email{testEmail(1, f.now)}), domain.ErrNotFound)
 	require.ErrorIs(t, f.store.DeleteEvents(f.ctx, nobody, []string{"e1"}), domain.ErrNotFound)
 	require.ErrorIs(t, f.store.DeleteAll(f.ctx, nobody, domain.ServiceDrive), domain.ErrNotFound)
+	_, err := f.store.CreateConversation(f.ctx, nobody, "")
+	require.ErrorIs(t, err, domain.ErrNotFound)
+	require.ErrorIs(t, f.store.SaveSyncStatus(f.ctx, domain.SyncStatus{UserID: nobody, Service: domain.ServiceGmail, State: domain.SyncIdle}), domain.ErrNotFound)
 }

@@ -84,7 +84,7 @@ func (s *Store) DataVersion(ctx context.Context, userID uuid.UUID) (int64, error
 }
 
 // writeCache runs fn in a transaction and bumps the user's data version in it.
-// A foreign key violation means the user does not exist: ErrNotFound.
+// An unknown user answers ErrNotFound.
 func (s *Store) writeCache(ctx context.Context, userID uuid.UUID, fn func(ctx context.Context, db bun.IDB) error) error {
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		db := s.idb(ctx)
@@ -99,6 +99,12 @@ func (s *Store) writeCache(ctx context.Context, userID uuid.UUID, fn func(ctx co
 		}
 		return nil
 	})
+	return userMissing(err, userID)
+}
+
+// userMissing turns a foreign key violation, on tables whose only foreign
+// key is the user, into ErrNotFound.
+func userMissing(err error, userID uuid.UUID) error {
 	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23503" { // foreign_key_violation
 		return fmt.Errorf("store: user %s: %w", userID, domain.ErrNotFound)
 	}

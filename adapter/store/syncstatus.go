@@ -108,7 +108,7 @@ func (s *Store) SaveSyncStatus(ctx context.Context, st domain.SyncStatus) error 
 		Set(excludedSet("state", "last_sync_at", "last_sync_token", "checkpoint", "error", "item_count", "updated_at")).
 		Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("store: save sync status %s of user %s: %w", st.Service, st.UserID, err)
+		return fmt.Errorf("store: save sync status %s: %w", st.Service, userMissing(err, st.UserID))
 	}
 	return nil
 }
