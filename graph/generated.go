@@ -34,6 +34,7 @@ type ResolverRoot interface {
 	Message() MessageResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	SearchHit() SearchHitResolver
 	Subscription() SubscriptionResolver
 }
 
@@ -41,9 +42,47 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Action struct {
+		Error   func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Result  func(childComplexity int) int
+		Service func(childComplexity int) int
+		Status  func(childComplexity int) int
+		StepID  func(childComplexity int) int
+		Summary func(childComplexity int) int
+		Targets func(childComplexity int) int
+	}
+
+	ActionPayload struct {
+		Action  func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	Address struct {
 		Email func(childComplexity int) int
 		Name  func(childComplexity int) int
+	}
+
+	AnswerEvent struct {
+		Action        func(childComplexity int) int
+		At            func(childComplexity int) int
+		Citations     func(childComplexity int) int
+		Detail        func(childComplexity int) int
+		Error         func(childComplexity int) int
+		MessageStatus func(childComplexity int) int
+		Seq           func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Step          func(childComplexity int) int
+		StepID        func(childComplexity int) int
+		Text          func(childComplexity int) int
+		Token         func(childComplexity int) int
+		Type          func(childComplexity int) int
+	}
+
+	AskPayload struct {
+		Conversation func(childComplexity int) int
+		Message      func(childComplexity int) int
 	}
 
 	Attendee struct {
@@ -51,6 +90,17 @@ type ComplexityRoot struct {
 		Name           func(childComplexity int) int
 		Organizer      func(childComplexity int) int
 		ResponseStatus func(childComplexity int) int
+	}
+
+	CancelAskPayload struct {
+		Message func(childComplexity int) int
+	}
+
+	Citation struct {
+		ItemID  func(childComplexity int) int
+		Service func(childComplexity int) int
+		Title   func(childComplexity int) int
+		URL     func(childComplexity int) int
 	}
 
 	Conversation struct {
@@ -158,15 +208,34 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	FilterSource struct {
+		End   func(childComplexity int) int
+		Field func(childComplexity int) int
+		Start func(childComplexity int) int
+		Words func(childComplexity int) int
+	}
+
+	LegHit struct {
+		Leg   func(childComplexity int) int
+		Rank  func(childComplexity int) int
+		Score func(childComplexity int) int
+	}
+
 	Message struct {
+		Actions         func(childComplexity int) int
+		Citations       func(childComplexity int) int
 		ClientRequestID func(childComplexity int) int
 		Conversation    func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		Error           func(childComplexity int) int
 		ID              func(childComplexity int) int
+		Intent          func(childComplexity int) int
+		Plan            func(childComplexity int) int
 		Query           func(childComplexity int) int
 		Response        func(childComplexity int) int
 		Status          func(childComplexity int) int
+		StepResults     func(childComplexity int) int
+		Timings         func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
 
@@ -182,12 +251,26 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		Ask                func(childComplexity int, input model.AskInput) int
+		CancelAsk          func(childComplexity int, messageID string) int
+		ConfirmAction      func(childComplexity int, messageID string, actionID string) int
 		CreateConversation func(childComplexity int, input model.CreateConversationInput) int
+		RejectAction       func(childComplexity int, messageID string, actionID string) int
+		SyncNow            func(childComplexity int, service model.Service) int
 	}
 
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
+	}
+
+	PlanStep struct {
+		DependsOn  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Operation  func(childComplexity int) int
+		Params     func(childComplexity int) int
+		Service    func(childComplexity int) int
+		SideEffect func(childComplexity int) int
 	}
 
 	Property struct {
@@ -203,10 +286,92 @@ type ComplexityRoot struct {
 		Files         func(childComplexity int, filter *model.FileFilter, first *int, after *string) int
 		Me            func(childComplexity int) int
 		Node          func(childComplexity int, id string) int
+		Search        func(childComplexity int, query string, services []model.Service, first *int) int
+		SyncStatus    func(childComplexity int) int
+	}
+
+	SearchFilters struct {
+		After         func(childComplexity int) int
+		Attendees     func(childComplexity int) int
+		Before        func(childComplexity int) int
+		From          func(childComplexity int) int
+		HasAttachment func(childComplexity int) int
+		Labels        func(childComplexity int) int
+		MimeTypes     func(childComplexity int) int
+		Services      func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		To            func(childComplexity int) int
+		Unread        func(childComplexity int) int
+	}
+
+	SearchHit struct {
+		Item  func(childComplexity int) int
+		Legs  func(childComplexity int) int
+		Score func(childComplexity int) int
+	}
+
+	SearchPayload struct {
+		Cached  func(childComplexity int) int
+		Filters func(childComplexity int) int
+		Hits    func(childComplexity int) int
+		Text    func(childComplexity int) int
+		Timings func(childComplexity int) int
+	}
+
+	SearchTiming struct {
+		Ms   func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	StepItem struct {
+		At       func(childComplexity int) int
+		End      func(childComplexity int) int
+		ItemID   func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		NodeID   func(childComplexity int) int
+		People   func(childComplexity int) int
+		Score    func(childComplexity int) int
+		Service  func(childComplexity int) int
+		Snippet  func(childComplexity int) int
+		TimeZone func(childComplexity int) int
+		Title    func(childComplexity int) int
+		URL      func(childComplexity int) int
+	}
+
+	StepResult struct {
+		Actions    func(childComplexity int) int
+		DurationMs func(childComplexity int) int
+		Error      func(childComplexity int) int
+		Items      func(childComplexity int) int
+		Operation  func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Service    func(childComplexity int) int
+		Status     func(childComplexity int) int
+		StepID     func(childComplexity int) int
 	}
 
 	Subscription struct {
-		ServerTime func(childComplexity int) int
+		Answer       func(childComplexity int, messageID string) int
+		ServerTime   func(childComplexity int) int
+		SyncProgress func(childComplexity int) int
+	}
+
+	SyncStatus struct {
+		Error      func(childComplexity int) int
+		ItemCount  func(childComplexity int) int
+		LastSyncAt func(childComplexity int) int
+		Service    func(childComplexity int) int
+		State      func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	Timings struct {
+		ClassifyMs   func(childComplexity int) int
+		ExecuteMs    func(childComplexity int) int
+		FirstTokenMs func(childComplexity int) int
+		PlanMs       func(childComplexity int) int
+		SynthesizeMs func(childComplexity int) int
+		TotalMs      func(childComplexity int) int
 	}
 
 	User struct {
@@ -229,9 +394,21 @@ type ConversationResolver interface {
 }
 type MessageResolver interface {
 	Conversation(ctx context.Context, obj *model.Message) (*model.Conversation, error)
+
+	Intent(ctx context.Context, obj *model.Message) (model.JSON, error)
+	Plan(ctx context.Context, obj *model.Message) ([]model.PlanStep, error)
+	Actions(ctx context.Context, obj *model.Message) ([]model.Action, error)
+	StepResults(ctx context.Context, obj *model.Message) ([]model.StepResult, error)
+	Citations(ctx context.Context, obj *model.Message) ([]model.Citation, error)
+	Timings(ctx context.Context, obj *model.Message) (*model.Timings, error)
 }
 type MutationResolver interface {
+	Ask(ctx context.Context, input model.AskInput) (*model.AskPayload, error)
+	ConfirmAction(ctx context.Context, messageID string, actionID string) (*model.ActionPayload, error)
+	RejectAction(ctx context.Context, messageID string, actionID string) (*model.ActionPayload, error)
+	CancelAsk(ctx context.Context, messageID string) (*model.CancelAskPayload, error)
 	CreateConversation(ctx context.Context, input model.CreateConversationInput) (*model.CreateConversationPayload, error)
+	SyncNow(ctx context.Context, service model.Service) (*model.SyncStatus, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -240,10 +417,17 @@ type QueryResolver interface {
 	Emails(ctx context.Context, filter *model.EmailFilter, first *int, after *string) (*model.EmailConnection, error)
 	Events(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error)
 	Files(ctx context.Context, filter *model.FileFilter, first *int, after *string) (*model.FileConnection, error)
+	Search(ctx context.Context, query string, services []model.Service, first *int) (*model.SearchPayload, error)
+	SyncStatus(ctx context.Context) ([]model.SyncStatus, error)
 	Me(ctx context.Context) (*model.User, error)
+}
+type SearchHitResolver interface {
+	Item(ctx context.Context, obj *model.SearchHit) (model.SearchItem, error)
 }
 type SubscriptionResolver interface {
 	ServerTime(ctx context.Context) (<-chan *time.Time, error)
+	Answer(ctx context.Context, messageID string) (<-chan *model.AnswerEvent, error)
+	SyncProgress(ctx context.Context) (<-chan *model.SyncStatus, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -264,6 +448,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Action.error":
+		if e.ComplexityRoot.Action.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Error(childComplexity), true
+	case "Action.id":
+		if e.ComplexityRoot.Action.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.ID(childComplexity), true
+	case "Action.kind":
+		if e.ComplexityRoot.Action.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Kind(childComplexity), true
+	case "Action.result":
+		if e.ComplexityRoot.Action.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Result(childComplexity), true
+	case "Action.service":
+		if e.ComplexityRoot.Action.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Service(childComplexity), true
+	case "Action.status":
+		if e.ComplexityRoot.Action.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Status(childComplexity), true
+	case "Action.stepId":
+		if e.ComplexityRoot.Action.StepID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.StepID(childComplexity), true
+	case "Action.summary":
+		if e.ComplexityRoot.Action.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Summary(childComplexity), true
+	case "Action.targets":
+		if e.ComplexityRoot.Action.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Targets(childComplexity), true
+
+	case "ActionPayload.action":
+		if e.ComplexityRoot.ActionPayload.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPayload.Action(childComplexity), true
+	case "ActionPayload.message":
+		if e.ComplexityRoot.ActionPayload.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionPayload.Message(childComplexity), true
+
 	case "Address.email":
 		if e.ComplexityRoot.Address.Email == nil {
 			break
@@ -276,6 +528,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.Name(childComplexity), true
+
+	case "AnswerEvent.action":
+		if e.ComplexityRoot.AnswerEvent.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.Action(childComplexity), true
+	case "AnswerEvent.at":
+		if e.ComplexityRoot.AnswerEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.At(childComplexity), true
+	case "AnswerEvent.citations":
+		if e.ComplexityRoot.AnswerEvent.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.Citations(childComplexity), true
+	case "AnswerEvent.detail":
+		if e.ComplexityRoot.AnswerEvent.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.Detail(childComplexity), true
+	case "AnswerEvent.error":
+		if e.ComplexityRoot.AnswerEvent.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.Error(childComplexity), true
+	case "AnswerEvent.messageStatus":
+		if e.ComplexityRoot.AnswerEvent.MessageStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.MessageStatus(childComplexity), true
+	case "AnswerEvent.seq":
+		if e.ComplexityRoot.AnswerEvent.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.Seq(childComplexity), true
+	case "AnswerEvent.status":
+		if e.ComplexityRoot.AnswerEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.Status(childComplexity), true
+	case "AnswerEvent.step":
+		if e.ComplexityRoot.AnswerEvent.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.Step(childComplexity), true
+	case "AnswerEvent.stepId":
+		if e.ComplexityRoot.AnswerEvent.StepID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.StepID(childComplexity), true
+	case "AnswerEvent.text":
+		if e.ComplexityRoot.AnswerEvent.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.Text(childComplexity), true
+	case "AnswerEvent.token":
+		if e.ComplexityRoot.AnswerEvent.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.Token(childComplexity), true
+	case "AnswerEvent.type":
+		if e.ComplexityRoot.AnswerEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEvent.Type(childComplexity), true
+
+	case "AskPayload.conversation":
+		if e.ComplexityRoot.AskPayload.Conversation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AskPayload.Conversation(childComplexity), true
+	case "AskPayload.message":
+		if e.ComplexityRoot.AskPayload.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AskPayload.Message(childComplexity), true
 
 	case "Attendee.email":
 		if e.ComplexityRoot.Attendee.Email == nil {
@@ -301,6 +645,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attendee.ResponseStatus(childComplexity), true
+
+	case "CancelAskPayload.message":
+		if e.ComplexityRoot.CancelAskPayload.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelAskPayload.Message(childComplexity), true
+
+	case "Citation.itemId":
+		if e.ComplexityRoot.Citation.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.ItemID(childComplexity), true
+	case "Citation.service":
+		if e.ComplexityRoot.Citation.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Service(childComplexity), true
+	case "Citation.title":
+		if e.ComplexityRoot.Citation.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Title(childComplexity), true
+	case "Citation.url":
+		if e.ComplexityRoot.Citation.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.URL(childComplexity), true
 
 	case "Conversation.createdAt":
 		if e.ComplexityRoot.Conversation.CreatedAt == nil {
@@ -716,6 +1092,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FileEdge.Node(childComplexity), true
 
+	case "FilterSource.end":
+		if e.ComplexityRoot.FilterSource.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FilterSource.End(childComplexity), true
+	case "FilterSource.field":
+		if e.ComplexityRoot.FilterSource.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FilterSource.Field(childComplexity), true
+	case "FilterSource.start":
+		if e.ComplexityRoot.FilterSource.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FilterSource.Start(childComplexity), true
+	case "FilterSource.words":
+		if e.ComplexityRoot.FilterSource.Words == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FilterSource.Words(childComplexity), true
+
+	case "LegHit.leg":
+		if e.ComplexityRoot.LegHit.Leg == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegHit.Leg(childComplexity), true
+	case "LegHit.rank":
+		if e.ComplexityRoot.LegHit.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegHit.Rank(childComplexity), true
+	case "LegHit.score":
+		if e.ComplexityRoot.LegHit.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegHit.Score(childComplexity), true
+
+	case "Message.actions":
+		if e.ComplexityRoot.Message.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Actions(childComplexity), true
+	case "Message.citations":
+		if e.ComplexityRoot.Message.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Citations(childComplexity), true
 	case "Message.clientRequestId":
 		if e.ComplexityRoot.Message.ClientRequestID == nil {
 			break
@@ -746,6 +1178,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.ID(childComplexity), true
+	case "Message.intent":
+		if e.ComplexityRoot.Message.Intent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Intent(childComplexity), true
+	case "Message.plan":
+		if e.ComplexityRoot.Message.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Plan(childComplexity), true
 	case "Message.query":
 		if e.ComplexityRoot.Message.Query == nil {
 			break
@@ -764,6 +1208,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.Status(childComplexity), true
+	case "Message.stepResults":
+		if e.ComplexityRoot.Message.StepResults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.StepResults(childComplexity), true
+	case "Message.timings":
+		if e.ComplexityRoot.Message.Timings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.Timings(childComplexity), true
 	case "Message.updatedAt":
 		if e.ComplexityRoot.Message.UpdatedAt == nil {
 			break
@@ -803,6 +1259,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MessageEdge.Node(childComplexity), true
 
+	case "Mutation.ask":
+		if e.ComplexityRoot.Mutation.Ask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Ask(childComplexity, args["input"].(model.AskInput)), true
+	case "Mutation.cancelAsk":
+		if e.ComplexityRoot.Mutation.CancelAsk == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelAsk_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelAsk(childComplexity, args["messageId"].(string)), true
+	case "Mutation.confirmAction":
+		if e.ComplexityRoot.Mutation.ConfirmAction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmAction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmAction(childComplexity, args["messageId"].(string), args["actionId"].(string)), true
 	case "Mutation.createConversation":
 		if e.ComplexityRoot.Mutation.CreateConversation == nil {
 			break
@@ -814,6 +1303,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateConversation(childComplexity, args["input"].(model.CreateConversationInput)), true
+	case "Mutation.rejectAction":
+		if e.ComplexityRoot.Mutation.RejectAction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectAction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectAction(childComplexity, args["messageId"].(string), args["actionId"].(string)), true
+	case "Mutation.syncNow":
+		if e.ComplexityRoot.Mutation.SyncNow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_syncNow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SyncNow(childComplexity, args["service"].(model.Service)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -827,6 +1338,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
+	case "PlanStep.dependsOn":
+		if e.ComplexityRoot.PlanStep.DependsOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanStep.DependsOn(childComplexity), true
+	case "PlanStep.id":
+		if e.ComplexityRoot.PlanStep.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanStep.ID(childComplexity), true
+	case "PlanStep.operation":
+		if e.ComplexityRoot.PlanStep.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanStep.Operation(childComplexity), true
+	case "PlanStep.params":
+		if e.ComplexityRoot.PlanStep.Params == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanStep.Params(childComplexity), true
+	case "PlanStep.service":
+		if e.ComplexityRoot.PlanStep.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanStep.Service(childComplexity), true
+	case "PlanStep.sideEffect":
+		if e.ComplexityRoot.PlanStep.SideEffect == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanStep.SideEffect(childComplexity), true
 
 	case "Property.key":
 		if e.ComplexityRoot.Property.Key == nil {
@@ -914,13 +1462,379 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
 
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["services"].([]model.Service), args["first"].(*int)), true
+	case "Query.syncStatus":
+		if e.ComplexityRoot.Query.SyncStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SyncStatus(childComplexity), true
+
+	case "SearchFilters.after":
+		if e.ComplexityRoot.SearchFilters.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.After(childComplexity), true
+	case "SearchFilters.attendees":
+		if e.ComplexityRoot.SearchFilters.Attendees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.Attendees(childComplexity), true
+	case "SearchFilters.before":
+		if e.ComplexityRoot.SearchFilters.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.Before(childComplexity), true
+	case "SearchFilters.from":
+		if e.ComplexityRoot.SearchFilters.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.From(childComplexity), true
+	case "SearchFilters.hasAttachment":
+		if e.ComplexityRoot.SearchFilters.HasAttachment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.HasAttachment(childComplexity), true
+	case "SearchFilters.labels":
+		if e.ComplexityRoot.SearchFilters.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.Labels(childComplexity), true
+	case "SearchFilters.mimeTypes":
+		if e.ComplexityRoot.SearchFilters.MimeTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.MimeTypes(childComplexity), true
+	case "SearchFilters.services":
+		if e.ComplexityRoot.SearchFilters.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.Services(childComplexity), true
+	case "SearchFilters.sources":
+		if e.ComplexityRoot.SearchFilters.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.Sources(childComplexity), true
+	case "SearchFilters.to":
+		if e.ComplexityRoot.SearchFilters.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.To(childComplexity), true
+	case "SearchFilters.unread":
+		if e.ComplexityRoot.SearchFilters.Unread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFilters.Unread(childComplexity), true
+
+	case "SearchHit.item":
+		if e.ComplexityRoot.SearchHit.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Item(childComplexity), true
+	case "SearchHit.legs":
+		if e.ComplexityRoot.SearchHit.Legs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Legs(childComplexity), true
+	case "SearchHit.score":
+		if e.ComplexityRoot.SearchHit.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
+
+	case "SearchPayload.cached":
+		if e.ComplexityRoot.SearchPayload.Cached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPayload.Cached(childComplexity), true
+	case "SearchPayload.filters":
+		if e.ComplexityRoot.SearchPayload.Filters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPayload.Filters(childComplexity), true
+	case "SearchPayload.hits":
+		if e.ComplexityRoot.SearchPayload.Hits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPayload.Hits(childComplexity), true
+	case "SearchPayload.text":
+		if e.ComplexityRoot.SearchPayload.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPayload.Text(childComplexity), true
+	case "SearchPayload.timings":
+		if e.ComplexityRoot.SearchPayload.Timings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPayload.Timings(childComplexity), true
+
+	case "SearchTiming.ms":
+		if e.ComplexityRoot.SearchTiming.Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTiming.Ms(childComplexity), true
+	case "SearchTiming.name":
+		if e.ComplexityRoot.SearchTiming.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchTiming.Name(childComplexity), true
+
+	case "StepItem.at":
+		if e.ComplexityRoot.StepItem.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.At(childComplexity), true
+	case "StepItem.end":
+		if e.ComplexityRoot.StepItem.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.End(childComplexity), true
+	case "StepItem.itemId":
+		if e.ComplexityRoot.StepItem.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.ItemID(childComplexity), true
+	case "StepItem.kind":
+		if e.ComplexityRoot.StepItem.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.Kind(childComplexity), true
+	case "StepItem.nodeId":
+		if e.ComplexityRoot.StepItem.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.NodeID(childComplexity), true
+	case "StepItem.people":
+		if e.ComplexityRoot.StepItem.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.People(childComplexity), true
+	case "StepItem.score":
+		if e.ComplexityRoot.StepItem.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.Score(childComplexity), true
+	case "StepItem.service":
+		if e.ComplexityRoot.StepItem.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.Service(childComplexity), true
+	case "StepItem.snippet":
+		if e.ComplexityRoot.StepItem.Snippet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.Snippet(childComplexity), true
+	case "StepItem.timeZone":
+		if e.ComplexityRoot.StepItem.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.TimeZone(childComplexity), true
+	case "StepItem.title":
+		if e.ComplexityRoot.StepItem.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.Title(childComplexity), true
+	case "StepItem.url":
+		if e.ComplexityRoot.StepItem.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepItem.URL(childComplexity), true
+
+	case "StepResult.actions":
+		if e.ComplexityRoot.StepResult.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepResult.Actions(childComplexity), true
+	case "StepResult.durationMs":
+		if e.ComplexityRoot.StepResult.DurationMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepResult.DurationMs(childComplexity), true
+	case "StepResult.error":
+		if e.ComplexityRoot.StepResult.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepResult.Error(childComplexity), true
+	case "StepResult.items":
+		if e.ComplexityRoot.StepResult.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepResult.Items(childComplexity), true
+	case "StepResult.operation":
+		if e.ComplexityRoot.StepResult.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepResult.Operation(childComplexity), true
+	case "StepResult.reason":
+		if e.ComplexityRoot.StepResult.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepResult.Reason(childComplexity), true
+	case "StepResult.service":
+		if e.ComplexityRoot.StepResult.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepResult.Service(childComplexity), true
+	case "StepResult.status":
+		if e.ComplexityRoot.StepResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepResult.Status(childComplexity), true
+	case "StepResult.stepId":
+		if e.ComplexityRoot.StepResult.StepID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepResult.StepID(childComplexity), true
+
+	case "Subscription.answer":
+		if e.ComplexityRoot.Subscription.Answer == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_answer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Answer(childComplexity, args["messageId"].(string)), true
 	case "Subscription.serverTime":
 		if e.ComplexityRoot.Subscription.ServerTime == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Subscription.ServerTime(childComplexity), true
+	case "Subscription.syncProgress":
+		if e.ComplexityRoot.Subscription.SyncProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.SyncProgress(childComplexity), true
+
+	case "SyncStatus.error":
+		if e.ComplexityRoot.SyncStatus.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncStatus.Error(childComplexity), true
+	case "SyncStatus.itemCount":
+		if e.ComplexityRoot.SyncStatus.ItemCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncStatus.ItemCount(childComplexity), true
+	case "SyncStatus.lastSyncAt":
+		if e.ComplexityRoot.SyncStatus.LastSyncAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncStatus.LastSyncAt(childComplexity), true
+	case "SyncStatus.service":
+		if e.ComplexityRoot.SyncStatus.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncStatus.Service(childComplexity), true
+	case "SyncStatus.state":
+		if e.ComplexityRoot.SyncStatus.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncStatus.State(childComplexity), true
+	case "SyncStatus.updatedAt":
+		if e.ComplexityRoot.SyncStatus.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncStatus.UpdatedAt(childComplexity), true
+
+	case "Timings.classifyMs":
+		if e.ComplexityRoot.Timings.ClassifyMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timings.ClassifyMs(childComplexity), true
+	case "Timings.executeMs":
+		if e.ComplexityRoot.Timings.ExecuteMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timings.ExecuteMs(childComplexity), true
+	case "Timings.firstTokenMs":
+		if e.ComplexityRoot.Timings.FirstTokenMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timings.FirstTokenMs(childComplexity), true
+	case "Timings.planMs":
+		if e.ComplexityRoot.Timings.PlanMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timings.PlanMs(childComplexity), true
+	case "Timings.synthesizeMs":
+		if e.ComplexityRoot.Timings.SynthesizeMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timings.SynthesizeMs(childComplexity), true
+	case "Timings.totalMs":
+		if e.ComplexityRoot.Timings.TotalMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timings.TotalMs(childComplexity), true
 
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
@@ -968,6 +1882,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AskInput", ec.unmarshalInputAskInput),
 			graphql.NewInputUnmarshaler("CreateConversationInput", ec.unmarshalInputCreateConversationInput),
 			graphql.NewInputUnmarshaler("EmailFilter", ec.unmarshalInputEmailFilter),
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
@@ -1064,7 +1979,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "conversation.graphqls" "email.graphqls" "event.graphqls" "file.graphqls" "schema.graphqls" "user.graphqls"
+//go:embed "ask.graphqls" "conversation.graphqls" "email.graphqls" "event.graphqls" "file.graphqls" "schema.graphqls" "search.graphqls" "sync.graphqls" "user.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1076,11 +1991,14 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "ask.graphqls", Input: sourceData("ask.graphqls"), BuiltIn: false},
 	{Name: "conversation.graphqls", Input: sourceData("conversation.graphqls"), BuiltIn: false},
 	{Name: "email.graphqls", Input: sourceData("email.graphqls"), BuiltIn: false},
 	{Name: "event.graphqls", Input: sourceData("event.graphqls"), BuiltIn: false},
 	{Name: "file.graphqls", Input: sourceData("file.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "search.graphqls", Input: sourceData("search.graphqls"), BuiltIn: false},
+	{Name: "sync.graphqls", Input: sourceData("sync.graphqls"), BuiltIn: false},
 	{Name: "user.graphqls", Input: sourceData("user.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1088,6 +2006,40 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Action(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Action_id(ctx, field)
+	case "stepId":
+		return ec.fieldContext_Action_stepId(ctx, field)
+	case "kind":
+		return ec.fieldContext_Action_kind(ctx, field)
+	case "service":
+		return ec.fieldContext_Action_service(ctx, field)
+	case "summary":
+		return ec.fieldContext_Action_summary(ctx, field)
+	case "targets":
+		return ec.fieldContext_Action_targets(ctx, field)
+	case "status":
+		return ec.fieldContext_Action_status(ctx, field)
+	case "result":
+		return ec.fieldContext_Action_result(ctx, field)
+	case "error":
+		return ec.fieldContext_Action_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Action", field.Name)
+}
+
+func (ec *executionContext) childFields_ActionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "message":
+		return ec.fieldContext_ActionPayload_message(ctx, field)
+	case "action":
+		return ec.fieldContext_ActionPayload_action(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionPayload", field.Name)
+}
 
 func (ec *executionContext) childFields_Address(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -1097,6 +2049,48 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_email(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
+}
+
+func (ec *executionContext) childFields_AnswerEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_AnswerEvent_type(ctx, field)
+	case "seq":
+		return ec.fieldContext_AnswerEvent_seq(ctx, field)
+	case "at":
+		return ec.fieldContext_AnswerEvent_at(ctx, field)
+	case "status":
+		return ec.fieldContext_AnswerEvent_status(ctx, field)
+	case "detail":
+		return ec.fieldContext_AnswerEvent_detail(ctx, field)
+	case "stepId":
+		return ec.fieldContext_AnswerEvent_stepId(ctx, field)
+	case "step":
+		return ec.fieldContext_AnswerEvent_step(ctx, field)
+	case "token":
+		return ec.fieldContext_AnswerEvent_token(ctx, field)
+	case "action":
+		return ec.fieldContext_AnswerEvent_action(ctx, field)
+	case "text":
+		return ec.fieldContext_AnswerEvent_text(ctx, field)
+	case "citations":
+		return ec.fieldContext_AnswerEvent_citations(ctx, field)
+	case "messageStatus":
+		return ec.fieldContext_AnswerEvent_messageStatus(ctx, field)
+	case "error":
+		return ec.fieldContext_AnswerEvent_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnswerEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AskPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "message":
+		return ec.fieldContext_AskPayload_message(ctx, field)
+	case "conversation":
+		return ec.fieldContext_AskPayload_conversation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AskPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Attendee(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1111,6 +2105,28 @@ func (ec *executionContext) childFields_Attendee(ctx context.Context, field grap
 		return ec.fieldContext_Attendee_organizer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Attendee", field.Name)
+}
+
+func (ec *executionContext) childFields_CancelAskPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "message":
+		return ec.fieldContext_CancelAskPayload_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelAskPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "service":
+		return ec.fieldContext_Citation_service(ctx, field)
+	case "itemId":
+		return ec.fieldContext_Citation_itemId(ctx, field)
+	case "title":
+		return ec.fieldContext_Citation_title(ctx, field)
+	case "url":
+		return ec.fieldContext_Citation_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
 }
 
 func (ec *executionContext) childFields_Conversation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1323,6 +2339,32 @@ func (ec *executionContext) childFields_FileEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type FileEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_FilterSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_FilterSource_field(ctx, field)
+	case "words":
+		return ec.fieldContext_FilterSource_words(ctx, field)
+	case "start":
+		return ec.fieldContext_FilterSource_start(ctx, field)
+	case "end":
+		return ec.fieldContext_FilterSource_end(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FilterSource", field.Name)
+}
+
+func (ec *executionContext) childFields_LegHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "leg":
+		return ec.fieldContext_LegHit_leg(ctx, field)
+	case "rank":
+		return ec.fieldContext_LegHit_rank(ctx, field)
+	case "score":
+		return ec.fieldContext_LegHit_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LegHit", field.Name)
+}
+
 func (ec *executionContext) childFields_Message(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1343,6 +2385,18 @@ func (ec *executionContext) childFields_Message(ctx context.Context, field graph
 		return ec.fieldContext_Message_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Message_updatedAt(ctx, field)
+	case "intent":
+		return ec.fieldContext_Message_intent(ctx, field)
+	case "plan":
+		return ec.fieldContext_Message_plan(ctx, field)
+	case "actions":
+		return ec.fieldContext_Message_actions(ctx, field)
+	case "stepResults":
+		return ec.fieldContext_Message_stepResults(ctx, field)
+	case "citations":
+		return ec.fieldContext_Message_citations(ctx, field)
+	case "timings":
+		return ec.fieldContext_Message_timings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Message", field.Name)
 }
@@ -1379,6 +2433,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PlanStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PlanStep_id(ctx, field)
+	case "service":
+		return ec.fieldContext_PlanStep_service(ctx, field)
+	case "operation":
+		return ec.fieldContext_PlanStep_operation(ctx, field)
+	case "params":
+		return ec.fieldContext_PlanStep_params(ctx, field)
+	case "dependsOn":
+		return ec.fieldContext_PlanStep_dependsOn(ctx, field)
+	case "sideEffect":
+		return ec.fieldContext_PlanStep_sideEffect(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanStep", field.Name)
+}
+
 func (ec *executionContext) childFields_Property(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -1387,6 +2459,162 @@ func (ec *executionContext) childFields_Property(ctx context.Context, field grap
 		return ec.fieldContext_Property_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Property", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchFilters(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "services":
+		return ec.fieldContext_SearchFilters_services(ctx, field)
+	case "from":
+		return ec.fieldContext_SearchFilters_from(ctx, field)
+	case "to":
+		return ec.fieldContext_SearchFilters_to(ctx, field)
+	case "labels":
+		return ec.fieldContext_SearchFilters_labels(ctx, field)
+	case "after":
+		return ec.fieldContext_SearchFilters_after(ctx, field)
+	case "before":
+		return ec.fieldContext_SearchFilters_before(ctx, field)
+	case "attendees":
+		return ec.fieldContext_SearchFilters_attendees(ctx, field)
+	case "mimeTypes":
+		return ec.fieldContext_SearchFilters_mimeTypes(ctx, field)
+	case "hasAttachment":
+		return ec.fieldContext_SearchFilters_hasAttachment(ctx, field)
+	case "unread":
+		return ec.fieldContext_SearchFilters_unread(ctx, field)
+	case "sources":
+		return ec.fieldContext_SearchFilters_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchFilters", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_SearchHit_score(ctx, field)
+	case "legs":
+		return ec.fieldContext_SearchHit_legs(ctx, field)
+	case "item":
+		return ec.fieldContext_SearchHit_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hits":
+		return ec.fieldContext_SearchPayload_hits(ctx, field)
+	case "filters":
+		return ec.fieldContext_SearchPayload_filters(ctx, field)
+	case "text":
+		return ec.fieldContext_SearchPayload_text(ctx, field)
+	case "timings":
+		return ec.fieldContext_SearchPayload_timings(ctx, field)
+	case "cached":
+		return ec.fieldContext_SearchPayload_cached(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchTiming(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SearchTiming_name(ctx, field)
+	case "ms":
+		return ec.fieldContext_SearchTiming_ms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchTiming", field.Name)
+}
+
+func (ec *executionContext) childFields_StepItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "service":
+		return ec.fieldContext_StepItem_service(ctx, field)
+	case "kind":
+		return ec.fieldContext_StepItem_kind(ctx, field)
+	case "itemId":
+		return ec.fieldContext_StepItem_itemId(ctx, field)
+	case "nodeId":
+		return ec.fieldContext_StepItem_nodeId(ctx, field)
+	case "title":
+		return ec.fieldContext_StepItem_title(ctx, field)
+	case "snippet":
+		return ec.fieldContext_StepItem_snippet(ctx, field)
+	case "people":
+		return ec.fieldContext_StepItem_people(ctx, field)
+	case "at":
+		return ec.fieldContext_StepItem_at(ctx, field)
+	case "end":
+		return ec.fieldContext_StepItem_end(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_StepItem_timeZone(ctx, field)
+	case "url":
+		return ec.fieldContext_StepItem_url(ctx, field)
+	case "score":
+		return ec.fieldContext_StepItem_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StepItem", field.Name)
+}
+
+func (ec *executionContext) childFields_StepResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stepId":
+		return ec.fieldContext_StepResult_stepId(ctx, field)
+	case "service":
+		return ec.fieldContext_StepResult_service(ctx, field)
+	case "operation":
+		return ec.fieldContext_StepResult_operation(ctx, field)
+	case "status":
+		return ec.fieldContext_StepResult_status(ctx, field)
+	case "error":
+		return ec.fieldContext_StepResult_error(ctx, field)
+	case "reason":
+		return ec.fieldContext_StepResult_reason(ctx, field)
+	case "durationMs":
+		return ec.fieldContext_StepResult_durationMs(ctx, field)
+	case "items":
+		return ec.fieldContext_StepResult_items(ctx, field)
+	case "actions":
+		return ec.fieldContext_StepResult_actions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StepResult", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "service":
+		return ec.fieldContext_SyncStatus_service(ctx, field)
+	case "state":
+		return ec.fieldContext_SyncStatus_state(ctx, field)
+	case "lastSyncAt":
+		return ec.fieldContext_SyncStatus_lastSyncAt(ctx, field)
+	case "itemCount":
+		return ec.fieldContext_SyncStatus_itemCount(ctx, field)
+	case "error":
+		return ec.fieldContext_SyncStatus_error(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SyncStatus_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncStatus", field.Name)
+}
+
+func (ec *executionContext) childFields_Timings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "classifyMs":
+		return ec.fieldContext_Timings_classifyMs(ctx, field)
+	case "planMs":
+		return ec.fieldContext_Timings_planMs(ctx, field)
+	case "executeMs":
+		return ec.fieldContext_Timings_executeMs(ctx, field)
+	case "synthesizeMs":
+		return ec.fieldContext_Timings_synthesizeMs(ctx, field)
+	case "firstTokenMs":
+		return ec.fieldContext_Timings_firstTokenMs(ctx, field)
+	case "totalMs":
+		return ec.fieldContext_Timings_totalMs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Timings", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1545,6 +2773,56 @@ func (ec *executionContext) field_Conversation_messages_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_ask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AskInput, error) {
+			return ec.unmarshalNAskInput2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAskInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelAsk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "messageId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["messageId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmAction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "messageId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["messageId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "actionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actionId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createConversation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1556,6 +2834,42 @@ func (ec *executionContext) field_Mutation_createConversation_args(ctx context.C
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectAction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "messageId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["messageId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "actionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actionId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_syncNow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "service",
+		func(ctx context.Context, v any) (model.Service, error) {
+			return ec.unmarshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["service"] = arg0
 	return args, nil
 }
 
@@ -1713,6 +3027,50 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "services",
+		func(ctx context.Context, v any) ([]model.Service, error) {
+			return ec.unmarshalOService2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐServiceᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["services"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_answer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "messageId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["messageId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1787,6 +3145,277 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _Action_id(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+}
+
+func (ec *executionContext) _Action_stepId(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_stepId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StepID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_stepId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+}
+
+func (ec *executionContext) _Action_kind(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ActionKind) graphql.Marshaler {
+			return ec.marshalNActionKind2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "ActionKind")
+}
+
+func (ec *executionContext) _Action_service(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Service) graphql.Marshaler {
+			return ec.marshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "Service")
+}
+
+func (ec *executionContext) _Action_summary(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+}
+
+func (ec *executionContext) _Action_targets(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+}
+
+func (ec *executionContext) _Action_status(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ActionStatus) graphql.Marshaler {
+			return ec.marshalNActionStatus2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "ActionStatus")
+}
+
+func (ec *executionContext) _Action_result(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+}
+
+func (ec *executionContext) _Action_error(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActionPayload_message(ctx context.Context, field graphql.CollectedField, obj *model.ActionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionPayload_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Message) graphql.Marshaler {
+			return ec.marshalNMessage2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionPayload_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Message(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionPayload_action(ctx context.Context, field graphql.CollectedField, obj *model.ActionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionPayload_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionPayload_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Address_name(ctx context.Context, field graphql.CollectedField, obj *model.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1831,6 +3460,396 @@ func (ec *executionContext) _Address_email(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Address_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnswerEvent_type(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AnswerEventType) graphql.Marshaler {
+			return ec.marshalNAnswerEventType2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAnswerEventType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEvent", field, false, false, "AnswerEventType")
+}
+
+func (ec *executionContext) _AnswerEvent_seq(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnswerEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AnswerEvent_status(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnswerEvent_detail(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnswerEvent_stepId(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_stepId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StepID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_stepId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnswerEvent_step(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_step(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Step, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StepResult) graphql.Marshaler {
+			return ec.marshalOStepResult2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StepResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerEvent_token(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnswerEvent_action(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Action) graphql.Marshaler {
+			return ec.marshalOAction2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerEvent_text(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnswerEvent_citations(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Citation) graphql.Marshaler {
+			return ec.marshalOCitation2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerEvent_messageStatus(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_messageStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MessageStatus) graphql.Marshaler {
+			return ec.marshalOMessageStatus2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐMessageStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_messageStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEvent", field, false, false, "MessageStatus")
+}
+
+func (ec *executionContext) _AnswerEvent_error(ctx context.Context, field graphql.CollectedField, obj *model.AnswerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEvent_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEvent_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AskPayload_message(ctx context.Context, field graphql.CollectedField, obj *model.AskPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AskPayload_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Message) graphql.Marshaler {
+			return ec.marshalNMessage2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AskPayload_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AskPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Message(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AskPayload_conversation(ctx context.Context, field graphql.CollectedField, obj *model.AskPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AskPayload_conversation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Conversation) graphql.Marshaler {
+			return ec.marshalNConversation2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐConversation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AskPayload_conversation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AskPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conversation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Attendee_email(ctx context.Context, field graphql.CollectedField, obj *model.Attendee) (ret graphql.Marshaler) {
@@ -1923,6 +3942,130 @@ func (ec *executionContext) _Attendee_organizer(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Attendee_organizer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Attendee", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CancelAskPayload_message(ctx context.Context, field graphql.CollectedField, obj *model.CancelAskPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelAskPayload_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Message) graphql.Marshaler {
+			return ec.marshalNMessage2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelAskPayload_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelAskPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Message(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Citation_service(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Service) graphql.Marshaler {
+			return ec.marshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "Service")
+}
+
+func (ec *executionContext) _Citation_itemId(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_itemId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_itemId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citation_title(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citation_url(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Conversation_id(ctx context.Context, field graphql.CollectedField, obj *model.Conversation) (ret graphql.Marshaler) {
@@ -3626,6 +5769,167 @@ func (ec *executionContext) fieldContext_FileEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("FileEdge", field, false, false, "String")
 }
 
+func (ec *executionContext) _FilterSource_field(ctx context.Context, field graphql.CollectedField, obj *model.FilterSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FilterSource_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FilterSource_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FilterSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _FilterSource_words(ctx context.Context, field graphql.CollectedField, obj *model.FilterSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FilterSource_words(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Words, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FilterSource_words(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FilterSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _FilterSource_start(ctx context.Context, field graphql.CollectedField, obj *model.FilterSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FilterSource_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FilterSource_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FilterSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FilterSource_end(ctx context.Context, field graphql.CollectedField, obj *model.FilterSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FilterSource_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FilterSource_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FilterSource", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LegHit_leg(ctx context.Context, field graphql.CollectedField, obj *model.LegHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegHit_leg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Leg, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SearchLeg) graphql.Marshaler {
+			return ec.marshalNSearchLeg2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchLeg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegHit_leg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegHit", field, false, false, "SearchLeg")
+}
+
+func (ec *executionContext) _LegHit_rank(ctx context.Context, field graphql.CollectedField, obj *model.LegHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegHit_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegHit_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegHit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LegHit_score(ctx context.Context, field graphql.CollectedField, obj *model.LegHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegHit_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegHit", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Message_id(ctx context.Context, field graphql.CollectedField, obj *model.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3842,6 +6146,189 @@ func (ec *executionContext) fieldContext_Message_updatedAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Message", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Message_intent(ctx context.Context, field graphql.CollectedField, obj *model.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_intent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Message().Intent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_intent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Message", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _Message_plan(ctx context.Context, field graphql.CollectedField, obj *model.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Message().Plan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PlanStep) graphql.Marshaler {
+			return ec.marshalNPlanStep2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐPlanStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Message_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_actions(ctx context.Context, field graphql.CollectedField, obj *model.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Message().Actions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Message_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_stepResults(ctx context.Context, field graphql.CollectedField, obj *model.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_stepResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Message().StepResults(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StepResult) graphql.Marshaler {
+			return ec.marshalNStepResult2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Message_stepResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StepResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_citations(ctx context.Context, field graphql.CollectedField, obj *model.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Message().Citations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Message_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Message_timings(ctx context.Context, field graphql.CollectedField, obj *model.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_timings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Message().Timings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Timings) graphql.Marshaler {
+			return ec.marshalOTimings2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐTimings(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_timings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Message",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MessageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MessageConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3984,6 +6471,182 @@ func (ec *executionContext) fieldContext_MessageEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("MessageEdge", field, false, false, "String")
 }
 
+func (ec *executionContext) _Mutation_ask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_ask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Ask(ctx, fc.Args["input"].(model.AskInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AskPayload) graphql.Marshaler {
+			return ec.marshalNAskPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAskPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_ask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AskPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmAction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmAction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmAction(ctx, fc.Args["messageId"].(string), fc.Args["actionId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActionPayload) graphql.Marshaler {
+			return ec.marshalNActionPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmAction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmAction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectAction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectAction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectAction(ctx, fc.Args["messageId"].(string), fc.Args["actionId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActionPayload) graphql.Marshaler {
+			return ec.marshalNActionPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectAction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectAction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelAsk(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelAsk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelAsk(ctx, fc.Args["messageId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CancelAskPayload) graphql.Marshaler {
+			return ec.marshalNCancelAskPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐCancelAskPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelAsk(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancelAskPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelAsk_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createConversation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4022,6 +6685,50 @@ func (ec *executionContext) fieldContext_Mutation_createConversation(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createConversation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_syncNow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_syncNow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SyncNow(ctx, fc.Args["service"].(model.Service))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SyncStatus) graphql.Marshaler {
+			return ec.marshalNSyncStatus2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSyncStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_syncNow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncStatus(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_syncNow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4072,6 +6779,144 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanStep_id(ctx context.Context, field graphql.CollectedField, obj *model.PlanStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanStep_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanStep_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanStep_service(ctx context.Context, field graphql.CollectedField, obj *model.PlanStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanStep_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Service) graphql.Marshaler {
+			return ec.marshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanStep_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanStep", field, false, false, "Service")
+}
+
+func (ec *executionContext) _PlanStep_operation(ctx context.Context, field graphql.CollectedField, obj *model.PlanStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanStep_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanStep_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanStep_params(ctx context.Context, field graphql.CollectedField, obj *model.PlanStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanStep_params(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Params, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.JSON) graphql.Marshaler {
+			return ec.marshalNJSON2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐJSON(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanStep_params(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanStep", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _PlanStep_dependsOn(ctx context.Context, field graphql.CollectedField, obj *model.PlanStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanStep_dependsOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DependsOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanStep_dependsOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanStep_sideEffect(ctx context.Context, field graphql.CollectedField, obj *model.PlanStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanStep_sideEffect(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SideEffect, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanStep_sideEffect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanStep", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Property_key(ctx context.Context, field graphql.CollectedField, obj *model.Property) (ret graphql.Marshaler) {
@@ -4384,6 +7229,82 @@ func (ec *executionContext) fieldContext_Query_files(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["services"].([]model.Service), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchPayload) graphql.Marshaler {
+			return ec.marshalNSearchPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_syncStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_syncStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SyncStatus(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SyncStatus) graphql.Marshaler {
+			return ec.marshalNSyncStatus2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSyncStatusᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_syncStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncStatus(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4492,6 +7413,1035 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _SearchFilters_services(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐServiceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFilters", field, false, false, "Service")
+}
+
+func (ec *executionContext) _SearchFilters_from(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFilters", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchFilters_to(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFilters", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchFilters_labels(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFilters", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchFilters_after(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFilters", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SearchFilters_before(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFilters", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SearchFilters_attendees(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_attendees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attendees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_attendees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFilters", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchFilters_mimeTypes(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_mimeTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MimeTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_mimeTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFilters", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchFilters_hasAttachment(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_hasAttachment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasAttachment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_hasAttachment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFilters", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SearchFilters_unread(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_unread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_unread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFilters", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SearchFilters_sources(ctx context.Context, field graphql.CollectedField, obj *model.SearchFilters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFilters_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.FilterSource) graphql.Marshaler {
+			return ec.marshalNFilterSource2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐFilterSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFilters_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchFilters",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FilterSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SearchHit_legs(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_legs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Legs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.LegHit) graphql.Marshaler {
+			return ec.marshalNLegHit2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐLegHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_legs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegHit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_item(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchHit().Item(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SearchItem) graphql.Marshaler {
+			return ec.marshalOSearchItem2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, true, true, "SearchItem")
+}
+
+func (ec *executionContext) _SearchPayload_hits(ctx context.Context, field graphql.CollectedField, obj *model.SearchPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPayload_hits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPayload_hits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchHit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchPayload_filters(ctx context.Context, field graphql.CollectedField, obj *model.SearchPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPayload_filters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchFilters) graphql.Marshaler {
+			return ec.marshalNSearchFilters2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchFilters(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPayload_filters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchFilters(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchPayload_text(ctx context.Context, field graphql.CollectedField, obj *model.SearchPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPayload_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPayload_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchPayload_timings(ctx context.Context, field graphql.CollectedField, obj *model.SearchPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPayload_timings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SearchTiming) graphql.Marshaler {
+			return ec.marshalNSearchTiming2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchTimingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPayload_timings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchTiming(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchPayload_cached(ctx context.Context, field graphql.CollectedField, obj *model.SearchPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPayload_cached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPayload_cached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SearchTiming_name(ctx context.Context, field graphql.CollectedField, obj *model.SearchTiming) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTiming_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTiming_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTiming", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchTiming_ms(ctx context.Context, field graphql.CollectedField, obj *model.SearchTiming) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchTiming_ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchTiming_ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchTiming", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StepItem_service(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Service) graphql.Marshaler {
+			return ec.marshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "Service")
+}
+
+func (ec *executionContext) _StepItem_kind(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepItem_itemId(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_itemId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_itemId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepItem_nodeId(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_nodeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StepItem_title(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepItem_snippet(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_snippet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Snippet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_snippet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepItem_people(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepItem_at(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _StepItem_end(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _StepItem_timeZone(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepItem_url(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepItem_score(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepItem_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepItem_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StepResult_stepId(ctx context.Context, field graphql.CollectedField, obj *model.StepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepResult_stepId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StepID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepResult_stepId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepResult_service(ctx context.Context, field graphql.CollectedField, obj *model.StepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepResult_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Service) graphql.Marshaler {
+			return ec.marshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepResult_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepResult", field, false, false, "Service")
+}
+
+func (ec *executionContext) _StepResult_operation(ctx context.Context, field graphql.CollectedField, obj *model.StepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepResult_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepResult_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepResult_status(ctx context.Context, field graphql.CollectedField, obj *model.StepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.StepStatus) graphql.Marshaler {
+			return ec.marshalNStepStatus2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepResult", field, false, false, "StepStatus")
+}
+
+func (ec *executionContext) _StepResult_error(ctx context.Context, field graphql.CollectedField, obj *model.StepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepResult_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepResult_reason(ctx context.Context, field graphql.CollectedField, obj *model.StepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepResult_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepResult_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _StepResult_durationMs(ctx context.Context, field graphql.CollectedField, obj *model.StepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepResult_durationMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepResult_durationMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StepResult_items(ctx context.Context, field graphql.CollectedField, obj *model.StepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepResult_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StepItem) graphql.Marshaler {
+			return ec.marshalNStepItem2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepResult_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StepResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StepItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StepResult_actions(ctx context.Context, field graphql.CollectedField, obj *model.StepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepResult_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepResult_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StepResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_serverTime(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -4513,6 +8463,358 @@ func (ec *executionContext) _Subscription_serverTime(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Subscription_serverTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subscription", field, true, true, "DateTime")
+}
+
+func (ec *executionContext) _Subscription_answer(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Answer(ctx, fc.Args["messageId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnswerEvent) graphql.Marshaler {
+			return ec.marshalNAnswerEvent2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAnswerEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_answer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_answer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_syncProgress(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_syncProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().SyncProgress(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SyncStatus) graphql.Marshaler {
+			return ec.marshalNSyncStatus2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSyncStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_syncProgress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncStatus(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SyncStatus_service(ctx context.Context, field graphql.CollectedField, obj *model.SyncStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncStatus_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Service) graphql.Marshaler {
+			return ec.marshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncStatus_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncStatus", field, false, false, "Service")
+}
+
+func (ec *executionContext) _SyncStatus_state(ctx context.Context, field graphql.CollectedField, obj *model.SyncStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncStatus_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SyncState) graphql.Marshaler {
+			return ec.marshalNSyncState2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSyncState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncStatus_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncStatus", field, false, false, "SyncState")
+}
+
+func (ec *executionContext) _SyncStatus_lastSyncAt(ctx context.Context, field graphql.CollectedField, obj *model.SyncStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncStatus_lastSyncAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSyncAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncStatus_lastSyncAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncStatus", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SyncStatus_itemCount(ctx context.Context, field graphql.CollectedField, obj *model.SyncStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncStatus_itemCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncStatus_itemCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncStatus", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncStatus_error(ctx context.Context, field graphql.CollectedField, obj *model.SyncStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncStatus_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncStatus_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _SyncStatus_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SyncStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncStatus_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncStatus_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncStatus", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Timings_classifyMs(ctx context.Context, field graphql.CollectedField, obj *model.Timings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timings_classifyMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClassifyMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timings_classifyMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timings", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Timings_planMs(ctx context.Context, field graphql.CollectedField, obj *model.Timings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timings_planMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlanMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timings_planMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timings", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Timings_executeMs(ctx context.Context, field graphql.CollectedField, obj *model.Timings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timings_executeMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExecuteMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timings_executeMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timings", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Timings_synthesizeMs(ctx context.Context, field graphql.CollectedField, obj *model.Timings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timings_synthesizeMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SynthesizeMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timings_synthesizeMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timings", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Timings_firstTokenMs(ctx context.Context, field graphql.CollectedField, obj *model.Timings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timings_firstTokenMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstTokenMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timings_firstTokenMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timings", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Timings_totalMs(ctx context.Context, field graphql.CollectedField, obj *model.Timings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timings_totalMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timings_totalMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timings", field, false, false, "Float")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -5726,6 +10028,62 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAskInput(ctx context.Context, obj any) (model.AskInput, error) {
+	var it model.AskInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"query", "conversationId", "clientRequestId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "query":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("query"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Query = data
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		case "clientRequestId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientRequestId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientRequestID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAskInput unmarshals raw into the AskInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAskInput(ctx context.Context, raw any) (model.AskInput, error) {
+	var out model.AskInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AskInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateConversationInput(ctx context.Context, obj any) (model.CreateConversationInput, error) {
 	var it model.CreateConversationInput
 	if obj == nil {
@@ -6058,9 +10416,154 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	}
 }
 
+func (ec *executionContext) _SearchItem(ctx context.Context, sel ast.SelectionSet, obj model.SearchItem) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.File:
+		return ec._File(ctx, sel, &obj)
+	case *model.File:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._File(ctx, sel, obj)
+	case model.Event:
+		return ec._Event(ctx, sel, &obj)
+	case *model.Event:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Event(ctx, sel, obj)
+	case model.Email:
+		return ec._Email(ctx, sel, &obj)
+	case *model.Email:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Email(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of SearchItem must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var actionImplementors = []string{"Action"}
+
+func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, obj *model.Action) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Action")
+		case "id":
+			out.Values[i] = ec._Action_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stepId":
+			out.Values[i] = ec._Action_stepId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Action_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "service":
+			out.Values[i] = ec._Action_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._Action_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targets":
+			out.Values[i] = ec._Action_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Action_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._Action_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._Action_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actionPayloadImplementors = []string{"ActionPayload"}
+
+func (ec *executionContext) _ActionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ActionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActionPayload")
+		case "message":
+			out.Values[i] = ec._ActionPayload_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._ActionPayload_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var addressImplementors = []string{"Address"}
 
@@ -6080,6 +10583,137 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "email":
 			out.Values[i] = ec._Address_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var answerEventImplementors = []string{"AnswerEvent"}
+
+func (ec *executionContext) _AnswerEvent(ctx context.Context, sel ast.SelectionSet, obj *model.AnswerEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnswerEvent")
+		case "type":
+			out.Values[i] = ec._AnswerEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._AnswerEvent_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._AnswerEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._AnswerEvent_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._AnswerEvent_detail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stepId":
+			out.Values[i] = ec._AnswerEvent_stepId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "step":
+			out.Values[i] = ec._AnswerEvent_step(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._AnswerEvent_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._AnswerEvent_action(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._AnswerEvent_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "citations":
+			out.Values[i] = ec._AnswerEvent_citations(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "messageStatus":
+			out.Values[i] = ec._AnswerEvent_messageStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._AnswerEvent_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var askPayloadImplementors = []string{"AskPayload"}
+
+func (ec *executionContext) _AskPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AskPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, askPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AskPayload")
+		case "message":
+			out.Values[i] = ec._AskPayload_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversation":
+			out.Values[i] = ec._AskPayload_conversation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -6128,6 +10762,87 @@ func (ec *executionContext) _Attendee(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "organizer":
 			out.Values[i] = ec._Attendee_organizer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cancelAskPayloadImplementors = []string{"CancelAskPayload"}
+
+func (ec *executionContext) _CancelAskPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelAskPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelAskPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancelAskPayload")
+		case "message":
+			out.Values[i] = ec._CancelAskPayload_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var citationImplementors = []string{"Citation"}
+
+func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *model.Citation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, citationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Citation")
+		case "service":
+			out.Values[i] = ec._Citation_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemId":
+			out.Values[i] = ec._Citation_itemId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._Citation_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._Citation_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -6322,7 +11037,7 @@ func (ec *executionContext) _CreateConversationPayload(ctx context.Context, sel 
 	return out
 }
 
-var emailImplementors = []string{"Email", "Node"}
+var emailImplementors = []string{"Email", "Node", "SearchItem"}
 
 func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, obj *model.Email) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailImplementors)
@@ -6501,7 +11216,7 @@ func (ec *executionContext) _EmailEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var eventImplementors = []string{"Event", "Node"}
+var eventImplementors = []string{"Event", "Node", "SearchItem"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *model.Event) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
@@ -6680,7 +11395,7 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var fileImplementors = []string{"File", "Node"}
+var fileImplementors = []string{"File", "Node", "SearchItem"}
 
 func (ec *executionContext) _File(ctx context.Context, sel ast.SelectionSet, obj *model.File) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fileImplementors)
@@ -6844,6 +11559,97 @@ func (ec *executionContext) _FileEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var filterSourceImplementors = []string{"FilterSource"}
+
+func (ec *executionContext) _FilterSource(ctx context.Context, sel ast.SelectionSet, obj *model.FilterSource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, filterSourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FilterSource")
+		case "field":
+			out.Values[i] = ec._FilterSource_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "words":
+			out.Values[i] = ec._FilterSource_words(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._FilterSource_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._FilterSource_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var legHitImplementors = []string{"LegHit"}
+
+func (ec *executionContext) _LegHit(ctx context.Context, sel ast.SelectionSet, obj *model.LegHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, legHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LegHit")
+		case "leg":
+			out.Values[i] = ec._LegHit_leg(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._LegHit_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._LegHit_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var messageImplementors = []string{"Message", "Node"}
 
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *model.Message) graphql.Marshaler {
@@ -6901,6 +11707,42 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "intent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_intent(ctx, field, obj)
+				})
+		case "plan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_plan(ctx, field, obj)
+				})
+		case "actions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_actions(ctx, field, obj)
+				})
+		case "stepResults":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_stepResults(ctx, field, obj)
+				})
+		case "citations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_citations(ctx, field, obj)
+				})
+		case "timings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_timings(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7018,9 +11860,44 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
+		case "ask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmAction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmAction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectAction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectAction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelAsk":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelAsk(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createConversation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createConversation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "syncNow":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_syncNow(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -7061,6 +11938,64 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planStepImplementors = []string{"PlanStep"}
+
+func (ec *executionContext) _PlanStep(ctx context.Context, sel ast.SelectionSet, obj *model.PlanStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanStep")
+		case "id":
+			out.Values[i] = ec._PlanStep_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "service":
+			out.Values[i] = ec._PlanStep_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._PlanStep_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "params":
+			out.Values[i] = ec._PlanStep_params(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dependsOn":
+			out.Values[i] = ec._PlanStep_dependsOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sideEffect":
+			out.Values[i] = ec._PlanStep_sideEffect(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -7173,6 +12108,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_files(ctx, field)
 				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
+		case "syncStatus":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_syncStatus(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -7210,6 +12157,385 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var searchFiltersImplementors = []string{"SearchFilters"}
+
+func (ec *executionContext) _SearchFilters(ctx context.Context, sel ast.SelectionSet, obj *model.SearchFilters) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchFiltersImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchFilters")
+		case "services":
+			out.Values[i] = ec._SearchFilters_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._SearchFilters_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._SearchFilters_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labels":
+			out.Values[i] = ec._SearchFilters_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._SearchFilters_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._SearchFilters_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attendees":
+			out.Values[i] = ec._SearchFilters_attendees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mimeTypes":
+			out.Values[i] = ec._SearchFilters_mimeTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasAttachment":
+			out.Values[i] = ec._SearchFilters_hasAttachment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unread":
+			out.Values[i] = ec._SearchFilters_unread(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._SearchFilters_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchHitImplementors = []string{"SearchHit"}
+
+func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchHit")
+		case "score":
+			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "legs":
+			out.Values[i] = ec._SearchHit_legs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "item":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchHit_item(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchPayloadImplementors = []string{"SearchPayload"}
+
+func (ec *executionContext) _SearchPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SearchPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchPayload")
+		case "hits":
+			out.Values[i] = ec._SearchPayload_hits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filters":
+			out.Values[i] = ec._SearchPayload_filters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._SearchPayload_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timings":
+			out.Values[i] = ec._SearchPayload_timings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cached":
+			out.Values[i] = ec._SearchPayload_cached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchTimingImplementors = []string{"SearchTiming"}
+
+func (ec *executionContext) _SearchTiming(ctx context.Context, sel ast.SelectionSet, obj *model.SearchTiming) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchTimingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchTiming")
+		case "name":
+			out.Values[i] = ec._SearchTiming_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ms":
+			out.Values[i] = ec._SearchTiming_ms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stepItemImplementors = []string{"StepItem"}
+
+func (ec *executionContext) _StepItem(ctx context.Context, sel ast.SelectionSet, obj *model.StepItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stepItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StepItem")
+		case "service":
+			out.Values[i] = ec._StepItem_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._StepItem_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemId":
+			out.Values[i] = ec._StepItem_itemId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodeId":
+			out.Values[i] = ec._StepItem_nodeId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._StepItem_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "snippet":
+			out.Values[i] = ec._StepItem_snippet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._StepItem_people(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._StepItem_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._StepItem_end(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timeZone":
+			out.Values[i] = ec._StepItem_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._StepItem_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._StepItem_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stepResultImplementors = []string{"StepResult"}
+
+func (ec *executionContext) _StepResult(ctx context.Context, sel ast.SelectionSet, obj *model.StepResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stepResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StepResult")
+		case "stepId":
+			out.Values[i] = ec._StepResult_stepId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "service":
+			out.Values[i] = ec._StepResult_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._StepResult_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._StepResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._StepResult_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._StepResult_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationMs":
+			out.Values[i] = ec._StepResult_durationMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._StepResult_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actions":
+			out.Values[i] = ec._StepResult_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -7225,9 +12551,129 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "serverTime":
 		return ec._Subscription_serverTime(ctx, fields[0])
+	case "answer":
+		return ec._Subscription_answer(ctx, fields[0])
+	case "syncProgress":
+		return ec._Subscription_syncProgress(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var syncStatusImplementors = []string{"SyncStatus"}
+
+func (ec *executionContext) _SyncStatus(ctx context.Context, sel ast.SelectionSet, obj *model.SyncStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, syncStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SyncStatus")
+		case "service":
+			out.Values[i] = ec._SyncStatus_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._SyncStatus_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSyncAt":
+			out.Values[i] = ec._SyncStatus_lastSyncAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "itemCount":
+			out.Values[i] = ec._SyncStatus_itemCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._SyncStatus_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SyncStatus_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timingsImplementors = []string{"Timings"}
+
+func (ec *executionContext) _Timings(ctx context.Context, sel ast.SelectionSet, obj *model.Timings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Timings")
+		case "classifyMs":
+			out.Values[i] = ec._Timings_classifyMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "planMs":
+			out.Values[i] = ec._Timings_planMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "executeMs":
+			out.Values[i] = ec._Timings_executeMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "synthesizeMs":
+			out.Values[i] = ec._Timings_synthesizeMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstTokenMs":
+			out.Values[i] = ec._Timings_firstTokenMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalMs":
+			out.Values[i] = ec._Timings_totalMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -7650,6 +13096,62 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAction2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAction(ctx context.Context, sel ast.SelectionSet, v model.Action) graphql.Marshaler {
+	return ec._Action(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAction2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Action) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAction2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAction2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAction(ctx context.Context, sel ast.SelectionSet, v *model.Action) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Action!")
+		return graphql.Null
+	}
+	return ec._Action(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActionKind2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionKind(ctx context.Context, v any) (model.ActionKind, error) {
+	var res model.ActionKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionKind2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionKind(ctx context.Context, sel ast.SelectionSet, v model.ActionKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNActionPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionPayload(ctx context.Context, sel ast.SelectionSet, v *model.ActionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActionPayload!")
+		return graphql.Null
+	}
+	return ec._ActionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActionStatus2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionStatus(ctx context.Context, v any) (model.ActionStatus, error) {
+	var res model.ActionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionStatus2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐActionStatus(ctx context.Context, sel ast.SelectionSet, v model.ActionStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNAddress2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAddress(ctx context.Context, sel ast.SelectionSet, v model.Address) graphql.Marshaler {
 	return ec._Address(ctx, sel, &v)
 }
@@ -7676,6 +13178,37 @@ func (ec *executionContext) marshalNAddress2ᚖgithubᚗcomᚋworkspaceᚑorches
 		return graphql.Null
 	}
 	return ec._Address(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAnswerEvent2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAnswerEvent(ctx context.Context, sel ast.SelectionSet, v *model.AnswerEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnswerEvent!")
+		return graphql.Null
+	}
+	return ec._AnswerEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAnswerEventType2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAnswerEventType(ctx context.Context, v any) (model.AnswerEventType, error) {
+	var res model.AnswerEventType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnswerEventType2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAnswerEventType(ctx context.Context, sel ast.SelectionSet, v model.AnswerEventType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAskInput2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAskInput(ctx context.Context, v any) (model.AskInput, error) {
+	res, err := ec.unmarshalInputAskInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAskPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAskPayload(ctx context.Context, sel ast.SelectionSet, v *model.AskPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AskPayload!")
+		return graphql.Null
+	}
+	return ec._AskPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAttendee2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAttendee(ctx context.Context, sel ast.SelectionSet, v model.Attendee) graphql.Marshaler {
@@ -7710,6 +13243,34 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCancelAskPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐCancelAskPayload(ctx context.Context, sel ast.SelectionSet, v *model.CancelAskPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CancelAskPayload!")
+		return graphql.Null
+	}
+	return ec._CancelAskPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCitation2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐCitation(ctx context.Context, sel ast.SelectionSet, v model.Citation) graphql.Marshaler {
+	return ec._Citation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCitation2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Citation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCitation2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐCitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNConversation2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐConversation(ctx context.Context, sel ast.SelectionSet, v *model.Conversation) graphql.Marshaler {
@@ -7901,6 +13462,40 @@ func (ec *executionContext) marshalNFileEdge2ᚕgithubᚗcomᚋworkspaceᚑorche
 	return ret
 }
 
+func (ec *executionContext) marshalNFilterSource2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐFilterSource(ctx context.Context, sel ast.SelectionSet, v model.FilterSource) graphql.Marshaler {
+	return ec._FilterSource(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFilterSource2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐFilterSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FilterSource) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFilterSource2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐFilterSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -7927,6 +13522,40 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNJSON2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐJSON(ctx context.Context, v any) (model.JSON, error) {
+	var res model.JSON
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJSON2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐJSON(ctx context.Context, sel ast.SelectionSet, v model.JSON) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JSON!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNLegHit2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐLegHit(ctx context.Context, sel ast.SelectionSet, v model.LegHit) graphql.Marshaler {
+	return ec._LegHit(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLegHit2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐLegHitᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LegHit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLegHit2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐLegHit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNMessage2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐMessage(ctx context.Context, sel ast.SelectionSet, v *model.Message) graphql.Marshaler {
@@ -7983,6 +13612,26 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋworkspaceᚑorche
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPlanStep2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐPlanStep(ctx context.Context, sel ast.SelectionSet, v model.PlanStep) graphql.Marshaler {
+	return ec._PlanStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPlanStep2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐPlanStepᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PlanStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanStep2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐPlanStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNProperty2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐProperty(ctx context.Context, sel ast.SelectionSet, v model.Property) graphql.Marshaler {
 	return ec._Property(ctx, sel, &v)
 }
@@ -8001,6 +13650,162 @@ func (ec *executionContext) marshalNProperty2ᚕgithubᚗcomᚋworkspaceᚑorche
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSearchFilters2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchFilters(ctx context.Context, sel ast.SelectionSet, v *model.SearchFilters) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchFilters!")
+		return graphql.Null
+	}
+	return ec._SearchFilters(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchHit2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v model.SearchHit) graphql.Marshaler {
+	return ec._SearchHit(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSearchHit2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchHit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchHit2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSearchLeg2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchLeg(ctx context.Context, v any) (model.SearchLeg, error) {
+	var res model.SearchLeg
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSearchLeg2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchLeg(ctx context.Context, sel ast.SelectionSet, v model.SearchLeg) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSearchPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchPayload(ctx context.Context, sel ast.SelectionSet, v *model.SearchPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchPayload!")
+		return graphql.Null
+	}
+	return ec._SearchPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchTiming2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchTiming(ctx context.Context, sel ast.SelectionSet, v model.SearchTiming) graphql.Marshaler {
+	return ec._SearchTiming(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSearchTiming2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchTimingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchTiming) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchTiming2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchTiming(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx context.Context, v any) (model.Service, error) {
+	var res model.Service
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx context.Context, sel ast.SelectionSet, v model.Service) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNService2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐServiceᚄ(ctx context.Context, v any) ([]model.Service, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Service, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNService2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐServiceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Service) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStepItem2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepItem(ctx context.Context, sel ast.SelectionSet, v model.StepItem) graphql.Marshaler {
+	return ec._StepItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStepItem2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepItemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StepItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStepItem2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStepResult2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepResult(ctx context.Context, sel ast.SelectionSet, v model.StepResult) graphql.Marshaler {
+	return ec._StepResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStepResult2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepResultᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StepResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStepResult2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStepStatus2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepStatus(ctx context.Context, v any) (model.StepStatus, error) {
+	var res model.StepStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStepStatus2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepStatus(ctx context.Context, sel ast.SelectionSet, v model.StepStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -8044,6 +13849,44 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSyncState2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSyncState(ctx context.Context, v any) (model.SyncState, error) {
+	var res model.SyncState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSyncState2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSyncState(ctx context.Context, sel ast.SelectionSet, v model.SyncState) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSyncStatus2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSyncStatus(ctx context.Context, sel ast.SelectionSet, v model.SyncStatus) graphql.Marshaler {
+	return ec._SyncStatus(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSyncStatus2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSyncStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SyncStatus) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSyncStatus2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSyncStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSyncStatus2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSyncStatus(ctx context.Context, sel ast.SelectionSet, v *model.SyncStatus) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SyncStatus!")
+		return graphql.Null
+	}
+	return ec._SyncStatus(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {
@@ -8196,6 +14039,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAction2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐAction(ctx context.Context, sel ast.SelectionSet, v *model.Action) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Action(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8224,6 +14074,25 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOCitation2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Citation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCitation2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐCitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
@@ -8268,6 +14137,24 @@ func (ec *executionContext) unmarshalOFileFilter2ᚖgithubᚗcomᚋworkspaceᚑo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -8286,11 +14173,93 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOJSON2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐJSON(ctx context.Context, v any) (model.JSON, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res model.JSON
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐJSON(ctx context.Context, sel ast.SelectionSet, v model.JSON) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMessageStatus2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐMessageStatus(ctx context.Context, v any) (*model.MessageStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MessageStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMessageStatus2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐMessageStatus(ctx context.Context, sel ast.SelectionSet, v *model.MessageStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSearchItem2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchItem(ctx context.Context, sel ast.SelectionSet, v model.SearchItem) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SearchItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOService2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐServiceᚄ(ctx context.Context, v any) ([]model.Service, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Service, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOService2ᚕgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐServiceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Service) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNService2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐService(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOStepResult2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepResult(ctx context.Context, sel ast.SelectionSet, v *model.StepResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StepResult(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -8344,6 +14313,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTimings2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐTimings(ctx context.Context, sel ast.SelectionSet, v *model.Timings) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Timings(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

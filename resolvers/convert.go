@@ -220,6 +220,7 @@ func fromMessage(m domain.Message) *model.Message {
 		ClientRequestID:  m.ClientRequestID,
 		CreatedAt:        m.CreatedAt,
 		UpdatedAt:        m.UpdatedAt,
+		Stored:           m,
 	}
 }
 

@@ -9,18 +9,29 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/vikstrous/dataloadgen"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
 // Emails is the resolver for the emails field.
 func (r *queryResolver) Emails(ctx context.Context, filter *model.EmailFilter, first *int, after *string) (*model.EmailConnection, error) {
+	f, err := toMailFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	if f.Query != "" && r.Searcher != nil {
+		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.Email]{
+			what: "emails", service: domain.ServiceGmail, query: f.Query, filters: mailQueryFilters(f),
+			load: func(l *loaders) *dataloadgen.Loader[uuid.UUID, domain.Email] { return l.email }, keep: matchEmail(f),
+		}, first, after, fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })
+		if err != nil {
+			return nil, err
+		}
+		return &model.EmailConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
+	}
 	c, err := listPage(ctx, "emails", first, after,
 		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
-			f, err := toMailFilter(filter)
-			if err != nil {
-				return nil, domain.PageInfo{}, err
-			}
 			return r.Workspace.Emails(ctx, userID, f, p)
 		},
 		fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })

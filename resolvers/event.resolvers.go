@@ -9,18 +9,29 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/vikstrous/dataloadgen"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error) {
+	f, err := toEventFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	if f.Query != "" && r.Searcher != nil {
+		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.Event]{
+			what: "events", service: domain.ServiceCalendar, query: f.Query, filters: eventQueryFilters(f),
+			load: func(l *loaders) *dataloadgen.Loader[uuid.UUID, domain.Event] { return l.event }, keep: matchEvent(f),
+		}, first, after, fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })
+		if err != nil {
+			return nil, err
+		}
+		return &model.EventConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
+	}
 	c, err := listPage(ctx, "events", first, after,
 		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
-			f, err := toEventFilter(filter)
-			if err != nil {
-				return nil, domain.PageInfo{}, err
-			}
 			return r.Workspace.Events(ctx, userID, f, p)
 		},
 		fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })

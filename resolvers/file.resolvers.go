@@ -9,18 +9,29 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/vikstrous/dataloadgen"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
 // Files is the resolver for the files field.
 func (r *queryResolver) Files(ctx context.Context, filter *model.FileFilter, first *int, after *string) (*model.FileConnection, error) {
+	f, err := toFileFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	if f.Query != "" && r.Searcher != nil {
+		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.File]{
+			what: "files", service: domain.ServiceDrive, query: f.Query, filters: fileQueryFilters(f),
+			load: func(l *loaders) *dataloadgen.Loader[uuid.UUID, domain.File] { return l.file }, keep: matchFile(f),
+		}, first, after, fromFile, func(n *model.File, cur string) model.FileEdge { return model.FileEdge{Node: n, Cursor: cur} })
+		if err != nil {
+			return nil, err
+		}
+		return &model.FileConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
+	}
 	c, err := listPage(ctx, "files", first, after,
 		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.File, domain.PageInfo, error) {
-			f, err := toFileFilter(filter)
-			if err != nil {
-				return nil, domain.PageInfo{}, err
-			}
 			return r.Workspace.Files(ctx, userID, f, p)
 		},
 		fromFile, func(n *model.File, cur string) model.FileEdge { return model.FileEdge{Node: n, Cursor: cur} })

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/vikstrous/dataloadgen"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
@@ -17,6 +19,9 @@ import (
 type loaders struct {
 	conversation *dataloadgen.Loader[uuid.UUID, domain.Conversation]
 	messageCount *dataloadgen.Loader[uuid.UUID, int]
+	email        *dataloadgen.Loader[uuid.UUID, domain.Email]
+	event        *dataloadgen.Loader[uuid.UUID, domain.Event]
+	file         *dataloadgen.Loader[uuid.UUID, domain.File]
 }
 
 type loadersKey struct{}
@@ -29,16 +34,29 @@ func (r *Resolver) WithLoaders(ctx context.Context) context.Context {
 	if !ok {
 		return ctx // every field refuses an anonymous caller before loading
 	}
-	batch := r.ConversationBatch
+	batch, ws := r.ConversationBatch, r.WorkspaceBatch
+	wait := dataloadgen.WithWait(r.BatchWait)
 	l := &loaders{
 		conversation: dataloadgen.NewLoader(func(ctx context.Context, ids []uuid.UUID) ([]domain.Conversation, []error) {
 			m, err := batch.ConversationsByID(ctx, userID, ids)
 			return ordered(ids, m, err, "conversation")
-		}, dataloadgen.WithWait(r.BatchWait)),
+		}, wait),
 		messageCount: dataloadgen.NewLoader(func(ctx context.Context, ids []uuid.UUID) ([]int, []error) {
 			m, err := batch.MessageCounts(ctx, userID, ids)
 			return ordered(ids, m, err, "message count of conversation")
-		}, dataloadgen.WithWait(r.BatchWait)),
+		}, wait),
+		email: dataloadgen.NewLoader(func(ctx context.Context, ids []uuid.UUID) ([]domain.Email, []error) {
+			m, err := ws.EmailsByID(ctx, userID, ids)
+			return ordered(ids, m, err, "email")
+		}, wait),
+		event: dataloadgen.NewLoader(func(ctx context.Context, ids []uuid.UUID) ([]domain.Event, []error) {
+			m, err := ws.EventsByID(ctx, userID, ids)
+			return ordered(ids, m, err, "event")
+		}, wait),
+		file: dataloadgen.NewLoader(func(ctx context.Context, ids []uuid.UUID) ([]domain.File, []error) {
+			m, err := ws.FilesByID(ctx, userID, ids)
+			return ordered(ids, m, err, "file")
+		}, wait),
 	}
 	return context.WithValue(ctx, loadersKey{}, l)
 }
@@ -100,6 +118,51 @@ func (b perKeyBatch) MessageCounts(ctx context.Context, userID uuid.UUID, ids []
 			return nil, err
 		}
 		out[id] = pi.TotalCount
+	}
+	return out, nil
+}
+
+// perKeyWorkspace serves the batch port from the plain WorkspaceReader: one
+// call per key, a few at a time.
+type perKeyWorkspace struct{ ws domain.WorkspaceReader }
+
+func (p perKeyWorkspace) EmailsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error) {
+	return eachKey(ctx, userID, ids, p.ws.Email)
+}
+
+func (p perKeyWorkspace) EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Event, error) {
+	return eachKey(ctx, userID, ids, p.ws.Event)
+}
+
+func (p perKeyWorkspace) FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.File, error) {
+	return eachKey(ctx, userID, ids, p.ws.File)
+}
+
+// eachKey gets every id concurrently (bounded, to spare the pool) and leaves
+// out the ones that are not found.
+func eachKey[V any](ctx context.Context, userID uuid.UUID, ids []uuid.UUID,
+	get func(ctx context.Context, userID, id uuid.UUID) (V, error)) (map[uuid.UUID]V, error) {
+	var mu sync.Mutex
+	out := make(map[uuid.UUID]V, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for _, id := range ids {
+		g.Go(func() error {
+			v, err := get(gctx, userID, id)
+			if errors.Is(err, domain.ErrNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			out[id] = v
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@ package resolvers
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"time"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
@@ -28,6 +30,41 @@ type Resolver struct {
 	Clock domain.Clock
 	// TickEvery is the serverTime period. Defaults to 1s.
 	TickEvery time.Duration
+
+	// The product's ports (ports.go). A nil one makes its fields answer
+	// INTERNAL (logged as "not configured"), except where noted.
+
+	// Asker serves ask, confirmAction, rejectAction and cancelAsk
+	// (*orchestrator.Orchestrator).
+	Asker Asker
+	// Answers serves the answer subscription (adapter/pubsub.Answers).
+	Answers AnswerFollower
+	// AskLimiter bounds asks per user (adapter/ratelimit.AskLimiter).
+	// Defaults to none: nil leaves asks unlimited.
+	AskLimiter AskLimiter
+	// Searcher serves search, and emails/events/files when their filter has
+	// a query (*search.Engine). Without it those lists fall back to the
+	// WorkspaceReader's own text match.
+	Searcher Searcher
+	// SearchDepth is the most hits a list asks the Searcher for; set it to
+	// the engine's Config.Depth. Defaults to 50.
+	SearchDepth int
+	// SyncStatuses serves syncStatus, syncNow and syncProgress (the store).
+	SyncStatuses SyncStatusReader
+	// SyncQueue serves syncNow (adapter/jobqueue.Queue).
+	SyncQueue SyncEnqueuer
+	// WorkspaceBatch loads search hits' items in one query per service.
+	// Defaults to WorkspaceReader calls, one per item, run concurrently.
+	WorkspaceBatch WorkspaceBatchReader
+	// SyncPollEvery is how often syncProgress reads the statuses. Defaults to 1s.
+	SyncPollEvery time.Duration
+	// ReplayWait is how long answer waits for the first event of a finished
+	// message before it rebuilds the last event from the stored message (the
+	// stream expires some time after the answer). Defaults to 2s.
+	ReplayWait time.Duration
+	// Logger receives errors that cannot reach a client (a stream that broke
+	// mid-subscription). Defaults to discarding.
+	Logger *slog.Logger
 }
 
 // WithDefaults fills the optional fields.
@@ -48,10 +85,34 @@ func (r Resolver) WithDefaults() Resolver {
 	if r.TickEvery == 0 {
 		r.TickEvery = time.Second
 	}
+	if r.SearchDepth == 0 {
+		r.SearchDepth = 50
+	}
+	if r.WorkspaceBatch == nil {
+		if b, ok := r.Workspace.(WorkspaceBatchReader); ok {
+			r.WorkspaceBatch = b
+		} else {
+			r.WorkspaceBatch = perKeyWorkspace{r.Workspace}
+		}
+	}
+	if r.SyncPollEvery == 0 {
+		r.SyncPollEvery = time.Second
+	}
+	if r.ReplayWait == 0 {
+		r.ReplayWait = 2 * time.Second
+	}
+	if r.Logger == nil {
+		r.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	return r
 }
 
-// Validate names the first missing required port.
+// errNotConfigured answers a field whose port cmd did not wire.
+func errNotConfigured(what string) error {
+	return fmt.Errorf("%s is not configured on this server: %w", what, domain.ErrUnavailable)
+}
+
+// Validate names the first missing required port or invalid setting.
 func (r Resolver) Validate() error {
 	switch {
 	case r.Users == nil:
@@ -60,6 +121,12 @@ func (r Resolver) Validate() error {
 		return fmt.Errorf("resolvers: Workspace is required")
 	case r.ConversationStore == nil:
 		return fmt.Errorf("resolvers: ConversationStore is required")
+	case r.SearchDepth < 0:
+		return fmt.Errorf("resolvers: SearchDepth is %d, want >= 1", r.SearchDepth)
+	case r.SyncPollEvery < 0:
+		return fmt.Errorf("resolvers: SyncPollEvery is %s, want > 0", r.SyncPollEvery)
+	case r.ReplayWait < 0:
+		return fmt.Errorf("resolvers: ReplayWait is %s, want > 0", r.ReplayWait)
 	}
 	return nil
 }

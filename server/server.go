@@ -101,6 +101,12 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Logger receives access logs and internal errors. Defaults to slog.Default().
 	Logger *slog.Logger
+	// Mounts are more handlers by path pattern (http.ServeMux syntax; a
+	// pattern ending in "/" takes the whole subtree, e.g. "/webhooks/" for
+	// Google's push notifications). They bypass bearer authentication: each
+	// checks its own credentials (a channel token, say). They get request
+	// ids and access logs like the rest. Defaults to none.
+	Mounts map[string]http.Handler
 }
 
 func (d Deps) validate() error {
@@ -109,6 +115,11 @@ func (d Deps) validate() error {
 		return errors.New("server: Deps.Keys is required")
 	case d.Ready == nil:
 		return errors.New("server: Deps.Ready is required")
+	}
+	for pattern, h := range d.Mounts {
+		if h == nil {
+			return fmt.Errorf("server: Deps.Mounts[%q] is nil", pattern)
+		}
 	}
 	return d.Resolver.Validate()
 }
@@ -136,7 +147,29 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		writeJSON(w, http.StatusOK, `{"status":"ok"}`)
 	})
 	mux.HandleFunc("GET /readyz", readyz(deps.Ready, deps.Logger))
+	if err := mount(mux, deps.Mounts); err != nil {
+		return nil, err
+	}
 	return withRequest(deps.Logger, mux), nil
+}
+
+// mount registers the extra handlers; a pattern that is malformed or
+// conflicts with another (the server's own included) is an error, not a panic.
+func mount(mux *http.ServeMux, mounts map[string]http.Handler) (err error) {
+	for pattern, h := range mounts {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("server: Deps.Mounts[%q]: %v", pattern, p)
+				}
+			}()
+			mux.Handle(pattern, h)
+		}()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.Logger) http.Handler {

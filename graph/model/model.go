@@ -4,6 +4,7 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -41,6 +42,10 @@ type Message struct {
 	ClientRequestID  string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	// Stored is the message as the store holds it: the intent, plan, actions,
+	// stepResults, citations and timings resolvers decode its JSON columns
+	// only when a client asks for them.
+	Stored domain.Message
 }
 
 // IsNode marks Message as a Node.
@@ -68,4 +73,35 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("DateTime %q is not RFC 3339: %w", s, domain.ErrInvalidInput)
 	}
 	return t, nil
+}
+
+// JSON is any JSON value, passed through as written (the JSON scalar).
+type JSON json.RawMessage
+
+// MarshalGQL writes the value as it is; an empty value is null.
+func (j JSON) MarshalGQL(w io.Writer) {
+	if len(j) == 0 {
+		_, _ = io.WriteString(w, "null")
+		return
+	}
+	_, _ = w.Write(j)
+}
+
+// UnmarshalGQL takes any input value and keeps it as JSON.
+func (j *JSON) UnmarshalGQL(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("JSON value: %v: %w", err, domain.ErrInvalidInput)
+	}
+	*j = b
+	return nil
+}
+
+// SearchHit is one fused search result; the item resolver loads the item
+// through the dataloaders, so a page of hits costs one query per service.
+type SearchHit struct {
+	Score   float64
+	Legs    []LegHit
+	Service domain.Service // which of Email, Event and File the item is
+	ItemID  uuid.UUID      // the item's row id
 }

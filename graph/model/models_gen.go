@@ -17,12 +17,95 @@ type Node interface {
 	GetID() string
 }
 
+// A workspace item a search found.
+type SearchItem interface {
+	IsSearchItem()
+}
+
+// A side effect the assistant proposes; nothing happens until `confirmAction`.
+type Action struct {
+	// The action's id within its message.
+	ID string `json:"id"`
+	// The plan step that proposed it.
+	StepID string `json:"stepId"`
+	// What the action does.
+	Kind ActionKind `json:"kind"`
+	// The service it acts on.
+	Service Service `json:"service"`
+	// Exactly what will happen to what, for the person to decide.
+	Summary string `json:"summary"`
+	// The provider ids acted on (draft id, event id, file id).
+	Targets []string `json:"targets"`
+	// Where the action stands.
+	Status ActionStatus `json:"status"`
+	// What happened once executed (the sent message, the event link); empty before.
+	Result string `json:"result"`
+	// Why the action failed; empty unless status is FAILED.
+	Error string `json:"error"`
+}
+
+// What deciding on an action (`confirmAction`, `rejectAction`) left behind.
+type ActionPayload struct {
+	// The message with its actions as they now stand.
+	Message *Message `json:"message"`
+	// The action decided on.
+	Action *Action `json:"action"`
+}
+
 // A mail address with its display name.
 type Address struct {
 	// The display name; may be empty.
 	Name string `json:"name"`
 	// The mail address.
 	Email string `json:"email"`
+}
+
+// One event of a streamed answer.
+type AnswerEvent struct {
+	// What the event carries.
+	Type AnswerEventType `json:"type"`
+	// The event's number within its message, from 1, in the order they happened; 0 for a final event rebuilt from the stored message after its stream expired.
+	Seq int `json:"seq"`
+	// When it happened.
+	At time.Time `json:"at"`
+	// STATUS: classifying, planning, step_started, step_finished or synthesizing.
+	Status *string `json:"status,omitempty"`
+	// STATUS: the progress said for people.
+	Detail *string `json:"detail,omitempty"`
+	// STATUS of a step and STEP_RESULT: the step's id.
+	StepID *string `json:"stepId,omitempty"`
+	// STEP_RESULT: the step's outcome.
+	Step *StepResult `json:"step,omitempty"`
+	// TOKEN: a chunk of the answer.
+	Token *string `json:"token,omitempty"`
+	// ACTION_PROPOSED: the action awaiting confirmation.
+	Action *Action `json:"action,omitempty"`
+	// DONE: the whole answer.
+	Text *string `json:"text,omitempty"`
+	// DONE: the items the answer cites.
+	Citations []Citation `json:"citations,omitempty"`
+	// DONE and ERROR: the message's final status.
+	MessageStatus *MessageStatus `json:"messageStatus,omitempty"`
+	// ERROR: what went wrong.
+	Error *string `json:"error,omitempty"`
+}
+
+// What `ask` needs.
+type AskInput struct {
+	// The request in plain language, at most 2000 characters.
+	Query string `json:"query"`
+	// The conversation to continue (its global id); null starts a new one titled after the query.
+	ConversationID *string `json:"conversationId,omitempty"`
+	// An idempotency key the client chooses: a retry with the same key returns the first message and asks nothing again.
+	ClientRequestID *string `json:"clientRequestId,omitempty"`
+}
+
+// What `ask` started.
+type AskPayload struct {
+	// The new message, usually PENDING: the work runs in the background; follow it with the `answer` subscription.
+	Message *Message `json:"message"`
+	// The conversation the message belongs to.
+	Conversation *Conversation `json:"conversation"`
 }
 
 // A person invited to a calendar event.
@@ -35,6 +118,24 @@ type Attendee struct {
 	ResponseStatus string `json:"responseStatus"`
 	// Whether the attendee organises the event.
 	Organizer bool `json:"organizer"`
+}
+
+// What `cancelAsk` left behind.
+type CancelAskPayload struct {
+	// The message as it now stands (CANCELLED, unless it finished first elsewhere).
+	Message *Message `json:"message"`
+}
+
+// An item the answer relies on.
+type Citation struct {
+	// The service the item lives in.
+	Service Service `json:"service"`
+	// The provider id of the item.
+	ItemID string `json:"itemId"`
+	// The item's subject, title or name.
+	Title string `json:"title"`
+	// A link that opens the item; empty when none.
+	URL string `json:"url"`
 }
 
 // A page of conversations, most recently updated first.
@@ -104,7 +205,9 @@ func (Email) IsNode() {}
 // The opaque global id of this object.
 func (this Email) GetID() string { return this.ID }
 
-// A page of emails, newest first.
+func (Email) IsSearchItem() {}
+
+// A page of emails, newest first (best match first when the filter has a query).
 type EmailConnection struct {
 	// The emails of this page with their cursors.
 	Edges []EmailEdge `json:"edges"`
@@ -124,7 +227,7 @@ type EmailEdge struct {
 
 // Restricts a list of emails; every field set must match (AND); list fields match any of their values.
 type EmailFilter struct {
-	// Free text matched against subject, sender and body.
+	// Free text matched against subject, sender and body. When set, the list comes from the hybrid search engine (as `search` does, restricted to this service), best match first, at most 50 items; every other field set must still match; cursors are then offsets in that ranked list.
 	Query *string `json:"query,omitempty"`
 	// Sender addresses.
 	From []string `json:"from,omitempty"`
@@ -181,7 +284,9 @@ func (Event) IsNode() {}
 // The opaque global id of this object.
 func (this Event) GetID() string { return this.ID }
 
-// A page of events, by start time.
+func (Event) IsSearchItem() {}
+
+// A page of events, by start time (best match first when the filter has a query).
 type EventConnection struct {
 	// The events of this page with their cursors.
 	Edges []EventEdge `json:"edges"`
@@ -201,7 +306,7 @@ type EventEdge struct {
 
 // Restricts a list of events; every field set must match (AND).
 type EventFilter struct {
-	// Free text matched against title, attendees and description.
+	// Free text matched against title, attendees and description. When set, the list comes from the hybrid search engine (as `search` does, restricted to this service), best match first, at most 50 items; every other field set must still match; cursors are then offsets in that ranked list.
 	Query *string `json:"query,omitempty"`
 	// Attendee addresses; an event matches when any of them is invited.
 	Attendees []string `json:"attendees,omitempty"`
@@ -242,7 +347,9 @@ func (File) IsNode() {}
 // The opaque global id of this object.
 func (this File) GetID() string { return this.ID }
 
-// A page of files, most recently modified first.
+func (File) IsSearchItem() {}
+
+// A page of files, most recently modified first (best match first when the filter has a query).
 type FileConnection struct {
 	// The files of this page with their cursors.
 	Edges []FileEdge `json:"edges"`
@@ -262,7 +369,7 @@ type FileEdge struct {
 
 // Restricts a list of files; every field set must match (AND).
 type FileFilter struct {
-	// Free text matched against name and content.
+	// Free text matched against name and content. When set, the list comes from the hybrid search engine (as `search` does, restricted to this service), best match first, at most 50 items; every other field set must still match; cursors are then offsets in that ranked list.
 	Query *string `json:"query,omitempty"`
 	// MIME types; a file matches when it has any of them.
 	MimeTypes []string `json:"mimeTypes,omitempty"`
@@ -272,6 +379,28 @@ type FileFilter struct {
 	After *time.Time `json:"after,omitempty"`
 	// Only files modified before this instant.
 	Before *time.Time `json:"before,omitempty"`
+}
+
+// Which words of the query produced a filter.
+type FilterSource struct {
+	// The filter: services, from, to, attendees, labels, mimeTypes, after, before, hasAttachment or unread.
+	Field string `json:"field"`
+	// The words as typed.
+	Words string `json:"words"`
+	// Where the words start in the query, in bytes.
+	Start int `json:"start"`
+	// Where the words end in the query, in bytes.
+	End int `json:"end"`
+}
+
+// Where one method ranked a hit.
+type LegHit struct {
+	// The method.
+	Leg SearchLeg `json:"leg"`
+	// The hit's rank in that method's list, from 1.
+	Rank int `json:"rank"`
+	// That method's own score (BM25, cosine similarity).
+	Score float64 `json:"score"`
 }
 
 // A page of messages, oldest first.
@@ -304,6 +433,22 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// One step of an ask's plan.
+type PlanStep struct {
+	// The step's id within the plan.
+	ID string `json:"id"`
+	// The service the step uses.
+	Service Service `json:"service"`
+	// The operation: search, read, draft, send, create, update, delete or share.
+	Operation string `json:"operation"`
+	// The operation's arguments as the planner set them.
+	Params JSON `json:"params"`
+	// The ids of the steps whose results this step uses.
+	DependsOn []string `json:"dependsOn"`
+	// Whether the step proposes a side effect (which then awaits confirmation).
+	SideEffect bool `json:"sideEffect"`
+}
+
 // A key and its value.
 type Property struct {
 	// The key.
@@ -316,8 +461,138 @@ type Property struct {
 type Query struct {
 }
 
+// The filters read from the query's words; results are restricted or boosted by them.
+type SearchFilters struct {
+	// Services the query named.
+	Services []Service `json:"services"`
+	// Sender addresses.
+	From []string `json:"from"`
+	// Recipient addresses (To or Cc).
+	To []string `json:"to"`
+	// Gmail labels; any of them.
+	Labels []string `json:"labels"`
+	// Items at or after this instant; null for none.
+	After *time.Time `json:"after,omitempty"`
+	// Items before this instant; null for none.
+	Before *time.Time `json:"before,omitempty"`
+	// Event attendee addresses.
+	Attendees []string `json:"attendees"`
+	// File MIME types; any of them.
+	MimeTypes []string `json:"mimeTypes"`
+	// Whether only emails with attachments were asked for.
+	HasAttachment bool `json:"hasAttachment"`
+	// Whether only unread emails were asked for.
+	Unread bool `json:"unread"`
+	// Which words produced each filter.
+	Sources []FilterSource `json:"sources"`
+}
+
+// What `search` found.
+type SearchPayload struct {
+	// The hits, best first.
+	Hits []SearchHit `json:"hits"`
+	// The filters read from the query.
+	Filters *SearchFilters `json:"filters"`
+	// The query's remaining free text after the filters were taken out; it was embedded for the vector methods.
+	Text string `json:"text"`
+	// How long each method took; empty when the result came from the cache.
+	Timings []SearchTiming `json:"timings"`
+	// Whether the result came from the cache (still current: any change of the caller's data invalidates it).
+	Cached bool `json:"cached"`
+}
+
+// How long one part of a search took.
+type SearchTiming struct {
+	// fulltext, vector, filtered, or embed (the query's embedding).
+	Name string `json:"name"`
+	// Milliseconds.
+	Ms float64 `json:"ms"`
+}
+
+// An item a step found, read or wrote.
+type StepItem struct {
+	// The service the item lives in.
+	Service Service `json:"service"`
+	// email, draft, event or file.
+	Kind string `json:"kind"`
+	// The provider id: Gmail message or draft id, Calendar event id, Drive file id.
+	ItemID string `json:"itemId"`
+	// The global id of the cached Email, Event or File (fetch it with `node`); null when not cached.
+	NodeID *string `json:"nodeId,omitempty"`
+	// The subject, event title or file name.
+	Title string `json:"title"`
+	// A short preview.
+	Snippet string `json:"snippet"`
+	// The sender and recipients, attendees or owners.
+	People []string `json:"people"`
+	// When it was received, starts or was modified; null when unknown.
+	At *time.Time `json:"at,omitempty"`
+	// When an event ends; null otherwise.
+	End *time.Time `json:"end,omitempty"`
+	// An event's IANA time zone; empty otherwise.
+	TimeZone string `json:"timeZone"`
+	// A link that opens the item.
+	URL string `json:"url"`
+	// The search score that found it; 0 when not found by search.
+	Score float64 `json:"score"`
+}
+
+// The recorded outcome of one plan step.
+type StepResult struct {
+	// The step's id.
+	StepID string `json:"stepId"`
+	// The service the step used.
+	Service Service `json:"service"`
+	// The operation it ran.
+	Operation string `json:"operation"`
+	// How it ended.
+	Status StepStatus `json:"status"`
+	// Why it failed; empty unless FAILED.
+	Error string `json:"error"`
+	// Why it was skipped; empty unless SKIPPED.
+	Reason string `json:"reason"`
+	// How long it took, in milliseconds.
+	DurationMs float64 `json:"durationMs"`
+	// The items it found, read or wrote.
+	Items []StepItem `json:"items"`
+	// The actions it proposed.
+	Actions []Action `json:"actions"`
+}
+
 // Streams of events.
 type Subscription struct {
+}
+
+// Where the sync of one of the caller's services stands.
+type SyncStatus struct {
+	// The service.
+	Service Service `json:"service"`
+	// Where its sync stands.
+	State SyncState `json:"state"`
+	// When it last finished syncing; null when never.
+	LastSyncAt *time.Time `json:"lastSyncAt,omitempty"`
+	// How many items of the service are synced.
+	ItemCount int `json:"itemCount"`
+	// Why the last sync failed; empty unless FAILED.
+	Error string `json:"error"`
+	// When the status last changed; null when never.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+}
+
+// How long each phase of an ask took, in milliseconds.
+type Timings struct {
+	// Understanding the request.
+	ClassifyMs float64 `json:"classifyMs"`
+	// Planning the steps.
+	PlanMs float64 `json:"planMs"`
+	// Running the steps.
+	ExecuteMs float64 `json:"executeMs"`
+	// Writing the answer.
+	SynthesizeMs float64 `json:"synthesizeMs"`
+	// From the ask to the first streamed token.
+	FirstTokenMs float64 `json:"firstTokenMs"`
+	// From the ask to its end.
+	TotalMs float64 `json:"totalMs"`
 }
 
 // A person whose Google Workspace the service reads.
@@ -340,6 +615,207 @@ func (User) IsNode() {}
 
 // The opaque global id of this object.
 func (this User) GetID() string { return this.ID }
+
+// What an action does once confirmed.
+type ActionKind string
+
+const (
+	// Sends a drafted email.
+	ActionKindSendEmail ActionKind = "SEND_EMAIL"
+	// Creates a calendar event.
+	ActionKindCreateEvent ActionKind = "CREATE_EVENT"
+	// Changes a calendar event.
+	ActionKindUpdateEvent ActionKind = "UPDATE_EVENT"
+	// Deletes a calendar event.
+	ActionKindDeleteEvent ActionKind = "DELETE_EVENT"
+	// Shares a Drive file.
+	ActionKindShareFile ActionKind = "SHARE_FILE"
+)
+
+var AllActionKind = []ActionKind{
+	ActionKindSendEmail,
+	ActionKindCreateEvent,
+	ActionKindUpdateEvent,
+	ActionKindDeleteEvent,
+	ActionKindShareFile,
+}
+
+func (e ActionKind) IsValid() bool {
+	switch e {
+	case ActionKindSendEmail, ActionKindCreateEvent, ActionKindUpdateEvent, ActionKindDeleteEvent, ActionKindShareFile:
+		return true
+	}
+	return false
+}
+
+func (e ActionKind) String() string {
+	return string(e)
+}
+
+func (e *ActionKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActionKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActionKind", str)
+	}
+	return nil
+}
+
+func (e ActionKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActionKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActionKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a proposed action stands.
+type ActionStatus string
+
+const (
+	// Awaits the person's decision; nothing has happened.
+	ActionStatusProposed ActionStatus = "PROPOSED"
+	// Confirmed and done.
+	ActionStatusExecuted ActionStatus = "EXECUTED"
+	// Rejected; it will never run.
+	ActionStatusRejected ActionStatus = "REJECTED"
+	// Confirmed but it failed; see `error`. Confirming again retries it safely.
+	ActionStatusFailed ActionStatus = "FAILED"
+)
+
+var AllActionStatus = []ActionStatus{
+	ActionStatusProposed,
+	ActionStatusExecuted,
+	ActionStatusRejected,
+	ActionStatusFailed,
+}
+
+func (e ActionStatus) IsValid() bool {
+	switch e {
+	case ActionStatusProposed, ActionStatusExecuted, ActionStatusRejected, ActionStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e ActionStatus) String() string {
+	return string(e)
+}
+
+func (e *ActionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActionStatus", str)
+	}
+	return nil
+}
+
+func (e ActionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What an answer event carries.
+type AnswerEventType string
+
+const (
+	// Progress: classifying, planning, step_started, step_finished or synthesizing.
+	AnswerEventTypeStatus AnswerEventType = "STATUS"
+	// A step finished; `step` is its outcome.
+	AnswerEventTypeStepResult AnswerEventType = "STEP_RESULT"
+	// A chunk of the answer's text; the chunks in order make the whole text.
+	AnswerEventTypeToken AnswerEventType = "TOKEN"
+	// A side effect was proposed and awaits `confirmAction`.
+	AnswerEventTypeActionProposed AnswerEventType = "ACTION_PROPOSED"
+	// The answer is complete: `text` and `citations`. The last event.
+	AnswerEventTypeDone AnswerEventType = "DONE"
+	// The ask failed or was cancelled: `error` and `messageStatus`. The last event.
+	AnswerEventTypeError AnswerEventType = "ERROR"
+)
+
+var AllAnswerEventType = []AnswerEventType{
+	AnswerEventTypeStatus,
+	AnswerEventTypeStepResult,
+	AnswerEventTypeToken,
+	AnswerEventTypeActionProposed,
+	AnswerEventTypeDone,
+	AnswerEventTypeError,
+}
+
+func (e AnswerEventType) IsValid() bool {
+	switch e {
+	case AnswerEventTypeStatus, AnswerEventTypeStepResult, AnswerEventTypeToken, AnswerEventTypeActionProposed, AnswerEventTypeDone, AnswerEventTypeError:
+		return true
+	}
+	return false
+}
+
+func (e AnswerEventType) String() string {
+	return string(e)
+}
+
+func (e *AnswerEventType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AnswerEventType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AnswerEventType", str)
+	}
+	return nil
+}
+
+func (e AnswerEventType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AnswerEventType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AnswerEventType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
 
 // Where an ask stands.
 type MessageStatus string
@@ -403,6 +879,259 @@ func (e *MessageStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e MessageStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A retrieval method whose ranked list the hybrid search fuses.
+type SearchLeg string
+
+const (
+	// Okapi BM25 over the query's words.
+	SearchLegFulltext SearchLeg = "FULLTEXT"
+	// Vector similarity over all the caller's items.
+	SearchLegVector SearchLeg = "VECTOR"
+	// Vector similarity over the items the query's filters admit.
+	SearchLegFiltered SearchLeg = "FILTERED"
+)
+
+var AllSearchLeg = []SearchLeg{
+	SearchLegFulltext,
+	SearchLegVector,
+	SearchLegFiltered,
+}
+
+func (e SearchLeg) IsValid() bool {
+	switch e {
+	case SearchLegFulltext, SearchLegVector, SearchLegFiltered:
+		return true
+	}
+	return false
+}
+
+func (e SearchLeg) String() string {
+	return string(e)
+}
+
+func (e *SearchLeg) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchLeg(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchLeg", str)
+	}
+	return nil
+}
+
+func (e SearchLeg) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchLeg) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchLeg) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A Google Workspace service the product reads and writes.
+type Service string
+
+const (
+	// Gmail.
+	ServiceGmail Service = "GMAIL"
+	// Google Calendar.
+	ServiceCalendar Service = "CALENDAR"
+	// Google Drive.
+	ServiceDrive Service = "DRIVE"
+)
+
+var AllService = []Service{
+	ServiceGmail,
+	ServiceCalendar,
+	ServiceDrive,
+}
+
+func (e Service) IsValid() bool {
+	switch e {
+	case ServiceGmail, ServiceCalendar, ServiceDrive:
+		return true
+	}
+	return false
+}
+
+func (e Service) String() string {
+	return string(e)
+}
+
+func (e *Service) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Service(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Service", str)
+	}
+	return nil
+}
+
+func (e Service) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Service) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Service) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a step ended.
+type StepStatus string
+
+const (
+	// It ran and succeeded.
+	StepStatusSucceeded StepStatus = "SUCCEEDED"
+	// It ran and failed; see `error`.
+	StepStatusFailed StepStatus = "FAILED"
+	// It did not run because a step it depends on did not succeed; see `reason`.
+	StepStatusSkipped StepStatus = "SKIPPED"
+	// The ask was cancelled before the step finished.
+	StepStatusCancelled StepStatus = "CANCELLED"
+)
+
+var AllStepStatus = []StepStatus{
+	StepStatusSucceeded,
+	StepStatusFailed,
+	StepStatusSkipped,
+	StepStatusCancelled,
+}
+
+func (e StepStatus) IsValid() bool {
+	switch e {
+	case StepStatusSucceeded, StepStatusFailed, StepStatusSkipped, StepStatusCancelled:
+		return true
+	}
+	return false
+}
+
+func (e StepStatus) String() string {
+	return string(e)
+}
+
+func (e *StepStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StepStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StepStatus", str)
+	}
+	return nil
+}
+
+func (e StepStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StepStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StepStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a service's sync stands.
+type SyncState string
+
+const (
+	// Not syncing; the last sync, if any, succeeded.
+	SyncStateIdle SyncState = "IDLE"
+	// A sync is running.
+	SyncStateRunning SyncState = "RUNNING"
+	// The last sync failed; see `error`. It is retried.
+	SyncStateFailed SyncState = "FAILED"
+	// The Google account must be authorised again; sync is paused.
+	SyncStateReauthRequired SyncState = "REAUTH_REQUIRED"
+	// Never synced yet.
+	SyncStateNeverSynced SyncState = "NEVER_SYNCED"
+)
+
+var AllSyncState = []SyncState{
+	SyncStateIdle,
+	SyncStateRunning,
+	SyncStateFailed,
+	SyncStateReauthRequired,
+	SyncStateNeverSynced,
+}
+
+func (e SyncState) IsValid() bool {
+	switch e {
+	case SyncStateIdle, SyncStateRunning, SyncStateFailed, SyncStateReauthRequired, SyncStateNeverSynced:
+		return true
+	}
+	return false
+}
+
+func (e SyncState) String() string {
+	return string(e)
+}
+
+func (e *SyncState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SyncState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SyncState", str)
+	}
+	return nil
+}
+
+func (e SyncState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SyncState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SyncState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,73 @@
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+// AskConfig configures an AskLimiter.
+type AskConfig struct {
+	// Prefix starts every Redis key. Defaults to "asklimit:".
+	Prefix string
+	// PerHour is how many asks a user may make in an hour, all of them at
+	// once if they like; the budget refills evenly over the hour. Defaults to 120.
+	PerHour int
+}
+
+// WithDefaults fills zero fields with their defaults.
+func (c AskConfig) WithDefaults() AskConfig {
+	if c.Prefix == "" {
+		c.Prefix = "asklimit:"
+	}
+	if c.PerHour == 0 {
+		c.PerHour = 120
+	}
+	return c
+}
+
+func (c AskConfig) validate() error {
+	if c.PerHour < 1 {
+		return fmt.Errorf("ratelimit: AskConfig.PerHour is %d, want >= 1: %w", c.PerHour, domain.ErrInvalidInput)
+	}
+	return nil
+}
+
+// AskLimiter bounds how many asks each user makes per hour, shared by every
+// process through Redis (a GCRA bucket per user).
+type AskLimiter struct {
+	cfg AskConfig
+	rl  *redis_rate.Limiter
+}
+
+// NewAskLimiter returns an AskLimiter over rdb.
+func NewAskLimiter(rdb redis.UniversalClient, cfg AskConfig) (*AskLimiter, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &AskLimiter{cfg: cfg, rl: redis_rate.NewLimiter(rdb)}, nil
+}
+
+// AllowAsk spends one ask of the user's budget, or answers a
+// *domain.RetryAfterError wrapping domain.ErrRateLimited that says when the
+// next ask will be allowed.
+func (l *AskLimiter) AllowAsk(ctx context.Context, userID uuid.UUID) error {
+	res, err := l.rl.Allow(ctx, l.cfg.Prefix+userID.String(), redis_rate.PerHour(l.cfg.PerHour))
+	if err != nil {
+		return fmt.Errorf("ask limit in redis: %w: %w", domain.ErrUnavailable, err)
+	}
+	if res.Allowed > 0 {
+		return nil
+	}
+	return &domain.RetryAfterError{
+		Err:        fmt.Errorf("more than %d asks in an hour: %w", l.cfg.PerHour, domain.ErrRateLimited),
+		RetryAfter: int64(math.Ceil(res.RetryAfter.Seconds())),
+	}
+}

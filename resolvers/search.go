@@ -1,0 +1,272 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/query"
+	"github.com/workspace-orchestrator/orchestrator/domain/search"
+	"github.com/workspace-orchestrator/orchestrator/graph/model"
+)
+
+// maxQueryLen bounds a search query, in characters, as asks are bounded.
+const maxQueryLen = 2000
+
+// noFilters adds none to those the query names (search's own argument is
+// called query, which hides the package there).
+func noFilters() query.Filters { return query.Filters{} }
+
+// searchFor runs one search of the caller's items in the caller's time zone.
+func (r *Resolver) searchFor(ctx context.Context, userID uuid.UUID, q string, services []domain.Service, first int, f query.Filters) (search.Result, error) {
+	switch {
+	case q == "":
+		return search.Result{}, fmt.Errorf("query is empty: %w", domain.ErrInvalidInput)
+	case utf8.RuneCountInString(q) > maxQueryLen:
+		return search.Result{}, fmt.Errorf("query longer than %d characters: %w", maxQueryLen, domain.ErrInvalidInput)
+	}
+	res, err := r.Searcher.Search(ctx, search.Request{
+		UserID: userID, Query: q, Services: services, First: first, Location: r.location(ctx, userID), Filters: f,
+	})
+	if err != nil {
+		return search.Result{}, fmt.Errorf("search: %w", err)
+	}
+	return res, nil
+}
+
+// location is the user's time zone, for relative dates such as "last week";
+// UTC when it is unknown.
+func (r *Resolver) location(ctx context.Context, userID uuid.UUID) *time.Location {
+	u, err := r.Users.UserByID(ctx, userID)
+	if err != nil || u.TimeZone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(u.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+func fromSearchResult(res search.Result) *model.SearchPayload {
+	hits := make([]model.SearchHit, len(res.Hits))
+	for i, h := range res.Hits {
+		legs := make([]model.LegHit, len(h.Legs))
+		for j, l := range h.Legs {
+			legs[j] = model.LegHit{Leg: model.SearchLeg(strings.ToUpper(string(l.Leg))), Rank: l.Rank, Score: l.Score}
+		}
+		hits[i] = model.SearchHit{Score: h.Score, Legs: legs, Service: h.Service, ItemID: h.ID}
+	}
+	timings := make([]model.SearchTiming, 0, len(res.Timings))
+	if !res.Cached {
+		for name, d := range res.Timings {
+			timings = append(timings, model.SearchTiming{Name: name, Ms: float64(d.Microseconds()) / 1000})
+		}
+		slices.SortFunc(timings, func(a, b model.SearchTiming) int { return strings.Compare(a.Name, b.Name) })
+	}
+	return &model.SearchPayload{
+		Hits: hits, Filters: fromParsed(res.Parsed), Text: res.Parsed.Text, Timings: timings, Cached: res.Cached,
+	}
+}
+
+func fromParsed(p query.Parsed) *model.SearchFilters {
+	f := p.Filters
+	sources := make([]model.FilterSource, len(p.Sources))
+	for i, s := range p.Sources {
+		sources[i] = model.FilterSource{Field: s.Field, Words: s.Words, Start: s.Start, End: s.End}
+	}
+	return &model.SearchFilters{
+		Services: fromServices(f.Services), From: nonNil(f.From), To: nonNil(f.To), Labels: nonNil(f.Labels),
+		After: optionalTime(f.After), Before: optionalTime(f.Before), Attendees: nonNil(f.Attendees),
+		MimeTypes: nonNil(f.MimeTypes), HasAttachment: f.HasAttachment, Unread: f.Unread, Sources: sources,
+	}
+}
+
+// searchItem loads a hit's item; a deleted one is nil.
+func searchItem(ctx context.Context, h *model.SearchHit) (model.SearchItem, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var item model.SearchItem
+	switch h.Service {
+	case domain.ServiceGmail:
+		var e domain.Email
+		if e, err = l.email.Load(ctx, h.ItemID); err == nil {
+			item = fromEmail(e)
+		}
+	case domain.ServiceCalendar:
+		var e domain.Event
+		if e, err = l.event.Load(ctx, h.ItemID); err == nil {
+			item = fromEvent(e)
+		}
+	case domain.ServiceDrive:
+		var f domain.File
+		if f, err = l.file.Load(ctx, h.ItemID); err == nil {
+			item = fromFile(f)
+		}
+	default:
+		return nil, fmt.Errorf("search hit %s of unknown service %q", h.ItemID, h.Service)
+	}
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, nil
+	}
+	return item, err
+}
+
+// rankedList is what a list needs to page through search results: the
+// service searched, the filters as the engine reads them, the loader of the
+// items and whether a loaded item matches every field of the list's filter.
+type rankedList[D any] struct {
+	what    string
+	service domain.Service
+	query   string
+	filters query.Filters
+	load    func(*loaders) *dataloadgen.Loader[uuid.UUID, D]
+	keep    func(D) bool
+}
+
+// rankedPage answers a list whose filter has a query from the search engine:
+// the service's hits, best first, that match the rest of the filter. Cursors
+// are positions in that ranked list ("3" resumes after the third item).
+func rankedPage[D, N, E any](ctx context.Context, r *Resolver, rl rankedList[D], first *int, after *string,
+	conv func(D) *N, edge func(*N, string) E,
+) (connection[E], error) {
+	userID, err := auth.RequireUserID(ctx)
+	if err != nil {
+		return connection[E]{}, err
+	}
+	p, err := toPage(first, after)
+	if err != nil {
+		return connection[E]{}, err
+	}
+	offset := 0
+	if p.After != "" {
+		if offset, err = strconv.Atoi(p.After); err != nil || offset < 0 {
+			return connection[E]{}, fmt.Errorf("%s: cursor %q is not a position in the ranked list: %w", rl.what, p.After, domain.ErrInvalidInput)
+		}
+	}
+	res, err := r.searchFor(ctx, userID, rl.query, []domain.Service{rl.service}, r.SearchDepth, rl.filters)
+	if err != nil {
+		return connection[E]{}, fmt.Errorf("%s: %w", rl.what, err)
+	}
+	var ids []uuid.UUID
+	for _, h := range res.Hits {
+		if h.Service == rl.service {
+			ids = append(ids, h.ID)
+		}
+	}
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return connection[E]{}, err
+	}
+	items, err := rl.load(l).LoadAll(ctx, ids)
+	var errs dataloadgen.ErrorSlice
+	if err != nil && !errors.As(err, &errs) {
+		return connection[E]{}, fmt.Errorf("%s: %w", rl.what, err)
+	}
+	var kept []D
+	for i, it := range items {
+		if errs != nil && errs[i] != nil {
+			if errors.Is(errs[i], domain.ErrNotFound) {
+				continue // deleted since it was indexed
+			}
+			return connection[E]{}, fmt.Errorf("%s: %w", rl.what, errs[i])
+		}
+		if rl.keep(it) {
+			kept = append(kept, it)
+		}
+	}
+	start := min(offset, len(kept))
+	end := min(start+p.First, len(kept))
+	out := make([]E, 0, end-start)
+	for i := start; i < end; i++ {
+		out = append(out, edge(conv(kept[i]), strconv.Itoa(i+1)))
+	}
+	info := &model.PageInfo{HasNextPage: end < len(kept)}
+	if end > start {
+		c := strconv.Itoa(end)
+		info.EndCursor = &c
+	}
+	return connection[E]{edges: out, info: info, total: len(kept)}, nil
+}
+
+// The list filters as the engine's filtered leg reads them; the engine only
+// boosts by them, so matchX below keeps the list exact.
+
+func mailQueryFilters(f domain.MailFilter) query.Filters {
+	return query.Filters{
+		From: f.From, To: f.To, Labels: f.Labels, After: f.After, Before: f.Before,
+		HasAttachment: deref(f.HasAttachment), Unread: deref(f.Unread),
+	}
+}
+
+func eventQueryFilters(f domain.EventFilter) query.Filters {
+	return query.Filters{Attendees: f.Attendees, After: f.After, Before: f.Before}
+}
+
+func fileQueryFilters(f domain.FileFilter) query.Filters {
+	return query.Filters{MimeTypes: f.MimeTypes, After: f.After, Before: f.Before}
+}
+
+// anyFold reports whether want is empty or any of have equals any of want,
+// ignoring case (addresses).
+func anyFold(have, want []string) bool {
+	if len(want) == 0 {
+		return true
+	}
+	for _, h := range have {
+		for _, w := range want {
+			if strings.EqualFold(h, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func inRange(t, after, before time.Time) bool {
+	return (after.IsZero() || !t.Before(after)) && (before.IsZero() || t.Before(before))
+}
+
+func matchEmail(f domain.MailFilter) func(domain.Email) bool {
+	return func(e domain.Email) bool {
+		var to []string
+		for _, a := range append(slices.Clone(e.To), e.Cc...) {
+			to = append(to, a.Email)
+		}
+		return anyFold([]string{e.From.Email}, f.From) && anyFold(to, f.To) &&
+			anyFold(e.Labels, f.Labels) && anyFold(e.MessageIDs, f.MessageIDs) &&
+			inRange(e.ReceivedAt, f.After, f.Before) &&
+			(f.HasAttachment == nil || *f.HasAttachment == e.HasAttachment) &&
+			(f.Unread == nil || *f.Unread == e.Unread)
+	}
+}
+
+func matchEvent(f domain.EventFilter) func(domain.Event) bool {
+	return func(e domain.Event) bool {
+		var who []string
+		for _, a := range e.Attendees {
+			who = append(who, a.Email)
+		}
+		return anyFold(who, f.Attendees) &&
+			(f.After.IsZero() || e.End.After(f.After)) && (f.Before.IsZero() || e.Start.Before(f.Before))
+	}
+}
+
+func matchFile(f domain.FileFilter) func(domain.File) bool {
+	return func(x domain.File) bool {
+		return (len(f.MimeTypes) == 0 || slices.Contains(f.MimeTypes, x.MimeType)) &&
+			anyFold(x.Owners, f.Owners) && inRange(x.ModifiedAt, f.After, f.Before)
+	}
+}
