@@ -3,8 +3,10 @@
 // notifications. Anything not carrying the expected token is rejected.
 //
 // Mount the Handler under a prefix with http.StripPrefix; it serves
-// POST /gmail?token=T (Pub/Sub push; T is GmailPushToken) and POST /calendar
-// and POST /drive (channels opened with ChannelToken as their token).
+// POST /gmail (Pub/Sub push: with ?token=T, T being GmailPushToken, or, when
+// Config.PushAudience is set, with Pub/Sub's signed OIDC token) and
+// POST /calendar and POST /drive (channels opened with ChannelToken as their
+// token).
 package webhook
 
 import (
@@ -19,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -32,12 +35,34 @@ type Config struct {
 	Secret []byte
 	// MaxBodyBytes bounds a notification body. Defaults to 64 KiB.
 	MaxBodyBytes int64
+	// PushAudience, when set, makes Gmail push requests prove themselves with
+	// the OIDC token Pub/Sub signs for this audience (as configured on the push
+	// subscription) instead of the ?token= parameter. Defaults to "".
+	PushAudience string
+	// PushServiceAccount, when set with PushAudience, is the only service
+	// account whose tokens are accepted. Defaults to "" (any).
+	PushServiceAccount string
+	// PushCertsURL serves the signing keys (JWKS). Defaults to GoogleCertsURL.
+	PushCertsURL string
+	// HTTPClient fetches the signing keys. Defaults to a client with a 10s timeout.
+	HTTPClient *http.Client
+	// Clock checks token expiry. Defaults to domain.SystemClock{}.
+	Clock domain.Clock
 }
 
 // WithDefaults fills zero fields with their defaults.
 func (c Config) WithDefaults() Config {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 64 << 10
+	}
+	if c.PushCertsURL == "" {
+		c.PushCertsURL = GoogleCertsURL
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if c.Clock == nil {
+		c.Clock = domain.SystemClock{}
 	}
 	return c
 }
@@ -55,6 +80,7 @@ func (c Config) validate() error {
 // Handler is the webhook endpoint.
 type Handler struct {
 	cfg   Config
+	push  *pushVerifier // nil: Gmail pushes carry ?token= instead
 	users domain.UserStore
 	queue ingest.SyncQueue
 	log   *slog.Logger
@@ -68,6 +94,10 @@ func New(cfg Config, users domain.UserStore, queue ingest.SyncQueue, log *slog.L
 		return nil, err
 	}
 	h := &Handler{cfg: cfg, users: users, queue: queue, log: log, mux: http.NewServeMux()}
+	if cfg.PushAudience != "" {
+		h.push = &pushVerifier{audience: cfg.PushAudience, email: cfg.PushServiceAccount,
+			certsURL: cfg.PushCertsURL, client: cfg.HTTPClient, now: cfg.Clock.Now}
+	}
 	h.mux.HandleFunc("POST /gmail", h.gmail)
 	h.mux.HandleFunc("POST /calendar", h.channel(domain.ServiceCalendar))
 	h.mux.HandleFunc("POST /drive", h.channel(domain.ServiceDrive))
@@ -105,7 +135,13 @@ type gmailNotification struct {
 }
 
 func (h *Handler) gmail(w http.ResponseWriter, r *http.Request) {
-	if subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("token")), []byte(h.GmailPushToken())) != 1 {
+	if h.push != nil {
+		if err := h.push.verify(r.Context(), r.Header.Get("Authorization")); err != nil {
+			h.log.WarnContext(r.Context(), "webhook: gmail push refused", "err", err)
+			http.Error(w, "invalid push token", http.StatusUnauthorized)
+			return
+		}
+	} else if subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("token")), []byte(h.GmailPushToken())) != 1 {
 		http.Error(w, "invalid token", http.StatusUnauthorized)
 		return
 	}
