@@ -53,6 +53,8 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 		migrateCmd(e),
 		emulatorCmd(e),
 		importCmd(e),
+		classifyCmd(e),
+		askCmd(e),
 		tokenCmd(e),
 	)
 	return root.ExecuteContext(ctx)

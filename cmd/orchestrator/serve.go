@@ -12,6 +12,8 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
 	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 	"github.com/workspace-orchestrator/orchestrator/resolvers"
 	"github.com/workspace-orchestrator/orchestrator/server"
 )
@@ -40,13 +42,38 @@ func serveCmd(c *cli, use, short string, r role) *cobra.Command {
 }
 
 // serve runs the server and/or the workers until ctx ends, then shuts down
-// gracefully: in-flight requests and asks finish, jobs are handed back.
+// gracefully: in-flight requests and asks finish, running jobs are handed back.
+// With no GOOGLE_URL it first starts the built-in Workspace emulator with the
+// demo workspace, and connects and syncs the demo user.
 func (a *app) serve(ctx context.Context, r role) error {
+	if a.cfg.GoogleURL == "" && r&roleServe != 0 {
+		emu, err := startEmulator(ctx, emulatorOptions{Addr: a.cfg.EmulatorAddr, Demo: a.cfg.DemoUser != "", DemoUser: a.cfg.DemoUser, Shift: true}, a.clock, a.log)
+		if err != nil {
+			return err
+		}
+		defer closeWithin(a, "emulator", emu.Close)
+	}
+	st, err := a.buildStack(ctx, r&roleWorker != 0)
+	if err != nil {
+		return err
+	}
+	defer closeWithin(a, "asks", st.orch.Close)
+	if r&roleWorker != 0 {
+		if err := st.queue.Start(ctx); err != nil {
+			return err
+		}
+		defer closeWithin(a, "workers", st.queue.Stop)
+	}
+	if a.cfg.GoogleURL == "" && a.cfg.DemoUser != "" && r&roleServe != 0 {
+		if err := a.syncDemo(ctx, st); err != nil {
+			return err
+		}
+	}
 	if r&roleServe == 0 {
 		<-ctx.Done()
 		return nil
 	}
-	h, err := a.handler()
+	h, err := a.handler(st)
 	if err != nil {
 		return err
 	}
@@ -71,8 +98,34 @@ func (a *app) serve(ctx context.Context, r role) error {
 	return nil
 }
 
+// closeWithin runs a shutdown step with a deadline of its own (the serving
+// context is already done), logging rather than failing on error.
+func closeWithin(a *app, what string, close func(context.Context) error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := close(ctx); err != nil {
+		a.log.Warn("shutdown", "what", what, "err", err)
+	}
+}
+
+// syncDemo connects the demo user to the built-in emulator and enqueues a
+// sync of each service (a no-op when one is already queued or running).
+func (a *app) syncDemo(ctx context.Context, st *stack) error {
+	u, err := a.connectGoogle(ctx, a.cfg.DemoUser)
+	if err != nil {
+		return fmt.Errorf("demo user %s: %w", a.cfg.DemoUser, err)
+	}
+	for _, s := range domain.Services {
+		if err := st.queue.EnqueueSync(ctx, u.ID, s, ingest.PriorityUrgent); err != nil {
+			return fmt.Errorf("demo user %s: %w", a.cfg.DemoUser, err)
+		}
+	}
+	a.log.Info("demo user syncing", "user", a.cfg.DemoUser, "token", "orchestrator token --email "+a.cfg.DemoUser)
+	return nil
+}
+
 // handler builds the HTTP handler of the server role.
-func (a *app) handler() (http.Handler, error) {
+func (a *app) handler(st *stack) (http.Handler, error) {
 	keys, err := auth.ParseKeyset(a.cfg.JWTKeys, a.clock)
 	if err != nil {
 		return nil, fmt.Errorf("JWT_KEYS: %w", err)

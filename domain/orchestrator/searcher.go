@@ -26,9 +26,35 @@ type SearchEngine interface {
 // zone); a search with filters but no text ("what's on my
 // calendar next week") lists the matching items in date order instead, since
 // there is nothing to rank by relevance.
+//
+// An agent acts on what it finds, so a hit must match the words (the
+// full-text leg found it) or be close in meaning (a vector leg scored it at
+// least MinSimilarity); the vector legs otherwise fill every list with their
+// nearest, however far, and "cancel my flight" would pick a meeting.
 type Searcher struct {
 	Engine SearchEngine
 	Reader domain.WorkspaceReader
+	// MinSimilarity is the cosine a hit found only by meaning needs.
+	// Defaults to DefaultMinSimilarity.
+	MinSimilarity float64
+}
+
+// DefaultMinSimilarity suits the offline embedder, whose related texts score
+// about 0.5 and unrelated ones below 0.2.
+const DefaultMinSimilarity = 0.45
+
+// relevant reports whether a hit is good enough to act on.
+func (s Searcher) relevant(h search.Hit) bool {
+	min := s.MinSimilarity
+	if min == 0 {
+		min = DefaultMinSimilarity
+	}
+	for _, l := range h.Legs {
+		if l.Leg == search.LegFullText || l.Score >= min {
+			return true
+		}
+	}
+	return false
 }
 
 // Search implements agent.Searcher.
@@ -46,6 +72,9 @@ func (s Searcher) Search(ctx context.Context, userID uuid.UUID, q string, servic
 	}
 	items := make([]agent.Item, 0, len(res.Hits))
 	for _, h := range res.Hits {
+		if !s.relevant(h) {
+			continue
+		}
 		it, err := s.item(ctx, userID, h.Service, h.ID)
 		if err != nil {
 			return nil, fmt.Errorf("load %s hit %s: %w", h.Service, h.ExternalID, err)
