@@ -288,7 +288,7 @@ func timeConds(endCol, startCol string, f *query.Filters, a *sqlArgs) []string {
 // searchVectorSQL ranks all the user's items by cosine similarity: an exact
 // scan of the user's rows of search_vectors, pinned by ordering on a computed
 // score no index can serve (an HNSW index on the cache tables, as the naive
-// query uses, returns too few rows per user; see README's search notes).
+// query uses, returns too few rows per user; see package search's doc).
 const searchVectorSQL = `
 WITH s AS (
 	SELECT service, item_id, 1 - (embedding <=> $2) AS score FROM search_vectors
