@@ -206,25 +206,46 @@ func (m *memStore) Conversations(_ context.Context, userID uuid.UUID, p domain.P
 func (m *memStore) CreateMessage(_ context.Context, msg domain.Message) (domain.Message, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	for _, x := range m.messages {
+		if msg.ClientRequestID != "" && x.UserID == msg.UserID && x.ClientRequestID == msg.ClientRequestID {
+			return x, false, nil
+		}
+	}
 	m.messages = append(m.messages, msg)
 	return msg, true, nil
 }
 
 func (m *memStore) Message(_ context.Context, userID, id uuid.UUID) (domain.Message, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	return one(m.messages, userID, id, msgOwner, msgID, "message")
 }
 
 func (m *memStore) Messages(_ context.Context, userID, conversationID uuid.UUID, p domain.Page) ([]domain.Message, domain.PageInfo, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if _, err := one(m.conversations, userID, conversationID, convOwner, convID, "conversation"); err != nil {
 		return nil, domain.PageInfo{}, err
 	}
 	return page(mine(m.messages, userID, msgOwner, func(x domain.Message) bool { return x.ConversationID == conversationID }), msgID, p)
 }
 
-func (m *memStore) UpdateMessage(context.Context, domain.Message) error { return nil }
+func (m *memStore) UpdateMessage(_ context.Context, msg domain.Message) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, x := range m.messages {
+		if x.ID == msg.ID && x.UserID == msg.UserID {
+			m.messages[i] = msg
+			return nil
+		}
+	}
+	return fmt.Errorf("message %s: %w", msg.ID, domain.ErrNotFound)
+}
 
 func (m *memStore) ConversationsByID(_ context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Conversation, error) {
 	m.batchConversations.Add(1)
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	out := map[uuid.UUID]domain.Conversation{}
 	for _, c := range m.conversations {
 		if c.UserID == userID && slices.Contains(ids, c.ID) {
@@ -236,6 +257,8 @@ func (m *memStore) ConversationsByID(_ context.Context, userID uuid.UUID, ids []
 
 func (m *memStore) MessageCounts(_ context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]int, error) {
 	m.batchCounts.Add(1)
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	out := map[uuid.UUID]int{}
 	for _, msg := range m.messages {
 		if msg.UserID == userID && slices.Contains(ids, msg.ConversationID) {

@@ -23,6 +23,10 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
+	"github.com/workspace-orchestrator/orchestrator/domain/synth"
 	"github.com/workspace-orchestrator/orchestrator/resolvers"
 	"github.com/workspace-orchestrator/orchestrator/server"
 )
@@ -51,6 +55,10 @@ type bundle struct {
 	h          http.Handler
 	c          *client.Client
 	mem        *memStore
+	answers    *memAnswers
+	searcher   *memSearcher
+	syncs      *memSyncs
+	limiter    *memLimiter
 	keys       *auth.Keyset
 	alice, bob domain.User
 	aliceTok   string
@@ -81,15 +89,29 @@ func setup(t testing.TB, opts ...option) *bundle {
 	require.NoError(t, err)
 
 	logs := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	answers := newMemAnswers()
+	orch, err := orchestrator.New(orchestrator.Config{}, orchestrator.Deps{
+		Classifier: intent.NewOffline(nil), Writer: synth.Offline{}, Agents: []agent.Agent{calendarAgent{}},
+		Conversations: mem, Publisher: answers, Users: mem, Clock: clock, Logger: log,
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, orch.Close(context.Background())) })
+	searcher := &memSearcher{mem: mem}
+	syncs := &memSyncs{statuses: map[uuid.UUID][]domain.SyncStatus{}}
+	limiter := &memLimiter{limit: 5, used: map[uuid.UUID]int{}}
 	cfg := server.Config{}
 	deps := server.Deps{
 		Resolver: resolvers.Resolver{
 			Users: mem, Workspace: mem, ConversationStore: mem, ConversationBatch: mem,
 			Clock: clock, TickEvery: 10 * time.Millisecond,
+			Asker: orch, Answers: answers, AskLimiter: limiter, Searcher: searcher,
+			SyncStatuses: syncs, SyncQueue: syncs, SyncPollEvery: 10 * time.Millisecond,
+			ReplayWait: 100 * time.Millisecond, Logger: log,
 		},
 		Keys:   keys,
 		Ready:  func(context.Context) error { return nil },
-		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Logger: log,
 	}
 	for _, o := range opts {
 		o(&cfg, &deps)
@@ -98,6 +120,7 @@ func setup(t testing.TB, opts ...option) *bundle {
 	require.NoError(t, err)
 	return &bundle{
 		h: h, c: client.New(h, client.Path("/graphql")), mem: mem, keys: keys,
+		answers: answers, searcher: searcher, syncs: syncs, limiter: limiter,
 		alice: alice, bob: bob, aliceTok: aliceTok,
 		asAlice: client.AddHeader("Authorization", "Bearer "+aliceTok),
 		asBob:   client.AddHeader("Authorization", "Bearer "+bobTok),
