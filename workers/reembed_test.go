@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -287,4 +288,33 @@ func TestReembedJobIsUniqueWhileQueued(t *testing.T) {
 	again, err := q.Client().Insert(ctx, args, opts)
 	require.NoError(t, err)
 	require.True(t, again.UniqueSkippedAsDuplicate)
+}
+
+// BenchmarkReembed5000Emails: 5,000 emails of about 1 kB, embedded by
+// another model, re-embedded with the offline model in batches of 256.
+func BenchmarkReembed5000Emails(b *testing.B) {
+	ctx := context.Background()
+	off, err := offline()
+	require.NoError(b, err)
+	body := strings.Repeat("The quarterly budget review moves to Thursday; numbers attached. ", 16)
+	for b.Loop() {
+		b.StopTimer()
+		db := storetest.New(b)
+		st := store.New(db, nil, domain.SystemClock{})
+		u, err := st.UpsertUser(ctx, "ada@example.com")
+		require.NoError(b, err)
+		es := make([]domain.Email, 5000)
+		for i := range es {
+			es[i] = domain.Email{EmailID: fmt.Sprintf("m%d", i), Subject: fmt.Sprintf("Budget %d", i), Body: body,
+				ReceivedAt: time.Now(), Embedding: oldVector(i % domain.EmbeddingDim)}
+		}
+		require.NoError(b, st.UpsertEmails(ctx, u.ID, es))
+		r, err := ingest.NewReembedder(ingest.ReembedDeps{Store: st, Embedder: off, Clock: domain.SystemClock{},
+			Logger: slog.New(slog.DiscardHandler)}, ingest.ReembedConfig{Budget: time.Hour})
+		require.NoError(b, err)
+		b.StartTimer()
+		res, err := r.Run(ctx)
+		require.NoError(b, err)
+		require.Equal(b, ingest.ReembedResult{Updated: len(es), Done: true}, res)
+	}
 }
