@@ -107,6 +107,12 @@ func TestStaleEmailsAreReembedded(t *testing.T) {
 	items, err := f.store.StaleItems(f.ctx, domain.ServiceGmail, "b", uuid.Nil, 100)
 	require.NoError(t, err)
 	require.Empty(t, items.Emails)
+
+	// The vector search leg reads the new vectors.
+	var inStep int
+	require.NoError(t, f.db.SQL.QueryRowContext(f.ctx, `SELECT count(*) FROM gmail_cache g
+		JOIN search_vectors v ON v.item_id = g.id AND v.service = 'gmail' AND v.embedding = g.embedding`).Scan(&inStep))
+	require.Equal(t, 10, inStep)
 }
 
 func TestSetEmbeddingsSkipsRowsRewrittenMeanwhile(t *testing.T) {
