@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 		importCmd(e),
 		classifyCmd(e),
 		askCmd(e),
+		evalCmd(e),
 		tokenCmd(e),
 	)
 	return root.ExecuteContext(ctx)

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/workspace-orchestrator/orchestrator/evalcmd"
+)
+
+func evalCmd(c *cli) *cobra.Command {
+	return &cobra.Command{
+		Use:   "eval --user EMAIL --queries FILE.jsonl [--duplicates FILE.json] [--methods hybrid,fulltext,vector,filtered] [--k 10] [--json]",
+		Short: "Measure search quality (P@5, hit@5, MRR@10, nDCG@10) on judged queries",
+		Long: "Runs each judged query through the search engine once per method (the hybrid and each leg\n" +
+			"alone) for the user's synced workspace, and prints the metrics overall and per query type.\n" +
+			"Input lines: {\"qid\", \"type\", \"query\", \"relevant\": [ids]}; ids are RFC 822 Message-IDs for mail.",
+		DisableFlagParsing: true, // evalcmd parses its own flags and names the bad line or flag
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, a := range args {
+				if a == "--help" || a == "-h" {
+					return cmd.Help()
+				}
+			}
+			a, err := c.openApp(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			st, err := a.buildStack(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer closeWithin(a, "asks", st.orch.Close)
+			return evalcmd.RunEval(cmd.Context(), args, c.stdout, evalcmd.Deps{Users: a.store, Search: st.search})
+		},
+	}
+}
