@@ -115,8 +115,8 @@ type ReembedResult struct {
 }
 
 // Run re-embeds stale items, service after service and Batch items at a
-// time, until none is left or the budget is spent (checked after each batch,
-// so every Run makes progress). Each batch commits on its own: a Run that is
+// time, until none is left or the budget is spent (checked only once a
+// batch was done, so every Run makes progress). Each batch commits on its own: a Run that is
 // stopped loses at most the batch in hand, and the next one starts again
 // from the items still stale.
 func (r *Reembedder) Run(ctx context.Context) (ReembedResult, error) {
