@@ -36,3 +36,24 @@ type RetryAfterError struct {
 
 func (e *RetryAfterError) Error() string { return e.Err.Error() }
 func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// Explain says what went wrong in words fit for the person asking: the
+// message of errors the core wrote for people (bad input, not found,
+// conflicts), a plain phrase for upstream trouble, and nothing of the
+// internals (SQL, HTTP bodies) otherwise; log the error itself.
+func Explain(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrReauthRequired):
+		return "your Google account needs to be connected again"
+	case errors.Is(err, ErrRateLimited):
+		return "Google is rate limiting requests right now; try again shortly"
+	case errors.Is(err, ErrUnavailable):
+		return "the service did not answer in time; try again shortly"
+	case errors.Is(err, ErrInvalidInput), errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict):
+		return err.Error()
+	default:
+		return "an internal error occurred"
+	}
+}

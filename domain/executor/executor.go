@@ -163,7 +163,7 @@ func runStep(ctx context.Context, step intent.Step, inputs []agent.Input, run Ru
 	default:
 		res.Status = StatusFailed
 	}
-	res.Err, res.Error = err, err.Error()
+	res.Err, res.Error = err, domain.Explain(err)
 }
 
 // safeRun turns a panicking agent into a failed step instead of a dead process.

@@ -103,9 +103,11 @@ func TestRunTimeoutPanicAndCancel(t *testing.T) {
 	res := executor.Run(context.Background(), p, run, executor.Options{StepTimeout: 10 * time.Millisecond})
 	require.Equal(t, executor.StatusFailed, res[0].Status)
 	require.ErrorIs(t, res[0].Err, domain.ErrUnavailable)
-	require.Contains(t, res[0].Error, "timed out after 10ms")
+	require.ErrorContains(t, res[0].Err, "timed out after 10ms")
+	require.Equal(t, "the service did not answer in time; try again shortly", res[0].Error, "people read Error")
 	require.Equal(t, executor.StatusFailed, res[1].Status)
-	require.Contains(t, res[1].Error, "panicked: boom")
+	require.ErrorContains(t, res[1].Err, "panicked: boom")
+	require.Equal(t, "an internal error occurred", res[1].Error)
 	require.Equal(t, executor.StatusSkipped, res[2].Status)
 
 	ctx, cancel := context.WithCancel(context.Background())

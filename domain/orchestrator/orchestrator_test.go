@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -328,11 +329,12 @@ func TestAskMultiServiceAndFailedStep(t *testing.T) {
 	require.Equal(t, []string{"m2", "m1", "m5", "f3"}, citationIDs(t, m))
 
 	b.ws.mu.Lock()
-	b.ws.failOn[domain.ServiceDrive] = errors.New("drive answered 503")
+	b.ws.failOn[domain.ServiceDrive] = fmt.Errorf("drive answered 503: %w", domain.ErrUnavailable)
 	b.ws.mu.Unlock()
 	m = b.ask(t, uuid.Nil, "emails and files about the budget in June")
 	require.Equal(t, []string{"m2", "m1"}, citationIDs(t, m))
-	require.Contains(t, m.Response, "I couldn't search your Drive: search drive: drive answered 503.")
+	require.Contains(t, m.Response, "I couldn't search your Drive: the service did not answer in time; try again shortly.")
+	require.NotContains(t, m.Response, "503", "upstream details stay out of the answer")
 	var results []executor.Result
 	require.NoError(t, json.Unmarshal(m.StepResults, &results))
 	require.Equal(t, executor.StatusSucceeded, results[0].Status)
