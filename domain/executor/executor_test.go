@@ -3,6 +3,7 @@ package executor_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func TestRunPassesResultsAndIsolatesFailures(t *testing.T) {
 	run := func(_ context.Context, s intent.Step, in []agent.Input) (agent.Output, error) {
 		switch s.ID {
 		case "s2":
-			return agent.Output{}, errors.New("drive is down")
+			return agent.Output{}, fmt.Errorf("drive is down: %w", domain.ErrUnavailable)
 		case "s3":
 			require.Len(t, in, 1)
 			require.Equal(t, "s1", in[0].StepID)
@@ -66,7 +67,7 @@ func TestRunPassesResultsAndIsolatesFailures(t *testing.T) {
 		"s1": executor.StatusSucceeded, "s2": executor.StatusFailed, "s3": executor.StatusSucceeded,
 		"s4": executor.StatusSkipped, "s5": executor.StatusSucceeded,
 	}, status)
-	require.Equal(t, "drive is down", res[1].Error)
+	require.ErrorContains(t, res[1].Err, "drive is down")
 	require.Equal(t, "step s2 it depends on failed", res[3].Reason)
 	require.Equal(t, []string{"e1"}, res[4].Output.Actions[0].Targets)
 	require.Contains(t, progress, "step_finished:s4")
