@@ -27,6 +27,7 @@ type memStore struct {
 	messages      []domain.Message
 	clock         domain.Clock
 
+	batchEmails        atomic.Int32
 	batchConversations atomic.Int32
 	batchCounts        atomic.Int32
 	singleConversation atomic.Int32
@@ -303,4 +304,29 @@ func (m *memStore) seed(u domain.User, n int) {
 			})
 		}
 	}
+}
+
+func byID[T any](m *memStore, items []T, userID uuid.UUID, ids []uuid.UUID, owner, key func(T) uuid.UUID) map[uuid.UUID]T {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[uuid.UUID]T{}
+	for _, it := range items {
+		if owner(it) == userID && slices.Contains(ids, key(it)) {
+			out[key(it)] = it
+		}
+	}
+	return out
+}
+
+func (m *memStore) EmailsByID(_ context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error) {
+	m.batchEmails.Add(1)
+	return byID(m, m.emails, userID, ids, emailOwner, emailID), nil
+}
+
+func (m *memStore) EventsByID(_ context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Event, error) {
+	return byID(m, m.events, userID, ids, eventOwner, eventID), nil
+}
+
+func (m *memStore) FilesByID(_ context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.File, error) {
+	return byID(m, m.files, userID, ids, fileOwner, fileID), nil
 }
