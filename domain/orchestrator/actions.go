@@ -30,7 +30,7 @@ func (o *Orchestrator) ConfirmAction(ctx context.Context, userID, messageID uuid
 		}
 		done, err := ag.Confirm(ctx, userID, messageID, *a)
 		if err != nil {
-			a.Status, a.Error = agent.ActionFailed, err.Error()
+			a.Status, a.Error = agent.ActionFailed, domain.Explain(err)
 			o.log.WarnContext(ctx, "action failed", "message", messageID, "action", a.ID, "err", err)
 			return true, fmt.Errorf("action %s: %w", a.ID, err)
 		}

@@ -3,7 +3,6 @@ package orchestrator_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -424,7 +423,7 @@ func TestAskDoesNotActWhenUnsure(t *testing.T) {
 	}
 
 	b := setup(t, options{classifier: classifierFunc(func(context.Context, intent.Request) (intent.Intent, error) {
-		return intent.Intent{}, errors.New("model timed out")
+		return intent.Intent{}, fmt.Errorf("model timed out: %w", domain.ErrUnavailable)
 	})})
 	m, err := b.o.Ask(context.Background(), orchestrator.AskInput{UserID: b.user, Query: "anything"})
 	require.NoError(t, err)
@@ -432,7 +431,7 @@ func TestAskDoesNotActWhenUnsure(t *testing.T) {
 	m, err = b.convs.Message(context.Background(), b.user, m.ID)
 	require.NoError(t, err)
 	require.Equal(t, domain.MessageFailed, m.Status)
-	require.Equal(t, "classify: model timed out", m.Error)
+	require.Equal(t, "the service did not answer in time; try again shortly", m.Error)
 	evs := b.pub.of(m.ID)
 	require.Equal(t, orchestrator.EventError, evs[len(evs)-1].Type)
 }

@@ -37,7 +37,10 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message) {
 		}
 	}
 	fail := func(status domain.MessageStatus, err error) {
-		msg.Status, msg.Error = status, err.Error()
+		if status == domain.MessageFailed {
+			o.log.ErrorContext(ctx, "ask failed", "message", msg.ID, "err", err)
+		}
+		msg.Status, msg.Error = status, domain.Explain(err)
 		t.TotalMS = ms(start)
 		msg.Timings = mustJSON(t)
 		persist(msg)
