@@ -146,6 +146,11 @@ func BenchmarkSearch(b *testing.B) {
 
 	run := func(name string, fn func(i int) error) {
 		b.Run(name, func(b *testing.B) {
+			// steady state: every pooled connection has loaded the text
+			// search dictionaries and the vector codec
+			for i := range len(qs) {
+				require.NoError(b, fn(i))
+			}
 			lat := make([]time.Duration, 0, b.N)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -197,6 +202,12 @@ func BenchmarkSearch(b *testing.B) {
 			return nil
 		}
 		_, err = idx.Vector(ctx, user, search.VectorQuery{Vector: vs[0], Filters: &p.Filters, Limit: cfg.Depth})
+		return err
+	})
+	// A fixed CPU-bound query to read the others against: when other
+	// processes share the two cores it slows down with everything else.
+	run("calibrate", func(int) error {
+		_, err := db.Pool.Exec(ctx, `SELECT count(*) FROM generate_series(1, 100000)`)
 		return err
 	})
 	run("naive", func(i int) error {
