@@ -15,8 +15,17 @@ func Complexity() graph.ComplexityRoot {
 	c.Query.Files = func(child int, _ *model.FileFilter, first *int, _ *string) int { return perPage(child, first) }
 	c.Query.Conversations = func(child int, first *int, _ *string) int { return perPage(child, first) }
 	c.Conversation.Messages = func(child int, first *int, _ *string) int { return perPage(child, first) }
+	c.Query.Search = func(child int, _ string, _ []model.Service, first *int) int {
+		if first == nil {
+			return 1 + child*defaultSearchHits
+		}
+		return perPage(child, first)
+	}
 	return c
 }
+
+// defaultSearchHits is the engine's default number of hits.
+const defaultSearchHits = 10
 
 func perPage(child int, first *int) int {
 	n := defaultPageSize

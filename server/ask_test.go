@@ -269,9 +269,27 @@ func TestConfirmAndRejectActions(t *testing.T) {
 	var n struct{ Node struct{ Actions []action } }
 	b.c.MustPost(`query($id: ID!) { node(id: $id) { ... on Message { actions { id status result error } } } }`, &n, b.asAlice, client.Var("id", id))
 	require.Equal(t, "FAILED", n.Node.Actions[2].Status)
-	require.Contains(t, n.Node.Actions[2].Error, "re-authorisation")
+	require.Equal(t, domain.Explain(domain.ErrReauthRequired), n.Node.Actions[2].Error, "explained, without internals")
 	// A finished ask cannot be cancelled.
 	require.Equal(t, "BAD_USER_INPUT", codeOf(b.errorsOf(t, `mutation { cancelAsk(messageId: "`+id+`") { message { id } } }`, b.asAlice)[0]))
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func TestCancelAsk(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	// An ask running on another instance is marked cancelled in the store.
+	msg := seedAnswered(t, b, b.alice)
+	msg.Status = domain.MessageRunning
+	require.NoError(t, b.mem.UpdateMessage(context.Background(), msg))
+	id := nodeID("Message", msg.ID)
+	require.Equal(t, "NOT_FOUND", codeOf(b.errorsOf(t, `mutation { cancelAsk(messageId: "`+id+`") { message { id } } }`, b.asBob)[0]))
+	var resp struct {
+		CancelAsk struct{ Message struct{ ID, Status, Error string } }
+	}
+	b.c.MustPost(`mutation($id: ID!) { cancelAsk(messageId: $id) { message { id status error } } }`, &resp, b.asAlice, client.Var("id", id))
+	require.Equal(t, id, resp.CancelAsk.Message.ID)
+	require.Equal(t, "CANCELLED", resp.CancelAsk.Message.Status)
+	require.Equal(t, "BAD_USER_INPUT", codeOf(b.errorsOf(t, `mutation { cancelAsk(messageId: "`+nodeID("Conversation", msg.ID)+`") { message { id } } }`, b.asAlice)[0]))
+}
