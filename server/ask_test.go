@@ -286,7 +286,9 @@ func TestCancelAsk(t *testing.T) {
 	id := nodeID("Message", msg.ID)
 	require.Equal(t, "NOT_FOUND", codeOf(b.errorsOf(t, `mutation { cancelAsk(messageId: "`+id+`") { message { id } } }`, b.asBob)[0]))
 	var resp struct {
-		CancelAsk struct{ Message struct{ ID, Status, Error string } }
+		CancelAsk struct {
+			Message struct{ ID, Status, Error string }
+		}
 	}
 	b.c.MustPost(`mutation($id: ID!) { cancelAsk(messageId: $id) { message { id status error } } }`, &resp, b.asAlice, client.Var("id", id))
 	require.Equal(t, id, resp.CancelAsk.Message.ID)
