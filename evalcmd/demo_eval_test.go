@@ -3,9 +3,11 @@ package evalcmd_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
 	"github.com/workspace-orchestrator/orchestrator/demo"
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/eval"
 	"github.com/workspace-orchestrator/orchestrator/evalcmd"
 )
 
@@ -71,10 +74,37 @@ func TestDemoEval(t *testing.T) {
 		start := time.Now()
 		require.NoError(t, evalcmd.RunEval(ctx, args, &out, deps), set)
 		t.Logf("%s (%s)\n%s", set, time.Since(start), out.String())
+		out.Reset()
+		require.NoError(t, evalcmd.RunEval(ctx, append(args, "--json"), &out, deps))
 		if dir := os.Getenv("EVAL_JSON"); dir != "" {
-			out.Reset()
-			require.NoError(t, evalcmd.RunEval(ctx, append(args, "--json"), &out, deps))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(set)+".json"), out.Bytes(), 0o644))
 		}
+		var rep evalcmd.Report
+		require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
+		requireTargets(t, filepath.Base(set), rep.Methods)
+	}
+}
+
+// requireTargets holds the quality targets on the dev sets: the
+// hybrid is never below the best single method; sender+month P@5 >= 0.95;
+// thread hit@5 >= 0.95. The natural set is reported, not held.
+func requireTargets(t *testing.T, set string, m map[string]eval.Summary) {
+	t.Helper()
+	if !strings.HasPrefix(set, "enron-lay-") {
+		return
+	}
+	h := m["hybrid"]
+	for _, single := range []string{"fulltext", "vector", "filtered"} {
+		s := m[single]
+		require.GreaterOrEqual(t, h.P5, s.P5, "%s: hybrid P@5 below %s", set, single)
+		require.GreaterOrEqual(t, h.Hit5, s.Hit5, "%s: hybrid hit@5 below %s", set, single)
+		require.GreaterOrEqual(t, h.MRR, s.MRR, "%s: hybrid MRR below %s", set, single)
+		require.GreaterOrEqual(t, h.NDCG, s.NDCG, "%s: hybrid nDCG below %s", set, single)
+	}
+	switch set {
+	case "enron-lay-sender-month.jsonl":
+		require.GreaterOrEqual(t, h.P5, 0.95, "sender+month P@5")
+	case "enron-lay-subject-thread.jsonl":
+		require.GreaterOrEqual(t, h.Hit5, 0.95, "thread hit@5")
 	}
 }
