@@ -37,7 +37,10 @@ func (c *cli) openApp(ctx context.Context) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: c.logger(cfg), clock: domain.SystemClock{}}
+	a := &app{cfg: cfg, log: c.logger(cfg), clock: c.clock}
+	if a.clock == nil {
+		a.clock = domain.SystemClock{}
+	}
 	if cfg.UsesDevKeys() {
 		a.log.Warn("using the built-in development keys (JWT_KEYS / TOKEN_KEYS); set your own outside local use")
 	}

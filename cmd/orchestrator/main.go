@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
 func main() {
@@ -65,4 +67,6 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 type cli struct {
 	vars           map[string]string
 	stdout, stderr io.Writer
+	// clock is the app's time; nil is the system clock (tests pin it).
+	clock domain.Clock
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -11,26 +10,18 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/workspace-orchestrator/orchestrator/adapter/embed"
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator/emulatortest"
-	"github.com/workspace-orchestrator/orchestrator/adapter/google/calendarapi"
-	"github.com/workspace-orchestrator/orchestrator/adapter/google/driveapi"
-	"github.com/workspace-orchestrator/orchestrator/adapter/google/gclient"
-	"github.com/workspace-orchestrator/orchestrator/adapter/google/gmailapi"
-	"github.com/workspace-orchestrator/orchestrator/adapter/google/googleauth"
-	"github.com/workspace-orchestrator/orchestrator/adapter/jobqueue"
+	"github.com/workspace-orchestrator/orchestrator/adapter/redistest"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
 	"github.com/workspace-orchestrator/orchestrator/config"
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 	"github.com/workspace-orchestrator/orchestrator/secret"
-	"github.com/workspace-orchestrator/orchestrator/workers"
 )
 
 // cmdEnv is an emulator on a loopback server and a migrated schema of its own,
-// with the environment that points the commands at both.
+// with the environment that points the commands at both and at the test Redis.
 type cmdEnv struct {
 	emu   *emulator.Server
 	hs    *httptest.Server
@@ -39,7 +30,7 @@ type cmdEnv struct {
 	vars  map[string]string
 }
 
-func setupCmd(t *testing.T) *cmdEnv {
+func setupCmd(t testing.TB) *cmdEnv {
 	t.Helper()
 	emu, hs := emulatortest.New(t, nil)
 	db := storetest.New(t)
@@ -53,7 +44,10 @@ func setupCmd(t *testing.T) *cmdEnv {
 			"DATABASE_URL":       db.Pool.Config().ConnString(),
 			"DATABASE_MAX_CONNS": "4",
 			"GOOGLE_URL":         hs.URL,
-			"LOG_LEVEL":          "warn",
+			// Caches and answer streams are keyed by user and message ids,
+			// which are unique to each test's schema.
+			"REDIS_URL": redistest.URL(),
+			"LOG_LEVEL": "warn",
 		},
 	}
 }
@@ -65,42 +59,48 @@ func (e *cmdEnv) run(ctx context.Context, args ...string) (stdout, stderr string
 	return out.String(), errb.String(), err
 }
 
-// offline loads the offline embedder's vectors once for every test.
-var offline = sync.OnceValues(func() (*embed.Offline, error) { return embed.NewOffline() })
-
-// startWorker runs the sync workers over the real Google clients against the
-// emulator in a River client on e's schema, as `orchestrator worker` does.
-func (e *cmdEnv) startWorker(t *testing.T) {
+// startApp opens the app on e as every command does, with clock as its time
+// (nil is the system clock), builds the production stack with the River
+// workers and starts them, as `orchestrator worker` does. Everything stops when
+// the test ends; the app's log is shown if the test failed.
+func (e *cmdEnv) startApp(t testing.TB, clock domain.Clock) (*app, *stack) {
 	t.Helper()
-	log := slog.New(slog.DiscardHandler)
-	clock := domain.SystemClock{}
-	em, err := offline()
+	ctx := context.Background()
+	var logs lockedBuffer
+	c := &cli{vars: e.vars, stdout: &lockedBuffer{}, stderr: &logs, clock: clock}
+	a, err := c.openApp(ctx)
 	require.NoError(t, err)
-	auth, err := googleauth.New(googleauth.Config{ClientID: "orchestrator-local", BaseURL: e.hs.URL}, e.store, clock, log)
+	t.Cleanup(func() {
+		a.Close()
+		if t.Failed() {
+			t.Logf("app log:\n%s", logs.String())
+		}
+	})
+	st, err := a.buildStack(ctx, true)
 	require.NoError(t, err)
-	cc := gclient.Config{BaseURL: e.hs.URL, Auth: auth}
-	gm, err := gmailapi.New(gmailapi.Config{Client: cc}, gmailapi.Deps{Writer: e.store, Embedder: em, Logger: log})
-	require.NoError(t, err)
-	cal, err := calendarapi.New(calendarapi.Config{Client: cc}, calendarapi.Deps{Writer: e.store, Embedder: em, Logger: log})
-	require.NoError(t, err)
-	dr, err := driveapi.New(driveapi.Config{Client: cc}, log)
-	require.NoError(t, err)
-	syncer, err := ingest.New(ingest.Deps{
-		Gmail: gm, Calendar: cal, Drive: dr, Users: e.store, Writer: e.store, Reader: e.store, Status: e.store, Tx: e.store,
-		Embedder: em, Clock: clock, Logger: log,
-	}, ingest.Config{})
-	require.NoError(t, err)
-	ws, _, err := workers.New(workers.Deps{Syncer: syncer, Users: jobqueue.Users{DB: e.db.SQL}, Clock: clock, Logger: log})
-	require.NoError(t, err)
-	q, err := jobqueue.New(e.db.SQL, jobqueue.Config{Workers: ws, FetchPollInterval: 50 * time.Millisecond, Logger: log})
-	require.NoError(t, err)
-	require.NoError(t, q.Start(context.Background()))
+	require.NoError(t, st.queue.Start(ctx))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		require.NoError(t, q.Stop(ctx))
+		require.NoError(t, st.orch.Close(ctx))
+		require.NoError(t, st.queue.Stop(ctx))
 	})
+	return a, st
 }
+
+// startWorker runs the sync workers of the production stack on e.
+func (e *cmdEnv) startWorker(t testing.TB) { e.startApp(t, nil) }
+
+// runningClock starts at a pinned instant and then runs with the wall clock,
+// so "now" is fixed for the data while later writes still sort after earlier ones.
+type runningClock struct {
+	from  time.Time
+	start time.Time
+}
+
+func startClock(at time.Time) runningClock { return runningClock{from: at, start: time.Now()} }
+
+func (c runningClock) Now() time.Time { return c.from.Add(time.Since(c.start)) }
 
 // lockedBuffer is a bytes.Buffer safe to read while a command writes to it.
 type lockedBuffer struct {
