@@ -1,0 +1,141 @@
+package search_test
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/query"
+	"github.com/workspace-orchestrator/orchestrator/domain/search"
+)
+
+// index is an in-memory search.Index that records what each leg was asked.
+type index struct {
+	mu       sync.Mutex
+	text     []search.TextQuery
+	vector   []search.VectorQuery
+	filtered []search.VectorQuery
+}
+
+func item(n byte, s domain.Service) search.Candidate {
+	return search.Candidate{Item: search.Item{Service: s, ID: uuid.UUID{n}, Title: string('a' + rune(n))}}
+}
+
+func (i *index) FullText(_ context.Context, _ uuid.UUID, q search.TextQuery) ([]search.Candidate, error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.text = append(i.text, q)
+	return []search.Candidate{item(1, domain.ServiceGmail), item(2, domain.ServiceGmail)}, nil
+}
+
+func (i *index) Vector(_ context.Context, _ uuid.UUID, q search.VectorQuery) ([]search.Candidate, error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if q.Filters != nil {
+		i.filtered = append(i.filtered, q)
+		return []search.Candidate{item(3, domain.ServiceGmail)}, nil
+	}
+	i.vector = append(i.vector, q)
+	return []search.Candidate{item(2, domain.ServiceGmail), item(4, domain.ServiceDrive)}, nil
+}
+
+type embedder struct{ model string }
+
+func (e embedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i := range out {
+		out[i] = []float32{1}
+	}
+	return out, nil
+}
+func (e embedder) Model() string { return e.model }
+
+// people knows Sarah.
+type people struct{}
+
+func (people) People(_ context.Context, _ uuid.UUID, name []string, _ bool) ([]string, error) {
+	if len(name) == 1 && name[0] == "sarah" {
+		return []string{"sarah@example.com"}, nil
+	}
+	return nil, nil
+}
+func (people) Labels(context.Context, uuid.UUID) ([]string, error) { return nil, nil }
+
+type fixture struct {
+	idx    *index
+	engine *search.Engine
+}
+
+func setup(t *testing.T, model string) fixture {
+	t.Helper()
+	idx := &index{}
+	e, err := search.New(search.Config{Profiles: map[string]search.Profile{"offline": search.OfflineProfile}}, search.Deps{
+		Index: idx, Embedder: embedder{model}, Parser: query.Parser{Contacts: people{}},
+		Clock: domain.FixedClock{T: time.Date(2001, 6, 1, 0, 0, 0, 0, time.UTC)}, Logger: slog.New(slog.DiscardHandler),
+	})
+	require.NoError(t, err)
+	return fixture{idx: idx, engine: e}
+}
+
+func TestHybridFusesLegsWithProfileWeights(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "remote")
+	r, err := f.engine.Search(context.Background(), search.Request{UserID: uuid.New(), Query: "emails from Sarah about the budget"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"sarah@example.com"}, r.Parsed.Filters.From)
+	require.Equal(t, []domain.Service{domain.ServiceGmail}, f.idx.text[0].Services, "a leading service word scopes every leg")
+	require.Equal(t, []string{"sarah@example.com"}, f.idx.filtered[0].Filters.From)
+	require.Equal(t, []float32{1}, f.idx.filtered[0].Vector)
+	require.Equal(t, 50, f.idx.vector[0].Limit)
+
+	// found by two legs first; then the filtered leg's hit, boosted 1.5x
+	// over the other legs' first hits
+	require.Equal(t, []uuid.UUID{{2}, {3}, {1}, {4}}, []uuid.UUID{r.Hits[0].ID, r.Hits[1].ID, r.Hits[2].ID, r.Hits[3].ID})
+	require.InDelta(t, 1.0/62+1.0/61, r.Hits[0].Score, 1e-12)
+	require.Equal(t, []search.LegHit{{Leg: search.LegFullText, Rank: 2}, {Leg: search.LegVector, Rank: 1}}, r.Hits[0].Legs)
+	require.Equal(t, []search.LegHit{{Leg: search.LegFiltered, Rank: 1}}, r.Hits[1].Legs)
+	require.InDelta(t, 1.5/61, r.Hits[1].Score, 1e-12)
+	require.Len(t, r.Hits, 4, "deduplicated by item")
+}
+
+func TestProfileFollowsTheEmbedder(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, search.OfflineProfile, setup(t, "offline").engine.Profile())
+	require.Equal(t, search.Profile{FullText: 1, Vector: 1, Filtered: 1, Boost: 1.5}, setup(t, "remote").engine.Profile())
+}
+
+func TestSingleLegsAndLimits(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "remote")
+	ctx := context.Background()
+	r, err := f.engine.Search(ctx, search.Request{UserID: uuid.New(), Query: "budget", Legs: []search.Leg{search.LegVector}, First: 1})
+	require.NoError(t, err)
+	require.Empty(t, f.idx.text)
+	require.Len(t, r.Hits, 1)
+	require.Equal(t, []search.LegHit{{Leg: search.LegVector, Rank: 1}}, r.Hits[0].Legs)
+
+	// a query that is only filters runs the filtered leg alone, newest first (no vector)
+	r, err = f.engine.Search(ctx, search.Request{UserID: uuid.New(), Query: "emails from Sarah"})
+	require.NoError(t, err)
+	require.Len(t, f.idx.filtered, 1)
+	require.Nil(t, f.idx.filtered[0].Vector)
+	require.Equal(t, uuid.UUID{3}, r.Hits[0].ID)
+
+	_, err = f.engine.Search(ctx, search.Request{UserID: uuid.New(), Query: "x", First: 51})
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
+	_, err = f.engine.Search(ctx, search.Request{UserID: uuid.New(), Query: "x", Services: []domain.Service{"photos"}})
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
+}
+
+func TestConfigValidationNamesTheField(t *testing.T) {
+	t.Parallel()
+	_, err := search.New(search.Config{BM25: search.BM25{B: 2}}, search.Deps{})
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
+	require.ErrorContains(t, err, "BM25.B")
+}
