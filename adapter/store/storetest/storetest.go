@@ -87,8 +87,17 @@ func New(t testing.TB) *store.DB {
 		t.Fatalf("storetest: open: %v", err)
 	}
 	t.Cleanup(func() {
-		db.Close()
-		release()
+		// pgxpool.Close waits for every connection to come back; a test
+		// that leaked one would hang here until the go test timeout.
+		closed := make(chan struct{})
+		go func() { db.Close(); close(closed) }()
+		select {
+		case <-closed:
+			release()
+		case <-time.After(10 * time.Second):
+			// The schema stays locked: the leaked connection may still use it.
+			t.Errorf("storetest: schema %s: a connection was still in use 10s after the test (rows, a transaction or a client left open?)", schema)
+		}
 	})
 	if err := prepare(ctx, admin, db, schema); err != nil {
 		t.Fatalf("storetest: prepare schema %s: %v", schema, err)

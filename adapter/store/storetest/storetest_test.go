@@ -2,6 +2,7 @@ package storetest_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -44,4 +45,35 @@ func TestNewStartsEmpty(t *testing.T) {
 			require.NoError(t, err)
 		})
 	}
+}
+
+// recorder is a testing.TB whose cleanups run on demand and whose errors
+// are kept instead of failing the test.
+type recorder struct {
+	testing.TB
+	cleanups []func()
+	errs     []string
+}
+
+func (r *recorder) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+func (r *recorder) runCleanups() {
+	for i := len(r.cleanups) - 1; i >= 0; i-- {
+		r.cleanups[i]()
+	}
+}
+
+func TestLeakedConnectionFailsInsteadOfHanging(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{TB: t}
+	db := storetest.New(rec)
+	conn, err := db.Pool.Acquire(context.Background())
+	require.NoError(t, err)
+	rec.runCleanups()
+	require.Len(t, rec.errs, 1)
+	require.Contains(t, rec.errs[0], "still in use")
+	conn.Release()
 }
