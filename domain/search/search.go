@@ -400,14 +400,16 @@ func (e *Engine) runLegs(ctx context.Context, req Request, p query.Parsed) ([]Ra
 	g, gctx := errgroup.WithContext(ctx)
 	run := func(i int, l Leg, needVec bool, fn func(context.Context, []float32) ([]Candidate, error)) {
 		g.Go(func() error {
+			var v []float32 // read only once the embedding is done
 			if needVec {
 				<-embedDone
 				if embedErr != nil {
 					return embedErr
 				}
+				v = vec
 			}
 			start := time.Now()
-			items, err := fn(gctx, vec)
+			items, err := fn(gctx, v)
 			took[i] = time.Since(start)
 			if err != nil {
 				return fmt.Errorf("search: %s leg: %w", l, err)
