@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/99designs/gqlgen/client"
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
@@ -131,4 +132,33 @@ func TestMountsBypassBearerAuth(t *testing.T) {
 		})
 		require.ErrorContains(t, err, "Mounts", mounts)
 	}
+}
+
+// TestPlaygroundExamplesAreValid runs the playground's default document, so
+// its examples keep up with the schema.
+func TestPlaygroundExamplesAreValid(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	req := httptest.NewRequest(http.MethodGet, "/playground/", nil)
+	w := httptest.NewRecorder()
+	b.h.ServeHTTP(w, req)
+	page := w.Body.String()
+	_, rest, ok := strings.Cut(page, "defaultQuery: '")
+	require.True(t, ok)
+	literal, _, ok := strings.Cut(rest, "',\n")
+	require.True(t, ok)
+	doc := strings.NewReplacer(`\n`, "\n", `\'`, "'", `\\`, `\`).Replace(literal)
+	require.Contains(t, doc, "subscription Answer")
+
+	var resp struct {
+		Me struct {
+			Email, TimeZone string
+			NeedsReauth     bool
+		}
+		SyncStatus []map[string]any
+	}
+	b.c.MustPost(doc, &resp, b.asAlice, client.Operation("Me"))
+	require.Equal(t, "alice@example.com", resp.Me.Email)
+	var search map[string]any
+	b.c.MustPost(doc, &search, b.asAlice, client.Operation("Search"))
 }
