@@ -176,49 +176,28 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER gmail_cache_search_ins AFTER INSERT ON gmail_cache REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_rows('gmail');
-CREATE TRIGGER gmail_cache_search_upd AFTER UPDATE ON gmail_cache REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_rows('gmail');
-CREATE TRIGGER gmail_cache_search_del AFTER DELETE ON gmail_cache REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_rows('gmail');
-CREATE TRIGGER gcal_cache_search_ins AFTER INSERT ON gcal_cache REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_rows('calendar');
-CREATE TRIGGER gcal_cache_search_upd AFTER UPDATE ON gcal_cache REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_rows('calendar');
-CREATE TRIGGER gcal_cache_search_del AFTER DELETE ON gcal_cache REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_rows('calendar');
-CREATE TRIGGER gdrive_cache_search_ins AFTER INSERT ON gdrive_cache REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_rows('drive');
-CREATE TRIGGER gdrive_cache_search_upd AFTER UPDATE ON gdrive_cache REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_rows('drive');
-CREATE TRIGGER gdrive_cache_search_del AFTER DELETE ON gdrive_cache REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_rows('drive');
-
-CREATE TRIGGER gmail_cache_vectors_ins AFTER INSERT ON gmail_cache REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_vectors('gmail');
-CREATE TRIGGER gmail_cache_vectors_upd AFTER UPDATE ON gmail_cache REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_vectors('gmail');
-CREATE TRIGGER gmail_cache_vectors_del AFTER DELETE ON gmail_cache REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_vectors('gmail');
-CREATE TRIGGER gcal_cache_vectors_ins AFTER INSERT ON gcal_cache REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_vectors('calendar');
-CREATE TRIGGER gcal_cache_vectors_upd AFTER UPDATE ON gcal_cache REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_vectors('calendar');
-CREATE TRIGGER gcal_cache_vectors_del AFTER DELETE ON gcal_cache REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_vectors('calendar');
-CREATE TRIGGER gdrive_cache_vectors_ins AFTER INSERT ON gdrive_cache REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_vectors('drive');
-CREATE TRIGGER gdrive_cache_vectors_upd AFTER UPDATE ON gdrive_cache REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_vectors('drive');
-CREATE TRIGGER gdrive_cache_vectors_del AFTER DELETE ON gdrive_cache REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_index_vectors('drive');
-
-CREATE TRIGGER gmail_cache_people_ins AFTER INSERT ON gmail_cache REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_add_people();
-CREATE TRIGGER gmail_cache_people_upd AFTER UPDATE ON gmail_cache REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_add_people();
-CREATE TRIGGER gcal_cache_people_ins AFTER INSERT ON gcal_cache REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_add_people();
-CREATE TRIGGER gcal_cache_people_upd AFTER UPDATE ON gcal_cache REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION search_add_people();
+-- Each cache table's triggers: postings and vectors for all three, people
+-- for mail and events (files name no one but their owners).
+DO $$
+DECLARE
+    t record;
+    fn text;
+BEGIN
+    FOR t IN SELECT * FROM (VALUES ('gmail_cache', 'gmail'), ('gcal_cache', 'calendar'), ('gdrive_cache', 'drive')) v (tbl, svc) LOOP
+        FOREACH fn IN ARRAY ARRAY['search_index_rows', 'search_index_vectors'] LOOP
+            EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I(%L)',
+                t.tbl || '_' || fn || '_ins', t.tbl, fn, t.svc);
+            EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I(%L)',
+                t.tbl || '_' || fn || '_upd', t.tbl, fn, t.svc);
+            EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION %I(%L)',
+                t.tbl || '_' || fn || '_del', t.tbl, fn, t.svc);
+        END LOOP;
+        IF t.svc <> 'drive' THEN
+            EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_add_people()',
+                t.tbl || '_people_ins', t.tbl);
+            EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_add_people()',
+                t.tbl || '_people_upd', t.tbl);
+        END IF;
+    END LOOP;
+END
+$$;
