@@ -112,6 +112,9 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 	}
 	fmt.Fprintf(c.stdout, "read %s: %d messages, %d events, %d files (%d skipped)\n",
 		source, len(ws.Messages), len(ws.Events), len(ws.Files), len(skipped))
+	if n := binned(ws); n > 0 {
+		fmt.Fprintf(c.stdout, "%d of the messages are in Trash or Spam, which sync leaves out as Gmail's lists do\n", n)
+	}
 
 	a, err := c.openApp(ctx)
 	if err != nil {
@@ -240,6 +243,17 @@ func affected(ws emulator.Workspace) []domain.Service {
 		out = append(out, domain.ServiceDrive)
 	}
 	return out
+}
+
+// binned counts the messages in TRASH or SPAM.
+func binned(ws emulator.Workspace) int {
+	n := 0
+	for _, m := range ws.Messages {
+		if slices.Contains(m.LabelIDs, "TRASH") || slices.Contains(m.LabelIDs, "SPAM") {
+			n++
+		}
+	}
+	return n
 }
 
 func joinServices(ss []domain.Service) string {

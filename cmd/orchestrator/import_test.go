@@ -17,7 +17,8 @@ import (
 const importUser = "alice@example.com"
 
 // writeMaildir writes one message filed in inbox and in Projects (two copies
-// with their own Message-IDs), a second message and a file that is no mail.
+// with their own Message-IDs), a second message, one in the trash and a file
+// that is no mail.
 func writeMaildir(t *testing.T) (dir, bad string) {
 	t.Helper()
 	dir = t.TempDir()
@@ -31,6 +32,8 @@ func writeMaildir(t *testing.T) (dir, bad string) {
 		"inbox/cur/2:2,S": "From: Lee <lee@example.com>\r\nTo: alice@example.com\r\nSubject: Lunch\r\n" +
 			"Date: Tue, 16 Jan 2024 12:00:00 +0000\r\nMessage-ID: <lunch@example.com>\r\n\r\nNoon?\r\n",
 		"inbox/cur/3:2,S": "this line is no header\nnor is this\n",
+		"deleted_items/cur/4:2,S": "From: Ad <ad@example.com>\r\nTo: alice@example.com\r\nSubject: Offer\r\n" +
+			"Date: Wed, 17 Jan 2024 12:00:00 +0000\r\nMessage-ID: <offer@example.com>\r\n\r\nBuy now\r\n",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -51,7 +54,8 @@ func TestImportMaildirSyncsMergedCopies(t *testing.T) {
 	out, _, err := e.run(ctx, "import", "--user", importUser, "--maildir", dir)
 	require.NoError(t, err, out)
 	require.Contains(t, out, "skipped "+bad+": malformed message")
-	require.Contains(t, out, "2 messages, 0 events, 0 files (1 skipped)")
+	require.Contains(t, out, "3 messages, 0 events, 0 files (1 skipped)")
+	require.Contains(t, out, "1 of the messages are in Trash or Spam")
 	require.Contains(t, out, "import synced in")
 
 	// Returned only once the sync finished: the cache holds the import.
@@ -72,7 +76,7 @@ func TestImportMaildirSyncsMergedCopies(t *testing.T) {
 	require.NoError(t, err, out)
 	ws, err := e.emu.Snapshot(importUser)
 	require.NoError(t, err)
-	require.Len(t, ws.Messages, 2)
+	require.Len(t, ws.Messages, 3)
 	all, _, err := e.store.Emails(ctx, u.ID, domain.MailFilter{}, domain.Page{First: 10})
 	require.NoError(t, err)
 	require.Len(t, all, 2)
