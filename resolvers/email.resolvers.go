@@ -9,7 +9,6 @@ import (
 	"context"
 
 	"github.com/google/uuid"
-	"github.com/vikstrous/dataloadgen"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
@@ -23,7 +22,7 @@ func (r *queryResolver) Emails(ctx context.Context, filter *model.EmailFilter, f
 	if f.Query != "" && r.Searcher != nil {
 		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.Email]{
 			what: "emails", service: domain.ServiceGmail, query: f.Query, filters: mailQueryFilters(f),
-			load: func(l *loaders) *dataloadgen.Loader[uuid.UUID, domain.Email] { return l.email }, keep: matchEmail(f),
+			fetch: r.WorkspaceBatch.EmailsByID, keep: matchEmail(f),
 		}, first, after, fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err

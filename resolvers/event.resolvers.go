@@ -9,7 +9,6 @@ import (
 	"context"
 
 	"github.com/google/uuid"
-	"github.com/vikstrous/dataloadgen"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
@@ -23,7 +22,7 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 	if f.Query != "" && r.Searcher != nil {
 		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.Event]{
 			what: "events", service: domain.ServiceCalendar, query: f.Query, filters: eventQueryFilters(f),
-			load: func(l *loaders) *dataloadgen.Loader[uuid.UUID, domain.Event] { return l.event }, keep: matchEvent(f),
+			fetch: r.WorkspaceBatch.EventsByID, keep: matchEvent(f),
 		}, first, after, fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/vikstrous/dataloadgen"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
@@ -92,6 +93,48 @@ func fromParsed(p query.Parsed) *model.SearchFilters {
 	}
 }
 
+// primeItems reads the hits' items in one batch per service and primes the
+// dataloaders with them, so the item field resolvers find them at once
+// instead of waiting out a batch window for keys that are all known here.
+func (r *Resolver) primeItems(ctx context.Context, userID uuid.UUID, hits []search.Hit) error {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return err
+	}
+	ids := map[domain.Service][]uuid.UUID{}
+	for _, h := range hits {
+		ids[h.Service] = append(ids[h.Service], h.ID)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	if len(ids[domain.ServiceGmail]) > 0 {
+		g.Go(func() error {
+			return prime(gctx, userID, ids[domain.ServiceGmail], r.WorkspaceBatch.EmailsByID, l.email)
+		})
+	}
+	if len(ids[domain.ServiceCalendar]) > 0 {
+		g.Go(func() error {
+			return prime(gctx, userID, ids[domain.ServiceCalendar], r.WorkspaceBatch.EventsByID, l.event)
+		})
+	}
+	if len(ids[domain.ServiceDrive]) > 0 {
+		g.Go(func() error { return prime(gctx, userID, ids[domain.ServiceDrive], r.WorkspaceBatch.FilesByID, l.file) })
+	}
+	return g.Wait()
+}
+
+func prime[V any](ctx context.Context, userID uuid.UUID, ids []uuid.UUID,
+	fetch func(context.Context, uuid.UUID, []uuid.UUID) (map[uuid.UUID]V, error), l *dataloadgen.Loader[uuid.UUID, V],
+) error {
+	got, err := fetch(ctx, userID, ids)
+	if err != nil {
+		return err
+	}
+	for id, v := range got {
+		l.Prime(id, v)
+	}
+	return nil
+}
+
 // searchItem loads a hit's item; a deleted one is nil.
 func searchItem(ctx context.Context, h *model.SearchHit) (model.SearchItem, error) {
 	l, err := loadersFrom(ctx)
@@ -125,14 +168,15 @@ func searchItem(ctx context.Context, h *model.SearchHit) (model.SearchItem, erro
 }
 
 // rankedList is what a list needs to page through search results: the
-// service searched, the filters as the engine reads them, the loader of the
-// items and whether a loaded item matches every field of the list's filter.
+// service searched, the filters as the engine reads them, the batch read of
+// the items (every key is known at once, so no dataloader wait) and whether
+// a loaded item matches every field of the list's filter.
 type rankedList[D any] struct {
 	what    string
 	service domain.Service
 	query   string
 	filters query.Filters
-	load    func(*loaders) *dataloadgen.Loader[uuid.UUID, D]
+	fetch   func(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]D, error)
 	keep    func(D) bool
 }
 
@@ -166,24 +210,14 @@ func rankedPage[D, N, E any](ctx context.Context, r *Resolver, rl rankedList[D],
 			ids = append(ids, h.ID)
 		}
 	}
-	l, err := loadersFrom(ctx)
+	items, err := rl.fetch(ctx, userID, ids)
 	if err != nil {
-		return connection[E]{}, err
-	}
-	items, err := rl.load(l).LoadAll(ctx, ids)
-	var errs dataloadgen.ErrorSlice
-	if err != nil && !errors.As(err, &errs) {
 		return connection[E]{}, fmt.Errorf("%s: %w", rl.what, err)
 	}
 	var kept []D
-	for i, it := range items {
-		if errs != nil && errs[i] != nil {
-			if errors.Is(errs[i], domain.ErrNotFound) {
-				continue // deleted since it was indexed
-			}
-			return connection[E]{}, fmt.Errorf("%s: %w", rl.what, errs[i])
-		}
-		if rl.keep(it) {
+	for _, id := range ids {
+		it, ok := items[id]
+		if ok && rl.keep(it) { // absent: deleted since it was indexed
 			kept = append(kept, it)
 		}
 	}

@@ -36,6 +36,9 @@ func (r *queryResolver) Search(ctx context.Context, query string, services []mod
 	if err != nil {
 		return nil, err
 	}
+	if err := r.primeItems(ctx, userID, res.Hits); err != nil {
+		return nil, fmt.Errorf("search: load items: %w", err)
+	}
 	return fromSearchResult(res), nil
 }
 

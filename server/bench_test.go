@@ -35,3 +35,14 @@ func BenchmarkMe(b *testing.B) { benchPost(b, `{ me { id email timeZone } }`) }
 func BenchmarkConversationsNested(b *testing.B) {
 	benchPost(b, `{ conversations { edges { node { title messageCount messages { edges { node { query conversation { title } } } } } } } }`)
 }
+
+// BenchmarkSearch measures the GraphQL side of a search (the engine is the
+// in-memory fake): hits, legs, filters and each hit's item.
+func BenchmarkSearch(b *testing.B) {
+	benchPost(b, `{ search(query: "Report") { hits { score legs { leg rank score } item { __typename ... on Email { id subject from { email } } } } filters { from sources { field words } } timings { name ms } } }`)
+}
+
+// BenchmarkEmailsWithQuery measures a ranked list page through the engine.
+func BenchmarkEmailsWithQuery(b *testing.B) {
+	benchPost(b, `{ emails(filter: {query: "Report"}, first: 3) { edges { cursor node { subject } } totalCount } }`)
+}
