@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/workspace-orchestrator/orchestrator/adapter/google/webhook"
+	"github.com/workspace-orchestrator/orchestrator/adapter/ratelimit"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
 	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
@@ -124,11 +126,20 @@ func (a *app) syncDemo(ctx context.Context, st *stack) error {
 	return nil
 }
 
-// handler builds the HTTP handler of the server role.
+// handler builds the HTTP handler of the server role: GraphQL over the
+// stack, the playground, probes and Google's push webhooks.
 func (a *app) handler(st *stack) (http.Handler, error) {
 	keys, err := auth.ParseKeyset(a.cfg.JWTKeys, a.clock)
 	if err != nil {
 		return nil, fmt.Errorf("JWT_KEYS: %w", err)
+	}
+	asks, err := ratelimit.NewAskLimiter(a.rdb, ratelimit.AskConfig{PerHour: a.cfg.AskRatePerHour})
+	if err != nil {
+		return nil, err
+	}
+	hooks, err := webhook.New(webhook.Config{Secret: []byte(a.cfg.WebhookToken), Clock: a.clock}, a.store, st.queue, a.log)
+	if err != nil {
+		return nil, fmt.Errorf("WEBHOOK_TOKEN: %w", err)
 	}
 	return server.New(server.Config{}, server.Deps{
 		Resolver: resolvers.Resolver{
@@ -136,10 +147,18 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 			Workspace:         a.store,
 			ConversationStore: a.store,
 			Clock:             a.clock,
+			Asker:             st.orch,
+			Answers:           st.answers,
+			AskLimiter:        asks,
+			Searcher:          st.search,
+			SyncStatuses:      a.store,
+			SyncQueue:         st.queue,
+			Logger:            a.log,
 		},
 		Keys:   keys,
 		Ready:  a.ready,
 		Logger: a.log,
+		Mounts: map[string]http.Handler{"/webhooks/": http.StripPrefix("/webhooks", hooks)},
 	})
 }
 
