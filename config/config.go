@@ -47,7 +47,7 @@ type Config struct {
 	// EmulatorAddr is where the built-in emulator listens. Defaults to 127.0.0.1:8085.
 	EmulatorAddr string `env:"EMULATOR_ADDR" envDefault:"127.0.0.1:8085"`
 	// DemoUser is created and synced at start when the emulator is built in.
-	// Empty disables the demo. Defaults to demo@example.com.
+	// "none" disables the demo. Defaults to demo@example.com.
 	DemoUser string `env:"DEMO_USER" envDefault:"demo@example.com"`
 	// WebhookToken authenticates Google push notifications (channel token).
 	WebhookToken string `env:"WEBHOOK_TOKEN" envDefault:"dev-webhook-token"`
@@ -82,6 +82,9 @@ func Load(environ map[string]string) (Config, error) {
 	var c Config
 	if err := env.ParseWithOptions(&c, env.Options{Environment: environ}); err != nil {
 		return Config{}, fmt.Errorf("config: %w", nameVariables(err))
+	}
+	if c.DemoUser == "none" { // an empty variable reads as unset, so the demo is turned off by name
+		c.DemoUser = ""
 	}
 	return c, c.validate()
 }

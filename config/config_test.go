@@ -38,3 +38,10 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		require.ErrorContains(t, err, tc.want, name)
 	}
 }
+
+func TestDemoUserNoneDisablesTheDemo(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(map[string]string{"DEMO_USER": "none"})
+	require.NoError(t, err)
+	require.Empty(t, c.DemoUser)
+}

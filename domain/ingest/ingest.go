@@ -25,8 +25,17 @@ type Deps struct {
 	Status   domain.SyncStatusStore
 	Tx       domain.TxRunner
 	Embedder domain.Embedder
-	Clock    domain.Clock
-	Logger   *slog.Logger
+	// Stats, when set, refreshes the planner's statistics after a full sync:
+	// a bulk load leaves them empty until autovacuum runs, and the search
+	// plans chosen meanwhile were measured 20x slower.
+	Stats  StatsRefresher
+	Clock  domain.Clock
+	Logger *slog.Logger
+}
+
+// StatsRefresher refreshes the database statistics of a service's cache.
+type StatsRefresher interface {
+	RefreshStats(ctx context.Context, s domain.Service) error
 }
 
 // Config tunes a Syncer.
@@ -177,6 +186,11 @@ func (s *Syncer) full(ctx context.Context, src source, st *domain.SyncStatus) er
 			return fmt.Errorf("full sync of %s: %w", st.Service, err)
 		}
 		if b.next == "" {
+			if s.d.Stats != nil {
+				if err := s.d.Stats.RefreshStats(ctx, st.Service); err != nil {
+					s.d.Logger.WarnContext(ctx, "refreshing statistics after a full sync", "service", st.Service, "err", err)
+				}
+			}
 			return nil
 		}
 		pageToken = b.next
