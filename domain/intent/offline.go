@@ -86,7 +86,7 @@ var stopWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`a an the my me i im i'm to from with about for of on in at and or please can could would you
 	show find search get list look up tell give what whats what's which who when where why how is are was were be been did do does
-	have has had any all some there that this these those it its them their our your us we latest recent new newest most
+	have has had any all some there that this these those it its them their our your us we he him his she her hers they latest recent new newest most
 	email emails e-mail mail mails message messages inbox meeting meetings calendar event events appointment appointments
 	file files doc docs document documents drive folder folders sent send wrote received got anything everything something
 	due regarding re by cc invite draft compose write reply forward schedule book set arrange create add put block cancel delete
