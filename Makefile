@@ -40,3 +40,9 @@ bench-search:
 bench-sync: services
 	$(GO) test -run '^$$' -bench 'FullSyncDemo' -benchtime 1x -count 1 -timeout 20m ./workers/synctest/
 	$(GO) test -run '^$$' -bench 'IncrementalSync100' -benchtime 3x -count 1 -timeout 20m ./workers/synctest/
+
+# ---- Ask benchmark: server + load generator (cmd/askload) on this machine ----
+# Offline providers, the demo workspace; WORKERS and DURATION tune the load.
+.PHONY: bench-ask
+bench-ask: services
+	bash scripts/bench-ask.sh

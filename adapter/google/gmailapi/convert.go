@@ -44,9 +44,12 @@ func toEmail(m *gmail.Message, labelNames map[string]string) domain.Email {
 	if m.Payload == nil {
 		return e
 	}
+	var xFrom string
 	for _, h := range m.Payload.Headers {
 		v := decodeHeader(h.Value)
 		switch strings.ToLower(h.Name) {
+		case "x-from":
+			xFrom = v
 		case "subject":
 			e.Subject = clean(v)
 		case "from":
@@ -65,6 +68,9 @@ func toEmail(m *gmail.Message, labelNames map[string]string) domain.Email {
 			}
 		}
 	}
+	if e.From.Name == "" {
+		e.From.Name = exchangeName(xFrom)
+	}
 	var plain, htm strings.Builder
 	e.HasAttachment = walk(m.Payload, &plain, &htm)
 	e.Body = plain.String()
@@ -76,6 +82,21 @@ func toEmail(m *gmail.Message, labelNames map[string]string) domain.Email {
 }
 
 var msgIDRe = regexp.MustCompile(`<[^<>\s]+>`)
+
+// exchangeName reads a sender's display name from an X-From header, which
+// Exchange and Lotus Notes exports (Enron's among them) keep when From holds
+// only the address: `Rosalee Fleming <...>` or `Kenneth Lay@ENRON`.
+func exchangeName(xFrom string) string {
+	name := xFrom
+	if i := strings.Index(name, "<"); i > 0 {
+		name = name[:i]
+	}
+	name = strings.TrimSuffix(strings.TrimSpace(name), "@ENRON")
+	if strings.Contains(name, "@") {
+		return "" // an address, not a name
+	}
+	return strings.Trim(name, `" `)
+}
 
 // walk collects the text/plain and text/html bodies of a MIME tree and
 // reports whether it holds an attachment.

@@ -58,3 +58,17 @@ func TestHTMLText(t *testing.T) {
 	got := htmlText(`<html><head><title>T</title><style>p{}</style></head><body><p>One &amp; two</p><div>three<br>four</div><script>alert(1)</script></body></html>`)
 	require.Equal(t, "One & two\n\nthree\nfour", clean(got))
 }
+
+func TestToEmailTakesTheSenderNameFromXFrom(t *testing.T) {
+	t.Parallel()
+	msg := func(from, xFrom string) *gmail.Message {
+		return &gmail.Message{Id: "m", Payload: &gmail.MessagePart{MimeType: "text/plain", Headers: []*gmail.MessagePartHeader{
+			{Name: "From", Value: from}, {Name: "X-From", Value: xFrom},
+		}}}
+	}
+	require.Equal(t, "Rosalee Fleming", toEmail(msg("rosalee.fleming@enron.com", "Rosalee Fleming"), nil).From.Name)
+	require.Equal(t, "Kenneth Lay", toEmail(msg("kenneth.lay@enron.com", "Kenneth Lay@ENRON"), nil).From.Name)
+	require.Equal(t, "Jeff Dasovich", toEmail(msg("jeff.dasovich@enron.com", "Jeff Dasovich <Jeff Dasovich/NA/Enron@Enron>"), nil).From.Name)
+	require.Equal(t, "Ann", toEmail(msg("Ann <ann@example.com>", "Someone Else"), nil).From.Name, "From's own name wins")
+	require.Empty(t, toEmail(msg("x@example.com", "x@example.com"), nil).From.Name)
+}
