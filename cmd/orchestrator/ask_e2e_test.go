@@ -459,6 +459,8 @@ func TestAskEndToEnd(t *testing.T) {
 		require.Zero(t, count(), "nothing is shared before confirmation")
 		f.confirm(t, ans, agent.ActionShareFile)
 		require.Equal(t, 1, count())
+		f.confirm(t, ans, agent.ActionShareFile) // confirming again changes nothing
+		require.Equal(t, 1, count())
 		// A retried confirmation (the same action re-run) creates no second permission.
 		again := f.ask(t, uuid.Nil, query)
 		f.confirm(t, again, agent.ActionShareFile)
