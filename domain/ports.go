@@ -83,6 +83,14 @@ type WorkspaceReader interface {
 	Files(ctx context.Context, userID uuid.UUID, f FileFilter, p Page) ([]File, PageInfo, error)
 }
 
+// WorkspaceBatchReader loads many of a user's cached items by row id in one
+// query per service; ids that are not the user's are absent from the map.
+type WorkspaceBatchReader interface {
+	EmailsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Email, error)
+	EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Event, error)
+	FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]File, error)
+}
+
 // Draft is a mail to create as a Gmail draft.
 type Draft struct {
 	To      []Address

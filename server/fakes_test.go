@@ -32,10 +32,10 @@ func newMemAnswers() *memAnswers {
 	return &memAnswers{events: map[uuid.UUID][]orchestrator.Event{}, changed: make(chan struct{})}
 }
 
-func (a *memAnswers) Publish(_ context.Context, id uuid.UUID, ev orchestrator.Event) error {
+func (a *memAnswers) Publish(_ context.Context, id uuid.UUID, evs ...orchestrator.Event) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.events[id] = append(a.events[id], ev)
+	a.events[id] = append(a.events[id], evs...)
 	close(a.changed)
 	a.changed = make(chan struct{})
 	return nil

@@ -17,14 +17,17 @@ type Answers struct{ s *Streams }
 // NewAnswers returns Answers over s.
 func NewAnswers(s *Streams) *Answers { return &Answers{s: s} }
 
-// Publish appends ev to the message's stream.
-func (a *Answers) Publish(ctx context.Context, messageID uuid.UUID, ev orchestrator.Event) error {
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return fmt.Errorf("pubsub: encode %s event: %w", ev.Type, err)
+// Publish appends evs to the message's stream in one round trip.
+func (a *Answers) Publish(ctx context.Context, messageID uuid.UUID, evs ...orchestrator.Event) error {
+	payloads := make([][]byte, len(evs))
+	for i, ev := range evs {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("pubsub: encode %s event: %w", ev.Type, err)
+		}
+		payloads[i] = b
 	}
-	_, err = a.s.Append(ctx, messageID.String(), b)
-	return err
+	return a.s.Append(ctx, messageID.String(), payloads...)
 }
 
 // Follow calls fn with every event of the message from the first, in order

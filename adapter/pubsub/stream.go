@@ -78,17 +78,19 @@ type Entry struct {
 
 const field = "e"
 
-// Append adds payload to the stream of key and refreshes the stream's TTL, in
-// one round trip.
-func (s *Streams) Append(ctx context.Context, key string, payload []byte) (string, error) {
+// Append adds the payloads, in order, to the stream of key and refreshes the
+// stream's TTL, in one round trip.
+func (s *Streams) Append(ctx context.Context, key string, payloads ...[]byte) error {
 	k := s.cfg.Prefix + key
 	pipe := s.rdb.TxPipeline()
-	add := pipe.XAdd(ctx, &redis.XAddArgs{Stream: k, MaxLen: s.cfg.MaxLen, Approx: true, Values: []any{field, payload}})
+	for _, p := range payloads {
+		pipe.XAdd(ctx, &redis.XAddArgs{Stream: k, MaxLen: s.cfg.MaxLen, Approx: true, Values: []any{field, p}})
+	}
 	pipe.Expire(ctx, k, s.cfg.TTL)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return "", fmt.Errorf("pubsub: append to %s: %w", k, err)
+		return fmt.Errorf("pubsub: append to %s: %w", k, err)
 	}
-	return add.Val(), nil
+	return nil
 }
 
 // Follow sends every entry of the stream of key after afterID ("" or "0" for

@@ -145,7 +145,7 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 	if err != nil {
 		return nil, err
 	}
-	searcher := orchestrator.Searcher{Engine: s.search, Reader: a.store}
+	searcher := orchestrator.Searcher{Engine: s.search, Reader: a.store, Batch: a.store}
 	s.orch, err = orchestrator.New(orchestrator.Config{}, orchestrator.Deps{
 		Classifier: classifier,
 		Writer:     writer,

@@ -383,12 +383,14 @@ type publisher struct {
 	onEvent func(uuid.UUID, orchestrator.Event) // optional, for benchmarks
 }
 
-func (p *publisher) Publish(_ context.Context, id uuid.UUID, ev orchestrator.Event) error {
+func (p *publisher) Publish(_ context.Context, id uuid.UUID, evs ...orchestrator.Event) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.events[id] = append(p.events[id], ev)
+	p.events[id] = append(p.events[id], evs...)
 	if p.onEvent != nil {
-		p.onEvent(id, ev)
+		for _, ev := range evs {
+			p.onEvent(id, ev)
+		}
 	}
 	return nil
 }

@@ -366,9 +366,9 @@ func (p *pump) loop() {
 		p.queue = nil
 		closed := p.closed
 		p.mu.Unlock()
-		for _, ev := range batch {
-			if err := p.pub.Publish(p.ctx, p.id, ev); err != nil {
-				p.log.ErrorContext(p.ctx, "publish event", "message", p.id, "seq", ev.Seq, "err", err)
+		if len(batch) > 0 {
+			if err := p.pub.Publish(p.ctx, p.id, batch...); err != nil {
+				p.log.ErrorContext(p.ctx, "publish events", "message", p.id, "from_seq", batch[0].Seq, "count", len(batch), "err", err)
 			}
 		}
 		if closed && len(batch) == 0 {

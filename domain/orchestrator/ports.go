@@ -61,9 +61,10 @@ type Event struct {
 }
 
 // Publisher delivers a message's events, in order, to whoever follows the
-// message (a Redis Stream per message, replayable from the start).
+// message (a Redis Stream per message, replayable from the start). Events
+// queued together are published together, in one round trip.
 type Publisher interface {
-	Publish(ctx context.Context, messageID uuid.UUID, ev Event) error
+	Publish(ctx context.Context, messageID uuid.UUID, evs ...Event) error
 }
 
 // ContextStore keeps a conversation's context for follow-ups (Redis, 60-minute

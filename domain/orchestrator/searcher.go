@@ -2,7 +2,6 @@ package orchestrator
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
@@ -34,6 +33,8 @@ type SearchEngine interface {
 type Searcher struct {
 	Engine SearchEngine
 	Reader domain.WorkspaceReader
+	// Batch loads the hits' items in one query per service.
+	Batch domain.WorkspaceBatchReader
 	// MinSimilarity is the cosine a hit found only by meaning needs.
 	// Defaults to DefaultMinSimilarity.
 	MinSimilarity float64
@@ -70,34 +71,63 @@ func (s Searcher) Search(ctx context.Context, userID uuid.UUID, q string, servic
 	if err != nil {
 		return nil, err
 	}
-	items := make([]agent.Item, 0, len(res.Hits))
+	hits := make([]search.Hit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		if !s.relevant(h) {
-			continue
+		if s.relevant(h) {
+			hits = append(hits, h)
 		}
-		it, err := s.item(ctx, userID, h.Service, h.ID)
-		if err != nil {
-			return nil, fmt.Errorf("load %s hit %s: %w", h.Service, h.ExternalID, err)
-		}
-		it.Score = h.Score
-		items = append(items, it)
 	}
-	return items, nil
+	return s.batchItems(ctx, userID, hits)
 }
 
-func (s Searcher) item(ctx context.Context, userID uuid.UUID, svc domain.Service, id uuid.UUID) (agent.Item, error) {
-	switch svc {
-	case domain.ServiceGmail:
-		e, err := s.Reader.Email(ctx, userID, id)
-		return gmailagent.Item(e), err
-	case domain.ServiceCalendar:
-		e, err := s.Reader.Event(ctx, userID, id)
-		return calendaragent.Item(e), err
-	case domain.ServiceDrive:
-		f, err := s.Reader.File(ctx, userID, id)
-		return driveagent.Item(f), err
+// batchItems loads the hits' items with one query per service, in hit order;
+// a hit whose item is gone (deleted since it was indexed) is left out.
+func (s Searcher) batchItems(ctx context.Context, userID uuid.UUID, hits []search.Hit) ([]agent.Item, error) {
+	ids := map[domain.Service][]uuid.UUID{}
+	for _, h := range hits {
+		ids[h.Service] = append(ids[h.Service], h.ID)
 	}
-	return agent.Item{}, fmt.Errorf("unknown service %q: %w", svc, domain.ErrInvalidInput)
+	emails, err := s.Batch.EmailsByID(ctx, userID, ids[domain.ServiceGmail])
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.Batch.EventsByID(ctx, userID, ids[domain.ServiceCalendar])
+	if err != nil {
+		return nil, err
+	}
+	files, err := s.Batch.FilesByID(ctx, userID, ids[domain.ServiceDrive])
+	if err != nil {
+		return nil, err
+	}
+	items := make([]agent.Item, 0, len(hits))
+	for _, h := range hits {
+		var (
+			it agent.Item
+			ok bool
+		)
+		switch h.Service {
+		case domain.ServiceGmail:
+			var e domain.Email
+			if e, ok = emails[h.ID]; ok {
+				it = gmailagent.Item(e)
+			}
+		case domain.ServiceCalendar:
+			var e domain.Event
+			if e, ok = events[h.ID]; ok {
+				it = calendaragent.Item(e)
+			}
+		case domain.ServiceDrive:
+			var f domain.File
+			if f, ok = files[h.ID]; ok {
+				it = driveagent.Item(f)
+			}
+		}
+		if ok {
+			it.Score = h.Score
+			items = append(items, it)
+		}
+	}
+	return items, nil
 }
 
 // list returns the items the filters admit, newest mail and files first and
