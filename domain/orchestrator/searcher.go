@@ -3,6 +3,7 @@ package orchestrator
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -67,6 +68,9 @@ func (s Searcher) Search(ctx context.Context, userID uuid.UUID, q string, servic
 		From: f.From, To: f.To, Attendees: f.Attendees, MimeTypes: f.MimeTypes, After: f.After, Before: f.Before,
 		HasAttachment: f.HasAttachment != nil && *f.HasAttachment, Unread: f.Unread != nil && *f.Unread,
 	}}
+	if hasHardFilters(f) {
+		req.First = limit * 4 // the engine boosts by filters; items failing them are dropped below
+	}
 	res, err := s.Engine.Search(ctx, req)
 	if err != nil {
 		return nil, err
@@ -77,12 +81,63 @@ func (s Searcher) Search(ctx context.Context, userID uuid.UUID, q string, servic
 			hits = append(hits, h)
 		}
 	}
-	return s.batchItems(ctx, userID, hits)
+	items, err := s.batchItems(ctx, userID, hits, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) > limit {
+		items = items[:limit]
+	}
+	return items, nil
+}
+
+// hasHardFilters reports whether f names people or dates, which an agent's
+// search must honour exactly ("emails from Sarah" are from Sarah).
+func hasHardFilters(f agent.Filters) bool {
+	return len(f.From) > 0 || len(f.To) > 0 || len(f.Attendees) > 0 || !f.After.IsZero() || !f.Before.IsZero()
+}
+
+// anyOf reports whether one of have is among want (case-insensitively);
+// an empty want admits everything.
+func anyOf(want []string, have ...string) bool {
+	if len(want) == 0 {
+		return true
+	}
+	for _, h := range have {
+		for _, w := range want {
+			if strings.EqualFold(h, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// within reports whether t lies in [after, before); zero bounds are open.
+func within(t, after, before time.Time) bool {
+	return (after.IsZero() || !t.Before(after)) && (before.IsZero() || t.Before(before))
+}
+
+func emailMatches(e domain.Email, f agent.Filters) bool {
+	to := make([]string, 0, len(e.To)+len(e.Cc))
+	for _, a := range append(append([]domain.Address{}, e.To...), e.Cc...) {
+		to = append(to, a.Email)
+	}
+	return anyOf(f.From, e.From.Email) && anyOf(f.To, to...) && within(e.ReceivedAt, f.After, f.Before)
+}
+
+func eventMatches(e domain.Event, f agent.Filters) bool {
+	who := []string{e.Organizer}
+	for _, a := range e.Attendees {
+		who = append(who, a.Email)
+	}
+	return anyOf(f.Attendees, who...) && (f.After.IsZero() || e.End.After(f.After)) && (f.Before.IsZero() || e.Start.Before(f.Before))
 }
 
 // batchItems loads the hits' items with one query per service, in hit order;
-// a hit whose item is gone (deleted since it was indexed) is left out.
-func (s Searcher) batchItems(ctx context.Context, userID uuid.UUID, hits []search.Hit) ([]agent.Item, error) {
+// a hit whose item is gone (deleted since it was indexed) or fails the
+// filters is left out.
+func (s Searcher) batchItems(ctx context.Context, userID uuid.UUID, hits []search.Hit, f agent.Filters) ([]agent.Item, error) {
 	ids := map[domain.Service][]uuid.UUID{}
 	for _, h := range hits {
 		ids[h.Service] = append(ids[h.Service], h.ID)
@@ -108,18 +163,24 @@ func (s Searcher) batchItems(ctx context.Context, userID uuid.UUID, hits []searc
 		switch h.Service {
 		case domain.ServiceGmail:
 			var e domain.Email
-			if e, ok = emails[h.ID]; ok {
+			if e, ok = emails[h.ID]; ok && emailMatches(e, f) {
 				it = gmailagent.Item(e)
+			} else {
+				ok = false
 			}
 		case domain.ServiceCalendar:
 			var e domain.Event
-			if e, ok = events[h.ID]; ok {
+			if e, ok = events[h.ID]; ok && eventMatches(e, f) {
 				it = calendaragent.Item(e)
+			} else {
+				ok = false
 			}
 		case domain.ServiceDrive:
-			var f domain.File
-			if f, ok = files[h.ID]; ok {
-				it = driveagent.Item(f)
+			var x domain.File
+			if x, ok = files[h.ID]; ok && within(x.ModifiedAt, f.After, f.Before) {
+				it = driveagent.Item(x)
+			} else {
+				ok = false
 			}
 		}
 		if ok {

@@ -1,0 +1,83 @@
+package orchestrator_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
+	"github.com/workspace-orchestrator/orchestrator/domain/search"
+)
+
+// hitsEngine answers every search with fixed hits.
+type hitsEngine []search.Hit
+
+func (e hitsEngine) Search(context.Context, search.Request) (search.Result, error) {
+	return search.Result{Hits: e}, nil
+}
+
+// emailRows serves emails by row id (WorkspaceBatchReader).
+type emailRows map[uuid.UUID]domain.Email
+
+func (r emailRows) EmailsByID(_ context.Context, _ uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error) {
+	out := map[uuid.UUID]domain.Email{}
+	for _, id := range ids {
+		if e, ok := r[id]; ok {
+			out[id] = e
+		}
+	}
+	return out, nil
+}
+
+func (emailRows) EventsByID(context.Context, uuid.UUID, []uuid.UUID) (map[uuid.UUID]domain.Event, error) {
+	return map[uuid.UUID]domain.Event{}, nil
+}
+
+func (emailRows) FilesByID(context.Context, uuid.UUID, []uuid.UUID) (map[uuid.UUID]domain.File, error) {
+	return map[uuid.UUID]domain.File{}, nil
+}
+
+func TestSearcherActsOnlyOnRelevantHitsThatPassTheFilters(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 6, 10, 9, 0, 0, 0, time.UTC)
+	mk := func(subject, from string) domain.Email {
+		return domain.Email{ID: uuid.New(), EmailID: subject, Subject: subject, From: domain.Address{Email: from}, ReceivedAt: at}
+	}
+	words, close, far, other := mk("budget", "sarah@example.com"), mk("finances", "sarah@example.com"),
+		mk("lunch", "sarah@example.com"), mk("budget too", "bob@example.com")
+	rows := emailRows{words.ID: words, close.ID: close, far.ID: far, other.ID: other}
+	hit := func(e domain.Email, legs ...search.LegHit) search.Hit {
+		return search.Hit{Item: search.Item{Service: domain.ServiceGmail, ID: e.ID, ExternalID: e.EmailID}, Legs: legs}
+	}
+	engine := hitsEngine{
+		hit(words, search.LegHit{Leg: search.LegFullText, Rank: 1, Score: 3.2}),
+		hit(other, search.LegHit{Leg: search.LegFullText, Rank: 2, Score: 3.1}),
+		hit(close, search.LegHit{Leg: search.LegVector, Rank: 1, Score: 0.62}),
+		hit(far, search.LegHit{Leg: search.LegVector, Rank: 2, Score: 0.12}),
+	}
+	s := orchestrator.Searcher{Engine: engine, Batch: rows}
+	ids := func(items []agent.Item) []string {
+		out := []string{}
+		for _, it := range items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	ctx := context.Background()
+	items, err := s.Search(ctx, uuid.New(), "budget", nil, agent.Filters{}, 10)
+	require.NoError(t, err)
+	require.Equal(t, []string{"budget", "budget too", "finances"}, ids(items), "a far vector-only hit is not acted on")
+
+	items, err = s.Search(ctx, uuid.New(), "budget", nil, agent.Filters{From: []string{"SARAH@example.com"}}, 10)
+	require.NoError(t, err)
+	require.Equal(t, []string{"budget", "finances"}, ids(items), "emails from Sarah are from Sarah")
+
+	items, err = s.Search(ctx, uuid.New(), "budget", nil, agent.Filters{After: at.Add(time.Hour)}, 10)
+	require.NoError(t, err)
+	require.Empty(t, items, "dates are honoured")
+}
