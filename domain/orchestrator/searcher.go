@@ -191,11 +191,17 @@ func (s Searcher) batchItems(ctx context.Context, userID uuid.UUID, hits []searc
 	return items, nil
 }
 
+// maxWindowItems is how many items a listing of a bounded time window returns.
+const maxWindowItems = 50
+
 // list returns the items the filters admit, newest mail and files first and
 // events in start order.
 func (s Searcher) list(ctx context.Context, userID uuid.UUID, services []domain.Service, f agent.Filters, limit int) ([]agent.Item, error) {
 	if len(services) == 0 {
 		services = domain.Services
+	}
+	if !f.After.IsZero() && !f.Before.IsZero() {
+		limit = max(limit, maxWindowItems) // "next week" means all of next week
 	}
 	p := domain.Page{First: limit}
 	var items []agent.Item
