@@ -22,7 +22,7 @@ func (r *queryResolver) Emails(ctx context.Context, filter *model.EmailFilter, f
 	if f.Query != "" && r.Searcher != nil {
 		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.Email]{
 			what: "emails", service: domain.ServiceGmail, query: f.Query, filters: mailQueryFilters(f),
-			fetch: r.WorkspaceBatch.EmailsByID, keep: matchEmail(f),
+			fetch: r.WorkspaceBatch.EmailsByID, keep: f.Matches,
 		}, first, after, fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err

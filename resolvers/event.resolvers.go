@@ -22,7 +22,7 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 	if f.Query != "" && r.Searcher != nil {
 		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.Event]{
 			what: "events", service: domain.ServiceCalendar, query: f.Query, filters: eventQueryFilters(f),
-			fetch: r.WorkspaceBatch.EventsByID, keep: matchEvent(f),
+			fetch: r.WorkspaceBatch.EventsByID, keep: f.Matches,
 		}, first, after, fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err

@@ -22,7 +22,7 @@ func (r *queryResolver) Files(ctx context.Context, filter *model.FileFilter, fir
 	if f.Query != "" && r.Searcher != nil {
 		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.File]{
 			what: "files", service: domain.ServiceDrive, query: f.Query, filters: fileQueryFilters(f),
-			fetch: r.WorkspaceBatch.FilesByID, keep: matchFile(f),
+			fetch: r.WorkspaceBatch.FilesByID, keep: f.Matches,
 		}, first, after, fromFile, func(n *model.File, cur string) model.FileEdge { return model.FileEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err

@@ -3,7 +3,6 @@ package orchestrator
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -97,41 +96,18 @@ func hasHardFilters(f agent.Filters) bool {
 	return len(f.From) > 0 || len(f.To) > 0 || len(f.Attendees) > 0 || !f.After.IsZero() || !f.Before.IsZero()
 }
 
-// anyOf reports whether one of have is among want (case-insensitively);
-// an empty want admits everything.
-func anyOf(want []string, have ...string) bool {
-	if len(want) == 0 {
-		return true
-	}
-	for _, h := range have {
-		for _, w := range want {
-			if strings.EqualFold(h, w) {
-				return true
-			}
-		}
-	}
-	return false
+// mailFilter, eventFilter and fileFilter are what an agent's filters ask of
+// each service's items.
+func mailFilter(f agent.Filters) domain.MailFilter {
+	return domain.MailFilter{From: f.From, To: f.To, After: f.After, Before: f.Before, HasAttachment: f.HasAttachment, Unread: f.Unread}
 }
 
-// within reports whether t lies in [after, before); zero bounds are open.
-func within(t, after, before time.Time) bool {
-	return (after.IsZero() || !t.Before(after)) && (before.IsZero() || t.Before(before))
+func eventFilter(f agent.Filters) domain.EventFilter {
+	return domain.EventFilter{Attendees: f.Attendees, After: f.After, Before: f.Before}
 }
 
-func emailMatches(e domain.Email, f agent.Filters) bool {
-	to := make([]string, 0, len(e.To)+len(e.Cc))
-	for _, a := range append(append([]domain.Address{}, e.To...), e.Cc...) {
-		to = append(to, a.Email)
-	}
-	return anyOf(f.From, e.From.Email) && anyOf(f.To, to...) && within(e.ReceivedAt, f.After, f.Before)
-}
-
-func eventMatches(e domain.Event, f agent.Filters) bool {
-	who := []string{e.Organizer}
-	for _, a := range e.Attendees {
-		who = append(who, a.Email)
-	}
-	return anyOf(f.Attendees, who...) && (f.After.IsZero() || e.End.After(f.After)) && (f.Before.IsZero() || e.Start.Before(f.Before))
+func fileFilter(f agent.Filters) domain.FileFilter {
+	return domain.FileFilter{MimeTypes: f.MimeTypes, After: f.After, Before: f.Before}
 }
 
 // batchItems loads the hits' items with one query per service, in hit order;
@@ -163,21 +139,21 @@ func (s Searcher) batchItems(ctx context.Context, userID uuid.UUID, hits []searc
 		switch h.Service {
 		case domain.ServiceGmail:
 			var e domain.Email
-			if e, ok = emails[h.ID]; ok && emailMatches(e, f) {
+			if e, ok = emails[h.ID]; ok && mailFilter(f).Matches(e) {
 				it = gmailagent.Item(e)
 			} else {
 				ok = false
 			}
 		case domain.ServiceCalendar:
 			var e domain.Event
-			if e, ok = events[h.ID]; ok && eventMatches(e, f) {
+			if e, ok = events[h.ID]; ok && eventFilter(f).Matches(e) {
 				it = calendaragent.Item(e)
 			} else {
 				ok = false
 			}
 		case domain.ServiceDrive:
 			var x domain.File
-			if x, ok = files[h.ID]; ok && within(x.ModifiedAt, f.After, f.Before) {
+			if x, ok = files[h.ID]; ok && fileFilter(f).Matches(x) {
 				it = driveagent.Item(x)
 			} else {
 				ok = false
@@ -208,8 +184,7 @@ func (s Searcher) list(ctx context.Context, userID uuid.UUID, services []domain.
 	for _, svc := range services {
 		switch svc {
 		case domain.ServiceGmail:
-			es, _, err := s.Reader.Emails(ctx, userID, domain.MailFilter{From: f.From, To: f.To, After: f.After, Before: f.Before,
-				HasAttachment: f.HasAttachment, Unread: f.Unread}, p)
+			es, _, err := s.Reader.Emails(ctx, userID, mailFilter(f), p)
 			if err != nil {
 				return nil, err
 			}
@@ -217,7 +192,7 @@ func (s Searcher) list(ctx context.Context, userID uuid.UUID, services []domain.
 				items = append(items, gmailagent.Item(e))
 			}
 		case domain.ServiceCalendar:
-			es, _, err := s.Reader.Events(ctx, userID, domain.EventFilter{Attendees: f.Attendees, After: f.After, Before: f.Before}, p)
+			es, _, err := s.Reader.Events(ctx, userID, eventFilter(f), p)
 			if err != nil {
 				return nil, err
 			}
@@ -225,7 +200,7 @@ func (s Searcher) list(ctx context.Context, userID uuid.UUID, services []domain.
 				items = append(items, calendaragent.Item(e))
 			}
 		case domain.ServiceDrive:
-			fs, _, err := s.Reader.Files(ctx, userID, domain.FileFilter{MimeTypes: f.MimeTypes, After: f.After, Before: f.Before}, p)
+			fs, _, err := s.Reader.Files(ctx, userID, fileFilter(f), p)
 			if err != nil {
 				return nil, err
 			}

@@ -1,4 +1,4 @@
-package resolvers
+package domain_test
 
 import (
 	"testing"
@@ -9,8 +9,8 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
-// The engine only boosts by a list's filter; these keep ranked lists exact.
-func TestRankedListsKeepEveryFilterField(t *testing.T) {
+// The engine only boosts by filters; Matches keeps ranked lists and agents exact.
+func TestFiltersMatchEveryField(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
 	yes, no := true, false
@@ -34,16 +34,16 @@ func TestRankedListsKeepEveryFilterField(t *testing.T) {
 		{domain.MailFilter{HasAttachment: &no}, false},
 		{domain.MailFilter{Unread: &no, HasAttachment: &yes}, true},
 	} {
-		require.Equal(t, c.want, matchEmail(c.f)(e), "%+v", c.f)
+		require.Equal(t, c.want, c.f.Matches(e), "%+v", c.f)
 	}
 
 	ev := domain.Event{Start: at, End: at.Add(time.Hour), Attendees: []domain.Attendee{{Email: "Ayse@x.org"}}}
-	require.True(t, matchEvent(domain.EventFilter{Attendees: []string{"ayse@x.org"}, After: at, Before: at.Add(time.Minute)})(ev))
-	require.False(t, matchEvent(domain.EventFilter{After: at.Add(time.Hour)})(ev), "ends exactly then")
-	require.False(t, matchEvent(domain.EventFilter{Before: at})(ev), "starts exactly then")
+	require.True(t, domain.EventFilter{Attendees: []string{"ayse@x.org"}, After: at, Before: at.Add(time.Minute)}.Matches(ev))
+	require.False(t, domain.EventFilter{After: at.Add(time.Hour)}.Matches(ev), "ends exactly then")
+	require.False(t, domain.EventFilter{Before: at}.Matches(ev), "starts exactly then")
 
 	f := domain.File{MimeType: "application/pdf", Owners: []string{"me@x.org"}, ModifiedAt: at}
-	require.True(t, matchFile(domain.FileFilter{MimeTypes: []string{"application/pdf"}, Owners: []string{"ME@x.org"}})(f))
-	require.False(t, matchFile(domain.FileFilter{MimeTypes: []string{"text/plain"}})(f))
-	require.False(t, matchFile(domain.FileFilter{After: at.Add(time.Second)})(f))
+	require.True(t, domain.FileFilter{MimeTypes: []string{"application/pdf"}, Owners: []string{"ME@x.org"}}.Matches(f))
+	require.False(t, domain.FileFilter{MimeTypes: []string{"text/plain"}}.Matches(f))
+	require.False(t, domain.FileFilter{After: at.Add(time.Second)}.Matches(f))
 }
