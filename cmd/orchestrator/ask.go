@@ -29,30 +29,21 @@ func classifyCmd(c *cli) *cobra.Command {
 			"With --user, people are resolved against that user's own mail and events.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			a, err := c.openApp(ctx)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			userID, err := a.userID(ctx, email, false)
-			if err != nil {
-				return err
-			}
-			st, err := a.buildStack(ctx, false)
-			if err != nil {
-				return err
-			}
-			defer closeWithin(a, "asks", st.orch.Close)
-			in, p, err := st.orch.Classify(ctx, userID, uuid.Nil, args[0])
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return printClassifyJSON(c.stdout, in, p)
-			}
-			printClassify(c.stdout, in, p)
-			return nil
+			return c.withStack(cmd.Context(), func(ctx context.Context, a *app, st *stack) error {
+				userID, err := a.userID(ctx, email, false)
+				if err != nil {
+					return err
+				}
+				in, p, err := st.orch.Classify(ctx, userID, uuid.Nil, args[0])
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printClassifyJSON(c.stdout, in, p)
+				}
+				printClassify(c.stdout, in, p)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&email, "user", "", "resolve people against this user's workspace")
@@ -108,32 +99,24 @@ func askCmd(c *cli) *cobra.Command {
 			"Nothing with a side effect runs: confirm proposed actions through GraphQL (confirmAction).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			a, err := c.openApp(ctx)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			userID, err := a.userID(ctx, email, true)
-			if err != nil {
-				return err
-			}
 			convID := uuid.Nil
 			if conv != "" {
+				var err error
 				if convID, err = uuid.Parse(conv); err != nil {
 					return fmt.Errorf("--conversation: %q is not a conversation id", conv)
 				}
 			}
-			st, err := a.buildStack(ctx, false)
-			if err != nil {
-				return err
-			}
-			defer closeWithin(a, "asks", st.orch.Close)
-			msg, err := st.orch.Ask(ctx, orchestrator.AskInput{UserID: userID, ConversationID: convID, Query: args[0]})
-			if err != nil {
-				return err
-			}
-			return followAnswer(ctx, c.stdout, st, msg)
+			return c.withStack(cmd.Context(), func(ctx context.Context, a *app, st *stack) error {
+				userID, err := a.userID(ctx, email, true)
+				if err != nil {
+					return err
+				}
+				msg, err := st.orch.Ask(ctx, orchestrator.AskInput{UserID: userID, ConversationID: convID, Query: args[0]})
+				if err != nil {
+					return err
+				}
+				return followAnswer(ctx, c.stdout, st, msg)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&email, "user", "", "the user's email address (required)")
@@ -184,6 +167,22 @@ func orDash(s, d string) string {
 		return d
 	}
 	return s
+}
+
+// withStack runs fn on the wired application without workers, for the
+// one-shot commands (classify, ask, eval), and shuts it down after.
+func (c *cli) withStack(ctx context.Context, fn func(ctx context.Context, a *app, st *stack) error) error {
+	a, err := c.openApp(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	st, err := a.buildStack(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer closeWithin(a, "asks", st.orch.Close)
+	return fn(ctx, a, st)
 }
 
 // userID finds the user by email; "" is no user unless required.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/workspace-orchestrator/orchestrator/evalcmd"
@@ -20,17 +22,9 @@ func evalCmd(c *cli) *cobra.Command {
 					return cmd.Help()
 				}
 			}
-			a, err := c.openApp(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			st, err := a.buildStack(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer closeWithin(a, "asks", st.orch.Close)
-			return evalcmd.RunEval(cmd.Context(), args, c.stdout, evalcmd.Deps{Users: a.store, Search: st.search})
+			return c.withStack(cmd.Context(), func(ctx context.Context, a *app, st *stack) error {
+				return evalcmd.RunEval(ctx, args, c.stdout, evalcmd.Deps{Users: a.store, Search: st.search})
+			})
 		},
 	}
 }
