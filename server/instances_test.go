@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -24,7 +22,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
 	"github.com/workspace-orchestrator/orchestrator/domain/synth"
 	"github.com/workspace-orchestrator/orchestrator/resolvers"
-	"github.com/workspace-orchestrator/orchestrator/secret"
+	"github.com/workspace-orchestrator/orchestrator/secret/secrettest"
 	"github.com/workspace-orchestrator/orchestrator/server"
 )
 
@@ -35,10 +33,7 @@ import (
 func TestTwoInstancesShareTheAnswer(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	ring, err := secret.ParseKeyring("k1:" + base64.StdEncoding.EncodeToString(key))
-	require.NoError(t, err)
+	ring := secrettest.Keyring(t)
 	st := store.New(storetest.New(t), ring, domain.SystemClock{})
 	alice, err := st.UpsertUser(ctx, "alice@example.com")
 	require.NoError(t, err)

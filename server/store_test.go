@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -18,7 +16,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/resolvers"
-	"github.com/workspace-orchestrator/orchestrator/secret"
+	"github.com/workspace-orchestrator/orchestrator/secret/secrettest"
 	"github.com/workspace-orchestrator/orchestrator/server"
 )
 
@@ -27,10 +25,7 @@ import (
 func TestOnRealStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	ring, err := secret.ParseKeyring("k1:" + base64.StdEncoding.EncodeToString(key))
-	require.NoError(t, err)
+	ring := secrettest.Keyring(t)
 	db := storetest.New(t)
 	st := store.New(db, ring, domain.FixedClock{T: testNow})
 

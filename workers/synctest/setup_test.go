@@ -4,8 +4,6 @@ package synctest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"log/slog"
 	"net/http/httptest"
 	"sync"
@@ -29,7 +27,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
-	"github.com/workspace-orchestrator/orchestrator/secret"
+	"github.com/workspace-orchestrator/orchestrator/secret/secrettest"
 )
 
 const alice = "alice@example.com"
@@ -65,7 +63,7 @@ func setup(t testing.TB, o options) *env {
 	emu, hs := emulatortest.NewWithConfig(t, o.emulator, o.workspace)
 	db := storetest.New(t)
 	log := slog.New(slog.DiscardHandler)
-	keys := testKeyring(t)
+	keys := secrettest.Keyring(t)
 	st := store.New(db, keys, domain.SystemClock{})
 	em, err := offline()
 	require.NoError(t, err)
@@ -97,14 +95,6 @@ func setup(t testing.TB, o options) *env {
 		syncer: syncer, embedder: em, log: log}
 }
 
-func testKeyring(t testing.TB) *secret.Keyring {
-	t.Helper()
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	k, err := secret.ParseKeyring("k1:" + base64.StdEncoding.EncodeToString(key))
-	require.NoError(t, err)
-	return k
-}
 
 // connect creates the user and stores the tokens the emulator grants them,
 // as the OAuth callback would.
