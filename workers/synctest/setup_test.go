@@ -95,7 +95,6 @@ func setup(t testing.TB, o options) *env {
 		syncer: syncer, embedder: em, log: log}
 }
 
-
 // connect creates the user and stores the tokens the emulator grants them,
 // as the OAuth callback would.
 func (e *env) connect(t testing.TB, email string) domain.User {
