@@ -1,6 +1,8 @@
 package config_test
 
 import (
+	"os"
+	"reflect"
 	"testing"
 	"time"
 
@@ -44,4 +46,20 @@ func TestDemoUserNoneDisablesTheDemo(t *testing.T) {
 	c, err := config.Load(map[string]string{"DEMO_USER": "none"})
 	require.NoError(t, err)
 	require.Empty(t, c.DemoUser)
+}
+
+// TestEveryVariableIsDocumented keeps .env.example and README.md's table in
+// step with Config: each variable appears in both.
+func TestEveryVariableIsDocumented(t *testing.T) {
+	t.Parallel()
+	example, err := os.ReadFile("../.env.example")
+	require.NoError(t, err)
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	typ := reflect.TypeOf(config.Config{})
+	for i := range typ.NumField() {
+		name := typ.Field(i).Tag.Get("env")
+		require.Contains(t, string(example), "\n"+name+"=", ".env.example lacks %s", name)
+		require.Contains(t, string(readme), "`"+name+"`", "README.md lacks %s", name)
+	}
 }
