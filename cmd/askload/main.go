@@ -6,9 +6,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,13 +15,11 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
+	"github.com/workspace-orchestrator/orchestrator/cmd/askload/askclient"
 )
 
 // queries is the mix each worker cycles through: every service, reads only
@@ -44,12 +40,11 @@ var queries = []string{
 }
 
 type options struct {
-	url, token  string
-	workers     int
-	duration    time.Duration
-	warmup      int
-	askTimeout  time.Duration
-	printFormat string
+	url, token string
+	workers    int
+	duration   time.Duration
+	warmup     int
+	askTimeout time.Duration
 }
 
 func main() {
@@ -94,20 +89,20 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := dial(ctx, o)
+			c, err := askclient.Dial(ctx, o.url, o.token, &http.Client{Timeout: o.askTimeout})
 			if err != nil {
 				failed.Add(1)
 				firstEr.CompareAndSwap(nil, err)
 				return
 			}
-			defer c.close()
+			defer c.Close()
 			for i := range o.warmup {
-				_, _ = c.ask(ctx, queries[(w+i)%len(queries)])
+				_, _ = ask(ctx, c, o.askTimeout, queries[(w+i)%len(queries)])
 			}
 			<-start
 			deadline := measureFrom.Add(o.duration)
 			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
-				s, err := c.ask(ctx, queries[(w*7+i)%len(queries)])
+				s, err := ask(ctx, c, o.askTimeout, queries[(w*7+i)%len(queries)])
 				if err != nil {
 					failed.Add(1)
 					firstEr.CompareAndSwap(nil, err)
@@ -156,98 +151,22 @@ func pct(ds []time.Duration, p int) float64 {
 	return float64(ds[max(i-1, 0)].Microseconds()) / 1000
 }
 
-// client is one worker's HTTP client and websocket.
-type client struct {
-	o    options
-	http *http.Client
-	ws   *websocket.Conn
-	next int
-}
-
-func dial(ctx context.Context, o options) (*client, error) {
-	wsURL := "ws" + strings.TrimPrefix(o.url, "http") + "/graphql"
-	ws, _, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		return nil, fmt.Errorf("websocket %s: %w", wsURL, err)
-	}
-	ws.SetReadLimit(1 << 20)
-	if err := wsjson.Write(ctx, ws, map[string]any{"type": "connection_init", "payload": map[string]string{"authorization": "Bearer " + o.token}}); err != nil {
-		return nil, err
-	}
-	var ack struct{ Type string }
-	if err := wsjson.Read(ctx, ws, &ack); err != nil || ack.Type != "connection_ack" {
-		return nil, fmt.Errorf("websocket init: got %q, %v", ack.Type, err)
-	}
-	return &client{o: o, http: &http.Client{Timeout: o.askTimeout}, ws: ws}, nil
-}
-
-func (c *client) close() { _ = c.ws.Close(websocket.StatusNormalClosure, "done") }
-
-// ask sends one ask and follows its answer to DONE or ERROR.
-func (c *client) ask(ctx context.Context, q string) (sample, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.o.askTimeout)
+// ask sends one ask and follows its answer to the end, timing the first
+// TOKEN and the DONE event from just before the mutation.
+func ask(ctx context.Context, c *askclient.Client, timeout time.Duration, q string) (sample, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	t0 := time.Now()
-	body, _ := json.Marshal(map[string]any{
-		"query":     "mutation($q: String!) { ask(input: {query: $q}) { message { id } } }",
-		"variables": map[string]string{"q": q},
-	})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, c.o.url+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+c.o.token)
-	resp, err := c.http.Do(req)
+	id, err := c.Ask(ctx, q)
 	if err != nil {
 		return sample{}, err
 	}
-	var r struct {
-		Data struct {
-			Ask struct{ Message struct{ ID string } }
-		}
-		Errors []struct{ Message string }
-	}
-	err = json.NewDecoder(resp.Body).Decode(&r)
-	_ = resp.Body.Close()
-	switch {
-	case err != nil:
-		return sample{}, fmt.Errorf("ask: %w", err)
-	case len(r.Errors) > 0:
-		return sample{}, fmt.Errorf("ask: %s", r.Errors[0].Message)
-	}
-	c.next++
-	id := fmt.Sprint(c.next)
-	if err := wsjson.Write(ctx, c.ws, map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{
-		"query":     "subscription($id: ID!) { answer(messageId: $id) { type } }",
-		"variables": map[string]string{"id": r.Data.Ask.Message.ID},
-	}}); err != nil {
-		return sample{}, err
-	}
-	var s sample
-	for {
-		var m struct {
-			ID      string
-			Type    string
-			Payload struct {
-				Data struct{ Answer struct{ Type string } }
-			}
-		}
-		if err := wsjson.Read(ctx, c.ws, &m); err != nil {
-			return sample{}, fmt.Errorf("answer: %w", err)
-		}
-		switch {
-		case m.Type == "ping":
-			_ = wsjson.Write(ctx, c.ws, map[string]string{"type": "pong"})
-			continue
-		case m.ID != id:
-			continue
-		case m.Type == "error":
-			return sample{}, fmt.Errorf("answer: subscription error")
-		case m.Type == "complete":
-			if s.total == 0 {
-				return sample{}, errors.New("answer: completed without DONE")
-			}
-			return s, nil
-		}
-		switch m.Payload.Data.Answer.Type {
+	var (
+		s      sample
+		failed bool
+	)
+	err = c.Follow(ctx, id, func(ev askclient.Event) {
+		switch ev.Type {
 		case "TOKEN":
 			if s.firstToken == 0 {
 				s.firstToken = time.Since(t0)
@@ -258,7 +177,16 @@ func (c *client) ask(ctx context.Context, q string) (sample, error) {
 				s.firstToken = s.total
 			}
 		case "ERROR":
-			return sample{}, errors.New("answer: ERROR event")
+			failed = true
 		}
+	})
+	switch {
+	case err != nil:
+		return sample{}, err
+	case failed:
+		return sample{}, errors.New("answer: ERROR event")
+	case s.total == 0:
+		return sample{}, errors.New("answer: completed without DONE")
 	}
+	return s, nil
 }
