@@ -180,36 +180,38 @@ func (s Searcher) list(ctx context.Context, userID uuid.UUID, services []domain.
 		limit = max(limit, maxWindowItems) // "next week" means all of next week
 	}
 	p := domain.Page{First: limit}
-	var items []agent.Item
+	var (
+		items []agent.Item
+		err   error
+	)
 	for _, svc := range services {
 		switch svc {
 		case domain.ServiceGmail:
-			es, _, err := s.Reader.Emails(ctx, userID, mailFilter(f), p)
-			if err != nil {
-				return nil, err
-			}
-			for _, e := range es {
-				items = append(items, gmailagent.Item(e))
-			}
+			items, err = appendListed(items, gmailagent.Item)(s.Reader.Emails(ctx, userID, mailFilter(f), p))
 		case domain.ServiceCalendar:
-			es, _, err := s.Reader.Events(ctx, userID, eventFilter(f), p)
-			if err != nil {
-				return nil, err
-			}
-			for _, e := range es {
-				items = append(items, calendaragent.Item(e))
-			}
+			items, err = appendListed(items, calendaragent.Item)(s.Reader.Events(ctx, userID, eventFilter(f), p))
 		case domain.ServiceDrive:
-			fs, _, err := s.Reader.Files(ctx, userID, fileFilter(f), p)
-			if err != nil {
-				return nil, err
-			}
-			for _, x := range fs {
-				items = append(items, driveagent.Item(x))
-			}
+			items, err = appendListed(items, driveagent.Item)(s.Reader.Files(ctx, userID, fileFilter(f), p))
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	return items, nil
+}
+
+// appendListed returns a function taking a list call's results that appends
+// them to items as agent items.
+func appendListed[T any](items []agent.Item, conv func(T) agent.Item) func([]T, domain.PageInfo, error) ([]agent.Item, error) {
+	return func(xs []T, _ domain.PageInfo, err error) ([]agent.Item, error) {
+		if err != nil {
+			return items, err
+		}
+		for _, x := range xs {
+			items = append(items, conv(x))
+		}
+		return items, nil
+	}
 }
 
 // Contacts resolves names for the intent classifier from the people the
