@@ -74,6 +74,9 @@ type Config struct {
 	SyncInterval time.Duration `env:"SYNC_INTERVAL" envDefault:"5m"`
 	// LogLevel is debug, info, warn or error. Defaults to info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
+	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) on a listener
+	// of its own, apart from the API. Empty (the default) serves nothing.
+	DebugAddr string `env:"DEBUG_ADDR"`
 }
 
 // Load reads the configuration from getenv-style lookups (os.Environ as a map

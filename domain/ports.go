@@ -24,6 +24,9 @@ type Embedder interface {
 type Page struct {
 	First int    // page size; 0 means the default
 	After string // opaque cursor of the last item already seen
+	// NoTotal skips counting every match (PageInfo.TotalCount stays 0), for
+	// callers that never show the total: the count costs a second scan.
+	NoTotal bool
 }
 
 // PageInfo describes a returned page.
@@ -89,6 +92,15 @@ type WorkspaceBatchReader interface {
 	EmailsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Email, error)
 	EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Event, error)
 	FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]File, error)
+}
+
+// WorkspaceSummaryReader is WorkspaceBatchReader for callers that show items
+// rather than read them: emails come without Body and files without Content,
+// which spares reading (and decompressing) whole documents.
+type WorkspaceSummaryReader interface {
+	EmailSummariesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Email, error)
+	EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Event, error)
+	FileSummariesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]File, error)
 }
 
 // Draft is a mail to create as a Gmail draft.

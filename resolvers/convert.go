@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
 	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
@@ -246,6 +247,7 @@ func listPage[D, N, E any](ctx context.Context, what string, first *int, after *
 	if err != nil {
 		return connection[E]{}, err
 	}
+	p.NoTotal = !slices.Contains(graphql.CollectAllFields(ctx), "totalCount")
 	items, pi, err := fetch(ctx, userID, p)
 	if err != nil {
 		return connection[E]{}, fmt.Errorf("%s: %w", what, err)

@@ -59,3 +59,28 @@ func TestByIDLoadsOnlyTheUsersItems(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, empty)
 }
+
+func TestSummariesLeaveOutBodiesAndContents(t *testing.T) {
+	t.Parallel()
+	st := store.New(storetest.New(t), nil, domain.SystemClock{})
+	ctx := context.Background()
+	alice, err := st.UpsertUser(ctx, "alice@example.com")
+	require.NoError(t, err)
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	require.NoError(t, st.UpsertEmails(ctx, alice.ID, []domain.Email{{EmailID: "a1", Subject: "budget", Snippet: "the numbers", Body: "the numbers, in full", ReceivedAt: at}}))
+	require.NoError(t, st.UpsertFiles(ctx, alice.ID, []domain.File{{FileID: "f1", Name: "plan", Preview: "goals", Content: "goals, in full", ModifiedAt: at}}))
+	es, _, err := st.Emails(ctx, alice.ID, domain.MailFilter{}, domain.Page{})
+	require.NoError(t, err)
+	fs, _, err := st.Files(ctx, alice.ID, domain.FileFilter{}, domain.Page{})
+	require.NoError(t, err)
+
+	e, err := st.EmailSummariesByID(ctx, alice.ID, []uuid.UUID{es[0].ID})
+	require.NoError(t, err)
+	require.Equal(t, "budget", e[es[0].ID].Subject)
+	require.Equal(t, "the numbers", e[es[0].ID].Snippet)
+	require.Empty(t, e[es[0].ID].Body)
+	f, err := st.FileSummariesByID(ctx, alice.ID, []uuid.UUID{fs[0].ID})
+	require.NoError(t, err)
+	require.Equal(t, "goals", f[fs[0].ID].Preview)
+	require.Empty(t, f[fs[0].ID].Content)
+}

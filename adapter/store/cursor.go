@@ -98,11 +98,14 @@ func paginate[R, D any](ctx context.Context, db bun.IDB, ks keyset, p domain.Pag
 	if err := q.Scan(ctx); err != nil {
 		return nil, domain.PageInfo{}, err
 	}
-	total, err := db.NewSelect().Model((*R)(nil)).Apply(filter).Count(ctx)
-	if err != nil {
-		return nil, domain.PageInfo{}, err
+	var info domain.PageInfo
+	if !p.NoTotal {
+		total, err := db.NewSelect().Model((*R)(nil)).Apply(filter).Count(ctx)
+		if err != nil {
+			return nil, domain.PageInfo{}, err
+		}
+		info.TotalCount = int(total)
 	}
-	info := domain.PageInfo{TotalCount: int(total)}
 	if len(rows) > limit {
 		rows = rows[:limit]
 		info.HasNextPage = true

@@ -139,8 +139,8 @@ func (s *Store) Email(ctx context.Context, userID, id uuid.UUID) (domain.Email, 
 func (s *Store) Emails(ctx context.Context, userID uuid.UUID, f domain.MailFilter, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
-		q = whereAnyLike(q, f.From, "sender ILIKE ? OR sender_name ILIKE ?")
-		q = whereAnyLike(q, f.To, `EXISTS (SELECT 1 FROM jsonb_array_elements(recipients) r
+		q = whereAnyPerson(q, f.From, "lower(sender) = ?", "sender ILIKE ? OR sender_name ILIKE ?")
+		q = whereAnyPerson(q, f.To, "recipient_addrs @> ARRAY[?]::text[]", `EXISTS (SELECT 1 FROM jsonb_array_elements(recipients) r
 			WHERE r->>'email' ILIKE ? OR r->>'name' ILIKE ?)`)
 		if len(f.Labels) > 0 {
 			q = q.Where("labels && ?", pgdialect.Array(f.Labels))

@@ -134,7 +134,7 @@ func (s *Store) Event(ctx context.Context, userID, id uuid.UUID) (domain.Event, 
 func (s *Store) Events(ctx context.Context, userID uuid.UUID, f domain.EventFilter, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
-		q = whereAnyLike(q, f.Attendees,
+		q = whereAnyPerson(q, f.Attendees, "attendee_addrs @> ARRAY[?]::text[]",
 			"attendee_names ILIKE ? OR EXISTS (SELECT 1 FROM unnest(attendee_addrs) addr WHERE addr ILIKE ?)")
 		if !f.After.IsZero() {
 			q = q.Where("end_time > ?", f.After)

@@ -106,7 +106,7 @@ func (s *Store) Files(ctx context.Context, userID uuid.UUID, f domain.FileFilter
 		if len(f.MimeTypes) > 0 {
 			q = q.Where("mime_type IN (?)", bun.In(f.MimeTypes))
 		}
-		q = whereAnyLike(q, f.Owners, "EXISTS (SELECT 1 FROM unnest(owners) o WHERE o ILIKE ?)")
+		q = whereAnyPerson(q, f.Owners, "", "EXISTS (SELECT 1 FROM unnest(owners) o WHERE o ILIKE ?)")
 		return whereRange(q, "modified_at", f.After, f.Before)
 	}
 	out, info, err := paginate(ctx, s.idb(ctx), keyset{column: "modified_at", desc: true}, p, filter,

@@ -130,22 +130,37 @@ func owned[R, D any](ctx context.Context, db bun.IDB, userID, id uuid.UUID, what
 	return conv(&row), nil
 }
 
-// whereAnyLike keeps rows where cond holds for at least one of values; every
-// ? in cond is bound to the value as a case-insensitive substring pattern.
-func whereAnyLike(q *bun.SelectQuery, values []string, cond string) *bun.SelectQuery {
+// whereAnyPerson keeps rows where at least one of values names a person. A
+// whole address (see wholeAddress) is matched by byAddr, whose one ? is bound to
+// the address in lower case (stored addresses are, and indexes serve the
+// equality); anything else, and every value when byAddr is "", by byLike,
+// whose every ? is bound to the value as a case-insensitive substring pattern.
+func whereAnyPerson(q *bun.SelectQuery, values []string, byAddr, byLike string) *bun.SelectQuery {
 	if len(values) == 0 {
 		return q
 	}
 	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 		for _, v := range values {
-			args := make([]any, strings.Count(cond, "?"))
+			if byAddr != "" && wholeAddress(v) {
+				q = q.WhereOr(byAddr, strings.ToLower(strings.TrimSpace(v)))
+				continue
+			}
+			args := make([]any, strings.Count(byLike, "?"))
 			for i := range args {
 				args[i] = likePattern(v)
 			}
-			q = q.WhereOr(cond, args...)
+			q = q.WhereOr(byLike, args...)
 		}
 		return q
 	})
+}
+
+// wholeAddress reports whether v is a whole address ("sarah@acme.example"),
+// not a part of one ("sarah@", "@acme", "sarah@acme") or a name.
+func wholeAddress(v string) bool {
+	local, domain, ok := strings.Cut(strings.TrimSpace(v), "@")
+	return ok && local != "" && !strings.ContainsAny(local+domain, " \t@") &&
+		strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 
 // whereRange keeps rows with after <= col < before; zero bounds are open.

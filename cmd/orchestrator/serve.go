@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,6 +49,13 @@ func serveCmd(c *cli, use, short string, r role) *cobra.Command {
 // With no GOOGLE_URL it first starts the built-in Workspace emulator with the
 // demo workspace, and connects and syncs the demo user.
 func (a *app) serve(ctx context.Context, r role) error {
+	if a.cfg.DebugAddr != "" {
+		stop, err := a.serveDebug()
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if a.cfg.GoogleURL == "" && r&roleServe != 0 {
 		emu, err := startEmulator(ctx, emulatorOptions{Addr: a.cfg.EmulatorAddr, Demo: a.cfg.DemoUser != "", DemoUser: a.cfg.DemoUser, Shift: true}, a.clock, a.log)
 		if err != nil {
@@ -98,6 +106,25 @@ func (a *app) serve(ctx context.Context, r role) error {
 		return err
 	}
 	return nil
+}
+
+// serveDebug serves Go's profiler on DEBUG_ADDR, away from the API's
+// listener so that it is never exposed with it.
+func (a *app) serveDebug() (stop func(), err error) {
+	ln, err := net.Listen("tcp", a.cfg.DebugAddr)
+	if err != nil {
+		return nil, fmt.Errorf("DEBUG_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	a.log.Info("profiler", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return func() { _ = srv.Close() }, nil
 }
 
 // closeWithin runs a shutdown step with a deadline of its own (the serving

@@ -182,8 +182,8 @@ func (o *Orchestrator) Ask(ctx context.Context, in AskInput) (domain.Message, er
 	if closed {
 		return domain.Message{}, fmt.Errorf("ask: shutting down: %w", domain.ErrUnavailable)
 	}
-	convID := in.ConversationID
-	if convID == uuid.Nil {
+	convID, fresh := in.ConversationID, in.ConversationID == uuid.Nil
+	if fresh {
 		c, err := o.d.Conversations.CreateConversation(ctx, in.UserID, title(q))
 		if err != nil {
 			return domain.Message{}, fmt.Errorf("ask: create conversation: %w", err)
@@ -223,7 +223,7 @@ func (o *Orchestrator) Ask(ctx context.Context, in AskInput) (domain.Message, er
 			delete(o.running, msg.ID)
 			o.mu.Unlock()
 		}()
-		o.pipeline(rctx, msg)
+		o.pipeline(rctx, msg, fresh)
 	}()
 	return msg, nil
 }

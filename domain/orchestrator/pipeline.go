@@ -23,8 +23,9 @@ import (
 )
 
 // pipeline runs one ask to its end and records the outcome; it never panics
-// the process and always ends the event stream with DONE or ERROR.
-func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message) {
+// the process and always ends the event stream with DONE or ERROR. A fresh
+// conversation (started by this ask) has no earlier turns to load.
+func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh bool) {
 	pub := newPump(context.WithoutCancel(ctx), o.d.Publisher, msg.ID, o.clock, o.log)
 	defer pub.close()
 	start := msg.CreatedAt
@@ -70,9 +71,12 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message) {
 	loc := o.location(ctx, msg.UserID)
 	pub.send(Event{Type: EventStatus, Status: StatusClassifying, Detail: "Understanding the request"})
 	phase := o.clock.Now()
-	cc, err := o.conversationContext(ctx, msg.UserID, msg.ConversationID, msg.ID)
-	if ended(err) {
-		return
+	var cc intent.ConversationContext
+	if !fresh {
+		var err error
+		if cc, err = o.conversationContext(ctx, msg.UserID, msg.ConversationID, msg.ID); ended(err) {
+			return
+		}
 	}
 	in, err := o.classify(ctx, intent.Request{Query: msg.Query, UserID: msg.UserID, Now: msg.CreatedAt, Location: loc, Context: cc})
 	t.ClassifyMS = ms(phase)
@@ -215,7 +219,7 @@ func (o *Orchestrator) conversationContext(ctx context.Context, userID, convID, 
 		}
 	}
 	var msgs []domain.Message
-	page := domain.Page{First: 100}
+	page := domain.Page{First: 100, NoTotal: true}
 	for {
 		ms, info, err := o.d.Conversations.Messages(ctx, userID, convID, page)
 		if err != nil {

@@ -33,8 +33,9 @@ type SearchEngine interface {
 type Searcher struct {
 	Engine SearchEngine
 	Reader domain.WorkspaceReader
-	// Batch loads the hits' items in one query per service.
-	Batch domain.WorkspaceBatchReader
+	// Batch loads the hits' items in one query per service; agents show
+	// what they find, so bodies and contents are left out.
+	Batch domain.WorkspaceSummaryReader
 	// MinSimilarity is the cosine a hit found only by meaning needs.
 	// Defaults to DefaultMinSimilarity.
 	MinSimilarity float64
@@ -118,7 +119,7 @@ func (s Searcher) batchItems(ctx context.Context, userID uuid.UUID, hits []searc
 	for _, h := range hits {
 		ids[h.Service] = append(ids[h.Service], h.ID)
 	}
-	emails, err := s.Batch.EmailsByID(ctx, userID, ids[domain.ServiceGmail])
+	emails, err := s.Batch.EmailSummariesByID(ctx, userID, ids[domain.ServiceGmail])
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func (s Searcher) batchItems(ctx context.Context, userID uuid.UUID, hits []searc
 	if err != nil {
 		return nil, err
 	}
-	files, err := s.Batch.FilesByID(ctx, userID, ids[domain.ServiceDrive])
+	files, err := s.Batch.FileSummariesByID(ctx, userID, ids[domain.ServiceDrive])
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +180,7 @@ func (s Searcher) list(ctx context.Context, userID uuid.UUID, services []domain.
 	if !f.After.IsZero() && !f.Before.IsZero() {
 		limit = max(limit, maxWindowItems) // "next week" means all of next week
 	}
-	p := domain.Page{First: limit}
+	p := domain.Page{First: limit, NoTotal: true}
 	var (
 		items []agent.Item
 		err   error

@@ -21,10 +21,10 @@ func (e hitsEngine) Search(context.Context, search.Request) (search.Result, erro
 	return search.Result{Hits: e}, nil
 }
 
-// emailRows serves emails by row id (WorkspaceBatchReader).
+// emailRows serves emails by row id (WorkspaceSummaryReader).
 type emailRows map[uuid.UUID]domain.Email
 
-func (r emailRows) EmailsByID(_ context.Context, _ uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error) {
+func (r emailRows) EmailSummariesByID(_ context.Context, _ uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error) {
 	out := map[uuid.UUID]domain.Email{}
 	for _, id := range ids {
 		if e, ok := r[id]; ok {
@@ -38,7 +38,7 @@ func (emailRows) EventsByID(context.Context, uuid.UUID, []uuid.UUID) (map[uuid.U
 	return map[uuid.UUID]domain.Event{}, nil
 }
 
-func (emailRows) FilesByID(context.Context, uuid.UUID, []uuid.UUID) (map[uuid.UUID]domain.File, error) {
+func (emailRows) FileSummariesByID(context.Context, uuid.UUID, []uuid.UUID) (map[uuid.UUID]domain.File, error) {
 	return map[uuid.UUID]domain.File{}, nil
 }
 
