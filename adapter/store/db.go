@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,7 +23,8 @@ import (
 // Config says how to reach PostgreSQL.
 type Config struct {
 	// URL is a postgres:// connection string. Required. Unknown query
-	// parameters (e.g. search_path) become session settings.
+	// parameters (e.g. search_path) become session settings. Queries run in
+	// the simple protocol unless the URL sets default_query_exec_mode.
 	URL string
 	// MaxConns caps the pool. Defaults to 10.
 	MaxConns int
@@ -79,6 +81,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	pc.MaxConns = int32(cfg.MaxConns)
 	pc.MinConns = int32(cfg.MinConns)
 	pc.ConnConfig.ConnectTimeout = cfg.ConnectTimeout
+	if !strings.Contains(cfg.URL, "default_query_exec_mode=") {
+		// bun writes arguments into the SQL text, so nearly every statement
+		// is new: pgx's default (prepare and cache each one) costs a second
+		// round trip and a cache eviction per query for nothing.
+		pc.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	}
 	pc.AfterConnect = registerVector
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {

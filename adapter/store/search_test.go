@@ -60,7 +60,7 @@ func (f searchFixture) insertEmail(t *testing.T, e domain.Email) uuid.UUID {
 			recipient_addrs, body, labels, has_attachment, unread, received_at, embedding)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 		f.user, e.EmailID, e.ThreadID, append([]string{}, e.MessageIDs...), e.Subject, strings.ToLower(e.From.Email), e.From.Name,
-		rcpt, append([]string{}, addrs...), e.Body, append([]string{}, e.Labels...), e.HasAttachment, e.Unread, e.ReceivedAt, emb).Scan(&id))
+		string(rcpt), append([]string{}, addrs...), e.Body, append([]string{}, e.Labels...), e.HasAttachment, e.Unread, e.ReceivedAt, emb).Scan(&id))
 	return id
 }
 

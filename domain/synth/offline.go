@@ -17,7 +17,9 @@ import (
 type Offline struct {
 	// PerStep is how many items of one step are listed. Defaults to 5.
 	PerStep int
-	// ChunkWords is how many words each emitted chunk holds. Defaults to 3.
+	// ChunkWords is how many words each emitted chunk holds. Defaults to 12:
+	// the answer exists whole before the first chunk, and every chunk costs a
+	// stream append, a read and a websocket frame per subscriber.
 	ChunkWords int
 }
 
@@ -27,7 +29,7 @@ func (w Offline) WithDefaults() Offline {
 		w.PerStep = 5
 	}
 	if w.ChunkWords <= 0 {
-		w.ChunkWords = 3
+		w.ChunkWords = 12
 	}
 	return w
 }

@@ -55,7 +55,7 @@ Nothing has been changed yet. Please confirm or reject:
 	require.Equal(t, []synth.Citation{
 		{Service: domain.ServiceGmail, ItemID: "m2", Title: "Budget v2"}, {Service: domain.ServiceGmail, ItemID: "m1", Title: "Budget v1"},
 	}, ans.Citations)
-	require.Greater(t, len(chunks), 10)
+	require.Greater(t, len(chunks), 3, "the answer streams in pieces")
 
 	ans, _ = write(t, synth.Input{Intent: intent.Intent{Clarification: "Which John do you mean?"}})
 	require.Equal(t, "Which John do you mean?", ans.Text)
