@@ -17,8 +17,9 @@ type Config struct {
 	// Prefix namespaces the stream keys. Defaults to "answer:".
 	Prefix string
 	// TTL is how long a stream is kept after its last event, for late
-	// subscribers; the final answer is persisted in PostgreSQL anyway.
-	// Defaults to 1h.
+	// subscribers; the final answer is persisted in PostgreSQL anyway, and a
+	// subscriber that comes later is answered from there. Defaults to 10m
+	// (an answer's stream is ~20 KB: at 200 asks/s an hour would hold 14 GB).
 	TTL time.Duration
 	// MaxLen caps a stream's length (approximately). Defaults to 10000.
 	MaxLen int64
@@ -32,7 +33,7 @@ func (c Config) WithDefaults() Config {
 		c.Prefix = "answer:"
 	}
 	if c.TTL == 0 {
-		c.TTL = time.Hour
+		c.TTL = 10 * time.Minute
 	}
 	if c.MaxLen == 0 {
 		c.MaxLen = 10000
