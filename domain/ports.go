@@ -187,6 +187,10 @@ type ConversationStore interface {
 	// CreateMessage inserts m; when m.ClientRequestID was already used by this
 	// user it returns the existing message and created=false.
 	CreateMessage(ctx context.Context, m Message) (msg Message, created bool, err error)
+	// StartConversation creates a conversation titled title with m as its
+	// first message, atomically; a used m.ClientRequestID returns the
+	// existing message and created=false, creating nothing.
+	StartConversation(ctx context.Context, title string, m Message) (msg Message, created bool, err error)
 	Message(ctx context.Context, userID, id uuid.UUID) (Message, error)
 	Messages(ctx context.Context, userID, conversationID uuid.UUID, p Page) ([]Message, PageInfo, error)
 	UpdateMessage(ctx context.Context, m Message) error

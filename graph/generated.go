@@ -30,6 +30,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AskPayload() AskPayloadResolver
 	Conversation() ConversationResolver
 	Message() MessageResolver
 	Mutation() MutationResolver
@@ -388,6 +389,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AskPayloadResolver interface {
+	Conversation(ctx context.Context, obj *model.AskPayload) (*model.Conversation, error)
+}
 type ConversationResolver interface {
 	Messages(ctx context.Context, obj *model.Conversation, first *int, after *string) (*model.MessageConnection, error)
 	MessageCount(ctx context.Context, obj *model.Conversation) (int, error)
@@ -3829,7 +3833,7 @@ func (ec *executionContext) _AskPayload_conversation(ctx context.Context, field 
 			return ec.fieldContext_AskPayload_conversation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Conversation, nil
+			return ec.Resolvers.AskPayload().Conversation(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Conversation) graphql.Marshaler {
@@ -3843,8 +3847,8 @@ func (ec *executionContext) fieldContext_AskPayload_conversation(_ context.Conte
 	fc = &graphql.FieldContext{
 		Object:     "AskPayload",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Conversation(ctx, field)
 		},
@@ -10710,13 +10714,14 @@ func (ec *executionContext) _AskPayload(ctx context.Context, sel ast.SelectionSe
 		case "message":
 			out.Values[i] = ec._AskPayload_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "conversation":
-			out.Values[i] = ec._AskPayload_conversation(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AskPayload_conversation(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

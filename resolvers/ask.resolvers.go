@@ -16,8 +16,14 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
 	"github.com/workspace-orchestrator/orchestrator/domain/plan"
 	"github.com/workspace-orchestrator/orchestrator/domain/synth"
+	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
+
+// Conversation is the resolver for the conversation field.
+func (r *askPayloadResolver) Conversation(ctx context.Context, obj *model.AskPayload) (*model.Conversation, error) {
+	return conversationOf(ctx, obj.Message.ConversationUUID)
+}
 
 // Intent is the resolver for the intent field.
 func (r *messageResolver) Intent(ctx context.Context, obj *model.Message) (model.JSON, error) {
@@ -111,11 +117,7 @@ func (r *mutationResolver) Ask(ctx context.Context, input model.AskInput) (*mode
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.ConversationStore.Conversation(ctx, userID, msg.ConversationID)
-	if err != nil {
-		return nil, fmt.Errorf("ask: conversation of message %s: %w", msg.ID, err)
-	}
-	return &model.AskPayload{Message: fromMessage(msg), Conversation: fromConversation(c)}, nil
+	return &model.AskPayload{Message: fromMessage(msg)}, nil
 }
 
 // ConfirmAction is the resolver for the confirmAction field.
@@ -178,3 +180,8 @@ func (r *subscriptionResolver) Answer(ctx context.Context, messageID string) (<-
 	go r.streamAnswer(ctx, msg, ch)
 	return ch, nil
 }
+
+// AskPayload returns graph.AskPayloadResolver implementation.
+func (r *Resolver) AskPayload() graph.AskPayloadResolver { return &askPayloadResolver{r} }
+
+type askPayloadResolver struct{ *Resolver }

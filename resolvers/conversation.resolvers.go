@@ -41,15 +41,7 @@ func (r *conversationResolver) MessageCount(ctx context.Context, obj *model.Conv
 
 // Conversation is the resolver for the conversation field.
 func (r *messageResolver) Conversation(ctx context.Context, obj *model.Message) (*model.Conversation, error) {
-	l, err := loadersFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := l.conversation.Load(ctx, obj.ConversationUUID)
-	if err != nil {
-		return nil, err
-	}
-	return fromConversation(c), nil
+	return conversationOf(ctx, obj.ConversationUUID)
 }
 
 // CreateConversation is the resolver for the createConversation field.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
 // loaders batch and cache, for one operation of one caller, the nested fields
@@ -165,4 +166,18 @@ func eachKey[V any](ctx context.Context, userID uuid.UUID, ids []uuid.UUID,
 		return nil, err
 	}
 	return out, nil
+}
+
+// conversationOf loads a conversation of the request's user through the
+// request's loader, so a page of messages costs one query.
+func conversationOf(ctx context.Context, id uuid.UUID) (*model.Conversation, error) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := l.conversation.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return fromConversation(c), nil
 }

@@ -207,6 +207,27 @@ func (m *memStore) Conversations(_ context.Context, userID uuid.UUID, p domain.P
 func (m *memStore) CreateMessage(_ context.Context, msg domain.Message) (domain.Message, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if _, err := one(m.conversations, msg.UserID, msg.ConversationID, convOwner, convID, "conversation"); err != nil {
+		return domain.Message{}, false, err
+	}
+	return m.insertMessage(msg)
+}
+
+func (m *memStore) StartConversation(_ context.Context, title string, msg domain.Message) (domain.Message, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.clock.Now()
+	c := domain.Conversation{ID: uuid.New(), UserID: msg.UserID, Title: title, CreatedAt: now, UpdatedAt: now}
+	msg.ConversationID = c.ID
+	out, created, err := m.insertMessage(msg)
+	if created {
+		m.conversations = append(m.conversations, c)
+	}
+	return out, created, err
+}
+
+// insertMessage adds msg unless its client request id was used; m.mu is held.
+func (m *memStore) insertMessage(msg domain.Message) (domain.Message, bool, error) {
 	for _, x := range m.messages {
 		if msg.ClientRequestID != "" && x.UserID == msg.UserID && x.ClientRequestID == msg.ClientRequestID {
 			return x, false, nil

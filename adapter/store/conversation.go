@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -135,8 +136,67 @@ func (s *Store) Conversations(ctx context.Context, userID uuid.UUID, p domain.Pa
 // conversation active. When m.ClientRequestID was already used by this user it
 // returns the existing message and created=false.
 func (s *Store) CreateMessage(ctx context.Context, m domain.Message) (domain.Message, bool, error) {
+	row, err := s.newMessageRow(m)
+	if err != nil {
+		return domain.Message{}, false, err
+	}
+	var created bool
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		db := s.idb(ctx)
+		// Touching the conversation both checks it is the user's and locks it.
+		res, err := db.NewUpdate().Model((*conversationRow)(nil)).Set("updated_at = ?", row.CreatedAt).
+			Where("id = ? AND user_id = ?", m.ConversationID, m.UserID).Exec(ctx)
+		if err := affectedOne(res, err, "conversation", m.ConversationID); err != nil {
+			return err
+		}
+		created, err = insertMessage(ctx, db, &row)
+		return err
+	})
+	if err != nil {
+		return domain.Message{}, false, err
+	}
+	return row.domain(), created, nil
+}
+
+// StartConversation creates a conversation titled title with m as its first
+// message, in one transaction. When m.ClientRequestID was already used by
+// this user it returns the existing message and created=false, and creates
+// nothing.
+func (s *Store) StartConversation(ctx context.Context, title string, m domain.Message) (domain.Message, bool, error) {
+	conv := conversationRow{ID: uuid.Must(uuid.NewV7()), UserID: m.UserID, Title: title}
+	m.ConversationID = conv.ID
+	row, err := s.newMessageRow(m)
+	if err != nil {
+		return domain.Message{}, false, err
+	}
+	conv.CreatedAt, conv.UpdatedAt = row.CreatedAt, row.CreatedAt
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		db := s.idb(ctx)
+		if _, err := db.NewInsert().Model(&conv).Exec(ctx); err != nil {
+			return fmt.Errorf("store: create conversation: %w", userMissing(err, m.UserID))
+		}
+		created, err := insertMessage(ctx, db, &row)
+		if err == nil && !created {
+			return errRepeated // roll the new conversation back
+		}
+		return err
+	})
+	switch {
+	case errors.Is(err, errRepeated):
+		return row.domain(), false, nil
+	case err != nil:
+		return domain.Message{}, false, err
+	}
+	return row.domain(), true, nil
+}
+
+// errRepeated rolls back a transaction whose ask was already made.
+var errRepeated = errors.New("store: client request id already used")
+
+// newMessageRow stamps a new message (id, times, default status).
+func (s *Store) newMessageRow(m domain.Message) (messageRow, error) {
 	if m.Query == "" {
-		return domain.Message{}, false, fmt.Errorf("%w: message without query", domain.ErrInvalidInput)
+		return messageRow{}, fmt.Errorf("%w: message without query", domain.ErrInvalidInput)
 	}
 	now := s.now()
 	m.ID = uuid.Must(uuid.NewV7())
@@ -144,38 +204,30 @@ func (s *Store) CreateMessage(ctx context.Context, m domain.Message) (domain.Mes
 	if m.Status == "" {
 		m.Status = domain.MessagePending
 	}
-	row := messageRowOf(&m)
-	var created bool
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		db := s.idb(ctx)
-		// Touching the conversation both checks it is the user's and locks it.
-		res, err := db.NewUpdate().Model((*conversationRow)(nil)).Set("updated_at = ?", now).
-			Where("id = ? AND user_id = ?", m.ConversationID, m.UserID).Exec(ctx)
-		if err := affectedOne(res, err, "conversation", m.ConversationID); err != nil {
-			return err
-		}
-		res, err = db.NewInsert().Model(&row).
-			On("CONFLICT (user_id, client_request_id) WHERE client_request_id IS NOT NULL DO NOTHING").
-			Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("store: create message: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			created = true
-			return nil
-		}
-		row = messageRow{}
-		err = db.NewSelect().Model(&row).
-			Where("user_id = ? AND client_request_id = ?", m.UserID, m.ClientRequestID).Scan(ctx)
-		if err != nil {
-			return fmt.Errorf("store: message with client request id %q: %w", m.ClientRequestID, err)
-		}
-		return nil
-	})
+	return messageRowOf(&m), nil
+}
+
+// insertMessage inserts row; when its client request id was already used it
+// loads that message into row instead and reports created=false.
+func insertMessage(ctx context.Context, db bun.IDB, row *messageRow) (bool, error) {
+	res, err := db.NewInsert().Model(row).
+		On("CONFLICT (user_id, client_request_id) WHERE client_request_id IS NOT NULL DO NOTHING").
+		Exec(ctx)
 	if err != nil {
-		return domain.Message{}, false, err
+		return false, fmt.Errorf("store: create message: %w", err)
 	}
-	return row.domain(), created, nil
+	if n, _ := res.RowsAffected(); n == 1 {
+		return true, nil
+	}
+	userID, requestID := row.UserID, ""
+	if row.ClientRequestID != nil {
+		requestID = *row.ClientRequestID
+	}
+	*row = messageRow{}
+	if err := db.NewSelect().Model(row).Where("user_id = ? AND client_request_id = ?", userID, requestID).Scan(ctx); err != nil {
+		return false, fmt.Errorf("store: message with client request id %q: %w", requestID, err)
+	}
+	return false, nil
 }
 
 // Message returns one of the user's messages.

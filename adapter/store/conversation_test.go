@@ -135,3 +135,37 @@ func TestConversationsListMostRecentFirst(t *testing.T) {
 	require.Empty(t, other)
 	require.Zero(t, info.TotalCount)
 }
+
+func TestStartConversationIsAtomicAndIdempotent(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	m, created, err := f.store.StartConversation(f.ctx, "calendar", domain.Message{UserID: f.user.ID,
+		ClientRequestID: "req-1", Query: "what is on my calendar?"})
+	require.NoError(t, err)
+	require.True(t, created)
+	require.Equal(t, domain.MessagePending, m.Status)
+	c, err := f.store.Conversation(f.ctx, f.user.ID, m.ConversationID)
+	require.NoError(t, err)
+	require.Equal(t, "calendar", c.Title)
+	require.Equal(t, m.CreatedAt, c.UpdatedAt)
+
+	// A retry answers the first message and leaves no second conversation.
+	again, created, err := f.store.StartConversation(f.ctx, "other", domain.Message{UserID: f.user.ID,
+		ClientRequestID: "req-1", Query: "something else"})
+	require.NoError(t, err)
+	require.False(t, created)
+	require.Equal(t, m.ID, again.ID)
+	require.Equal(t, m.ConversationID, again.ConversationID)
+	_, info, err := f.store.Conversations(f.ctx, f.user.ID, domain.Page{})
+	require.NoError(t, err)
+	require.Equal(t, 1, info.TotalCount)
+
+	// A bad message creates no conversation either.
+	_, _, err = f.store.StartConversation(f.ctx, "empty", domain.Message{UserID: f.user.ID})
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
+	_, _, err = f.store.StartConversation(f.ctx, "nobody", domain.Message{UserID: uuid.New(), Query: "hi"})
+	require.ErrorIs(t, err, domain.ErrNotFound)
+	_, info, err = f.store.Conversations(f.ctx, f.user.ID, domain.Page{})
+	require.NoError(t, err)
+	require.Equal(t, 1, info.TotalCount)
+}

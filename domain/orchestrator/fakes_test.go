@@ -332,6 +332,26 @@ func (c *conversations) Conversations(context.Context, uuid.UUID, domain.Page) (
 func (c *conversations) CreateMessage(_ context.Context, m domain.Message) (domain.Message, bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if cv, ok := c.convs[m.ConversationID]; !ok || cv.UserID != m.UserID {
+		return domain.Message{}, false, fmt.Errorf("conversation %s: %w", m.ConversationID, domain.ErrNotFound)
+	}
+	return c.insert(m)
+}
+
+func (c *conversations) StartConversation(_ context.Context, title string, m domain.Message) (domain.Message, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cv := domain.Conversation{ID: uuid.New(), UserID: m.UserID, Title: title}
+	m.ConversationID = cv.ID
+	msg, created, err := c.insert(m)
+	if created {
+		c.convs[cv.ID] = cv
+	}
+	return msg, created, err
+}
+
+// insert adds m unless its client request id was used; c.mu is held.
+func (c *conversations) insert(m domain.Message) (domain.Message, bool, error) {
 	for _, x := range c.msgs {
 		if m.ClientRequestID != "" && x.UserID == m.UserID && x.ClientRequestID == m.ClientRequestID {
 			return x, false, nil

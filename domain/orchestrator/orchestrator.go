@@ -182,23 +182,23 @@ func (o *Orchestrator) Ask(ctx context.Context, in AskInput) (domain.Message, er
 	if closed {
 		return domain.Message{}, fmt.Errorf("ask: shutting down: %w", domain.ErrUnavailable)
 	}
-	convID, fresh := in.ConversationID, in.ConversationID == uuid.Nil
-	if fresh {
-		c, err := o.d.Conversations.CreateConversation(ctx, in.UserID, title(q))
-		if err != nil {
-			return domain.Message{}, fmt.Errorf("ask: create conversation: %w", err)
-		}
-		convID = c.ID
-	} else if _, err := o.d.Conversations.Conversation(ctx, in.UserID, convID); err != nil {
-		return domain.Message{}, fmt.Errorf("ask: conversation %s: %w", convID, err)
-	}
 	now := o.clock.Now()
-	msg, created, err := o.d.Conversations.CreateMessage(ctx, domain.Message{
-		ID: uuid.New(), ConversationID: convID, UserID: in.UserID, ClientRequestID: in.ClientRequestID,
+	msg := domain.Message{
+		ID: uuid.New(), ConversationID: in.ConversationID, UserID: in.UserID, ClientRequestID: in.ClientRequestID,
 		Query: q, Status: domain.MessagePending, CreatedAt: now, UpdatedAt: now,
-	})
+	}
+	var (
+		created bool
+		err     error
+		fresh   = in.ConversationID == uuid.Nil
+	)
+	if fresh {
+		msg, created, err = o.d.Conversations.StartConversation(ctx, title(q), msg)
+	} else {
+		msg, created, err = o.d.Conversations.CreateMessage(ctx, msg)
+	}
 	if err != nil {
-		return domain.Message{}, fmt.Errorf("ask: create message: %w", err)
+		return domain.Message{}, fmt.Errorf("ask: %w", err)
 	}
 	if !created {
 		return msg, nil
