@@ -139,7 +139,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	t.TotalMS = ms(start)
 	msg.Timings = mustJSON(t)
 	persist(msg)
-	o.remember(ctx, msg, cc)
+	o.remember(ctx, msg, turn(msg, in, results, ans.Citations, actions), cc)
 	pub.send(Event{Type: EventDone, Text: ans.Text, Citations: ans.Citations, MessageStatus: domain.MessageDone})
 }
 
@@ -248,8 +248,8 @@ func (o *Orchestrator) trim(cc intent.ConversationContext) intent.ConversationCo
 	return cc
 }
 
-// remember appends the finished message's turn to the conversation context.
-func (o *Orchestrator) remember(ctx context.Context, msg domain.Message, cc intent.ConversationContext) {
+// remember appends the finished message's turn t to the conversation context.
+func (o *Orchestrator) remember(ctx context.Context, msg domain.Message, t intent.Turn, cc intent.ConversationContext) {
 	if o.d.Contexts == nil {
 		return
 	}
@@ -259,23 +259,31 @@ func (o *Orchestrator) remember(ctx context.Context, msg domain.Message, cc inte
 			turns = append(turns, t)
 		}
 	}
-	cc.Turns = append(turns, turnOf(msg))
+	cc.Turns = append(turns, t)
 	if err := o.d.Contexts.SaveContext(context.WithoutCancel(ctx), msg.UserID, msg.ConversationID, o.trim(cc)); err != nil {
 		o.log.WarnContext(ctx, "context store write", "err", err)
 	}
 }
 
-// turnOf reads what a persisted message leaves for follow-ups: its intent,
-// the items in the order the answer cited them (then the others) and its actions.
+// turnOf reads what a persisted message leaves for follow-ups.
 func turnOf(m domain.Message) intent.Turn {
-	t := intent.Turn{MessageID: m.ID, Query: m.Query}
-	_ = json.Unmarshal(m.Intent, &t.Intent)
-	var results []executor.Result
-	var citations []synth.Citation
-	var actions []agent.Action
+	var (
+		in        intent.Intent
+		results   []executor.Result
+		citations []synth.Citation
+		actions   []agent.Action
+	)
+	_ = json.Unmarshal(m.Intent, &in)
 	_ = json.Unmarshal(m.StepResults, &results)
 	_ = json.Unmarshal(m.Citations, &citations)
 	_ = json.Unmarshal(m.Actions, &actions)
+	return turn(m, in, results, citations, actions)
+}
+
+// turn is what a message leaves for follow-ups: its intent, the items in the
+// order the answer cited them (then the others) and its actions.
+func turn(m domain.Message, in intent.Intent, results []executor.Result, citations []synth.Citation, actions []agent.Action) intent.Turn {
+	t := intent.Turn{MessageID: m.ID, Query: m.Query, Intent: in}
 	items := map[string]agent.Item{}
 	var order []string
 	for _, r := range results {
