@@ -51,7 +51,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.url, "url", "http://127.0.0.1:8080", "the server's base URL")
 	flag.StringVar(&o.token, "token", os.Getenv("TOKEN"), "bearer token (default $TOKEN)")
-	flag.IntVar(&o.workers, "workers", 16, "concurrent askers, each with its own websocket")
+	flag.IntVar(&o.workers, "workers", 8, "concurrent askers, each with its own websocket")
 	flag.DurationVar(&o.duration, "duration", 20*time.Second, "how long to send asks")
 	flag.IntVar(&o.warmup, "warmup", 2, "asks per worker before measuring")
 	flag.DurationVar(&o.askTimeout, "ask-timeout", 10*time.Second, "longest wait for one answer")
