@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/dates"
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 )
 
@@ -134,7 +135,7 @@ func Words(q string) []string {
 	return out
 }
 
-// describe lists up to n items as `"Title" (Mon Jan 2 15:04)`.
+// describe lists up to n items as `"Title" (Mon Jan 2 2006 15:04 UTC)`.
 func describe(items []Item, n int, loc *time.Location) string {
 	var parts []string
 	for i, it := range items {
@@ -147,15 +148,12 @@ func describe(items []Item, n int, loc *time.Location) string {
 	return strings.Join(parts, ", ")
 }
 
-// when renders an instant for people, " (Mon Jan 2 15:04)", or "" for none.
+// when renders an instant for people, " (Mon Jan 2 2006 15:04 UTC)", or "" for none.
 func when(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	if loc != nil {
-		t = t.In(loc)
-	}
-	return " (" + t.Format("Mon Jan 2 2006 15:04") + ")"
+	return " (" + dates.Instant(t, loc) + ")"
 }
 
 // ReadStep runs a read step: fetch reads the row ReadRow picks.

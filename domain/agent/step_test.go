@@ -31,7 +31,7 @@ func TestPickOne(t *testing.T) {
 	_, err = agent.PickOne([]agent.Item{flight, review, sync}, "meeting", "event", time.UTC)
 	require.ErrorIs(t, err, agent.ErrAmbiguous)
 	require.ErrorIs(t, err, domain.ErrInvalidInput)
-	require.EqualError(t, err, `3 events match ("Flight TK1982 Istanbul → London" (Thu Jun 25 2026 10:00), "Budget review" (Thu Jun 25 2026 11:00), "Weekly sync" (Thu Jun 25 2026 12:00)); say which one: ambiguous`)
+	require.EqualError(t, err, `3 events match ("Flight TK1982 Istanbul → London" (Thu Jun 25 2026 10:00 UTC), "Budget review" (Thu Jun 25 2026 11:00 UTC), "Weekly sync" (Thu Jun 25 2026 12:00 UTC)); say which one: ambiguous`)
 
 	_, err = agent.PickOne(nil, "x", "file", nil)
 	require.ErrorIs(t, err, agent.ErrNothingFound)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/dates"
 )
 
 var (
@@ -122,7 +123,7 @@ func listRefs(refs []ItemRef, loc *time.Location) string {
 	for i, r := range refs {
 		s := fmt.Sprintf("%d. %q", i+1, r.Title)
 		if !r.At.IsZero() {
-			s += " (" + r.At.In(loc).Format("Mon Jan 2 15:04") + ")"
+			s += " (" + dates.Instant(r.At, loc) + ")"
 		}
 		parts = append(parts, s)
 	}

@@ -252,7 +252,7 @@ func TestAskWrites(t *testing.T) {
 	// Create with a stable id and an IANA zone; a retry finds the same event.
 	m = b.ask(t, uuid.Nil, "schedule a meeting with Bob tomorrow at 3pm for 45 minutes")
 	create := actionsOf(t, m)[0]
-	require.Contains(t, create.Summary, `Create the event "Meeting with Bob" on Thu Jun 18 2026 15:00–15:45 (Europe/Istanbul) and invite bob@example.com`)
+	require.Contains(t, create.Summary, `Create the event "Meeting with Bob" on Thu Jun 18 2026 15:00–15:45 +03 (Europe/Istanbul) and invite bob@example.com`)
 	require.Equal(t, 1, b.ws.writeCount())
 	_, err := b.o.ConfirmAction(ctx, b.user, m.ID, create.ID)
 	require.NoError(t, err)
@@ -375,7 +375,7 @@ func TestAskFollowUps(t *testing.T) {
 			m = b.ask(t, conv, "move it to 5pm")
 			move := actionsOf(t, m)[0]
 			require.Equal(t, []string{agent.StableID(created.ID, "s1-a1")}, move.Targets)
-			require.Contains(t, move.Summary, `Move the event "Call with Bob" from Thu Jun 18 2026 15:00–15:30 to Thu Jun 18 2026 17:00–17:30`)
+			require.Contains(t, move.Summary, `Move the event "Call with Bob" from Thu Jun 18 2026 15:00–15:30 +03 to Thu Jun 18 2026 17:00–17:30 +03 (Europe/Istanbul)`)
 		})
 	}
 }
@@ -385,7 +385,7 @@ func TestAskAmbiguousTargetThenChosen(t *testing.T) {
 	b := setup(t)
 	m := b.ask(t, uuid.Nil, "cancel my meetings this week")
 	require.Empty(t, actionsOf(t, m))
-	require.Contains(t, m.Response, `I couldn't delete the event: 2 events match ("Budget review" (Thu Jun 18 2026 10:00), "Weekly sync" (Fri Jun 19 2026 15:00)); say which one`)
+	require.Contains(t, m.Response, `I couldn't delete the event: 2 events match ("Budget review" (Thu Jun 18 2026 10:00 +03), "Weekly sync" (Fri Jun 19 2026 15:00 +03)); say which one`)
 	m = b.ask(t, m.ConversationID, "cancel the second one")
 	del := actionsOf(t, m)[0]
 	require.Equal(t, agent.ActionDeleteEvent, del.Kind)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/dates"
 	"github.com/workspace-orchestrator/orchestrator/domain/executor"
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 )
@@ -178,21 +179,21 @@ func (b *writer) describe(it agent.Item) string {
 			s += " from " + it.People[0]
 		}
 		if !it.At.IsZero() {
-			s += ", " + it.At.In(b.loc).Format("Mon Jan 2 2006")
+			s += ", " + dates.Day(it.At, b.loc)
 		}
 	case domain.ServiceCalendar:
-		if !it.At.IsZero() {
-			s += ", " + it.At.In(b.loc).Format("Mon Jan 2 2006 15:04")
-			if !it.End.IsZero() {
-				s += "–" + it.End.In(b.loc).Format("15:04")
-			}
+		switch {
+		case !it.At.IsZero() && !it.End.IsZero():
+			s += ", " + dates.Span(it.At, it.End, b.loc)
+		case !it.At.IsZero():
+			s += ", " + dates.Instant(it.At, b.loc)
 		}
 		if it.Snippet != "" {
 			s += " at " + it.Snippet
 		}
 	case domain.ServiceDrive:
 		if !it.At.IsZero() {
-			s += ", modified " + it.At.In(b.loc).Format("Mon Jan 2 2006")
+			s += ", modified " + dates.Day(it.At, b.loc)
 		}
 	}
 	return s

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/dates"
 	"github.com/workspace-orchestrator/orchestrator/domain/executor"
 )
 
@@ -88,11 +89,11 @@ func sourceLine(it agent.Item, loc *time.Location) string {
 		parts = append(parts, "people: "+strings.Join(it.People, ", "))
 	}
 	if !it.At.IsZero() {
-		at := it.At.In(loc).Format("Mon Jan 2 2006 15:04")
-		if !it.End.IsZero() {
-			at += " to " + it.End.In(loc).Format("Mon Jan 2 2006 15:04")
+		if it.End.IsZero() {
+			parts = append(parts, dates.Instant(it.At, loc))
+		} else {
+			parts = append(parts, dates.Span(it.At, it.End, loc))
 		}
-		parts = append(parts, at)
 	}
 	text := it.Body
 	if text == "" {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/dates"
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 )
 
@@ -192,7 +193,7 @@ func proposeCreate(step intent.Step) (agent.Output, error) {
 		pl.Title = "Meeting"
 	}
 	pl.Start, pl.End = start.In(loc), end.In(loc)
-	summary := fmt.Sprintf("Create the event %q on %s (%s)", pl.Title, span(pl.Start, pl.End), pl.TimeZone)
+	summary := fmt.Sprintf("Create the event %q on %s (%s)", pl.Title, dates.Span(pl.Start, pl.End, loc), pl.TimeZone)
 	if len(pl.Attendees) > 0 {
 		summary += " and invite " + strings.Join(pl.Attendees, ", ")
 	}
@@ -213,14 +214,6 @@ func zone(name string) (*time.Location, error) {
 		return nil, fmt.Errorf("time zone %q: %w", name, domain.ErrInvalidInput)
 	}
 	return loc, nil
-}
-
-func span(start, end time.Time) string {
-	s := start.Format("Mon Jan 2 2006 15:04")
-	if end.Year() == start.Year() && end.YearDay() == start.YearDay() {
-		return s + "–" + end.Format("15:04")
-	}
-	return s + " – " + end.Format("Mon Jan 2 2006 15:04")
 }
 
 // changePayload names the exact event changed or deleted.
@@ -291,9 +284,9 @@ func (a *Agent) proposeUpdate(ctx context.Context, userID uuid.UUID, step intent
 	}
 	summary := fmt.Sprintf("Move the event %q", ev.Title)
 	if !ev.At.IsZero() {
-		summary += " from " + span(oldStart, ev.End.In(loc))
+		summary += " from " + dates.Span(oldStart, ev.End, loc)
 	}
-	summary += fmt.Sprintf(" to %s (%s)", span(pl.Start, pl.End), tz)
+	summary += fmt.Sprintf(" to %s (%s)", dates.Span(pl.Start, pl.End, loc), tz)
 	act, err := agent.NewAction(step, 0, agent.ActionUpdateEvent, summary, []string{ev.ID}, pl)
 	if err != nil {
 		return agent.Output{}, err
@@ -316,7 +309,7 @@ func (a *Agent) proposeDelete(ctx context.Context, userID uuid.UUID, step intent
 		if err != nil {
 			loc = time.UTC
 		}
-		summary += " on " + span(ev.At.In(loc), ev.End.In(loc))
+		summary += " on " + dates.Span(ev.At, ev.End, loc)
 	}
 	summary += " from your calendar"
 	act, err := agent.NewAction(step, 0, agent.ActionDeleteEvent, summary, []string{ev.ID}, pl)
@@ -357,7 +350,8 @@ func (a *Agent) Confirm(ctx context.Context, userID, messageID uuid.UUID, act ag
 		if ev, err = a.sched.UpdateEvent(ctx, userID, p.CalendarID, p.EventID, domain.EventPatch{Start: &p.Start, End: &p.End, TimeZone: &p.TimeZone}); err != nil {
 			return act, fmt.Errorf("update event %s: %w", p.EventID, err)
 		}
-		act.Result = fmt.Sprintf("Moved %q to %s", ev.Title, span(p.Start, p.End))
+		loc, _ := zone(p.TimeZone) // nil: the payload's own offset
+		act.Result = fmt.Sprintf("Moved %q to %s", ev.Title, dates.Span(p.Start, p.End, loc))
 	case agent.ActionDeleteEvent:
 		var p changePayload
 		if err := json.Unmarshal(act.Payload, &p); err != nil {

@@ -1,0 +1,40 @@
+package dates
+
+import "time"
+
+// Layouts of times shown to people.
+const (
+	dayLayout   = "Mon Jan 2 2006"
+	clockLayout = "15:04"
+)
+
+// Day renders t's date in loc: "Mon Nov 30 2026".
+func Day(t time.Time, loc *time.Location) string {
+	return in(t, loc).Format(dayLayout)
+}
+
+// Instant renders t in loc with the zone's abbreviation, so that times shown
+// in different zones never read alike: "Mon Nov 30 2026 17:00 UTC".
+func Instant(t time.Time, loc *time.Location) string {
+	return in(t, loc).Format(dayLayout + " " + clockLayout + " MST")
+}
+
+// Span renders [start, end) in loc with the zone's abbreviation, naming the
+// end's date only when it falls on another day:
+// "Mon Nov 30 2026 17:00–18:00 PST", "Mon Nov 30 2026 23:00 – Tue Dec 1 2026 01:00 UTC".
+func Span(start, end time.Time, loc *time.Location) string {
+	start, end = in(start, loc), in(end, loc)
+	s := start.Format(dayLayout + " " + clockLayout)
+	if end.Year() == start.Year() && end.YearDay() == start.YearDay() {
+		return s + "–" + end.Format(clockLayout+" MST")
+	}
+	return s + " – " + end.Format(dayLayout+" "+clockLayout+" MST")
+}
+
+// in is t in loc; a nil loc keeps t's own zone.
+func in(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		return t
+	}
+	return t.In(loc)
+}
