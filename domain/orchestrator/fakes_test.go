@@ -469,3 +469,33 @@ type users struct{ tz string }
 func (u users) UserByID(_ context.Context, id uuid.UUID) (domain.User, error) {
 	return domain.User{ID: id, TimeZone: u.tz}, nil
 }
+
+// cancelBus is an in-memory Cancels shared by the orchestrators of a test.
+type cancelBus struct {
+	mu   sync.Mutex
+	subs []func(uuid.UUID)
+}
+
+func (c *cancelBus) RequestCancel(_ context.Context, id uuid.UUID) error {
+	c.mu.Lock()
+	subs := slices.Clone(c.subs)
+	c.mu.Unlock()
+	for _, fn := range subs {
+		fn(id)
+	}
+	return nil
+}
+
+func (c *cancelBus) ListenCancels(ctx context.Context, fn func(uuid.UUID)) error {
+	c.mu.Lock()
+	c.subs = append(c.subs, fn)
+	c.mu.Unlock()
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (c *cancelBus) listeners() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.subs)
+}

@@ -38,6 +38,9 @@ type Config struct {
 	// MinConfidence is the confidence below which the answer asks the person
 	// to rephrase instead of acting. Defaults to 0.5.
 	MinConfidence float64
+	// CancelWait is how long Cancel waits for another instance to stop an
+	// ask before marking it cancelled itself. Defaults to 5s.
+	CancelWait time.Duration
 }
 
 // WithDefaults fills unset fields.
@@ -54,6 +57,9 @@ func (c Config) WithDefaults() Config {
 	if c.MinConfidence == 0 {
 		c.MinConfidence = 0.5
 	}
+	if c.CancelWait == 0 {
+		c.CancelWait = 5 * time.Second
+	}
 	return c
 }
 
@@ -63,6 +69,9 @@ func (c Config) validate() error {
 	}
 	if c.ContextTurns < 0 {
 		return fmt.Errorf("orchestrator config: ContextTurns %d is negative: %w", c.ContextTurns, domain.ErrInvalidInput)
+	}
+	if c.CancelWait < 0 {
+		return fmt.Errorf("orchestrator config: CancelWait %s is negative: %w", c.CancelWait, domain.ErrInvalidInput)
 	}
 	if c.MinConfidence < 0 || c.MinConfidence > 1 {
 		return fmt.Errorf("orchestrator config: MinConfidence %v outside [0, 1]: %w", c.MinConfidence, domain.ErrInvalidInput)
@@ -83,6 +92,7 @@ type Deps struct {
 	Users         Users                    // optional: the users' time zones
 	Contexts      ContextStore             // optional: without it context comes from persisted messages
 	Intents       IntentCache              // optional
+	Cancels       Cancels                  // optional: without it Cancel stops only this instance's asks
 	Clock         domain.Clock             // defaults to the system clock
 	Logger        *slog.Logger             // defaults to discarding
 }
@@ -145,11 +155,42 @@ func New(cfg Config, d Deps) (*Orchestrator, error) {
 	}
 	loc, _ := time.LoadLocation(cfg.DefaultTimeZone)
 	base, stop := context.WithCancel(context.Background())
-	return &Orchestrator{
+	o := &Orchestrator{
 		cfg: cfg, d: d, loc: loc, agents: agents, log: d.Logger, clock: d.Clock,
 		base: base, stop: stop, running: map[uuid.UUID]*run{}, locks: map[uuid.UUID]*msgLock{},
 		zones: map[string]*time.Location{},
-	}, nil
+	}
+	if d.Cancels != nil {
+		go o.listenCancels()
+	}
+	return o, nil
+}
+
+// listenCancels stops this instance's runs that another instance was asked
+// to cancel, until Close; a lost connection is retried every second.
+func (o *Orchestrator) listenCancels() {
+	for {
+		err := o.d.Cancels.ListenCancels(o.base, o.cancelRun)
+		if o.base.Err() != nil {
+			return
+		}
+		o.log.Warn("cancel requests: listening failed, retrying", "err", err)
+		select {
+		case <-time.After(time.Second):
+		case <-o.base.Done():
+			return
+		}
+	}
+}
+
+// cancelRun cancels the message's run if it is this instance's.
+func (o *Orchestrator) cancelRun(messageID uuid.UUID) {
+	o.mu.Lock()
+	r := o.running[messageID]
+	o.mu.Unlock()
+	if r != nil {
+		r.cancel()
+	}
 }
 
 // AskInput is one request.
@@ -238,14 +279,16 @@ func title(q string) string {
 }
 
 // Cancel stops a running ask of the user. An ask running on this instance is
-// cancelled and ends with an ERROR event; one running elsewhere is marked
-// cancelled in the store. A finished ask answers ErrConflict.
+// cancelled and ends with an ERROR event; one running on another instance is
+// asked to stop through Deps.Cancels, and waited for (Config.CancelWait).
+// When no instance stops it (its instance is gone, or there are no Cancels),
+// it is marked cancelled in the store. A finished ask answers ErrConflict.
 func (o *Orchestrator) Cancel(ctx context.Context, userID, messageID uuid.UUID) error {
 	msg, err := o.d.Conversations.Message(ctx, userID, messageID)
 	if err != nil {
 		return fmt.Errorf("cancel ask %s: %w", messageID, err)
 	}
-	if msg.Status != domain.MessagePending && msg.Status != domain.MessageRunning {
+	if !unfinished(msg.Status) {
 		return fmt.Errorf("cancel ask %s: already %s: %w", messageID, msg.Status, domain.ErrConflict)
 	}
 	o.mu.Lock()
@@ -260,11 +303,48 @@ func (o *Orchestrator) Cancel(ctx context.Context, userID, messageID uuid.UUID) 
 		}
 		return nil
 	}
+	if o.d.Cancels != nil {
+		if err := o.d.Cancels.RequestCancel(ctx, messageID); err != nil {
+			o.log.WarnContext(ctx, "cancel request not sent", "message", messageID, "err", err)
+		} else if ended, err := o.awaitEnd(ctx, userID, messageID); err != nil || ended {
+			return err
+		}
+	}
 	msg.Status, msg.Error, msg.UpdatedAt = domain.MessageCancelled, "cancelled", o.clock.Now()
 	if err := o.d.Conversations.UpdateMessage(ctx, msg); err != nil {
 		return fmt.Errorf("cancel ask %s: %w", messageID, err)
 	}
 	return nil
+}
+
+// unfinished reports whether a message's ask has not ended.
+func unfinished(s domain.MessageStatus) bool {
+	return s == domain.MessagePending || s == domain.MessageRunning
+}
+
+// awaitEnd polls the message until its ask has ended (true) or
+// Config.CancelWait has passed (false).
+func (o *Orchestrator) awaitEnd(ctx context.Context, userID, messageID uuid.UUID) (bool, error) {
+	deadline := time.NewTimer(o.cfg.CancelWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-deadline.C:
+			return false, nil
+		case <-tick.C:
+		}
+		msg, err := o.d.Conversations.Message(ctx, userID, messageID)
+		if err != nil {
+			return false, fmt.Errorf("cancel ask %s: %w", messageID, err)
+		}
+		if !unfinished(msg.Status) {
+			return true, nil
+		}
+	}
 }
 
 // Wait blocks until every running ask has finished.

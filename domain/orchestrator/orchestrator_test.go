@@ -32,6 +32,8 @@ type bundle struct {
 	loc     *time.Location
 	now     time.Time
 	flights [2]string // event ids: Turkish Airlines, Lufthansa
+	deps    orchestrator.Deps
+	cancels *cancelBus
 }
 
 type options struct {
@@ -95,7 +97,8 @@ func setup(t testing.TB, opts ...options) *bundle {
 		failOn: map[domain.Service]error{}, blockOn: map[domain.Service]chan struct{}{},
 	}
 	b := &bundle{ws: ws, convs: &conversations{convs: map[uuid.UUID]domain.Conversation{}}, pub: &publisher{events: map[uuid.UUID][]orchestrator.Event{}},
-		cache: &intentCache{m: map[string]intent.Intent{}}, user: uuid.New(), loc: loc, now: now, flights: [2]string{"ev3", "ev4"}}
+		cache: &intentCache{m: map[string]intent.Intent{}}, user: uuid.New(), loc: loc, now: now, flights: [2]string{"ev3", "ev4"},
+		cancels: &cancelBus{}}
 	deps := orchestrator.Deps{
 		Classifier: intent.NewOffline(ws),
 		Writer:     synth.Offline{},
@@ -106,6 +109,7 @@ func setup(t testing.TB, opts ...options) *bundle {
 		Publisher:     b.pub,
 		Users:         users{tz: "Europe/Istanbul"},
 		Intents:       b.cache,
+		Cancels:       b.cancels,
 		Clock:         domain.FixedClock{T: now},
 	}
 	if opt.classifier != nil {
@@ -114,11 +118,19 @@ func setup(t testing.TB, opts ...options) *bundle {
 	if !opt.noContextStore {
 		deps.Contexts = &contextStore{m: map[uuid.UUID]intent.ConversationContext{}}
 	}
-	o, err := orchestrator.New(orchestrator.Config{StepTimeout: 5 * time.Second}, deps)
+	b.deps = deps
+	b.o = b.instance(t, orchestrator.Config{StepTimeout: 5 * time.Second})
+	return b
+}
+
+// instance starts an orchestrator on the bundle's stores, as another server
+// process would be on the same database and Redis.
+func (b *bundle) instance(t testing.TB, cfg orchestrator.Config) *orchestrator.Orchestrator {
+	t.Helper()
+	o, err := orchestrator.New(cfg, b.deps)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, o.Close(context.Background())) })
-	b.o = o
-	return b
+	return o
 }
 
 // ask runs one ask to its end and returns the persisted message.
@@ -513,6 +525,51 @@ func TestAskCancel(t *testing.T) {
 	require.Equal(t, domain.MessageCancelled, evs[len(evs)-1].MessageStatus)
 	require.ErrorIs(t, b.o.Cancel(ctx, b.user, m.ID), domain.ErrConflict)
 	close(block)
+}
+
+func TestAskCancelFromAnotherInstance(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	peer := b.instance(t, orchestrator.Config{})
+	require.Eventually(t, func() bool { return b.cancels.listeners() == 2 }, 5*time.Second, time.Millisecond)
+	ctx := context.Background()
+	block := make(chan struct{})
+	defer close(block)
+	b.ws.mu.Lock()
+	b.ws.blockOn[domain.ServiceGmail] = block
+	b.ws.mu.Unlock()
+	m, err := b.o.Ask(ctx, orchestrator.AskInput{UserID: b.user, Query: "emails about the budget"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		for _, ev := range b.pub.of(m.ID) {
+			if ev.Status == orchestrator.StatusStepStarted {
+				return true
+			}
+		}
+		return false
+	}, 5*time.Second, time.Millisecond)
+
+	require.NoError(t, peer.Cancel(ctx, b.user, m.ID), "the peer asks the running instance to stop, and waits")
+	m, err = b.convs.Message(ctx, b.user, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.MessageCancelled, m.Status)
+	evs := b.pub.of(m.ID)
+	require.Equal(t, orchestrator.EventError, evs[len(evs)-1].Type, "followers see the end")
+}
+
+func TestAskCancelWhoseInstanceIsGone(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	peer := b.instance(t, orchestrator.Config{CancelWait: 50 * time.Millisecond})
+	ctx := context.Background()
+	// A message left RUNNING by an instance that died.
+	m, _, err := b.convs.StartConversation(ctx, "orphan", domain.Message{ID: uuid.New(), UserID: b.user,
+		Query: "emails about the budget", Status: domain.MessageRunning})
+	require.NoError(t, err)
+	require.NoError(t, peer.Cancel(ctx, b.user, m.ID))
+	m, err = b.convs.Message(ctx, b.user, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.MessageCancelled, m.Status)
 }
 
 func TestClassify(t *testing.T) {

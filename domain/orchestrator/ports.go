@@ -67,6 +67,16 @@ type Publisher interface {
 	Publish(ctx context.Context, messageID uuid.UUID, evs ...Event) error
 }
 
+// Cancels carries cancel requests between instances: an ask runs on the
+// instance that took it, while cancelAsk may reach any other.
+type Cancels interface {
+	// RequestCancel asks every instance to stop the message's run.
+	RequestCancel(ctx context.Context, messageID uuid.UUID) error
+	// ListenCancels calls fn with each requested message id until ctx ends
+	// or the connection fails.
+	ListenCancels(ctx context.Context, fn func(messageID uuid.UUID)) error
+}
+
 // ContextStore keeps a conversation's context for follow-ups (Redis, 60-minute
 // TTL). On a miss the orchestrator rebuilds it from the persisted messages.
 type ContextStore interface {
