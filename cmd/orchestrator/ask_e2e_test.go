@@ -511,6 +511,20 @@ func TestAskEndToEnd(t *testing.T) {
 			}
 		}
 	})
+	t.Run("compound request", func(t *testing.T) {
+		t.Parallel()
+		ans := f.ask(t, uuid.Nil, "what's on my calendar next week and any emails from Sarah Chen about the budget")
+		cal := ans.step(t, domain.ServiceCalendar, "search")
+		require.NotEmpty(t, cal.Output.Items)
+		for _, it := range cal.Output.Items {
+			require.True(t, week(it), "%q at %s is not next week", it.Title, it.At)
+		}
+		mail := ans.step(t, domain.ServiceGmail, "search")
+		require.Contains(t, titles(mail.Output.Items), "Q1 marketing budget draft", "next week's dates stay with the calendar part")
+		for _, it := range mail.Output.Items {
+			require.Equal(t, "sarah.chen@example.com", it.People[0], it.Title)
+		}
+	})
 	t.Run("gmail search keeps only the sender asked for", func(t *testing.T) {
 		t.Parallel()
 		ans := f.ask(t, uuid.Nil, "find emails from Sarah Chen about the budget")

@@ -97,8 +97,24 @@ var stopWords = func() map[string]bool {
 	return m
 }()
 
-// Classify understands r without a model.
+// Classify understands r without a model; a compound request is split
+// into its parts first (compound.go).
 func (c *Offline) Classify(ctx context.Context, r Request) (Intent, error) {
+	if parts := splitRequests(strings.TrimSpace(r.Query)); len(parts) > 1 {
+		in, err := c.compound(ctx, r, parts)
+		if err != nil {
+			return Intent{}, err
+		}
+		if err := Validate(in); err != nil {
+			return Intent{}, fmt.Errorf("offline classifier produced an invalid intent: %w", err)
+		}
+		return in, nil
+	}
+	return c.classifyOne(ctx, r)
+}
+
+// classifyOne understands one request.
+func (c *Offline) classifyOne(ctx context.Context, r Request) (Intent, error) {
 	loc := r.Location
 	if loc == nil {
 		loc = time.UTC
@@ -524,15 +540,27 @@ func (a *analysis) recipients(what string) ([]string, string) {
 		case len(p.Addresses) == 0:
 			return nil, fmt.Sprintf("I couldn't find an address for %s in your mail or calendar. What is their email address?", p.Name)
 		case len(p.Addresses) > 1 && !exactName(p):
-			var opts []string
-			for _, ad := range p.Addresses {
-				opts = append(opts, ad.Email)
-			}
-			return nil, fmt.Sprintf("Which %s do you mean: %s?", p.Name, strings.Join(opts, " or "))
+			return nil, whichOne(p)
 		}
 		out = append(out, p.Addresses[0].Email)
 	}
 	return out, ""
+}
+
+// maxChoices is how many addresses a clarifying question offers: the ones
+// the user corresponds with most come first.
+const maxChoices = 3
+
+// whichOne asks which of a name's addresses is meant.
+func whichOne(p Person) string {
+	var opts []string
+	for _, ad := range p.Addresses[:min(len(p.Addresses), maxChoices)] {
+		opts = append(opts, ad.Email)
+	}
+	if more := len(p.Addresses) - maxChoices; more > 0 {
+		return fmt.Sprintf("Which %s do you mean: %s, or one of %d others? Their email address would settle it.", p.Name, strings.Join(opts, ", "), more)
+	}
+	return fmt.Sprintf("Which %s do you mean: %s?", p.Name, strings.Join(opts, " or "))
 }
 
 // exactName reports whether the first address belongs to exactly that name.

@@ -36,6 +36,8 @@ func setup(t *testing.T) bundle {
 		"sarah": {{Name: "Sarah Fleming", Email: "sarah.fleming@example.com"}},
 		"bob":   {{Name: "Bob", Email: "bob@example.com"}},
 		"john":  {{Name: "John Smith", Email: "john.smith@example.com"}, {Name: "John Doe", Email: "jdoe@example.com"}},
+		"tom": {{Email: "tom.a@example.com"}, {Email: "tom.b@example.com"}, {Email: "tom.c@example.com"},
+			{Email: "tom.d@example.com"}, {Email: "tom.e@example.com"}},
 	}
 	return bundle{cls: intent.NewOffline(c), now: time.Date(2026, 6, 17, 14, 30, 0, 0, loc), loc: loc}
 }
@@ -105,6 +107,15 @@ func TestOfflineClassify(t *testing.T) {
 		{"what does the Q3 report say?", "s1:drive.search s2:drive.read<s1", nil},
 		{"unread emails with attachments since Monday", "s1:gmail.search",
 			map[string]any{"unread": true, "hasAttachment": true, "after": "2026-06-15T00:00:00+03:00"}},
+		// Compound requests: each part keeps its own dates and people.
+		{"what's on my calendar tomorrow and any emails from Sarah", "s1:calendar.search s2:gmail.search",
+			map[string]any{"from": []string{"sarah.fleming@example.com"}, "after": nil, "before": nil}},
+		{"draft an email to Bob about the offsite and show my meetings next week", "s1:gmail.draft s2:calendar.search",
+			map[string]any{"after": "2026-06-22T00:00:00+03:00", "before": "2026-06-29T00:00:00+03:00"}},
+		{"emails from Sarah about the budget; then share the Q3 report with Bob", "s1:gmail.search s2:drive.search s3:drive.share<s2!",
+			map[string]any{"to": []string{"bob@example.com"}}},
+		// ...but not a part that refers back to the one before it.
+		{"find the Q3 report and share it with Bob", "s1:drive.search s2:drive.share<s1!", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -124,12 +135,14 @@ func TestOfflineClarifiesAndRefuses(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	for q, want := range map[string]string{
-		"schedule a meeting with Bob":        "When should it be",
-		"schedule a meeting with Bob Friday": "What time",
-		"email John about lunch":             "Which John",
-		"email Zed about lunch":              "couldn't find an address for Zed",
-		"share the Q3 report":                "Who should I share it with",
-		"hello":                              "What would you like",
+		"show my meetings tomorrow and email John about lunch": "Which John",
+		"schedule a meeting with Bob":                          "When should it be",
+		"schedule a meeting with Bob Friday":                   "What time",
+		"email John about lunch":                               "Which John",
+		"email Tom about lunch":                                "Which Tom do you mean: tom.a@example.com, tom.b@example.com, tom.c@example.com, or one of 2 others?",
+		"email Zed about lunch":                                "couldn't find an address for Zed",
+		"share the Q3 report":                                  "Who should I share it with",
+		"hello":                                                "What would you like",
 	} {
 		in := b.classify(t, q, intent.ConversationContext{})
 		require.Empty(t, in.Steps, q)

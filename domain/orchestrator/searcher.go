@@ -234,7 +234,18 @@ func (c Contacts) Resolve(ctx context.Context, userID uuid.UUID, name string) ([
 	}
 	out := make([]domain.Address, 0, len(addrs))
 	for _, a := range addrs {
-		out = append(out, domain.Address{Email: a})
+		if plausibleAddress(a) {
+			out = append(out, domain.Address{Email: a})
+		}
 	}
 	return out, nil
+}
+
+// plausibleAddress leaves out what mangled headers put in the people index
+// ("e-mail <.bob@enron.com", `jo."jessica"@mailman.x.com@x.com`): nobody
+// should be asked to choose those, nor be mailed at them.
+func plausibleAddress(a string) bool {
+	local, host, ok := strings.Cut(a, "@")
+	return ok && local != "" && !strings.HasPrefix(local, ".") && strings.Contains(host, ".") &&
+		!strings.ContainsAny(a, " <>\"(),;") && !strings.Contains(host, "@")
 }

@@ -81,3 +81,19 @@ func TestSearcherActsOnlyOnRelevantHitsThatPassTheFilters(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, items, "dates are honoured")
 }
+
+// people answers every name with the same addresses (query.Contacts).
+type people []string
+
+func (p people) People(context.Context, uuid.UUID, []string, bool) ([]string, error) { return p, nil }
+
+func (people) Labels(context.Context, uuid.UUID) ([]string, error) { return nil, nil }
+
+func TestContactsLeaveOutMangledAddresses(t *testing.T) {
+	t.Parallel()
+	c := orchestrator.Contacts{People: people{"bob.napier@enron.com", "e-mail <.bob@enron.com",
+		`rosalee."jessica"@mailman.enron.com@enron.com`, ".bob@enron.com", "bob@localhost", "casey.bob@enron.com"}}
+	got, err := c.Resolve(context.Background(), uuid.New(), "Bob")
+	require.NoError(t, err)
+	require.Equal(t, []domain.Address{{Email: "bob.napier@enron.com"}, {Email: "casey.bob@enron.com"}}, got)
+}
