@@ -497,15 +497,16 @@ func TestAskEventsAndIdempotency(t *testing.T) {
 	require.ErrorIs(t, err, domain.ErrNotFound)
 }
 
-func TestAskCancel(t *testing.T) {
-	t.Parallel()
-	b := setup(t)
-	ctx := context.Background()
+// askStuck starts an ask whose mail search blocks until the test ends, and
+// returns once its step has started.
+func (b *bundle) askStuck(t *testing.T) domain.Message {
+	t.Helper()
 	block := make(chan struct{})
+	t.Cleanup(func() { close(block) })
 	b.ws.mu.Lock()
 	b.ws.blockOn[domain.ServiceGmail] = block
 	b.ws.mu.Unlock()
-	m, err := b.o.Ask(ctx, orchestrator.AskInput{UserID: b.user, Query: "emails about the budget"})
+	m, err := b.o.Ask(context.Background(), orchestrator.AskInput{UserID: b.user, Query: "emails about the budget"})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		for _, ev := range b.pub.of(m.ID) {
@@ -515,16 +516,29 @@ func TestAskCancel(t *testing.T) {
 		}
 		return false
 	}, 5*time.Second, time.Millisecond)
-	require.NoError(t, b.o.Cancel(ctx, b.user, m.ID))
-	b.o.Wait()
-	m, err = b.convs.Message(ctx, b.user, m.ID)
+	return m
+}
+
+// requireCancelled checks the message ended cancelled, and its followers saw it end.
+func (b *bundle) requireCancelled(t *testing.T, id uuid.UUID) {
+	t.Helper()
+	m, err := b.convs.Message(context.Background(), b.user, id)
 	require.NoError(t, err)
 	require.Equal(t, domain.MessageCancelled, m.Status)
-	evs := b.pub.of(m.ID)
+	evs := b.pub.of(id)
 	require.Equal(t, orchestrator.EventError, evs[len(evs)-1].Type)
 	require.Equal(t, domain.MessageCancelled, evs[len(evs)-1].MessageStatus)
+}
+
+func TestAskCancel(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	m := b.askStuck(t)
+	require.NoError(t, b.o.Cancel(ctx, b.user, m.ID))
+	b.o.Wait()
+	b.requireCancelled(t, m.ID)
 	require.ErrorIs(t, b.o.Cancel(ctx, b.user, m.ID), domain.ErrConflict)
-	close(block)
 }
 
 func TestAskCancelFromAnotherInstance(t *testing.T) {
@@ -532,29 +546,9 @@ func TestAskCancelFromAnotherInstance(t *testing.T) {
 	b := setup(t)
 	peer := b.instance(t, orchestrator.Config{})
 	require.Eventually(t, func() bool { return b.cancels.listeners() == 2 }, 5*time.Second, time.Millisecond)
-	ctx := context.Background()
-	block := make(chan struct{})
-	defer close(block)
-	b.ws.mu.Lock()
-	b.ws.blockOn[domain.ServiceGmail] = block
-	b.ws.mu.Unlock()
-	m, err := b.o.Ask(ctx, orchestrator.AskInput{UserID: b.user, Query: "emails about the budget"})
-	require.NoError(t, err)
-	require.Eventually(t, func() bool {
-		for _, ev := range b.pub.of(m.ID) {
-			if ev.Status == orchestrator.StatusStepStarted {
-				return true
-			}
-		}
-		return false
-	}, 5*time.Second, time.Millisecond)
-
-	require.NoError(t, peer.Cancel(ctx, b.user, m.ID), "the peer asks the running instance to stop, and waits")
-	m, err = b.convs.Message(ctx, b.user, m.ID)
-	require.NoError(t, err)
-	require.Equal(t, domain.MessageCancelled, m.Status)
-	evs := b.pub.of(m.ID)
-	require.Equal(t, orchestrator.EventError, evs[len(evs)-1].Type, "followers see the end")
+	m := b.askStuck(t)
+	require.NoError(t, peer.Cancel(context.Background(), b.user, m.ID), "the peer asks the running instance to stop, and waits")
+	b.requireCancelled(t, m.ID)
 }
 
 func TestAskCancelWhoseInstanceIsGone(t *testing.T) {
