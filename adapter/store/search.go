@@ -78,6 +78,7 @@ WITH q AS (
 	FROM (SELECT p.*, count(*) OVER (PARTITION BY p.qi) AS df FROM p) x,
 	     (SELECT coalesce(sum(docs), 0)::float8 AS n, coalesce(sum(total_len)::float8 / nullif(sum(docs), 0), 1) AS avgdl
 	      FROM search_stats WHERE user_id = $1 AND service = ANY($9::text[])) st
+	` + admittedMark + `
 	GROUP BY x.item_id, x.service
 	HAVING count(*) FILTER (WHERE x.req) = (SELECT count(DISTINCT qi) FROM q WHERE req)
 	ORDER BY score DESC
@@ -90,6 +91,11 @@ WHERE NOT EXISTS (SELECT 1 FROM unnest($13::text[]) ph
   AND ($14 = '' OR NOT (m.search @@ websearch_to_tsquery('english', $14) OR m.search @@ websearch_to_tsquery('simple', $14)))
 ORDER BY s.score DESC, m.at DESC
 LIMIT $15`
+
+// admittedMark is where a strict search restricts the scored items to those
+// its filters admit: after df is counted over every posting, so that
+// filtering changes which items rank, not how rare a word is.
+const admittedMark = "/* admitted */"
 
 // postFilterDepth is how many candidates are checked for phrases and
 // exclusions, which only the tsvector can answer.
@@ -123,9 +129,21 @@ func (s *Search) FullText(ctx context.Context, userID uuid.UUID, q search.TextQu
 	if len(phrases) > 0 || excl != "" {
 		depth = max(depth, postFilterDepth)
 	}
-	return s.candidates(ctx, "full-text search", searchTextSQL, userID, qis, words, prefixes, reqs,
-		q.BM25.Title, q.BM25.People, q.BM25.Body, serviceNames(q.Services), q.BM25.K1, q.BM25.B,
-		depth, phrases, excl, q.Limit)
+	a := sqlArgs{userID, qis, words, prefixes, reqs, q.BM25.Title, q.BM25.People, q.BM25.Body, serviceNames(q.Services),
+		q.BM25.K1, q.BM25.B, depth, phrases, excl, q.Limit}
+	restrict := ""
+	if q.Filters != nil {
+		var branches []string
+		for _, b := range admitted(q.Services, q.Filters, &a) {
+			branches = append(branches, fmt.Sprintf("SELECT '%s'::text AS service, id AS item_id FROM %s WHERE %s",
+				b.service, b.table, strings.Join(b.conds, " AND ")))
+		}
+		if len(branches) == 0 {
+			return nil, nil // no service can hold what the filters ask
+		}
+		restrict = "WHERE (x.service, x.item_id) IN (" + strings.Join(branches, "\nUNION ALL\n") + ")"
+	}
+	return s.candidates(ctx, "full-text search", strings.Replace(searchTextSQL, admittedMark, restrict, 1), a...)
 }
 
 // candidates runs a leg's query with JIT off: the planner's estimates over
@@ -274,6 +292,27 @@ var vectorBranches = []vectorBranch{
 	}},
 }
 
+// admittedBranch is a table that can hold what filters ask, with the
+// conditions its rows must meet (the user's own first; $1 is the user).
+type admittedBranch struct {
+	vectorBranch
+	conds []string
+}
+
+// admitted returns the branches of services whose tables can hold what f asks.
+func admitted(services []domain.Service, f *query.Filters, a *sqlArgs) []admittedBranch {
+	var out []admittedBranch
+	for _, b := range vectorBranches {
+		if !containsService(services, b.service) {
+			continue
+		}
+		if conds, ok := b.where(f, a); ok {
+			out = append(out, admittedBranch{b, append([]string{"user_id = $1"}, conds...)})
+		}
+	}
+	return out
+}
+
 func timeConds(endCol, startCol string, f *query.Filters, a *sqlArgs) []string {
 	var c []string
 	if !f.After.IsZero() {
@@ -328,15 +367,8 @@ func (s *Search) Vector(ctx context.Context, userID uuid.UUID, q search.VectorQu
 		exclArg = a.add(excl)
 	}
 	var branches []string
-	for _, b := range vectorBranches {
-		if !containsService(q.Services, b.service) {
-			continue
-		}
-		conds, ok := b.where(q.Filters, &a)
-		if !ok {
-			continue
-		}
-		conds = append([]string{"user_id = $1"}, conds...)
+	for _, b := range admitted(q.Services, q.Filters, &a) {
+		conds := b.conds
 		if exclArg != "" {
 			conds = append(conds, "NOT (search @@ websearch_to_tsquery('english', "+exclArg+") OR search @@ websearch_to_tsquery('simple', "+exclArg+"))")
 		}

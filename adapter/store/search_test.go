@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -130,6 +131,40 @@ func TestFullTextBM25(t *testing.T) {
 	require.NoError(t, f.db.Pool.QueryRow(f.ctx, `SELECT (SELECT docs FROM search_stats WHERE user_id = $1), (SELECT count(*) FROM search_postings WHERE user_id = $1)`, f.user).Scan(&docs, &postings))
 	require.Equal(t, 3, docs)
 	require.Positive(t, postings)
+}
+
+func TestFullTextStrictFiltersRankOnlyWhatTheyAdmit(t *testing.T) {
+	t.Parallel()
+	f := setupSearch(t)
+	sarah := domain.Address{Name: "Sarah", Email: "sarah@example.com"}
+	for i := range 12 { // others' mail ranks above hers on every word
+		f.insertEmail(t, domain.Email{Subject: "Budget budget", Body: fmt.Sprintf("budget %d", i), ReceivedAt: day(1),
+			From: domain.Address{Email: fmt.Sprintf("other%d@example.com", i)}})
+	}
+	f.insertEmail(t, domain.Email{Subject: "Numbers", Body: "the budget, finally", ReceivedAt: day(2), From: sarah})
+	f.insertEmail(t, domain.Email{Subject: "Old numbers", Body: "last year's budget", ReceivedAt: day(20), From: sarah})
+
+	q := bm25(5)
+	q.Terms = []query.Term{{Text: "budget"}}
+	got, err := f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.NotContains(t, titles(got), "Numbers", "unfiltered, her mail is too deep for the first five")
+
+	q.Filters = &query.Filters{From: []string{"sarah@example.com"}}
+	got, err = f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{"Numbers", "Old numbers"}, titles(got))
+
+	q.Filters.Before = day(10)
+	got, err = f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Numbers"}, titles(got))
+
+	q.Filters = &query.Filters{Labels: []string{"INBOX"}}
+	q.Services = []domain.Service{domain.ServiceDrive}
+	got, err = f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.Empty(t, got, "files carry no labels")
 }
 
 func TestFullTextIsPerUser(t *testing.T) {

@@ -64,13 +64,11 @@ func (s Searcher) Search(ctx context.Context, userID uuid.UUID, q string, servic
 	if strings.TrimSpace(q) == "" {
 		return s.list(ctx, userID, services, f, limit)
 	}
-	req := search.Request{UserID: userID, Query: q, Services: services, First: limit, Filters: query.Filters{
+	// Strict: "emails from Sarah" are from Sarah, however deep they rank.
+	req := search.Request{UserID: userID, Query: q, Services: services, First: limit, Strict: true, Filters: query.Filters{
 		From: f.From, To: f.To, Attendees: f.Attendees, MimeTypes: f.MimeTypes, After: f.After, Before: f.Before,
 		HasAttachment: f.HasAttachment != nil && *f.HasAttachment, Unread: f.Unread != nil && *f.Unread,
 	}}
-	if hasHardFilters(f) {
-		req.First = limit * 4 // the engine boosts by filters; items failing them are dropped below
-	}
 	res, err := s.Engine.Search(ctx, req)
 	if err != nil {
 		return nil, err
@@ -89,12 +87,6 @@ func (s Searcher) Search(ctx context.Context, userID uuid.UUID, q string, servic
 		items = items[:limit]
 	}
 	return items, nil
-}
-
-// hasHardFilters reports whether f names people or dates, which an agent's
-// search must honour exactly ("emails from Sarah" are from Sarah).
-func hasHardFilters(f agent.Filters) bool {
-	return len(f.From) > 0 || len(f.To) > 0 || len(f.Attendees) > 0 || !f.After.IsZero() || !f.Before.IsZero()
 }
 
 // mailFilter, eventFilter and fileFilter are what an agent's filters ask of

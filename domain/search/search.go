@@ -98,9 +98,11 @@ type BM25 struct {
 type TextQuery struct {
 	Services []domain.Service
 	Terms    []query.Term // ranked, not all required; phrases are required
-	Exclude  []string
-	BM25     BM25
-	Limit    int
+	// Filters, when set, admit the only items ranked (Request.Strict).
+	Filters *query.Filters
+	Exclude []string
+	BM25    BM25
+	Limit   int
 }
 
 // VectorQuery asks for a user's items nearest to Vector. With Filters set
@@ -258,6 +260,11 @@ type Request struct {
 	// Filters are explicit filters (resolved by the intent classifier or given
 	// through the API); they add to those the query text names.
 	Filters query.Filters
+	// Strict makes the filters exact: every leg ranks only the items they
+	// admit, so no hit fails them however deep it lies (agents acting on
+	// "emails from Sarah" need this). Otherwise the filters restrict the
+	// filtered leg only, and the hits it adds are boosted.
+	Strict bool
 }
 
 // Result is a search's answer.
@@ -341,7 +348,7 @@ func (e *Engine) cacheKey(ctx context.Context, req Request, now time.Time, loc *
 		return "", 0
 	}
 	// Relative dates resolve by day, so the day is part of what was asked.
-	b, _ := json.Marshal([]any{req.Query, req.Services, req.First, req.Legs, req.Filters, loc.String(), now.Format(time.DateOnly), e.d.Embedder.Model()})
+	b, _ := json.Marshal([]any{req.Query, req.Services, req.First, req.Legs, req.Filters, req.Strict, loc.String(), now.Format(time.DateOnly), e.d.Embedder.Model()})
 	sum := sha256.Sum256(b)
 	return fmt.Sprintf("%s:%d:%s", req.UserID, v, hex.EncodeToString(sum[:16])), v
 }
@@ -371,8 +378,13 @@ func (e *Engine) runLegs(ctx context.Context, req Request, p query.Parsed) ([]Ra
 	prof := e.Profile()
 	weight := map[Leg]float64{LegFullText: prof.FullText, LegVector: prof.Vector, LegFiltered: prof.Filtered * prof.Boost}
 	want := func(l Leg) bool { return slices.Contains(req.Legs, l) }
+	var strict *query.Filters // what the full-text leg must keep to
+	if req.Strict && !p.Filters.IsZero() {
+		strict = &p.Filters
+	}
 	runText := want(LegFullText) && len(p.Terms) > 0
-	runVector := want(LegVector) && p.Text != ""
+	// Strict, the vector leg would be the filtered leg again.
+	runVector := want(LegVector) && p.Text != "" && (strict == nil || !want(LegFiltered))
 	runFiltered := want(LegFiltered) && !p.Filters.IsZero()
 
 	var vec []float32
@@ -420,12 +432,12 @@ func (e *Engine) runLegs(ctx context.Context, req Request, p query.Parsed) ([]Ra
 	}
 	if runText {
 		run(0, LegFullText, false, func(ctx context.Context, _ []float32) ([]Candidate, error) {
-			return e.d.Index.FullText(ctx, req.UserID, TextQuery{Services: services, Terms: p.Terms, Exclude: p.Exclude, BM25: e.cfg.BM25, Limit: e.cfg.Depth})
+			return e.d.Index.FullText(ctx, req.UserID, TextQuery{Services: services, Terms: p.Terms, Filters: strict, Exclude: p.Exclude, BM25: e.cfg.BM25, Limit: e.cfg.Depth})
 		})
 	}
 	if runVector {
 		run(1, LegVector, true, func(ctx context.Context, v []float32) ([]Candidate, error) {
-			return e.d.Index.Vector(ctx, req.UserID, VectorQuery{Services: services, Vector: v, Exclude: p.Exclude, Limit: e.cfg.Depth})
+			return e.d.Index.Vector(ctx, req.UserID, VectorQuery{Services: services, Vector: v, Filters: strict, Exclude: p.Exclude, Limit: e.cfg.Depth})
 		})
 	}
 	if runFiltered {

@@ -104,6 +104,24 @@ func TestHybridFusesLegsWithProfileWeights(t *testing.T) {
 	require.Len(t, r.Hits, 4, "deduplicated by item")
 }
 
+func TestStrictFiltersHoldInEveryLeg(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "remote")
+	r, err := f.engine.Search(context.Background(), search.Request{UserID: uuid.New(), Query: "the budget", Strict: true,
+		Filters: query.Filters{From: []string{"sarah@example.com"}}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"sarah@example.com"}, f.idx.text[0].Filters.From, "full text ranks only her mail")
+	require.Empty(t, f.idx.vector, "the vector leg would repeat the filtered one")
+	require.Len(t, f.idx.filtered, 1)
+	require.Equal(t, []uuid.UUID{{3}, {1}, {2}}, []uuid.UUID{r.Hits[0].ID, r.Hits[1].ID, r.Hits[2].ID})
+
+	// Without filters, strict changes nothing.
+	_, err = f.engine.Search(context.Background(), search.Request{UserID: uuid.New(), Query: "the budget", Strict: true})
+	require.NoError(t, err)
+	require.Nil(t, f.idx.text[1].Filters)
+	require.Len(t, f.idx.vector, 1)
+}
+
 func TestProfileFollowsTheEmbedder(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, search.OfflineProfile, setup(t, "offline").engine.Profile())
