@@ -52,8 +52,8 @@ var rules = []rule{
 	{re(`\b(\d{1,2})/(\d{1,2})/(\d{4})\b`), func(p *parser, g []string) (part, bool) {
 		return p.day(atoi(g[3]), atoi(g[1]), atoi(g[2]))
 	}},
-	// 2000-06
-	{re(`\b(\d{4})-(\d{1,2})\b`), func(p *parser, g []string) (part, bool) {
+	// 2000-06, in 2000-06 (the preposition is part of it, or "in 2000" below would claim the year)
+	{re(`\b(?:(?:in|during)\s+)?(\d{4})-(\d{1,2})\b`), func(p *parser, g []string) (part, bool) {
 		return p.month(atoi(g[1]), atoi(g[2]))
 	}},
 	// June 15, June 15th 2001, on June 15

@@ -208,19 +208,11 @@ func (s *state) addService(sv domain.Service) {
 	}
 }
 
-var isoAfterPreposition = regexp.MustCompile(`(?i)\b(?:in|during)\s+\d{4}-\d`)
-
 // datePrepositions are absorbed into a date match just before it.
 var datePrepositions = map[string]bool{"in": true, "on": true, "during": true, "from": true, "dated": true, "of": true, "sent": true}
 
 // dates turns date expressions into After/Before, intersecting several.
 func (s *state) dates(text string, now time.Time, loc *time.Location) {
-	// dates reads "in 2000-06" as the year 2000 (its "in YYYY" rule wins the
-	// overlap); blanking the preposition keeps offsets and lets "2000-06" match.
-	text = isoAfterPreposition.ReplaceAllStringFunc(text, func(m string) string {
-		i := strings.IndexAny(m, " \t")
-		return strings.Repeat(" ", i) + m[i:]
-	})
 	if len(s.toks) > 0 && s.toks[0].lower() == "when" {
 		return // "when is the party in December?" asks for a date: the date is content
 	}
