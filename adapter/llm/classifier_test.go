@@ -39,93 +39,102 @@ func (f *fallback) Write(_ context.Context, _ synth.Input, emit func(string)) (s
 const validIntent = `{"services":["gmail"],"operations":["search"],"entities":{},"steps":[{"id":"s1","service":"gmail","operation":"search","params":{"query":"budget"},"dependsOn":[]}],"confidence":0.9}`
 
 func TestClassifierStructuredOutput(t *testing.T) {
-	t.Parallel()
-	srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Content: validIntent} })
-	fb := &fallback{}
-	k := llm.NewClassifier(newClient(t, srv, time.Second), fb, quiet)
-	in, err := k.Classify(context.Background(), intent.Request{Query: "emails about the budget", Now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)})
-	require.NoError(t, err)
-	require.Len(t, in.Steps, 1)
-	require.Equal(t, intent.OpSearch, in.Steps[0].Operation)
-	require.Zero(t, fb.used.Load())
-	req := srv.Requests()[0]
-	require.Contains(t, req.System, "2026-11-27", "today's date is in the prompt")
-	require.Equal(t, "emails about the budget", req.User)
+	eachProvider(t, func(t *testing.T, p provider) {
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Content: validIntent} })
+		fb := &fallback{}
+		k := llm.NewClassifier(newClient(t, p, srv.BaseURL(p.name), time.Second), fb, quiet)
+		in, err := k.Classify(context.Background(), intent.Request{Query: "emails about the budget", Now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)})
+		require.NoError(t, err)
+		require.Len(t, in.Steps, 1)
+		require.Equal(t, intent.OpSearch, in.Steps[0].Operation)
+		require.Zero(t, fb.used.Load())
+		req := srv.Requests()[0]
+		require.Contains(t, req.System, "2026-11-27", "today's date is in the prompt")
+		require.Equal(t, "emails about the budget", req.User)
+		require.Equal(t, p.jsonFormat, req.ResponseFormat, "JSON mode where the provider has one")
+	})
 }
 
 func TestClassifierRetriesInvalidJSONOnceThenFallsBack(t *testing.T) {
-	t.Parallel()
-	var calls atomic.Int32
-	srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply {
-		calls.Add(1)
-		return llmtest.Reply{Content: `{"services":["weather"]`}
+	eachProvider(t, func(t *testing.T, p provider) {
+		var calls atomic.Int32
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply {
+			calls.Add(1)
+			return llmtest.Reply{Content: `{"services":["weather"]`}
+		})
+		fb := &fallback{}
+		in, err := llm.NewClassifier(newClient(t, p, srv.BaseURL(p.name), time.Second), fb, quiet).Classify(context.Background(), intent.Request{Query: "x"})
+		require.NoError(t, err)
+		require.Equal(t, "offline", in.Unsupported)
+		require.EqualValues(t, 2, calls.Load())
+		require.EqualValues(t, 1, fb.used.Load())
+		require.Contains(t, srv.Requests()[1].User, "rejected", "the retry shows the model its error")
 	})
-	fb := &fallback{}
-	in, err := llm.NewClassifier(newClient(t, srv, time.Second), fb, quiet).Classify(context.Background(), intent.Request{Query: "x"})
-	require.NoError(t, err)
-	require.Equal(t, "offline", in.Unsupported)
-	require.EqualValues(t, 2, calls.Load())
-	require.EqualValues(t, 1, fb.used.Load())
-	require.Contains(t, srv.Requests()[1].User, "rejected", "the retry shows the model its error")
 }
 
 func TestClassifierRetryCanSucceed(t *testing.T) {
-	t.Parallel()
-	var calls atomic.Int32
-	srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply {
-		if calls.Add(1) == 1 {
-			return llmtest.Reply{Content: `{"steps":[{"id":"s1","service":"gmail","operation":"teleport"}]}`}
-		}
-		return llmtest.Reply{Content: validIntent}
+	eachProvider(t, func(t *testing.T, p provider) {
+		var calls atomic.Int32
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply {
+			if calls.Add(1) == 1 {
+				return llmtest.Reply{Content: `{"steps":[{"id":"s1","service":"gmail","operation":"teleport"}]}`}
+			}
+			return llmtest.Reply{Content: validIntent}
+		})
+		fb := &fallback{}
+		in, err := llm.NewClassifier(newClient(t, p, srv.BaseURL(p.name), time.Second), fb, quiet).Classify(context.Background(), intent.Request{Query: "x"})
+		require.NoError(t, err)
+		require.Len(t, in.Steps, 1)
+		require.Zero(t, fb.used.Load())
 	})
-	fb := &fallback{}
-	in, err := llm.NewClassifier(newClient(t, srv, time.Second), fb, quiet).Classify(context.Background(), intent.Request{Query: "x"})
-	require.NoError(t, err)
-	require.Len(t, in.Steps, 1)
-	require.Zero(t, fb.used.Load())
 }
 
 func TestClassifierTimeoutFallsBack(t *testing.T) {
-	t.Parallel()
-	srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Delay: time.Second, Content: validIntent} })
-	fb := &fallback{}
-	in, err := llm.NewClassifier(newClient(t, srv, 50*time.Millisecond), fb, quiet).Classify(context.Background(), intent.Request{Query: "x"})
-	require.NoError(t, err)
-	require.Equal(t, "offline", in.Unsupported)
+	eachProvider(t, func(t *testing.T, p provider) {
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Delay: time.Second, Content: validIntent} })
+		fb := &fallback{}
+		in, err := llm.NewClassifier(newClient(t, p, srv.BaseURL(p.name), 50*time.Millisecond), fb, quiet).Classify(context.Background(), intent.Request{Query: "x"})
+		require.NoError(t, err)
+		require.Equal(t, "offline", in.Unsupported)
+	})
 }
 
 func TestWriterStreamsAndCites(t *testing.T) {
-	t.Parallel()
-	srv := llmtest.New(t, func(r llmtest.Request) llmtest.Reply {
-		require.Contains(t, r.System, "[2]")
-		return llmtest.Reply{Content: "Sarah sent the budget [2]; see also [1] and [2]. Nothing else [9]."}
+	eachProvider(t, func(t *testing.T, p provider) {
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply {
+			return llmtest.Reply{Content: "Sarah sent the budget [2]; see also [1] and [2]. Nothing else [9]."}
+		})
+		fb := &fallback{}
+		w := llm.NewWriter(newClient(t, p, srv.BaseURL(p.name), time.Second), fb, quiet)
+		in := synth.Input{Query: "budget mail", Results: []executor.Result{{
+			StepID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch, Status: executor.StatusSucceeded,
+			Output: agent.Output{Items: []agent.Item{
+				{Service: domain.ServiceGmail, Kind: "email", ID: "m1", Title: "Lunch"},
+				{Service: domain.ServiceGmail, Kind: "email", ID: "m2", Title: "Q4 budget"},
+			}},
+		}}}
+		var chunks []string
+		ans, err := w.Write(context.Background(), in, func(c string) { chunks = append(chunks, c) })
+		require.NoError(t, err)
+		require.Equal(t, ans.Text, strings.Join(chunks, ""))
+		require.Len(t, ans.Citations, 2)
+		require.Equal(t, "m2", ans.Citations[0].ItemID)
+		require.Equal(t, "m1", ans.Citations[1].ItemID)
+		require.Zero(t, fb.used.Load())
+		req := srv.Requests()[0]
+		require.Contains(t, req.System, "[2]", "the sources are numbered in the prompt")
+		require.True(t, req.Stream)
 	})
-	fb := &fallback{}
-	w := llm.NewWriter(newClient(t, srv, time.Second), fb, quiet)
-	in := synth.Input{Query: "budget mail", Results: []executor.Result{{
-		StepID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch, Status: executor.StatusSucceeded,
-		Output: agent.Output{Items: []agent.Item{
-			{Service: domain.ServiceGmail, Kind: "email", ID: "m1", Title: "Lunch"},
-			{Service: domain.ServiceGmail, Kind: "email", ID: "m2", Title: "Q4 budget"},
-		}},
-	}}}
-	var chunks []string
-	ans, err := w.Write(context.Background(), in, func(c string) { chunks = append(chunks, c) })
-	require.NoError(t, err)
-	require.Equal(t, ans.Text, strings.Join(chunks, ""))
-	require.Len(t, ans.Citations, 2)
-	require.Equal(t, "m2", ans.Citations[0].ItemID)
-	require.Equal(t, "m1", ans.Citations[1].ItemID)
-	require.Zero(t, fb.used.Load())
 }
 
 func TestWriterFailureBeforeFirstTokenFallsBack(t *testing.T) {
-	t.Parallel()
-	srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 500} })
-	fb := &fallback{}
-	var got string
-	ans, err := llm.NewWriter(newClient(t, srv, time.Second), fb, quiet).Write(context.Background(), synth.Input{Query: "x"}, func(c string) { got += c })
-	require.NoError(t, err)
-	require.Equal(t, "offline answer", ans.Text)
-	require.Equal(t, "offline answer", got)
+	eachProvider(t, func(t *testing.T, p provider) {
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 500} })
+		fb := &fallback{}
+		var got string
+		ans, err := llm.NewWriter(newClient(t, p, srv.BaseURL(p.name), time.Second), fb, quiet).Write(context.Background(), synth.Input{Query: "x"}, func(c string) { got += c })
+		require.NoError(t, err)
+		require.Equal(t, "offline answer", ans.Text)
+		require.Equal(t, "offline answer", got)
+	})
 }

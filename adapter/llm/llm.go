@@ -5,11 +5,16 @@ package llm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
+	"github.com/tmc/langchaingo/httputil"
 	"github.com/tmc/langchaingo/llms"
 	"github.com/tmc/langchaingo/llms/anthropic"
 	"github.com/tmc/langchaingo/llms/ollama"
@@ -22,8 +27,10 @@ import (
 type Config struct {
 	// Provider is "openai", "anthropic" or "ollama". Required.
 	Provider string
-	// BaseURL overrides the provider's endpoint (an OpenAI-compatible server,
-	// a local Ollama). Defaults to the provider's own.
+	// BaseURL overrides the provider's endpoint: for openai and anthropic
+	// the API root ending in /v1 (an OpenAI-compatible server,
+	// https://api.anthropic.com/v1), for ollama the server's root
+	// (http://localhost:11434). Defaults to the provider's own.
 	BaseURL string
 	// APIKey authenticates to openai and anthropic.
 	APIKey string
@@ -57,6 +64,13 @@ func (c Config) validate() error {
 	}
 	if c.Timeout <= 0 {
 		return fmt.Errorf("llm: Config.Timeout is %s, want > 0", c.Timeout)
+	}
+	// Checked here: langchaingo's ollama client exits the process on a URL
+	// it cannot parse, and the others fail only on the first call.
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return fmt.Errorf("llm: Config.BaseURL is %q, want an http(s) URL", c.BaseURL)
+		}
 	}
 	return nil
 }
@@ -92,7 +106,8 @@ func New(cfg Config) (*Client, error) {
 		}
 		m, err = anthropic.New(opts...)
 	case "ollama":
-		opts := []ollama.Option{ollama.WithModel(cfg.Model)}
+		opts := []ollama.Option{ollama.WithModel(cfg.Model),
+			ollama.WithHTTPClient(&http.Client{Transport: ollamaStatus{httputil.DefaultTransport}})}
 		if cfg.BaseURL != "" {
 			opts = append(opts, ollama.WithServerURL(cfg.BaseURL))
 		}
@@ -114,6 +129,29 @@ func orDefault(s, d string) string {
 		return d
 	}
 	return s
+}
+
+// ollamaStatus turns an error response into an error naming its HTTP status.
+// langchaingo's ollama client reports only the body's "error" message, so a
+// 429 would not read as a rate limit to mapErr, and takes a response without
+// a body (from a proxy, say) for an empty success.
+type ollamaStatus struct{ next http.RoundTripper }
+
+func (o ollamaStatus) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := o.next.RoundTrip(r)
+	if err != nil || resp.StatusCode < http.StatusBadRequest {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	msg := strings.TrimSpace(string(raw))
+	var body struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(raw, &body) == nil && body.Error != "" {
+		msg = body.Error
+	}
+	return nil, fmt.Errorf("ollama answered %s: %s", resp.Status, msg)
 }
 
 // Name identifies provider and model, e.g. for cache keys and logs.

@@ -2,6 +2,8 @@ package llm_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,52 +15,110 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
-func newClient(t *testing.T, srv *llmtest.Server, timeout time.Duration) *llm.Client {
+// provider is a value of llm.Config.Provider with what sets its protocol
+// apart, as the shared tests assert it.
+type provider struct {
+	name string
+	// jsonFormat is the response format CompleteJSON asks for. langchaingo's
+	// anthropic client has no JSON mode: the prompt alone asks for JSON.
+	jsonFormat string
+	// jsonStreamed: CompleteJSON's answer comes streamed. langchaingo leaves
+	// out Ollama's "stream":false and Ollama streams by default; the client
+	// joins the chunks.
+	jsonStreamed bool
+}
+
+var providers = []provider{
+	{name: "openai", jsonFormat: "json_object"},
+	{name: "anthropic"},
+	{name: "ollama", jsonFormat: "json", jsonStreamed: true},
+}
+
+// eachProvider runs test in parallel subtests, one per provider; each starts
+// its own loopback server, which speaks every provider's protocol.
+func eachProvider(t *testing.T, test func(t *testing.T, p provider)) {
+	t.Parallel()
+	for _, p := range providers {
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, p)
+		})
+	}
+}
+
+func newClient(t *testing.T, p provider, baseURL string, timeout time.Duration) *llm.Client {
 	t.Helper()
-	c, err := llm.New(llm.Config{Provider: "openai", BaseURL: srv.URL, APIKey: "x", Model: "test-model", Timeout: timeout})
+	c, err := llm.New(llm.Config{Provider: p.name, BaseURL: baseURL, APIKey: "x", Model: "test-model", Timeout: timeout})
 	require.NoError(t, err)
 	return c
 }
 
-func TestCompleteJSONUsesJSONMode(t *testing.T) {
-	t.Parallel()
-	srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Content: `{"ok":true}`} })
-	out, err := newClient(t, srv, time.Second).CompleteJSON(context.Background(), "be json", "hello")
-	require.NoError(t, err)
-	require.JSONEq(t, `{"ok":true}`, out)
-	reqs := srv.Requests()
-	require.Len(t, reqs, 1)
-	require.Equal(t, "json_object", reqs[0].ResponseFormat)
-	require.Equal(t, "be json", reqs[0].System)
-	require.Equal(t, "hello", reqs[0].User)
+func TestCompleteJSON(t *testing.T) {
+	eachProvider(t, func(t *testing.T, p provider) {
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Content: `{"ok": true}`} })
+		out, err := newClient(t, p, srv.BaseURL(p.name), time.Second).CompleteJSON(context.Background(), "be json", "hello")
+		require.NoError(t, err)
+		require.JSONEq(t, `{"ok":true}`, out)
+		require.Equal(t, []llmtest.Request{{Provider: p.name, Model: "test-model", System: "be json", User: "hello",
+			Stream: p.jsonStreamed, ResponseFormat: p.jsonFormat}}, srv.Requests())
+	})
 }
 
 func TestStreamEmitsChunksInOrder(t *testing.T) {
-	t.Parallel()
-	srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Content: "one two three four"} })
-	var chunks []string
-	full, err := newClient(t, srv, time.Second).Stream(context.Background(), "s", "u", func(c string) { chunks = append(chunks, c) })
-	require.NoError(t, err)
-	require.Equal(t, "one two three four", full)
-	require.Greater(t, len(chunks), 1)
-	require.Equal(t, full, strings.Join(chunks, ""))
+	eachProvider(t, func(t *testing.T, p provider) {
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Content: "one two three four"} })
+		var chunks []string
+		full, err := newClient(t, p, srv.BaseURL(p.name), time.Second).Stream(context.Background(), "s", "u", func(c string) { chunks = append(chunks, c) })
+		require.NoError(t, err)
+		require.Equal(t, "one two three four", full)
+		require.Greater(t, len(chunks), 1)
+		require.Equal(t, full, strings.Join(chunks, ""))
+		require.Equal(t, []llmtest.Request{{Provider: p.name, Model: "test-model", System: "s", User: "u", Stream: true}}, srv.Requests())
+	})
 }
 
 func TestErrorsMapToSentinels(t *testing.T) {
-	t.Parallel()
-	slow := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Delay: time.Second} })
-	_, err := newClient(t, slow, 50*time.Millisecond).CompleteJSON(context.Background(), "s", "u")
-	require.ErrorIs(t, err, domain.ErrUnavailable)
+	eachProvider(t, func(t *testing.T, p provider) {
+		slow := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Delay: time.Second} })
+		_, err := newClient(t, p, slow.BaseURL(p.name), 50*time.Millisecond).CompleteJSON(context.Background(), "s", "u")
+		require.ErrorIs(t, err, domain.ErrUnavailable)
 
-	limited := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 429} })
-	_, err = newClient(t, limited, time.Second).CompleteJSON(context.Background(), "s", "u")
-	require.ErrorIs(t, err, domain.ErrRateLimited)
+		limited := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: http.StatusTooManyRequests} })
+		_, err = newClient(t, p, limited.BaseURL(p.name), time.Second).CompleteJSON(context.Background(), "s", "u")
+		require.ErrorIs(t, err, domain.ErrRateLimited)
+
+		broken := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: http.StatusInternalServerError} })
+		_, err = newClient(t, p, broken.BaseURL(p.name), time.Second).Stream(context.Background(), "s", "u", func(string) {})
+		require.ErrorIs(t, err, domain.ErrUnavailable)
+	})
+}
+
+// An error without a body (from a proxy in front of the model, say) is still
+// an error.
+func TestBodilessErrorIsAnError(t *testing.T) {
+	eachProvider(t, func(t *testing.T, p provider) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
+		t.Cleanup(srv.Close)
+		c := newClient(t, p, srv.URL, time.Second)
+		_, err := c.CompleteJSON(context.Background(), "s", "u")
+		require.ErrorIs(t, err, domain.ErrUnavailable)
+		_, err = c.Stream(context.Background(), "s", "u", func(string) {})
+		require.ErrorIs(t, err, domain.ErrUnavailable)
+	})
 }
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 	_, err := llm.New(llm.Config{Provider: "gpt"})
 	require.ErrorContains(t, err, "Config.Provider")
-	_, err = llm.New(llm.Config{Provider: "openai"})
-	require.ErrorContains(t, err, "Config.APIKey")
+	for _, p := range []string{"openai", "anthropic"} {
+		_, err = llm.New(llm.Config{Provider: p})
+		require.ErrorContains(t, err, "Config.APIKey")
+	}
+	_, err = llm.New(llm.Config{Provider: "ollama"})
+	require.NoError(t, err, "a local Ollama needs no key")
+	for _, p := range providers {
+		_, err = llm.New(llm.Config{Provider: p.name, APIKey: "x", BaseURL: "http://[::1"})
+		require.ErrorContains(t, err, "Config.BaseURL")
+	}
 }
