@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 
@@ -51,6 +52,14 @@ type Config struct {
 	DemoUser string `env:"DEMO_USER" envDefault:"demo@example.com"`
 	// WebhookToken authenticates Google push notifications (channel token).
 	WebhookToken string `env:"WEBHOOK_TOKEN" envDefault:"dev-webhook-token"`
+	// PublicURL is the base URL at which Google reaches this server (e.g.
+	// https://orchestrator.example.com): Calendar and Drive channels notify
+	// PublicURL/webhooks/calendar and /drive. Empty (the default) opens no
+	// Calendar or Drive watches; polling alone keeps them fresh.
+	PublicURL string `env:"PUBLIC_URL"`
+	// GmailPushTopic is the Cloud Pub/Sub topic Gmail watches publish to
+	// (projects/P/topics/T). Empty (the default) leaves Gmail to polling.
+	GmailPushTopic string `env:"GMAIL_PUSH_TOPIC"`
 	// LLMProvider picks the intent classifier and answer writer: "offline"
 	// (rule-based, the default), "openai", "anthropic" or "ollama".
 	LLMProvider string `env:"LLM_PROVIDER" envDefault:"offline"`
@@ -116,6 +125,9 @@ func nameVariables(err error) error {
 	return errors.Join(errs...)
 }
 
+// pubsubTopic is the full name of a Cloud Pub/Sub topic.
+var pubsubTopic = regexp.MustCompile(`^projects/[^/\s]+/topics/[^/\s]+$`)
+
 func (c Config) validate() error {
 	var errs []error
 	bad := func(variable, format string, args ...any) {
@@ -138,6 +150,12 @@ func (c Config) validate() error {
 	checkURL("REDIS_URL", c.RedisURL, "redis", "rediss")
 	if c.GoogleURL != "" {
 		checkURL("GOOGLE_URL", c.GoogleURL, "http", "https")
+	}
+	if c.PublicURL != "" {
+		checkURL("PUBLIC_URL", c.PublicURL, "http", "https")
+	}
+	if c.GmailPushTopic != "" && !pubsubTopic.MatchString(c.GmailPushTopic) {
+		bad("GMAIL_PUSH_TOPIC", "%q, want projects/PROJECT/topics/TOPIC", c.GmailPushTopic)
 	}
 	if c.LLMBaseURL != "" {
 		checkURL("LLM_BASE_URL", c.LLMBaseURL, "http", "https")

@@ -35,10 +35,26 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		"embedder":       {map[string]string{"EMBEDDER": "bert"}, "EMBEDDER"},
 		"log level":      {map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		"sync too short": {map[string]string{"SYNC_INTERVAL": "1ms"}, "SYNC_INTERVAL"},
+		"public url":     {map[string]string{"PUBLIC_URL": "orchestrator.example.com"}, "PUBLIC_URL"},
+		"public scheme":  {map[string]string{"PUBLIC_URL": "ftp://orchestrator.example.com"}, "PUBLIC_URL: scheme"},
+		"topic":          {map[string]string{"GMAIL_PUSH_TOPIC": "gmail-push"}, "GMAIL_PUSH_TOPIC"},
+		"topic parts":    {map[string]string{"GMAIL_PUSH_TOPIC": "projects/p/topics/t/extra"}, "GMAIL_PUSH_TOPIC"},
 	} {
 		_, err := config.Load(tc.env)
 		require.ErrorContains(t, err, tc.want, name)
 	}
+}
+
+func TestPushSettings(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(map[string]string{})
+	require.NoError(t, err)
+	require.Empty(t, c.PublicURL, "no push watches by default")
+	require.Empty(t, c.GmailPushTopic)
+	c, err = config.Load(map[string]string{"PUBLIC_URL": "https://orchestrator.example.com", "GMAIL_PUSH_TOPIC": "projects/acme-1/topics/gmail-push"})
+	require.NoError(t, err)
+	require.Equal(t, "https://orchestrator.example.com", c.PublicURL)
+	require.Equal(t, "projects/acme-1/topics/gmail-push", c.GmailPushTopic)
 }
 
 func TestDemoUserNoneDisablesTheDemo(t *testing.T) {

@@ -1,6 +1,7 @@
 // Package workers is the River edge of sync: job args and workers for
-// sync_gmail, sync_calendar and sync_drive, the periodic schedule_syncs job,
-// and the mapping of domain errors to job outcomes (snooze, cancel, retry).
+// sync_gmail, sync_calendar and sync_drive, the periodic schedule_syncs,
+// reembed and renew_watches jobs, and the mapping of domain errors to job
+// outcomes (snooze, cancel, retry).
 package workers
 
 import (
@@ -134,12 +135,16 @@ type Deps struct {
 	Logger *slog.Logger
 	// Reembedder, when set, adds the reembed worker and its periodic job.
 	Reembedder Reembedder
+	// Watches, when set, adds the renew_watches worker and its periodic job,
+	// which keep Google's push watches open.
+	Watches *Watches
 }
 
 // New registers the sync workers and the schedule_syncs worker (and reembed
-// when Deps.Reembedder is set), and returns them with the periodic jobs that
-// enqueue schedule_syncs every ingest.SyncEvery (and reembed every
-// ReembedEvery), both also at start. The River client they run in must use
+// when Deps.Reembedder is set, renew_watches when Deps.Watches is), and
+// returns them with the periodic jobs that enqueue schedule_syncs every
+// ingest.SyncEvery (and reembed every ReembedEvery, renew_watches every
+// RenewWatchesEvery), each also at start. The River client they run in must use
 // the database/sql driver (schedule_syncs inserts through the client of its
 // context).
 func New(d Deps) (*river.Workers, []*river.PeriodicJob, error) {
@@ -165,6 +170,16 @@ func New(d Deps) (*river.Workers, []*river.PeriodicJob, error) {
 			return nil, nil, fmt.Errorf("workers: %w", err)
 		}
 		periodic = append(periodic, reembedPeriodic())
+	}
+	if d.Watches != nil {
+		rw, err := newRenewWatchesWorker(*d.Watches, d.Clock, d.Logger)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := river.AddWorkerSafely(ws, rw); err != nil {
+			return nil, nil, fmt.Errorf("workers: %w", err)
+		}
+		periodic = append(periodic, renewWatchesPeriodic())
 	}
 	return ws, periodic, nil
 }

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -14,7 +15,9 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -157,6 +160,42 @@ func (s *Server) notifyLocked(u *user, svc service) {
 			s.sendChannel(ch, ch.state)
 		}
 	}
+}
+
+// Watch is a push watch open in the emulator: a Gmail users.watch or a
+// Calendar or Drive channel.
+type Watch struct {
+	Service string // "gmail", "calendar" or "drive"
+	// Address is where a channel notifies; "" for Gmail, which publishes to
+	// Config.GmailPushURL.
+	Address string
+	// Expires is as the watch call answered it: to the millisecond, in UTC.
+	Expires time.Time
+}
+
+// Watches returns the unexpired watches of userEmail, by service and then
+// expiry, so a test sees which were opened and renewed.
+func (s *Server) Watches(userEmail string) []Watch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.userLocked(userEmail, false)
+	if u == nil {
+		return nil
+	}
+	now := s.cfg.Clock.Now()
+	var out []Watch
+	if now.Before(u.mail.watchEnd) {
+		out = append(out, Watch{Service: string(svcGmail), Expires: time.UnixMilli(u.mail.watchEnd.UnixMilli()).UTC()})
+	}
+	for _, ch := range s.channelsLocked() {
+		if ch.email == u.email && now.Before(ch.expires) {
+			out = append(out, Watch{Service: string(ch.svc), Address: ch.Address, Expires: time.UnixMilli(ch.Expiration).UTC()})
+		}
+	}
+	slices.SortFunc(out, func(a, b Watch) int {
+		return cmp.Or(strings.Compare(a.Service, b.Service), a.Expires.Compare(b.Expires))
+	})
+	return out
 }
 
 func (s *Server) channelsLocked() []*channel {

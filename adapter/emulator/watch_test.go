@@ -64,6 +64,7 @@ func TestCalendarAndDriveChannels(t *testing.T) {
 	require.Equal(t, "sync", p.header.Get("X-Goog-Resource-State"))
 	require.Equal(t, "chan-cal", p.header.Get("X-Goog-Channel-Id"))
 	require.Equal(t, "secret-1", p.header.Get("X-Goog-Channel-Token"))
+	require.Equal(t, []emulator.Watch{{Service: "calendar", Address: url, Expires: time.UnixMilli(ch.Expiration).UTC()}}, b.srv.Watches(alice))
 
 	_, err = b.cal.Events.Insert("primary", &calendar.Event{Summary: "New",
 		Start: &calendar.EventDateTime{DateTime: base.Format(time.RFC3339)},
@@ -75,12 +76,14 @@ func TestCalendarAndDriveChannels(t *testing.T) {
 
 	require.NoError(t, b.cal.Channels.Stop(&calendar.Channel{Id: "chan-cal", ResourceId: ch.ResourceId}).Context(b.ctx).Do())
 	apiErr(t, b.cal.Channels.Stop(&calendar.Channel{Id: "chan-cal", ResourceId: ch.ResourceId}).Context(b.ctx).Do(), 404)
+	require.Empty(t, b.srv.Watches(alice), "a stopped channel is no longer open")
 
 	start, err := b.dr.Changes.GetStartPageToken().Context(b.ctx).Do()
 	require.NoError(t, err)
 	dch, err := b.dr.Changes.Watch(start.StartPageToken, &drive.Channel{Id: "chan-drive", Type: "web_hook", Address: url}).Context(b.ctx).Do()
 	require.NoError(t, err)
 	require.Equal(t, "sync", next(t, got).header.Get("X-Goog-Resource-State"))
+	require.Equal(t, []emulator.Watch{{Service: "drive", Address: url, Expires: time.UnixMilli(dch.Expiration).UTC()}}, b.srv.Watches(alice))
 	require.NoError(t, b.srv.RenameFile(alice, listFiles(t, b, "name = 'Roadmap'")[0].Id, "Roadmap v2"))
 	p = next(t, got)
 	require.Equal(t, "change", p.header.Get("X-Goog-Resource-State"))
@@ -92,8 +95,10 @@ func TestGmailPubSubPush(t *testing.T) {
 	t.Parallel()
 	url, got := receiver(t)
 	b := setup(t, emulator.Config{GmailPushURL: url}, emulator.Workspace{})
-	_, err := b.gm.Users.Watch("me", &gmail.WatchRequest{TopicName: "projects/p/topics/gmail"}).Context(b.ctx).Do()
+	w, err := b.gm.Users.Watch("me", &gmail.WatchRequest{TopicName: "projects/p/topics/gmail"}).Context(b.ctx).Do()
 	require.NoError(t, err)
+	require.Equal(t, []emulator.Watch{{Service: "gmail", Expires: time.UnixMilli(w.Expiration).UTC()}}, b.srv.Watches(alice))
+	require.Empty(t, b.srv.Watches("nobody@example.com"))
 	require.NoError(t, b.srv.AddWorkspace(alice, emulator.Workspace{Messages: []emulator.Message{
 		emulatortest.Mail("bob@example.com", alice, "ping", "pong", base, "INBOX")}}))
 	p, err := b.gm.Users.GetProfile("me").Context(b.ctx).Do()

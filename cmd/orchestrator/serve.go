@@ -185,9 +185,13 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 		Keys:   keys,
 		Ready:  a.ready,
 		Logger: a.log,
-		Mounts: map[string]http.Handler{"/webhooks/": http.StripPrefix("/webhooks", hooks)},
+		Mounts: map[string]http.Handler{webhooksPath + "/": http.StripPrefix(webhooksPath, hooks)},
 	})
 }
+
+// webhooksPath is where the server mounts Google's push webhooks; the
+// renew_watches job points Calendar and Drive channels under it.
+const webhooksPath = "/webhooks"
 
 // ready is nil when PostgreSQL and Redis answer and the schema is current.
 func (a *app) ready(ctx context.Context) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -14,6 +15,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/driveapi"
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/gclient"
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/gmailapi"
+	"github.com/workspace-orchestrator/orchestrator/adapter/google/webhook"
 	"github.com/workspace-orchestrator/orchestrator/adapter/jobqueue"
 	"github.com/workspace-orchestrator/orchestrator/adapter/llm"
 	"github.com/workspace-orchestrator/orchestrator/adapter/pubsub"
@@ -118,9 +120,14 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 		if err != nil {
 			return nil, err
 		}
+		watches, err := a.watches(s)
+		if err != nil {
+			return nil, err
+		}
 		var periodic []*river.PeriodicJob
 		qcfg.Workers, periodic, err = workers.New(workers.Deps{
 			Syncer: s.syncer, Users: jobqueue.Users{DB: a.db.SQL}, Clock: a.clock, Logger: a.log, Reembedder: reembedder,
+			Watches: watches,
 		})
 		if err != nil {
 			return nil, err
@@ -162,6 +169,25 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 		return nil, err
 	}
 	return s, nil
+}
+
+// watches configures the renew_watches job from PUBLIC_URL (Calendar and
+// Drive channels to the webhooks) and GMAIL_PUSH_TOPIC (Gmail watches); nil,
+// polling only, when neither is set.
+func (a *app) watches(s *stack) (*workers.Watches, error) {
+	if a.cfg.PublicURL == "" && a.cfg.GmailPushTopic == "" {
+		return nil, nil
+	}
+	w := &workers.Watches{Store: a.store, Gmail: s.gmail, GmailTopic: a.cfg.GmailPushTopic}
+	if a.cfg.PublicURL != "" {
+		tokens, err := webhook.NewTokens([]byte(a.cfg.WebhookToken))
+		if err != nil {
+			return nil, fmt.Errorf("WEBHOOK_TOKEN: %w", err)
+		}
+		w.Calendar, w.Drive, w.Tokens = s.calendar, s.drive, tokens
+		w.WebhookURL = strings.TrimSuffix(a.cfg.PublicURL, "/") + webhooksPath
+	}
+	return w, nil
 }
 
 // language returns the intent classifier and the answer writer: the offline

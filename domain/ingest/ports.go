@@ -102,3 +102,24 @@ type ActiveUsers interface {
 	// re-authorisation.
 	ActiveUsers(ctx context.Context, since time.Time) ([]domain.User, error)
 }
+
+// Watch is a push watch of one (user, service): a Gmail users.watch or a
+// Calendar or Drive notification channel, through which Google tells the
+// webhook of every change until Expires, so a sync runs at once instead of
+// at the next poll.
+type Watch struct {
+	UserID  uuid.UUID
+	Service domain.Service
+	Expires time.Time // zero: none was ever opened
+}
+
+// WatchStore records when each (user, service) watch expires.
+type WatchStore interface {
+	// DueWatches returns, for every user connected to Google who does not
+	// need re-authorisation, the watches of services that were never opened
+	// or expire before the given time, ordered by user.
+	DueWatches(ctx context.Context, services []domain.Service, before time.Time) ([]Watch, error)
+	// SaveWatch records a watch just opened, replacing the user's previous
+	// one of that service.
+	SaveWatch(ctx context.Context, w Watch) error
+}

@@ -68,9 +68,6 @@ func (c Config) WithDefaults() Config {
 }
 
 func (c Config) validate() error {
-	if len(c.Secret) < 16 {
-		return fmt.Errorf("webhook: Secret must be at least 16 bytes, got %d: %w", len(c.Secret), domain.ErrInvalidInput)
-	}
 	if c.MaxBodyBytes < 1 {
 		return fmt.Errorf("webhook: MaxBodyBytes must be positive: %w", domain.ErrInvalidInput)
 	}
@@ -79,6 +76,7 @@ func (c Config) validate() error {
 
 // Handler is the webhook endpoint.
 type Handler struct {
+	Tokens
 	cfg   Config
 	push  *pushVerifier // nil: Gmail pushes carry ?token= instead
 	users domain.UserStore
@@ -93,7 +91,11 @@ func New(cfg Config, users domain.UserStore, queue ingest.SyncQueue, log *slog.L
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	h := &Handler{cfg: cfg, users: users, queue: queue, log: log, mux: http.NewServeMux()}
+	tokens, err := NewTokens(cfg.Secret)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{Tokens: tokens, cfg: cfg, users: users, queue: queue, log: log, mux: http.NewServeMux()}
 	if cfg.PushAudience != "" {
 		h.push = &pushVerifier{audience: cfg.PushAudience, email: cfg.PushServiceAccount,
 			certsURL: cfg.PushCertsURL, client: cfg.HTTPClient, now: cfg.Clock.Now}
@@ -106,18 +108,30 @@ func New(cfg Config, users domain.UserStore, queue ingest.SyncQueue, log *slog.L
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
+// Tokens makes the tokens a Handler with the same secret accepts; whatever
+// opens the watches (the renew_watches worker) needs them without serving.
+type Tokens struct{ secret []byte }
+
+// NewTokens returns the Tokens of secret, which must be at least 16 bytes.
+func NewTokens(secret []byte) (Tokens, error) {
+	if len(secret) < 16 {
+		return Tokens{}, fmt.Errorf("webhook: Secret must be at least 16 bytes, got %d: %w", len(secret), domain.ErrInvalidInput)
+	}
+	return Tokens{secret: secret}, nil
+}
+
 // GmailPushToken is the token the Pub/Sub push subscription's URL carries
 // as ?token=.
-func (h *Handler) GmailPushToken() string { return h.mac("gmail-push") }
+func (t Tokens) GmailPushToken() string { return t.mac("gmail-push") }
 
 // ChannelToken is the token of a Calendar or Drive channel opened for
 // userID: it names the user and is signed, so no channel table is needed.
-func (h *Handler) ChannelToken(userID uuid.UUID, s domain.Service) string {
-	return userID.String() + "." + h.mac(string(s)+"/"+userID.String())
+func (t Tokens) ChannelToken(userID uuid.UUID, s domain.Service) string {
+	return userID.String() + "." + t.mac(string(s)+"/"+userID.String())
 }
 
-func (h *Handler) mac(msg string) string {
-	m := hmac.New(sha256.New, h.cfg.Secret)
+func (t Tokens) mac(msg string) string {
+	m := hmac.New(sha256.New, t.secret)
 	m.Write([]byte(msg))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

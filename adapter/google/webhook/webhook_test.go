@@ -149,4 +149,13 @@ func TestChannelNotifications(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, send("/drive", cal, "change"))
 	require.Equal(t, http.StatusBadRequest, send("/calendar", cal, "bogus"))
 	require.Equal(t, []string{b.user.ID.String() + "/calendar"}, b.q.jobs)
+
+	// Tokens made apart from the Handler, as the worker opening channels
+	// makes them, are the ones it accepts.
+	tokens, err := webhook.NewTokens([]byte("0123456789abcdef"))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNoContent, send("/drive", tokens.ChannelToken(b.user.ID, domain.ServiceDrive), "change"))
+	require.Equal(t, b.h.GmailPushToken(), tokens.GmailPushToken())
+	_, err = webhook.NewTokens([]byte("short"))
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
 }
