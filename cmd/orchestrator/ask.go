@@ -67,6 +67,9 @@ func printClassify(w io.Writer, in intent.Intent, p plan.Plan) {
 	case in.Clarification != "":
 		fmt.Fprintf(w, "clarification: %s\n", in.Clarification)
 	}
+	for _, d := range in.Declined {
+		fmt.Fprintf(w, "declined: %q (outside mail, calendar and files)\n", d)
+	}
 	fmt.Fprintf(w, "confidence: %.2f\n", in.Confidence)
 	for i, g := range p.Groups {
 		fmt.Fprintf(w, "group %d (concurrent):\n", i+1)

@@ -47,7 +47,7 @@ func splitRequests(q string) []string {
 // compound classifies each part and joins the results: the steps of every
 // part, renumbered in order, at the lowest confidence of the parts. A part
 // that needs a clarification asks it for the whole; a part nothing can serve
-// is left out while another part can be served.
+// is declined while another part can be served.
 func (c *Offline) compound(ctx context.Context, r Request, parts []string) (Intent, error) {
 	var (
 		out         = Intent{Confidence: 1}
@@ -66,6 +66,7 @@ func (c *Offline) compound(ctx context.Context, r Request, parts []string) (Inte
 			return in, nil
 		case in.Unsupported != "":
 			unsupported = in.Unsupported
+			out.Declined = append(out.Declined, p)
 			continue
 		}
 		served = true

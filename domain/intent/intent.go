@@ -155,6 +155,9 @@ type Intent struct {
 	Clarification string `json:"clarification"`
 	// Unsupported says why nothing can serve the request ("what's the weather?").
 	Unsupported string `json:"unsupported,omitempty"`
+	// Declined are the parts of a compound request nothing can serve, while
+	// the steps serve the others; the answer says so.
+	Declined []string `json:"declined,omitempty"`
 }
 
 // ActionRef is an action proposed in an earlier turn.

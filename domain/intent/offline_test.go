@@ -116,6 +116,8 @@ func TestOfflineClassify(t *testing.T) {
 			map[string]any{"to": []string{"bob@example.com"}}},
 		// ...but not a part that refers back to the one before it.
 		{"find the Q3 report and share it with Bob", "s1:drive.search s2:drive.share<s1!", nil},
+		// A part nothing can serve is declined; the rest is served.
+		{"what's the weather and what's on my calendar tomorrow", "s1:calendar.search", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -129,6 +131,17 @@ func TestOfflineClassify(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestOfflineDeclinesWhatItCannotServeOfACompoundRequest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := b.classify(t, "what's the weather and what's on my calendar tomorrow", intent.ConversationContext{})
+	require.Equal(t, []string{"what's the weather"}, in.Declined)
+	require.Empty(t, in.Unsupported)
+	in = b.classify(t, "what's the weather and tell me a joke", intent.ConversationContext{})
+	require.Empty(t, in.Steps)
+	require.NotEmpty(t, in.Unsupported, "when no part can be served, the whole is refused")
 }
 
 func TestOfflineClarifiesAndRefuses(t *testing.T) {

@@ -67,6 +67,9 @@ func (w Offline) Write(ctx context.Context, in Input, emit func(string)) (Answer
 	for _, r := range in.Results {
 		b.result(r, w.PerStep)
 	}
+	for _, d := range in.Intent.Declined {
+		b.para(fmt.Sprintf("I can't help with %q: I only work with your mail, calendar and files.", d))
+	}
 	var pending []agent.Action
 	for _, a := range in.Actions {
 		if a.Status == agent.ActionProposed {

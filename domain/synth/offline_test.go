@@ -62,6 +62,17 @@ Nothing has been changed yet. Please confirm or reject:
 	require.Empty(t, ans.Citations)
 }
 
+func TestOfflineWriterSaysWhatItDeclined(t *testing.T) {
+	t.Parallel()
+	ans, _ := write(t, synth.Input{
+		Intent:  intent.Intent{Declined: []string{"what's the weather"}},
+		Results: []executor.Result{{StepID: "s1", Service: domain.ServiceCalendar, Operation: intent.OpSearch, Status: executor.StatusSucceeded}},
+	})
+	require.Contains(t, ans.Text, `I can't help with "what's the weather": I only work with your mail, calendar and files.`)
+	p, _ := synth.BuildPrompt(synth.Input{Intent: intent.Intent{Declined: []string{"what's the weather"}}})
+	require.Contains(t, p.System, "Declined (outside mail, calendar and files): what's the weather")
+}
+
 func TestOfflineWriterStopsWhenCancelled(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -21,7 +21,7 @@ type Prompt struct {
 const promptInstructions = `You answer a person's request about their own Gmail, Google Calendar and Google Drive.
 Use only the sources and outcomes below; never invent emails, events, files or facts.
 Cite every source you use as [n] right after the statement it supports.
-Say plainly which steps failed or were skipped and why.
+Say plainly which steps failed or were skipped and why, and which declined parts of the request you cannot help with.
 When actions await confirmation, list each one exactly as described and say that nothing has been changed yet.
 Be brief: a few sentences or a short list.`
 
@@ -63,6 +63,9 @@ func BuildPrompt(in Input) (Prompt, []Citation) {
 	}
 	if len(sources) == 0 {
 		b.WriteString("(none found)\n")
+	}
+	for _, d := range in.Intent.Declined {
+		fmt.Fprintf(&b, "Declined (outside mail, calendar and files): %s\n", d)
 	}
 	for _, r := range in.Results {
 		switch r.Status {
