@@ -107,4 +107,3 @@ func mergeEntities(a, b Entities) Entities {
 	a.Items = append(a.Items, b.Items...)
 	return a
 }
-
