@@ -120,6 +120,7 @@ const (
 	SyncIdle        SyncState = "idle"
 	SyncRunning     SyncState = "running"
 	SyncFailed      SyncState = "failed"
+	SyncRateLimited SyncState = "rate_limited" // Google asked to wait; the sync resumes by itself
 	SyncReauth      SyncState = "reauth_required"
 	SyncNeverSynced SyncState = "never_synced"
 )

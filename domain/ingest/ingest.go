@@ -250,8 +250,13 @@ func (s *Syncer) embed(ctx context.Context, b *batch) error {
 
 func (s *Syncer) fail(ctx context.Context, st domain.SyncStatus, cause error) error {
 	st.State, st.Error = domain.SyncFailed, cause.Error()
-	if errors.Is(cause, domain.ErrReauthRequired) {
+	var wait *domain.RetryAfterError
+	switch {
+	case errors.Is(cause, domain.ErrReauthRequired):
 		st.State = domain.SyncReauth
+	case errors.As(cause, &wait) && wait.RetryAfter > 0:
+		st.State = domain.SyncRateLimited
+		st.Error = fmt.Sprintf("Google asked to wait %ds; the sync resumes by itself", wait.RetryAfter)
 	}
 	// The status write must land even when ctx was cancelled (a worker stopping).
 	if err := s.save(context.WithoutCancel(ctx), &st); err != nil {

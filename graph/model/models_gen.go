@@ -1080,6 +1080,8 @@ const (
 	SyncStateRunning SyncState = "RUNNING"
 	// The last sync failed; see `error`. It is retried.
 	SyncStateFailed SyncState = "FAILED"
+	// Google asked to wait (rate limit); the sync resumes by itself when the wait is over.
+	SyncStateRateLimited SyncState = "RATE_LIMITED"
 	// The Google account must be authorised again; sync is paused.
 	SyncStateReauthRequired SyncState = "REAUTH_REQUIRED"
 	// Never synced yet.
@@ -1090,13 +1092,14 @@ var AllSyncState = []SyncState{
 	SyncStateIdle,
 	SyncStateRunning,
 	SyncStateFailed,
+	SyncStateRateLimited,
 	SyncStateReauthRequired,
 	SyncStateNeverSynced,
 }
 
 func (e SyncState) IsValid() bool {
 	switch e {
-	case SyncStateIdle, SyncStateRunning, SyncStateFailed, SyncStateReauthRequired, SyncStateNeverSynced:
+	case SyncStateIdle, SyncStateRunning, SyncStateFailed, SyncStateRateLimited, SyncStateReauthRequired, SyncStateNeverSynced:
 		return true
 	}
 	return false

@@ -74,7 +74,8 @@ func TestRateLimitStormSnoozesTheJob(t *testing.T) {
 	require.WithinDuration(t, time.Now().Add(40*time.Second), ev.Job.ScheduledAt, 5*time.Second)
 	require.Empty(t, ev.Job.Errors, "a snooze is not a failed attempt")
 	st := e.status(t, u, domain.ServiceGmail)
-	require.Contains(t, st.Error, "rate limited")
+	require.Equal(t, domain.SyncRateLimited, st.State, "waiting is not failing")
+	require.Equal(t, "Google asked to wait 40s; the sync resumes by itself", st.Error)
 }
 
 func TestQuotaExhaustionAsksForASnooze(t *testing.T) {
