@@ -46,7 +46,7 @@ var (
 	ordinalRE      = rx(`\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|last)\s*(one|email|mail|message|event|meeting|file|doc|document|result|item)?\b|\b(?:number|#|no\.?)\s*(\d{1,2})\b`)
 	pronounRE      = rx(`\b(it|that|this one|that one|them)\b`)
 	emailAddrRE    = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
-	personPrefixRE = rx(`\b(?:from|to|with|by|cc|invite|inviting|and|tell|ask|email|e-mail|mail|message|ping|for)\s+`)
+	personPrefixRE = rx(`\b(?:from|to|with|by|cc|invite|inviting|and|tell|ask|email|e-mail|mail|message|ping|for|send|write|remind|notify)\s+`)
 	nameRE         = regexp.MustCompile(`^[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?`)
 	possessiveRE   = regexp.MustCompile(`\b([A-Z][a-z]+)'s\b`)
 	capsRE         = regexp.MustCompile(`\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*`)
@@ -275,7 +275,8 @@ func (a *analysis) entities() {
 	}
 	for _, m := range capsRE.FindAllStringIndex(a.q, -1) {
 		phrase := a.q[m[0]:m[1]]
-		if m[0] == 0 || a.inSpan(m[0]) || len(strings.Fields(phrase)) < 2 && !isAcronymOrg(phrase) {
+		if m[0] == 0 || a.inSpan(m[0]) || len(strings.Fields(phrase)) < 2 && !isAcronymOrg(phrase) ||
+			googleProductRE.MatchString(phrase) {
 			continue
 		}
 		if !slices.Contains(a.ent.Organisations, phrase) {
@@ -294,30 +295,45 @@ func isAcronymOrg(w string) bool {
 
 // topic is the query without dates, names, commands and service words.
 func (a *analysis) topic() string {
-	var b strings.Builder
-	last := 0
-	spans := slices.Clone(a.spans)
-	slices.SortFunc(spans, func(x, y [2]int) int { return x[0] - y[0] })
-	for _, s := range spans {
-		if s[0] >= last {
-			b.WriteString(a.q[last:s[0]])
-			b.WriteByte(' ')
-			last = s[1]
-		} else if s[1] > last {
-			last = s[1]
-		}
-	}
-	b.WriteString(a.q[last:])
+	names := a.nameWords()
 	var words []string
-	for _, w := range wordRE.FindAllString(b.String(), -1) {
-		w = strings.TrimRight(w, ".'")
+	for _, m := range wordRE.FindAllStringIndex(a.q, -1) {
+		if a.inSpan(m[0]) {
+			continue // a date or a person
+		}
+		w := strings.TrimRight(a.q[m[0]:m[1]], ".'")
 		lw := strings.ToLower(w)
-		if stopWords[lw] || stopWords[strings.TrimSuffix(lw, "'s")] || len(w) < 2 && !unicode.IsDigit([]rune(w)[0]) {
+		if !names[m[0]] && (stopWords[lw] || stopWords[strings.TrimSuffix(lw, "'s")]) || len(w) < 2 && !unicode.IsDigit([]rune(w)[0]) {
 			continue
 		}
 		words = append(words, w)
 	}
 	return strings.Join(words, " ")
+}
+
+// googleProductRE is a name of Google's that names a service, not a topic.
+var googleProductRE = rx(`^google\s+(?:docs|drive|sheets|slides|calendar|mail|gmail)$`)
+
+// nameWords are the offsets of the words of capitalised names of two words
+// or more ("SIG Docs", "Board Meeting Minutes"), which stay whole in the
+// topic even where a word alone would be a stop word; leading command words
+// ("Show SIG Docs") are not part of the name, and Google's own product names
+// ("Google Docs") name the service.
+func (a *analysis) nameWords() map[int]bool {
+	out := map[int]bool{}
+	for _, m := range capsRE.FindAllStringIndex(a.q, -1) {
+		ws := wordRE.FindAllStringIndex(a.q[m[0]:m[1]], -1)
+		for len(ws) > 0 && stopWords[strings.ToLower(a.q[m[0]+ws[0][0]:m[0]+ws[0][1]])] {
+			ws = ws[1:]
+		}
+		if len(ws) < 2 || googleProductRE.MatchString(a.q[m[0]+ws[0][0]:m[0]+ws[len(ws)-1][1]]) {
+			continue
+		}
+		for _, w := range ws {
+			out[m[0]+w[0]] = true
+		}
+	}
+	return out
 }
 
 // decide picks the operation and builds the steps.
@@ -373,11 +389,24 @@ func calendarish(s []domain.Service) bool {
 	return len(s) == 0 || slices.Contains(s, domain.ServiceCalendar)
 }
 
-// services are the services the request names or suggests.
+// services are the services the request names or suggests; a word of a
+// name ("SIG Docs") names no service.
 func (a *analysis) services() []domain.Service {
+	names := a.nameWords()
+	says := func(re *regexp.Regexp) bool {
+		if re == nil {
+			return false
+		}
+		for _, m := range re.FindAllStringIndex(a.q, -1) {
+			if !names[m[0]] {
+				return true
+			}
+		}
+		return false
+	}
 	var out []domain.Service
 	for _, s := range domain.Services {
-		if serviceWords[s].MatchString(a.q) || weakWords[s] != nil && weakWords[s].MatchString(a.q) {
+		if says(serviceWords[s]) || says(weakWords[s]) {
 			out = append(out, s)
 		}
 	}
@@ -585,8 +614,8 @@ func (a *analysis) compose(send bool) Intent {
 		}
 	}
 	topic := a.topicWithOrgs()
-	if m := aboutRE.FindStringSubmatch(a.q); m != nil && a.say == "" {
-		topic = strings.TrimRight(m[1], "?.! ")
+	if m := aboutRE.FindStringSubmatchIndex(a.q); m != nil && a.say == "" {
+		topic = a.about(m[2], m[3])
 	}
 	draft := Params{ParamTo: to, ParamSubject: subject(topic), ParamBody: ""}
 	if a.say != "" {
@@ -630,6 +659,19 @@ func firstWords(s string, n int) string {
 	}
 	return s
 }
+
+// about is the subject written after "about" in q[start:end], up to the
+// first person or date named after it ("about sidecars to bob@x.com").
+func (a *analysis) about(start, end int) string {
+	for _, sp := range a.spans {
+		if sp[0] > start && sp[0] < end {
+			end = sp[0]
+		}
+	}
+	return trailingLinkRE.ReplaceAllString(strings.TrimRight(a.q[start:end], "?.! "), "")
+}
+
+var trailingLinkRE = rx(`\s+(?:to|for|with|and|cc|from|on|at|by)$`)
 
 func subject(topic string) string {
 	if topic == "" {
@@ -738,9 +780,10 @@ func (a *analysis) deleteEvent() Intent {
 
 // updateEvent moves an event: the one referenced, or the one a search finds.
 func (a *analysis) updateEvent(ref *ItemRef) Intent {
+	target, moveTo := a.moveParts()
 	var newStart *time.Time
 	var newDay *dates.Range
-	for _, m := range a.matches {
+	for _, m := range moveTo {
 		if m.Time != nil {
 			newStart = m.Time
 		} else if !m.Range.IsZero() {
@@ -752,7 +795,7 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 	}
 	p := a.pickParams()
 	p[ParamTimeZone] = a.loc.String()
-	clockOnly := newStart != nil && !a.hasDatePart()
+	clockOnly := newStart != nil && !hasDatePart(moveTo)
 	if ref != nil {
 		for k, v := range refParams(*ref) {
 			p[k] = v
@@ -765,9 +808,9 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 		a.add(Step{Service: domain.ServiceCalendar, Operation: OpUpdate, Params: p})
 		return a.intent(0.85)
 	}
-	// Search without the new time, which describes the target, not the event.
+	// Search with what describes the event ("on Tuesday"), not with where it goes.
 	saved := a.matches
-	a.matches = nil
+	a.matches = target
 	s := a.findEvent()
 	a.matches = saved
 	switch {
@@ -783,8 +826,39 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 }
 
 // hasDatePart reports whether a date (not only a clock time) was given.
-func (a *analysis) hasDatePart() bool {
-	for _, m := range a.matches {
+// moveParts splits the dates of a move into those naming the event ("the
+// meeting on Tuesday") and those saying where it goes ("to 11am"): the ones
+// after the last "to" that no date contains. Without such a "to" every date
+// says where it goes.
+func (a *analysis) moveParts() (target, moveTo []dates.Match) {
+	cut := -1
+	for _, m := range toRE.FindAllStringIndex(a.q, -1) {
+		inside := false
+		for _, d := range a.matches {
+			inside = inside || m[0] >= d.Start && m[0] < d.End
+		}
+		if !inside {
+			cut = m[0]
+		}
+	}
+	for _, d := range a.matches {
+		if cut >= 0 && d.Start < cut {
+			target = append(target, d)
+		} else {
+			moveTo = append(moveTo, d)
+		}
+	}
+	if len(moveTo) == 0 { // "move Tuesday's meeting to the afternoon": nothing after "to" is a date
+		return nil, a.matches
+	}
+	return target, moveTo
+}
+
+var toRE = rx(`\bto\b`)
+
+// hasDatePart reports whether ms name a day, not only a clock time.
+func hasDatePart(ms []dates.Match) bool {
+	for _, m := range ms {
 		if m.Time != nil && strings.ContainsFunc(clockWords.ReplaceAllString(m.Text, ""), unicode.IsLetter) {
 			return true
 		}

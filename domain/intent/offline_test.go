@@ -116,6 +116,13 @@ func TestOfflineClassify(t *testing.T) {
 			map[string]any{"to": []string{"bob@example.com"}}},
 		// ...but not a part that refers back to the one before it.
 		{"find the Q3 report and share it with Bob", "s1:drive.search s2:drive.share<s1!", nil},
+		// Names keep their words ("Docs" is no stop word in "SIG Docs", nor names Drive there).
+		{"SIG Docs meetings next week", "s1:calendar.search", map[string]any{"query": "SIG Docs"}},
+		{"find my Google Docs about the budget", "s1:drive.search", map[string]any{"query": "Google budget"}},
+		{"send Sarah a note saying I'll be late", "s1:gmail.draft s2:gmail.send<s1!", nil},
+		{"email Bob about the offsite next week", "s1:gmail.draft s2:gmail.send<s1!", nil},
+		// A move: the date before "to" finds the event, the time after it is where it goes.
+		{"move the budget review on Thursday to 11am", "s1:calendar.search s2:calendar.update<s1!", map[string]any{"clock": "11:00"}},
 		// A part nothing can serve is declined; the rest is served.
 		{"what's the weather and what's on my calendar tomorrow", "s1:calendar.search", nil},
 	}
@@ -131,6 +138,17 @@ func TestOfflineClassify(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestOfflineMoveFindsTheEventByTheDateBeforeTo(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := b.classify(t, "move the budget review on Thursday to 11am", intent.ConversationContext{})
+	require.Equal(t, "2026-06-18T00:00:00+03:00", in.Steps[0].Params["after"], "Thursday is when the event is")
+	require.Equal(t, "2026-06-19T00:00:00+03:00", in.Steps[0].Params["before"])
+	require.Equal(t, "budget review", in.Steps[0].Params["query"])
+	in = b.classify(t, "email Bob about the offsite next week", intent.ConversationContext{})
+	require.Equal(t, "The offsite", in.Steps[0].Params["subject"], "the date is not the subject")
 }
 
 func TestOfflineDeclinesWhatItCannotServeOfACompoundRequest(t *testing.T) {
