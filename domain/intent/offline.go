@@ -91,7 +91,8 @@ var stopWords = func() map[string]bool {
 	file files doc docs document documents drive folder folders sent send wrote received got anything everything something
 	due regarding re by cc invite draft compose write reply forward schedule book set arrange create add put block cancel delete
 	remove move reschedule postpone update change rename share grant access open read summarise summarize say says said
-	up out into over then than also just need want like know let see check am pm one ones details detail next upcoming attachment attachments unread emailed free busy time`) {
+	up out into over then than also just need want like know let see check am pm one ones details detail next upcoming attachment attachments unread emailed free busy time
+	anyone anybody someone somebody everyone everybody called titled named`) {
 		m[w] = true
 	}
 	return m
@@ -349,6 +350,8 @@ func (a *analysis) decide() Intent {
 	switch {
 	case q == "":
 		return Intent{Confidence: 0, Clarification: "What would you like me to look for in your mail, calendar or files?"}
+	case !hasLast && refersBack(q):
+		return a.clarify("Nothing has been shown in this conversation yet. What should I look for: an email, a meeting or a file?")
 	case greetingRE.MatchString(q):
 		return Intent{Confidence: 0.3, Clarification: "Hi! What would you like me to find or do in your mail, calendar or files?"}
 	case deleteRE.MatchString(q) && onlyMail(services):
@@ -380,6 +383,19 @@ func (a *analysis) decide() Intent {
 	}
 	return a.searchAll(a.widen(services))
 }
+
+// refersBack reports whether q is only a reference to something shown
+// earlier ("the second one", "send it", "move it to 4pm").
+func refersBack(q string) bool {
+	return bareOrdinalRE.MatchString(q) || pronounActRE.MatchString(q) && !pronounTargetRE.MatchString(q)
+}
+
+var (
+	bareOrdinalRE = rx(`^(?:(?:show|open|read|give|pick|take|use)\s+(?:me\s+)?)?(?:the\s+)?(?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\s*(?:one|item|result)?[?.!]*$`)
+	// pronounTargetRE names what "it" is in the same request ("find the
+	// KEP and share it"), which then refers to nothing earlier.
+	pronounTargetRE = rx(`\b(?:find|search|look\s+up|get)\b`)
+)
 
 func onlyMail(s []domain.Service) bool { return len(s) == 1 && s[0] == domain.ServiceGmail }
 

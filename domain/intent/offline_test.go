@@ -99,6 +99,7 @@ func TestOfflineClassify(t *testing.T) {
 		{"share the Q3 report with Bob so he can edit", "s1:drive.search s2:drive.share<s1!", map[string]any{"role": "writer"}},
 		{"reply to Sarah saying I'll be late", "s1:gmail.search s2:gmail.draft<s1 s3:gmail.send<s2!", nil},
 		{"forward the invoice to Bob", "s1:gmail.search s2:gmail.draft<s1 s3:gmail.send<s2!", nil},
+		{"did anyone email me about the audit yesterday", "s1:gmail.search", map[string]any{"query": "audit"}},
 		{"Did Sarah send me anything about the offsite?", "s1:gmail.search",
 			map[string]any{"query": "offsite", "from": []string{"sarah.fleming@example.com"}}},
 		{"do I have anything tomorrow afternoon?", "s1:gmail.search s2:calendar.search s3:drive.search",
@@ -167,13 +168,15 @@ func TestOfflineClarifiesAndRefuses(t *testing.T) {
 	b := setup(t)
 	for q, want := range map[string]string{
 		"show my meetings tomorrow and email John about lunch": "Which John",
-		"schedule a meeting with Bob":                          "When should it be",
-		"schedule a meeting with Bob Friday":                   "What time",
-		"email John about lunch":                               "Which John",
-		"email Tom about lunch":                                "Which Tom do you mean: tom.a@example.com, tom.b@example.com, tom.c@example.com, or one of 2 others?",
-		"email Zed about lunch":                                "couldn't find an address for Zed",
-		"share the Q3 report":                                  "Who should I share it with",
-		"hello":                                                "What would you like",
+		"send it":                            "Nothing has been shown in this conversation yet",
+		"show me the second one":             "Nothing has been shown in this conversation yet",
+		"schedule a meeting with Bob":        "When should it be",
+		"schedule a meeting with Bob Friday": "What time",
+		"email John about lunch":             "Which John",
+		"email Tom about lunch":              "Which Tom do you mean: tom.a@example.com, tom.b@example.com, tom.c@example.com, or one of 2 others?",
+		"email Zed about lunch":              "couldn't find an address for Zed",
+		"share the Q3 report":                "Who should I share it with",
+		"hello":                              "What would you like",
 	} {
 		in := b.classify(t, q, intent.ConversationContext{})
 		require.Empty(t, in.Steps, q)
