@@ -525,6 +525,28 @@ func TestAskEndToEnd(t *testing.T) {
 			require.Equal(t, "sarah.chen@example.com", it.People[0], it.Title)
 		}
 	})
+	t.Run("reply to and forward an email shown earlier", func(t *testing.T) {
+		t.Parallel()
+		found := f.ask(t, uuid.Nil, "find emails from Sarah Chen about the budget")
+		mails := found.step(t, domain.ServiceGmail, "search").Output.Items
+		require.NotEmpty(t, mails)
+
+		reply := f.ask(t, found.msg.ConversationID, "reply to the first one saying thanks, looks good")
+		d := reply.step(t, domain.ServiceGmail, "draft")
+		require.Equal(t, executor.StatusSucceeded, d.Status, d.Error)
+		require.Equal(t, []string{"sarah.chen@example.com"}, d.Output.Items[0].People, "a reply goes to the sender")
+		require.Equal(t, "Re: "+mails[0].Title, d.Output.Items[0].Title)
+		require.Contains(t, d.Output.Items[0].Body, "Thanks, looks good.")
+		require.Equal(t, []string{d.Output.Items[0].ID}, reply.onlyAction(t, agent.ActionSendEmail).Targets, "sending waits for confirmation")
+
+		fwd := f.ask(t, found.msg.ConversationID, "forward the first one to bob@example.com")
+		d = fwd.step(t, domain.ServiceGmail, "draft")
+		require.Equal(t, executor.StatusSucceeded, d.Status, d.Error)
+		require.Equal(t, []string{"bob@example.com"}, d.Output.Items[0].People)
+		require.Equal(t, "Fwd: "+mails[0].Title, d.Output.Items[0].Title)
+		require.Contains(t, d.Output.Items[0].Body, "Forwarded message")
+		fwd.onlyAction(t, agent.ActionSendEmail)
+	})
 	t.Run("gmail search keeps only the sender asked for", func(t *testing.T) {
 		t.Parallel()
 		ans := f.ask(t, uuid.Nil, "find emails from Sarah Chen about the budget")

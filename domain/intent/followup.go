@@ -84,6 +84,31 @@ func (a *analysis) followUp(last Turn) (Intent, bool) {
 	return Intent{}, false
 }
 
+// respond replies to or forwards an email shown earlier: read it, draft the
+// answer from it (a reply goes to its sender unless someone is named) and
+// propose sending.
+func (a *analysis) respond(ref ItemRef) Intent {
+	mode := "forward"
+	if replyRE.MatchString(a.q) {
+		mode = "reply"
+	}
+	draft := Params{ParamMode: mode, ParamBody: ""}
+	if mode == "forward" || len(a.people)+len(a.unknown) > 0 {
+		to, question := a.recipients(mode + " it to")
+		if question != "" {
+			return a.clarify(question)
+		}
+		setList(draft, ParamTo, to)
+	}
+	if m := sayingRE.FindStringSubmatch(a.q); m != nil {
+		draft[ParamBody] = subject(strings.TrimRight(m[1], "?!. ")) + "."
+	}
+	read := a.add(Step{Service: domain.ServiceGmail, Operation: OpRead, Params: refParams(ref)})
+	d := a.add(Step{Service: domain.ServiceGmail, Operation: OpDraft, Params: draft, DependsOn: []string{read.ID}})
+	a.add(Step{Service: domain.ServiceGmail, Operation: OpSend, Params: Params{}, DependsOn: []string{d.ID}})
+	return a.intent(0.85)
+}
+
 // ordinal finds "the second one", "the last email", "number 3"; at is its offset.
 func (a *analysis) ordinal() ([]string, int) {
 	idx := ordinalRE.FindStringSubmatchIndex(a.q)
@@ -145,6 +170,8 @@ func (a *analysis) onItem(ref ItemRef) Intent {
 	case ref.Kind == "draft" && sendRE.MatchString(q):
 		a.add(Step{Service: domain.ServiceGmail, Operation: OpSend, Params: Params{ParamDraftID: ref.ID, ParamSubject: ref.Title}})
 		return a.intent(0.9)
+	case ref.Service == domain.ServiceGmail && ref.Kind != "draft" && (replyRE.MatchString(q) || forwardRE.MatchString(q)):
+		return a.respond(ref)
 	}
 	a.add(Step{Service: ref.Service, Operation: OpRead, Params: refParams(ref)})
 	return a.intent(0.9)

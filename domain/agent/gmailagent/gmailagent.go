@@ -78,12 +78,13 @@ func Item(e domain.Email) agent.Item {
 // mail found by them is replied to or forwarded when params.mode says so.
 func (a *Agent) draft(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
 	to := step.Params.Strings(intent.ParamTo)
-	if len(to) == 0 {
+	mode := step.Params.String(intent.ParamMode)
+	if len(to) == 0 && mode != "reply" {
 		return agent.Output{}, fmt.Errorf("draft needs a recipient: %w", domain.ErrInvalidInput)
 	}
 	d := domain.Draft{Subject: step.Params.String(intent.ParamSubject), Body: step.Params.String(intent.ParamBody)}
 	var err error
-	switch mode := step.Params.String(intent.ParamMode); {
+	switch {
 	case mode == "reply" || mode == "forward":
 		err = a.fromMail(ctx, userID, mode, inputs, &d)
 	case len(step.DependsOn) > 0:
@@ -91,6 +92,12 @@ func (a *Agent) draft(ctx context.Context, userID uuid.UUID, step intent.Step, i
 	}
 	if err != nil {
 		return agent.Output{}, err
+	}
+	if len(to) == 0 { // a reply with no one named goes to the sender
+		to = replyTo(inputs)
+		if len(to) == 0 {
+			return agent.Output{}, fmt.Errorf("the email replied to names no sender: %w", domain.ErrInvalidInput)
+		}
 	}
 	if d.Subject == "" {
 		d.Subject = "Hello"
@@ -162,6 +169,15 @@ func (a *Agent) fromMail(ctx context.Context, userID uuid.UUID, mode string, inp
 	d.Subject = prefixed("Fwd: ", m.Title)
 	d.Body = strings.TrimSpace(d.Body + fmt.Sprintf("\n\n---------- Forwarded message ----------\nFrom: %s\nSubject: %s\n\n%s", from, m.Title, orig))
 	return nil
+}
+
+// replyTo is the sender of the email a reply answers.
+func replyTo(inputs []agent.Input) []string {
+	mails := agent.Candidates(inputs, domain.ServiceGmail, "email")
+	if len(mails) == 0 || len(mails[0].People) == 0 || mails[0].People[0] == "" {
+		return nil
+	}
+	return mails[0].People[:1]
 }
 
 func prefixed(prefix, subject string) string {
