@@ -539,6 +539,12 @@ func TestAskEndToEnd(t *testing.T) {
 		require.Contains(t, d.Output.Items[0].Body, "Thanks, looks good.")
 		require.Equal(t, []string{d.Output.Items[0].ID}, reply.onlyAction(t, agent.ActionSendEmail).Targets, "sending waits for confirmation")
 
+		one := f.ask(t, uuid.Nil, "the latest email from Sarah Chen")
+		require.Len(t, one.step(t, domain.ServiceGmail, "search").Output.Items, 1)
+		it := f.ask(t, one.msg.ConversationID, "forward it to bob@example.com")
+		require.Equal(t, executor.StatusSucceeded, it.step(t, domain.ServiceGmail, "draft").Status)
+		it.onlyAction(t, agent.ActionSendEmail)
+
 		fwd := f.ask(t, found.msg.ConversationID, "forward the first one to bob@example.com")
 		d = fwd.step(t, domain.ServiceGmail, "draft")
 		require.Equal(t, executor.StatusSucceeded, d.Status, d.Error)

@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	pronounActRE = rx(`\b(send|move|reschedule|postpone|push|shift|change|cancel|delete|remove|share|read|open|show)\s+(?:it|that|this|this one|that one|them)\b`)
+	pronounActRE = rx(`\b(send|move|reschedule|postpone|push|shift|change|cancel|delete|remove|share|read|open|show|forward|reply(?:\s+to)?|respond(?:\s+to)?|answer)\s+(?:it|that|this|this one|that one|them)\b`)
 	ordinals     = map[string]int{"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
 		"fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9, "tenth": 10, "10th": 10}
 	kindWords = map[string]string{"email": "email", "mail": "email", "message": "email", "event": "event", "meeting": "event",
@@ -53,9 +53,11 @@ func (a *analysis) followUp(last Turn) (Intent, bool) {
 			return Intent{}, false
 		}
 		kind := "event" // move, cancel and the like act on events
-		switch verb {
+		switch strings.Fields(verb)[0] {
 		case "share":
 			kind = "file"
+		case "forward", "reply", "respond", "answer":
+			kind = "email"
 		case "read", "open", "show":
 			kind = ""
 		}
