@@ -187,10 +187,11 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		}
 	}
 	seen := map[string]bool{}
+	ts, te := a.titleSpan()
 	for _, cd := range cands {
 		name := strings.TrimSuffix(cd.name, "'s")
-		if a.inSpan(cd.start) || seen[strings.ToLower(name)] {
-			continue
+		if a.inSpan(cd.start) || seen[strings.ToLower(name)] || cd.start >= ts && cd.start < te {
+			continue // "called Team offsite" names no one
 		}
 		// "from Sarah Fleming" is a name; "with Bob Tomorrow" is a name and a word.
 		words := strings.Fields(name)
@@ -735,7 +736,38 @@ func (a *analysis) createEvent() Intent {
 	return a.intent(0.85)
 }
 
+// titleRE introduces a name given outright: "an event called Team offsite".
+var titleRE = rx(`\b(?:called|titled|named)\s+`)
+
+// titleEndRE ends a name given outright: who comes or what it is for.
+var titleEndRE = rx(`\s+(?:with|inviting|invite|for|and)\s+`)
+
+// titleSpan is the byte span of a name given outright, up to the first date,
+// person or purpose after it ("called Team offsite with Bob on December
+// 10"); empty (0, 0) without one.
+func (a *analysis) titleSpan() (start, end int) {
+	m := titleRE.FindStringIndex(a.q)
+	if m == nil {
+		return 0, 0
+	}
+	start, end = m[1], len(a.q)
+	if e := titleEndRE.FindStringIndex(a.q[start:]); e != nil {
+		end = start + e[0]
+	}
+	for _, d := range a.matches {
+		if d.Start >= start && d.Start < end {
+			end = d.Start
+		}
+	}
+	return start, end
+}
+
 func eventTitle(a *analysis) string {
+	if start, end := a.titleSpan(); end > start {
+		if t := trailingLinkRE.ReplaceAllString(strings.TrimSpace(a.q[start:end]), ""); t != "" {
+			return t
+		}
+	}
 	noun := "Meeting"
 	if m := eventNounRE.FindString(a.q); m != "" {
 		noun = subject(strings.ToLower(m))

@@ -36,6 +36,7 @@ func setup(t *testing.T) bundle {
 		"sarah": {{Name: "Sarah Fleming", Email: "sarah.fleming@example.com"}},
 		"bob":   {{Name: "Bob", Email: "bob@example.com"}},
 		"john":  {{Name: "John Smith", Email: "john.smith@example.com"}, {Name: "John Doe", Email: "jdoe@example.com"}},
+		"team":  {{Email: "outlook.team@example.com"}},
 		"tom": {{Email: "tom.a@example.com"}, {Email: "tom.b@example.com"}, {Email: "tom.c@example.com"},
 			{Email: "tom.d@example.com"}, {Email: "tom.e@example.com"}},
 	}
@@ -122,6 +123,11 @@ func TestOfflineClassify(t *testing.T) {
 		{"find my Google Docs about the budget", "s1:drive.search", map[string]any{"query": "Google budget"}},
 		{"send Sarah a note saying I'll be late", "s1:gmail.draft s2:gmail.send<s1!", nil},
 		{"email Bob about the offsite next week", "s1:gmail.draft s2:gmail.send<s1!", nil},
+		// A name given outright is the title, and names no one.
+		{"create an event called Team offsite on June 20 from 9am to 5pm", "s1:calendar.create!",
+			map[string]any{"title": "Team offsite", "start": "2026-06-20T09:00:00+03:00", "end": "2026-06-20T17:00:00+03:00", "attendees": nil}},
+		{"schedule a meeting called Budget Review with Bob tomorrow at 3pm", "s1:calendar.create!",
+			map[string]any{"title": "Budget Review", "attendees": []string{"bob@example.com"}}},
 		// A move: the date before "to" finds the event, the time after it is where it goes.
 		{"move the budget review on Thursday to 11am", "s1:calendar.search s2:calendar.update<s1!", map[string]any{"clock": "11:00"}},
 		// A part nothing can serve is declined; the rest is served.
