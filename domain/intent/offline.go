@@ -92,7 +92,7 @@ var stopWords = func() map[string]bool {
 	due regarding re by cc invite draft compose write reply forward schedule book set arrange create add put block cancel delete
 	remove move reschedule postpone update change rename share grant access open read summarise summarize say says said
 	up out into over then than also just need want like know let see check am pm one ones details detail next upcoming attachment attachments unread emailed free busy time
-	anyone anybody someone somebody everyone everybody called titled named`) {
+	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants`) {
 		m[w] = true
 	}
 	return m

@@ -3,6 +3,7 @@ package synth
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -55,7 +56,7 @@ func (w Offline) Write(ctx context.Context, in Input, emit func(string)) (Answer
 	if loc == nil {
 		loc = time.UTC
 	}
-	b := &writer{loc: loc, citations: []Citation{}, cited: map[string]int{}}
+	b := &writer{loc: loc, citations: []Citation{}, cited: map[string]int{}, who: whoRE.MatchString(in.Query)}
 	switch {
 	case in.Intent.Clarification != "":
 		b.para(in.Intent.Clarification)
@@ -93,7 +94,15 @@ func (w Offline) Write(ctx context.Context, in Input, emit func(string)) (Answer
 	return Answer{Text: text, Citations: b.citations}, nil
 }
 
+// whoRE marks a question about people, whose answer names the attendees
+// of events and the owners of files.
+var whoRE = regexp.MustCompile(`(?i)\b(?:who|whom|attendees?|attending|invited|invitees?|participants?|owners?)\b`)
+
+// maxPeople is how many people one item names before "and N others".
+const maxPeople = 5
+
 type writer struct {
+	who       bool // the request asks who
 	loc       *time.Location
 	paras     []string
 	citations []Citation
@@ -194,12 +203,29 @@ func (b *writer) describe(it agent.Item) string {
 		if it.Snippet != "" {
 			s += " at " + it.Snippet
 		}
+		if b.who {
+			s += people("with", it.People)
+		}
 	case domain.ServiceDrive:
 		if !it.At.IsZero() {
 			s += ", modified " + dates.Day(it.At, b.loc)
 		}
+		if b.who {
+			s += people("owned by", it.People)
+		}
 	}
 	return s
+}
+
+// people names up to maxPeople of ps after a linking word, or says there are none.
+func people(link string, ps []string) string {
+	switch {
+	case len(ps) == 0:
+		return ", " + link + " no one listed"
+	case len(ps) > maxPeople:
+		return fmt.Sprintf(", %s %s and %d others", link, strings.Join(ps[:maxPeople], ", "), len(ps)-maxPeople)
+	}
+	return ", " + link + " " + strings.Join(ps, ", ")
 }
 
 func excerpt(s string, n int) string {

@@ -62,6 +62,20 @@ Nothing has been changed yet. Please confirm or reject:
 	require.Empty(t, ans.Citations)
 }
 
+func TestOfflineWriterNamesPeopleWhenAskedWho(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 6, 18, 10, 0, 0, 0, time.UTC)
+	ev := agent.Item{Service: domain.ServiceCalendar, Kind: "event", ID: "e1", Title: "Review", At: at, End: at.Add(time.Hour),
+		People: []string{"a@x.com", "b@x.com", "c@x.com", "d@x.com", "e@x.com", "f@x.com", "g@x.com"}}
+	in := synth.Input{Query: "who is attending the review?", Results: []executor.Result{{StepID: "s1", Service: domain.ServiceCalendar,
+		Operation: intent.OpSearch, Status: executor.StatusSucceeded, Output: agent.Output{Items: []agent.Item{ev}}}}}
+	ans, _ := write(t, in)
+	require.Contains(t, ans.Text, "with a@x.com, b@x.com, c@x.com, d@x.com, e@x.com and 2 others [1]")
+	in.Query = "the review"
+	ans, _ = write(t, in)
+	require.NotContains(t, ans.Text, "a@x.com", "nobody asked who")
+}
+
 func TestOfflineWriterSaysWhatItDeclined(t *testing.T) {
 	t.Parallel()
 	ans, _ := write(t, synth.Input{
