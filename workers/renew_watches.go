@@ -24,12 +24,14 @@ type MailWatcher interface {
 	Watch(ctx context.Context, userID uuid.UUID, topic string) (time.Time, error)
 }
 
-// ChannelWatcher opens Calendar or Drive notification channels;
+// ChannelWatcher opens and stops Calendar or Drive notification channels;
 // *calendarapi.Calendar and *driveapi.Drive are ones.
 type ChannelWatcher interface {
 	// Watch has Google POST to address, with token, on every change until
-	// the expiry returned.
-	Watch(ctx context.Context, userID uuid.UUID, address, token string) (time.Time, error)
+	// the expiry of the watch returned, which names its channel.
+	Watch(ctx context.Context, userID uuid.UUID, address, token string) (ingest.Watch, error)
+	// Stop closes a channel; one already gone is a domain.ErrNotFound.
+	Stop(ctx context.Context, userID uuid.UUID, ch ingest.Channel) error
 }
 
 // ChannelTokens signs the token a channel carries to the webhook, naming its
@@ -107,10 +109,13 @@ func RenewWatchesJob() (river.JobArgs, *river.InsertOpts) {
 
 // RenewWatchesWorker opens, for every user connected to Google, each
 // configured service's watch that is missing or expires within WatchMargin,
-// and records its expiry. One user's failure does not stop the others: a
-// user needing re-authorisation is skipped (reconnecting clears the way),
-// and any other error is retried once every user has been tried, as
-// Outcome maps it; the watches recorded meanwhile are not opened again.
+// records it, and stops the Calendar or Drive channel it supersedes, so
+// Google does not notify twice until that one expires. Failing to stop is
+// only logged: the old channel still expires by itself, and the new one is
+// open. One user's failure does not stop the others: a user needing
+// re-authorisation is skipped (reconnecting clears the way), and any other
+// error is retried once every user has been tried, as Outcome maps it; the
+// watches recorded meanwhile are not opened again.
 type RenewWatchesWorker struct {
 	river.WorkerDefaults[RenewWatchesArgs]
 	w        Watches
@@ -187,9 +192,9 @@ func (w *RenewWatchesWorker) Work(ctx context.Context, job *river.Job[RenewWatch
 func (w *RenewWatchesWorker) renew(ctx context.Context, watches []ingest.Watch) (opened int, err error) {
 	var errs []error
 	for _, wt := range watches {
-		expires, err := w.open(ctx, wt.UserID, wt.Service)
+		renewed, err := w.open(ctx, wt.UserID, wt.Service)
 		if err == nil {
-			err = w.w.Store.SaveWatch(ctx, ingest.Watch{UserID: wt.UserID, Service: wt.Service, Expires: expires})
+			err = w.w.Store.SaveWatch(ctx, renewed)
 		}
 		if err != nil {
 			err = fmt.Errorf("%s watch of user %s: %w", wt.Service, wt.UserID, err)
@@ -200,16 +205,33 @@ func (w *RenewWatchesWorker) renew(ctx context.Context, watches []ingest.Watch) 
 			continue
 		}
 		opened++
+		if wt.Channel != (ingest.Channel{}) {
+			w.stop(ctx, wt)
+		}
 	}
 	return opened, errors.Join(errs...)
 }
 
-func (w *RenewWatchesWorker) open(ctx context.Context, userID uuid.UUID, s domain.Service) (time.Time, error) {
+func (w *RenewWatchesWorker) open(ctx context.Context, userID uuid.UUID, s domain.Service) (ingest.Watch, error) {
 	if s == domain.ServiceGmail {
-		return w.w.Gmail.Watch(ctx, userID, w.w.GmailTopic)
+		expires, err := w.w.Gmail.Watch(ctx, userID, w.w.GmailTopic)
+		return ingest.Watch{UserID: userID, Service: s, Expires: expires}, err
 	}
 	// The webhook handler serves each service's channels at its name.
 	return w.channels[s].Watch(ctx, userID, w.w.WebhookURL+"/"+string(s), w.w.Tokens.ChannelToken(userID, s))
+}
+
+// stop closes the channel of old, which a renewal superseded.
+func (w *RenewWatchesWorker) stop(ctx context.Context, old ingest.Watch) {
+	err := w.channels[old.Service].Stop(ctx, old.UserID, old.Channel)
+	switch {
+	case err == nil:
+	case errors.Is(err, domain.ErrNotFound): // it expired, or went with the grant of an account that reconnected
+		w.log.DebugContext(ctx, "superseded channel already gone", "user", old.UserID, "service", old.Service, "channel", old.Channel.ID)
+	default:
+		w.log.WarnContext(ctx, "could not stop superseded channel; it notifies until it expires",
+			"user", old.UserID, "service", old.Service, "channel", old.Channel.ID, "expires", old.Expires, "err", err)
+	}
 }
 
 func (w *RenewWatchesWorker) Timeout(*river.Job[RenewWatchesArgs]) time.Duration {

@@ -91,6 +91,54 @@ func TestCalendarAndDriveChannels(t *testing.T) {
 	require.NoError(t, b.dr.Channels.Stop(&drive.Channel{Id: "chan-drive", ResourceId: dch.ResourceId}).Context(b.ctx).Do())
 }
 
+// TestChannelsStop: channels.stop answers as Google's does (204 for a
+// channel of the caller, 404 for an unknown channel or a wrong resource id)
+// for Calendar and Drive, and a stopped channel pushes no more.
+func TestChannelsStop(t *testing.T) {
+	t.Parallel()
+	b := setup(t, emulator.Config{}, docs())
+	url, got := receiver(t)
+	cal, err := b.cal.Events.Watch("primary", &calendar.Channel{Id: "cal-1", Type: "web_hook", Address: url}).Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.Equal(t, "sync", next(t, got).header.Get("X-Goog-Resource-State"))
+	start, err := b.dr.Changes.GetStartPageToken().Context(b.ctx).Do()
+	require.NoError(t, err)
+	dr, err := b.dr.Changes.Watch(start.StartPageToken, &drive.Channel{Id: "drive-1", Type: "web_hook", Address: url}).Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.Equal(t, "sync", next(t, got).header.Get("X-Goog-Resource-State"))
+
+	apiErr(t, b.cal.Channels.Stop(&calendar.Channel{Id: "cal-1", ResourceId: dr.ResourceId}).Context(b.ctx).Do(), 404)
+	apiErr(t, b.cal.Channels.Stop(&calendar.Channel{Id: "nope", ResourceId: cal.ResourceId}).Context(b.ctx).Do(), 404)
+	apiErr(t, b.dr.Channels.Stop(&drive.Channel{Id: "drive-1", ResourceId: cal.ResourceId}).Context(b.ctx).Do(), 404)
+	apiErr(t, b.dr.Channels.Stop(&drive.Channel{Id: "nope", ResourceId: dr.ResourceId}).Context(b.ctx).Do(), 404)
+	require.Len(t, b.srv.Watches(alice), 2, "a refused stop closes nothing")
+
+	// The generated clients hide the status: Google answers 204, no content.
+	hc := emulatortest.HTTPClient(t, b.srv, b.hs, alice)
+	res, err := hc.Post(b.hs.URL+"/calendar/v3/channels/stop", "application/json",
+		strings.NewReader(`{"id":"cal-1","resourceId":"`+cal.ResourceId+`"}`))
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	require.Equal(t, http.StatusNoContent, res.StatusCode)
+	require.NoError(t, b.dr.Channels.Stop(&drive.Channel{Id: "drive-1", ResourceId: dr.ResourceId}).Context(b.ctx).Do())
+	apiErr(t, b.cal.Channels.Stop(&calendar.Channel{Id: "cal-1", ResourceId: cal.ResourceId}).Context(b.ctx).Do(), 404)
+	apiErr(t, b.dr.Channels.Stop(&drive.Channel{Id: "drive-1", ResourceId: dr.ResourceId}).Context(b.ctx).Do(), 404)
+	require.Empty(t, b.srv.Watches(alice))
+
+	// Changes after the stops push nothing: the emulator delivers in order,
+	// so the next push is the one of a channel opened after them.
+	_, err = b.cal.Events.Insert("primary", &calendar.Event{Summary: "Unseen",
+		Start: &calendar.EventDateTime{DateTime: base.Format(time.RFC3339)},
+		End:   &calendar.EventDateTime{DateTime: base.Add(time.Hour).Format(time.RFC3339)}}).Context(b.ctx).Do()
+	require.NoError(t, err)
+	require.NoError(t, b.srv.RenameFile(alice, listFiles(t, b, "name = 'Roadmap'")[0].Id, "Roadmap v2"))
+	_, err = b.cal.Events.Watch("primary", &calendar.Channel{Id: "cal-2", Type: "web_hook", Address: url}).Context(b.ctx).Do()
+	require.NoError(t, err)
+	p := next(t, got)
+	require.Equal(t, "cal-2", p.header.Get("X-Goog-Channel-Id"))
+	require.Equal(t, "sync", p.header.Get("X-Goog-Resource-State"))
+}
+
 func TestGmailPubSubPush(t *testing.T) {
 	t.Parallel()
 	url, got := receiver(t)

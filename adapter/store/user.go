@@ -183,8 +183,8 @@ func (s *Store) SaveGoogleToken(ctx context.Context, userID uuid.UUID, t domain.
 }
 
 // MarkReauth records whether the user must connect Google again. Such an
-// account has likely lost its push watches with its grant: they are
-// forgotten, to be reopened once it reconnects.
+// account has likely lost its push watches with its grant: they are marked
+// expired, to be renewed once it reconnects.
 func (s *Store) MarkReauth(ctx context.Context, userID uuid.UUID, needed bool) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
 		res, err := s.idb(ctx).NewUpdate().Model((*userRow)(nil)).
@@ -194,9 +194,6 @@ func (s *Store) MarkReauth(ctx context.Context, userID uuid.UUID, needed bool) e
 		if err := affectedOne(res, err, "user", userID); err != nil || !needed {
 			return err
 		}
-		if _, err := s.idb(ctx).NewDelete().Model((*watchRow)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
-			return fmt.Errorf("store: forget watches of user %s: %w", userID, err)
-		}
-		return nil
+		return s.lapseWatches(ctx, userID)
 	})
 }

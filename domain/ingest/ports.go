@@ -111,15 +111,29 @@ type Watch struct {
 	UserID  uuid.UUID
 	Service domain.Service
 	Expires time.Time // zero: none was ever opened
+	// Channel names a Calendar or Drive channel, so that it can be stopped
+	// once a new one supersedes it; zero for Gmail, whose new watch replaces
+	// the old one by itself.
+	Channel Channel
 }
 
-// WatchStore records when each (user, service) watch expires.
+// Channel identifies a Calendar or Drive notification channel to
+// channels.stop: the id it was opened with and the id Google gave the
+// resource it watches.
+type Channel struct {
+	ID, ResourceID string
+}
+
+// WatchStore records when each (user, service) watch expires, and which
+// channel it is.
 type WatchStore interface {
 	// DueWatches returns, for every user connected to Google who does not
 	// need re-authorisation, the watches of services that were never opened
-	// or expire before the given time, ordered by user.
+	// or expire before the given time, ordered by user, each with the
+	// channel recorded for it (the one a renewal supersedes).
 	DueWatches(ctx context.Context, services []domain.Service, before time.Time) ([]Watch, error)
 	// SaveWatch records a watch just opened, replacing the user's previous
-	// one of that service.
+	// one of that service; a Calendar or Drive watch must name its channel,
+	// a Gmail watch none.
 	SaveWatch(ctx context.Context, w Watch) error
 }

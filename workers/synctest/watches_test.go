@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,8 +28,9 @@ import (
 // TestRenewWatchesKeepsPushOpen runs renew_watches as the worker process
 // does (at start, then again) against the emulator, with the webhook mounted
 // as the server mounts it at PUBLIC_URL/webhooks: watches are opened once
-// and recorded, renewed only near their expiry, and Google's pushes through
-// them enqueue syncs. A user needing re-authorisation and a Google error
+// and recorded, renewed only near their expiry, the Calendar and Drive
+// channels they supersede stopped, and Google's pushes through them enqueue
+// syncs, once per change. A user needing re-authorisation and a Google error
 // for another user stop no one else.
 func TestRenewWatchesKeepsPushOpen(t *testing.T) {
 	t.Parallel()
@@ -37,10 +39,32 @@ func TestRenewWatchesKeepsPushOpen(t *testing.T) {
 	secret := []byte("0123456789abcdef0123456789abcdef")
 	tokens, err := webhook.NewTokens(secret)
 	require.NoError(t, err)
-	var handler atomic.Pointer[webhook.Handler]
+	var (
+		handler atomic.Pointer[webhook.Handler]
+		mu      sync.Mutex
+		pushes  []push // every request to the webhook, in order
+	)
 	public := httptest.NewServer(http.StripPrefix("/webhooks", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		pushes = append(pushes, push{path: r.URL.Path, channel: r.Header.Get("X-Goog-Channel-Id"), state: r.Header.Get("X-Goog-Resource-State")})
+		mu.Unlock()
 		handler.Load().ServeHTTP(w, r)
 	})))
+	// changes returns the channel of every push to path but the "sync" one
+	// each channel sends when opened, and how many pushes there were.
+	changes := func(path string) (channels []string, all int) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range pushes {
+			if p.path == path {
+				all++
+				if p.state != "sync" {
+					channels = append(channels, p.channel)
+				}
+			}
+		}
+		return channels, all
+	}
 	t.Cleanup(public.Close)
 	e := setup(t, options{
 		// The push subscription an operator sets up on GMAIL_PUSH_TOPIC.
@@ -82,6 +106,12 @@ func TestRenewWatchesKeepsPushOpen(t *testing.T) {
 	require.WithinDuration(t, time.Now().Add(7*24*time.Hour), opened[2].Expires, time.Minute, "Gmail watches last a week")
 	recorded := e.recordedWatches(t)
 	require.Equal(t, expiries(opened), recorded[u.ID])
+	chans := e.channels(t, u.ID)
+	for _, s := range []domain.Service{domain.ServiceCalendar, domain.ServiceDrive} {
+		require.NotEmpty(t, chans[s].ID, s)
+		require.NotEmpty(t, chans[s].ResourceID, s)
+	}
+	require.Zero(t, chans[domain.ServiceGmail], "a Gmail watch has no channel")
 	require.Equal(t, []string{"calendar", "drive", "gmail"}, services(e.emu.Watches(carol)), "each opened once")
 	require.Equal(t, expiries(e.emu.Watches(carol)), recorded[c.ID])
 	require.Empty(t, e.emu.Watches(bob))
@@ -95,17 +125,31 @@ func TestRenewWatchesKeepsPushOpen(t *testing.T) {
 	require.Equal(t, opened, e.emu.Watches(alice))
 	require.Equal(t, recorded, e.recordedWatches(t))
 
-	// (c) A watch expiring within the margin is renewed, and only it.
-	require.NoError(t, e.store.SaveWatch(ctx, ingest.Watch{UserID: u.ID, Service: domain.ServiceCalendar, Expires: time.Now().Add(time.Hour)}))
+	// (c) Watches expiring within the margin are renewed, and only they; the
+	// channels they supersede are stopped, so one of each stays open. A
+	// channel that cannot be stopped (carol's Drive one) fails nothing: it
+	// stays open until it expires.
+	soon := time.Now().Add(time.Hour)
+	for _, s := range []domain.Service{domain.ServiceCalendar, domain.ServiceDrive} {
+		require.NoError(t, e.store.SaveWatch(ctx, ingest.Watch{UserID: u.ID, Service: s, Expires: soon, Channel: chans[s]}))
+	}
+	require.NoError(t, e.store.SaveWatch(ctx, ingest.Watch{UserID: c.ID, Service: domain.ServiceDrive, Expires: soon,
+		Channel: e.channels(t, c.ID)[domain.ServiceDrive]}))
+	e.emu.SetFault(emulator.Fault{PathPrefix: "/drive/v3/channels/stop", User: carol, Status: 500, Count: 1})
 	runRenew(t, q, events)
 	renewed := e.emu.Watches(alice)
-	require.Equal(t, []string{"calendar", "calendar", "drive", "gmail"}, services(renewed), "a new channel; the old one lapses")
-	require.True(t, renewed[1].Expires.After(opened[0].Expires))
-	want := expiries(opened)
-	want[domain.ServiceCalendar] = renewed[1].Expires
+	require.Equal(t, []string{"calendar", "drive", "gmail"}, services(renewed), "the superseded channels are stopped")
+	require.True(t, renewed[0].Expires.After(opened[0].Expires))
+	require.True(t, renewed[1].Expires.After(opened[1].Expires))
+	require.Equal(t, opened[2], renewed[2], "the Gmail watch was not due")
 	got := e.recordedWatches(t)
-	require.Equal(t, want, got[u.ID])
-	require.Equal(t, recorded[c.ID], got[c.ID])
+	require.Equal(t, expiries(renewed), got[u.ID])
+	renewedChans := e.channels(t, u.ID)
+	require.NotEqual(t, chans[domain.ServiceCalendar], renewedChans[domain.ServiceCalendar])
+	require.NotEqual(t, chans[domain.ServiceDrive], renewedChans[domain.ServiceDrive])
+	carolNow := e.emu.Watches(carol)
+	require.Equal(t, []string{"calendar", "drive", "drive", "gmail"}, services(carolNow), "carol's old Drive channel is still open")
+	require.Equal(t, expiries(carolNow), got[c.ID], "and the new one recorded")
 
 	// (d) Changes in the emulator are pushed through the watches to the
 	// webhook, which enqueues syncs: none ran before, since alice was never
@@ -123,7 +167,39 @@ func TestRenewWatchesKeepsPushOpen(t *testing.T) {
 		}
 		return len(jobs) == 3
 	}, 10*time.Second, 50*time.Millisecond)
+
+	// Each change was pushed once, through the renewed channel alone. The
+	// emulator delivers pushes one at a time, in order: once the push of a
+	// later mail has arrived, those of the changes above have too.
+	_, gmailPushes := changes("/gmail")
+	require.NoError(t, e.emu.AddWorkspace(alice, emulator.Workspace{
+		Messages: []emulator.Message{emulatortest.Mail("erin@example.com", alice, "Later", "Hi", day, "INBOX")}}))
+	require.Eventually(t, func() bool {
+		_, n := changes("/gmail")
+		return n > gmailPushes
+	}, 10*time.Second, 50*time.Millisecond)
+	calPushes, _ := changes("/calendar")
+	require.Equal(t, []string{renewedChans[domain.ServiceCalendar].ID}, calPushes)
+	drivePushes, _ := changes("/drive")
+	require.Equal(t, []string{renewedChans[domain.ServiceDrive].ID}, drivePushes)
+
+	// (e) An account marked for re-authorisation keeps its channels on
+	// record: once it reconnects, their renewal stops them.
+	e.connect(t, bob)
+	runRenew(t, q, events)
+	require.Equal(t, []string{"calendar", "drive", "gmail"}, services(e.emu.Watches(bob)))
+	before := e.channels(t, b.ID)
+	require.NoError(t, e.store.MarkReauth(ctx, b.ID, true))
+	e.connect(t, bob)
+	runRenew(t, q, events)
+	require.Equal(t, []string{"calendar", "drive", "gmail"}, services(e.emu.Watches(bob)), "the channels from before are stopped")
+	after := e.channels(t, b.ID)
+	require.NotEqual(t, before[domain.ServiceCalendar], after[domain.ServiceCalendar])
+	require.NotEqual(t, before[domain.ServiceDrive], after[domain.ServiceDrive])
 }
+
+// push is a request Google made to the webhook.
+type push struct{ path, channel, state string }
 
 // awaitRenew waits for a renew_watches job to complete and returns how many
 // of its attempts failed before.
@@ -169,6 +245,22 @@ func (e *env) recordedWatches(t *testing.T) map[uuid.UUID]map[domain.Service]tim
 		out[user][domain.Service(svc)] = expires.UTC()
 	}
 	require.NoError(t, rows.Err())
+	return out
+}
+
+// channels returns the channel recorded for each of the user's watches: the
+// one its renewal stops.
+func (e *env) channels(t *testing.T, userID uuid.UUID) map[domain.Service]ingest.Channel {
+	t.Helper()
+	all := []domain.Service{domain.ServiceGmail, domain.ServiceCalendar, domain.ServiceDrive}
+	recorded, err := e.store.DueWatches(context.Background(), all, time.Now().Add(365*24*time.Hour))
+	require.NoError(t, err)
+	out := map[domain.Service]ingest.Channel{}
+	for _, w := range recorded {
+		if w.UserID == userID {
+			out[w.Service] = w.Channel
+		}
+	}
 	return out
 }
 

@@ -48,9 +48,9 @@ func TestWebhooksEnqueueSyncsAndRejectStrangers(t *testing.T) {
 	ctx := context.Background()
 	_, err = e.gmail.Watch(ctx, u.ID, "projects/demo/topics/gmail")
 	require.NoError(t, err)
-	exp, err := e.calendar.Watch(ctx, u.ID, hooks.URL+"/calendar", h.ChannelToken(u.ID, domain.ServiceCalendar))
+	cal, err := e.calendar.Watch(ctx, u.ID, hooks.URL+"/calendar", h.ChannelToken(u.ID, domain.ServiceCalendar))
 	require.NoError(t, err)
-	require.True(t, exp.After(time.Now()))
+	require.True(t, cal.Expires.After(time.Now()))
 	_, err = e.drive.Watch(ctx, u.ID, hooks.URL+"/drive", h.ChannelToken(u.ID, domain.ServiceDrive))
 	require.NoError(t, err)
 

@@ -142,18 +142,32 @@ func (c *Calendar) Events(ctx context.Context, userID uuid.UUID, syncToken, page
 
 // Watch opens a notification channel on the primary calendar: Google POSTs
 // to address with X-Goog-Channel-Token: token on every change, until the
-// expiry returned.
-func (c *Calendar) Watch(ctx context.Context, userID uuid.UUID, address, token string) (time.Time, error) {
+// expiry of the watch returned, which names the channel to stop.
+func (c *Calendar) Watch(ctx context.Context, userID uuid.UUID, address, token string) (ingest.Watch, error) {
 	s, err := c.service(ctx, userID)
 	if err != nil {
-		return time.Time{}, err
+		return ingest.Watch{}, err
 	}
 	ch := &calendar.Channel{Id: uuid.NewString(), Type: "web_hook", Address: address, Token: token}
 	r, err := s.Events.Watch(primary, ch).Context(ctx).Do()
 	if err != nil {
-		return time.Time{}, gclient.Err(err, "calendar events.watch")
+		return ingest.Watch{}, gclient.Err(err, "calendar events.watch")
 	}
-	return time.UnixMilli(r.Expiration).UTC(), nil
+	return ingest.Watch{UserID: userID, Service: domain.ServiceCalendar, Expires: time.UnixMilli(r.Expiration).UTC(),
+		Channel: ingest.Channel{ID: r.Id, ResourceID: r.ResourceId}}, nil
+}
+
+// Stop closes a channel Watch opened, so Google no longer notifies through
+// it; an unknown or expired channel is a domain.ErrNotFound.
+func (c *Calendar) Stop(ctx context.Context, userID uuid.UUID, ch ingest.Channel) error {
+	s, err := c.service(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if err := s.Channels.Stop(&calendar.Channel{Id: ch.ID, ResourceId: ch.ResourceID}).Context(ctx).Do(); err != nil {
+		return gclient.Err(err, "calendar channels.stop")
+	}
+	return nil
 }
 
 // CreateEvent inserts ev with its client-chosen id (one is chosen when

@@ -119,22 +119,36 @@ func (d *Drive) StartPageToken(ctx context.Context, userID uuid.UUID) (string, e
 
 // Watch opens a notification channel on the user's Drive changes: Google
 // POSTs to address with X-Goog-Channel-Token: token on every change, until
-// the expiry returned.
-func (d *Drive) Watch(ctx context.Context, userID uuid.UUID, address, token string) (time.Time, error) {
+// the expiry of the watch returned, which names the channel to stop.
+func (d *Drive) Watch(ctx context.Context, userID uuid.UUID, address, token string) (ingest.Watch, error) {
 	start, err := d.StartPageToken(ctx, userID)
 	if err != nil {
-		return time.Time{}, err
+		return ingest.Watch{}, err
 	}
 	s, err := d.service(ctx, userID)
 	if err != nil {
-		return time.Time{}, err
+		return ingest.Watch{}, err
 	}
 	ch := &drive.Channel{Id: uuid.NewString(), Type: "web_hook", Address: address, Token: token}
 	r, err := s.Changes.Watch(start, ch).Context(ctx).Do()
 	if err != nil {
-		return time.Time{}, gclient.Err(err, "drive changes.watch")
+		return ingest.Watch{}, gclient.Err(err, "drive changes.watch")
 	}
-	return time.UnixMilli(r.Expiration).UTC(), nil
+	return ingest.Watch{UserID: userID, Service: domain.ServiceDrive, Expires: time.UnixMilli(r.Expiration).UTC(),
+		Channel: ingest.Channel{ID: r.Id, ResourceID: r.ResourceId}}, nil
+}
+
+// Stop closes a channel Watch opened, so Google no longer notifies through
+// it; an unknown or expired channel is a domain.ErrNotFound.
+func (d *Drive) Stop(ctx context.Context, userID uuid.UUID, ch ingest.Channel) error {
+	s, err := d.service(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if err := s.Channels.Stop(&drive.Channel{Id: ch.ID, ResourceId: ch.ResourceID}).Context(ctx).Do(); err != nil {
+		return gclient.Err(err, "drive channels.stop")
+	}
+	return nil
 }
 
 // ListFiles returns one page of files (folders left out) with their text.

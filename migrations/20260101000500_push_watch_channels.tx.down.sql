@@ -1,0 +1,1 @@
+ALTER TABLE push_watches DROP COLUMN IF EXISTS resource_id, DROP COLUMN IF EXISTS channel_id;
