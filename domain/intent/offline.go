@@ -702,15 +702,37 @@ func subject(topic string) string {
 // when is the new start and length an event request gives.
 func (a *analysis) when() (start time.Time, length time.Duration, ok bool) {
 	length = DefaultEventLength
+	var part *dates.Range
 	for _, m := range a.matches {
 		if m.Duration > 0 {
 			length = m.Duration
 		}
 		if m.Time != nil {
 			start, ok = *m.Time, true
+		} else if d := m.Range.End.Sub(m.Range.Start); d > 0 && d <= 6*time.Hour {
+			part = &m.Range
 		}
 	}
+	if !ok && part != nil {
+		// "tomorrow morning": the usual hour of that part of the day; the
+		// proposal shows it, and nothing is created until it is confirmed.
+		return partOfDayStart(*part), length, true
+	}
 	return start, length, ok
+}
+
+// partOfDayStart is when an event in a part of a day usually starts:
+// 9:00 in the morning, 14:00 in the afternoon, 19:00 in the evening.
+func partOfDayStart(r dates.Range) time.Time {
+	switch r.Start.Hour() {
+	case 6:
+		return r.Start.Add(3 * time.Hour)
+	case 12:
+		return r.Start.Add(2 * time.Hour)
+	case 18:
+		return r.Start.Add(time.Hour)
+	}
+	return r.Start
 }
 
 func (a *analysis) createEvent() Intent {

@@ -123,6 +123,11 @@ func TestOfflineClassify(t *testing.T) {
 		{"find my Google Docs about the budget", "s1:drive.search", map[string]any{"query": "Google budget"}},
 		{"send Sarah a note saying I'll be late", "s1:gmail.draft s2:gmail.send<s1!", nil},
 		{"email Bob about the offsite next week", "s1:gmail.draft s2:gmail.send<s1!", nil},
+		// A part of a day without a clock time starts at its usual hour.
+		{"set up a call with Bob tomorrow morning", "s1:calendar.create!",
+			map[string]any{"start": "2026-06-18T09:00:00+03:00", "end": "2026-06-18T09:30:00+03:00"}},
+		{"block 2 hours for focus time on Friday afternoon", "s1:calendar.create!",
+			map[string]any{"start": "2026-06-19T14:00:00+03:00", "end": "2026-06-19T16:00:00+03:00"}},
 		// A name given outright is the title, and names no one.
 		{"create an event called Team offsite on June 20 from 9am to 5pm", "s1:calendar.create!",
 			map[string]any{"title": "Team offsite", "start": "2026-06-20T09:00:00+03:00", "end": "2026-06-20T17:00:00+03:00", "attendees": nil}},
