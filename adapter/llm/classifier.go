@@ -17,6 +17,15 @@ type Classifier struct {
 	log      *slog.Logger
 }
 
+// Version implements intent.Versioned: the model, and the rules that stand in for it.
+func (k *Classifier) Version() string {
+	v := k.c.Name()
+	if f, ok := k.fallback.(intent.Versioned); ok {
+		v += "+" + f.Version()
+	}
+	return v
+}
+
 // NewClassifier returns a Classifier; fallback is required.
 func NewClassifier(c *Client, fallback intent.Classifier, log *slog.Logger) *Classifier {
 	return &Classifier{c: c, fallback: fallback, log: log}

@@ -55,6 +55,15 @@ func TestClassifierStructuredOutput(t *testing.T) {
 	})
 }
 
+func TestClassifierVersionNamesTheModelAndTheRules(t *testing.T) {
+	eachProvider(t, func(t *testing.T, p provider) {
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Content: validIntent} })
+		c := newClient(t, p, srv.BaseURL(p.name), time.Second)
+		require.Equal(t, c.Name(), llm.NewClassifier(c, &fallback{}, quiet).Version())
+		require.Equal(t, c.Name()+"+"+intent.OfflineVersion, llm.NewClassifier(c, intent.NewOffline(nil), quiet).Version())
+	})
+}
+
 func TestClassifierRetriesInvalidJSONOnceThenFallsBack(t *testing.T) {
 	eachProvider(t, func(t *testing.T, p provider) {
 		var calls atomic.Int32

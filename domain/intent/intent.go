@@ -207,6 +207,13 @@ type Classifier interface {
 	Classify(ctx context.Context, r Request) (Intent, error)
 }
 
+// Versioned is a Classifier that names the version of its understanding (a
+// rule set, a model and prompt): intents cached under one version are not
+// served by another, so an upgrade takes effect at once.
+type Versioned interface {
+	Version() string
+}
+
 // Contacts finds the people a user knows (senders, recipients, attendees of
 // their own mail and events) by name or partial address.
 type Contacts interface {

@@ -20,6 +20,12 @@ type Offline struct {
 	contacts Contacts
 }
 
+// OfflineVersion names the offline rules; change it with them.
+const OfflineVersion = "offline-2026-11-28"
+
+// Version implements Versioned.
+func (*Offline) Version() string { return OfflineVersion }
+
 // NewOffline builds the offline classifier; contacts may be nil (names then
 // stay unresolved, which only matters for steps that need an address).
 func NewOffline(contacts Contacts) *Offline { return &Offline{contacts: contacts} }

@@ -41,6 +41,11 @@ type options struct {
 	classifier     intent.Classifier // instead of the offline one
 }
 
+// upgraded is the same classifier under a new version.
+type upgraded struct{ intent.Classifier }
+
+func (upgraded) Version() string { return "next" }
+
 type classifierFunc func(context.Context, intent.Request) (intent.Intent, error)
 
 func (f classifierFunc) Classify(ctx context.Context, r intent.Request) (intent.Intent, error) {
@@ -487,9 +492,19 @@ func TestAskEventsAndIdempotency(t *testing.T) {
 	require.NotNil(t, stored.Intent)
 	require.NotNil(t, stored.Plan)
 
-	// The same query again in a fresh conversation hits the intent cache.
+	// The same query again in a fresh conversation hits the intent cache...
 	b.ask(t, uuid.Nil, "emails from Sarah about the budget")
 	require.Equal(t, 1, b.cache.hits)
+	// ...but not after the classifier changed.
+	deps := b.deps
+	deps.Classifier = upgraded{deps.Classifier}
+	o2, err := orchestrator.New(orchestrator.Config{}, deps)
+	require.NoError(t, err)
+	defer o2.Close(ctx)
+	_, err = o2.Ask(ctx, orchestrator.AskInput{UserID: b.user, Query: "emails from Sarah about the budget"})
+	require.NoError(t, err)
+	o2.Wait()
+	require.Equal(t, 1, b.cache.hits, "intents cached by the older rules are not served")
 
 	_, err = b.o.Ask(ctx, orchestrator.AskInput{UserID: b.user, Query: "  "})
 	require.ErrorIs(t, err, domain.ErrInvalidInput)

@@ -172,7 +172,11 @@ func (o *Orchestrator) runner(userID uuid.UUID) executor.Runner {
 
 // classify consults the intent cache, then the classifier.
 func (o *Orchestrator) classify(ctx context.Context, r intent.Request) (intent.Intent, error) {
-	key := cacheKey(r)
+	version := ""
+	if v, ok := o.d.Classifier.(intent.Versioned); ok {
+		version = v.Version()
+	}
+	key := cacheKey(r, version)
 	if o.d.Intents != nil {
 		in, ok, err := o.d.Intents.Intent(ctx, key)
 		if err != nil {
@@ -193,15 +197,16 @@ func (o *Orchestrator) classify(ctx context.Context, r intent.Request) (intent.I
 	return in, nil
 }
 
-// cacheKey identifies a classification: the user, the context it resolved
-// against, the query and the day it was made on (relative dates change at midnight).
-func cacheKey(r intent.Request) string {
+// cacheKey identifies a classification: the classifier's version, the user,
+// the context it resolved against, the query and the day it was made on
+// (relative dates change at midnight).
+func cacheKey(r intent.Request, version string) string {
 	loc := r.Location
 	if loc == nil {
 		loc = time.UTC
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", r.UserID, strings.ToLower(strings.Join(strings.Fields(r.Query), " ")),
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00", version, r.UserID, strings.ToLower(strings.Join(strings.Fields(r.Query), " ")),
 		r.Now.In(loc).Format("2006-01-02"), loc)
 	_ = json.NewEncoder(h).Encode(r.Context)
 	return "intent:" + r.UserID.String() + ":" + hex.EncodeToString(h.Sum(nil)[:16])
