@@ -47,3 +47,14 @@ func TestFiltersMatchEveryField(t *testing.T) {
 	require.False(t, domain.FileFilter{MimeTypes: []string{"text/plain"}}.Matches(f))
 	require.False(t, domain.FileFilter{After: at.Add(time.Second)}.Matches(f))
 }
+
+func TestIsAddress(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"sarah@acme.example", " Bob.Stone@x.co.uk "} {
+		require.True(t, domain.IsAddress(s), s)
+	}
+	for _, s := range []string{"", "sarah", "sarah@", "@acme.example", "sarah@acme", "sarah@acme.", "e-mail <.bob@enron.com",
+		".bob@enron.com", `jo."j"@mail.x.com@x.com`, "a b@x.com"} {
+		require.False(t, domain.IsAddress(s), s)
+	}
+}

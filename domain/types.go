@@ -4,6 +4,7 @@ package domain
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,6 +42,15 @@ type User struct {
 type Address struct {
 	Name  string
 	Email string
+}
+
+// IsAddress reports whether s is a whole mail address ("sarah@acme.example"):
+// not part of one ("sarah@", "@acme", "sarah@acme"), a name, or what mangled
+// headers leave behind ("e-mail <.bob@x.com", `jo."j"@mail.x.com@x.com`).
+func IsAddress(s string) bool {
+	local, host, ok := strings.Cut(strings.TrimSpace(s), "@")
+	return ok && local != "" && !strings.HasPrefix(local, ".") && !strings.ContainsAny(local+host, " \t@<>\"(),;") &&
+		strings.Contains(host, ".") && !strings.HasPrefix(host, ".") && !strings.HasSuffix(host, ".")
 }
 
 // Email is one cached Gmail message.

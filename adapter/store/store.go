@@ -131,7 +131,7 @@ func owned[R, D any](ctx context.Context, db bun.IDB, userID, id uuid.UUID, what
 }
 
 // whereAnyPerson keeps rows where at least one of values names a person. A
-// whole address (see wholeAddress) is matched by byAddr, whose one ? is bound to
+// whole address (domain.IsAddress) is matched by byAddr, whose one ? is bound to
 // the address in lower case (stored addresses are, and indexes serve the
 // equality); anything else, and every value when byAddr is "", by byLike,
 // whose every ? is bound to the value as a case-insensitive substring pattern.
@@ -141,7 +141,7 @@ func whereAnyPerson(q *bun.SelectQuery, values []string, byAddr, byLike string) 
 	}
 	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 		for _, v := range values {
-			if byAddr != "" && wholeAddress(v) {
+			if byAddr != "" && domain.IsAddress(v) {
 				q = q.WhereOr(byAddr, strings.ToLower(strings.TrimSpace(v)))
 				continue
 			}
@@ -153,14 +153,6 @@ func whereAnyPerson(q *bun.SelectQuery, values []string, byAddr, byLike string) 
 		}
 		return q
 	})
-}
-
-// wholeAddress reports whether v is a whole address ("sarah@acme.example"),
-// not a part of one ("sarah@", "@acme", "sarah@acme") or a name.
-func wholeAddress(v string) bool {
-	local, domain, ok := strings.Cut(strings.TrimSpace(v), "@")
-	return ok && local != "" && !strings.ContainsAny(local+domain, " \t@") &&
-		strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 
 // whereRange keeps rows with after <= col < before; zero bounds are open.

@@ -226,18 +226,9 @@ func (c Contacts) Resolve(ctx context.Context, userID uuid.UUID, name string) ([
 	}
 	out := make([]domain.Address, 0, len(addrs))
 	for _, a := range addrs {
-		if plausibleAddress(a) {
+		if domain.IsAddress(a) { // mangled headers leave garbage in the people index
 			out = append(out, domain.Address{Email: a})
 		}
 	}
 	return out, nil
-}
-
-// plausibleAddress leaves out what mangled headers put in the people index
-// ("e-mail <.bob@enron.com", `jo."jessica"@mailman.x.com@x.com`): nobody
-// should be asked to choose those, nor be mailed at them.
-func plausibleAddress(a string) bool {
-	local, host, ok := strings.Cut(a, "@")
-	return ok && local != "" && !strings.HasPrefix(local, ".") && strings.Contains(host, ".") &&
-		!strings.ContainsAny(a, " <>\"(),;") && !strings.Contains(host, "@")
 }
