@@ -22,7 +22,11 @@ func Instant(t time.Time, loc *time.Location) string {
 // Span renders [start, end) in loc with the zone's abbreviation, naming the
 // end's date only when it falls on another day:
 // "Mon Nov 30 2026 17:00–18:00 PST", "Mon Nov 30 2026 23:00 – Tue Dec 1 2026 01:00 UTC".
+// A zero end renders the start alone, as Instant does.
 func Span(start, end time.Time, loc *time.Location) string {
+	if end.IsZero() {
+		return Instant(start, loc)
+	}
 	start, end = in(start, loc), in(end, loc)
 	s := start.Format(dayLayout + " " + clockLayout)
 	if end.Year() == start.Year() && end.YearDay() == start.YearDay() {

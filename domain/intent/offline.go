@@ -127,6 +127,7 @@ func (c *Offline) classifyOne(ctx context.Context, r Request) (Intent, error) {
 		loc = time.UTC
 	}
 	a := &analysis{req: r, loc: loc, now: r.Now.In(loc), q: strings.TrimSpace(r.Query)}
+	a.names = a.nameWords()
 	a.matches = dates.Parse(a.q, a.now, loc)
 	if err := c.people(ctx, a); err != nil {
 		return Intent{}, err
@@ -149,9 +150,10 @@ type analysis struct {
 	q       string
 	matches []dates.Match
 	people  []Person
-	spans   [][2]int // byte spans of dates and names, removed from the topic
-	say     string   // the message to write ("saying I'll be late")
-	unknown []string // names the contacts do not know
+	spans   [][2]int     // byte spans of dates and names, removed from the topic
+	names   map[int]bool // offsets of the words of capitalised names (nameWords)
+	say     string       // the message to write ("saying I'll be late")
+	unknown []string     // names the contacts do not know
 	ent     Entities
 	steps   []Step
 }
@@ -303,7 +305,6 @@ func isAcronymOrg(w string) bool {
 
 // topic is the query without dates, names, commands and service words.
 func (a *analysis) topic() string {
-	names := a.nameWords()
 	var words []string
 	for _, m := range wordRE.FindAllStringIndex(a.q, -1) {
 		if a.inSpan(m[0]) {
@@ -311,7 +312,7 @@ func (a *analysis) topic() string {
 		}
 		w := strings.TrimRight(a.q[m[0]:m[1]], ".'")
 		lw := strings.ToLower(w)
-		if !names[m[0]] && (stopWords[lw] || stopWords[strings.TrimSuffix(lw, "'s")]) || len(w) < 2 && !unicode.IsDigit([]rune(w)[0]) {
+		if !a.names[m[0]] && (stopWords[lw] || stopWords[strings.TrimSuffix(lw, "'s")]) || len(w) < 2 && !unicode.IsDigit([]rune(w)[0]) {
 			continue
 		}
 		words = append(words, w)
@@ -415,13 +416,12 @@ func calendarish(s []domain.Service) bool {
 // services are the services the request names or suggests; a word of a
 // name ("SIG Docs") names no service.
 func (a *analysis) services() []domain.Service {
-	names := a.nameWords()
 	says := func(re *regexp.Regexp) bool {
 		if re == nil {
 			return false
 		}
 		for _, m := range re.FindAllStringIndex(a.q, -1) {
-			if !names[m[0]] {
+			if !a.names[m[0]] {
 				return true
 			}
 		}
@@ -792,7 +792,7 @@ func (a *analysis) titleSpan() (start, end int) {
 
 func eventTitle(a *analysis) string {
 	if start, end := a.titleSpan(); end > start {
-		if t := trailingLinkRE.ReplaceAllString(strings.TrimSpace(a.q[start:end]), ""); t != "" {
+		if t := a.about(start, end); t != "" {
 			return t
 		}
 	}
@@ -901,7 +901,6 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 	return a.intent(0.8)
 }
 
-// hasDatePart reports whether a date (not only a clock time) was given.
 // moveParts splits the dates of a move into those naming the event ("the
 // meeting on Tuesday") and those saying where it goes ("to 11am"): the ones
 // after the last "to" that no date contains. Without such a "to" every date

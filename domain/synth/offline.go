@@ -194,11 +194,8 @@ func (b *writer) describe(it agent.Item) string {
 			s += ", " + dates.Day(it.At, b.loc)
 		}
 	case domain.ServiceCalendar:
-		switch {
-		case !it.At.IsZero() && !it.End.IsZero():
+		if !it.At.IsZero() {
 			s += ", " + dates.Span(it.At, it.End, b.loc)
-		case !it.At.IsZero():
-			s += ", " + dates.Instant(it.At, b.loc)
 		}
 		if it.Snippet != "" {
 			s += " at " + it.Snippet

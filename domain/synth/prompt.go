@@ -92,11 +92,7 @@ func sourceLine(it agent.Item, loc *time.Location) string {
 		parts = append(parts, "people: "+strings.Join(it.People, ", "))
 	}
 	if !it.At.IsZero() {
-		if it.End.IsZero() {
-			parts = append(parts, dates.Instant(it.At, loc))
-		} else {
-			parts = append(parts, dates.Span(it.At, it.End, loc))
-		}
+		parts = append(parts, dates.Span(it.At, it.End, loc))
 	}
 	text := it.Body
 	if text == "" {
