@@ -330,8 +330,11 @@ func TestAskEndToEnd(t *testing.T) {
 		require.NotNil(t, done.Item)
 		ws, err := f.emu.Snapshot(askUser)
 		require.NoError(t, err)
-		require.Contains(t, ws.Messages[0].LabelIDs, "SENT", "the newest message is the sent draft")
-		require.Contains(t, string(ws.Messages[0].Raw), "sarah.chen@example.com")
+		// Other subtests draft at the same time: find the sent message by its id.
+		i := slices.IndexFunc(ws.Messages, func(m emulator.Message) bool { return m.ID == done.Item.ID })
+		require.GreaterOrEqual(t, i, 0, "the sent message %s is in the mailbox", done.Item.ID)
+		require.Contains(t, ws.Messages[i].LabelIDs, "SENT")
+		require.Contains(t, string(ws.Messages[i].Raw), "sarah.chen@example.com")
 	})
 
 	t.Run("calendar search next week", func(t *testing.T) {
