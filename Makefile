@@ -23,15 +23,15 @@ build:
 
 # Hybrid search latency over 20 users x 6,000 items (loaded once into schema
 # searchbench of the test database), each leg alone and the naive way.
-# Judged queries (demo/data/eval, eval/natural.jsonl) against the demo
+# Judged queries (demo/data/eval) against the demo
 # workspace loaded into a fresh schema; prints a table per set and method.
 .PHONY: eval
 eval:
-	go test ./evalcmd -run TestDemoEval -v -count=1 -timeout 30m
+	go test ./cmd/orchestrator/searcheval/ -run TestDemoEval -v -count=1 -timeout 30m
 
 .PHONY: bench-search
 bench-search:
-	go test -run '^$$' -bench BenchmarkSearch -benchtime 300x -timeout 60m ./evalcmd/
+	go test -run '^$$' -bench BenchmarkSearch -benchtime 300x -timeout 60m ./cmd/orchestrator/searcheval/
 
 # ---- Sync benchmarks (workers/synctest; owned by the sync work) ----
 # Full sync of the demo workspace with embeddings (target <= 60 s on 2 cores)

@@ -20,6 +20,7 @@ import (
 	_ "time/tzdata" // meetings carry IANA zones; the demo must not depend on the host's zoneinfo
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
+	"github.com/workspace-orchestrator/orchestrator/adapter/emulator/importer"
 )
 
 //go:embed data
@@ -123,7 +124,7 @@ func readAll(path string) ([]byte, error) {
 
 // embeddedErr turns load errors in the committed data, which gen never
 // writes, into an error.
-func embeddedErr(path string, errs []emulator.LoadError, err error) error {
+func embeddedErr(path string, errs []importer.LoadError, err error) error {
 	if err != nil {
 		return fmt.Errorf("demo data %s: %w", path, err)
 	}
@@ -139,7 +140,7 @@ func loadMail(opts Options) ([]emulator.Message, int, error) {
 		return nil, 0, err
 	}
 	defer r.Close()
-	ws, errs, err := emulator.LoadMbox(r)
+	ws, errs, err := importer.LoadMbox(r)
 	if err := embeddedErr(MboxPath, errs, err); err != nil {
 		return nil, 0, err
 	}
@@ -187,7 +188,7 @@ func loadCalendar(opts Options) ([]emulator.Event, int, error) {
 		return nil, 0, err
 	}
 	defer rec.Close()
-	series, errs, err := emulator.LoadRecurringSeries(rec)
+	series, errs, err := importer.LoadRecurringSeries(rec)
 	if err := embeddedErr(RecurringPath, errs, err); err != nil {
 		return nil, 0, err
 	}
@@ -195,7 +196,7 @@ func loadCalendar(opts Options) ([]emulator.Event, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	ws, errs, err := emulator.LoadEventsJSONL(bytes.NewReader(raw), series)
+	ws, errs, err := importer.LoadEventsJSONL(bytes.NewReader(raw), series)
 	if err := embeddedErr(EventsPath, errs, err); err != nil {
 		return nil, 0, err
 	}
@@ -244,7 +245,7 @@ func meetingGroups(raw []byte) ([]string, error) {
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 			return nil, fmt.Errorf("demo data %s: %w", EventsPath, err)
 		}
-		if g := emulator.SeriesGroup(m.Group); !slices.Contains(groups, g) {
+		if g := importer.SeriesGroup(m.Group); !slices.Contains(groups, g) {
 			groups = append(groups, g)
 		}
 	}

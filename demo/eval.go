@@ -24,10 +24,10 @@ type EvalQuery struct {
 	Notes    string            `json:"notes"`
 }
 
-// EvalQueries returns every judged query of every file in EvalDir, in file
+// EvalQueries returns every judged query of the shared sets in EvalDir, in file
 // name order.
 func EvalQueries() ([]EvalQuery, error) {
-	names, err := fs.Glob(data, path.Join(EvalDir, "*.jsonl"))
+	names, err := fs.Glob(data, path.Join(EvalDir, "enron-lay-*.jsonl"))
 	if err != nil {
 		return nil, fmt.Errorf("eval queries: %w", err)
 	}

@@ -9,11 +9,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
 	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // decideAction runs confirm or reject on one of the caller's actions and

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
 	"github.com/workspace-orchestrator/orchestrator/domain/executor"
 	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"

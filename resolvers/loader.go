@@ -10,9 +10,9 @@ import (
 	"github.com/vikstrous/dataloadgen"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // loaders batch and cache, for one operation of one caller, the nested fields

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"

@@ -14,11 +14,11 @@ import (
 	"github.com/vikstrous/dataloadgen"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/query"
 	"github.com/workspace-orchestrator/orchestrator/domain/search"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // maxQueryLen bounds a search query, in characters, as asks are bounded.

@@ -9,7 +9,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 

@@ -8,9 +8,9 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/jobqueue"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/secret/secrettest"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/secret/secrettest"
 	"github.com/workspace-orchestrator/orchestrator/workers"
 )
 

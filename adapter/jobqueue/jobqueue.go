@@ -15,9 +15,9 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/sqltx"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
-	"github.com/workspace-orchestrator/orchestrator/sqltx"
 	"github.com/workspace-orchestrator/orchestrator/workers"
 )
 

@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/secret"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/secret"
 )
 
 type fixture struct {

@@ -12,9 +12,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/secret"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/sqltx"
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/secret"
-	"github.com/workspace-orchestrator/orchestrator/sqltx"
 )
 
 // Store implements the domain's persistence ports on PostgreSQL.

@@ -8,8 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/sqltx"
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/sqltx"
 )
 
 func TestInTxRollbackLeavesNothing(t *testing.T) {

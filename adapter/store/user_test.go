@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/secret"
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/secret"
 )
 
 func TestUsers(t *testing.T) {

@@ -8,9 +8,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
-	"github.com/workspace-orchestrator/orchestrator/config"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/secret"
+	"github.com/workspace-orchestrator/orchestrator/cmd/orchestrator/config"
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/secret"
 )
 
 func (c *cli) config() (config.Config, error) { return config.Load(c.vars) }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
+	"github.com/workspace-orchestrator/orchestrator/adapter/emulator/importer"
 	"github.com/workspace-orchestrator/orchestrator/demo"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
@@ -69,13 +70,13 @@ func setupAsk(t *testing.T) *askEnv {
 // from Sarah, the matching flight, a budget review and a dentist appointment.
 func extraWorkspace(t *testing.T) emulator.Workspace {
 	t.Helper()
-	mail, errs, err := emulator.LoadEML(filepath.Join("testdata", "ask", "mail"))
+	mail, errs, err := importer.LoadEML(filepath.Join("testdata", "ask", "mail"))
 	require.NoError(t, err)
 	require.Empty(t, errs)
 	f, err := os.Open(filepath.Join("testdata", "ask", "calendar.ics"))
 	require.NoError(t, err)
 	defer f.Close()
-	cal, errs, err := emulator.LoadICS(f)
+	cal, errs, err := importer.LoadICS(f)
 	require.NoError(t, err)
 	require.Empty(t, errs)
 	require.Len(t, mail.Messages, 2)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/googleauth"
-	"github.com/workspace-orchestrator/orchestrator/config"
+	"github.com/workspace-orchestrator/orchestrator/cmd/orchestrator/config"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 

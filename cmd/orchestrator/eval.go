@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/workspace-orchestrator/orchestrator/evalcmd"
+	"github.com/workspace-orchestrator/orchestrator/cmd/orchestrator/searcheval"
 )
 
 func evalCmd(c *cli) *cobra.Command {
@@ -15,7 +15,7 @@ func evalCmd(c *cli) *cobra.Command {
 		Long: "Runs each judged query through the search engine once per method (the hybrid and each leg\n" +
 			"alone) for the user's synced workspace, and prints the metrics overall and per query type.\n" +
 			"Input lines: {\"qid\", \"type\", \"query\", \"relevant\": [ids]}; ids are RFC 822 Message-IDs for mail.",
-		DisableFlagParsing: true, // evalcmd parses its own flags and names the bad line or flag
+		DisableFlagParsing: true, // searcheval parses its own flags and names the bad line or flag
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, a := range args {
 				if a == "--help" || a == "-h" {
@@ -23,7 +23,7 @@ func evalCmd(c *cli) *cobra.Command {
 				}
 			}
 			return c.withStack(cmd.Context(), func(ctx context.Context, a *app, st *stack) error {
-				return evalcmd.RunEval(ctx, args, c.stdout, evalcmd.Deps{Users: a.store, Search: st.search})
+				return searcheval.RunEval(ctx, args, c.stdout, searcheval.Deps{Users: a.store, Search: st.search})
 			})
 		},
 	}

@@ -19,8 +19,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
+	"github.com/workspace-orchestrator/orchestrator/adapter/emulator/importer"
 	"github.com/workspace-orchestrator/orchestrator/adapter/jobqueue"
-	"github.com/workspace-orchestrator/orchestrator/config"
+	"github.com/workspace-orchestrator/orchestrator/cmd/orchestrator/config"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 	"github.com/workspace-orchestrator/orchestrator/workers"
@@ -175,33 +176,33 @@ func checkEmulator(ctx context.Context, cfg config.Config) error {
 
 // load runs the loader of the chosen source. Items that failed inside a file
 // are named "<file>#<line or id>".
-func (o importOptions) load() (string, emulator.Workspace, []emulator.LoadError, error) {
+func (o importOptions) load() (string, emulator.Workspace, []importer.LoadError, error) {
 	var (
 		src  string
 		ws   emulator.Workspace
-		errs []emulator.LoadError
+		errs []importer.LoadError
 		err  error
 	)
 	switch {
 	case o.Maildir != "":
 		src = o.Maildir
-		ws, errs, err = emulator.LoadMaildir(src)
+		ws, errs, err = importer.LoadMaildir(src)
 	case o.EML != "":
 		src = o.EML
-		ws, errs, err = emulator.LoadEML(src)
+		ws, errs, err = importer.LoadEML(src)
 	case o.Docs != "":
 		src = o.Docs
-		ws, errs, err = emulator.LoadDocs(src)
+		ws, errs, err = importer.LoadDocs(src)
 	case o.Mbox != "":
 		src = o.Mbox
-		ws, errs, err = loadFile(src, emulator.LoadMbox)
+		ws, errs, err = loadFile(src, importer.LoadMbox)
 	case o.ICS != "":
 		src = o.ICS
-		ws, errs, err = loadFile(src, emulator.LoadICS)
+		ws, errs, err = loadFile(src, importer.LoadICS)
 	case o.EventsJSONL != "":
 		src = o.EventsJSONL
-		ws, errs, err = loadFile(src, func(r io.Reader) (emulator.Workspace, []emulator.LoadError, error) {
-			return emulator.LoadEventsJSONL(r, nil)
+		ws, errs, err = loadFile(src, func(r io.Reader) (emulator.Workspace, []importer.LoadError, error) {
+			return importer.LoadEventsJSONL(r, nil)
 		})
 	default:
 		return "", emulator.Workspace{}, nil, fmt.Errorf("import: one of --%s is required", strings.Join(importSources, ", --"))
@@ -212,7 +213,7 @@ func (o importOptions) load() (string, emulator.Workspace, []emulator.LoadError,
 	return src, ws, errs, nil
 }
 
-func loadFile(path string, load func(io.Reader) (emulator.Workspace, []emulator.LoadError, error)) (emulator.Workspace, []emulator.LoadError, error) {
+func loadFile(path string, load func(io.Reader) (emulator.Workspace, []importer.LoadError, error)) (emulator.Workspace, []importer.LoadError, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return emulator.Workspace{}, nil, err

@@ -14,11 +14,11 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/webhook"
 	"github.com/workspace-orchestrator/orchestrator/adapter/ratelimit"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
-	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 	"github.com/workspace-orchestrator/orchestrator/resolvers"
-	"github.com/workspace-orchestrator/orchestrator/server"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
+	"github.com/workspace-orchestrator/orchestrator/web/server"
 )
 
 type role int

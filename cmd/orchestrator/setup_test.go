@@ -14,10 +14,10 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator/emulatortest"
 	"github.com/workspace-orchestrator/orchestrator/adapter/redistest"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/secret"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
-	"github.com/workspace-orchestrator/orchestrator/config"
+	"github.com/workspace-orchestrator/orchestrator/cmd/orchestrator/config"
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/secret"
 )
 
 // cmdEnv is an emulator on a loopback server and a migrated schema of its own,

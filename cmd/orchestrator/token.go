@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 func tokenCmd(c *cli) *cobra.Command {

@@ -13,10 +13,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/workspace-orchestrator/orchestrator/auth"
 	"github.com/workspace-orchestrator/orchestrator/cmd/askload/askclient"
-	"github.com/workspace-orchestrator/orchestrator/config"
+	"github.com/workspace-orchestrator/orchestrator/cmd/orchestrator/config"
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // TestAnswerFollowedFromAnotherProcess runs two `orchestrator serve`

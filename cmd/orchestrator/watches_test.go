@@ -12,7 +12,7 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/webhook"
-	"github.com/workspace-orchestrator/orchestrator/config"
+	"github.com/workspace-orchestrator/orchestrator/cmd/orchestrator/config"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 

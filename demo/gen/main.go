@@ -19,7 +19,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
+	"github.com/workspace-orchestrator/orchestrator/adapter/emulator/importer"
 	"github.com/workspace-orchestrator/orchestrator/demo"
 )
 
@@ -44,13 +44,13 @@ func run(args []string) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	target := func(rel string) string { return filepath.Join(*out, filepath.FromSlash(rel[len("data/"):])) }
 
-	mail, errs, err := emulator.LoadMaildir(filepath.Join(*shared, "enron-lay", "maildir"))
+	mail, errs, err := importer.LoadMaildir(filepath.Join(*shared, "enron-lay", "maildir"))
 	if err != nil {
 		return err
 	}
 	report(log, "maildir", errs)
 	var mbox bytes.Buffer
-	if err := emulator.WriteMbox(&mbox, mail.Messages); err != nil {
+	if err := importer.WriteMbox(&mbox, mail.Messages); err != nil {
 		return err
 	}
 	if err := writeGzip(target(demo.MboxPath), &mbox); err != nil {
@@ -72,7 +72,7 @@ func run(args []string) error {
 		}
 	}
 
-	docs, errs, err := emulator.LoadDocs(filepath.Join(*shared, "k8s-keps", "keps"))
+	docs, errs, err := importer.LoadDocs(filepath.Join(*shared, "k8s-keps", "keps"))
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func run(args []string) error {
 	return nil
 }
 
-func report(log *slog.Logger, what string, errs []emulator.LoadError) {
+func report(log *slog.Logger, what string, errs []importer.LoadError) {
 	for _, e := range errs {
 		log.Warn("skipped", "source", what, "path", e.Path, "reason", e.Reason)
 	}

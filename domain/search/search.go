@@ -3,7 +3,7 @@
 // concurrently and fused by weighted reciprocal rank fusion.
 //
 // Plans, as measured on 20 users x 6,000 items (the demo workspace per user,
-// `make bench-search`, evalcmd's BenchmarkSearch):
+// `make bench-search`, cmd/orchestrator/searcheval's BenchmarkSearch):
 //   - BM25 reads per-user postings (search_postings, kept by triggers from
 //     the caches' tsvectors) through their primary key, index only.
 //   - The unfiltered vector leg scans the user's rows of search_vectors

@@ -24,10 +24,10 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/googleauth"
 	"github.com/workspace-orchestrator/orchestrator/adapter/ratelimit"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/secret/secrettest"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
-	"github.com/workspace-orchestrator/orchestrator/secret/secrettest"
 )
 
 const alice = "alice@example.com"

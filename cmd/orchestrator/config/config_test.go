@@ -1,0 +1,81 @@
+package config_test
+
+import (
+	"os"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/cmd/orchestrator/config"
+)
+
+func TestLoadDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(map[string]string{})
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1:8080", c.HTTPAddr)
+	require.Equal(t, "offline", c.LLMProvider)
+	require.Equal(t, 5*time.Minute, c.SyncInterval)
+	require.True(t, c.UsesDevKeys())
+}
+
+func TestLoadNamesTheBadVariable(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"db scheme":      {map[string]string{"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL: scheme"},
+		"redis url":      {map[string]string{"REDIS_URL": "nonsense"}, "REDIS_URL"},
+		"provider":       {map[string]string{"LLM_PROVIDER": "gpt"}, "LLM_PROVIDER"},
+		"key required":   {map[string]string{"LLM_PROVIDER": "openai"}, "LLM_API_KEY: required"},
+		"duration":       {map[string]string{"JWT_TTL": "soon"}, "JWT_TTL"},
+		"embedder":       {map[string]string{"EMBEDDER": "bert"}, "EMBEDDER"},
+		"log level":      {map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		"sync too short": {map[string]string{"SYNC_INTERVAL": "1ms"}, "SYNC_INTERVAL"},
+		"public url":     {map[string]string{"PUBLIC_URL": "orchestrator.example.com"}, "PUBLIC_URL"},
+		"public scheme":  {map[string]string{"PUBLIC_URL": "ftp://orchestrator.example.com"}, "PUBLIC_URL: scheme"},
+		"topic":          {map[string]string{"GMAIL_PUSH_TOPIC": "gmail-push"}, "GMAIL_PUSH_TOPIC"},
+		"topic parts":    {map[string]string{"GMAIL_PUSH_TOPIC": "projects/p/topics/t/extra"}, "GMAIL_PUSH_TOPIC"},
+	} {
+		_, err := config.Load(tc.env)
+		require.ErrorContains(t, err, tc.want, name)
+	}
+}
+
+func TestPushSettings(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(map[string]string{})
+	require.NoError(t, err)
+	require.Empty(t, c.PublicURL, "no push watches by default")
+	require.Empty(t, c.GmailPushTopic)
+	c, err = config.Load(map[string]string{"PUBLIC_URL": "https://orchestrator.example.com", "GMAIL_PUSH_TOPIC": "projects/acme-1/topics/gmail-push"})
+	require.NoError(t, err)
+	require.Equal(t, "https://orchestrator.example.com", c.PublicURL)
+	require.Equal(t, "projects/acme-1/topics/gmail-push", c.GmailPushTopic)
+}
+
+func TestDemoUserNoneDisablesTheDemo(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(map[string]string{"DEMO_USER": "none"})
+	require.NoError(t, err)
+	require.Empty(t, c.DemoUser)
+}
+
+// TestEveryVariableIsDocumented keeps .env.example and README.md's table in
+// step with Config: each variable appears in both.
+func TestEveryVariableIsDocumented(t *testing.T) {
+	t.Parallel()
+	example, err := os.ReadFile("../.env.example")
+	require.NoError(t, err)
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	typ := reflect.TypeOf(config.Config{})
+	for i := range typ.NumField() {
+		name := typ.Field(i).Tag.Get("env")
+		require.Contains(t, string(example), "\n"+name+"=", ".env.example lacks %s", name)
+		require.Contains(t, string(readme), "`"+name+"`", "README.md lacks %s", name)
+	}
+}

@@ -1,0 +1,41 @@
+package playground_test
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/web/playground"
+)
+
+func TestPlaygroundAssetsAreCompressedForThoseWhoAccept(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(playground.Handler())
+	t.Cleanup(srv.Close)
+	get := func(gz bool) *http.Response {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/assets/graphiql.min.js", nil)
+		require.NoError(t, err)
+		if gz {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req) // no transparent decompression
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = resp.Body.Close() })
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		return resp
+	}
+	plain, err := io.ReadAll(get(false).Body)
+	require.NoError(t, err)
+	resp := get(true)
+	require.Equal(t, "gzip", resp.Header.Get("Content-Encoding"))
+	require.Contains(t, resp.Header.Get("Cache-Control"), "max-age")
+	zr, err := gzip.NewReader(resp.Body)
+	require.NoError(t, err)
+	unzipped, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	require.Equal(t, plain, unzipped)
+}

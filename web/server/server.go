@@ -1,0 +1,270 @@
+// Package server builds the service's http.Handler: the gqlgen GraphQL
+// endpoint with its transports and limits, bearer authentication, the
+// embedded playground, health probes, request ids and JSON access logs.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/workspace-orchestrator/orchestrator/graph"
+	"github.com/workspace-orchestrator/orchestrator/resolvers"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
+	"github.com/workspace-orchestrator/orchestrator/web/playground"
+)
+
+// Config tunes the GraphQL endpoint. Zero fields take their defaults.
+type Config struct {
+	// ComplexityLimit caps an operation's complexity: one per field, list
+	// fields times their page size (resolvers.Complexity). Defaults to 5000.
+	ComplexityLimit int
+	// DepthLimit caps how deeply selections nest, introspection excepted. Defaults to 12.
+	DepthLimit int
+	// QueryCacheSize is how many parsed and validated queries are kept (LRU). Defaults to 1000.
+	QueryCacheSize int
+	// APQCacheSize is how many automatic persisted queries are kept (LRU). Defaults to 1000.
+	APQCacheSize int
+	// KeepAlive is how often a websocket gets a keep-alive ("ka" on graphql-ws,
+	// ping on graphql-transport-ws, where a client that misses two pongs is
+	// dropped). Defaults to 10s.
+	KeepAlive time.Duration
+	// InitTimeout is how long a websocket may take to send connection_init. Defaults to 10s.
+	InitTimeout time.Duration
+	// WebsocketOrigins are extra Origin host patterns (path.Match syntax) allowed
+	// to open a websocket besides the server's own host. Defaults to none.
+	WebsocketOrigins []string
+	// DisableIntrospection turns schema introspection off. Defaults to false.
+	DisableIntrospection bool
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.ComplexityLimit == 0 {
+		c.ComplexityLimit = 5000
+	}
+	if c.DepthLimit == 0 {
+		c.DepthLimit = 12
+	}
+	if c.QueryCacheSize == 0 {
+		c.QueryCacheSize = 1000
+	}
+	if c.APQCacheSize == 0 {
+		c.APQCacheSize = 1000
+	}
+	if c.KeepAlive == 0 {
+		c.KeepAlive = 10 * time.Second
+	}
+	if c.InitTimeout == 0 {
+		c.InitTimeout = 10 * time.Second
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.ComplexityLimit < 1:
+		return fmt.Errorf("server: Config.ComplexityLimit is %d, want >= 1", c.ComplexityLimit)
+	case c.DepthLimit < 1:
+		return fmt.Errorf("server: Config.DepthLimit is %d, want >= 1", c.DepthLimit)
+	case c.QueryCacheSize < 1:
+		return fmt.Errorf("server: Config.QueryCacheSize is %d, want >= 1", c.QueryCacheSize)
+	case c.APQCacheSize < 1:
+		return fmt.Errorf("server: Config.APQCacheSize is %d, want >= 1", c.APQCacheSize)
+	case c.KeepAlive < 0:
+		return fmt.Errorf("server: Config.KeepAlive is %s, want > 0", c.KeepAlive)
+	case c.InitTimeout < 0:
+		return fmt.Errorf("server: Config.InitTimeout is %s, want > 0", c.InitTimeout)
+	}
+	return nil
+}
+
+// Deps are what the handler calls.
+type Deps struct {
+	// Resolver holds the domain ports the GraphQL fields call. Required.
+	Resolver resolvers.Resolver
+	// Keys verify bearer tokens on HTTP and in the websocket init payload. Required.
+	Keys *auth.Keyset
+	// Ready answers /readyz: nil when PostgreSQL, Redis and the migrations are
+	// current. Required.
+	Ready func(ctx context.Context) error
+	// Logger receives access logs and internal errors. Defaults to slog.Default().
+	Logger *slog.Logger
+	// Mounts are more handlers by path pattern (http.ServeMux syntax; a
+	// pattern ending in "/" takes the whole subtree, e.g. "/webhooks/" for
+	// Google's push notifications). They bypass bearer authentication: each
+	// checks its own credentials (a channel token, say). They get request
+	// ids and access logs like the rest. Defaults to none.
+	Mounts map[string]http.Handler
+}
+
+func (d Deps) validate() error {
+	switch {
+	case d.Keys == nil:
+		return errors.New("server: Deps.Keys is required")
+	case d.Ready == nil:
+		return errors.New("server: Deps.Ready is required")
+	}
+	for pattern, h := range d.Mounts {
+		if h == nil {
+			return fmt.Errorf("server: Deps.Mounts[%q] is nil", pattern)
+		}
+	}
+	return d.Resolver.Validate()
+}
+
+// New builds the handler: /graphql (POST, GET, websocket, SSE), /playground,
+// /healthz and /readyz, each request with a request id and an access log line.
+func New(cfg Config, deps Deps) (http.Handler, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if err := deps.validate(); err != nil {
+		return nil, err
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	res := deps.Resolver.WithDefaults()
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", deps.Keys.Middleware(graphQL(cfg, deps.Keys, &res, deps.Logger)))
+	mux.Handle("/playground/", http.StripPrefix("/playground", playground.Handler()))
+	mux.Handle("GET /playground", http.RedirectHandler("/playground/", http.StatusMovedPermanently))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, `{"status":"ok"}`)
+	})
+	mux.HandleFunc("GET /readyz", readyz(deps.Ready, deps.Logger))
+	if err := mount(mux, deps.Mounts); err != nil {
+		return nil, err
+	}
+	return withRequest(deps.Logger, mux), nil
+}
+
+// mount registers the extra handlers; a pattern that is malformed or
+// conflicts with another (the server's own included) is an error, not a panic.
+func mount(mux *http.ServeMux, mounts map[string]http.Handler) (err error) {
+	for pattern, h := range mounts {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("server: Deps.Mounts[%q]: %v", pattern, p)
+				}
+			}()
+			mux.Handle(pattern, h)
+		}()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.Logger) http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
+
+	// Order matters: SSE claims POSTs that accept text/event-stream before POST does.
+	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: cfg.WebsocketOrigins},
+		},
+		// graphql-ws gets "ka" messages; graphql-transport-ws gets pings and
+		// must answer pong within two intervals or is dropped as dead.
+		KeepAlivePingInterval: cfg.KeepAlive,
+		PingPongInterval:      cfg.KeepAlive,
+		InitTimeout:           cfg.InitTimeout,
+		InitFunc:              wsInit(keys),
+		CloseFunc:             wsClose,
+		ErrorFunc: func(ctx context.Context, err error) {
+			log.WarnContext(ctx, "websocket", "request_id", RequestID(ctx), "err", err)
+		},
+	})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
+	if !cfg.DisableIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
+	srv.Use(depthLimit{max: cfg.DepthLimit}) // before complexity: cheaper, and names the real problem
+	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", p)
+		return fmt.Errorf("panic: %v", p)
+	})
+	// Fresh dataloaders per operation: a websocket lives long, an operation does not.
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(res.WithLoaders(ctx))
+	})
+	return srv
+}
+
+// wsInit authenticates a websocket from its connection_init payload
+// ({"authorization": "Bearer …"} or "Authorization"). No token leaves the
+// connection anonymous, as on HTTP; a bad one refuses the connection; a good
+// one holds it open until the token expires.
+func wsInit(keys *auth.Keyset) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		c, ok, err := keys.VerifyBearer(p.Authorization())
+		if err != nil {
+			// 4403 is graphql-transport-ws's "Forbidden"; legacy graphql-ws
+			// clients also get a connection_error message first.
+			ctx = transport.WithWebsocketCloseCode(ctx, 4403)
+			ctx = transport.AppendCloseReason(ctx, "invalid or expired bearer token")
+			return ctx, nil, errors.New("invalid or expired bearer token")
+		}
+		if !ok {
+			return ctx, nil, nil
+		}
+		ctx = auth.WithUserID(ctx, c.UserID)
+		// The connection must not outlive its token: at expiry it closes and
+		// the client reconnects with a fresh one. wsClose releases the timer.
+		ctx = transport.AppendCloseReason(ctx, "bearer token expired")
+		ctx, cancel := context.WithDeadline(ctx, c.ExpiresAt)
+		return context.WithValue(ctx, wsCancelKey{}, cancel), nil, nil
+	}
+}
+
+type wsCancelKey struct{}
+
+func wsClose(ctx context.Context, _ int) {
+	if cancel, ok := ctx.Value(wsCancelKey{}).(context.CancelFunc); ok {
+		cancel()
+	}
+}
+
+func readyz(ready func(context.Context) error, log *slog.Logger) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		if err := ready(ctx); err != nil {
+			// The reason goes to the log only: probes are often public.
+			log.WarnContext(ctx, "not ready", "request_id", RequestID(ctx), "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, `{"status":"unavailable"}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"status":"ok"}`)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
