@@ -25,6 +25,9 @@ var (
 	ErrUnavailable = errors.New("upstream unavailable")
 	// ErrConflict: the item changed underneath the caller, or the action was already decided.
 	ErrConflict = errors.New("conflict")
+	// ErrCancelled: the work was stopped on request (a cancelled ask, a step
+	// cut short by it) before it finished; nothing went wrong.
+	ErrCancelled = errors.New("cancelled")
 )
 
 // RetryAfterError carries how long an upstream asked us to wait (HTTP Retry-After).
@@ -45,6 +48,8 @@ func Explain(err error) string {
 	switch {
 	case err == nil:
 		return ""
+	case errors.Is(err, ErrCancelled):
+		return "the request was cancelled before it finished"
 	case errors.Is(err, ErrReauthRequired):
 		return "your Google account needs to be connected again"
 	case errors.Is(err, ErrRateLimited):

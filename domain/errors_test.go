@@ -17,4 +17,11 @@ func TestExplainHidesInternals(t *testing.T) {
 	require.Contains(t, domain.Explain(&domain.RetryAfterError{Err: fmt.Errorf("googleapi: 429 body: %w", domain.ErrRateLimited)}), "rate limiting")
 	require.NotContains(t, domain.Explain(fmt.Errorf("googleapi: Error 503 backendError: %w", domain.ErrUnavailable)), "googleapi")
 	require.Empty(t, domain.Explain(nil))
+	require.Equal(t, "the request was cancelled before it finished", domain.Explain(fmt.Errorf("ask 1: %w", domain.ErrCancelled)))
+}
+
+func TestEndStatus(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, domain.MessageCancelled, domain.EndStatus(fmt.Errorf("ask 1: %w", domain.ErrCancelled)))
+	require.Equal(t, domain.MessageFailed, domain.EndStatus(errors.New("boom")))
 }

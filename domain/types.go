@@ -4,6 +4,7 @@ package domain
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -168,6 +169,15 @@ const (
 	MessageFailed    MessageStatus = "failed"
 	MessageCancelled MessageStatus = "cancelled"
 )
+
+// EndStatus is the status an ask that stopped on err is stored with:
+// cancelled when it was stopped on request (ErrCancelled), failed otherwise.
+func EndStatus(err error) MessageStatus {
+	if errors.Is(err, ErrCancelled) {
+		return MessageCancelled
+	}
+	return MessageFailed
+}
 
 // Vector is an embedding and the model that produced it.
 type Vector struct {

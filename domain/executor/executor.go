@@ -110,7 +110,7 @@ func Run(ctx context.Context, p plan.Plan, run Runner, o Options) []Result {
 			case reason != "":
 				res.Status, res.Reason = StatusSkipped, reason
 			case ctx.Err() != nil:
-				res.Status, res.Err = StatusCancelled, ctx.Err()
+				res.Status, res.Err = StatusCancelled, fmt.Errorf("before it started: %w: %w", domain.ErrCancelled, ctx.Err())
 				res.Error = "cancelled before it started"
 			}
 			if res.Status != "" {
@@ -157,6 +157,7 @@ func runStep(ctx context.Context, step intent.Step, inputs []agent.Input, run Ru
 		return
 	case ctx.Err() != nil:
 		res.Status = StatusCancelled
+		err = fmt.Errorf("%w: %w", domain.ErrCancelled, err)
 	case errors.Is(sctx.Err(), context.DeadlineExceeded):
 		res.Status = StatusFailed
 		err = fmt.Errorf("timed out after %s: %w: %w", o.StepTimeout, domain.ErrUnavailable, err)

@@ -115,5 +115,6 @@ func TestRunTimeoutPanicAndCancel(t *testing.T) {
 	res = executor.Run(ctx, p, run, executor.Options{})
 	for _, r := range res[:2] {
 		require.Equal(t, executor.StatusCancelled, r.Status)
+		require.ErrorIs(t, r.Err, domain.ErrCancelled)
 	}
 }

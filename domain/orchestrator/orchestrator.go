@@ -6,7 +6,6 @@ package orchestrator
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -310,7 +309,7 @@ func (o *Orchestrator) Cancel(ctx context.Context, userID, messageID uuid.UUID) 
 			return err
 		}
 	}
-	msg.Status, msg.Error, msg.UpdatedAt = domain.MessageCancelled, "cancelled", o.clock.Now()
+	msg.Status, msg.Error, msg.UpdatedAt = domain.MessageCancelled, domain.Explain(domain.ErrCancelled), o.clock.Now()
 	if err := o.d.Conversations.UpdateMessage(ctx, msg); err != nil {
 		return fmt.Errorf("cancel ask %s: %w", messageID, err)
 	}
@@ -441,5 +440,3 @@ func (o *Orchestrator) lockMessage(id uuid.UUID) func() {
 		o.mu.Unlock()
 	}
 }
-
-var errCancelled = errors.New("cancelled")

@@ -540,9 +540,11 @@ func (b *bundle) requireCancelled(t *testing.T, id uuid.UUID) {
 	m, err := b.convs.Message(context.Background(), b.user, id)
 	require.NoError(t, err)
 	require.Equal(t, domain.MessageCancelled, m.Status)
+	require.Equal(t, "the request was cancelled before it finished", m.Error, "a cancel is no internal error")
 	evs := b.pub.of(id)
 	require.Equal(t, orchestrator.EventError, evs[len(evs)-1].Type)
 	require.Equal(t, domain.MessageCancelled, evs[len(evs)-1].MessageStatus)
+	require.Equal(t, m.Error, evs[len(evs)-1].Error)
 }
 
 func TestAskCancel(t *testing.T) {
@@ -579,6 +581,7 @@ func TestAskCancelWhoseInstanceIsGone(t *testing.T) {
 	m, err = b.convs.Message(ctx, b.user, m.ID)
 	require.NoError(t, err)
 	require.Equal(t, domain.MessageCancelled, m.Status)
+	require.Equal(t, "the request was cancelled before it finished", m.Error)
 }
 
 func TestClassify(t *testing.T) {

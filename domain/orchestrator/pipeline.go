@@ -37,7 +37,8 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 			o.log.ErrorContext(ctx, "persist message", "message", m.ID, "err", err)
 		}
 	}
-	fail := func(status domain.MessageStatus, err error) {
+	fail := func(err error) {
+		status := domain.EndStatus(err)
 		if status == domain.MessageFailed {
 			o.log.ErrorContext(ctx, "ask failed", "message", msg.ID, "err", err)
 		}
@@ -50,16 +51,16 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	defer func() {
 		if r := recover(); r != nil {
 			o.log.ErrorContext(ctx, "ask panicked", "message", msg.ID, "panic", r)
-			fail(domain.MessageFailed, fmt.Errorf("internal error"))
+			fail(fmt.Errorf("internal error"))
 		}
 	}()
 	ended := func(err error) bool {
 		if ctx.Err() != nil {
-			fail(domain.MessageCancelled, errCancelled)
+			fail(fmt.Errorf("ask %s: %w", msg.ID, domain.ErrCancelled))
 			return true
 		}
 		if err != nil {
-			fail(domain.MessageFailed, err)
+			fail(err)
 			return true
 		}
 		return false

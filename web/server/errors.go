@@ -18,6 +18,7 @@ const (
 	codeNotFound        = "NOT_FOUND"
 	codeBadUserInput    = "BAD_USER_INPUT"
 	codeRateLimited     = "RATE_LIMITED"
+	codeCancelled       = "CANCELLED"
 	codeInternal        = "INTERNAL"
 )
 
@@ -75,6 +76,8 @@ func classify(err error) (code, message string) {
 		return codeBadUserInput, err.Error()
 	case errors.Is(err, domain.ErrRateLimited):
 		return codeRateLimited, "rate limited, retry later"
+	case errors.Is(err, domain.ErrCancelled):
+		return codeCancelled, domain.Explain(err)
 	}
 	return codeInternal, "internal error"
 }
