@@ -25,7 +25,7 @@ func NewWriter(c *Client, fallback synth.Writer, log *slog.Logger) *Writer {
 
 // Write implements synth.Writer.
 func (w *Writer) Write(ctx context.Context, in synth.Input, emit func(string)) (synth.Answer, error) {
-	if in.Intent.Clarification != "" || in.Intent.Unsupported != "" {
+	if in.Intent.Clarification != "" || in.Intent.Unsupported != "" || in.Intent.Reply != "" {
 		return w.fallback.Write(ctx, in, emit) // fixed wording; no model needed
 	}
 	p, sources := synth.BuildPrompt(in)

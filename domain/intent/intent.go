@@ -99,6 +99,33 @@ const (
 	ParamMimeTypes  = "mimeTypes"     // []string
 	ParamAttachment = "hasAttachment" // bool
 	ParamUnread     = "unread"        // bool
+	ParamOrder      = "order"         // Order: how the results are sorted; absent means by relevance
+)
+
+// Order is how a search's results are sorted (ParamOrder).
+type Order string
+
+const (
+	OrderRelevance Order = "relevance" // best match first (the default)
+	OrderNewest    Order = "newest"    // latest first: "latest", "most recent", "last"
+	OrderOldest    Order = "oldest"    // earliest first: "first", "oldest"
+	OrderUpcoming  Order = "upcoming"  // soonest first, from now on: "next", "upcoming"
+)
+
+// Question is the kind of answer a request wants, so the writer can answer
+// it in its first sentence.
+type Question string
+
+const (
+	QuestionList      Question = "list"      // show the matching items (the default)
+	QuestionWhen      Question = "when"      // when is/was it
+	QuestionWhich     Question = "which"     // which one(s)
+	QuestionWho       Question = "who"       // who sent / attended / owns it
+	QuestionCount     Question = "count"     // how many
+	QuestionFree      Question = "free"      // am I free / busy then
+	QuestionRead      Question = "read"      // what does it say: the item's content
+	QuestionSummarize Question = "summarize" // a summary of the item(s)
+	QuestionSmallTalk Question = "smalltalk" // "thanks", "cool": a short reply, no step
 )
 
 // Person is someone the request names, with the addresses the user's own
@@ -155,6 +182,10 @@ type Intent struct {
 	Clarification string `json:"clarification"`
 	// Unsupported says why nothing can serve the request ("what's the weather?").
 	Unsupported string `json:"unsupported,omitempty"`
+	// Question is the kind of answer wanted; empty means QuestionList.
+	Question Question `json:"question,omitempty"`
+	// Reply is the whole answer when no step is needed (small talk).
+	Reply string `json:"reply,omitempty"`
 	// Declined are the parts of a compound request nothing can serve, while
 	// the steps serve the others; the answer says so.
 	Declined []string `json:"declined,omitempty"`

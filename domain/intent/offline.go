@@ -21,7 +21,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-11-28"
+const OfflineVersion = "offline-2026-12-04a"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion }
@@ -36,7 +36,6 @@ const DefaultEventLength = 30 * time.Minute
 func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
 
 var (
-	greetingRE     = rx(`^(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks|thank you)[\s!.,]*(?:there)?[\s!.]*$`)
 	unsupportedRE  = rx(`\b(weather|forecast|temperature|news|stock|stocks|share price|bitcoin|score|recipe|joke|translate|capital of|who won|calculate|what time is it)\b`)
 	sendRE         = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(email|e-mail|mail|send|write|reply|respond|answer|forward|message|tell|ask|let)\b`)
 	draftRE        = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:draft|compose|prepare)\b|\b(draft|compose)\s+(?:an?\s+)?(?:email|e-mail|mail|message|reply)\b`)
@@ -134,6 +133,9 @@ func (c *Offline) classifyOne(ctx context.Context, r Request) (Intent, error) {
 	}
 	a.entities()
 	in := a.decide()
+	if in.Question == "" {
+		in.Question = questionOf(a.q)
+	}
 	in.Entities = a.ent
 	in.Normalize()
 	if err := Validate(in); err != nil {
@@ -360,8 +362,8 @@ func (a *analysis) decide() Intent {
 		return Intent{Confidence: 0, Clarification: "What would you like me to look for in your mail, calendar or files?"}
 	case !hasLast && refersBack(q):
 		return a.clarify("Nothing has been shown in this conversation yet. What should I look for: an email, a meeting or a file?")
-	case greetingRE.MatchString(q):
-		return Intent{Confidence: 0.3, Clarification: "Hi! What would you like me to find or do in your mail, calendar or files?"}
+	case smallTalkRE.MatchString(q):
+		return Intent{Confidence: 1, Question: QuestionSmallTalk, Reply: smallTalkReply(q)}
 	case deleteRE.MatchString(q) && onlyMail(services):
 		return Intent{Confidence: 0.9, Unsupported: "I can't delete emails; I can search, read, draft and send them."}
 	case unsupportedRE.MatchString(q) && len(services) == 0 && len(a.people) == 0:
@@ -505,6 +507,9 @@ func (a *analysis) searchParams(s domain.Service) Params {
 		setList(p, ParamAttendees, append(from, to...))
 	case domain.ServiceDrive:
 		setList(p, ParamFrom, from) // owners
+	}
+	if o := orderOf(a.q, a.spans); o != "" {
+		p[ParamOrder] = string(o)
 	}
 	if r, ok := a.dateRange(s); ok {
 		if !r.Start.IsZero() {

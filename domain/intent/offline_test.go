@@ -187,12 +187,17 @@ func TestOfflineClarifiesAndRefuses(t *testing.T) {
 		"email Tom about lunch":              "Which Tom do you mean: tom.a@example.com, tom.b@example.com, tom.c@example.com, or one of 2 others?",
 		"email Zed about lunch":              "couldn't find an address for Zed",
 		"share the Q3 report":                "Who should I share it with",
-		"hello":                              "What would you like",
 	} {
 		in := b.classify(t, q, intent.ConversationContext{})
 		require.Empty(t, in.Steps, q)
 		require.Contains(t, in.Clarification, want, q)
 		require.Less(t, in.Confidence, 0.5)
+	}
+	for _, q := range []string{"hello", "cool", "okay", "thanks!"} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Empty(t, in.Steps, q)
+		require.Equal(t, intent.QuestionSmallTalk, in.Question, q)
+		require.NotEmpty(t, in.Reply, q)
 	}
 	for _, q := range []string{"what's the weather?", "tell me a joke", "delete the email from Bob"} {
 		in := b.classify(t, q, intent.ConversationContext{})

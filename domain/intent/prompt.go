@@ -51,7 +51,10 @@ const Schema = `{
     }},
     "confidence": {"type": "number", "minimum": 0, "maximum": 1},
     "clarification": {"type": "string"},
-    "unsupported": {"type": "string"}
+    "unsupported": {"type": "string"},
+    "question": {"enum": ["list", "when", "which", "who", "count", "free", "read", "summarize", "smalltalk"]},
+    "reply": {"type": "string"},
+    "declined": {"type": "array", "items": {"type": "string"}}
   }
 }`
 
@@ -68,11 +71,14 @@ Steps:
 - sideEffect is true for send, create, update, delete and share; these are only proposed to the person, never done at once.
 - A step acting on one item (read, update, delete, send, share) either depends on the step that finds it or names it with params.itemId from the conversation.
 - Params keys: query, from, to, attendees, after, before (RFC 3339), itemId, calendarId, title, start, end (RFC 3339), timeZone (IANA),
-  durationMinutes, subject, body, role (reader|commenter|writer), limit, draftId, mimeTypes, hasAttachment, unread.
+  durationMinutes, subject, body, role (reader|commenter|writer), limit, draftId, mimeTypes, hasAttachment, unread,
+  order (newest|oldest|upcoming|relevance: "latest"/"last" is newest, "next"/"upcoming" is upcoming).
 - Resolve relative dates against today's date in the person's time zone; new events carry that time zone.
 
 When a required detail is missing or the request is ambiguous, return no steps and put one short question in "clarification".
-When no service can serve the request (weather, news, arithmetic), return no steps and explain in "unsupported".
+When no service can serve the request (weather, news, arithmetic, booking travel), return no steps and explain in "unsupported".
+Set "question" to the kind of answer wanted: list, when, which, who, count, free (am I free/busy), read (what does it say), summarize, or smalltalk
+("thanks", "cool": no steps, a short "reply").
 Set confidence in [0, 1].`
 
 // Prompt is what the LLM adapter sends to classify one request.

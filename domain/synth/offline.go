@@ -62,6 +62,8 @@ func (w Offline) Write(ctx context.Context, in Input, emit func(string)) (Answer
 		b.para(in.Intent.Clarification)
 	case in.Intent.Unsupported != "":
 		b.para(in.Intent.Unsupported)
+	case in.Intent.Reply != "":
+		b.para(in.Intent.Reply)
 	case len(in.Results) == 0:
 		b.para("I couldn't work out what to do with that. Try asking about your emails, meetings or files.")
 	}
