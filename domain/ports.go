@@ -168,8 +168,12 @@ type WorkspaceWriter interface {
 	DeleteEvents(ctx context.Context, userID uuid.UUID, eventIDs []string) error
 	UpsertFiles(ctx context.Context, userID uuid.UUID, fs []File) error
 	DeleteFiles(ctx context.Context, userID uuid.UUID, fileIDs []string) error
-	// DeleteAll wipes one service's cache for a user (before a full resync).
-	DeleteAll(ctx context.Context, userID uuid.UUID, s Service) error
+	// MarkStale begins replacing one service's cache for a user (a full
+	// sync): what is cached stays readable, but whatever no upsert rewrites
+	// before DeleteStale is then deleted.
+	MarkStale(ctx context.Context, userID uuid.UUID, s Service) error
+	// DeleteStale ends the replacement MarkStale began.
+	DeleteStale(ctx context.Context, userID uuid.UUID, s Service) error
 }
 
 // SyncStatusStore keeps where each (user, service) sync stands.

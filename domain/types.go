@@ -145,6 +145,9 @@ type SyncStatus struct {
 	Token      string // history id, sync token or change page token
 	// Checkpoint is the page token of an unfinished full sync, so a crash resumes there.
 	Checkpoint string
+	// StartToken is the token taken before an unfinished full sync; it
+	// becomes Token only when the full sync's last page commits.
+	StartToken string
 	Error      string
 	ItemCount  int
 	UpdatedAt  time.Time

@@ -50,7 +50,7 @@ type recipientJSON struct {
 // emailUpsertColumns are replaced on conflict: everything but the keys and created_at.
 var emailUpsertColumns = []string{"thread_id", "history_id", "message_ids", "subject", "sender", "sender_name",
 	"recipients", "recipient_addrs", "body_preview", "body", "labels", "has_attachment", "unread",
-	"received_at", "embedding", "embedding_model", "updated_at"}
+	"received_at", "embedding", "embedding_model", "updated_at", "synced_at"}
 
 func emailRowOf(userID uuid.UUID, e *domain.Email, now time.Time) (emailRow, error) {
 	if e.EmailID == "" {
@@ -193,22 +193,54 @@ func (s *Store) deleteByKeys(ctx context.Context, userID uuid.UUID, model any, c
 	})
 }
 
-// DeleteAll wipes one service's cache for the user.
-func (s *Store) DeleteAll(ctx context.Context, userID uuid.UUID, svc domain.Service) error {
-	var model any
+// cacheModel is the row model of a service's cache.
+func cacheModel(svc domain.Service) (any, error) {
 	switch svc {
 	case domain.ServiceGmail:
-		model = (*emailRow)(nil)
+		return (*emailRow)(nil), nil
 	case domain.ServiceCalendar:
-		model = (*eventRow)(nil)
+		return (*eventRow)(nil), nil
 	case domain.ServiceDrive:
-		model = (*fileRow)(nil)
-	default:
-		return fmt.Errorf("%w: service %q", domain.ErrInvalidInput, svc)
+		return (*fileRow)(nil), nil
+	}
+	return nil, fmt.Errorf("%w: service %q", domain.ErrInvalidInput, svc)
+}
+
+// MarkStale starts replacing one service's cache: every row there now is
+// stale until an upsert rewrites it (upserts stamp synced_at with the
+// transaction's time), and DeleteStale removes the rest. Marking again
+// restarts the replacement.
+func (s *Store) MarkStale(ctx context.Context, userID uuid.UUID, svc domain.Service) error {
+	if _, err := cacheModel(svc); err != nil {
+		return err
+	}
+	_, err := s.idb(ctx).NewRaw(`INSERT INTO cache_sweeps (user_id, service, since) VALUES (?, ?, now())
+		ON CONFLICT (user_id, service) DO UPDATE SET since = EXCLUDED.since`, userID, string(svc)).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("store: mark %s cache of user %s stale: %w", svc, userID, userMissing(err, userID))
+	}
+	return nil
+}
+
+// DeleteStale ends a replacement begun by MarkStale: the rows no upsert
+// rewrote since are deleted. Without a replacement under way it does nothing.
+func (s *Store) DeleteStale(ctx context.Context, userID uuid.UUID, svc domain.Service) error {
+	model, err := cacheModel(svc)
+	if err != nil {
+		return err
 	}
 	return s.writeCache(ctx, userID, func(ctx context.Context, db bun.IDB) error {
-		if _, err := db.NewDelete().Model(model).Where("user_id = ?", userID).Exec(ctx); err != nil {
-			return fmt.Errorf("store: delete %s cache of user %s: %w", svc, userID, err)
+		var since []time.Time
+		err := db.NewRaw(`DELETE FROM cache_sweeps WHERE user_id = ? AND service = ? RETURNING since`,
+			userID, string(svc)).Scan(ctx, &since)
+		if err != nil {
+			return fmt.Errorf("store: end %s cache sweep of user %s: %w", svc, userID, err)
+		}
+		if len(since) == 0 {
+			return nil
+		}
+		if _, err := db.NewDelete().Model(model).Where("user_id = ? AND synced_at < ?", userID, since[0]).Exec(ctx); err != nil {
+			return fmt.Errorf("store: delete stale %s cache of user %s: %w", svc, userID, err)
 		}
 		return nil
 	})

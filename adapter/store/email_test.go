@@ -238,7 +238,7 @@ func TestUpsertValidatesAndDedupes(t *testing.T) {
 	require.Equal(t, 450, info.TotalCount)
 }
 
-func TestDataVersionAndDeleteAll(t *testing.T) {
+func TestDataVersionAndReplace(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	v0, err := f.store.DataVersion(f.ctx, f.user.ID)
@@ -258,17 +258,37 @@ func TestDataVersionAndDeleteAll(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, vOther, "versions are per user")
 
-	require.NoError(t, f.store.DeleteAll(f.ctx, f.user.ID, domain.ServiceGmail))
+	// A replacement keeps the old rows readable until it ends, then drops
+	// those it did not rewrite.
+	require.NoError(t, f.store.UpsertEmails(f.ctx, f.user.ID, []domain.Email{testEmail(2, f.now)}))
+	require.NoError(t, f.store.MarkStale(f.ctx, f.user.ID, domain.ServiceGmail))
+	require.NoError(t, f.store.MarkStale(f.ctx, f.user.ID, domain.ServiceCalendar))
+	mails, _, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+	require.NoError(t, err)
+	require.Len(t, mails, 2, "marked rows stay until the replacement ends")
+	kept := testEmail(2, f.now)
+	kept.Subject = "rewritten"
+	require.NoError(t, f.store.UpsertEmails(f.ctx, f.user.ID, []domain.Email{kept}))
+	require.NoError(t, f.store.DeleteStale(f.ctx, f.user.ID, domain.ServiceGmail))
 	v3, err := f.store.DataVersion(f.ctx, f.user.ID)
 	require.NoError(t, err)
 	require.Greater(t, v3, v2)
-	mails, _, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+	mails, _, err = f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
 	require.NoError(t, err)
-	require.Empty(t, mails)
+	require.Len(t, mails, 1)
+	require.Equal(t, "rewritten", mails[0].Subject)
 	events, _, err := f.store.Events(f.ctx, f.user.ID, domain.EventFilter{}, domain.Page{})
 	require.NoError(t, err)
-	require.Len(t, events, 1, "only the named service is wiped")
-	require.ErrorIs(t, f.store.DeleteAll(f.ctx, f.user.ID, "fax"), domain.ErrInvalidInput)
+	require.Len(t, events, 1, "only the named service is swept")
+	// Ending again, with no replacement under way, deletes nothing.
+	require.NoError(t, f.store.DeleteStale(f.ctx, f.user.ID, domain.ServiceGmail))
+	mails, _, err = f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+	require.NoError(t, err)
+	require.Len(t, mails, 1)
+	require.ErrorIs(t, f.store.MarkStale(f.ctx, f.user.ID, "fax"), domain.ErrInvalidInput)
+	require.ErrorIs(t, f.store.DeleteStale(f.ctx, f.user.ID, "fax"), domain.ErrInvalidInput)
+	v3, err = f.store.DataVersion(f.ctx, f.user.ID)
+	require.NoError(t, err)
 
 	// Nothing to write leaves the version alone.
 	require.NoError(t, f.store.UpsertEmails(f.ctx, f.user.ID, nil))
@@ -284,7 +304,7 @@ func TestWritesForUnknownUser(t *testing.T) {
 	nobody := uuid.New()
 	require.ErrorIs(t, f.store.UpsertEmails(f.ctx, nobody, []domain.Email{testEmail(1, f.now)}), domain.ErrNotFound)
 	require.ErrorIs(t, f.store.DeleteEvents(f.ctx, nobody, []string{"e1"}), domain.ErrNotFound)
-	require.ErrorIs(t, f.store.DeleteAll(f.ctx, nobody, domain.ServiceDrive), domain.ErrNotFound)
+	require.ErrorIs(t, f.store.MarkStale(f.ctx, nobody, domain.ServiceDrive), domain.ErrNotFound)
 	_, err := f.store.CreateConversation(f.ctx, nobody, "")
 	require.ErrorIs(t, err, domain.ErrNotFound)
 	require.ErrorIs(t, f.store.SaveSyncStatus(f.ctx, domain.SyncStatus{UserID: nobody, Service: domain.ServiceGmail, State: domain.SyncIdle}), domain.ErrNotFound)

@@ -49,7 +49,7 @@ type attendeeJSON struct {
 
 var eventUpsertColumns = []string{"calendar_id", "title", "description", "location", "start_time", "end_time",
 	"all_day", "time_zone", "attendees", "attendee_addrs", "attendee_names", "organizer", "status", "html_link",
-	"embedding", "embedding_model", "updated_at"}
+	"embedding", "embedding_model", "updated_at", "synced_at"}
 
 func eventRowOf(userID uuid.UUID, e *domain.Event, now time.Time) (eventRow, error) {
 	if e.EventID == "" {

@@ -35,7 +35,7 @@ type fileRow struct {
 }
 
 var fileUpsertColumns = []string{"name", "mime_type", "content_preview", "content", "parent_folder", "owners",
-	"properties", "web_view_link", "trashed", "modified_at", "embedding", "embedding_model", "updated_at"}
+	"properties", "web_view_link", "trashed", "modified_at", "embedding", "embedding_model", "updated_at", "synced_at"}
 
 func fileRowOf(userID uuid.UUID, f *domain.File, now time.Time) (fileRow, error) {
 	if f.FileID == "" {

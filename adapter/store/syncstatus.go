@@ -21,6 +21,7 @@ type syncStatusRow struct {
 	LastSyncAt    *time.Time `bun:"last_sync_at"`
 	LastSyncToken string     `bun:"last_sync_token"`
 	Checkpoint    string     `bun:"checkpoint"`
+	StartToken    string     `bun:"start_token"`
 	Error         string     `bun:"error"`
 	ItemCount     int        `bun:"item_count"`
 	CreatedAt     time.Time  `bun:"created_at"`
@@ -35,6 +36,7 @@ func (r *syncStatusRow) domain() domain.SyncStatus {
 		LastSyncAt: derefTime(r.LastSyncAt).UTC(),
 		Token:      r.LastSyncToken,
 		Checkpoint: r.Checkpoint,
+		StartToken: r.StartToken,
 		Error:      r.Error,
 		ItemCount:  r.ItemCount,
 		UpdatedAt:  r.UpdatedAt.UTC(),
@@ -98,6 +100,7 @@ func (s *Store) SaveSyncStatus(ctx context.Context, st domain.SyncStatus) error 
 		LastSyncAt:    nullTime(st.LastSyncAt),
 		LastSyncToken: st.Token,
 		Checkpoint:    st.Checkpoint,
+		StartToken:    st.StartToken,
 		Error:         st.Error,
 		ItemCount:     st.ItemCount,
 		CreatedAt:     now,
@@ -105,7 +108,7 @@ func (s *Store) SaveSyncStatus(ctx context.Context, st domain.SyncStatus) error 
 	}
 	_, err := s.idb(ctx).NewInsert().Model(&row).
 		On("CONFLICT (user_id, service) DO UPDATE").
-		Set(excludedSet("state", "last_sync_at", "last_sync_token", "checkpoint", "error", "item_count", "updated_at")).
+		Set(excludedSet("state", "last_sync_at", "last_sync_token", "checkpoint", "start_token", "error", "item_count", "updated_at")).
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("store: save sync status %s: %w", st.Service, userMissing(err, st.UserID))

@@ -19,7 +19,7 @@ func TestSyncStatus(t *testing.T) {
 
 	last := time.Date(2026, 3, 1, 7, 0, 0, 0, time.UTC)
 	want := domain.SyncStatus{UserID: f.user.ID, Service: domain.ServiceGmail, State: domain.SyncRunning,
-		LastSyncAt: last, Token: "12345", Checkpoint: "page-2", ItemCount: 40}
+		LastSyncAt: last, Token: "12345", Checkpoint: "page-2", StartToken: "12000", ItemCount: 40}
 	require.NoError(t, f.store.SaveSyncStatus(f.ctx, want))
 	want.State, want.Checkpoint, want.Error, want.ItemCount = domain.SyncFailed, "", "boom", 41
 	require.NoError(t, f.store.SaveSyncStatus(f.ctx, want))

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -94,7 +95,8 @@ func New(d Deps, cfg Config) (*Syncer, error) {
 
 // Sync brings the user's cache of service s up to date: a full sync (resumed
 // from its checkpoint) when there is no sync token yet, an incremental one
-// otherwise, and a wipe plus full sync when Google no longer accepts the token.
+// otherwise, and a full sync replacing the cache when Google no longer
+// accepts the token.
 // It returns ErrReauthRequired, without touching anything, for an account
 // that needs re-authorisation.
 func (s *Syncer) Sync(ctx context.Context, userID uuid.UUID, svc domain.Service) error {
@@ -128,17 +130,11 @@ func (s *Syncer) Sync(ctx context.Context, userID uuid.UUID, svc domain.Service)
 		err = s.full(ctx, src, &st)
 	}
 	if errors.Is(err, domain.ErrSyncTokenExpired) {
-		log.InfoContext(ctx, "sync token expired: wiping the cache for a full resync", "err", err)
-		err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
-			if err := s.d.Writer.DeleteAll(ctx, userID, svc); err != nil {
-				return fmt.Errorf("wipe %s cache: %w", svc, err)
-			}
-			st.Token, st.Checkpoint, st.ItemCount = "", "", 0
-			return s.save(ctx, &st)
-		})
-		if err == nil {
-			err = s.full(ctx, src, &st)
-		}
+		// The cache stays as it is until the new full sync's last page
+		// commits: a failure meanwhile leaves it searchable, not empty.
+		log.InfoContext(ctx, "sync token expired: replacing the cache with a full sync", "err", err)
+		st.Token, st.Checkpoint, st.StartToken = "", "", ""
+		err = s.full(ctx, src, &st)
 	}
 	if err != nil {
 		return s.fail(ctx, st, err)
@@ -157,19 +153,23 @@ func (s *Syncer) Sync(ctx context.Context, userID uuid.UUID, svc domain.Service)
 }
 
 // full lists everything from the checkpoint on, committing each page with the
-// checkpoint that follows it.
+// checkpoint that follows it. A full sync from the start replaces the cache:
+// its first page marks what is cached stale and its last page deletes what
+// no page rewrote. The token taken before it is kept as StartToken and
+// becomes Token only with the last page, so a full sync that fails at any
+// point is resumed or restarted, never taken for finished.
 func (s *Syncer) full(ctx context.Context, src source, st *domain.SyncStatus) error {
-	if st.Checkpoint == "" {
-		start, err := src.start(ctx, st.UserID)
-		if err != nil {
+	start, fresh := st.StartToken, st.Checkpoint == ""
+	if fresh {
+		var err error
+		if start, err = src.start(ctx, st.UserID); err != nil {
 			return fmt.Errorf("full sync of %s: start token: %w", st.Service, err)
 		}
-		st.Token = start
 	}
 	pageToken := st.Checkpoint
 	for {
 		b, err := src.fullPage(ctx, st.UserID, pageToken)
-		if err != nil && pageToken != "" && pageToken == st.Checkpoint && errors.Is(err, domain.ErrInvalidInput) {
+		if err != nil && !fresh && pageToken == st.Checkpoint && errors.Is(err, domain.ErrInvalidInput) {
 			// Google no longer accepts the page token saved before a crash:
 			// what changed meanwhile is unknown, so start afresh.
 			return fmt.Errorf("full sync of %s: checkpoint %q refused: %w: %w", st.Service, pageToken, domain.ErrSyncTokenExpired, err)
@@ -177,10 +177,14 @@ func (s *Syncer) full(ctx context.Context, src source, st *domain.SyncStatus) er
 		if err != nil {
 			return fmt.Errorf("full sync of %s: page %q: %w", st.Service, pageToken, err)
 		}
+		b.first, b.last = fresh, b.next == ""
 		if err := s.apply(ctx, st, b, func(st *domain.SyncStatus) {
-			st.Checkpoint = b.next
-			if b.next == "" && b.token != "" {
-				st.Token = b.token
+			st.Checkpoint, st.StartToken = b.next, start
+			if b.first {
+				st.ItemCount = 0
+			}
+			if b.next == "" {
+				st.Token, st.StartToken = cmp.Or(b.token, start), ""
 			}
 		}); err != nil {
 			return fmt.Errorf("full sync of %s: %w", st.Service, err)
@@ -193,7 +197,7 @@ func (s *Syncer) full(ctx context.Context, src source, st *domain.SyncStatus) er
 			}
 			return nil
 		}
-		pageToken = b.next
+		fresh, pageToken = false, b.next
 	}
 }
 
@@ -231,8 +235,18 @@ func (s *Syncer) apply(ctx context.Context, st *domain.SyncStatus, b batch, adva
 	advance(&next)
 	next.ItemCount += b.size()
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		if b.first {
+			if err := s.d.Writer.MarkStale(ctx, st.UserID, st.Service); err != nil {
+				return fmt.Errorf("mark the %s cache stale: %w", st.Service, err)
+			}
+		}
 		if err := b.write(ctx, s.d.Writer, st.UserID, st.Service); err != nil {
 			return err
+		}
+		if b.last {
+			if err := s.d.Writer.DeleteStale(ctx, st.UserID, st.Service); err != nil {
+				return fmt.Errorf("delete what the full sync of %s did not find: %w", st.Service, err)
+			}
 		}
 		return s.save(ctx, &next)
 	})

@@ -117,6 +117,9 @@ type memStore struct {
 	upserts int
 }
 
+// stale is the mark MarkStale leaves in the emails: ids rewritten since lose it.
+const stale = "\x00stale"
+
 type txKey struct{}
 
 type memTx struct {
@@ -170,8 +173,20 @@ func (s *memStore) DeleteEmails(ctx context.Context, _ uuid.UUID, ids []string) 
 	return nil
 }
 
-func (s *memStore) DeleteAll(ctx context.Context, _ uuid.UUID, _ domain.Service) error {
-	s.do(ctx, func(m map[string]domain.Email, _ map[domain.Service]domain.SyncStatus) { clear(m) })
+func (s *memStore) MarkStale(ctx context.Context, _ uuid.UUID, _ domain.Service) error {
+	s.do(ctx, func(m map[string]domain.Email, _ map[domain.Service]domain.SyncStatus) {
+		for id, e := range m {
+			e.ThreadID = stale
+			m[id] = e
+		}
+	})
+	return nil
+}
+
+func (s *memStore) DeleteStale(ctx context.Context, _ uuid.UUID, _ domain.Service) error {
+	s.do(ctx, func(m map[string]domain.Email, _ map[domain.Service]domain.SyncStatus) {
+		maps.DeleteFunc(m, func(_ string, e domain.Email) bool { return e.ThreadID == stale })
+	})
 	return nil
 }
 
@@ -292,6 +307,8 @@ func TestSyncResumesFromCheckpoint(t *testing.T) {
 	st := b.status(t)
 	require.Equal(t, domain.SyncFailed, st.State)
 	require.Equal(t, "m05", st.Checkpoint)
+	require.Empty(t, st.Token, "an unfinished full sync has no sync token")
+	require.Equal(t, "10", st.StartToken)
 	require.Len(t, b.store.subjects(), 6)
 
 	// Arrives during the sync, on a page already listed.
@@ -312,16 +329,51 @@ func TestSyncResumesFromCheckpoint(t *testing.T) {
 	require.Contains(t, b.store.subjects(), "a-late")
 }
 
-func TestSyncExpiredTokenWipesAndResyncs(t *testing.T) {
+func TestSyncFailingBeforeItsFirstPageStaysFull(t *testing.T) {
 	t.Parallel()
-	b := setup(t, 4, false)
+	b := setup(t, 10, false)
 	ctx := context.Background()
+	b.box.failAt = 1 // the first page fails (a 429, a restart)
+	require.ErrorIs(t, b.sync.Sync(ctx, b.user, domain.ServiceGmail), domain.ErrUnavailable)
+	st := b.status(t)
+	require.Equal(t, domain.SyncFailed, st.State)
+	require.Empty(t, st.Token, "no page committed: the account is not synced")
+
 	require.NoError(t, b.sync.Sync(ctx, b.user, domain.ServiceGmail))
+	require.Len(t, b.store.subjects(), 10, "the next run lists everything")
+	require.Equal(t, "10", b.status(t).Token)
+}
+
+func TestSyncExpiredTokenReplacesTheCache(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 7, false)
+	ctx := context.Background()
+	require.NoError(t, b.sync.Sync(ctx, b.user, domain.ServiceGmail)) // 3 pages: calls 1-3
 	b.box.del("m00")
 	b.box.oldest = 100 // every stored history id is now too old
+
+	// The full sync that follows fails on its first page, then on its
+	// second: the old cache stays whole meanwhile.
+	for _, failAt := range []int{4, 6} {
+		b.box.failAt = failAt
+		require.ErrorIs(t, b.sync.Sync(ctx, b.user, domain.ServiceGmail), domain.ErrUnavailable)
+		require.Len(t, b.store.subjects(), 7, "nothing is lost while the full sync is unfinished")
+		require.Contains(t, b.store.subjects(), "m00")
+		require.Empty(t, b.status(t).Token)
+	}
+	require.Equal(t, "m03", b.status(t).Checkpoint, "the second try committed its first page")
+
 	require.NoError(t, b.sync.Sync(ctx, b.user, domain.ServiceGmail))
-	require.Equal(t, map[string]string{"m01": "subject 1", "m02": "subject 2", "m03": "subject 3"}, b.store.subjects())
-	require.Equal(t, "5", b.status(t).Token)
+	want := map[string]string{}
+	for i := 1; i < 7; i++ {
+		want[fmt.Sprintf("m%02d", i)] = fmt.Sprintf("subject %d", i)
+	}
+	require.Equal(t, want, b.store.subjects(), "what the full sync did not find is gone once it ends")
+	st := b.status(t)
+	require.Equal(t, "8", st.Token)
+	require.Empty(t, st.StartToken)
+	require.Empty(t, st.Checkpoint)
+	require.Equal(t, 6, st.ItemCount)
 }
 
 func TestSyncRestartsWhenTheCheckpointIsRefused(t *testing.T) {

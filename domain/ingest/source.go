@@ -19,6 +19,9 @@ type batch struct {
 	deleted []string // Google ids
 	next    string   // next page token, "" on the last page
 	token   string   // on the last page: the sync token to continue from
+	// first and last mark the pages of a full sync that begin and end
+	// replacing the cache.
+	first, last bool
 }
 
 func (b batch) size() int { return len(b.emails) + len(b.events) + len(b.files) }

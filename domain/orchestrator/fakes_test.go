@@ -278,10 +278,9 @@ func (w *workspace) DeleteEvents(context.Context, uuid.UUID, []string) error { r
 func (w *workspace) UpsertFiles(context.Context, uuid.UUID, []domain.File) error {
 	return nil
 }
-func (w *workspace) DeleteFiles(context.Context, uuid.UUID, []string) error { return nil }
-func (w *workspace) DeleteAll(context.Context, uuid.UUID, domain.Service) error {
-	return nil
-}
+func (w *workspace) DeleteFiles(context.Context, uuid.UUID, []string) error       { return nil }
+func (w *workspace) MarkStale(context.Context, uuid.UUID, domain.Service) error   { return nil }
+func (w *workspace) DeleteStale(context.Context, uuid.UUID, domain.Service) error { return nil }
 
 func (w *workspace) writeCount() int {
 	w.mu.Lock()
