@@ -29,6 +29,15 @@ build:
 eval:
 	go test ./cmd/orchestrator/searcheval/ -run TestDemoEval -v -count=1 -timeout 30m
 
+# Judged ask cases (demo/data/eval/ASK-EVAL.md) against a running server
+# (`make run`, or HTTP_ADDR/DATABASE_URL of another one): the shared dev set
+# and the project's own set, each with pass rates per category.
+ASK_CASES ?= demo/data/eval/ask-dev.jsonl
+.PHONY: eval-ask
+eval-ask:
+	$(GO) build -o bin/orchestrator ./cmd/orchestrator
+	@for f in $(ASK_CASES); do echo "== $$f"; ./bin/orchestrator eval-ask --cases $$f || exit 1; done
+
 .PHONY: bench-search
 bench-search:
 	go test -run '^$$' -bench BenchmarkSearch -benchtime 300x -timeout 60m ./cmd/orchestrator/searcheval/

@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 		classifyCmd(e),
 		askCmd(e),
 		evalCmd(e),
+		evalAskCmd(e),
 		tokenCmd(e),
 	)
 	return root.ExecuteContext(ctx)

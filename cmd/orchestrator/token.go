@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -25,15 +26,7 @@ func tokenCmd(c *cli) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			keys, err := auth.ParseKeyset(a.cfg.JWTKeys, a.clock)
-			if err != nil {
-				return fmt.Errorf("JWT_KEYS: %w", err)
-			}
-			u, err := a.store.UpsertUser(cmd.Context(), email)
-			if err != nil {
-				return err
-			}
-			tok, err := keys.Mint(u.ID, u.Email, a.cfg.JWTTTL)
+			tok, err := a.mintToken(cmd.Context(), email)
 			if err != nil {
 				return err
 			}
@@ -44,4 +37,17 @@ func tokenCmd(c *cli) *cobra.Command {
 	cmd.Flags().StringVar(&email, "email", "", "the user's email address (required)")
 	_ = cmd.MarkFlagRequired("email")
 	return cmd
+}
+
+// mintToken mints a JWT for email, creating the user if missing.
+func (a *app) mintToken(ctx context.Context, email string) (string, error) {
+	keys, err := auth.ParseKeyset(a.cfg.JWTKeys, a.clock)
+	if err != nil {
+		return "", fmt.Errorf("JWT_KEYS: %w", err)
+	}
+	u, err := a.store.UpsertUser(ctx, email)
+	if err != nil {
+		return "", err
+	}
+	return keys.Mint(u.ID, u.Email, a.cfg.JWTTTL)
 }
