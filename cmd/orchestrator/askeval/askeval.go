@@ -361,7 +361,6 @@ func (e *env) runCase(ctx context.Context, c Case) ([]string, []turnJSON) {
 	return reasons, turns
 }
 
-
 // validateCase checks the case against the workspace: matchers find items,
 // oracles and templates resolve. Oracle sizes are printed to w.
 func (e *env) validateCase(ctx context.Context, c Case, w io.Writer) []string {
