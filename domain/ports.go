@@ -86,17 +86,11 @@ type WorkspaceReader interface {
 	Files(ctx context.Context, userID uuid.UUID, f FileFilter, p Page) ([]File, PageInfo, error)
 }
 
-// WorkspaceBatchReader loads many of a user's cached items by row id in one
-// query per service; ids that are not the user's are absent from the map.
-type WorkspaceBatchReader interface {
-	EmailsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Email, error)
-	EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Event, error)
-	FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]File, error)
-}
-
-// WorkspaceSummaryReader is WorkspaceBatchReader for callers that show items
-// rather than read them: emails come without Body and files without Content,
-// which spares reading (and decompressing) whole documents.
+// WorkspaceSummaryReader loads many of a user's cached items by row id in one
+// query per service, for callers that show items rather than read them:
+// emails come without Body and files without Content, which spares reading
+// (and decompressing) whole documents. Ids that are not the user's are absent
+// from the map.
 type WorkspaceSummaryReader interface {
 	EmailSummariesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Email, error)
 	EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Event, error)

@@ -48,7 +48,7 @@ type SyncStatusReader interface {
 }
 
 // SyncEnqueuer enqueues a sync job; a job already waiting or running for the
-// same user and service is not enqueued twice. adapter/jobqueue.Queue (the
+// same user and service is not enqueued twice. workers.SyncQueue (the
 // domain's ingest.SyncQueue) satisfies it.
 type SyncEnqueuer interface {
 	EnqueueSync(ctx context.Context, userID uuid.UUID, s domain.Service, priority int) error

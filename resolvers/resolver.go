@@ -51,7 +51,7 @@ type Resolver struct {
 	SearchDepth int
 	// SyncStatuses serves syncStatus, syncNow and syncProgress (the store).
 	SyncStatuses SyncStatusReader
-	// SyncQueue serves syncNow (adapter/jobqueue.Queue).
+	// SyncQueue serves syncNow (workers.SyncQueue).
 	SyncQueue SyncEnqueuer
 	// WorkspaceBatch loads search hits' items in one query per service.
 	// Defaults to WorkspaceReader calls, one per item, run concurrently.

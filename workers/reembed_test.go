@@ -196,7 +196,7 @@ func TestReembedJobRunsAtStartInSteps(t *testing.T) {
 	v0, err := e.store.DataVersion(e.ctx, e.user.ID)
 	require.NoError(t, err)
 
-	ws, periodic, err := workers.New(workers.Deps{Syncer: noSync{}, Users: jobqueue.Users{DB: e.db.SQL},
+	ws, periodic, err := workers.New(workers.Deps{Syncer: noSync{}, Users: e.store,
 		Clock: domain.SystemClock{}, Logger: e.log, Reembedder: e.reembedder(t, 3, time.Nanosecond)})
 	require.NoError(t, err)
 	q, err := jobqueue.New(e.db.SQL, jobqueue.Config{Workers: ws, PeriodicJobs: periodic, Logger: e.log})

@@ -6,7 +6,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/workspace-orchestrator/orchestrator/adapter/jobqueue"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/secret/secrettest"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
@@ -26,7 +25,7 @@ func TestWatchesConfigIsChecked(t *testing.T) {
 		"Watches.Gmail is required with a GmailTopic":                       {Store: st, GmailTopic: "projects/p/topics/t"},
 		"Watches.Calendar, Drive and Tokens are required with a WebhookURL": {Store: st, WebhookURL: "https://orchestrator.example.com/webhooks"},
 	} {
-		_, _, err := workers.New(workers.Deps{Syncer: noSync{}, Users: jobqueue.Users{DB: db.SQL}, Clock: domain.SystemClock{},
+		_, _, err := workers.New(workers.Deps{Syncer: noSync{}, Users: st, Clock: domain.SystemClock{},
 			Logger: slog.New(slog.DiscardHandler), Watches: &w})
 		require.ErrorIs(t, err, domain.ErrInvalidInput, want)
 		require.ErrorContains(t, err, want)

@@ -71,6 +71,31 @@ func SyncJob(userID uuid.UUID, s domain.Service, priority int) (river.JobArgs, *
 	return args, &opts, nil
 }
 
+// Inserter inserts one job, in ctx's transaction when it carries one;
+// *jobqueue.Queue is one.
+type Inserter interface {
+	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// SyncQueue enqueues sync jobs through Jobs: the domain's ingest.SyncQueue.
+type SyncQueue struct{ Jobs Inserter }
+
+var _ ingest.SyncQueue = SyncQueue{}
+
+// EnqueueSync enqueues a sync of service s for userID, in ctx's transaction
+// when it carries one. A sync already waiting or running for the same user
+// and service makes this a no-op.
+func (q SyncQueue) EnqueueSync(ctx context.Context, userID uuid.UUID, s domain.Service, priority int) error {
+	args, opts, err := SyncJob(userID, s, priority)
+	if err != nil {
+		return err
+	}
+	if _, err := q.Jobs.Insert(ctx, args, opts); err != nil {
+		return fmt.Errorf("enqueue %s for %s: %w", args.Kind(), userID, err)
+	}
+	return nil
+}
+
 // syncWorker runs the sync its args name.
 type syncWorker[A syncArgs] struct {
 	river.WorkerDefaults[A]

@@ -2,6 +2,7 @@
 // (riverdatabasesql, polling): one client that both works jobs and inserts
 // them, in the caller's transaction when its context carries one (package
 // sqltx), so a job exists exactly when the change that called for it commits.
+// It knows no job kind (package workers owns them) and runs no SQL of its own.
 package jobqueue
 
 import (
@@ -11,14 +12,12 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/sqltx"
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
-	"github.com/workspace-orchestrator/orchestrator/workers"
 )
 
 // Config configures a Queue.
@@ -59,15 +58,10 @@ func (c Config) validate() error {
 	return nil
 }
 
-// Queue is the River client; it implements ingest.SyncQueue.
+// Queue is the River client; workers.SyncQueue enqueues syncs through it.
 type Queue struct {
 	client *river.Client[*sql.Tx]
 }
-
-var (
-	_ ingest.SyncQueue   = (*Queue)(nil)
-	_ ingest.ActiveUsers = Users{}
-)
 
 // New returns a Queue over db (River's tables must be migrated; store.Migrate does it).
 func New(db *sql.DB, cfg Config) (*Queue, error) {
@@ -114,50 +108,20 @@ func (q *Queue) Stop(ctx context.Context) error {
 	return nil
 }
 
-// EnqueueSync enqueues a sync of service s for userID, in ctx's transaction
-// when it carries one. A sync already waiting or running for the same user
-// and service makes this a no-op.
-func (q *Queue) EnqueueSync(ctx context.Context, userID uuid.UUID, s domain.Service, priority int) error {
-	args, opts, err := workers.SyncJob(userID, s, priority)
-	if err != nil {
-		return err
-	}
+// Insert enqueues one job, in ctx's transaction when it carries one. The
+// job kinds and their options are the workers' (package workers).
+func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	var (
+		res *rivertype.JobInsertResult
+		err error
+	)
 	if tx := sqltx.From(ctx); tx != nil {
-		_, err = q.client.InsertTx(ctx, tx, args, opts)
+		res, err = q.client.InsertTx(ctx, tx, args, opts)
 	} else {
-		_, err = q.client.Insert(ctx, args, opts)
+		res, err = q.client.Insert(ctx, args, opts)
 	}
 	if err != nil {
-		return fmt.Errorf("enqueue %s for %s: %w", args.Kind(), userID, err)
+		return nil, fmt.Errorf("jobqueue: insert %s: %w", args.Kind(), err)
 	}
-	return nil
-}
-
-// Users lists the users the periodic schedule keeps in sync. It reads the
-// users table directly: the schedule needs nothing else of the store.
-type Users struct{ DB *sql.DB }
-
-// ActiveUsers returns users active since the given time whose accounts do
-// not need re-authorisation.
-func (u Users) ActiveUsers(ctx context.Context, since time.Time) ([]domain.User, error) {
-	rows, err := u.DB.QueryContext(ctx, `
-		SELECT id, email, last_active_at FROM users
-		WHERE last_active_at >= $1 AND NOT needs_reauth
-		ORDER BY last_active_at DESC`, since)
-	if err != nil {
-		return nil, fmt.Errorf("active users: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.User
-	for rows.Next() {
-		var u domain.User
-		if err := rows.Scan(&u.ID, &u.Email, &u.LastActiveAt); err != nil {
-			return nil, fmt.Errorf("active users: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("active users: %w", err)
-	}
-	return out, nil
+	return res, nil
 }

@@ -96,6 +96,24 @@ func (s *Store) TouchUser(ctx context.Context, id uuid.UUID, at time.Time) error
 	return affectedOne(res, err, "user", id)
 }
 
+// ActiveUsers returns the users active since the given time whose accounts
+// do not need re-authorisation, most recently active first: the ones the
+// periodic schedule keeps in sync (ingest.ActiveUsers).
+func (s *Store) ActiveUsers(ctx context.Context, since time.Time) ([]domain.User, error) {
+	var rows []userRow
+	err := s.idb(ctx).NewSelect().Model(&rows).Column(userColumns...).
+		Where("last_active_at >= ?", since).Where("NOT needs_reauth").
+		Order("last_active_at DESC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: active users: %w", err)
+	}
+	out := make([]domain.User, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
 // affectedOne turns an update or delete that matched no row into ErrNotFound.
 func affectedOne(res sql.Result, err error, what string, id any) error {
 	if err != nil {

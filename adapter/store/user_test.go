@@ -43,6 +43,21 @@ func TestUsers(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, at.Equal(byID.LastActiveAt))
 	require.ErrorIs(t, f.store.TouchUser(f.ctx, uuid.New(), at), domain.ErrNotFound)
+
+	later, err := f.store.UpsertUser(f.ctx, "later@example.com")
+	require.NoError(t, err)
+	require.NoError(t, f.store.TouchUser(f.ctx, later.ID, at.Add(time.Hour)))
+	gone, err := f.store.UpsertUser(f.ctx, "gone@example.com")
+	require.NoError(t, err)
+	require.NoError(t, f.store.TouchUser(f.ctx, gone.ID, at.Add(2*time.Hour)))
+	require.NoError(t, f.store.MarkReauth(f.ctx, gone.ID, true))
+	active, err := f.store.ActiveUsers(f.ctx, at)
+	require.NoError(t, err)
+	require.Len(t, active, 2, "users who must reconnect are not synced")
+	require.Equal(t, []uuid.UUID{later.ID, f.user.ID}, []uuid.UUID{active[0].ID, active[1].ID}, "most recent first")
+	active, err = f.store.ActiveUsers(f.ctx, at.Add(time.Minute))
+	require.NoError(t, err)
+	require.Len(t, active, 1)
 }
 
 func TestGoogleTokensAreSealed(t *testing.T) {

@@ -54,7 +54,7 @@ func setupAsk(t *testing.T) *askEnv {
 	require.NoError(t, err)
 	start := time.Now()
 	for _, s := range domain.Services {
-		require.NoError(t, st.queue.EnqueueSync(ctx, u.ID, s, ingest.PriorityUrgent))
+		require.NoError(t, st.syncs.EnqueueSync(ctx, u.ID, s, ingest.PriorityUrgent))
 	}
 	for _, s := range domain.Services {
 		require.Eventually(t, func() bool {

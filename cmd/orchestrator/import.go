@@ -405,7 +405,7 @@ func (w *syncWait) enqueue(ctx context.Context, s domain.Service) error {
 	if err != nil {
 		return err
 	}
-	res, err := w.q.Client().Insert(ctx, args, opts)
+	res, err := w.q.Insert(ctx, args, opts)
 	if err != nil {
 		return fmt.Errorf("import: enqueue %s sync: %w", s, err)
 	}

@@ -145,7 +145,7 @@ func (a *app) syncDemo(ctx context.Context, st *stack) error {
 		return fmt.Errorf("demo user %s: %w", a.cfg.DemoUser, err)
 	}
 	for _, s := range domain.Services {
-		if err := st.queue.EnqueueSync(ctx, u.ID, s, ingest.PriorityUrgent); err != nil {
+		if err := st.syncs.EnqueueSync(ctx, u.ID, s, ingest.PriorityUrgent); err != nil {
 			return fmt.Errorf("demo user %s: %w", a.cfg.DemoUser, err)
 		}
 	}
@@ -164,7 +164,7 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	hooks, err := webhook.New(webhook.Config{Secret: []byte(a.cfg.WebhookToken), Clock: a.clock}, a.store, st.queue, a.log)
+	hooks, err := webhook.New(webhook.Config{Secret: []byte(a.cfg.WebhookToken), Clock: a.clock}, a.store, st.syncs, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("WEBHOOK_TOKEN: %w", err)
 	}
@@ -179,7 +179,7 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 			AskLimiter:        asks,
 			Searcher:          st.search,
 			SyncStatuses:      a.store,
-			SyncQueue:         st.queue,
+			SyncQueue:         st.syncs,
 			Logger:            a.log,
 		},
 		Keys:   keys,

@@ -58,6 +58,7 @@ type stack struct {
 	calendar *calendarapi.Calendar
 	drive    *driveapi.Drive
 	queue    *jobqueue.Queue
+	syncs    workers.SyncQueue // enqueues syncs on queue
 	orch     *orchestrator.Orchestrator
 	answers  *pubsub.Answers
 	limiter  *ratelimit.Limiter
@@ -126,7 +127,7 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 		}
 		var periodic []*river.PeriodicJob
 		qcfg.Workers, periodic, err = workers.New(workers.Deps{
-			Syncer: s.syncer, Users: jobqueue.Users{DB: a.db.SQL}, Clock: a.clock, Logger: a.log, Reembedder: reembedder,
+			Syncer: s.syncer, Users: a.store, Clock: a.clock, Logger: a.log, Reembedder: reembedder,
 			Watches: watches,
 		})
 		if err != nil {
@@ -137,6 +138,7 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 	if s.queue, err = jobqueue.New(a.db.SQL, qcfg); err != nil {
 		return nil, err
 	}
+	s.syncs = workers.SyncQueue{Jobs: s.queue}
 
 	// Ask.
 	streams, err := pubsub.New(a.rdb, pubsub.Config{})

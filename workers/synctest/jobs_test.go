@@ -26,7 +26,7 @@ import (
 func (e *env) startQueue(t *testing.T, syncer workers.Syncer) *jobqueue.Queue {
 	t.Helper()
 	ws, periodic, err := workers.New(workers.Deps{
-		Syncer: syncer, Users: jobqueue.Users{DB: e.db.SQL}, Clock: domain.SystemClock{}, Logger: e.log,
+		Syncer: syncer, Users: e.store, Clock: domain.SystemClock{}, Logger: e.log,
 	})
 	require.NoError(t, err)
 	q, err := jobqueue.New(e.db.SQL, jobqueue.Config{Workers: ws, PeriodicJobs: periodic, MaxWorkers: 4, Logger: e.log})
@@ -67,7 +67,7 @@ func TestRateLimitStormSnoozesTheJob(t *testing.T) {
 	events, stop := q.Client().Subscribe(river.EventKindJobSnoozed, river.EventKindJobFailed, river.EventKindJobCompleted)
 	defer stop()
 
-	require.NoError(t, q.EnqueueSync(context.Background(), u.ID, domain.ServiceGmail, ingest.PriorityUrgent))
+	require.NoError(t, workers.SyncQueue{Jobs: q}.EnqueueSync(context.Background(), u.ID, domain.ServiceGmail, ingest.PriorityUrgent))
 	ev := await(t, events, "sync_gmail", river.EventKindJobSnoozed, river.EventKindJobFailed, river.EventKindJobCompleted)
 	require.Equal(t, river.EventKindJobSnoozed, ev.Kind)
 	require.Equal(t, rivertype.JobStateScheduled, ev.Job.State)
@@ -171,9 +171,9 @@ func TestTwoSyncsOfOneUsersServiceNeverOverlap(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && !syncedTwice(); time.Sleep(20 * time.Millisecond) {
-				require.NoError(t, q.EnqueueSync(ctx, ua.ID, domain.ServiceGmail, ingest.PriorityUrgent))
-				require.NoError(t, q.EnqueueSync(ctx, ua.ID, domain.ServiceCalendar, ingest.PriorityUrgent))
-				require.NoError(t, q.EnqueueSync(ctx, ub.ID, domain.ServiceGmail, ingest.PriorityUrgent))
+				require.NoError(t, workers.SyncQueue{Jobs: q}.EnqueueSync(ctx, ua.ID, domain.ServiceGmail, ingest.PriorityUrgent))
+				require.NoError(t, workers.SyncQueue{Jobs: q}.EnqueueSync(ctx, ua.ID, domain.ServiceCalendar, ingest.PriorityUrgent))
+				require.NoError(t, workers.SyncQueue{Jobs: q}.EnqueueSync(ctx, ub.ID, domain.ServiceGmail, ingest.PriorityUrgent))
 				requests.Add(1)
 			}
 		})
@@ -201,7 +201,7 @@ func TestEnqueueJoinsTheCallersTransaction(t *testing.T) {
 	t.Parallel()
 	e := setup(t, options{workspace: map[string]emulator.Workspace{alice: workspace()}})
 	u := e.connect(t, alice)
-	ws, _, err := workers.New(workers.Deps{Syncer: newOverlapSyncer(nil, 0), Users: jobqueue.Users{DB: e.db.SQL}, Clock: domain.SystemClock{}, Logger: e.log})
+	ws, _, err := workers.New(workers.Deps{Syncer: newOverlapSyncer(nil, 0), Users: e.store, Clock: domain.SystemClock{}, Logger: e.log})
 	require.NoError(t, err)
 	q, err := jobqueue.New(e.db.SQL, jobqueue.Config{Workers: ws, Logger: e.log}) // not started: jobs stay queued
 	require.NoError(t, err)
@@ -209,7 +209,7 @@ func TestEnqueueJoinsTheCallersTransaction(t *testing.T) {
 
 	rollback := errors.New("rolled back")
 	err = e.store.InTx(ctx, func(ctx context.Context) error {
-		require.NoError(t, q.EnqueueSync(ctx, u.ID, domain.ServiceDrive, ingest.PriorityUrgent))
+		require.NoError(t, workers.SyncQueue{Jobs: q}.EnqueueSync(ctx, u.ID, domain.ServiceDrive, ingest.PriorityUrgent))
 		return rollback
 	})
 	require.ErrorIs(t, err, rollback)
@@ -221,9 +221,9 @@ func TestEnqueueJoinsTheCallersTransaction(t *testing.T) {
 	require.Empty(t, jobs(), "the job went with the rolled-back transaction")
 
 	require.NoError(t, e.store.InTx(ctx, func(ctx context.Context) error {
-		return q.EnqueueSync(ctx, u.ID, domain.ServiceDrive, ingest.PriorityUrgent)
+		return workers.SyncQueue{Jobs: q}.EnqueueSync(ctx, u.ID, domain.ServiceDrive, ingest.PriorityUrgent)
 	}))
-	require.NoError(t, q.EnqueueSync(ctx, u.ID, domain.ServiceDrive, ingest.PriorityIdle))
+	require.NoError(t, workers.SyncQueue{Jobs: q}.EnqueueSync(ctx, u.ID, domain.ServiceDrive, ingest.PriorityIdle))
 	require.Len(t, jobs(), 1, "one job per (user, service) while it waits")
 	require.Equal(t, ingest.PriorityUrgent, jobs()[0].Priority)
 }

@@ -76,14 +76,14 @@ func TestRenewWatchesKeepsPushOpen(t *testing.T) {
 	e.emu.SetFault(emulator.Fault{PathPrefix: "/calendar/v3/calendars/primary/events/watch", User: carol, Status: 500, Count: 1})
 
 	ws, periodic, err := workers.New(workers.Deps{
-		Syncer: e.syncer, Users: jobqueue.Users{DB: e.db.SQL}, Clock: domain.SystemClock{}, Logger: e.log,
+		Syncer: e.syncer, Users: e.store, Clock: domain.SystemClock{}, Logger: e.log,
 		Watches: &workers.Watches{Store: e.store, Gmail: e.gmail, GmailTopic: "projects/demo/topics/gmail",
 			Calendar: e.calendar, Drive: e.drive, WebhookURL: public.URL + "/webhooks", Tokens: tokens},
 	})
 	require.NoError(t, err)
 	q, err := jobqueue.New(e.db.SQL, jobqueue.Config{Workers: ws, PeriodicJobs: periodic, MaxWorkers: 4, Logger: e.log})
 	require.NoError(t, err)
-	h, err := webhook.New(webhook.Config{Secret: secret}, e.store, q, e.log)
+	h, err := webhook.New(webhook.Config{Secret: secret}, e.store, workers.SyncQueue{Jobs: q}, e.log)
 	require.NoError(t, err)
 	handler.Store(h)
 	events, stop := q.Client().Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)

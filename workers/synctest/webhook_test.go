@@ -37,11 +37,11 @@ func TestWebhooksEnqueueSyncsAndRejectStrangers(t *testing.T) {
 		workspace: map[string]emulator.Workspace{alice: workspace()},
 	})
 	u := e.connect(t, alice)
-	ws, _, err := workers.New(workers.Deps{Syncer: e.syncer, Users: jobqueue.Users{DB: e.db.SQL}, Clock: domain.SystemClock{}, Logger: e.log})
+	ws, _, err := workers.New(workers.Deps{Syncer: e.syncer, Users: e.store, Clock: domain.SystemClock{}, Logger: e.log})
 	require.NoError(t, err)
 	q, err := jobqueue.New(e.db.SQL, jobqueue.Config{Workers: ws, Logger: e.log}) // not started: jobs stay queued
 	require.NoError(t, err)
-	h, err := webhook.New(cfg, e.store, q, e.log)
+	h, err := webhook.New(cfg, e.store, workers.SyncQueue{Jobs: q}, e.log)
 	require.NoError(t, err)
 	handler.Store(h)
 
