@@ -33,8 +33,11 @@ workspace, mint tokens, inject faults) without authentication, which is why it
 listens on loopback addresses only. Its content is lost when it stops.
 
 With --demo it starts with the demo workspace (the Enron mailbox as Gmail,
-Kubernetes meetings as Calendar, KEPs as Drive) for --demo-user, dated so that
-the newest items sit just before ` + demo.NowRFC3339 + ` unless --no-shift.
+Kubernetes meetings as Calendar, KEPs as Drive) for --demo-user, re-anchored at
+start to the current time unless --no-shift: meetings move by whole weeks (so a
+Tuesday meeting stays a Tuesday meeting at its time), mail by whole years (so a
+month stays that month), documents by whole days, each source's newest item just
+before now, and the recurring series are generated for the weeks after now.
 ` + "`orchestrator all` runs the same emulator in-process when GOOGLE_URL is empty.",
 		Example: "  orchestrator emulator --demo\n  GOOGLE_URL=http://127.0.0.1:8085 orchestrator all",
 		Args:    cobra.NoArgs,
@@ -66,7 +69,7 @@ the newest items sit just before ` + demo.NowRFC3339 + ` unless --no-shift.
 	f.StringVar(&o.Addr, "addr", "", "loopback address to listen on (default EMULATOR_ADDR, else 127.0.0.1:8085)")
 	f.BoolVar(&o.Demo, "demo", false, "seed the demo workspace for --demo-user")
 	f.StringVar(&o.DemoUser, "demo-user", "", "the demo workspace's account (default DEMO_USER, else demo@example.com)")
-	f.BoolVar(&noShift, "no-shift", false, "keep the demo's original dates instead of moving them up to "+demo.NowRFC3339)
+	f.BoolVar(&noShift, "no-shift", false, "keep the demo's original dates instead of re-anchoring them to the current time")
 	return cmd
 }
 
@@ -75,7 +78,7 @@ type emulatorOptions struct {
 	Addr     string // a loopback host:port; port 0 picks a free one
 	Demo     bool   // seed the demo workspace for DemoUser
 	DemoUser string
-	Shift    bool // shift the demo's dates (demo.Options.Shift)
+	Shift    bool // re-anchor the demo's dates to the clock's now (demo.Options.Shift)
 	// GmailPushURL receives Gmail Pub/Sub pushes for users.watch (emulator.Config.GmailPushURL); "" for none.
 	GmailPushURL string
 }
@@ -99,7 +102,9 @@ func startEmulator(ctx context.Context, o emulatorOptions, clock domain.Clock, l
 			return nil, fmt.Errorf("--demo-user: empty: %w", domain.ErrInvalidInput)
 		}
 		start := time.Now()
-		ws, err := demo.Workspace(demo.Options{Shift: o.Shift})
+		// Anchored to now, not to demo.Now(), so "next week" finds meetings
+		// whenever the demo runs.
+		ws, off, err := demo.Load(demo.Options{Shift: o.Shift, Now: clock.Now()})
 		if err == nil {
 			err = srv.AddWorkspace(o.DemoUser, ws)
 		}
@@ -108,7 +113,8 @@ func startEmulator(ctx context.Context, o emulatorOptions, clock domain.Clock, l
 			return nil, fmt.Errorf("demo workspace: %w", err)
 		}
 		log.InfoContext(ctx, "demo workspace loaded", "user", o.DemoUser, "messages", len(ws.Messages),
-			"events", len(ws.Events), "files", len(ws.Files), "shifted", o.Shift, "took", time.Since(start).Round(time.Millisecond))
+			"events", len(ws.Events), "files", len(ws.Files), "shifted", o.Shift,
+			"mail_years", off.MailYears, "calendar_days", off.CalendarDays, "drive_days", off.DriveDays, "took", time.Since(start).Round(time.Millisecond))
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {

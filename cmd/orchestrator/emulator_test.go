@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/workspace-orchestrator/orchestrator/demo"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
@@ -68,7 +71,24 @@ func TestEmulatorHelp(t *testing.T) {
 	var out, errb lockedBuffer
 	require.NoError(t, run(context.Background(), []string{"emulator", "--help"}, map[string]string{}, &out, &errb))
 	for _, want := range []string{"Gmail v1, Calendar v3, Drive v3 and OAuth 2.0", "GOOGLE_URL", "loopback",
-		"--addr", "--demo", "--demo-user", "--no-shift", "2026-11-27T12:00:00Z"} {
+		"--addr", "--demo", "--demo-user", "--no-shift", "re-anchored"} {
 		require.Contains(t, out.String(), want)
 	}
+}
+
+// The served demo is re-anchored to the clock's now, not to demo.Now(), so
+// "next week" keeps finding meetings whenever the demo runs.
+func TestEmulatorAnchorsTheDemoToNow(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2030, 3, 6, 9, 0, 0, 0, time.UTC)
+	var logs lockedBuffer
+	emu, err := startEmulator(context.Background(), emulatorOptions{Addr: "127.0.0.1:0", Demo: true, DemoUser: "dana@example.com", Shift: true},
+		domain.FixedClock{T: now}, slog.New(slog.NewJSONHandler(&logs, nil)))
+	require.NoError(t, err)
+	defer emu.Close(context.Background())
+	_, off, err := demo.Load(demo.Options{Shift: true, Now: now})
+	require.NoError(t, err)
+	require.Equal(t, 2030-2002, off.MailYears)
+	require.Contains(t, logs.String(), fmt.Sprintf(`"calendar_days":%d`, off.CalendarDays))
+	require.Contains(t, logs.String(), `"mail_years":28`)
 }
