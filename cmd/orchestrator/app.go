@@ -41,8 +41,8 @@ func (c *cli) openApp(ctx context.Context) (*app, error) {
 	if a.clock == nil {
 		a.clock = domain.SystemClock{}
 	}
-	if cfg.UsesDevKeys() {
-		a.log.Warn("using the built-in development keys (JWT_KEYS / TOKEN_KEYS); set your own outside local use")
+	if dev := cfg.DevSecrets(); len(dev) > 0 {
+		a.log.Warn("using the public development secrets; set your own outside local use (ENV=production refuses them)", "variables", dev)
 	}
 	keys, err := secret.ParseKeyring(cfg.TokenKeys)
 	if err != nil {

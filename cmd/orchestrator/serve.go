@@ -91,7 +91,7 @@ func (a *app) serve(ctx context.Context, r role) error {
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := server.NewHTTPServer(h)
 	a.log.Info("serving", "graphql", "http://"+ln.Addr().String()+"/graphql", "playground", "http://"+ln.Addr().String()+"/playground")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -168,7 +168,7 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("WEBHOOK_TOKEN: %w", err)
 	}
-	return server.New(server.Config{}, server.Deps{
+	return server.New(server.Config{DisableIntrospection: a.cfg.Production()}, server.Deps{
 		Resolver: resolvers.Resolver{
 			Users:             a.store,
 			Workspace:         a.store,

@@ -21,6 +21,15 @@ const Issuer = "workspace-orchestrator"
 // a key at least as long as the hash output.
 const MinSecretLen = 32
 
+// MaxTokenLifetime bounds a token's lifetime (exp - iat): Mint refuses a
+// longer ttl and Verify refuses a token that claims one, so a leaked token
+// cannot be good for years even when signed with a real key.
+const MaxTokenLifetime = 30 * 24 * time.Hour
+
+// clockSkew is how far in the future a token's iat may be: servers'
+// clocks differ by a little, not by minutes.
+const clockSkew = time.Minute
+
 // Claims is what a verified token says.
 type Claims struct {
 	UserID    uuid.UUID
@@ -65,8 +74,12 @@ func ParseKeyset(spec string, clock domain.Clock) (*Keyset, error) {
 	return ks, nil
 }
 
-// Mint signs a token for the user that expires after ttl.
+// Mint signs a token for the user that expires after ttl (at most
+// MaxTokenLifetime).
 func (k *Keyset) Mint(userID uuid.UUID, email string, ttl time.Duration) (string, error) {
+	if ttl <= 0 || ttl > MaxTokenLifetime {
+		return "", fmt.Errorf("token lifetime %s, want more than 0 and at most %s: %w", ttl, MaxTokenLifetime, domain.ErrInvalidInput)
+	}
 	now := k.clock.Now()
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, tokenClaims{
 		Email: email,
@@ -85,8 +98,10 @@ func (k *Keyset) Mint(userID uuid.UUID, email string, ttl time.Duration) (string
 	return s, nil
 }
 
-// Verify checks the token's signature (with the key its `kid` names), issuer
-// and expiry. Every failure wraps domain.ErrUnauthenticated.
+// Verify checks the token's signature (with the key its `kid` names), issuer,
+// expiry, that it was issued (iat, required) no later than now and that it
+// lives at most MaxTokenLifetime. Every failure wraps
+// domain.ErrUnauthenticated.
 func (k *Keyset) Verify(token string) (Claims, error) {
 	var tc tokenClaims
 	_, err := jwt.ParseWithClaims(token, &tc, func(t *jwt.Token) (any, error) {
@@ -104,6 +119,14 @@ func (k *Keyset) Verify(token string) (Claims, error) {
 	)
 	if err != nil {
 		return Claims{}, fmt.Errorf("verify token: %w: %w", err, domain.ErrUnauthenticated)
+	}
+	switch {
+	case tc.IssuedAt == nil:
+		return Claims{}, fmt.Errorf("verify token: no iat: %w", domain.ErrUnauthenticated)
+	case tc.IssuedAt.After(k.clock.Now().Add(clockSkew)):
+		return Claims{}, fmt.Errorf("verify token: issued in the future: %w", domain.ErrUnauthenticated)
+	case tc.ExpiresAt.Sub(tc.IssuedAt.Time) > MaxTokenLifetime:
+		return Claims{}, fmt.Errorf("verify token: lives longer than %s: %w", MaxTokenLifetime, domain.ErrUnauthenticated)
 	}
 	id, err := uuid.Parse(tc.Subject)
 	if err != nil {
@@ -128,9 +151,23 @@ func (k *Keyset) VerifyBearer(authorization string) (c Claims, ok bool, err erro
 
 type userIDKey struct{}
 
+type claimsKey struct{}
+
 // WithUserID returns ctx carrying the authenticated caller's id.
 func WithUserID(ctx context.Context, id uuid.UUID) context.Context {
 	return context.WithValue(ctx, userIDKey{}, id)
+}
+
+// WithClaims returns ctx carrying a verified token's claims and its user id,
+// so a long-lived connection opened with it can end when it expires.
+func WithClaims(ctx context.Context, c Claims) context.Context {
+	return context.WithValue(WithUserID(ctx, c.UserID), claimsKey{}, c)
+}
+
+// ClaimsFrom returns the claims WithClaims stored, if any.
+func ClaimsFrom(ctx context.Context) (Claims, bool) {
+	c, ok := ctx.Value(claimsKey{}).(Claims)
+	return c, ok
 }
 
 // UserID returns the authenticated caller's id, if any.

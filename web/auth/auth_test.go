@@ -77,16 +77,34 @@ func TestVerifyRefuses(t *testing.T) {
 	foreign, err := otherIssuer.SignedString([]byte(secretA))
 	require.NoError(t, err)
 
+	signed := func(claims jwt.MapClaims) string {
+		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+		tok.Header["kid"] = "k1"
+		s, err := tok.SignedString([]byte(secretA))
+		require.NoError(t, err)
+		return s
+	}
+	claims := func(iat, exp time.Time) jwt.MapClaims {
+		c := jwt.MapClaims{"sub": uuid.NewString(), "iss": auth.Issuer, "exp": exp.Unix()}
+		if !iat.IsZero() {
+			c["iat"] = iat.Unix()
+		}
+		return c
+	}
+
 	for name, tc := range map[string]struct {
 		ks    *auth.Keyset
 		token string
 	}{
-		"expired":      {keyset(t, "k1:"+secretA, now.Add(2*time.Minute)), tok},
-		"wrong secret": {keyset(t, "k1:"+secretB, now), tok},
-		"alg none":     {ks, none},
-		"other issuer": {ks, foreign},
-		"tampered":     {ks, tok[:len(tok)-2] + "xx"},
-		"not a jwt":    {ks, "hello"},
+		"future iat":     {ks, signed(claims(now.Add(time.Hour), now.Add(2*time.Hour)))},
+		"no iat":         {ks, signed(claims(time.Time{}, now.Add(time.Hour)))},
+		"lives too long": {ks, signed(claims(now.Add(-time.Hour), now.Add(auth.MaxTokenLifetime)))},
+		"expired":        {keyset(t, "k1:"+secretA, now.Add(2*time.Minute)), tok},
+		"wrong secret":   {keyset(t, "k1:"+secretB, now), tok},
+		"alg none":       {ks, none},
+		"other issuer":   {ks, foreign},
+		"tampered":       {ks, tok[:len(tok)-2] + "xx"},
+		"not a jwt":      {ks, "hello"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -94,6 +112,24 @@ func TestVerifyRefuses(t *testing.T) {
 			require.ErrorIs(t, err, domain.ErrUnauthenticated)
 		})
 	}
+}
+
+func TestVerifyAllowsSmallClockSkew(t *testing.T) {
+	t.Parallel()
+	// Minted by a server whose clock runs 30s ahead.
+	tok, err := keyset(t, "k1:"+secretA, now.Add(30*time.Second)).Mint(uuid.New(), "a@example.com", time.Hour)
+	require.NoError(t, err)
+	_, err = keyset(t, "k1:"+secretA, now).Verify(tok)
+	require.NoError(t, err)
+}
+
+func TestMintBoundsLifetime(t *testing.T) {
+	t.Parallel()
+	ks := keyset(t, "k1:"+secretA, now)
+	_, err := ks.Mint(uuid.New(), "a@example.com", auth.MaxTokenLifetime+time.Second)
+	require.ErrorIs(t, err, domain.ErrInvalidInput)
+	_, err = ks.Mint(uuid.New(), "a@example.com", auth.MaxTokenLifetime)
+	require.NoError(t, err)
 }
 
 func TestParseKeysetErrors(t *testing.T) {

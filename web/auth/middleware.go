@@ -23,7 +23,7 @@ func (k *Keyset) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		if ok {
-			r = r.WithContext(WithUserID(r.Context(), c.UserID))
+			r = r.WithContext(WithClaims(r.Context(), c))
 		}
 		next.ServeHTTP(w, r)
 	})

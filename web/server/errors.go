@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -32,6 +33,11 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			// gqlgen's transports quote a body they cannot decode whole
+			// ("... body:<the body>"): never echo a request back.
+			if msg, _, found := strings.Cut(gqlErr.Message, " body:"); found && strings.HasPrefix(msg, "json request body could not be decoded") {
+				gqlErr.Message = strings.Replace(msg, "json request body could not be decoded", "the request body is not valid GraphQL-over-HTTP JSON", 1)
+			}
 			if gqlErr.Extensions["code"] == nil {
 				gqlErr.Extensions = withCode(gqlErr.Extensions, codeBadUserInput)
 			}

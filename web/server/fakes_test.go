@@ -68,6 +68,7 @@ type memSearcher struct {
 	mem  *memStore
 	mu   sync.Mutex
 	last search.Request
+	n    int // searches run
 	leak uuid.UUID // an item of another user it wrongly returns, to check scoping
 }
 
@@ -77,9 +78,16 @@ func (s *memSearcher) lastRequest() search.Request {
 	return s.last
 }
 
+func (s *memSearcher) calls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}
+
 func (s *memSearcher) Search(_ context.Context, req search.Request) (search.Result, error) {
 	s.mu.Lock()
 	s.last = req
+	s.n++
 	s.mu.Unlock()
 	if req.Query == "boom" {
 		return search.Result{}, fmt.Errorf("index: connection refused")

@@ -124,6 +124,13 @@ func (m *memStore) UserByID(_ context.Context, id uuid.UUID) (domain.User, error
 	return u, nil
 }
 
+// deleteUser forgets a user, as deleting the account does.
+func (m *memStore) deleteUser(id uuid.UUID) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.users, id)
+}
+
 func (m *memStore) UserByEmail(context.Context, string) (domain.User, error) {
 	return domain.User{}, domain.ErrNotFound
 }

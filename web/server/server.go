@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,9 +46,40 @@ type Config struct {
 	// WebsocketOrigins are extra Origin host patterns (path.Match syntax) allowed
 	// to open a websocket besides the server's own host. Defaults to none.
 	WebsocketOrigins []string
-	// DisableIntrospection turns schema introspection off. Defaults to false.
+	// DisableIntrospection turns schema introspection off (INTROSPECTION_DISABLED)
+	// and with it the "did you mean" field suggestions of validation errors,
+	// which would name the schema's fields anyway. Production mode sets it.
+	// Defaults to false.
 	DisableIntrospection bool
+
+	// Bounds on one request, checked before the query is validated (limits.go).
+	// Anonymous callers get a quarter of MaxQueryBytes, MaxQueryTokens and MaxFields.
+
+	// MaxBodyBytes caps a request body; a larger one answers 413. Defaults to 256 KiB.
+	MaxBodyBytes int64
+	// MaxQueryBytes caps the query document. Defaults to 32 KiB.
+	MaxQueryBytes int
+	// MaxQueryTokens caps the query's lexical tokens. Defaults to 5000.
+	MaxQueryTokens int
+	// MaxFields caps the fields an operation selects, fragments counted each
+	// time they are spread. Defaults to 1000.
+	MaxFields int
+	// MaxSelections caps the fields of one selection set (fragments
+	// flattened): validation compares same-named fields in pairs. Defaults to 100.
+	MaxSelections int
+	// MaxAliases caps the aliases of a document. Defaults to 20.
+	MaxAliases int
 }
+
+// Defaults of the request bounds.
+const (
+	DefaultMaxBodyBytes   = 256 << 10
+	DefaultMaxQueryBytes  = 32 << 10
+	DefaultMaxQueryTokens = 5000
+	DefaultMaxFields      = 1000
+	DefaultMaxSelections  = 100
+	DefaultMaxAliases     = 20
+)
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
@@ -69,6 +101,12 @@ func (c Config) WithDefaults() Config {
 	if c.InitTimeout == 0 {
 		c.InitTimeout = 10 * time.Second
 	}
+	c.MaxBodyBytes = cmp.Or(c.MaxBodyBytes, DefaultMaxBodyBytes)
+	c.MaxQueryBytes = cmp.Or(c.MaxQueryBytes, DefaultMaxQueryBytes)
+	c.MaxQueryTokens = cmp.Or(c.MaxQueryTokens, DefaultMaxQueryTokens)
+	c.MaxFields = cmp.Or(c.MaxFields, DefaultMaxFields)
+	c.MaxSelections = cmp.Or(c.MaxSelections, DefaultMaxSelections)
+	c.MaxAliases = cmp.Or(c.MaxAliases, DefaultMaxAliases)
 	return c
 }
 
@@ -86,6 +124,18 @@ func (c Config) validate() error {
 		return fmt.Errorf("server: Config.KeepAlive is %s, want > 0", c.KeepAlive)
 	case c.InitTimeout < 0:
 		return fmt.Errorf("server: Config.InitTimeout is %s, want > 0", c.InitTimeout)
+	case c.MaxBodyBytes < 1:
+		return fmt.Errorf("server: Config.MaxBodyBytes is %d, want >= 1", c.MaxBodyBytes)
+	case c.MaxQueryBytes < 1 || int64(c.MaxQueryBytes) > c.MaxBodyBytes:
+		return fmt.Errorf("server: Config.MaxQueryBytes is %d, want 1 to MaxBodyBytes (%d)", c.MaxQueryBytes, c.MaxBodyBytes)
+	case c.MaxQueryTokens < 1:
+		return fmt.Errorf("server: Config.MaxQueryTokens is %d, want >= 1", c.MaxQueryTokens)
+	case c.MaxFields < 1:
+		return fmt.Errorf("server: Config.MaxFields is %d, want >= 1", c.MaxFields)
+	case c.MaxSelections < 1:
+		return fmt.Errorf("server: Config.MaxSelections is %d, want >= 1", c.MaxSelections)
+	case c.MaxAliases < 0:
+		return fmt.Errorf("server: Config.MaxAliases is %d, want >= 0", c.MaxAliases)
 	}
 	return nil
 }
@@ -140,7 +190,10 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	res := deps.Resolver.WithDefaults()
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", deps.Keys.Middleware(graphQL(cfg, deps.Keys, &res, deps.Logger)))
+	// Bearer token, then the user it names, then the body: a request is
+	// authenticated and bounded before any GraphQL work.
+	mux.Handle("/graphql", deps.Keys.Middleware(identify(res.Users, deps.Logger,
+		readBody(cfg.MaxBodyBytes, graphQL(cfg, deps.Keys, &res, deps.Logger)))))
 	mux.Handle("/playground/", http.StripPrefix("/playground", playground.Handler()))
 	mux.Handle("GET /playground", http.RedirectHandler("/playground/", http.StatusMovedPermanently))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -188,20 +241,24 @@ func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.L
 		KeepAlivePingInterval: cfg.KeepAlive,
 		PingPongInterval:      cfg.KeepAlive,
 		InitTimeout:           cfg.InitTimeout,
-		InitFunc:              wsInit(keys),
+		InitFunc:              wsInit(keys, res.Users),
 		CloseFunc:             wsClose,
 		ErrorFunc: func(ctx context.Context, err error) {
 			log.WarnContext(ctx, "websocket", "request_id", RequestID(ctx), "err", err)
 		},
 	})
 
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
+	queries := lru.New[*ast.QueryDocument](cfg.QueryCacheSize)
+	srv.SetQueryCache(queries)
+	srv.SetParserTokenLimit(cfg.MaxQueryTokens)
 	if !cfg.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.SetDisableSuggestion(cfg.DisableIntrospection)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
-	srv.Use(depthLimit{max: cfg.DepthLimit}) // before complexity: cheaper, and names the real problem
-	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	srv.Use(shapeLimits{cfg: cfg, cache: queries}) // after APQ, which may supply the query
+	srv.Use(depthLimit{max: cfg.DepthLimit})       // before complexity: cheaper, and names the real problem
+	srv.Use(&complexityLimit{limit: cfg.ComplexityLimit})
 
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
@@ -216,23 +273,34 @@ func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.L
 }
 
 // wsInit authenticates a websocket from its connection_init payload
-// ({"authorization": "Bearer …"} or "Authorization"). No token leaves the
-// connection anonymous, as on HTTP; a bad one refuses the connection; a good
-// one holds it open until the token expires.
-func wsInit(keys *auth.Keyset) transport.WebsocketInitFunc {
+// ({"authorization": "Bearer …"} or "Authorization") or, with none there,
+// from the upgrade request's Authorization header (already verified by
+// auth.Middleware). No token leaves the connection anonymous, as on HTTP; a
+// bad one, or one whose user is gone, refuses the connection; a good one
+// holds it open until the token expires, whichever way it came.
+func wsInit(keys *auth.Keyset, users userLoader) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		c, ok, err := keys.VerifyBearer(p.Authorization())
-		if err != nil {
+		refuse := func() (context.Context, *transport.InitPayload, error) {
 			// 4403 is graphql-transport-ws's "Forbidden"; legacy graphql-ws
 			// clients also get a connection_error message first.
 			ctx = transport.WithWebsocketCloseCode(ctx, 4403)
 			ctx = transport.AppendCloseReason(ctx, "invalid or expired bearer token")
 			return ctx, nil, errors.New("invalid or expired bearer token")
 		}
-		if !ok {
+		c, ok, err := keys.VerifyBearer(p.Authorization())
+		if err != nil {
+			return refuse()
+		}
+		if ok {
+			u, err := users.UserByID(ctx, c.UserID)
+			if err != nil {
+				return refuse()
+			}
+			ctx = auth.WithClaims(ctx, c)
+			ctx = withCaller(ctx, caller{user: u, ip: callerFrom(ctx).ip})
+		} else if c, ok = auth.ClaimsFrom(ctx); !ok {
 			return ctx, nil, nil
 		}
-		ctx = auth.WithUserID(ctx, c.UserID)
 		// The connection must not outlive its token: at expiry it closes and
 		// the client reconnects with a fresh one. wsClose releases the timer.
 		ctx = transport.AppendCloseReason(ctx, "bearer token expired")

@@ -12,18 +12,33 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // Development keys: good enough for `make run` on a laptop, logged as a
-// warning when in use, never for production.
+// warning when in use; ENV=production refuses to start with any of them.
 const (
-	DevJWTKeys   = "dev:dev-only-jwt-secret-change-me-32b+"
-	DevTokenKeys = "dev:ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLSEhISE="
+	DevJWTKeys      = "dev:dev-only-jwt-secret-change-me-32b+"
+	DevTokenKeys    = "dev:ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLSEhISE="
+	DevWebhookToken = "dev-webhook-token"
+)
+
+// The modes ENV selects.
+const (
+	// EnvDevelopment warns about development secrets and serves introspection.
+	EnvDevelopment = "development"
+	// EnvProduction refuses development secrets and turns introspection and
+	// field suggestions off.
+	EnvProduction = "production"
 )
 
 // Config is every setting of the orchestrator binary. The env tags name the
 // variables; the defaults match what `make run` sets up.
 type Config struct {
+	// Env is "development" (the default) or "production": production refuses
+	// to start with a development secret and serves no introspection.
+	Env string `env:"ENV" envDefault:"development"`
 	// HTTPAddr is where the GraphQL server listens. Defaults to 127.0.0.1:8080.
 	HTTPAddr string `env:"HTTP_ADDR" envDefault:"127.0.0.1:8080"`
 	// DatabaseURL is the PostgreSQL (with pgvector) connection URL.
@@ -34,7 +49,8 @@ type Config struct {
 	RedisURL string `env:"REDIS_URL" envDefault:"redis://127.0.0.1:6379/0"`
 	// JWTKeys signs and verifies API tokens: "kid:secret,..."; the first signs.
 	JWTKeys string `env:"JWT_KEYS" envDefault:"dev:dev-only-jwt-secret-change-me-32b+"`
-	// JWTTTL is the lifetime of minted tokens. Defaults to 24h.
+	// JWTTTL is the lifetime of minted tokens. Defaults to 24h; at most
+	// auth.MaxTokenLifetime (30 days), which verification also enforces.
 	JWTTTL time.Duration `env:"JWT_TTL" envDefault:"24h"`
 	// TokenKeys encrypts Google tokens at rest: "kid:base64(32 bytes),..."; the first seals.
 	TokenKeys string `env:"TOKEN_KEYS" envDefault:"dev:ZGV2LW9ubHktdG9rZW4ta2V5LTMyLWJ5dGVzLSEhISE="`
@@ -166,8 +182,17 @@ func (c Config) validate() error {
 	if c.DatabaseMaxConns < 2 {
 		bad("DATABASE_MAX_CONNS", "%d, want at least 2", c.DatabaseMaxConns)
 	}
-	if c.JWTTTL <= 0 {
-		bad("JWT_TTL", "%s, want a positive duration", c.JWTTTL)
+	if c.JWTTTL <= 0 || c.JWTTTL > auth.MaxTokenLifetime {
+		bad("JWT_TTL", "%s, want a positive duration of at most %s", c.JWTTTL, auth.MaxTokenLifetime)
+	}
+	switch c.Env {
+	case EnvDevelopment:
+	case EnvProduction:
+		for _, v := range c.DevSecrets() {
+			bad(v, "the public development secret; ENV=production needs your own")
+		}
+	default:
+		bad("ENV", "%q, want %s or %s", c.Env, EnvDevelopment, EnvProduction)
 	}
 	if c.LLMTimeout <= 0 {
 		bad("LLM_TIMEOUT", "%s, want a positive duration", c.LLMTimeout)
@@ -204,7 +229,34 @@ func (c Config) validate() error {
 	return errors.Join(errs...)
 }
 
-// UsesDevKeys reports whether the built-in development keys are in use.
-func (c Config) UsesDevKeys() bool {
-	return c.JWTKeys == DevJWTKeys || c.TokenKeys == DevTokenKeys
+// Production reports whether ENV=production.
+func (c Config) Production() bool { return c.Env == EnvProduction }
+
+// DevSecrets names the variables that hold a public development secret: a
+// key list that contains a development key counts (every key verifies or
+// decrypts, not only the first).
+func (c Config) DevSecrets() []string {
+	var vars []string
+	if containsKey(c.JWTKeys, DevJWTKeys) {
+		vars = append(vars, "JWT_KEYS")
+	}
+	if containsKey(c.TokenKeys, DevTokenKeys) {
+		vars = append(vars, "TOKEN_KEYS")
+	}
+	if c.WebhookToken == DevWebhookToken {
+		vars = append(vars, "WEBHOOK_TOKEN")
+	}
+	return vars
+}
+
+// containsKey reports whether the "kid:secret,..." list holds dev's secret,
+// under any key id.
+func containsKey(list, dev string) bool {
+	_, devSecret, _ := strings.Cut(dev, ":")
+	for _, entry := range strings.Split(list, ",") {
+		if _, secret, _ := strings.Cut(strings.TrimSpace(entry), ":"); secret == devSecret {
+			return true
+		}
+	}
+	return false
 }

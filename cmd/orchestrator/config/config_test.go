@@ -18,7 +18,55 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, "127.0.0.1:8080", c.HTTPAddr)
 	require.Equal(t, "offline", c.LLMProvider)
 	require.Equal(t, 5*time.Minute, c.SyncInterval)
-	require.True(t, c.UsesDevKeys())
+	require.Equal(t, []string{"JWT_KEYS", "TOKEN_KEYS", "WEBHOOK_TOKEN"}, c.DevSecrets(), "development warns about them")
+	require.False(t, c.Production())
+}
+
+// ownSecrets are production-grade values for the three secrets.
+var ownSecrets = map[string]string{
+	"JWT_KEYS":      "k2:an-operator-chosen-secret-of-32-bytes-or-more",
+	"TOKEN_KEYS":    "k2:b3duLXRva2VuLWtleS0zMi1ieXRlcy1sb25nLS0tLS0=",
+	"WEBHOOK_TOKEN": "an-operator-chosen-webhook-token",
+}
+
+func TestProductionRefusesEachDevelopmentSecret(t *testing.T) {
+	t.Parallel()
+	env := func(over map[string]string) map[string]string {
+		m := map[string]string{"ENV": "production"}
+		for k, v := range ownSecrets {
+			m[k] = v
+		}
+		for k, v := range over {
+			m[k] = v
+		}
+		return m
+	}
+	c, err := config.Load(env(nil))
+	require.NoError(t, err)
+	require.True(t, c.Production())
+	require.Empty(t, c.DevSecrets())
+
+	for variable, dev := range map[string]string{
+		"JWT_KEYS":      config.DevJWTKeys,
+		"TOKEN_KEYS":    config.DevTokenKeys,
+		"WEBHOOK_TOKEN": config.DevWebhookToken,
+	} {
+		_, err := config.Load(env(map[string]string{variable: dev}))
+		require.ErrorContains(t, err, variable+": the public development secret", variable)
+		for other := range ownSecrets {
+			if other != variable {
+				require.NotContains(t, err.Error(), other+":", "only the development one is named")
+			}
+		}
+	}
+	// A development key kept second (still verifying) is refused too, under any key id.
+	_, err = config.Load(env(map[string]string{"JWT_KEYS": ownSecrets["JWT_KEYS"] + ",old:dev-only-jwt-secret-change-me-32b+"}))
+	require.ErrorContains(t, err, "JWT_KEYS")
+	// All three unset: all three named at once.
+	_, err = config.Load(map[string]string{"ENV": "production"})
+	for _, v := range []string{"JWT_KEYS", "TOKEN_KEYS", "WEBHOOK_TOKEN"} {
+		require.ErrorContains(t, err, v)
+	}
 }
 
 func TestLoadNamesTheBadVariable(t *testing.T) {
@@ -32,6 +80,8 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		"provider":       {map[string]string{"LLM_PROVIDER": "gpt"}, "LLM_PROVIDER"},
 		"key required":   {map[string]string{"LLM_PROVIDER": "openai"}, "LLM_API_KEY: required"},
 		"duration":       {map[string]string{"JWT_TTL": "soon"}, "JWT_TTL"},
+		"ttl too long":   {map[string]string{"JWT_TTL": "8760h"}, "JWT_TTL"},
+		"env":            {map[string]string{"ENV": "prod"}, "ENV"},
 		"embedder":       {map[string]string{"EMBEDDER": "bert"}, "EMBEDDER"},
 		"log level":      {map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		"sync too short": {map[string]string{"SYNC_INTERVAL": "1ms"}, "SYNC_INTERVAL"},
@@ -68,9 +118,9 @@ func TestDemoUserNoneDisablesTheDemo(t *testing.T) {
 // step with Config: each variable appears in both.
 func TestEveryVariableIsDocumented(t *testing.T) {
 	t.Parallel()
-	example, err := os.ReadFile("../.env.example")
+	example, err := os.ReadFile("../../../.env.example")
 	require.NoError(t, err)
-	readme, err := os.ReadFile("../README.md")
+	readme, err := os.ReadFile("../../../README.md")
 	require.NoError(t, err)
 	typ := reflect.TypeOf(config.Config{})
 	for i := range typ.NumField() {

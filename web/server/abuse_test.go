@@ -1,0 +1,289 @@
+package server_test
+
+// The abuse suite: each finding of the attack on the running service (issue
+// "Nobody in, nobody starved") as a regression test with its bound, asserted
+// as counts and limits (what was refused, how many searches ran) rather than
+// wall-clock time, which flakes on a loaded machine. BenchmarkValidation*
+// measures the CPU the largest accepted documents cost.
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/web/server"
+)
+
+// post sends a raw body to /graphql and returns the status and body.
+func post(t *testing.T, h http.Handler, body string, header ...string) (int, string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w.Code, w.Body.String()
+}
+
+func repeat(field string, n int) string {
+	return strings.TrimSpace(strings.Repeat(field+" ", n))
+}
+
+// Finding 1: 8,000 repeated __typename (90 KB) took 8.7 s of validation CPU,
+// anonymously, and a random comment defeated the query cache. Documents are
+// now measured before validation: anonymously they are refused on size,
+// authenticated on the width of a selection set; a fragment bomb on the
+// fields it would expand to; a comment changes nothing.
+func TestAbuseValidationIsBoundedBeforeItRuns(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for name, tc := range map[string]struct {
+		query string
+		as    bool
+	}{
+		"8000 repeated fields, anonymous":     {"{ " + repeat("__typename", 8000) + " }", false},
+		"8000 repeated fields, authenticated": {"{ " + repeat("__typename", 8000) + " }", true},
+		"101 repeated fields":                 {"# " + time.Now().String() + "\n{ " + repeat("__typename", server.DefaultMaxSelections+1) + " }", true},
+		"repeats hidden in inline fragments":  {"{ " + repeat("... on Query { "+repeat("__typename", 20)+" }", 6) + " }", true},
+		"repeats hidden in a fragment":        {"fragment F on Query { " + repeat("__typename", 60) + " } { ...F ...F __typename }", true},
+		"fragment bomb":                       {fragmentBomb(24), true},
+		"too many tokens":                     {"{ search(query: \"x\", services: [" + repeat("GMAIL", server.DefaultMaxQueryTokens) + "]) { text } }", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var opts []string
+			if tc.as {
+				opts = []string{"Authorization", "Bearer " + b.aliceTok}
+			}
+			body := fmt.Sprintf(`{"query":%q}`, tc.query)
+			_, resp := post(t, b.h, body, opts...)
+			require.Contains(t, resp, `"code":"QUERY_TOO_LARGE"`, resp)
+		})
+	}
+}
+
+// fragmentBomb spreads each fragment twice in the one before it: n fragments
+// expand to 2^n fields while the document stays tiny.
+func fragmentBomb(n int) string {
+	var sb strings.Builder
+	sb.WriteString("{ ...F0 }\n")
+	for i := range n {
+		fmt.Fprintf(&sb, "fragment F%d on Query { ...F%d ...F%d }\n", i, i+1, i+1)
+	}
+	fmt.Fprintf(&sb, "fragment F%d on Query { __typename }\n", n)
+	return sb.String()
+}
+
+// GraphiQL's own introspection query must fit the anonymous limits, or the
+// playground could not load a schema before a token is set.
+func TestAbuseLimitsAdmitIntrospectionQuery(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	status, resp := post(t, b.h, fmt.Sprintf(`{"query":%q}`, introspectionQuery))
+	require.Equal(t, http.StatusOK, status, resp)
+	require.Contains(t, resp, `"queryType":{"name":"Query"}`)
+}
+
+// Finding 2: one request held 1,666 aliased searches. Aliases are capped, a
+// search weighs what it costs in the complexity limit, and no search runs
+// when the operation is refused.
+func TestAbuseAliasedSearchesAreRefusedBeforeRunning(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	aliased := func(n int) string {
+		var sb strings.Builder
+		sb.WriteString("{")
+		for i := range n {
+			fmt.Fprintf(&sb, " s%d: search(query: \"budget %d\") { hits { score } }", i, i)
+		}
+		return sb.String() + " }"
+	}
+	errs := b.errorsOf(t, aliased(server.DefaultMaxAliases+1), b.asAlice)
+	require.Equal(t, "QUERY_TOO_LARGE", codeOf(errs[0]), errs[0].Message)
+	errs = b.errorsOf(t, aliased(server.DefaultMaxAliases), b.asAlice)
+	require.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", codeOf(errs[0]), errs[0].Message)
+	require.Zero(t, b.searcher.calls(), "no search ran")
+
+	// A few searches in one operation still work.
+	var resp map[string]any
+	b.c.MustPost(aliased(3), &resp, b.asAlice)
+	require.Len(t, resp, 3)
+}
+
+// Finding 4: 250 aliased __schema fields cost 16 s and 14.5 MB, counted as
+// nothing. Introspection is capped per operation and counted for complexity.
+func TestAbuseIntrospectionIsCountedAndCapped(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	errs := b.errorsOf(t, "{ "+aliasedSchema(3)+" }")
+	require.Equal(t, "QUERY_TOO_LARGE", codeOf(errs[0]), errs[0].Message)
+	// Two fit the default limit; not a limit below what they cost.
+	var resp map[string]any
+	b.c.MustPost("{ "+aliasedSchema(2)+" }", &resp)
+	small := setup(t, func(c *server.Config, _ *server.Deps) { c.ComplexityLimit = 2*server.IntrospectionCost - 1 })
+	errs = small.errorsOf(t, "{ "+aliasedSchema(2)+" }")
+	require.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", codeOf(errs[0]), errs[0].Message)
+}
+
+func aliasedSchema(n int) string {
+	var sb strings.Builder
+	for i := range n {
+		fmt.Fprintf(&sb, " s%d: __schema { queryType { name } }", i)
+	}
+	return sb.String()
+}
+
+// Finding 4: turning introspection off answered INTERNAL and still suggested
+// field names. Production mode (DisableIntrospection) answers a code of its
+// own and suggests nothing.
+func TestAbuseIntrospectionOffInProduction(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *server.Config, _ *server.Deps) { c.DisableIntrospection = true })
+	for _, q := range []string{`{ __schema { queryType { name } } }`, `{ __type(name: "User") { name } }`, introspectionQuery} {
+		errs := b.errorsOf(t, q, b.asAlice)
+		require.Equal(t, "INTROSPECTION_DISABLED", codeOf(errs[0]), errs[0].Message)
+	}
+	errs := b.errorsOf(t, `{ me { emal } }`, b.asAlice)
+	require.NotContains(t, errs[0].Message, "Did you mean", "no field suggestions")
+	require.NotContains(t, errs[0].Message, "email")
+
+	// __typename is no introspection of the schema.
+	var resp struct{ Typename string `json:"__typename"` }
+	b.c.MustPost(`{ __typename }`, &resp, b.asAlice)
+	require.Equal(t, "Query", resp.Typename)
+
+	// Development keeps suggestions.
+	dev := setup(t)
+	errs = dev.errorsOf(t, `{ me { emal } }`, dev.asAlice)
+	require.Contains(t, errs[0].Message, "Did you mean")
+}
+
+// Finding 5: a 50 MB body was read whole and malformed JSON echoed back.
+func TestAbuseBodyIsBoundedAndNeverEchoed(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	big := `{"query":"{ me { email } }","variables":{"pad":"` + strings.Repeat("x", server.DefaultMaxBodyBytes) + `"}}`
+	status, resp := post(t, b.h, big)
+	require.Equal(t, http.StatusRequestEntityTooLarge, status)
+	require.Contains(t, resp, `"code":"REQUEST_TOO_LARGE"`)
+
+	// Without a Content-Length the limit holds while reading.
+	req := httptest.NewRequest(http.MethodPost, "/graphql", io.MultiReader(strings.NewReader(big)))
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	b.h.ServeHTTP(w, req)
+	require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
+
+	status, resp = post(t, b.h, `{"query": "{ me { email } }" SECRET-MARKER-`+strings.Repeat("y", 1000))
+	require.Equal(t, http.StatusBadRequest, status)
+	require.NotContains(t, resp, "SECRET-MARKER")
+	require.NotContains(t, resp, "yyyy")
+	require.Contains(t, resp, "not valid")
+}
+
+// Finding 5: no ReadTimeout let a slow client hold a connection for 30 s+.
+func TestAbuseHTTPServerHasTimeouts(t *testing.T) {
+	t.Parallel()
+	s := server.NewHTTPServer(http.NotFoundHandler())
+	require.Equal(t, server.ReadHeaderTimeout, s.ReadHeaderTimeout)
+	require.Equal(t, server.ReadTimeout, s.ReadTimeout)
+	require.Equal(t, server.IdleTimeout, s.IdleTimeout)
+	require.Positive(t, s.ReadTimeout)
+	require.Positive(t, s.IdleTimeout)
+}
+
+// Subscriptions outlive ReadTimeout: the long-lived transports clear the
+// connection's read deadline once their request is read.
+func TestAbuseSubscriptionOutlivesReadTimeout(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *server.Config, _ *server.Deps) { c.KeepAlive = 50 * time.Millisecond })
+	srv := httptest.NewUnstartedServer(b.h)
+	srv.Config.ReadTimeout = 300 * time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := dialWS(t, srv.URL, protocols[0], map[string]any{"authorization": "Bearer " + b.aliceTok})
+	c.mustNext("connection_ack")
+	c.start("1", `subscription { serverTime }`)
+	deadline := time.Now().Add(time.Second) // three ReadTimeouts
+	for time.Now().Before(deadline) {
+		c.mustNext("next")
+	}
+}
+
+// Finding 6: a websocket authenticated by its upgrade request's header
+// ignored the token's expiry.
+func TestAbuseWebsocketHeaderTokenExpires(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	srv := httptest.NewServer(b.h)
+	t.Cleanup(srv.Close)
+	short, err := b.keys.Mint(b.alice.ID, b.alice.Email, 2*time.Second)
+	require.NoError(t, err)
+
+	ctx := t.Context()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", &websocket.DialOptions{
+		Subprotocols: []string{protocols[0].name},
+		HTTPHeader:   http.Header{"Authorization": {"Bearer " + short}},
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.CloseNow() })
+	c := &wsClient{t: t, ctx: ctx, conn: conn, p: protocols[0], seen: map[string]int{}}
+	c.send(wsMessage{Type: "connection_init"})
+	c.mustNext("connection_ack")
+	c.start("1", `subscription { serverTime }`)
+	var err2 error
+	for err2 == nil {
+		_, err2 = c.next()
+	}
+	require.Equal(t, websocket.StatusNormalClosure, websocket.CloseStatus(err2), err2)
+}
+
+// Finding 8: tokens of deleted users were accepted.
+func TestAbuseDeletedUserIsRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.mem.deleteUser(b.alice.ID)
+	status, resp := post(t, b.h, `{"query":"{ me { email } }"}`, "Authorization", "Bearer "+b.aliceTok)
+	require.Equal(t, http.StatusUnauthorized, status)
+	require.Contains(t, resp, `"code":"UNAUTHENTICATED"`)
+
+	srv := httptest.NewServer(b.h)
+	t.Cleanup(srv.Close)
+	c := dialWS(t, srv.URL, protocols[0], map[string]any{"authorization": "Bearer " + b.aliceTok})
+	_, err := c.next()
+	require.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err), err)
+}
+
+// introspectionQuery is graphql-js's getIntrospectionQuery(), which GraphiQL sends.
+const introspectionQuery = `query IntrospectionQuery {
+  __schema {
+    queryType { name }
+    mutationType { name }
+    subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+}`

@@ -1,0 +1,273 @@
+package server
+
+import (
+	"context"
+	"strings"
+
+	"github.com/99designs/gqlgen/complexity"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
+)
+
+// extensions.code values of operations refused for their shape, before
+// validation.
+const (
+	codeQueryTooLarge          = "QUERY_TOO_LARGE"
+	codeIntrospectionDisabled  = "INTROSPECTION_DISABLED"
+	codeComplexityLimit        = "COMPLEXITY_LIMIT_EXCEEDED"
+	introspectionSchemaField   = "__schema"
+	introspectionTypeField     = "__type"
+	anonymousDivisor           = 4 // anonymous callers get a quarter of each shape limit
+	minAnonymousFieldsAllowed  = 200
+	minAnonymousTokensAllowed  = 2000
+	minAnonymousBytesAllowed   = 8 << 10
+	introspectionFieldsPerCall = 2 // __schema and __type fields an operation may hold
+)
+
+// shapeLimits refuses, before gqlgen validates it, a document whose shape
+// would make validation itself expensive. Validation is not linear: the rule
+// that checks that fields of the same name can be merged compares them in
+// pairs, so 8,000 repeated fields cost seconds of CPU, and it runs before any
+// complexity limit, for anonymous callers too. The document is parsed here
+// with the same token limit gqlgen uses (parsing is linear) and measured:
+// bytes, fields once fragments are spread (memoized, so a fragment spread
+// twice in each of twenty nested fragments is counted, not walked 2^20
+// times), fields in one selection set, aliases and introspection fields.
+// Anonymous callers get a quarter of each limit (enough for GraphiQL's
+// introspection query). A document already in the query cache passed these
+// checks and is not measured again.
+type shapeLimits struct {
+	cfg   Config
+	cache graphql.Cache[*ast.QueryDocument]
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = shapeLimits{}
+
+func (shapeLimits) ExtensionName() string                          { return "ShapeLimits" }
+func (shapeLimits) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+// limitsFor are the limits of the caller: anonymous callers get smaller ones.
+func (s shapeLimits) limitsFor(ctx context.Context) (bytes, tokens, fields int) {
+	bytes, tokens, fields = s.cfg.MaxQueryBytes, s.cfg.MaxQueryTokens, s.cfg.MaxFields
+	if _, ok := auth.UserID(ctx); !ok {
+		bytes = min(bytes, max(bytes/anonymousDivisor, minAnonymousBytesAllowed))
+		tokens = min(tokens, max(tokens/anonymousDivisor, minAnonymousTokensAllowed))
+		fields = min(fields, max(fields/anonymousDivisor, minAnonymousFieldsAllowed))
+	}
+	return bytes, tokens, fields
+}
+
+func (s shapeLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	maxBytes, maxTokens, maxFields := s.limitsFor(ctx)
+	if len(p.Query) > maxBytes {
+		return shapeError(codeQueryTooLarge, "the query has %d bytes, more than the limit of %d", len(p.Query), maxBytes)
+	}
+	if _, ok := s.cache.Get(ctx, p.Query); ok {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, maxTokens)
+	if err != nil {
+		if strings.Contains(err.Error(), "exceeded token limit") {
+			return shapeError(codeQueryTooLarge, "the query has more than %d tokens", maxTokens)
+		}
+		return nil // gqlgen parses it again and reports the syntax error
+	}
+	m := measure(doc)
+	switch {
+	case m.fields > maxFields:
+		return shapeError(codeQueryTooLarge, "the query selects more than %d fields (fragments counted each time they are spread)", maxFields)
+	case m.widest > s.cfg.MaxSelections:
+		return shapeError(codeQueryTooLarge, "a selection set holds %d fields, more than the limit of %d", m.widest, s.cfg.MaxSelections)
+	case m.aliases > s.cfg.MaxAliases:
+		return shapeError(codeQueryTooLarge, "the query has %d aliases, more than the limit of %d", m.aliases, s.cfg.MaxAliases)
+	case m.introspection > 0 && s.cfg.DisableIntrospection:
+		return shapeError(codeIntrospectionDisabled, "introspection is disabled on this server")
+	case m.introspection > introspectionFieldsPerCall:
+		return shapeError(codeQueryTooLarge, "the query has %d __schema or __type fields, more than the limit of %d", m.introspection, introspectionFieldsPerCall)
+	}
+	return nil
+}
+
+func shapeError(code, format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	errcode.Set(err, code)
+	return err
+}
+
+// shape is what measure found in a document.
+type shape struct {
+	fields        int // fields once fragments are spread, saturating
+	widest        int // most fields in one selection set, fragments flattened (validation merges them)
+	aliases       int
+	introspection int // __schema and __type fields
+}
+
+// saturate caps counts that grow by spreading fragments, so that a fragment
+// bomb cannot overflow them.
+const saturate = 1 << 30
+
+// measure walks every operation and fragment once; a fragment's expanded
+// field count is computed once and reused at each spread.
+func measure(doc *ast.QueryDocument) shape {
+	var m shape
+	frags := map[string]*ast.FragmentDefinition{}
+	for _, f := range doc.Fragments {
+		frags[f.Name] = f
+	}
+	expanded := map[string]int{}
+	var count func(set ast.SelectionSet, visiting map[string]bool) int
+	count = func(set ast.SelectionSet, visiting map[string]bool) int {
+		n := 0
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				n += 1 + count(s.SelectionSet, visiting)
+			case *ast.InlineFragment:
+				n += count(s.SelectionSet, visiting)
+			case *ast.FragmentSpread:
+				f := frags[s.Name]
+				if f == nil || visiting[s.Name] { // validation reports both
+					continue
+				}
+				c, ok := expanded[s.Name]
+				if !ok {
+					visiting[s.Name] = true
+					c = count(f.SelectionSet, visiting)
+					delete(visiting, s.Name)
+					expanded[s.Name] = c
+				}
+				n += c
+			}
+			n = min(n, saturate)
+		}
+		return n
+	}
+	widths := map[string]int{}
+	var width func(set ast.SelectionSet, visiting map[string]bool) int
+	width = func(set ast.SelectionSet, visiting map[string]bool) int {
+		n := 0
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				n++
+			case *ast.InlineFragment:
+				n += width(s.SelectionSet, visiting)
+			case *ast.FragmentSpread:
+				f := frags[s.Name]
+				if f == nil || visiting[s.Name] {
+					continue
+				}
+				w, ok := widths[s.Name]
+				if !ok {
+					visiting[s.Name] = true
+					w = width(f.SelectionSet, visiting)
+					delete(visiting, s.Name)
+					widths[s.Name] = w
+				}
+				n += w
+			}
+			n = min(n, saturate)
+		}
+		return n
+	}
+	var walk func(set ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		m.widest = max(m.widest, width(set, map[string]bool{}))
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if s.Alias != "" && s.Alias != s.Name {
+					m.aliases++
+				}
+				if s.Name == introspectionSchemaField || s.Name == introspectionTypeField {
+					m.introspection++
+				}
+				walk(s.SelectionSet)
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		m.fields = min(m.fields+count(op.SelectionSet, map[string]bool{}), saturate)
+		walk(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		walk(f.SelectionSet)
+	}
+	return m
+}
+
+// IntrospectionCost is what one __schema field adds to an operation's
+// complexity (a __type field adds a tenth): gqlgen's own count skips
+// introspection, so 250 aliased __schema fields (14 MB of answer) cost nothing.
+const IntrospectionCost = 1000
+
+// complexityLimit is gqlgen's FixedComplexityLimit with introspection counted.
+// It records the operation's complexity where extension.GetComplexityStats
+// finds it (the rate limiter charges by it).
+type complexityLimit struct {
+	limit int
+	es    graphql.ExecutableSchema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = &complexityLimit{}
+
+func (*complexityLimit) ExtensionName() string { return "ComplexityLimit" }
+
+func (c *complexityLimit) Validate(es graphql.ExecutableSchema) error {
+	c.es = es
+	return nil
+}
+
+func (c *complexityLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	n := complexity.Calculate(ctx, c.es, oc.Operation, oc.Variables)
+	n = min(n+introspectionComplexity(oc.Operation.SelectionSet), saturate)
+	oc.Stats.SetExtension("ComplexityLimit", &extension.ComplexityStats{Complexity: n, ComplexityLimit: c.limit})
+	if n > c.limit {
+		return shapeError(codeComplexityLimit, "operation has complexity %d, which exceeds the limit of %d", n, c.limit)
+	}
+	return nil
+}
+
+// introspectionComplexity adds up what the operation's introspection fields
+// cost. The shape limits have bounded the document, so walking fragments
+// where they are spread stays cheap.
+func introspectionComplexity(set ast.SelectionSet) int {
+	n := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			switch s.Name {
+			case introspectionSchemaField:
+				n += IntrospectionCost
+			case introspectionTypeField:
+				n += IntrospectionCost / 10
+			default:
+				n += introspectionComplexity(s.SelectionSet)
+			}
+		case *ast.InlineFragment:
+			n += introspectionComplexity(s.SelectionSet)
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				n += introspectionComplexity(s.Definition.SelectionSet)
+			}
+		}
+	}
+	return n
+}
