@@ -192,6 +192,11 @@ type ConversationStore interface {
 	Message(ctx context.Context, userID, id uuid.UUID) (Message, error)
 	Messages(ctx context.Context, userID, conversationID uuid.UUID, p Page) ([]Message, PageInfo, error)
 	UpdateMessage(ctx context.Context, m Message) error
+	// ModifyMessage reads the user's message locked, lets fn change it and,
+	// when fn reports a change, writes it back atomically: calls on one
+	// message, from any instance, run one after another, so a decision made
+	// in fn holds. When fn fails nothing is written and its error is returned.
+	ModifyMessage(ctx context.Context, userID, id uuid.UUID, fn func(*Message) (changed bool, err error)) (Message, error)
 }
 
 // ConversationBatchReader loads, for many parents in one query, what GraphQL

@@ -235,6 +235,34 @@ func (s *Store) Message(ctx context.Context, userID, id uuid.UUID) (domain.Messa
 	return owned(ctx, s.idb(ctx), userID, id, "message", (*messageRow).domain)
 }
 
+// ModifyMessage reads the user's message locked (SELECT ... FOR UPDATE), lets
+// fn change it and, when fn reports a change, writes it back in the same
+// transaction: calls on one message, from any instance, run one after
+// another. When fn fails nothing is written and its error is returned.
+func (s *Store) ModifyMessage(ctx context.Context, userID, id uuid.UUID, fn func(*domain.Message) (bool, error)) (domain.Message, error) {
+	var out domain.Message
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		var row messageRow
+		err := s.idb(ctx).NewSelect().Model(&row).Where("user_id = ? AND id = ?", userID, id).For("UPDATE").Scan(ctx)
+		if err != nil {
+			return notFound(err, "message", id)
+		}
+		m := row.domain()
+		changed, err := fn(&m)
+		if err != nil {
+			return err
+		}
+		if changed {
+			if err := s.UpdateMessage(ctx, m); err != nil {
+				return err
+			}
+		}
+		out = m
+		return nil
+	})
+	return out, err
+}
+
 // Messages lists a conversation's messages, oldest first; ErrNotFound when the
 // conversation is not the user's.
 func (s *Store) Messages(ctx context.Context, userID, conversationID uuid.UUID, p domain.Page) ([]domain.Message, domain.PageInfo, error) {

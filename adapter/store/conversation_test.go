@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
@@ -168,4 +170,45 @@ func TestStartConversationIsAtomicAndIdempotent(t *testing.T) {
 	_, info, err = f.store.Conversations(f.ctx, f.user.ID, domain.Page{})
 	require.NoError(t, err)
 	require.Equal(t, 1, info.TotalCount)
+}
+
+// TestModifyMessageRunsOneAtATime has many writers read-modify-write one
+// message at once, as confirmations on several instances do: none of their
+// changes is lost, and a failing change writes nothing.
+func TestModifyMessageRunsOneAtATime(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	c, err := f.store.CreateConversation(f.ctx, f.user.ID, "race")
+	require.NoError(t, err)
+	m, _, err := f.store.CreateMessage(f.ctx, domain.Message{ConversationID: c.ID, UserID: f.user.ID, Query: "q",
+		Status: domain.MessageDone})
+	require.NoError(t, err)
+
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			_, err := f.store.ModifyMessage(f.ctx, f.user.ID, m.ID, func(m *domain.Message) (bool, error) {
+				read := m.Response
+				time.Sleep(5 * time.Millisecond) // another writer would overwrite here without the lock
+				m.Response = read + "x"
+				return true, nil
+			})
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	got, err := f.store.Message(f.ctx, f.user.ID, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, "xxxxxxxx", got.Response)
+
+	_, err = f.store.ModifyMessage(f.ctx, f.user.ID, m.ID, func(m *domain.Message) (bool, error) {
+		m.Response = "lost"
+		return true, domain.ErrConflict
+	})
+	require.ErrorIs(t, err, domain.ErrConflict)
+	_, err = f.store.ModifyMessage(f.ctx, f.other.ID, m.ID, func(*domain.Message) (bool, error) { return true, nil })
+	require.ErrorIs(t, err, domain.ErrNotFound, "another user's message")
+	got, err = f.store.Message(f.ctx, f.user.ID, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, "xxxxxxxx", got.Response)
 }

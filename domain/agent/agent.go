@@ -89,6 +89,9 @@ type Action struct {
 	Error  string `json:"error,omitempty"`
 	// Item is the item the executed action produced or changed.
 	Item *Item `json:"item,omitempty"`
+	// Claimed is when a confirmation began executing the action; zero when
+	// none is (see orchestrator.ConfirmAction).
+	Claimed time.Time `json:"claimed,omitzero"`
 }
 
 // Ref is the action as a conversation remembers it.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -11,86 +13,142 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
 )
 
+// claimLease is how long a confirmation holds an action it is executing:
+// another confirmation waits for its outcome meanwhile, and takes the action
+// over after it (the instance that claimed it died; every action is safe to
+// repeat).
+const claimLease = time.Minute
+
+// claimPoll is how often a confirmation waiting for another one's outcome
+// looks again.
+const claimPoll = 50 * time.Millisecond
+
 // ConfirmAction executes a proposed action of the user's message and records
-// the outcome on the message. Confirming an executed action again changes
-// nothing and returns the message; a rejected one answers ErrConflict; a
-// failed one may be retried (every action is safe to repeat). When the agent
-// fails, the message records the failure and the error is returned too.
+// the outcome on the message. The database decides: the action is claimed
+// in a locked read-modify-write before Google is called, so of concurrent
+// confirmations (on any instances) one executes and the others wait for its
+// outcome, and a rejection racing it either wins before the claim or answers
+// ErrConflict. Confirming an executed action again changes nothing and
+// returns the message; a rejected one answers ErrConflict; a failed one may
+// be retried (every action is safe to repeat). When the agent fails, the
+// message records the failure and the error is returned too.
 func (o *Orchestrator) ConfirmAction(ctx context.Context, userID, messageID uuid.UUID, actionID string) (domain.Message, error) {
-	return o.decide(ctx, userID, messageID, actionID, func(msg domain.Message, a *agent.Action) (bool, error) {
-		switch a.Status {
-		case agent.ActionExecuted:
-			return false, nil
-		case agent.ActionRejected:
-			return false, fmt.Errorf("action %s was rejected: %w", a.ID, domain.ErrConflict)
+	for {
+		var claimed *agent.Action
+		var busy bool
+		msg, err := o.decide(ctx, userID, messageID, actionID, func(a *agent.Action) (bool, error) {
+			switch a.Status {
+			case agent.ActionExecuted:
+				return false, nil
+			case agent.ActionRejected:
+				return false, fmt.Errorf("action %s was rejected: %w", a.ID, domain.ErrConflict)
+			}
+			now := o.clock.Now()
+			if !a.Claimed.IsZero() && now.Sub(a.Claimed) < claimLease {
+				busy = true
+				return false, nil
+			}
+			a.Claimed = now
+			claimed = a
+			return true, nil
+		})
+		switch {
+		case err != nil:
+			return msg, err
+		case busy:
+			select {
+			case <-ctx.Done():
+				return domain.Message{}, fmt.Errorf("action %s is being executed: %w", actionID, ctx.Err())
+			case <-time.After(claimPoll):
+				continue
+			}
+		case claimed == nil:
+			return msg, nil
 		}
-		ag, ok := o.agents[a.Service]
-		if !ok {
-			return false, fmt.Errorf("no agent serves %s: %w", a.Service, domain.ErrUnavailable)
-		}
-		done, err := ag.Confirm(ctx, userID, messageID, *a)
+		return o.execute(ctx, userID, messageID, *claimed)
+	}
+}
+
+// execute runs an action this confirmation claimed and records its outcome.
+func (o *Orchestrator) execute(ctx context.Context, userID, messageID uuid.UUID, a agent.Action) (domain.Message, error) {
+	var done agent.Action
+	var err error
+	if ag, ok := o.agents[a.Service]; ok {
+		done, err = ag.Confirm(ctx, userID, messageID, a)
+	} else {
+		err = fmt.Errorf("no agent serves %s: %w", a.Service, domain.ErrUnavailable)
+	}
+	if err != nil {
+		o.log.WarnContext(ctx, "action failed", "message", messageID, "action", a.ID, "err", err)
+		err = fmt.Errorf("action %s: %w", a.ID, err)
+	}
+	// The outcome is recorded even when ctx ended: the effect happened.
+	msg, rerr := o.decide(context.WithoutCancel(ctx), userID, messageID, a.ID, func(cur *agent.Action) (bool, error) {
 		if err != nil {
-			a.Status, a.Error = agent.ActionFailed, domain.Explain(err)
-			o.log.WarnContext(ctx, "action failed", "message", messageID, "action", a.ID, "err", err)
-			return true, fmt.Errorf("action %s: %w", a.ID, err)
+			cur.Status, cur.Error = agent.ActionFailed, domain.Explain(err)
+		} else {
+			*cur = done
+			cur.Status, cur.Error = agent.ActionExecuted, ""
 		}
-		*a = done
-		a.Status, a.Error = agent.ActionExecuted, ""
+		cur.Claimed = time.Time{}
 		return true, nil
 	})
+	if rerr != nil {
+		return domain.Message{}, fmt.Errorf("record action %s: %w", a.ID, rerr)
+	}
+	return msg, err
 }
 
 // RejectAction drops a proposed action: it will never run. Rejecting twice
-// changes nothing; rejecting an executed action answers ErrConflict.
+// changes nothing; rejecting an executed action, or one a confirmation is
+// executing, answers ErrConflict.
 func (o *Orchestrator) RejectAction(ctx context.Context, userID, messageID uuid.UUID, actionID string) (domain.Message, error) {
-	return o.decide(ctx, userID, messageID, actionID, func(_ domain.Message, a *agent.Action) (bool, error) {
-		switch a.Status {
-		case agent.ActionRejected:
+	return o.decide(ctx, userID, messageID, actionID, func(a *agent.Action) (bool, error) {
+		switch {
+		case a.Status == agent.ActionRejected:
 			return false, nil
-		case agent.ActionExecuted:
+		case a.Status == agent.ActionExecuted:
 			return false, fmt.Errorf("action %s was already executed: %w", a.ID, domain.ErrConflict)
+		case !a.Claimed.IsZero() && o.clock.Now().Sub(a.Claimed) < claimLease:
+			return false, fmt.Errorf("action %s is being executed: %w", a.ID, domain.ErrConflict)
 		}
-		a.Status = agent.ActionRejected
+		a.Status, a.Claimed = agent.ActionRejected, time.Time{}
 		return true, nil
 	})
 }
 
-// decide loads the message's actions, lets fn change one, and persists the
-// change (also when fn fails after changing it).
+// decide changes one action of the message in the store's locked
+// read-modify-write (fn reports whether it changed it) and refreshes the
+// conversation's context when it did.
 func (o *Orchestrator) decide(ctx context.Context, userID, messageID uuid.UUID, actionID string,
-	fn func(domain.Message, *agent.Action) (changed bool, err error)) (domain.Message, error) {
-	unlock := o.lockMessage(messageID)
-	defer unlock()
-	msg, err := o.d.Conversations.Message(ctx, userID, messageID)
+	fn func(*agent.Action) (changed bool, err error)) (domain.Message, error) {
+	var changed bool
+	msg, err := o.d.Conversations.ModifyMessage(ctx, userID, messageID, func(msg *domain.Message) (bool, error) {
+		var actions []agent.Action
+		if len(msg.Actions) > 0 {
+			if err := json.Unmarshal(msg.Actions, &actions); err != nil {
+				return false, fmt.Errorf("message %s: stored actions unreadable: %v", messageID, err)
+			}
+		}
+		i := slices.IndexFunc(actions, func(a agent.Action) bool { return a.ID == actionID })
+		if i < 0 {
+			return false, fmt.Errorf("action %q of message %s: %w", actionID, messageID, domain.ErrNotFound)
+		}
+		var err error
+		if changed, err = fn(&actions[i]); err != nil || !changed {
+			return false, err
+		}
+		msg.Actions = mustJSON(actions)
+		msg.UpdatedAt = o.clock.Now()
+		return true, nil
+	})
 	if err != nil {
 		return domain.Message{}, fmt.Errorf("message %s: %w", messageID, err)
 	}
-	var actions []agent.Action
-	if len(msg.Actions) > 0 {
-		if err := json.Unmarshal(msg.Actions, &actions); err != nil {
-			return domain.Message{}, fmt.Errorf("message %s: stored actions unreadable: %v", messageID, err)
-		}
+	if changed {
+		o.refreshContext(ctx, msg)
 	}
-	i := -1
-	for j := range actions {
-		if actions[j].ID == actionID {
-			i = j
-		}
-	}
-	if i < 0 {
-		return domain.Message{}, fmt.Errorf("action %q of message %s: %w", actionID, messageID, domain.ErrNotFound)
-	}
-	changed, ferr := fn(msg, &actions[i])
-	if !changed {
-		return msg, ferr
-	}
-	msg.Actions = mustJSON(actions)
-	msg.UpdatedAt = o.clock.Now()
-	if err := o.d.Conversations.UpdateMessage(context.WithoutCancel(ctx), msg); err != nil {
-		return domain.Message{}, fmt.Errorf("record action %s: %w", actionID, err)
-	}
-	o.refreshContext(ctx, msg)
-	return msg, ferr
+	return msg, nil
 }
 
 // refreshContext replaces the message's turn in the stored context, so a

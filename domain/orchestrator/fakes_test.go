@@ -34,6 +34,9 @@ type workspace struct {
 	writes  int                              // calls to Google that changed something
 	failOn  map[domain.Service]error         // searches of these services fail
 	blockOn map[domain.Service]chan struct{} // searches of these services wait for the channel
+	// readDelay is how long reads before a write take (Permissions,
+	// DeleteEvent's lookup), so that concurrent confirmations overlap.
+	readDelay time.Duration
 }
 
 func (w *workspace) Search(ctx context.Context, _ uuid.UUID, query string, services []domain.Service, f agent.Filters, limit int) ([]agent.Item, error) {
@@ -234,6 +237,7 @@ func (w *workspace) UpdateEvent(_ context.Context, _ uuid.UUID, _, eventID strin
 }
 
 func (w *workspace) DeleteEvent(_ context.Context, _ uuid.UUID, _, eventID string) error {
+	time.Sleep(w.readDelay)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for i, e := range w.events {
@@ -248,8 +252,10 @@ func (w *workspace) DeleteEvent(_ context.Context, _ uuid.UUID, _, eventID strin
 
 func (w *workspace) Permissions(_ context.Context, _ uuid.UUID, fileID string) ([]domain.Permission, error) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.perms[fileID]), nil
+	perms := slices.Clone(w.perms[fileID])
+	w.mu.Unlock()
+	time.Sleep(w.readDelay)
+	return perms, nil
 }
 
 func (w *workspace) Share(_ context.Context, _ uuid.UUID, fileID, email, role string) (domain.Permission, error) {
@@ -393,6 +399,24 @@ func (c *conversations) UpdateMessage(_ context.Context, m domain.Message) error
 		}
 	}
 	return domain.ErrNotFound
+}
+
+func (c *conversations) ModifyMessage(_ context.Context, userID, id uuid.UUID, fn func(*domain.Message) (bool, error)) (domain.Message, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, m := range c.msgs {
+		if m.ID == id && m.UserID == userID {
+			changed, err := fn(&m)
+			if err != nil {
+				return domain.Message{}, err
+			}
+			if changed {
+				c.msgs[i] = m
+			}
+			return m, nil
+		}
+	}
+	return domain.Message{}, domain.ErrNotFound
 }
 
 // publisher records every event per message.

@@ -112,18 +112,12 @@ type Orchestrator struct {
 	mu      sync.Mutex
 	closed  bool
 	running map[uuid.UUID]*run
-	locks   map[uuid.UUID]*msgLock    // serialise decisions on one message's actions
 	zones   map[string]*time.Location // loaded zones: LoadLocation reads a file each time
 }
 
 type run struct {
 	cancel context.CancelFunc
 	done   chan struct{}
-}
-
-type msgLock struct {
-	mu   sync.Mutex
-	refs int
 }
 
 // New builds an orchestrator.
@@ -156,7 +150,7 @@ func New(cfg Config, d Deps) (*Orchestrator, error) {
 	base, stop := context.WithCancel(context.Background())
 	o := &Orchestrator{
 		cfg: cfg, d: d, loc: loc, agents: agents, log: d.Logger, clock: d.Clock,
-		base: base, stop: stop, running: map[uuid.UUID]*run{}, locks: map[uuid.UUID]*msgLock{},
+		base: base, stop: stop, running: map[uuid.UUID]*run{},
 		zones: map[string]*time.Location{},
 	}
 	if d.Cancels != nil {
@@ -418,25 +412,4 @@ func (o *Orchestrator) Classify(ctx context.Context, userID, conversationID uuid
 		return in, plan.Plan{}, err
 	}
 	return in, p, nil
-}
-
-// lockMessage serialises decisions on one message's actions on this instance.
-func (o *Orchestrator) lockMessage(id uuid.UUID) func() {
-	o.mu.Lock()
-	l := o.locks[id]
-	if l == nil {
-		l = &msgLock{}
-		o.locks[id] = l
-	}
-	l.refs++
-	o.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		o.mu.Lock()
-		if l.refs--; l.refs == 0 {
-			delete(o.locks, id)
-		}
-		o.mu.Unlock()
-	}
 }

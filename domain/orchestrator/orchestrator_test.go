@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -243,6 +244,57 @@ func TestAskCancelFlightProposesAndWaits(t *testing.T) {
 	require.ErrorIs(t, err, domain.ErrNotFound, "another user's message")
 	_, err = b.o.ConfirmAction(context.Background(), b.user, m.ID, "nope")
 	require.ErrorIs(t, err, domain.ErrNotFound)
+}
+
+// TestConfirmDecidedOnceAcrossInstances confirms one action on two instances
+// at once, and confirms and rejects another at once: the store decides, so
+// one share is made, and confirm and reject never both succeed.
+func TestConfirmDecidedOnceAcrossInstances(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	other := b.instance(t, orchestrator.Config{})
+	b.ws.readDelay = 20 * time.Millisecond // Google answers slowly: the confirmations overlap
+	instances := []*orchestrator.Orchestrator{b.o, other}
+
+	m := b.ask(t, uuid.Nil, "share the Q3 report with Bob")
+	share := actionsOf(t, m)[0]
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	for i := range errs {
+		wg.Go(func() { _, errs[i] = instances[i%2].ConfirmAction(ctx, b.user, m.ID, share.ID) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	require.Len(t, b.ws.perms["f2"], 1, "one permission for any number of confirmations")
+	m, err := b.convs.Message(ctx, b.user, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, agent.ActionExecuted, actionsOf(t, m)[0].Status)
+	require.True(t, actionsOf(t, m)[0].Claimed.IsZero())
+
+	for range 3 {
+		m = b.ask(t, uuid.Nil, "Cancel my Turkish Airlines flight")
+		del := actionsOf(t, m)[0]
+		var confirmErr, rejectErr error
+		wg.Go(func() { _, confirmErr = b.o.ConfirmAction(ctx, b.user, m.ID, del.ID) })
+		wg.Go(func() { _, rejectErr = other.RejectAction(ctx, b.user, m.ID, del.ID) })
+		wg.Wait()
+		m, err = b.convs.Message(ctx, b.user, m.ID)
+		require.NoError(t, err)
+		_, exists := b.ws.event("ev3")
+		if confirmErr == nil {
+			require.ErrorIs(t, rejectErr, domain.ErrConflict, "the rejection lost: it must say so")
+			require.Equal(t, agent.ActionExecuted, actionsOf(t, m)[0].Status)
+			require.False(t, exists)
+			return // the event is gone: nothing left to race on
+		}
+		require.ErrorIs(t, confirmErr, domain.ErrConflict)
+		require.NoError(t, rejectErr)
+		require.Equal(t, agent.ActionRejected, actionsOf(t, m)[0].Status)
+		require.True(t, exists, "a rejected action never ran")
+	}
 }
 
 func TestAskWrites(t *testing.T) {

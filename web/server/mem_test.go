@@ -271,6 +271,21 @@ func (m *memStore) UpdateMessage(_ context.Context, msg domain.Message) error {
 	return fmt.Errorf("message %s: %w", msg.ID, domain.ErrNotFound)
 }
 
+func (m *memStore) ModifyMessage(_ context.Context, userID, id uuid.UUID, fn func(*domain.Message) (bool, error)) (domain.Message, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	i := slices.IndexFunc(m.messages, func(x domain.Message) bool { return x.ID == id && x.UserID == userID })
+	if i < 0 {
+		return domain.Message{}, fmt.Errorf("message %s: %w", id, domain.ErrNotFound)
+	}
+	msg := m.messages[i]
+	if changed, err := fn(&msg); err != nil || !changed {
+		return m.messages[i], err
+	}
+	m.messages[i] = msg
+	return msg, nil
+}
+
 func (m *memStore) ConversationsByID(_ context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Conversation, error) {
 	m.batchConversations.Add(1)
 	m.mu.Lock()

@@ -70,6 +70,38 @@ func TestMailerDraftsAndSendsOnce(t *testing.T) {
 	require.Len(t, e.emails(t, u), len(cached))
 }
 
+func TestMailerRepeatedDraftIsNotCopied(t *testing.T) {
+	t.Parallel()
+	e := setup(t, options{workspace: map[string]emulator.Workspace{alice: workspace()}})
+	u := e.connect(t, alice)
+	ctx := context.Background()
+	d := domain.Draft{To: []domain.Address{{Email: "bob@example.com"}}, Subject: "Offsite", Body: "Shall we meet Friday?"}
+	first, err := e.gmail.CreateDraft(ctx, u.ID, d)
+	require.NoError(t, err)
+	again, err := e.gmail.CreateDraft(ctx, u.ID, d)
+	require.NoError(t, err)
+	require.Equal(t, first, again, "the same request returns the draft it made")
+	d.Body = "Shall we meet Monday?"
+	other, err := e.gmail.CreateDraft(ctx, u.ID, d)
+	require.NoError(t, err)
+	require.NotEqual(t, first, other, "a draft saying something else is a new one")
+	n := 0
+	for _, m := range e.snapshot(t, alice).Messages {
+		if slices.Contains(m.LabelIDs, "DRAFT") {
+			n++
+		}
+	}
+	require.Equal(t, 2, n)
+
+	// Once sent, the same request drafts anew.
+	_, err = e.gmail.SendDraft(ctx, u.ID, first)
+	require.NoError(t, err)
+	d.Body = "Shall we meet Friday?"
+	fresh, err := e.gmail.CreateDraft(ctx, u.ID, d)
+	require.NoError(t, err)
+	require.NotEqual(t, first, fresh)
+}
+
 func TestSchedulerCreatesOnceUpdatesAndDeletes(t *testing.T) {
 	t.Parallel()
 	e := setup(t, options{workspace: map[string]emulator.Workspace{alice: workspace()}})

@@ -3,7 +3,9 @@ package gmailapi
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"mime"
 	"net/http"
@@ -18,13 +20,27 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 )
 
+// draftKeyHeader carries a digest of what a draft says (draftKey), so that a
+// repeated request finds the draft it already made.
+const draftKeyHeader = "X-Orchestrator-Draft-Key"
+
+// draftsChecked bounds how many of the newest drafts CreateDraft looks
+// through for an identical one (one drafts.get each).
+const draftsChecked = 50
+
 // CreateDraft creates a Gmail draft (threaded under d.InReplyTo when set) and
-// caches it. The draft's Message-ID is derived from its draft id, so that
-// SendDraft can find the message a draft became even after a lost response.
+// caches it; when an unsent draft saying exactly the same (recipients,
+// subject, body, thread) exists, it returns that one instead of a copy. The
+// draft's Message-ID is derived from its draft id, so that SendDraft can find
+// the message a draft became even after a lost response.
 func (g *Gmail) CreateDraft(ctx context.Context, userID uuid.UUID, d domain.Draft) (string, error) {
 	s, err := g.service(ctx, userID)
 	if err != nil {
 		return "", err
+	}
+	key := draftKey(d)
+	if id, err := existingDraft(ctx, s, key); err != nil || id != "" {
+		return id, err
 	}
 	var reply replyTo
 	if d.InReplyTo != "" {
@@ -35,12 +51,12 @@ func (g *Gmail) CreateDraft(ctx context.Context, userID uuid.UUID, d domain.Draf
 			d.Subject = "Re: " + strings.TrimPrefix(reply.subject, "Re: ")
 		}
 	}
-	msg := &gmail.Message{Raw: encodeRaw(buildRaw(d, reply, "")), ThreadId: reply.threadID}
+	msg := &gmail.Message{Raw: encodeRaw(buildRaw(d, reply, "", key)), ThreadId: reply.threadID}
 	dr, err := s.Users.Drafts.Create("me", &gmail.Draft{Message: msg}).Context(ctx).Do()
 	if err != nil {
 		return "", gclient.Err(err, "gmail drafts.create")
 	}
-	msg.Raw = encodeRaw(buildRaw(d, reply, draftMessageID(dr.Id)))
+	msg.Raw = encodeRaw(buildRaw(d, reply, draftMessageID(dr.Id), key))
 	dr, err = s.Users.Drafts.Update("me", dr.Id, &gmail.Draft{Id: dr.Id, Message: msg}).Context(ctx).Do()
 	if err != nil {
 		return "", gclient.Err(err, "gmail drafts.update "+dr.Id)
@@ -153,13 +169,50 @@ func replyHeaders(ctx context.Context, s *gmail.Service, id string) (replyTo, er
 	return r, nil
 }
 
+// draftKey digests what a draft says: its recipients, subject, body and the
+// message it replies to.
+func draftKey(d domain.Draft) string {
+	h := sha256.New()
+	for _, part := range []string{addressList(d.To), addressList(d.Cc), d.Subject, d.Body, d.InReplyTo} {
+		fmt.Fprintf(h, "%d:%s", len(part), part)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// existingDraft returns the id of one of the newest drafts carrying key, ""
+// when none does.
+func existingDraft(ctx context.Context, s *gmail.Service, key string) (string, error) {
+	r, err := s.Users.Drafts.List("me").MaxResults(draftsChecked).Context(ctx).Do()
+	if err != nil {
+		return "", gclient.Err(err, "gmail drafts.list")
+	}
+	for _, d := range r.Drafts {
+		dr, err := s.Users.Drafts.Get("me", d.Id).Format("metadata").Context(ctx).Do()
+		if gclient.Code(err) == http.StatusNotFound {
+			continue // sent or deleted meanwhile
+		}
+		if err != nil {
+			return "", gclient.Err(err, "gmail drafts.get "+d.Id)
+		}
+		if dr.Message == nil || dr.Message.Payload == nil {
+			continue
+		}
+		for _, h := range dr.Message.Payload.Headers {
+			if strings.EqualFold(h.Name, draftKeyHeader) && h.Value == key {
+				return d.Id, nil
+			}
+		}
+	}
+	return "", nil
+}
+
 // draftMessageID is the Message-ID given to the draft with this id.
 func draftMessageID(draftID string) string {
 	return "<draft-" + draftID + "@workspace-orchestrator>"
 }
 
 // buildRaw writes d as an RFC 822 message in UTF-8; Gmail adds From and Date.
-func buildRaw(d domain.Draft, r replyTo, messageID string) []byte {
+func buildRaw(d domain.Draft, r replyTo, messageID, key string) []byte {
 	var b bytes.Buffer
 	header := func(name, value string) {
 		if value != "" {
@@ -172,6 +225,7 @@ func buildRaw(d domain.Draft, r replyTo, messageID string) []byte {
 	header("Message-ID", messageID)
 	header("In-Reply-To", r.messageID)
 	header("References", r.references)
+	header(draftKeyHeader, key)
 	header("MIME-Version", "1.0")
 	header("Content-Type", `text/plain; charset="UTF-8"`)
 	header("Content-Transfer-Encoding", "8bit")
