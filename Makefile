@@ -32,7 +32,7 @@ eval:
 # Judged ask cases (demo/data/eval/ASK-EVAL.md) against a running server
 # (`make run`, or HTTP_ADDR/DATABASE_URL of another one): the shared dev set
 # and the project's own set, each with pass rates per category.
-ASK_CASES ?= demo/data/eval/ask-dev.jsonl
+ASK_CASES ?= demo/data/eval/ask-dev.jsonl demo/data/eval/ask-own.jsonl
 .PHONY: eval-ask
 eval-ask:
 	$(GO) build -o bin/orchestrator ./cmd/orchestrator
