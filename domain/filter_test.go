@@ -20,32 +20,32 @@ func TestFiltersMatchEveryField(t *testing.T) {
 		ReceivedAt: at, HasAttachment: true, Unread: false,
 	}
 	for _, c := range []struct {
-		f    domain.MailFilter
+		f    domain.Filter
 		want bool
 	}{
-		{domain.MailFilter{}, true},
-		{domain.MailFilter{From: []string{"sarah@example.com"}}, true}, // addresses ignore case
-		{domain.MailFilter{From: []string{"tom@example.com"}}, false},
-		{domain.MailFilter{To: []string{"b@x.org"}}, true}, // Cc counts as a recipient
-		{domain.MailFilter{Labels: []string{"Work", "Later"}}, true},
-		{domain.MailFilter{MessageIDs: []string{"<m2@x>"}}, false},
-		{domain.MailFilter{After: at}, true},   // inclusive
-		{domain.MailFilter{Before: at}, false}, // exclusive
-		{domain.MailFilter{HasAttachment: &no}, false},
-		{domain.MailFilter{Unread: &no, HasAttachment: &yes}, true},
+		{domain.Filter{}, true},
+		{domain.Filter{From: []string{"sarah@example.com"}}, true}, // addresses ignore case
+		{domain.Filter{From: []string{"tom@example.com"}}, false},
+		{domain.Filter{To: []string{"b@x.org"}}, true}, // Cc counts as a recipient
+		{domain.Filter{Labels: []string{"Work", "Later"}}, true},
+		{domain.Filter{MessageIDs: []string{"<m2@x>"}}, false},
+		{domain.Filter{After: at}, true},   // inclusive
+		{domain.Filter{Before: at}, false}, // exclusive
+		{domain.Filter{HasAttachment: &no}, false},
+		{domain.Filter{Unread: &no, HasAttachment: &yes}, true},
 	} {
-		require.Equal(t, c.want, c.f.Matches(e), "%+v", c.f)
+		require.Equal(t, c.want, c.f.MatchesEmail(e), "%+v", c.f)
 	}
 
 	ev := domain.Event{Start: at, End: at.Add(time.Hour), Attendees: []domain.Attendee{{Email: "Ayse@x.org"}}}
-	require.True(t, domain.EventFilter{Attendees: []string{"ayse@x.org"}, After: at, Before: at.Add(time.Minute)}.Matches(ev))
-	require.False(t, domain.EventFilter{After: at.Add(time.Hour)}.Matches(ev), "ends exactly then")
-	require.False(t, domain.EventFilter{Before: at}.Matches(ev), "starts exactly then")
+	require.True(t, domain.Filter{Attendees: []string{"ayse@x.org"}, After: at, Before: at.Add(time.Minute)}.MatchesEvent(ev))
+	require.False(t, domain.Filter{After: at.Add(time.Hour)}.MatchesEvent(ev), "ends exactly then")
+	require.False(t, domain.Filter{Before: at}.MatchesEvent(ev), "starts exactly then")
 
 	f := domain.File{MimeType: "application/pdf", Owners: []string{"me@x.org"}, ModifiedAt: at}
-	require.True(t, domain.FileFilter{MimeTypes: []string{"application/pdf"}, Owners: []string{"ME@x.org"}}.Matches(f))
-	require.False(t, domain.FileFilter{MimeTypes: []string{"text/plain"}}.Matches(f))
-	require.False(t, domain.FileFilter{After: at.Add(time.Second)}.Matches(f))
+	require.True(t, domain.Filter{MimeTypes: []string{"application/pdf"}, Owners: []string{"ME@x.org"}}.MatchesFile(f))
+	require.False(t, domain.Filter{MimeTypes: []string{"text/plain"}}.MatchesFile(f))
+	require.False(t, domain.Filter{After: at.Add(time.Second)}.MatchesFile(f))
 }
 
 func TestIsAddress(t *testing.T) {
@@ -57,4 +57,17 @@ func TestIsAddress(t *testing.T) {
 		".bob@enron.com", `jo."j"@mail.x.com@x.com`, "a b@x.com"} {
 		require.False(t, domain.IsAddress(s), s)
 	}
+}
+
+func TestFilterMerge(t *testing.T) {
+	t.Parallel()
+	jun := time.Date(2001, 6, 1, 0, 0, 0, 0, time.UTC)
+	jul := jun.AddDate(0, 1, 0)
+	yes := true
+	a := domain.Filter{From: []string{"a@x"}, After: jun}
+	b := domain.Filter{From: []string{"a@x", "b@x"}, After: jun.AddDate(0, 0, 10), Before: jul, Unread: &yes}
+	require.Equal(t, domain.Filter{From: []string{"a@x", "b@x"}, After: jun.AddDate(0, 0, 10), Before: jul, Unread: &yes}, a.Merge(b))
+	require.Equal(t, a, a.Merge(domain.Filter{}))
+	require.True(t, domain.Filter{Query: "budget", Services: []domain.Service{domain.ServiceGmail}}.IsZero())
+	require.False(t, b.IsZero())
 }

@@ -39,34 +39,6 @@ type PageInfo struct {
 	Cursors []string
 }
 
-// MailFilter restricts a list of emails. Zero fields do not filter.
-type MailFilter struct {
-	Query         string // free text, searched with the hybrid engine when set
-	From          []string
-	To            []string // recipients (to or cc)
-	Labels        []string
-	MessageIDs    []string // RFC 822 Message-IDs
-	After, Before time.Time
-	HasAttachment *bool
-	Unread        *bool
-}
-
-// EventFilter restricts a list of events. Zero fields do not filter.
-type EventFilter struct {
-	Query     string
-	Attendees []string
-	After     time.Time // events ending after
-	Before    time.Time // events starting before
-}
-
-// FileFilter restricts a list of files. Zero fields do not filter.
-type FileFilter struct {
-	Query         string
-	MimeTypes     []string
-	Owners        []string
-	After, Before time.Time // modified
-}
-
 // UserStore keeps users and their Google credentials.
 type UserStore interface {
 	UpsertUser(ctx context.Context, email string) (User, error)
@@ -81,9 +53,9 @@ type WorkspaceReader interface {
 	Email(ctx context.Context, userID, id uuid.UUID) (Email, error)
 	Event(ctx context.Context, userID, id uuid.UUID) (Event, error)
 	File(ctx context.Context, userID, id uuid.UUID) (File, error)
-	Emails(ctx context.Context, userID uuid.UUID, f MailFilter, p Page) ([]Email, PageInfo, error)
-	Events(ctx context.Context, userID uuid.UUID, f EventFilter, p Page) ([]Event, PageInfo, error)
-	Files(ctx context.Context, userID uuid.UUID, f FileFilter, p Page) ([]File, PageInfo, error)
+	Emails(ctx context.Context, userID uuid.UUID, f Filter, p Page) ([]Email, PageInfo, error)
+	Events(ctx context.Context, userID uuid.UUID, f Filter, p Page) ([]Event, PageInfo, error)
+	Files(ctx context.Context, userID uuid.UUID, f Filter, p Page) ([]File, PageInfo, error)
 }
 
 // WorkspaceSummaryReader loads many of a user's cached items by row id in one
@@ -95,6 +67,20 @@ type WorkspaceSummaryReader interface {
 	EmailSummariesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Email, error)
 	EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Event, error)
 	FileSummariesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]File, error)
+}
+
+// Summaries reads r's items without bodies and contents through the
+// WorkspaceBatchReader methods, for loaders of items that are only shown.
+func Summaries(r WorkspaceSummaryReader) WorkspaceBatchReader { return summaries{r} }
+
+type summaries struct{ WorkspaceSummaryReader }
+
+func (s summaries) EmailsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Email, error) {
+	return s.EmailSummariesByID(ctx, userID, ids)
+}
+
+func (s summaries) FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]File, error) {
+	return s.FileSummariesByID(ctx, userID, ids)
 }
 
 // Draft is a mail to create as a Gmail draft.

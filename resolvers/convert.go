@@ -51,11 +51,11 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-func toMailFilter(f *model.EmailFilter) (domain.MailFilter, error) {
+func toMailFilter(f *model.EmailFilter) (domain.Filter, error) {
 	if f == nil {
-		return domain.MailFilter{}, nil
+		return domain.Filter{}, nil
 	}
-	return domain.MailFilter{
+	return domain.Filter{
 		Query:         strings.TrimSpace(deref(f.Query)),
 		From:          f.From,
 		To:            f.To,
@@ -68,11 +68,11 @@ func toMailFilter(f *model.EmailFilter) (domain.MailFilter, error) {
 	}, checkRange(deref(f.After), deref(f.Before))
 }
 
-func toEventFilter(f *model.EventFilter) (domain.EventFilter, error) {
+func toEventFilter(f *model.EventFilter) (domain.Filter, error) {
 	if f == nil {
-		return domain.EventFilter{}, nil
+		return domain.Filter{}, nil
 	}
-	return domain.EventFilter{
+	return domain.Filter{
 		Query:     strings.TrimSpace(deref(f.Query)),
 		Attendees: f.Attendees,
 		After:     deref(f.After),
@@ -80,11 +80,11 @@ func toEventFilter(f *model.EventFilter) (domain.EventFilter, error) {
 	}, checkRange(deref(f.After), deref(f.Before))
 }
 
-func toFileFilter(f *model.FileFilter) (domain.FileFilter, error) {
+func toFileFilter(f *model.FileFilter) (domain.Filter, error) {
 	if f == nil {
-		return domain.FileFilter{}, nil
+		return domain.Filter{}, nil
 	}
-	return domain.FileFilter{
+	return domain.Filter{
 		Query:     strings.TrimSpace(deref(f.Query)),
 		MimeTypes: f.MimeTypes,
 		Owners:    f.Owners,

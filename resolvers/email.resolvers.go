@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/search"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
@@ -20,10 +21,8 @@ func (r *queryResolver) Emails(ctx context.Context, filter *model.EmailFilter, f
 		return nil, err
 	}
 	if f.Query != "" && r.Searcher != nil {
-		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.Email]{
-			what: "emails", service: domain.ServiceGmail, query: f.Query, filters: mailQueryFilters(f),
-			fetch: r.WorkspaceBatch.EmailsByID, keep: f.Matches,
-		}, first, after, fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })
+		c, err := rankedPage(ctx, r.Resolver, "emails", domain.ServiceGmail, f, func(fd search.Found) *domain.Email { return fd.Email },
+			first, after, fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/search"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
@@ -20,10 +21,8 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 		return nil, err
 	}
 	if f.Query != "" && r.Searcher != nil {
-		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.Event]{
-			what: "events", service: domain.ServiceCalendar, query: f.Query, filters: eventQueryFilters(f),
-			fetch: r.WorkspaceBatch.EventsByID, keep: f.Matches,
-		}, first, after, fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })
+		c, err := rankedPage(ctx, r.Resolver, "events", domain.ServiceCalendar, f, func(fd search.Found) *domain.Event { return fd.Event },
+			first, after, fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err
 		}

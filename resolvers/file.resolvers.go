@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/search"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
 
@@ -20,10 +21,8 @@ func (r *queryResolver) Files(ctx context.Context, filter *model.FileFilter, fir
 		return nil, err
 	}
 	if f.Query != "" && r.Searcher != nil {
-		c, err := rankedPage(ctx, r.Resolver, rankedList[domain.File]{
-			what: "files", service: domain.ServiceDrive, query: f.Query, filters: fileQueryFilters(f),
-			fetch: r.WorkspaceBatch.FilesByID, keep: f.Matches,
-		}, first, after, fromFile, func(n *model.File, cur string) model.FileEdge { return model.FileEdge{Node: n, Cursor: cur} })
+		c, err := rankedPage(ctx, r.Resolver, "files", domain.ServiceDrive, f, func(fd search.Found) *domain.File { return fd.File },
+			first, after, fromFile, func(n *model.File, cur string) model.FileEdge { return model.FileEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err
 		}

@@ -11,8 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/vikstrous/dataloadgen"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/query"
@@ -24,12 +22,8 @@ import (
 // maxQueryLen bounds a search query, in characters, as asks are bounded.
 const maxQueryLen = 2000
 
-// noFilters adds none to those the query names (search's own argument is
-// called query, which hides the package there).
-func noFilters() query.Filters { return query.Filters{} }
-
 // searchFor runs one search of the caller's items in the caller's time zone.
-func (r *Resolver) searchFor(ctx context.Context, userID uuid.UUID, q string, services []domain.Service, first int, f query.Filters) (search.Result, error) {
+func (r *Resolver) searchFor(ctx context.Context, userID uuid.UUID, q string, services []domain.Service, first int, f domain.Filter) (search.Result, error) {
 	switch {
 	case q == "":
 		return search.Result{}, fmt.Errorf("query is empty: %w", domain.ErrInvalidInput)
@@ -89,7 +83,7 @@ func fromParsed(p query.Parsed) *model.SearchFilters {
 	return &model.SearchFilters{
 		Services: fromServices(f.Services), From: nonNil(f.From), To: nonNil(f.To), Labels: nonNil(f.Labels),
 		After: optionalTime(f.After), Before: optionalTime(f.Before), Attendees: nonNil(f.Attendees),
-		MimeTypes: nonNil(f.MimeTypes), HasAttachment: f.HasAttachment, Unread: f.Unread, Sources: sources,
+		MimeTypes: nonNil(f.MimeTypes), HasAttachment: deref(f.HasAttachment), Unread: deref(f.Unread), Sources: sources,
 	}
 }
 
@@ -101,36 +95,19 @@ func (r *Resolver) primeItems(ctx context.Context, userID uuid.UUID, hits []sear
 	if err != nil {
 		return err
 	}
-	ids := map[domain.Service][]uuid.UUID{}
-	for _, h := range hits {
-		ids[h.Service] = append(ids[h.Service], h.ID)
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	if len(ids[domain.ServiceGmail]) > 0 {
-		g.Go(func() error {
-			return prime(gctx, userID, ids[domain.ServiceGmail], r.WorkspaceBatch.EmailsByID, l.email)
-		})
-	}
-	if len(ids[domain.ServiceCalendar]) > 0 {
-		g.Go(func() error {
-			return prime(gctx, userID, ids[domain.ServiceCalendar], r.WorkspaceBatch.EventsByID, l.event)
-		})
-	}
-	if len(ids[domain.ServiceDrive]) > 0 {
-		g.Go(func() error { return prime(gctx, userID, ids[domain.ServiceDrive], r.WorkspaceBatch.FilesByID, l.file) })
-	}
-	return g.Wait()
-}
-
-func prime[V any](ctx context.Context, userID uuid.UUID, ids []uuid.UUID,
-	fetch func(context.Context, uuid.UUID, []uuid.UUID) (map[uuid.UUID]V, error), l *dataloadgen.Loader[uuid.UUID, V],
-) error {
-	got, err := fetch(ctx, userID, ids)
+	found, err := search.Load(ctx, r.WorkspaceBatch, userID, hits, domain.Filter{})
 	if err != nil {
 		return err
 	}
-	for id, v := range got {
-		l.Prime(id, v)
+	for _, fd := range found {
+		switch {
+		case fd.Email != nil:
+			l.email.Prime(fd.ID, *fd.Email)
+		case fd.Event != nil:
+			l.event.Prime(fd.ID, *fd.Event)
+		default:
+			l.file.Prime(fd.ID, *fd.File)
+		}
 	}
 	return nil
 }
@@ -167,24 +144,12 @@ func searchItem(ctx context.Context, h *model.SearchHit) (model.SearchItem, erro
 	return item, err
 }
 
-// rankedList is what a list needs to page through search results: the
-// service searched, the filters as the engine reads them, the batch read of
-// the items (every key is known at once, so no dataloader wait) and whether
-// a loaded item matches every field of the list's filter.
-type rankedList[D any] struct {
-	what    string
-	service domain.Service
-	query   string
-	filters query.Filters
-	fetch   func(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]D, error)
-	keep    func(D) bool
-}
-
 // rankedPage answers a list whose filter has a query from the search engine:
-// the service's hits, best first, that match the rest of the filter. Cursors
-// are positions in that ranked list ("3" resumes after the third item).
-func rankedPage[D, N, E any](ctx context.Context, r *Resolver, rl rankedList[D], first *int, after *string,
-	conv func(D) *N, edge func(*N, string) E,
+// the service's hits, best first, that match the rest of the filter (the
+// engine only boosts by it). Cursors are positions in that ranked list ("3"
+// resumes after the third item). item picks the service's item of a loaded hit.
+func rankedPage[D, N, E any](ctx context.Context, r *Resolver, what string, service domain.Service, f domain.Filter,
+	item func(search.Found) *D, first *int, after *string, conv func(D) *N, edge func(*N, string) E,
 ) (connection[E], error) {
 	userID, err := auth.RequireUserID(ctx)
 	if err != nil {
@@ -197,28 +162,22 @@ func rankedPage[D, N, E any](ctx context.Context, r *Resolver, rl rankedList[D],
 	offset := 0
 	if p.After != "" {
 		if offset, err = strconv.Atoi(p.After); err != nil || offset < 0 {
-			return connection[E]{}, fmt.Errorf("%s: cursor %q is not a position in the ranked list: %w", rl.what, p.After, domain.ErrInvalidInput)
+			return connection[E]{}, fmt.Errorf("%s: cursor %q is not a position in the ranked list: %w", what, p.After, domain.ErrInvalidInput)
 		}
 	}
-	res, err := r.searchFor(ctx, userID, rl.query, []domain.Service{rl.service}, r.SearchDepth, rl.filters)
+	f.Services = []domain.Service{service}
+	res, err := r.searchFor(ctx, userID, f.Query, f.Services, r.SearchDepth, f)
 	if err != nil {
-		return connection[E]{}, fmt.Errorf("%s: %w", rl.what, err)
+		return connection[E]{}, fmt.Errorf("%s: %w", what, err)
 	}
-	var ids []uuid.UUID
-	for _, h := range res.Hits {
-		if h.Service == rl.service {
-			ids = append(ids, h.ID)
-		}
-	}
-	items, err := rl.fetch(ctx, userID, ids)
+	found, err := search.Load(ctx, r.WorkspaceBatch, userID, res.Hits, f)
 	if err != nil {
-		return connection[E]{}, fmt.Errorf("%s: %w", rl.what, err)
+		return connection[E]{}, fmt.Errorf("%s: %w", what, err)
 	}
 	var kept []D
-	for _, id := range ids {
-		it, ok := items[id]
-		if ok && rl.keep(it) { // absent: deleted since it was indexed
-			kept = append(kept, it)
+	for _, fd := range found {
+		if it := item(fd); it != nil {
+			kept = append(kept, *it)
 		}
 	}
 	start := min(offset, len(kept))
@@ -233,22 +192,4 @@ func rankedPage[D, N, E any](ctx context.Context, r *Resolver, rl rankedList[D],
 		info.EndCursor = &c
 	}
 	return connection[E]{edges: out, info: info, total: len(kept)}, nil
-}
-
-// The list filters as the engine's filtered leg reads them; the engine only
-// boosts by them, so matchX below keeps the list exact.
-
-func mailQueryFilters(f domain.MailFilter) query.Filters {
-	return query.Filters{
-		From: f.From, To: f.To, Labels: f.Labels, After: f.After, Before: f.Before,
-		HasAttachment: deref(f.HasAttachment), Unread: deref(f.Unread),
-	}
-}
-
-func eventQueryFilters(f domain.EventFilter) query.Filters {
-	return query.Filters{Attendees: f.Attendees, After: f.After, Before: f.Before}
-}
-
-func fileQueryFilters(f domain.FileFilter) query.Filters {
-	return query.Filters{MimeTypes: f.MimeTypes, After: f.After, Before: f.Before}
 }

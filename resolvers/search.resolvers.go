@@ -32,7 +32,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, services []mod
 		}
 		n = *first
 	}
-	res, err := r.searchFor(ctx, userID, strings.TrimSpace(query), toServices(services), n, noFilters())
+	res, err := r.searchFor(ctx, userID, strings.TrimSpace(query), toServices(services), n, domain.Filter{})
 	if err != nil {
 		return nil, err
 	}

@@ -101,7 +101,7 @@ func reembedSetup(t *testing.T) reembedEnv {
 	}
 
 	var current domain.Email
-	list, _, err := st.Emails(ctx, u.ID, domain.MailFilter{}, domain.Page{})
+	list, _, err := st.Emails(ctx, u.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	for _, e := range list {
 		if e.EmailID == "m8" {

@@ -34,9 +34,9 @@ func TestByIDLoadsOnlyTheUsersItems(t *testing.T) {
 		}
 		return out
 	}
-	mine, _, err := st.Emails(ctx, alice.ID, domain.MailFilter{}, domain.Page{})
+	mine, _, err := st.Emails(ctx, alice.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
-	theirs, _, err := st.Emails(ctx, bob.ID, domain.MailFilter{}, domain.Page{})
+	theirs, _, err := st.Emails(ctx, bob.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	got, err := st.EmailsByID(ctx, alice.ID, append(ids(mine), ids(theirs)...))
 	require.NoError(t, err)
@@ -45,12 +45,12 @@ func TestByIDLoadsOnlyTheUsersItems(t *testing.T) {
 		require.Equal(t, e.Subject, got[e.ID].Subject)
 	}
 
-	evs, _, err := st.Events(ctx, alice.ID, domain.EventFilter{}, domain.Page{})
+	evs, _, err := st.Events(ctx, alice.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	gotEv, err := st.EventsByID(ctx, alice.ID, []uuid.UUID{evs[0].ID})
 	require.NoError(t, err)
 	require.Equal(t, "standup", gotEv[evs[0].ID].Title)
-	fs, _, err := st.Files(ctx, alice.ID, domain.FileFilter{}, domain.Page{})
+	fs, _, err := st.Files(ctx, alice.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	gotF, err := st.FilesByID(ctx, alice.ID, []uuid.UUID{fs[0].ID, uuid.New()})
 	require.NoError(t, err)
@@ -69,9 +69,9 @@ func TestSummariesLeaveOutBodiesAndContents(t *testing.T) {
 	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	require.NoError(t, st.UpsertEmails(ctx, alice.ID, []domain.Email{{EmailID: "a1", Subject: "budget", Snippet: "the numbers", Body: "the numbers, in full", ReceivedAt: at}}))
 	require.NoError(t, st.UpsertFiles(ctx, alice.ID, []domain.File{{FileID: "f1", Name: "plan", Preview: "goals", Content: "goals, in full", ModifiedAt: at}}))
-	es, _, err := st.Emails(ctx, alice.ID, domain.MailFilter{}, domain.Page{})
+	es, _, err := st.Emails(ctx, alice.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
-	fs, _, err := st.Files(ctx, alice.ID, domain.FileFilter{}, domain.Page{})
+	fs, _, err := st.Files(ctx, alice.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 
 	e, err := st.EmailSummariesByID(ctx, alice.ID, []uuid.UUID{es[0].ID})

@@ -40,9 +40,9 @@ func BenchmarkEmailsPage(b *testing.B) {
 		all = append(all, e)
 	}
 	require.NoError(b, f.store.UpsertEmails(f.ctx, f.user.ID, all))
-	_, info, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{First: 100})
+	_, info, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{First: 100})
 	require.NoError(b, err)
-	filter := domain.MailFilter{Labels: []string{"IMPORTANT"}, From: []string{"carol"}}
+	filter := domain.Filter{Labels: []string{"IMPORTANT"}, From: []string{"carol"}}
 	b.ResetTimer()
 	for b.Loop() {
 		list, _, err := f.store.Emails(f.ctx, f.user.ID, filter, domain.Page{After: info.EndCursor})

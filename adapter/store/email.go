@@ -136,7 +136,7 @@ func (s *Store) Email(ctx context.Context, userID, id uuid.UUID) (domain.Email, 
 
 // Emails lists the user's emails, newest first. f.Query is not used here
 // (the search engine handles free text). Listed emails carry no embedding values.
-func (s *Store) Emails(ctx context.Context, userID uuid.UUID, f domain.MailFilter, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
+func (s *Store) Emails(ctx context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
 		q = whereAnyPerson(q, f.From, "lower(sender) = ?", "sender ILIKE ? OR sender_name ILIKE ?")

@@ -38,7 +38,7 @@ func TestEmailsRoundTripAndScope(t *testing.T) {
 	e.Embedding = domain.Vector{Values: unitVector(3), Model: "offline-v1"}
 	require.NoError(t, f.store.UpsertEmails(f.ctx, f.user.ID, []domain.Email{e}))
 
-	list, info, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+	list, info, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	require.Equal(t, 1, info.TotalCount)
@@ -72,7 +72,7 @@ func TestEmailsRoundTripAndScope(t *testing.T) {
 	// Another user sees nothing of it.
 	_, err = f.store.Email(f.ctx, f.other.ID, got.ID)
 	require.ErrorIs(t, err, domain.ErrNotFound)
-	otherList, otherInfo, err := f.store.Emails(f.ctx, f.other.ID, domain.MailFilter{}, domain.Page{})
+	otherList, otherInfo, err := f.store.Emails(f.ctx, f.other.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Empty(t, otherList)
 	require.Zero(t, otherInfo.TotalCount)
@@ -110,7 +110,7 @@ func TestEmailsPagination(t *testing.T) {
 	var seen []domain.Email
 	page := domain.Page{}
 	for range 10 {
-		list, info, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, page)
+		list, info, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, page)
 		require.NoError(t, err)
 		require.Equal(t, 45, info.TotalCount)
 		seen = append(seen, list...)
@@ -127,25 +127,25 @@ func TestEmailsPagination(t *testing.T) {
 		require.False(t, seen[i].ReceivedAt.After(seen[i-1].ReceivedAt), "newest first")
 	}
 
-	uncounted, info, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{First: 3, NoTotal: true})
+	uncounted, info, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{First: 3, NoTotal: true})
 	require.NoError(t, err)
 	require.Len(t, uncounted, 3)
 	require.True(t, info.HasNextPage)
 	require.Zero(t, info.TotalCount, "NoTotal skips the count")
 
-	big, info, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{First: 1000})
+	big, info, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{First: 1000})
 	require.NoError(t, err)
 	require.Len(t, big, 45)
 	require.False(t, info.HasNextPage)
-	small, info, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{First: 3})
+	small, info, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{First: 3})
 	require.NoError(t, err)
 	require.Len(t, small, 3)
 	require.True(t, info.HasNextPage)
 
-	_, _, err = f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{After: "garbage!"})
+	_, _, err = f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{After: "garbage!"})
 	require.ErrorIs(t, err, domain.ErrInvalidInput)
 	require.ErrorContains(t, err, "cursor")
-	_, _, err = f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{First: -1})
+	_, _, err = f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{First: -1})
 	require.ErrorIs(t, err, domain.ErrInvalidInput)
 }
 
@@ -176,25 +176,25 @@ func TestEmailFilters(t *testing.T) {
 
 	cases := []struct {
 		name   string
-		filter domain.MailFilter
+		filter domain.Filter
 		want   []string
 	}{
-		{"from address", domain.MailFilter{From: []string{"SARAH@acme.example"}}, []string{"a"}},
-		{"from part of an address", domain.MailFilter{From: []string{"sarah@acme"}}, []string{"a"}},
-		{"from display name", domain.MailFilter{From: []string{"connor"}}, []string{"a"}},
-		{"from any of", domain.MailFilter{From: []string{"tom", "billing"}}, []string{"c", "b"}},
-		{"to includes cc", domain.MailFilter{To: []string{"sarah@acme.example"}}, []string{"b"}},
-		{"to by name", domain.MailFilter{To: []string{"finance team"}}, []string{"c"}},
-		{"labels any of", domain.MailFilter{Labels: []string{"IMPORTANT", "CATEGORY_UPDATES"}}, []string{"c", "a"}},
-		{"after", domain.MailFilter{After: day(5)}, []string{"c", "b"}},
-		{"before", domain.MailFilter{Before: day(5)}, []string{"a"}},
-		{"between", domain.MailFilter{After: day(2), Before: day(9)}, []string{"b"}},
-		{"attachment", domain.MailFilter{HasAttachment: boolPtr(true)}, []string{"a"}},
-		{"read", domain.MailFilter{Unread: boolPtr(false)}, []string{"b"}},
-		{"message id", domain.MailFilter{MessageIDs: []string{"<c2@x>"}}, []string{"c"}},
-		{"combined", domain.MailFilter{To: []string{"ada@"}, Unread: boolPtr(true)}, []string{"a"}},
-		{"like wildcards are literal", domain.MailFilter{From: []string{"%"}}, nil},
-		{"query is ignored here", domain.MailFilter{Query: "nothing matches this"}, []string{"c", "b", "a"}},
+		{"from address", domain.Filter{From: []string{"SARAH@acme.example"}}, []string{"a"}},
+		{"from part of an address", domain.Filter{From: []string{"sarah@acme"}}, []string{"a"}},
+		{"from display name", domain.Filter{From: []string{"connor"}}, []string{"a"}},
+		{"from any of", domain.Filter{From: []string{"tom", "billing"}}, []string{"c", "b"}},
+		{"to includes cc", domain.Filter{To: []string{"sarah@acme.example"}}, []string{"b"}},
+		{"to by name", domain.Filter{To: []string{"finance team"}}, []string{"c"}},
+		{"labels any of", domain.Filter{Labels: []string{"IMPORTANT", "CATEGORY_UPDATES"}}, []string{"c", "a"}},
+		{"after", domain.Filter{After: day(5)}, []string{"c", "b"}},
+		{"before", domain.Filter{Before: day(5)}, []string{"a"}},
+		{"between", domain.Filter{After: day(2), Before: day(9)}, []string{"b"}},
+		{"attachment", domain.Filter{HasAttachment: boolPtr(true)}, []string{"a"}},
+		{"read", domain.Filter{Unread: boolPtr(false)}, []string{"b"}},
+		{"message id", domain.Filter{MessageIDs: []string{"<c2@x>"}}, []string{"c"}},
+		{"combined", domain.Filter{To: []string{"ada@"}, Unread: boolPtr(true)}, []string{"a"}},
+		{"like wildcards are literal", domain.Filter{From: []string{"%"}}, nil},
+		{"query is ignored here", domain.Filter{Query: "nothing matches this"}, []string{"c", "b", "a"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -222,7 +222,7 @@ func TestUpsertValidatesAndDedupes(t *testing.T) {
 	a, b := testEmail(1, f.now), testEmail(1, f.now)
 	b.Subject = "second"
 	require.NoError(t, f.store.UpsertEmails(f.ctx, f.user.ID, []domain.Email{a, b}))
-	list, _, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+	list, _, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	require.Equal(t, "second", list[0].Subject)
@@ -233,7 +233,7 @@ func TestUpsertValidatesAndDedupes(t *testing.T) {
 		many = append(many, testEmail(i, f.now.Add(-time.Duration(i)*time.Second)))
 	}
 	require.NoError(t, f.store.UpsertEmails(f.ctx, f.user.ID, many))
-	_, info, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{First: 1})
+	_, info, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{First: 1})
 	require.NoError(t, err)
 	require.Equal(t, 450, info.TotalCount)
 }
@@ -263,7 +263,7 @@ func TestDataVersionAndReplace(t *testing.T) {
 	require.NoError(t, f.store.UpsertEmails(f.ctx, f.user.ID, []domain.Email{testEmail(2, f.now)}))
 	require.NoError(t, f.store.MarkStale(f.ctx, f.user.ID, domain.ServiceGmail))
 	require.NoError(t, f.store.MarkStale(f.ctx, f.user.ID, domain.ServiceCalendar))
-	mails, _, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+	mails, _, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Len(t, mails, 2, "marked rows stay until the replacement ends")
 	kept := testEmail(2, f.now)
@@ -273,16 +273,16 @@ func TestDataVersionAndReplace(t *testing.T) {
 	v3, err := f.store.DataVersion(f.ctx, f.user.ID)
 	require.NoError(t, err)
 	require.Greater(t, v3, v2)
-	mails, _, err = f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+	mails, _, err = f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Len(t, mails, 1)
 	require.Equal(t, "rewritten", mails[0].Subject)
-	events, _, err := f.store.Events(f.ctx, f.user.ID, domain.EventFilter{}, domain.Page{})
+	events, _, err := f.store.Events(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Len(t, events, 1, "only the named service is swept")
 	// Ending again, with no replacement under way, deletes nothing.
 	require.NoError(t, f.store.DeleteStale(f.ctx, f.user.ID, domain.ServiceGmail))
-	mails, _, err = f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+	mails, _, err = f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Len(t, mails, 1)
 	require.ErrorIs(t, f.store.MarkStale(f.ctx, f.user.ID, "fax"), domain.ErrInvalidInput)

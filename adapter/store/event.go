@@ -131,7 +131,7 @@ func (s *Store) Event(ctx context.Context, userID, id uuid.UUID) (domain.Event, 
 
 // Events lists the user's events by start time, earliest first. f.Query is
 // not used here. Listed events carry no embedding values.
-func (s *Store) Events(ctx context.Context, userID uuid.UUID, f domain.EventFilter, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
+func (s *Store) Events(ctx context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
 		q = whereAnyPerson(q, f.Attendees, "attendee_addrs @> ARRAY[?]::text[]",

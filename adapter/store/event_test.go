@@ -34,7 +34,7 @@ func TestEvents(t *testing.T) {
 	es := []domain.Event{testEvent("standup", day(2, 9), 30*time.Minute), testEvent("review", day(3, 14), time.Hour), solo}
 	require.NoError(t, f.store.UpsertEvents(f.ctx, f.user.ID, es))
 
-	list, info, err := f.store.Events(f.ctx, f.user.ID, domain.EventFilter{}, domain.Page{})
+	list, info, err := f.store.Events(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Equal(t, 3, info.TotalCount)
 	require.Equal(t, []string{"standup", "review", "solo"}, eventKeys(list), "earliest first")
@@ -52,15 +52,15 @@ func TestEvents(t *testing.T) {
 
 	for _, c := range []struct {
 		name   string
-		filter domain.EventFilter
+		filter domain.Filter
 		want   []string
 	}{
-		{"attendee address", domain.EventFilter{Attendees: []string{"GRACE@navy.example"}}, []string{"standup", "review"}},
-		{"attendee name", domain.EventFilter{Attendees: []string{"linus"}}, []string{"solo"}},
-		{"attendees any of", domain.EventFilter{Attendees: []string{"linus", "hopper"}}, []string{"standup", "review", "solo"}},
-		{"ending after", domain.EventFilter{After: day(2, 9).Add(15 * time.Minute)}, []string{"standup", "review", "solo"}},
-		{"starting before", domain.EventFilter{Before: day(3, 14)}, []string{"standup"}},
-		{"window", domain.EventFilter{After: day(3, 0), Before: day(4, 0)}, []string{"review"}},
+		{"attendee address", domain.Filter{Attendees: []string{"GRACE@navy.example"}}, []string{"standup", "review"}},
+		{"attendee name", domain.Filter{Attendees: []string{"linus"}}, []string{"solo"}},
+		{"attendees any of", domain.Filter{Attendees: []string{"linus", "hopper"}}, []string{"standup", "review", "solo"}},
+		{"ending after", domain.Filter{After: day(2, 9).Add(15 * time.Minute)}, []string{"standup", "review", "solo"}},
+		{"starting before", domain.Filter{Before: day(3, 14)}, []string{"standup"}},
+		{"window", domain.Filter{After: day(3, 0), Before: day(4, 0)}, []string{"review"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			list, info, err := f.store.Events(f.ctx, f.user.ID, c.filter, domain.Page{})
@@ -71,16 +71,16 @@ func TestEvents(t *testing.T) {
 	}
 
 	// Two pages of two, ascending keyset.
-	p1, info, err := f.store.Events(f.ctx, f.user.ID, domain.EventFilter{}, domain.Page{First: 2})
+	p1, info, err := f.store.Events(f.ctx, f.user.ID, domain.Filter{}, domain.Page{First: 2})
 	require.NoError(t, err)
 	require.True(t, info.HasNextPage)
-	p2, info, err := f.store.Events(f.ctx, f.user.ID, domain.EventFilter{}, domain.Page{First: 2, After: info.EndCursor})
+	p2, info, err := f.store.Events(f.ctx, f.user.ID, domain.Filter{}, domain.Page{First: 2, After: info.EndCursor})
 	require.NoError(t, err)
 	require.False(t, info.HasNextPage)
 	require.Equal(t, []string{"standup", "review", "solo"}, eventKeys(append(p1, p2...)))
 
 	require.NoError(t, f.store.DeleteEvents(f.ctx, f.user.ID, []string{"review"}))
-	list, _, err = f.store.Events(f.ctx, f.user.ID, domain.EventFilter{}, domain.Page{})
+	list, _, err = f.store.Events(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Equal(t, []string{"standup", "solo"}, eventKeys(list))
 }

@@ -100,7 +100,7 @@ func (s *Store) File(ctx context.Context, userID, id uuid.UUID) (domain.File, er
 
 // Files lists the user's files, most recently modified first. f.Query is not
 // used here. Listed files carry no embedding values.
-func (s *Store) Files(ctx context.Context, userID uuid.UUID, f domain.FileFilter, p domain.Page) ([]domain.File, domain.PageInfo, error) {
+func (s *Store) Files(ctx context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.File, domain.PageInfo, error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
 		if len(f.MimeTypes) > 0 {

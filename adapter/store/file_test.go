@@ -34,7 +34,7 @@ func TestFiles(t *testing.T) {
 	pdf.MimeType, pdf.Properties = "application/pdf", nil
 	require.NoError(t, f.store.UpsertFiles(f.ctx, f.user.ID, []domain.File{testFile("doc", day(1)), sheet, pdf}))
 
-	list, info, err := f.store.Files(f.ctx, f.user.ID, domain.FileFilter{}, domain.Page{})
+	list, info, err := f.store.Files(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Equal(t, 3, info.TotalCount)
 	require.Equal(t, []string{"pdf", "sheet", "doc"}, fileKeys(list), "most recently modified first")
@@ -52,13 +52,13 @@ func TestFiles(t *testing.T) {
 
 	for _, c := range []struct {
 		name   string
-		filter domain.FileFilter
+		filter domain.Filter
 		want   []string
 	}{
-		{"mime types", domain.FileFilter{MimeTypes: []string{"application/pdf", "application/vnd.google-apps.spreadsheet"}}, []string{"pdf", "sheet"}},
-		{"owner", domain.FileFilter{Owners: []string{"grace@navy.example"}}, []string{"sheet"}},
-		{"modified after", domain.FileFilter{After: day(3)}, []string{"pdf", "sheet"}},
-		{"modified before", domain.FileFilter{Before: day(3)}, []string{"doc"}},
+		{"mime types", domain.Filter{MimeTypes: []string{"application/pdf", "application/vnd.google-apps.spreadsheet"}}, []string{"pdf", "sheet"}},
+		{"owner", domain.Filter{Owners: []string{"grace@navy.example"}}, []string{"sheet"}},
+		{"modified after", domain.Filter{After: day(3)}, []string{"pdf", "sheet"}},
+		{"modified before", domain.Filter{Before: day(3)}, []string{"doc"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			list, info, err := f.store.Files(f.ctx, f.user.ID, c.filter, domain.Page{})
@@ -69,7 +69,7 @@ func TestFiles(t *testing.T) {
 	}
 
 	require.NoError(t, f.store.DeleteFiles(f.ctx, f.user.ID, []string{"pdf"}))
-	list, _, err = f.store.Files(f.ctx, f.user.ID, domain.FileFilter{}, domain.Page{})
+	list, _, err = f.store.Files(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Equal(t, []string{"sheet", "doc"}, fileKeys(list))
 }

@@ -79,7 +79,7 @@ func TestStaleEmailsAreReembedded(t *testing.T) {
 		}
 	}
 
-	current, _, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+	current, _, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	var m004 domain.Email
 	for _, e := range current {
@@ -188,7 +188,7 @@ func TestStaleEventsAndFiles(t *testing.T) {
 
 func mustEventRowID(t *testing.T, f fixture, eventID string) uuid.UUID {
 	t.Helper()
-	es, _, err := f.store.Events(f.ctx, f.user.ID, domain.EventFilter{}, domain.Page{})
+	es, _, err := f.store.Events(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	for _, e := range es {
 		if e.EventID == eventID {

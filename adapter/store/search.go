@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -233,13 +234,13 @@ type vectorBranch struct {
 	at      string // the column hits are dated by
 	// where returns the conditions the filters put on this table, or ok=false
 	// when a filter cannot hold for this service (labels on events, say).
-	where func(f *query.Filters, a *sqlArgs) (conds []string, ok bool)
+	where func(f *domain.Filter, a *sqlArgs) (conds []string, ok bool)
 }
 
 var vectorBranches = []vectorBranch{
-	{domain.ServiceGmail, "gmail_cache", "received_at", func(f *query.Filters, a *sqlArgs) ([]string, bool) {
+	{domain.ServiceGmail, "gmail_cache", "received_at", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
 		var c []string
-		if len(f.MimeTypes) > 0 {
+		if len(f.MimeTypes) > 0 || len(f.Owners) > 0 {
 			return nil, false
 		}
 		if len(f.From) > 0 {
@@ -255,16 +256,14 @@ var vectorBranches = []vectorBranch{
 		if len(f.Labels) > 0 {
 			c = append(c, "labels && "+a.add(f.Labels)+"::text[]")
 		}
-		if f.HasAttachment {
-			c = append(c, "has_attachment")
+		if len(f.MessageIDs) > 0 {
+			c = append(c, "message_ids && "+a.add(f.MessageIDs)+"::text[]")
 		}
-		if f.Unread {
-			c = append(c, "unread")
-		}
+		c = append(c, flagConds(f)...)
 		return append(c, timeConds("received_at", "received_at", f, a)...), true
 	}},
-	{domain.ServiceCalendar, "gcal_cache", "start_time", func(f *query.Filters, a *sqlArgs) ([]string, bool) {
-		if len(f.To) > 0 || len(f.Labels) > 0 || f.HasAttachment || f.Unread || len(f.MimeTypes) > 0 {
+	{domain.ServiceCalendar, "gcal_cache", "start_time", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
+		if mailOnly(f) || len(f.MimeTypes) > 0 || len(f.Owners) > 0 {
 			return nil, false
 		}
 		var c []string
@@ -277,19 +276,52 @@ var vectorBranches = []vectorBranch{
 		// an event is in a period when it overlaps it
 		return append(c, timeConds("end_time", "start_time", f, a)...), true
 	}},
-	{domain.ServiceDrive, "gdrive_cache", "modified_at", func(f *query.Filters, a *sqlArgs) ([]string, bool) {
-		if len(f.To) > 0 || len(f.Labels) > 0 || f.HasAttachment || f.Unread {
+	{domain.ServiceDrive, "gdrive_cache", "modified_at", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
+		if mailOnly(f) {
 			return nil, false
 		}
 		c := []string{"NOT trashed"}
-		if len(f.From) > 0 || len(f.Attendees) > 0 {
-			c = append(c, "owners && "+a.add(append(append([]string{}, f.From...), f.Attendees...))+"::text[]")
+		if owners := union(union(f.From, f.Attendees), f.Owners); len(owners) > 0 {
+			c = append(c, "owners && "+a.add(owners)+"::text[]")
 		}
 		if len(f.MimeTypes) > 0 {
 			c = append(c, "mime_type = ANY("+a.add(f.MimeTypes)+"::text[])")
 		}
 		return append(c, timeConds("modified_at", "modified_at", f, a)...), true
 	}},
+}
+
+// mailOnly reports whether f sets a field only mail can meet.
+func mailOnly(f *domain.Filter) bool {
+	return len(f.To) > 0 || len(f.Labels) > 0 || len(f.MessageIDs) > 0 || f.HasAttachment != nil || f.Unread != nil
+}
+
+// flagConds are the conditions of a filter's mail flags.
+func flagConds(f *domain.Filter) []string {
+	var c []string
+	for _, fl := range []struct {
+		v   *bool
+		col string
+	}{{f.HasAttachment, "has_attachment"}, {f.Unread, "unread"}} {
+		switch {
+		case fl.v == nil:
+		case *fl.v:
+			c = append(c, fl.col)
+		default:
+			c = append(c, "NOT "+fl.col)
+		}
+	}
+	return c
+}
+
+func union(a, b []string) []string {
+	out := slices.Clip(a)
+	for _, v := range b {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // admittedBranch is a table that can hold what filters ask, with the
@@ -300,7 +332,7 @@ type admittedBranch struct {
 }
 
 // admitted returns the branches of services whose tables can hold what f asks.
-func admitted(services []domain.Service, f *query.Filters, a *sqlArgs) []admittedBranch {
+func admitted(services []domain.Service, f *domain.Filter, a *sqlArgs) []admittedBranch {
 	var out []admittedBranch
 	for _, b := range vectorBranches {
 		if !containsService(services, b.service) {
@@ -313,7 +345,7 @@ func admitted(services []domain.Service, f *query.Filters, a *sqlArgs) []admitte
 	return out
 }
 
-func timeConds(endCol, startCol string, f *query.Filters, a *sqlArgs) []string {
+func timeConds(endCol, startCol string, f *domain.Filter, a *sqlArgs) []string {
 	var c []string
 	if !f.After.IsZero() {
 		c = append(c, endCol+" >= "+a.add(f.After))

@@ -150,7 +150,7 @@ func TestFullTextStrictFiltersRankOnlyWhatTheyAdmit(t *testing.T) {
 	require.NoError(t, err)
 	require.NotContains(t, titles(got), "Numbers", "unfiltered, her mail is too deep for the first five")
 
-	q.Filters = &query.Filters{From: []string{"sarah@example.com"}}
+	q.Filters = &domain.Filter{From: []string{"sarah@example.com"}}
 	got, err = f.s.FullText(f.ctx, f.user, q)
 	require.NoError(t, err)
 	require.ElementsMatch(t, []string{"Numbers", "Old numbers"}, titles(got))
@@ -160,7 +160,7 @@ func TestFullTextStrictFiltersRankOnlyWhatTheyAdmit(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"Numbers"}, titles(got))
 
-	q.Filters = &query.Filters{Labels: []string{"INBOX"}}
+	q.Filters = &domain.Filter{Labels: []string{"INBOX"}}
 	q.Services = []domain.Service{domain.ServiceDrive}
 	got, err = f.s.FullText(f.ctx, f.user, q)
 	require.NoError(t, err)
@@ -240,7 +240,7 @@ func TestVectorExactAndFiltered(t *testing.T) {
 	addrs, err := f.s.People(f.ctx, f.user, []string{"rosalee", "fleming"}, false)
 	require.NoError(t, err)
 	require.Equal(t, []string{"rosalee.fleming@enron.com"}, addrs)
-	flt := query.Filters{From: addrs, After: day(10), Before: day(20), Unread: true}
+	flt := domain.Filter{From: addrs, After: day(10), Before: day(20), Unread: boolPtr(true)}
 	got, err = f.s.Vector(f.ctx, f.user, search.VectorQuery{Filters: &flt, Limit: 10})
 	require.NoError(t, err)
 	require.NotEmpty(t, got)
@@ -250,7 +250,7 @@ func TestVectorExactAndFiltered(t *testing.T) {
 			require.False(t, c.At.After(got[i-1].At))
 		}
 	}
-	flt = query.Filters{Labels: []string{"SENT"}}
+	flt = domain.Filter{Labels: []string{"SENT"}}
 	got, err = f.s.Vector(f.ctx, f.user, search.VectorQuery{Vector: qv, Filters: &flt, Limit: 10})
 	require.NoError(t, err)
 	require.Empty(t, got)

@@ -31,7 +31,7 @@ func TestInTxRollbackLeavesNothing(t *testing.T) {
 		_, err = tx.ExecContext(ctx, "UPDATE users SET display_name = 'changed' WHERE id = $1", f.user.ID)
 		require.NoError(t, err)
 		// Inside, the transaction sees its own writes.
-		list, _, err := f.store.Emails(ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+		list, _, err := f.store.Emails(ctx, f.user.ID, domain.Filter{}, domain.Page{})
 		require.NoError(t, err)
 		require.Len(t, list, 1)
 		return boom
@@ -41,7 +41,7 @@ func TestInTxRollbackLeavesNothing(t *testing.T) {
 	convs, _, err := f.store.Conversations(f.ctx, f.user.ID, domain.Page{})
 	require.NoError(t, err)
 	require.Empty(t, convs)
-	mails, _, err := f.store.Emails(f.ctx, f.user.ID, domain.MailFilter{}, domain.Page{})
+	mails, _, err := f.store.Emails(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	require.Empty(t, mails)
 	st, err := f.store.SyncStatus(f.ctx, f.user.ID, domain.ServiceGmail)

@@ -387,7 +387,7 @@ func TestAskEndToEnd(t *testing.T) {
 		require.NotNil(t, done.Item)
 		require.Equal(t, evs[0].ID, done.Item.ID)
 		cached, _, err := f.a.store.Events(context.Background(), f.user.ID,
-			domain.EventFilter{After: evs[0].Start, Before: evs[0].End}, domain.Page{First: 50})
+			domain.Filter{After: evs[0].Start, Before: evs[0].End}, domain.Page{First: 50})
 		require.NoError(t, err)
 		require.True(t, slices.ContainsFunc(cached, func(e domain.Event) bool { return e.EventID == evs[0].ID }),
 			"written to the cache at once")

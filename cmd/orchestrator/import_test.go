@@ -65,7 +65,7 @@ func TestImportMaildirSyncsMergedCopies(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, domain.SyncIdle, st.State)
 	require.Equal(t, 2, st.ItemCount)
-	mails, _, err := e.store.Emails(ctx, u.ID, domain.MailFilter{MessageIDs: []string{"<budget-2@example.com>"}}, domain.Page{First: 10})
+	mails, _, err := e.store.Emails(ctx, u.ID, domain.Filter{MessageIDs: []string{"<budget-2@example.com>"}}, domain.Page{First: 10})
 	require.NoError(t, err)
 	require.Len(t, mails, 1, "the two copies are one message")
 	require.ElementsMatch(t, []string{"<budget-1@example.com>", "<budget-2@example.com>"}, mails[0].MessageIDs)
@@ -77,7 +77,7 @@ func TestImportMaildirSyncsMergedCopies(t *testing.T) {
 	ws, err := e.emu.Snapshot(importUser)
 	require.NoError(t, err)
 	require.Len(t, ws.Messages, 3)
-	all, _, err := e.store.Emails(ctx, u.ID, domain.MailFilter{}, domain.Page{First: 10})
+	all, _, err := e.store.Emails(ctx, u.ID, domain.Filter{}, domain.Page{First: 10})
 	require.NoError(t, err)
 	require.Len(t, all, 2)
 }

@@ -145,20 +145,12 @@ type Agent interface {
 	Confirm(ctx context.Context, userID, messageID uuid.UUID, a Action) (Action, error)
 }
 
-// Filters narrow a search; zero fields do not filter.
-type Filters struct {
-	From          []string // sender addresses
-	To            []string // recipient addresses
-	Attendees     []string
-	After, Before time.Time
-	MimeTypes     []string
-	HasAttachment *bool
-	Unread        *bool
-}
-
-// Searcher finds a user's items (the hybrid search engine, adapted by cmd).
+// Searcher finds a user's items (the hybrid search engine, adapted by cmd):
+// f.Query ranks, the rest of f restricts, f.Services names where to look
+// (none: everywhere). Only relevant items come back (search.Result.Relevant),
+// so none found means no good match.
 type Searcher interface {
-	Search(ctx context.Context, userID uuid.UUID, query string, services []domain.Service, f Filters, limit int) ([]Item, error)
+	Search(ctx context.Context, userID uuid.UUID, f domain.Filter, limit int) ([]Item, error)
 }
 
 // ErrAmbiguous: a step that acts on one item found several candidates; the

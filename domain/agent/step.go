@@ -23,11 +23,12 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 	if err != nil {
 		return Output{}, err
 	}
+	f.Services = []domain.Service{svc}
 	limit, ok := step.Params.Int(intent.ParamLimit)
 	if !ok || limit <= 0 {
 		limit = DefaultLimit
 	}
-	items, err := s.Search(ctx, userID, step.Params.String(intent.ParamQuery), []domain.Service{svc}, f, limit)
+	items, err := s.Search(ctx, userID, f, limit)
 	if err != nil {
 		return Output{}, fmt.Errorf("search %s: %w", svc, err)
 	}
@@ -58,19 +59,20 @@ func inRange(it Item, after, before time.Time) bool {
 	return before.IsZero() || it.At.Before(before)
 }
 
-// FiltersOf reads a step's search filters; a malformed date is an error
-// wrapping domain.ErrInvalidInput.
-func FiltersOf(p intent.Params) (Filters, error) {
-	f := Filters{
+// FiltersOf reads a step's search: its query and filters; a malformed date
+// is an error wrapping domain.ErrInvalidInput.
+func FiltersOf(p intent.Params) (domain.Filter, error) {
+	f := domain.Filter{
+		Query: p.String(intent.ParamQuery),
 		From: p.Strings(intent.ParamFrom), To: p.Strings(intent.ParamTo), Attendees: p.Strings(intent.ParamAttendees),
 		MimeTypes: p.Strings(intent.ParamMimeTypes), HasAttachment: p.Bool(intent.ParamAttachment), Unread: p.Bool(intent.ParamUnread),
 	}
 	var err error
 	if f.After, _, err = p.Time(intent.ParamAfter); err != nil {
-		return Filters{}, fmt.Errorf("%w: %w", err, domain.ErrInvalidInput)
+		return domain.Filter{}, fmt.Errorf("%w: %w", err, domain.ErrInvalidInput)
 	}
 	if f.Before, _, err = p.Time(intent.ParamBefore); err != nil {
-		return Filters{}, fmt.Errorf("%w: %w", err, domain.ErrInvalidInput)
+		return domain.Filter{}, fmt.Errorf("%w: %w", err, domain.ErrInvalidInput)
 	}
 	return f, nil
 }

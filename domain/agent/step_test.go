@@ -83,7 +83,7 @@ func TestFiltersOfAndStableID(t *testing.T) {
 // searcher answers every search with the same items, ignoring the filters.
 type searcher []agent.Item
 
-func (s searcher) Search(context.Context, uuid.UUID, string, []domain.Service, agent.Filters, int) ([]agent.Item, error) {
+func (s searcher) Search(context.Context, uuid.UUID, domain.Filter, int) ([]agent.Item, error) {
 	return s, nil
 }
 

@@ -293,11 +293,11 @@ func (s *Syncer) count(ctx context.Context, userID uuid.UUID, svc domain.Service
 	var err error
 	switch svc {
 	case domain.ServiceGmail:
-		_, info, err = s.d.Reader.Emails(ctx, userID, domain.MailFilter{}, one)
+		_, info, err = s.d.Reader.Emails(ctx, userID, domain.Filter{}, one)
 	case domain.ServiceCalendar:
-		_, info, err = s.d.Reader.Events(ctx, userID, domain.EventFilter{}, one)
+		_, info, err = s.d.Reader.Events(ctx, userID, domain.Filter{}, one)
 	default:
-		_, info, err = s.d.Reader.Files(ctx, userID, domain.FileFilter{}, one)
+		_, info, err = s.d.Reader.Files(ctx, userID, domain.Filter{}, one)
 	}
 	return info.TotalCount, err
 }

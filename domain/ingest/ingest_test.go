@@ -205,7 +205,7 @@ func (s *memStore) SaveSyncStatus(ctx context.Context, st domain.SyncStatus) err
 	return nil
 }
 
-func (s *memStore) Emails(ctx context.Context, _ uuid.UUID, _ domain.MailFilter, _ domain.Page) ([]domain.Email, domain.PageInfo, error) {
+func (s *memStore) Emails(ctx context.Context, _ uuid.UUID, _ domain.Filter, _ domain.Page) ([]domain.Email, domain.PageInfo, error) {
 	var n int
 	s.do(ctx, func(m map[string]domain.Email, _ map[domain.Service]domain.SyncStatus) { n = len(m) })
 	return nil, domain.PageInfo{TotalCount: n}, nil

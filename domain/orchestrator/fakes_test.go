@@ -39,7 +39,8 @@ type workspace struct {
 	readDelay time.Duration
 }
 
-func (w *workspace) Search(ctx context.Context, _ uuid.UUID, query string, services []domain.Service, f agent.Filters, limit int) ([]agent.Item, error) {
+func (w *workspace) Search(ctx context.Context, _ uuid.UUID, f domain.Filter, limit int) ([]agent.Item, error) {
+	query, services := f.Query, f.Services
 	w.mu.Lock()
 	block := w.blockOn[services[0]]
 	err := w.failOn[services[0]]
@@ -171,15 +172,15 @@ func (w *workspace) File(_ context.Context, _, id uuid.UUID) (domain.File, error
 	return domain.File{}, domain.ErrNotFound
 }
 
-func (w *workspace) Emails(context.Context, uuid.UUID, domain.MailFilter, domain.Page) ([]domain.Email, domain.PageInfo, error) {
+func (w *workspace) Emails(context.Context, uuid.UUID, domain.Filter, domain.Page) ([]domain.Email, domain.PageInfo, error) {
 	return nil, domain.PageInfo{}, fmt.Errorf("not used")
 }
 
-func (w *workspace) Events(context.Context, uuid.UUID, domain.EventFilter, domain.Page) ([]domain.Event, domain.PageInfo, error) {
+func (w *workspace) Events(context.Context, uuid.UUID, domain.Filter, domain.Page) ([]domain.Event, domain.PageInfo, error) {
 	return nil, domain.PageInfo{}, fmt.Errorf("not used")
 }
 
-func (w *workspace) Files(context.Context, uuid.UUID, domain.FileFilter, domain.Page) ([]domain.File, domain.PageInfo, error) {
+func (w *workspace) Files(context.Context, uuid.UUID, domain.Filter, domain.Page) ([]domain.File, domain.PageInfo, error) {
 	return nil, domain.PageInfo{}, fmt.Errorf("not used")
 }
 

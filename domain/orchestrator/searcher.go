@@ -26,136 +26,45 @@ type SearchEngine interface {
 // calendar next week") lists the matching items in date order instead, since
 // there is nothing to rank by relevance.
 //
-// An agent acts on what it finds, so a hit must match the words (the
-// full-text leg found it) or be close in meaning (a vector leg scored it at
-// least MinSimilarity); the vector legs otherwise fill every list with their
-// nearest, however far, and "cancel my flight" would pick a meeting.
+// An agent acts on what it finds, so only relevant hits are kept
+// (search.Result.Relevant: they match the words or are close in meaning); the
+// vector legs otherwise fill every list with their nearest, however far, and
+// "cancel my flight" would pick a meeting.
 type Searcher struct {
 	Engine SearchEngine
 	Reader domain.WorkspaceReader
 	// Batch loads the hits' items in one query per service; agents show
 	// what they find, so bodies and contents are left out.
 	Batch domain.WorkspaceSummaryReader
-	// MinSimilarity is the cosine a hit found only by meaning needs.
-	// Defaults to DefaultMinSimilarity.
-	MinSimilarity float64
-}
-
-// DefaultMinSimilarity suits the offline embedder, whose related texts score
-// about 0.5 and unrelated ones below 0.2.
-const DefaultMinSimilarity = 0.45
-
-// relevant reports whether a hit is good enough to act on.
-func (s Searcher) relevant(h search.Hit) bool {
-	min := s.MinSimilarity
-	if min == 0 {
-		min = DefaultMinSimilarity
-	}
-	for _, l := range h.Legs {
-		if l.Leg == search.LegFullText || l.Score >= min {
-			return true
-		}
-	}
-	return false
 }
 
 // Search implements agent.Searcher.
-func (s Searcher) Search(ctx context.Context, userID uuid.UUID, q string, services []domain.Service, f agent.Filters, limit int) ([]agent.Item, error) {
-	if strings.TrimSpace(q) == "" {
-		return s.list(ctx, userID, services, f, limit)
+func (s Searcher) Search(ctx context.Context, userID uuid.UUID, f domain.Filter, limit int) ([]agent.Item, error) {
+	if strings.TrimSpace(f.Query) == "" {
+		return s.list(ctx, userID, f, limit)
 	}
 	// Strict: "emails from Sarah" are from Sarah, however deep they rank.
-	req := search.Request{UserID: userID, Query: q, Services: services, First: limit, Strict: true, Filters: query.Filters{
-		From: f.From, To: f.To, Attendees: f.Attendees, MimeTypes: f.MimeTypes, After: f.After, Before: f.Before,
-		HasAttachment: f.HasAttachment != nil && *f.HasAttachment, Unread: f.Unread != nil && *f.Unread,
-	}}
-	res, err := s.Engine.Search(ctx, req)
+	res, err := s.Engine.Search(ctx, search.Request{UserID: userID, Query: f.Query, Services: f.Services, First: limit, Strict: true, Filters: f})
 	if err != nil {
 		return nil, err
 	}
-	hits := make([]search.Hit, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		if s.relevant(h) {
-			hits = append(hits, h)
+	found, err := search.Load(ctx, domain.Summaries(s.Batch), userID, res.Relevant(), f)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]agent.Item, 0, min(len(found), limit))
+	for _, fd := range found[:min(len(found), limit)] {
+		var it agent.Item
+		switch {
+		case fd.Email != nil:
+			it = gmailagent.Item(*fd.Email)
+		case fd.Event != nil:
+			it = calendaragent.Item(*fd.Event)
+		default:
+			it = driveagent.Item(*fd.File)
 		}
-	}
-	items, err := s.batchItems(ctx, userID, hits, f)
-	if err != nil {
-		return nil, err
-	}
-	if len(items) > limit {
-		items = items[:limit]
-	}
-	return items, nil
-}
-
-// mailFilter, eventFilter and fileFilter are what an agent's filters ask of
-// each service's items.
-func mailFilter(f agent.Filters) domain.MailFilter {
-	return domain.MailFilter{From: f.From, To: f.To, After: f.After, Before: f.Before, HasAttachment: f.HasAttachment, Unread: f.Unread}
-}
-
-func eventFilter(f agent.Filters) domain.EventFilter {
-	return domain.EventFilter{Attendees: f.Attendees, After: f.After, Before: f.Before}
-}
-
-func fileFilter(f agent.Filters) domain.FileFilter {
-	return domain.FileFilter{MimeTypes: f.MimeTypes, After: f.After, Before: f.Before}
-}
-
-// batchItems loads the hits' items with one query per service, in hit order;
-// a hit whose item is gone (deleted since it was indexed) or fails the
-// filters is left out.
-func (s Searcher) batchItems(ctx context.Context, userID uuid.UUID, hits []search.Hit, f agent.Filters) ([]agent.Item, error) {
-	ids := map[domain.Service][]uuid.UUID{}
-	for _, h := range hits {
-		ids[h.Service] = append(ids[h.Service], h.ID)
-	}
-	emails, err := s.Batch.EmailSummariesByID(ctx, userID, ids[domain.ServiceGmail])
-	if err != nil {
-		return nil, err
-	}
-	events, err := s.Batch.EventsByID(ctx, userID, ids[domain.ServiceCalendar])
-	if err != nil {
-		return nil, err
-	}
-	files, err := s.Batch.FileSummariesByID(ctx, userID, ids[domain.ServiceDrive])
-	if err != nil {
-		return nil, err
-	}
-	items := make([]agent.Item, 0, len(hits))
-	for _, h := range hits {
-		var (
-			it agent.Item
-			ok bool
-		)
-		switch h.Service {
-		case domain.ServiceGmail:
-			var e domain.Email
-			if e, ok = emails[h.ID]; ok && mailFilter(f).Matches(e) {
-				it = gmailagent.Item(e)
-			} else {
-				ok = false
-			}
-		case domain.ServiceCalendar:
-			var e domain.Event
-			if e, ok = events[h.ID]; ok && eventFilter(f).Matches(e) {
-				it = calendaragent.Item(e)
-			} else {
-				ok = false
-			}
-		case domain.ServiceDrive:
-			var x domain.File
-			if x, ok = files[h.ID]; ok && fileFilter(f).Matches(x) {
-				it = driveagent.Item(x)
-			} else {
-				ok = false
-			}
-		}
-		if ok {
-			it.Score = h.Score
-			items = append(items, it)
-		}
+		it.Score = fd.Score
+		items = append(items, it)
 	}
 	return items, nil
 }
@@ -165,7 +74,8 @@ const maxWindowItems = 50
 
 // list returns the items the filters admit, newest mail and files first and
 // events in start order.
-func (s Searcher) list(ctx context.Context, userID uuid.UUID, services []domain.Service, f agent.Filters, limit int) ([]agent.Item, error) {
+func (s Searcher) list(ctx context.Context, userID uuid.UUID, f domain.Filter, limit int) ([]agent.Item, error) {
+	services := f.Services
 	if len(services) == 0 {
 		services = domain.Services
 	}
@@ -180,11 +90,11 @@ func (s Searcher) list(ctx context.Context, userID uuid.UUID, services []domain.
 	for _, svc := range services {
 		switch svc {
 		case domain.ServiceGmail:
-			items, err = appendListed(items, gmailagent.Item)(s.Reader.Emails(ctx, userID, mailFilter(f), p))
+			items, err = appendListed(items, gmailagent.Item)(s.Reader.Emails(ctx, userID, f, p))
 		case domain.ServiceCalendar:
-			items, err = appendListed(items, calendaragent.Item)(s.Reader.Events(ctx, userID, eventFilter(f), p))
+			items, err = appendListed(items, calendaragent.Item)(s.Reader.Events(ctx, userID, f, p))
 		case domain.ServiceDrive:
-			items, err = appendListed(items, driveagent.Item)(s.Reader.Files(ctx, userID, fileFilter(f), p))
+			items, err = appendListed(items, driveagent.Item)(s.Reader.Files(ctx, userID, f, p))
 		}
 		if err != nil {
 			return nil, err

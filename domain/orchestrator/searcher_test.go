@@ -69,15 +69,15 @@ func TestSearcherActsOnlyOnRelevantHitsThatPassTheFilters(t *testing.T) {
 		return out
 	}
 	ctx := context.Background()
-	items, err := s.Search(ctx, uuid.New(), "budget", nil, agent.Filters{}, 10)
+	items, err := s.Search(ctx, uuid.New(), domain.Filter{Query: "budget"}, 10)
 	require.NoError(t, err)
 	require.Equal(t, []string{"budget", "budget too", "finances"}, ids(items), "a far vector-only hit is not acted on")
 
-	items, err = s.Search(ctx, uuid.New(), "budget", nil, agent.Filters{From: []string{"SARAH@example.com"}}, 10)
+	items, err = s.Search(ctx, uuid.New(), domain.Filter{Query: "budget", From: []string{"SARAH@example.com"}}, 10)
 	require.NoError(t, err)
 	require.Equal(t, []string{"budget", "finances"}, ids(items), "emails from Sarah are from Sarah")
 
-	items, err = s.Search(ctx, uuid.New(), "budget", nil, agent.Filters{After: at.Add(time.Hour)}, 10)
+	items, err = s.Search(ctx, uuid.New(), domain.Filter{Query: "budget", After: at.Add(time.Hour)}, 10)
 	require.NoError(t, err)
 	require.Empty(t, items, "dates are honoured")
 }

@@ -28,56 +28,6 @@ type Contacts interface {
 	Labels(ctx context.Context, userID uuid.UUID) ([]string, error)
 }
 
-// Filters restrict the items a search may return. Zero fields do not filter.
-type Filters struct {
-	Services      []domain.Service `json:"services,omitempty"`
-	From          []string         `json:"from,omitempty"`      // sender addresses
-	To            []string         `json:"to,omitempty"`        // recipient addresses (to or cc)
-	Attendees     []string         `json:"attendees,omitempty"` // event attendee addresses
-	Labels        []string         `json:"labels,omitempty"`    // any of
-	MimeTypes     []string         `json:"mimeTypes,omitempty"` // any of
-	After         time.Time        `json:"after,omitzero"`      // inclusive
-	Before        time.Time        `json:"before,omitzero"`     // exclusive
-	HasAttachment bool             `json:"hasAttachment,omitempty"`
-	Unread        bool             `json:"unread,omitempty"`
-}
-
-// IsZero reports whether f restricts nothing beyond the services.
-func (f Filters) IsZero() bool {
-	return len(f.From) == 0 && len(f.To) == 0 && len(f.Attendees) == 0 && len(f.Labels) == 0 &&
-		len(f.MimeTypes) == 0 && f.After.IsZero() && f.Before.IsZero() && !f.HasAttachment && !f.Unread
-}
-
-// Merge returns f narrowed by g as well: lists are joined, the later After
-// and the earlier Before win, and a flag set in either is set.
-func (f Filters) Merge(g Filters) Filters {
-	f.Services = union(f.Services, g.Services)
-	f.From = union(f.From, g.From)
-	f.To = union(f.To, g.To)
-	f.Attendees = union(f.Attendees, g.Attendees)
-	f.Labels = union(f.Labels, g.Labels)
-	f.MimeTypes = union(f.MimeTypes, g.MimeTypes)
-	if g.After.After(f.After) {
-		f.After = g.After
-	}
-	if !g.Before.IsZero() && (f.Before.IsZero() || g.Before.Before(f.Before)) {
-		f.Before = g.Before
-	}
-	f.HasAttachment = f.HasAttachment || g.HasAttachment
-	f.Unread = f.Unread || g.Unread
-	return f
-}
-
-func union[T comparable](a, b []T) []T {
-	out := a
-	for _, v := range b {
-		if !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 // Term is one thing to rank by: a word, a "quoted phrase" or a word* prefix.
 type Term struct {
 	Text   string `json:"text"`
@@ -87,7 +37,7 @@ type Term struct {
 
 // Source says which words of the query produced a filter.
 type Source struct {
-	Field string `json:"field"` // Filters field name: from, to, after, labels, ...
+	Field string `json:"field"` // domain.Filter field name: from, to, after, labels, ...
 	Words string `json:"words"` // the words as typed
 	Start int    `json:"start"` // byte offsets into the query
 	End   int    `json:"end"`
@@ -95,12 +45,12 @@ type Source struct {
 
 // Parsed is a query read into its parts.
 type Parsed struct {
-	Query   string   `json:"query"`
-	Text    string   `json:"text"`              // residual free text, for embedding
-	Terms   []Term   `json:"terms,omitempty"`   // ranked, none required but phrases
-	Exclude []string `json:"exclude,omitempty"` // -words: items containing them are dropped
-	Filters Filters  `json:"filters"`
-	Sources []Source `json:"sources,omitempty"`
+	Query   string        `json:"query"`
+	Text    string        `json:"text"`              // residual free text, for embedding
+	Terms   []Term        `json:"terms,omitempty"`   // ranked, none required but phrases
+	Exclude []string      `json:"exclude,omitempty"` // -words: items containing them are dropped
+	Filters domain.Filter `json:"filters"`
+	Sources []Source      `json:"sources,omitempty"`
 }
 
 // Parser reads queries. Contacts may be nil (names then stay free text).
@@ -326,13 +276,13 @@ func (s *state) operators() error {
 			if !strings.HasPrefix(strings.ToLower(val), "attachment") {
 				continue
 			}
-			f.HasAttachment = true
+			f.HasAttachment = &yes
 			s.addService(domain.ServiceGmail)
 		case "is":
 			if strings.ToLower(val) != "unread" {
 				continue
 			}
-			f.Unread = true
+			f.Unread = &yes
 			s.addService(domain.ServiceGmail)
 		case "type", "filetype":
 			g, ok := mimeWords[strings.ToLower(val)]
@@ -365,6 +315,9 @@ func (s *state) operators() error {
 	}
 	return nil
 }
+
+// yes is what a flag the query sets points to.
+var yes = true
 
 func nameSep(r rune) bool { return r == '.' || r == '_' || r == ' ' }
 
@@ -500,7 +453,7 @@ func (s *state) words() error {
 		}
 		switch {
 		case w == "unread":
-			f.Unread = true
+			f.Unread = &yes
 			s.addService(domain.ServiceGmail)
 			s.source("unread", i, i)
 		case (w == "attachment" || w == "attachments") || ((w == "with" || w == "has") && strings.HasPrefix(next(1), "attachment")) ||
@@ -509,7 +462,7 @@ func (s *state) words() error {
 			for j < len(s.toks) && !strings.HasPrefix(s.toks[j].lower(), "attachment") {
 				j++
 			}
-			f.HasAttachment = true
+			f.HasAttachment = &yes
 			s.addService(domain.ServiceGmail)
 			s.source("hasAttachment", i, j)
 			i = j

@@ -122,8 +122,8 @@ func TestParseFlagsLabelsTypes(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	p := f.parse(t, `unread emails with attachments in my inbox about "board meeting" -lunch budget*`)
-	require.True(t, p.Filters.Unread)
-	require.True(t, p.Filters.HasAttachment)
+	require.True(t, *p.Filters.Unread)
+	require.True(t, *p.Filters.HasAttachment)
 	require.Equal(t, []string{"INBOX"}, p.Filters.Labels)
 	require.Equal(t, []string{"lunch"}, p.Exclude)
 	require.Equal(t, []query.Term{{Text: "board meeting", Phrase: true}, {Text: "budget", Prefix: true}}, p.Terms)
@@ -175,18 +175,4 @@ func TestParseInvalidOperator(t *testing.T) {
 	f := setup(t)
 	_, err := f.p.Parse(context.Background(), uuid.New(), "after:yesterday-ish", f.now, f.loc)
 	require.ErrorIs(t, err, domain.ErrInvalidInput)
-}
-
-func TestFiltersMerge(t *testing.T) {
-	t.Parallel()
-	jun := time.Date(2001, 6, 1, 0, 0, 0, 0, time.UTC)
-	jul := time.Date(2001, 7, 1, 0, 0, 0, 0, time.UTC)
-	a := query.Filters{From: []string{"a@x"}, After: jun}
-	b := query.Filters{From: []string{"a@x", "b@x"}, After: jun.AddDate(0, 0, 10), Before: jul, Unread: true}
-	m := a.Merge(b)
-	require.Equal(t, []string{"a@x", "b@x"}, m.From)
-	require.Equal(t, jun.AddDate(0, 0, 10), m.After)
-	require.Equal(t, jul, m.Before)
-	require.True(t, m.Unread)
-	require.Equal(t, a, a.Merge(query.Filters{}))
 }

@@ -99,7 +99,7 @@ type TextQuery struct {
 	Services []domain.Service
 	Terms    []query.Term // ranked, not all required; phrases are required
 	// Filters, when set, admit the only items ranked (Request.Strict).
-	Filters *query.Filters
+	Filters *domain.Filter
 	Exclude []string
 	BM25    BM25
 	Limit   int
@@ -110,7 +110,7 @@ type TextQuery struct {
 type VectorQuery struct {
 	Services []domain.Service
 	Vector   []float32
-	Filters  *query.Filters
+	Filters  *domain.Filter
 	Exclude  []string
 	Limit    int
 }
@@ -143,6 +143,12 @@ type Profile struct {
 	Filtered float64
 	// Boost multiplies the filtered leg's weight. Defaults to 1.5.
 	Boost float64
+	// MinSimilarity is the cosine a hit found by meaning alone needs to be
+	// relevant (Result.Relevant). Defaults to DefaultMinSimilarity.
+	MinSimilarity float64
+	// RelativeBM25 is the share of the best full-text score a hit needs to be
+	// relevant (Result.Relevant). Defaults to DefaultRelativeBM25.
+	RelativeBM25 float64
 }
 
 // WithDefaults fills zero fields.
@@ -151,6 +157,8 @@ func (p Profile) WithDefaults() Profile {
 	p.Vector = orDefault(p.Vector, 1)
 	p.Filtered = orDefault(p.Filtered, 1)
 	p.Boost = orDefault(p.Boost, 1.5)
+	p.MinSimilarity = orDefault(p.MinSimilarity, DefaultMinSimilarity)
+	p.RelativeBM25 = orDefault(p.RelativeBM25, DefaultRelativeBM25)
 	return p
 }
 
@@ -259,7 +267,7 @@ type Request struct {
 	Legs     []Leg            // legs to run and fuse; none means all (the hybrid)
 	// Filters are explicit filters (resolved by the intent classifier or given
 	// through the API); they add to those the query text names.
-	Filters query.Filters
+	Filters domain.Filter
 	// Strict makes the filters exact: every leg ranks only the items they
 	// admit, so no hit fails them however deep it lies (agents acting on
 	// "emails from Sarah" need this). Otherwise the filters restrict the
@@ -378,7 +386,7 @@ func (e *Engine) runLegs(ctx context.Context, req Request, p query.Parsed) ([]Ra
 	prof := e.Profile()
 	weight := map[Leg]float64{LegFullText: prof.FullText, LegVector: prof.Vector, LegFiltered: prof.Filtered * prof.Boost}
 	want := func(l Leg) bool { return slices.Contains(req.Legs, l) }
-	var strict *query.Filters // what the full-text leg must keep to
+	var strict *domain.Filter // what the full-text leg must keep to
 	if req.Strict && !p.Filters.IsZero() {
 		strict = &p.Filters
 	}

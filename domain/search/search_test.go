@@ -108,7 +108,7 @@ func TestStrictFiltersHoldInEveryLeg(t *testing.T) {
 	t.Parallel()
 	f := setup(t, "remote")
 	r, err := f.engine.Search(context.Background(), search.Request{UserID: uuid.New(), Query: "the budget", Strict: true,
-		Filters: query.Filters{From: []string{"sarah@example.com"}}})
+		Filters: domain.Filter{From: []string{"sarah@example.com"}}})
 	require.NoError(t, err)
 	require.Equal(t, []string{"sarah@example.com"}, f.idx.text[0].Filters.From, "full text ranks only her mail")
 	require.Empty(t, f.idx.vector, "the vector leg would repeat the filtered one")
@@ -124,8 +124,8 @@ func TestStrictFiltersHoldInEveryLeg(t *testing.T) {
 
 func TestProfileFollowsTheEmbedder(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, search.OfflineProfile, setup(t, "offline").engine.Profile())
-	require.Equal(t, search.Profile{FullText: 1, Vector: 1, Filtered: 1, Boost: 1.5}, setup(t, "remote").engine.Profile())
+	require.Equal(t, search.OfflineProfile.WithDefaults(), setup(t, "offline").engine.Profile())
+	require.Equal(t, search.Profile{FullText: 1, Vector: 1, Filtered: 1, Boost: 1.5, MinSimilarity: search.DefaultMinSimilarity, RelativeBM25: search.DefaultRelativeBM25}, setup(t, "remote").engine.Profile())
 }
 
 func TestSingleLegsAndLimits(t *testing.T) {

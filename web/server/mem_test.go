@@ -162,7 +162,7 @@ func (m *memStore) File(_ context.Context, userID, id uuid.UUID) (domain.File, e
 	return one(m.files, userID, id, fileOwner, fileID, "file")
 }
 
-func (m *memStore) Emails(_ context.Context, userID uuid.UUID, f domain.MailFilter, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
+func (m *memStore) Emails(_ context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
 	return page(mine(m.emails, userID, emailOwner, func(e domain.Email) bool {
 		return (len(f.From) == 0 || slices.Contains(f.From, e.From.Email)) &&
 			anyIn(e.Labels, f.Labels) &&
@@ -173,7 +173,7 @@ func (m *memStore) Emails(_ context.Context, userID uuid.UUID, f domain.MailFilt
 	}), emailID, p)
 }
 
-func (m *memStore) Events(_ context.Context, userID uuid.UUID, f domain.EventFilter, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
+func (m *memStore) Events(_ context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
 	return page(mine(m.events, userID, eventOwner, func(e domain.Event) bool {
 		var who []string
 		for _, a := range e.Attendees {
@@ -183,7 +183,7 @@ func (m *memStore) Events(_ context.Context, userID uuid.UUID, f domain.EventFil
 	}), eventID, p)
 }
 
-func (m *memStore) Files(_ context.Context, userID uuid.UUID, f domain.FileFilter, p domain.Page) ([]domain.File, domain.PageInfo, error) {
+func (m *memStore) Files(_ context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.File, domain.PageInfo, error) {
 	return page(mine(m.files, userID, fileOwner, func(x domain.File) bool {
 		return len(f.MimeTypes) == 0 || slices.Contains(f.MimeTypes, x.MimeType)
 	}), fileID, p)

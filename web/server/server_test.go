@@ -401,15 +401,15 @@ func TestDepthAndComplexityLimits(t *testing.T) {
 // failing answers Files with an internal error and panics on Events.
 type failing struct{ *memStore }
 
-func (failing) Files(context.Context, uuid.UUID, domain.FileFilter, domain.Page) ([]domain.File, domain.PageInfo, error) {
+func (failing) Files(context.Context, uuid.UUID, domain.Filter, domain.Page) ([]domain.File, domain.PageInfo, error) {
 	return nil, domain.PageInfo{}, errors.New("pq: password authentication failed for user secret_admin")
 }
 
-func (failing) Events(context.Context, uuid.UUID, domain.EventFilter, domain.Page) ([]domain.Event, domain.PageInfo, error) {
+func (failing) Events(context.Context, uuid.UUID, domain.Filter, domain.Page) ([]domain.Event, domain.PageInfo, error) {
 	panic("nil map in events")
 }
 
-func (failing) Emails(context.Context, uuid.UUID, domain.MailFilter, domain.Page) ([]domain.Email, domain.PageInfo, error) {
+func (failing) Emails(context.Context, uuid.UUID, domain.Filter, domain.Page) ([]domain.Email, domain.PageInfo, error) {
 	return nil, domain.PageInfo{}, &domain.RetryAfterError{Err: domain.ErrRateLimited, RetryAfter: 7}
 }
 

@@ -91,7 +91,7 @@ func TestOnRealStore(t *testing.T) {
 	require.Equal(t, []string{"Report 0", "Report 1", "Report 2", "Report 3", "Report 4"}, subjects)
 
 	// Bob's copy of an email is not Alice's to read.
-	bobs, _, err := st.Emails(ctx, bob.ID, domain.MailFilter{}, domain.Page{})
+	bobs, _, err := st.Emails(ctx, bob.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
 	bobsEmailID := nodeID("Email", bobs[0].ID)
 	resp, err := c.RawPost(`query($id: ID!) { node(id: $id) { id } }`, asAlice, client.Var("id", bobsEmailID))

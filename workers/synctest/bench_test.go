@@ -52,11 +52,11 @@ func reportServices(b *testing.B, total map[domain.Service]time.Duration, n int)
 
 func (e *env) count(b testing.TB, u domain.User) (mails, events, files int) {
 	ctx, one := context.Background(), domain.Page{First: 1}
-	_, mi, err := e.store.Emails(ctx, u.ID, domain.MailFilter{}, one)
+	_, mi, err := e.store.Emails(ctx, u.ID, domain.Filter{}, one)
 	require.NoError(b, err)
-	_, ei, err := e.store.Events(ctx, u.ID, domain.EventFilter{}, one)
+	_, ei, err := e.store.Events(ctx, u.ID, domain.Filter{}, one)
 	require.NoError(b, err)
-	_, fi, err := e.store.Files(ctx, u.ID, domain.FileFilter{}, one)
+	_, fi, err := e.store.Files(ctx, u.ID, domain.Filter{}, one)
 	require.NoError(b, err)
 	return mi.TotalCount, ei.TotalCount, fi.TotalCount
 }

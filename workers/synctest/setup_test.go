@@ -119,7 +119,7 @@ func (e *env) emails(t *testing.T, u domain.User) map[string]domain.Email {
 	out := map[string]domain.Email{}
 	p := domain.Page{First: 100}
 	for {
-		es, info, err := e.store.Emails(context.Background(), u.ID, domain.MailFilter{}, p)
+		es, info, err := e.store.Emails(context.Background(), u.ID, domain.Filter{}, p)
 		require.NoError(t, err)
 		for _, m := range es {
 			_, dup := out[m.EmailID]
@@ -135,7 +135,7 @@ func (e *env) emails(t *testing.T, u domain.User) map[string]domain.Email {
 
 func (e *env) events(t *testing.T, u domain.User) map[string]domain.Event {
 	t.Helper()
-	es, info, err := e.store.Events(context.Background(), u.ID, domain.EventFilter{}, domain.Page{First: 100})
+	es, info, err := e.store.Events(context.Background(), u.ID, domain.Filter{}, domain.Page{First: 100})
 	require.NoError(t, err)
 	require.False(t, info.HasNextPage)
 	out := map[string]domain.Event{}
@@ -147,7 +147,7 @@ func (e *env) events(t *testing.T, u domain.User) map[string]domain.Event {
 
 func (e *env) files(t *testing.T, u domain.User) map[string]domain.File {
 	t.Helper()
-	fs, info, err := e.store.Files(context.Background(), u.ID, domain.FileFilter{}, domain.Page{First: 100})
+	fs, info, err := e.store.Files(context.Background(), u.ID, domain.Filter{}, domain.Page{First: 100})
 	require.NoError(t, err)
 	require.False(t, info.HasNextPage)
 	out := map[string]domain.File{}
