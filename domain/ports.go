@@ -69,20 +69,6 @@ type WorkspaceSummaryReader interface {
 	FileSummariesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]File, error)
 }
 
-// Summaries reads r's items without bodies and contents through the
-// WorkspaceBatchReader methods, for loaders of items that are only shown.
-func Summaries(r WorkspaceSummaryReader) WorkspaceBatchReader { return summaries{r} }
-
-type summaries struct{ WorkspaceSummaryReader }
-
-func (s summaries) EmailsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Email, error) {
-	return s.EmailSummariesByID(ctx, userID, ids)
-}
-
-func (s summaries) FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]File, error) {
-	return s.FileSummariesByID(ctx, userID, ids)
-}
-
 // Draft is a mail to create as a Gmail draft.
 type Draft struct {
 	To      []Address

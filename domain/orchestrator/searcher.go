@@ -48,7 +48,7 @@ func (s Searcher) Search(ctx context.Context, userID uuid.UUID, f domain.Filter,
 	if err != nil {
 		return nil, err
 	}
-	found, err := search.Load(ctx, domain.Summaries(s.Batch), userID, res.Relevant(), f)
+	found, err := search.Load(ctx, search.Summaries(s.Batch), userID, res.Relevant(), f)
 	if err != nil {
 		return nil, err
 	}

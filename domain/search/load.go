@@ -10,12 +10,25 @@ import (
 )
 
 // ItemReader loads a user's items by row id, one query per service; ids that
-// are not the user's are absent from the maps. domain.Summaries adapts a
-// reader of items without bodies and contents, for callers that only show them.
+// are not the user's are absent from the maps. Summaries adapts a reader of
+// items without bodies and contents, for callers that only show them.
 type ItemReader interface {
 	EmailsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error)
 	EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Event, error)
 	FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.File, error)
+}
+
+// Summaries reads r's items without bodies and contents as an ItemReader.
+func Summaries(r domain.WorkspaceSummaryReader) ItemReader { return summaries{r} }
+
+type summaries struct{ domain.WorkspaceSummaryReader }
+
+func (s summaries) EmailsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error) {
+	return s.EmailSummariesByID(ctx, userID, ids)
+}
+
+func (s summaries) FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.File, error) {
+	return s.FileSummariesByID(ctx, userID, ids)
 }
 
 // Found is a hit with the item behind it: exactly one of Email, Event and
