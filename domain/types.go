@@ -173,6 +173,11 @@ const (
 	MessageCancelled MessageStatus = "cancelled"
 )
 
+// Ended reports whether the ask has ended: done, failed or cancelled.
+func (s MessageStatus) Ended() bool {
+	return s == MessageDone || s == MessageFailed || s == MessageCancelled
+}
+
 // EndStatus is the status an ask that stopped on err is stored with:
 // cancelled when it was stopped on request (ErrCancelled), failed otherwise.
 func EndStatus(err error) MessageStatus {
@@ -189,8 +194,9 @@ type Vector struct {
 }
 
 // Message is one ask in a conversation: the query, what was understood and
-// planned, what happened and the answer. The JSON fields are owned by the ask
-// pipeline (domain/orchestrator) and stored as they are.
+// planned, what happened and the answer. The JSON fields are the ask
+// pipeline's orchestrator.Record, stored as they are: only that type encodes
+// and decodes them.
 type Message struct {
 	ID              uuid.UUID
 	ConversationID  uuid.UUID

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/domain/agent"
 	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 	"github.com/workspace-orchestrator/orchestrator/web/auth"
@@ -33,9 +32,9 @@ func decideAction(ctx context.Context, what, messageID, actionID string,
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	var as []agent.Action
-	if err := decodeStored(msg.Actions, &as); err != nil {
-		return nil, fmt.Errorf("%s: message %s actions: %w", what, id, err)
+	as, err := orchestrator.ActionsOf(msg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	for _, a := range as {
 		if a.ID == actionID {
@@ -69,7 +68,7 @@ func (r *subscriptionResolver) streamAnswer(ctx context.Context, msg domain.Mess
 		started bool // an event came: the stream exists
 		expired bool // none came in time: rebuild from the store
 	)
-	if terminal(msg.Status) {
+	if msg.Status.Ended() {
 		t := time.AfterFunc(r.ReplayWait, func() {
 			mu.Lock()
 			defer mu.Unlock()

@@ -7,17 +7,14 @@ package resolvers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
-	"github.com/workspace-orchestrator/orchestrator/web/auth"
-	"github.com/workspace-orchestrator/orchestrator/domain/agent"
-	"github.com/workspace-orchestrator/orchestrator/domain/executor"
 	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
-	"github.com/workspace-orchestrator/orchestrator/domain/plan"
-	"github.com/workspace-orchestrator/orchestrator/domain/synth"
 	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // Conversation is the resolver for the conversation field.
@@ -27,18 +24,22 @@ func (r *askPayloadResolver) Conversation(ctx context.Context, obj *model.AskPay
 
 // Intent is the resolver for the intent field.
 func (r *messageResolver) Intent(ctx context.Context, obj *model.Message) (model.JSON, error) {
-	raw := obj.Stored.Intent
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
+	in, err := orchestrator.IntentOf(obj.Stored)
+	if err != nil || in == nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("message %s intent: %w", obj.Stored.ID, err)
 	}
 	return model.JSON(raw), nil
 }
 
 // Plan is the resolver for the plan field.
 func (r *messageResolver) Plan(ctx context.Context, obj *model.Message) ([]model.PlanStep, error) {
-	var p plan.Plan
-	if err := decodeStored(obj.Stored.Plan, &p); err != nil {
-		return nil, fmt.Errorf("message %s plan: %w", obj.Stored.ID, err)
+	p, err := orchestrator.PlanOf(obj.Stored)
+	if err != nil || p == nil {
+		return []model.PlanStep{}, err
 	}
 	out := make([]model.PlanStep, len(p.Steps))
 	for i, s := range p.Steps {
@@ -52,18 +53,18 @@ func (r *messageResolver) Plan(ctx context.Context, obj *model.Message) ([]model
 
 // Actions is the resolver for the actions field.
 func (r *messageResolver) Actions(ctx context.Context, obj *model.Message) ([]model.Action, error) {
-	var as []agent.Action
-	if err := decodeStored(obj.Stored.Actions, &as); err != nil {
-		return nil, fmt.Errorf("message %s actions: %w", obj.Stored.ID, err)
+	as, err := orchestrator.ActionsOf(obj.Stored)
+	if err != nil {
+		return nil, err
 	}
 	return fromActions(as), nil
 }
 
 // StepResults is the resolver for the stepResults field.
 func (r *messageResolver) StepResults(ctx context.Context, obj *model.Message) ([]model.StepResult, error) {
-	var rs []executor.Result
-	if err := decodeStored(obj.Stored.StepResults, &rs); err != nil {
-		return nil, fmt.Errorf("message %s step results: %w", obj.Stored.ID, err)
+	rs, err := orchestrator.StepResultsOf(obj.Stored)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]model.StepResult, len(rs))
 	for i, res := range rs {
@@ -74,23 +75,20 @@ func (r *messageResolver) StepResults(ctx context.Context, obj *model.Message) (
 
 // Citations is the resolver for the citations field.
 func (r *messageResolver) Citations(ctx context.Context, obj *model.Message) ([]model.Citation, error) {
-	var cs []synth.Citation
-	if err := decodeStored(obj.Stored.Citations, &cs); err != nil {
-		return nil, fmt.Errorf("message %s citations: %w", obj.Stored.ID, err)
+	cs, err := orchestrator.CitationsOf(obj.Stored)
+	if err != nil {
+		return nil, err
 	}
 	return fromCitations(cs), nil
 }
 
 // Timings is the resolver for the timings field.
 func (r *messageResolver) Timings(ctx context.Context, obj *model.Message) (*model.Timings, error) {
-	if len(obj.Stored.Timings) == 0 || !terminal(obj.Stored.Status) {
-		return nil, nil
+	t, err := orchestrator.TimingsOf(obj.Stored)
+	if err != nil || t == nil {
+		return nil, err
 	}
-	var t orchestrator.Timings
-	if err := decodeStored(obj.Stored.Timings, &t); err != nil {
-		return nil, fmt.Errorf("message %s timings: %w", obj.Stored.ID, err)
-	}
-	return fromTimings(t), nil
+	return fromTimings(*t), nil
 }
 
 // Ask is the resolver for the ask field.

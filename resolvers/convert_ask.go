@@ -167,20 +167,11 @@ func finalEvent(m domain.Message) (*model.AnswerEvent, error) {
 	ev := orchestrator.Event{Type: orchestrator.EventDone, At: m.UpdatedAt, Text: m.Response, MessageStatus: m.Status}
 	if m.Status != domain.MessageDone {
 		ev.Type, ev.Error = orchestrator.EventError, m.Error
-	} else if err := decodeStored(m.Citations, &ev.Citations); err != nil {
-		return nil, fmt.Errorf("message %s citations: %w", m.ID, err)
+	} else {
+		var err error
+		if ev.Citations, err = orchestrator.CitationsOf(m); err != nil {
+			return nil, err
+		}
 	}
 	return fromAnswerEvent(ev), nil
-}
-
-// decodeStored reads one of a message's JSON columns; empty stays zero.
-func decodeStored(raw json.RawMessage, v any) error {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	return json.Unmarshal(raw, v)
-}
-
-func terminal(s domain.MessageStatus) bool {
-	return s == domain.MessageDone || s == domain.MessageFailed || s == domain.MessageCancelled
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -170,19 +169,18 @@ func (a answer) cited(title string) bool {
 // storedActions are the message's actions as persisted.
 func storedActions(t *testing.T, msg domain.Message) []agent.Action {
 	t.Helper()
-	var acts []agent.Action
-	if len(msg.Actions) > 0 {
-		require.NoError(t, json.Unmarshal(msg.Actions, &acts))
-	}
+	acts, err := orchestrator.ActionsOf(msg)
+	require.NoError(t, err)
 	return acts
 }
 
 // intentOf is the message's persisted intent.
 func intentOf(t *testing.T, msg domain.Message) intent.Intent {
 	t.Helper()
-	var in intent.Intent
-	require.NoError(t, json.Unmarshal(msg.Intent, &in))
-	return in
+	in, err := orchestrator.IntentOf(msg)
+	require.NoError(t, err)
+	require.NotNil(t, in)
+	return *in
 }
 
 // confirm confirms the answer's only proposed action of kind and returns it as recorded.

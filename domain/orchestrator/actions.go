@@ -2,7 +2,6 @@ package orchestrator
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -124,21 +123,18 @@ func (o *Orchestrator) decide(ctx context.Context, userID, messageID uuid.UUID, 
 	fn func(*agent.Action) (changed bool, err error)) (domain.Message, error) {
 	var changed bool
 	msg, err := o.d.Conversations.ModifyMessage(ctx, userID, messageID, func(msg *domain.Message) (bool, error) {
-		var actions []agent.Action
-		if len(msg.Actions) > 0 {
-			if err := json.Unmarshal(msg.Actions, &actions); err != nil {
-				return false, fmt.Errorf("message %s: stored actions unreadable: %v", messageID, err)
-			}
+		actions, err := ActionsOf(*msg)
+		if err != nil {
+			return false, err
 		}
 		i := slices.IndexFunc(actions, func(a agent.Action) bool { return a.ID == actionID })
 		if i < 0 {
 			return false, fmt.Errorf("action %q of message %s: %w", actionID, messageID, domain.ErrNotFound)
 		}
-		var err error
 		if changed, err = fn(&actions[i]); err != nil || !changed {
 			return false, err
 		}
-		msg.Actions = mustJSON(actions)
+		msg.Actions = encodeSlice(actions)
 		msg.UpdatedAt = o.clock.Now()
 		return true, nil
 	})
@@ -163,7 +159,7 @@ func (o *Orchestrator) refreshContext(ctx context.Context, msg domain.Message) {
 	}
 	for i, t := range cc.Turns {
 		if t.MessageID == msg.ID {
-			cc.Turns[i] = turnOf(msg)
+			cc.Turns[i] = o.turnOf(ctx, msg)
 		}
 	}
 	if err := o.d.Contexts.SaveContext(context.WithoutCancel(ctx), msg.UserID, msg.ConversationID, cc); err != nil {

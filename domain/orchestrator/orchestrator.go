@@ -281,7 +281,7 @@ func (o *Orchestrator) Cancel(ctx context.Context, userID, messageID uuid.UUID) 
 	if err != nil {
 		return fmt.Errorf("cancel ask %s: %w", messageID, err)
 	}
-	if !unfinished(msg.Status) {
+	if msg.Status.Ended() {
 		return fmt.Errorf("cancel ask %s: already %s: %w", messageID, msg.Status, domain.ErrConflict)
 	}
 	o.mu.Lock()
@@ -310,11 +310,6 @@ func (o *Orchestrator) Cancel(ctx context.Context, userID, messageID uuid.UUID) 
 	return nil
 }
 
-// unfinished reports whether a message's ask has not ended.
-func unfinished(s domain.MessageStatus) bool {
-	return s == domain.MessagePending || s == domain.MessageRunning
-}
-
 // awaitEnd polls the message until its ask has ended (true) or
 // Config.CancelWait has passed (false).
 func (o *Orchestrator) awaitEnd(ctx context.Context, userID, messageID uuid.UUID) (bool, error) {
@@ -334,7 +329,7 @@ func (o *Orchestrator) awaitEnd(ctx context.Context, userID, messageID uuid.UUID
 		if err != nil {
 			return false, fmt.Errorf("cancel ask %s: %w", messageID, err)
 		}
-		if !unfinished(msg.Status) {
+		if msg.Status.Ended() {
 			return true, nil
 		}
 	}

@@ -2,7 +2,6 @@ package orchestrator_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -154,15 +153,15 @@ func (b *bundle) ask(t *testing.T, conv uuid.UUID, q string) domain.Message {
 
 func actionsOf(t *testing.T, m domain.Message) []agent.Action {
 	t.Helper()
-	var as []agent.Action
-	require.NoError(t, json.Unmarshal(m.Actions, &as))
+	as, err := orchestrator.ActionsOf(m)
+	require.NoError(t, err)
 	return as
 }
 
 func citationIDs(t *testing.T, m domain.Message) []string {
 	t.Helper()
-	var cs []synth.Citation
-	require.NoError(t, json.Unmarshal(m.Citations, &cs))
+	cs, err := orchestrator.CitationsOf(m)
+	require.NoError(t, err)
 	var ids []string
 	for _, c := range cs {
 		ids = append(ids, c.ItemID)
@@ -197,11 +196,8 @@ func TestAskCancelFlightProposesAndWaits(t *testing.T) {
 	b := setup(t)
 	m := b.ask(t, uuid.Nil, "Cancel my Turkish Airlines flight")
 
-	var p struct {
-		Steps  []intent.Step `json:"steps"`
-		Groups [][]string    `json:"groups"`
-	}
-	require.NoError(t, json.Unmarshal(m.Plan, &p))
+	p, err := orchestrator.PlanOf(m)
+	require.NoError(t, err)
 	require.Equal(t, [][]string{{"s1"}, {"s2"}, {"s3"}}, p.Groups)
 
 	acts := actionsOf(t, m)
@@ -225,7 +221,7 @@ func TestAskCancelFlightProposesAndWaits(t *testing.T) {
 	}
 	require.Equal(t, 1, proposed)
 
-	m, err := b.o.ConfirmAction(context.Background(), b.user, m.ID, a.ID)
+	m, err = b.o.ConfirmAction(context.Background(), b.user, m.ID, a.ID)
 	require.NoError(t, err)
 	require.Equal(t, agent.ActionExecuted, actionsOf(t, m)[0].Status)
 	_, still = b.ws.event("ev3")
@@ -403,8 +399,8 @@ func TestAskMultiServiceAndFailedStep(t *testing.T) {
 	require.Equal(t, []string{"m2", "m1"}, citationIDs(t, m))
 	require.Contains(t, m.Response, "I couldn't search your Drive: the service did not answer in time; try again shortly.")
 	require.NotContains(t, m.Response, "503", "upstream details stay out of the answer")
-	var results []executor.Result
-	require.NoError(t, json.Unmarshal(m.StepResults, &results))
+	results, err := orchestrator.StepResultsOf(m)
+	require.NoError(t, err)
 	require.Equal(t, executor.StatusSucceeded, results[0].Status)
 	require.Equal(t, executor.StatusFailed, results[1].Status)
 }
@@ -469,8 +465,8 @@ func TestAskClarifiesAndRefuses(t *testing.T) {
 	require.Equal(t, "When should it be? Please give a day and a time.", m.Response)
 	m = b.ask(t, uuid.Nil, "what's the weather?")
 	require.Contains(t, m.Response, "I can only search and act on your Gmail, Google Calendar and Google Drive")
-	var in intent.Intent
-	require.NoError(t, json.Unmarshal(m.Intent, &in))
+	in, err := orchestrator.IntentOf(m)
+	require.NoError(t, err)
 	require.Empty(t, in.Steps)
 }
 
@@ -486,8 +482,8 @@ func TestAskDoesNotActWhenUnsure(t *testing.T) {
 		m := b.ask(t, uuid.Nil, "cancel it")
 		require.Empty(t, actionsOf(t, m), name)
 		require.NotEmpty(t, m.Response, name)
-		var results []executor.Result
-		require.NoError(t, json.Unmarshal(m.StepResults, &results))
+		results, err := orchestrator.StepResultsOf(m)
+		require.NoError(t, err)
 		require.Empty(t, results, name)
 	}
 
@@ -539,10 +535,11 @@ func TestAskEventsAndIdempotency(t *testing.T) {
 
 	stored, err := b.convs.Message(ctx, b.user, m1.ID)
 	require.NoError(t, err)
-	var timings orchestrator.Timings
-	require.NoError(t, json.Unmarshal(stored.Timings, &timings))
-	require.NotNil(t, stored.Intent)
-	require.NotNil(t, stored.Plan)
+	rec, err := orchestrator.RecordOf(stored)
+	require.NoError(t, err)
+	require.NotNil(t, rec.Timings)
+	require.NotNil(t, rec.Intent)
+	require.NotNil(t, rec.Plan)
 
 	// The same query again in a fresh conversation hits the intent cache...
 	b.ask(t, uuid.Nil, "emails from Sarah about the budget")

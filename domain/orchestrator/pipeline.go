@@ -30,11 +30,15 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	defer pub.close()
 	start := msg.CreatedAt
 	ms := func(from time.Time) float64 { return float64(o.clock.Now().Sub(from).Microseconds()) / 1000 }
-	var t Timings
-	persist := func(m domain.Message) {
-		m.UpdatedAt = o.clock.Now()
-		if err := o.d.Conversations.UpdateMessage(context.WithoutCancel(ctx), m); err != nil {
-			o.log.ErrorContext(ctx, "persist message", "message", m.ID, "err", err)
+	var (
+		t   Timings
+		rec Record
+	)
+	persist := func() {
+		rec.Store(&msg)
+		msg.UpdatedAt = o.clock.Now()
+		if err := o.d.Conversations.UpdateMessage(context.WithoutCancel(ctx), msg); err != nil {
+			o.log.ErrorContext(ctx, "persist message", "message", msg.ID, "err", err)
 		}
 	}
 	fail := func(err error) {
@@ -44,8 +48,8 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		}
 		msg.Status, msg.Error = status, domain.Explain(err)
 		t.TotalMS = ms(start)
-		msg.Timings = mustJSON(t)
-		persist(msg)
+		rec.Timings = &t
+		persist()
 		pub.send(Event{Type: EventError, Error: msg.Error, MessageStatus: status})
 	}
 	defer func() {
@@ -67,7 +71,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	}
 
 	msg.Status = domain.MessageRunning
-	persist(msg)
+	persist()
 
 	loc := o.location(ctx, msg.UserID)
 	pub.send(Event{Type: EventStatus, Status: StatusClassifying, Detail: "Understanding the request"})
@@ -85,7 +89,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		return
 	}
 	in = o.gate(in)
-	msg.Intent = mustJSON(in)
+	rec.Intent = &in
 
 	pub.send(Event{Type: EventStatus, Status: StatusPlanning, Detail: fmt.Sprintf("Planning %d step(s)", len(in.Steps))})
 	phase = o.clock.Now()
@@ -94,7 +98,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	if ended(err) {
 		return
 	}
-	msg.Plan = mustJSON(p)
+	rec.Plan = &p
 
 	phase = o.clock.Now()
 	results := executor.Run(ctx, p, o.runner(msg.UserID), executor.Options{
@@ -109,7 +113,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		},
 	})
 	t.ExecuteMS = ms(phase)
-	msg.StepResults = mustJSON(results)
+	rec.StepResults = results
 	if ended(nil) {
 		return
 	}
@@ -120,7 +124,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 			pub.send(Event{Type: EventActionProposed, StepID: r.StepID, Action: &a})
 		}
 	}
-	msg.Actions = mustJSON(nonNil(actions))
+	rec.Actions = actions
 
 	pub.send(Event{Type: EventStatus, Status: StatusSynthesizing, Detail: "Writing the answer"})
 	phase = o.clock.Now()
@@ -135,12 +139,12 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		return
 	}
 	msg.Response = ans.Text
-	msg.Citations = mustJSON(nonNil(ans.Citations))
+	rec.Citations = ans.Citations
 	msg.Status = domain.MessageDone
 	t.TotalMS = ms(start)
-	msg.Timings = mustJSON(t)
-	persist(msg)
-	o.remember(ctx, msg, turn(msg, in, results, ans.Citations, actions), cc)
+	rec.Timings = &t
+	persist()
+	o.remember(ctx, msg, turn(msg, rec), cc)
 	pub.send(Event{Type: EventDone, Text: ans.Text, Citations: ans.Citations, MessageStatus: domain.MessageDone})
 }
 
@@ -241,7 +245,7 @@ func (o *Orchestrator) conversationContext(ctx context.Context, userID, convID, 
 	var cc intent.ConversationContext
 	for _, m := range msgs {
 		if m.ID != skip && m.Status == domain.MessageDone {
-			cc.Turns = append(cc.Turns, turnOf(m))
+			cc.Turns = append(cc.Turns, o.turnOf(ctx, m))
 		}
 	}
 	return o.trim(cc), nil
@@ -271,28 +275,26 @@ func (o *Orchestrator) remember(ctx context.Context, msg domain.Message, t inten
 	}
 }
 
-// turnOf reads what a persisted message leaves for follow-ups.
-func turnOf(m domain.Message) intent.Turn {
-	var (
-		in        intent.Intent
-		results   []executor.Result
-		citations []synth.Citation
-		actions   []agent.Action
-	)
-	_ = json.Unmarshal(m.Intent, &in)
-	_ = json.Unmarshal(m.StepResults, &results)
-	_ = json.Unmarshal(m.Citations, &citations)
-	_ = json.Unmarshal(m.Actions, &actions)
-	return turn(m, in, results, citations, actions)
+// turnOf reads what a persisted message leaves for follow-ups; a field
+// that does not decode is logged and left out.
+func (o *Orchestrator) turnOf(ctx context.Context, m domain.Message) intent.Turn {
+	rec, err := RecordOf(m)
+	if err != nil {
+		o.log.WarnContext(ctx, "conversation context: part of a message unreadable", "message", m.ID, "err", err)
+	}
+	return turn(m, rec)
 }
 
 // turn is what a message leaves for follow-ups: its intent, the items in the
 // order the answer cited them (then the others) and its actions.
-func turn(m domain.Message, in intent.Intent, results []executor.Result, citations []synth.Citation, actions []agent.Action) intent.Turn {
-	t := intent.Turn{MessageID: m.ID, Query: m.Query, Intent: in}
+func turn(m domain.Message, rec Record) intent.Turn {
+	t := intent.Turn{MessageID: m.ID, Query: m.Query}
+	if rec.Intent != nil {
+		t.Intent = *rec.Intent
+	}
 	items := map[string]agent.Item{}
 	var order []string
-	for _, r := range results {
+	for _, r := range rec.StepResults {
 		for _, it := range r.Output.Items {
 			k := string(it.Service) + "/" + it.ID
 			if _, ok := items[k]; !ok {
@@ -301,7 +303,7 @@ func turn(m domain.Message, in intent.Intent, results []executor.Result, citatio
 			}
 		}
 	}
-	for _, a := range actions {
+	for _, a := range rec.Actions {
 		if a.Item != nil {
 			k := string(a.Item.Service) + "/" + a.Item.ID
 			items[k] = *a.Item
@@ -316,28 +318,13 @@ func turn(m domain.Message, in intent.Intent, results []executor.Result, citatio
 			t.Items = append(t.Items, it.Ref())
 		}
 	}
-	for _, c := range citations {
+	for _, c := range rec.Citations {
 		add(string(c.Service) + "/" + c.ItemID)
 	}
 	for _, k := range order {
 		add(k)
 	}
 	return t
-}
-
-func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("marshal %T: %v", v, err)) // only our own plain structs reach here
-	}
-	return b
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }
 
 // pump publishes a message's events in order from its own goroutine, so

@@ -44,7 +44,7 @@ type Message struct {
 	UpdatedAt        time.Time
 	// Stored is the message as the store holds it: the intent, plan, actions,
 	// stepResults, citations and timings resolvers decode its JSON columns
-	// only when a client asks for them.
+	// (through orchestrator.Record's decoders) only when a client asks for them.
 	Stored domain.Message
 }
 
