@@ -7,11 +7,14 @@ package server_test
 // measures the CPU the largest accepted documents cost.
 
 import (
+	"context"
 	"fmt"
+	"github.com/workspace-orchestrator/orchestrator/domain/search"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -157,7 +160,9 @@ func TestAbuseIntrospectionOffInProduction(t *testing.T) {
 	require.NotContains(t, errs[0].Message, "email")
 
 	// __typename is no introspection of the schema.
-	var resp struct{ Typename string `json:"__typename"` }
+	var resp struct {
+		Typename string `json:"__typename"`
+	}
 	b.c.MustPost(`{ __typename }`, &resp, b.asAlice)
 	require.Equal(t, "Query", resp.Typename)
 
@@ -287,3 +292,156 @@ fragment TypeRef on __Type {
   kind name
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 }`
+
+// Finding 9: a NUL byte in a string argument answered INTERNAL (PostgreSQL
+// refuses it); every string, inline or in variables, answers BAD_USER_INPUT
+// before a resolver runs.
+func TestAbuseNULByteIsBadUserInput(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, q := range []string{
+		`{ search(query: "budget\u0000") { text } }`,
+		`mutation { ask(input: {query: "hi", clientRequestId: "a\u0000"}) { message { id } } }`,
+		`{ emails(filter: {query: "x", from: ["a\u0000@b.c"]}) { totalCount } }`,
+		`fragment F on Query { search(query: "\u0000") { text } } { ...F }`,
+	} {
+		errs := b.errorsOf(t, q, b.asAlice)
+		require.Equal(t, "BAD_USER_INPUT", codeOf(errs[0]), q+": "+errs[0].Message)
+	}
+	_, resp := post(t, b.h, `{"query":"query($q: String!) { search(query: $q) { text } }","variables":{"q":"a\u0000b"}}`,
+		"Authorization", "Bearer "+b.aliceTok)
+	require.Contains(t, resp, `"code":"BAD_USER_INPUT"`, resp)
+	require.Contains(t, resp, `$q`)
+	_, resp = post(t, b.h, `{"query":"mutation($in: AskInput!) { ask(input: $in) { message { id } } }","variables":{"in":{"query":"x\u0000"}}}`,
+		"Authorization", "Bearer "+b.aliceTok)
+	require.Contains(t, resp, `"code":"BAD_USER_INPUT"`, resp)
+	require.Zero(t, b.searcher.calls())
+}
+
+// countingSearcher records how many searches run at once.
+type countingSearcher struct {
+	inner          *memSearcher
+	mu             sync.Mutex
+	now, most, all int
+}
+
+func (c *countingSearcher) Search(ctx context.Context, req search.Request) (search.Result, error) {
+	c.mu.Lock()
+	c.now++
+	c.all++
+	c.most = max(c.most, c.now)
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.now--
+		c.mu.Unlock()
+	}()
+	time.Sleep(5 * time.Millisecond) // hold the slot, so that searches overlap if they may
+	return c.inner.Search(ctx, req)
+}
+
+// Finding 2: 300 aliased searches held the pool while another user's
+// `me` waited. One user's searches run at most SearchConcurrency at a time;
+// the others queue, and other users are not affected.
+func TestAbuseSearchesPerUserAreBounded(t *testing.T) {
+	t.Parallel()
+	var cs *countingSearcher
+	b := setup(t, func(c *server.Config, d *server.Deps) {
+		c.SearchConcurrency = 2
+		cs = &countingSearcher{inner: d.Resolver.Searcher.(*memSearcher)}
+		d.Resolver.Searcher = cs
+	})
+	var sb strings.Builder
+	sb.WriteString("{")
+	for i := range 8 {
+		fmt.Fprintf(&sb, " s%d: search(query: \"budget %d\", first: 1) { text }", i, i)
+	}
+	sb.WriteString(" }")
+	var wg sync.WaitGroup
+	for range 3 { // three requests at once: 24 searches
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var resp map[string]any
+			b.c.MustPost(sb.String(), &resp, b.asAlice)
+		}()
+	}
+	wg.Wait()
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	require.Equal(t, 24, cs.all)
+	require.LessOrEqual(t, cs.most, 2, "never more than SearchConcurrency at once")
+}
+
+// Finding 3: answer subscriptions had no cap per socket or per user. Both
+// are capped; a completed subscription frees its place.
+func TestAbuseSubscriptionsAreCapped(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *server.Config, _ *server.Deps) {
+		c.MaxSubscriptionsPerConnection = 2
+		c.MaxSubscriptionsPerUser = 3
+	})
+	srv := httptest.NewServer(b.h)
+	t.Cleanup(srv.Close)
+	auth := map[string]any{"authorization": "Bearer " + b.aliceTok}
+
+	c1 := dialWS(t, srv.URL, protocols[0], auth)
+	c1.mustNext("connection_ack")
+	c1.start("1", `subscription { serverTime }`)
+	waitData(t, c1, "1")
+	c1.start("2", `subscription { serverTime }`)
+	waitData(t, c1, "2")
+	c1.start("3", `subscription { serverTime }`)
+	requireRefused(t, c1, "3")
+
+	c2 := dialWS(t, srv.URL, protocols[0], auth)
+	c2.mustNext("connection_ack")
+	c2.start("1", `subscription { serverTime }`)
+	waitData(t, c2, "1")
+	c2.start("2", `subscription { serverTime }`)
+	requireRefused(t, c2, "2") // the user's fourth
+
+	// Completing one frees a place for the user.
+	c1.send(wsMessage{ID: "1", Type: "complete"})
+	require.Eventually(t, func() bool {
+		c2.start("3", `subscription { serverTime }`)
+		for {
+			m := c2.mustNextAny()
+			if m.ID != "3" {
+				continue
+			}
+			if m.Type == "next" && !strings.Contains(string(m.Payload), "TOO_MANY") {
+				return true
+			}
+			for m.Type != "complete" { // refused: drain to its end and retry
+				m = c2.mustNextAny()
+			}
+			return false
+		}
+	}, 5*time.Second, 20*time.Millisecond)
+}
+
+// waitData reads until operation id sends data.
+func waitData(t *testing.T, c *wsClient, id string) {
+	t.Helper()
+	for {
+		m := c.mustNextAny()
+		if m.ID == id {
+			require.Equal(t, c.p.data, m.Type, string(m.Payload))
+			return
+		}
+	}
+}
+
+// requireRefused reads until operation id answers, and wants it refused.
+func requireRefused(t *testing.T, c *wsClient, id string) {
+	t.Helper()
+	for {
+		m := c.mustNextAny()
+		if m.ID != id {
+			continue
+		}
+		require.Contains(t, string(m.Payload), "TOO_MANY_SUBSCRIPTIONS", m.Type)
+		return
+	}
+}

@@ -68,7 +68,7 @@ type memSearcher struct {
 	mem  *memStore
 	mu   sync.Mutex
 	last search.Request
-	n    int // searches run
+	n    int       // searches run
 	leak uuid.UUID // an item of another user it wrongly returns, to check scoping
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
@@ -270,4 +271,108 @@ func introspectionComplexity(set ast.SelectionSet) int {
 		}
 	}
 	return n
+}
+
+// textInput refuses an operation whose string arguments (inline or in
+// variables) hold a NUL byte or invalid UTF-8 with BAD_USER_INPUT, before any
+// resolver runs: PostgreSQL refuses such text, which surfaced as INTERNAL.
+type textInput struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = textInput{}
+
+func (textInput) ExtensionName() string                          { return "TextInput" }
+func (textInput) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (textInput) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	bad := func(where string) *gqlerror.Error {
+		return shapeError(codeBadUserInput, "%s holds a NUL byte or invalid UTF-8, which no text may contain", where)
+	}
+	for name, v := range oc.Variables {
+		if !cleanValue(v) {
+			return bad("variable $" + name)
+		}
+	}
+	if where, ok := cleanArguments(oc.Operation.SelectionSet, oc.Doc.Fragments); !ok {
+		return bad(where)
+	}
+	return nil
+}
+
+// cleanText reports whether s can be stored as text.
+func cleanText(s string) bool {
+	return !strings.ContainsRune(s, 0) && utf8.ValidString(s)
+}
+
+// cleanValue checks every string in a decoded variable.
+func cleanValue(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return cleanText(v)
+	case []any:
+		for _, e := range v {
+			if !cleanValue(e) {
+				return false
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			if !cleanText(k) || !cleanValue(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cleanArguments checks the literal strings of every argument in the
+// operation and the fragments it may spread (each fragment once).
+func cleanArguments(set ast.SelectionSet, frags ast.FragmentDefinitionList) (string, bool) {
+	for _, f := range frags {
+		if where, ok := cleanSelections(f.SelectionSet); !ok {
+			return where, false
+		}
+	}
+	return cleanSelections(set)
+}
+
+func cleanSelections(set ast.SelectionSet) (string, bool) {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			for _, a := range s.Arguments {
+				if !cleanLiteral(a.Value) {
+					return "argument " + a.Name + " of " + s.Name, false
+				}
+			}
+			if where, ok := cleanSelections(s.SelectionSet); !ok {
+				return where, false
+			}
+		case *ast.InlineFragment:
+			if where, ok := cleanSelections(s.SelectionSet); !ok {
+				return where, false
+			}
+		}
+	}
+	return "", true
+}
+
+func cleanLiteral(v *ast.Value) bool {
+	if v == nil {
+		return true
+	}
+	if (v.Kind == ast.StringValue || v.Kind == ast.BlockValue) && !cleanText(v.Raw) {
+		return false
+	}
+	for _, c := range v.Children {
+		if !cleanLiteral(c.Value) {
+			return false
+		}
+	}
+	return true
 }

@@ -69,6 +69,16 @@ type Config struct {
 	MaxSelections int
 	// MaxAliases caps the aliases of a document. Defaults to 20.
 	MaxAliases int
+
+	// SearchConcurrency is how many searches of one user run at once in this
+	// process; more wait their turn (gate.go). Defaults to 2.
+	SearchConcurrency int
+	// MaxSubscriptionsPerConnection caps the subscriptions open at once on
+	// one websocket (TOO_MANY_SUBSCRIPTIONS). Defaults to 10.
+	MaxSubscriptionsPerConnection int
+	// MaxSubscriptionsPerUser caps one user's subscriptions open at once in
+	// this process, over every connection. Defaults to 20.
+	MaxSubscriptionsPerUser int
 }
 
 // Defaults of the request bounds.
@@ -107,6 +117,9 @@ func (c Config) WithDefaults() Config {
 	c.MaxFields = cmp.Or(c.MaxFields, DefaultMaxFields)
 	c.MaxSelections = cmp.Or(c.MaxSelections, DefaultMaxSelections)
 	c.MaxAliases = cmp.Or(c.MaxAliases, DefaultMaxAliases)
+	c.SearchConcurrency = cmp.Or(c.SearchConcurrency, 2)
+	c.MaxSubscriptionsPerConnection = cmp.Or(c.MaxSubscriptionsPerConnection, 10)
+	c.MaxSubscriptionsPerUser = cmp.Or(c.MaxSubscriptionsPerUser, 20)
 	return c
 }
 
@@ -136,6 +149,12 @@ func (c Config) validate() error {
 		return fmt.Errorf("server: Config.MaxSelections is %d, want >= 1", c.MaxSelections)
 	case c.MaxAliases < 0:
 		return fmt.Errorf("server: Config.MaxAliases is %d, want >= 0", c.MaxAliases)
+	case c.SearchConcurrency < 1:
+		return fmt.Errorf("server: Config.SearchConcurrency is %d, want >= 1", c.SearchConcurrency)
+	case c.MaxSubscriptionsPerConnection < 1:
+		return fmt.Errorf("server: Config.MaxSubscriptionsPerConnection is %d, want >= 1", c.MaxSubscriptionsPerConnection)
+	case c.MaxSubscriptionsPerUser < 1:
+		return fmt.Errorf("server: Config.MaxSubscriptionsPerUser is %d, want >= 1", c.MaxSubscriptionsPerUser)
 	}
 	return nil
 }
@@ -188,6 +207,9 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		deps.Logger = slog.Default()
 	}
 	res := deps.Resolver.WithDefaults()
+	if res.Searcher != nil {
+		res.Searcher = gatedSearcher{next: res.Searcher, slots: newUserSlots(cfg.SearchConcurrency)}
+	}
 
 	mux := http.NewServeMux()
 	// Bearer token, then the user it names, then the body: a request is
@@ -259,12 +281,17 @@ func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.L
 	srv.Use(shapeLimits{cfg: cfg, cache: queries}) // after APQ, which may supply the query
 	srv.Use(depthLimit{max: cfg.DepthLimit})       // before complexity: cheaper, and names the real problem
 	srv.Use(&complexityLimit{limit: cfg.ComplexityLimit})
+	srv.Use(textInput{})
 
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", p)
 		return fmt.Errorf("panic: %v", p)
 	})
+	srv.AroundOperations(subscriptionCaps{
+		perConnection: cfg.MaxSubscriptionsPerConnection,
+		perUser:       newUserSlots(cfg.MaxSubscriptionsPerUser),
+	}.around)
 	// Fresh dataloaders per operation: a websocket lives long, an operation does not.
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(res.WithLoaders(ctx))
@@ -280,6 +307,7 @@ func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.L
 // holds it open until the token expires, whichever way it came.
 func wsInit(keys *auth.Keyset, users userLoader) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		ctx = withConnectionCount(ctx)
 		refuse := func() (context.Context, *transport.InitPayload, error) {
 			// 4403 is graphql-transport-ws's "Forbidden"; legacy graphql-ws
 			// clients also get a connection_error message first.
