@@ -11,10 +11,10 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/workspace-orchestrator/orchestrator/web/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // Messages is the resolver for the messages field.

@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/workspace-orchestrator/orchestrator/web/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // Node is the resolver for the node field.

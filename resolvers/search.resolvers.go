@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/workspace-orchestrator/orchestrator/web/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // Search is the resolver for the search field.

@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/workspace-orchestrator/orchestrator/web/auth"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // SyncNow is the resolver for the syncNow field.

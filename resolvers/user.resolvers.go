@@ -9,8 +9,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/workspace-orchestrator/orchestrator/web/auth"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // Me is the resolver for the me field.

@@ -311,7 +311,7 @@ func (k *signer) load() (*rsa.PrivateKey, error) {
 	k.once.Do(func() {
 		k.key, k.err = rsa.GenerateKey(rand.Reader, 2048)
 		if k.err == nil {
-			sum := sha256.Sum256(k.key.PublicKey.N.Bytes())
+			sum := sha256.Sum256(k.key.N.Bytes())
 			k.kid = hex.EncodeToString(sum[:8])
 		}
 	})
@@ -348,7 +348,7 @@ func (s *Server) certs(w http.ResponseWriter, _ *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{{
 		"kty": "RSA", "alg": "RS256", "use": "sig", "kid": s.keys.kid,
-		"n": base64.RawURLEncoding.EncodeToString(key.PublicKey.N.Bytes()),
+		"n": base64.RawURLEncoding.EncodeToString(key.N.Bytes()),
 		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(key.PublicKey.E)).Bytes()),
 	}}})
 }

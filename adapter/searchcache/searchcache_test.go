@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
+	"github.com/workspace-orchestrator/orchestrator/adapter/redistest"
 	"github.com/workspace-orchestrator/orchestrator/adapter/searchcache"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/query"
@@ -49,9 +50,8 @@ type fixture struct {
 
 func setup(t *testing.T) fixture {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
-	t.Cleanup(func() { _ = rdb.Close() })
-	cache, err := searchcache.New(rdb, searchcache.Config{TTL: time.Minute, Prefix: "test:" + uuid.NewString() + ":"})
+	rdb, prefix := redistest.New(t)
+	cache, err := searchcache.New(rdb, searchcache.Config{TTL: time.Minute, Prefix: prefix})
 	require.NoError(t, err)
 	f := fixture{idx: &index{}, vers: &versions{}, rdb: rdb}
 	f.engine, err = search.New(search.Config{}, search.Deps{

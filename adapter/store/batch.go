@@ -50,7 +50,7 @@ func ownedMany[R, D any](ctx context.Context, db bun.IDB, userID uuid.UUID, ids 
 	}
 	var rows []R
 	if err := db.NewSelect().Model(&rows).ExcludeColumn(append(exclude, "embedding")...).
-		Where("user_id = ? AND id IN (?)", userID, bun.In(ids)).Scan(ctx); err != nil {
+		Where("user_id = ? AND id IN (?)", userID, bun.List(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: load %d %s of user %s: %w", len(ids), what, userID, err)
 	}
 	for i := range rows {

@@ -17,7 +17,7 @@ var _ domain.ConversationBatchReader = (*Store)(nil)
 func (s *Store) ConversationsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Conversation, error) {
 	var rows []conversationRow
 	err := s.idb(ctx).NewSelect().Model(&rows).
-		Where("user_id = ? AND id IN (?)", userID, bun.In(ids)).Scan(ctx)
+		Where("user_id = ? AND id IN (?)", userID, bun.List(ids)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: conversations of user %s by id: %w", userID, err)
 	}
@@ -39,7 +39,7 @@ func (s *Store) MessageCounts(ctx context.Context, userID uuid.UUID, ids []uuid.
 		TableExpr("conversations AS c").
 		ColumnExpr("c.id, count(m.id) AS count").
 		Join("LEFT JOIN messages AS m ON m.conversation_id = c.id").
-		Where("c.user_id = ? AND c.id IN (?)", userID, bun.In(ids)).
+		Where("c.user_id = ? AND c.id IN (?)", userID, bun.List(ids)).
 		GroupExpr("c.id").
 		Scan(ctx, &rows)
 	if err != nil {

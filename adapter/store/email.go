@@ -184,7 +184,7 @@ func (s *Store) deleteByKeys(ctx context.Context, userID uuid.UUID, model any, c
 	return s.writeCache(ctx, userID, func(ctx context.Context, db bun.IDB) error {
 		_, err := db.NewDelete().Model(model).
 			Where("user_id = ?", userID).
-			Where("? IN (?)", bun.Ident(column), bun.In(keys)).
+			Where("? IN (?)", bun.Ident(column), bun.List(keys)).
 			Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("store: delete %d items by %s of user %s: %w", len(keys), column, userID, err)

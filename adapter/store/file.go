@@ -104,7 +104,7 @@ func (s *Store) Files(ctx context.Context, userID uuid.UUID, f domain.Filter, p 
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
 		if len(f.MimeTypes) > 0 {
-			q = q.Where("mime_type IN (?)", bun.In(f.MimeTypes))
+			q = q.Where("mime_type IN (?)", bun.List(f.MimeTypes))
 		}
 		q = whereAnyPerson(q, f.Owners, "", "EXISTS (SELECT 1 FROM unnest(owners) o WHERE o ILIKE ?)")
 		return whereRange(q, "modified_at", f.After, f.Before)

@@ -181,16 +181,6 @@ func likePattern(s string) string {
 	return "%" + r.Replace(strings.TrimSpace(s)) + "%"
 }
 
-func lowerAll(ss []string) []string {
-	out := make([]string, 0, len(ss))
-	for _, s := range ss {
-		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // nullTime is nil for the zero time, so it is stored as NULL.
 func nullTime(t time.Time) *time.Time {
 	if t.IsZero() {

@@ -84,13 +84,18 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		wg      sync.WaitGroup
 	)
 	start := make(chan struct{})
-	var measureFrom time.Time
+	var (
+		measureFrom time.Time
+		warm        sync.WaitGroup // measuring starts when every worker has warmed up
+	)
 	for w := range o.workers {
 		wg.Add(1)
+		warm.Add(1)
 		go func() {
 			defer wg.Done()
 			c, err := askclient.Dial(ctx, o.url, o.token, &http.Client{Timeout: o.askTimeout})
 			if err != nil {
+				warm.Done()
 				failed.Add(1)
 				firstEr.CompareAndSwap(nil, err)
 				return
@@ -99,6 +104,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			for i := range o.warmup {
 				_, _ = ask(ctx, c, o.askTimeout, queries[(w+i)%len(queries)])
 			}
+			warm.Done()
 			<-start
 			deadline := measureFrom.Add(o.duration)
 			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
@@ -114,7 +120,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			}
 		}()
 	}
-	time.Sleep(time.Duration(o.warmup) * 200 * time.Millisecond) // let the warm-up asks finish
+	warm.Wait()
 	measureFrom = time.Now()
 	close(start)
 	wg.Wait()

@@ -128,7 +128,7 @@ var glue = map[string]bool{"the": true, "and": true, "for": true, "with": true, 
 func Words(q string) []string {
 	var out []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9') && r <= 127
 	}) {
 		if len(w) >= 3 && !glue[w] {
 			out = append(out, w)

@@ -49,7 +49,6 @@ var (
 	fileRefRE      = rx(`\b(kep|doc|docs|document|file|spreadsheet|sheet|slides|deck|presentation|pdf|proposal|report|notes|memo|draft of)\b`)
 	followRE       = rx(`^(?:and\s+)?(?:what|how)\s+about\b|^and\s+(?:for|from|in|on|with)?\b|^what of\b`)
 	ordinalRE      = rx(`\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|last)\s*(one|email|mail|message|event|meeting|file|doc|document|result|item)?\b|\b(?:number|#|no\.?)\s*(\d{1,2})\b`)
-	pronounRE      = rx(`\b(it|that|this one|that one|them)\b`)
 	emailAddrRE    = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
 	personPrefixRE = rx(`\b(?:from|to|with|by|cc|invite|inviting|and|tell|ask|email|e-mail|mail|message|ping|for|send|write|remind|notify)\s+`)
 	nameRE         = regexp.MustCompile(`^[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?`)

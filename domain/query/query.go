@@ -499,7 +499,7 @@ func (s *state) words() error {
 // name a service; elsewhere ("the board meeting") it is a word to rank by.
 func (s *state) leading(i int) bool {
 	for _, t := range s.toks[:i] {
-		if w := t.lower(); !t.used && !fillers[w] && serviceWords[w] == "" && w != "unread" && !(t.quoted && t.negated) {
+		if w := t.lower(); !t.used && !fillers[w] && serviceWords[w] == "" && w != "unread" && (!t.quoted || !t.negated) {
 			return false
 		}
 	}

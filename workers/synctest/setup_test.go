@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/embed"
@@ -23,6 +21,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/gmailapi"
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/googleauth"
 	"github.com/workspace-orchestrator/orchestrator/adapter/ratelimit"
+	"github.com/workspace-orchestrator/orchestrator/adapter/redistest"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/secret/secrettest"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
@@ -74,9 +73,8 @@ func setup(t testing.TB, o options) *env {
 	require.NoError(t, err)
 	cc := gclient.Config{BaseURL: hs.URL, Auth: auth}
 	if o.limits != nil {
-		rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
-		t.Cleanup(func() { _ = rdb.Close() })
-		lim, err := ratelimit.New(rdb, ratelimit.Config{Prefix: "test:quota:" + uuid.NewString() + ":", Limits: o.limits})
+		rdb, prefix := redistest.New(t)
+		lim, err := ratelimit.New(rdb, ratelimit.Config{Prefix: prefix, Limits: o.limits})
 		require.NoError(t, err)
 		cc.Limiter = lim
 	}

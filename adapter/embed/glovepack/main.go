@@ -59,7 +59,6 @@ func run(args []string) error {
 	if err := json.Unmarshal(raw, &in); err != nil {
 		return fmt.Errorf("parse: %w", err)
 	}
-	raw = nil
 	var keep []string
 	var ranks []uint32
 	var vecs [][]float64
@@ -109,7 +108,7 @@ func tokenLike(w string) bool {
 		return false
 	}
 	for _, r := range w {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) || unicode.ToLower(r) != r {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) || unicode.ToLower(r) != r {
 			return false
 		}
 	}

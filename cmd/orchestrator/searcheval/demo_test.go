@@ -129,16 +129,6 @@ func emailOf(m emulator.Message) (domain.Email, error) {
 	return e, nil
 }
 
-// env is a search stack over a fresh schema holding the demo workspace.
-type env struct {
-	ctx    context.Context
-	db     *store.DB
-	store  *store.Store
-	idx    *store.Search
-	engine *search.Engine
-	user   domain.User
-}
-
 func embedText(title, body string) string {
 	if len(body) > 4000 {
 		body = body[:4000]

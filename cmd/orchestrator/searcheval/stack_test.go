@@ -6,11 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/embed"
+	"github.com/workspace-orchestrator/orchestrator/adapter/redistest"
 	"github.com/workspace-orchestrator/orchestrator/adapter/searchcache"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
@@ -28,9 +27,8 @@ func TestSearchStackCachesUntilDataChanges(t *testing.T) {
 	st := newStore(t, db)
 	emb, err := embed.NewOffline()
 	require.NoError(t, err)
-	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
-	t.Cleanup(func() { _ = rdb.Close() })
-	cache, err := searchcache.New(rdb, searchcache.Config{Prefix: "test:" + uuid.NewString() + ":"})
+	rdb, prefix := redistest.New(t)
+	cache, err := searchcache.New(rdb, searchcache.Config{Prefix: prefix})
 	require.NoError(t, err)
 	idx := store.NewSearch(db)
 	engine, err := search.New(search.Config{}, search.Deps{
