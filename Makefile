@@ -1,7 +1,7 @@
 # Common tasks; `make test` is what CI runs (.ci/run).
 GO ?= go
 
-.PHONY: services generate test run build
+.PHONY: services generate lint test run build
 
 # PostgreSQL + pgvector and Redis on loopback, installed and started if missing.
 services:
@@ -10,9 +10,23 @@ services:
 generate:
 	$(GO) generate ./...
 
-test: services
+# The linter, pinned and built from the Go module proxy into bin/ (a newer
+# version may report new findings: bump it on purpose). .golangci.yml holds
+# the import rules of README's architecture table (depguard).
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT := bin/golangci-lint-$(GOLANGCI_LINT_VERSION)
+
+$(GOLANGCI_LINT):
+	GOBIN=$(CURDIR)/bin/.install $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	mv bin/.install/golangci-lint $@
+
+lint: $(GOLANGCI_LINT)
+	$(GOLANGCI_LINT) run ./...
+
+# -short skips the judged-set evaluation (minutes; `make eval` runs it).
+test: services lint
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -short -count=1 ./...
 
 run: services
 	$(GO) run ./cmd/orchestrator migrate up

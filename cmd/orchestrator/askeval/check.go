@@ -119,7 +119,7 @@ func (e *env) matches(ctx context.Context, it item, m map[string]any) (bool, err
 	if truthy(m["text_contains"]) && !containsAny(strings.ToLower(it.Text), strs(m["text_contains"])) {
 		return false, nil
 	}
-	if truthy(m["folder"]) && strings.ToLower(it.Folder) != strings.ToLower(str(m["folder"])) {
+	if truthy(m["folder"]) && !strings.EqualFold(it.Folder, str(m["folder"])) {
 		return false, nil
 	}
 	if truthy(m["owner"]) && !containsAny(strings.Join(it.Owners, " "), strs(m["owner"])) {
@@ -134,7 +134,7 @@ func (e *env) matches(ctx context.Context, it item, m map[string]any) (bool, err
 			return false, err
 		}
 		at := it.At
-		if at.IsZero() || (!start.IsZero() && at.Before(start) && !(!it.End.IsZero() && it.End.After(start))) ||
+		if at.IsZero() || (!start.IsZero() && at.Before(start) && (it.End.IsZero() || !it.End.After(start))) ||
 			(!end.IsZero() && !at.Before(end)) {
 			return false, nil
 		}
