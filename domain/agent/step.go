@@ -64,7 +64,7 @@ func inRange(it Item, after, before time.Time) bool {
 func FiltersOf(p intent.Params) (domain.Filter, error) {
 	f := domain.Filter{
 		Query: p.String(intent.ParamQuery),
-		From: p.Strings(intent.ParamFrom), To: p.Strings(intent.ParamTo), Attendees: p.Strings(intent.ParamAttendees),
+		From:  p.Strings(intent.ParamFrom), To: p.Strings(intent.ParamTo), Attendees: p.Strings(intent.ParamAttendees),
 		MimeTypes: p.Strings(intent.ParamMimeTypes), HasAttachment: p.Bool(intent.ParamAttachment), Unread: p.Bool(intent.ParamUnread),
 	}
 	var err error
