@@ -69,3 +69,14 @@ bench-sync: services
 .PHONY: bench-ask
 bench-ask: services
 	bash scripts/bench-ask.sh
+
+# ---- Web app (web/app: TypeScript + Preact, built by Vite, embedded in the binary) ----
+# Rebuilds the bundle the binary embeds (commit web/app/dist and web/app/src/gql).
+.PHONY: web test-web
+web:
+	cd web/app && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+# The app in headless Chromium (Debian's package, driven by playwright-core)
+# against a real server with the emulator; screenshots in bin/web-artifacts/.
+test-web: services
+	bash scripts/test-web.sh

@@ -17,6 +17,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 	"github.com/workspace-orchestrator/orchestrator/resolvers"
+	webapp "github.com/workspace-orchestrator/orchestrator/web/app"
 	"github.com/workspace-orchestrator/orchestrator/web/auth"
 	"github.com/workspace-orchestrator/orchestrator/web/server"
 )
@@ -154,7 +155,7 @@ func (a *app) syncDemo(ctx context.Context, st *stack) error {
 }
 
 // handler builds the HTTP handler of the server role: GraphQL over the
-// stack, the playground, probes and Google's push webhooks.
+// stack, the web app, the playground, probes and Google's push webhooks.
 func (a *app) handler(st *stack) (http.Handler, error) {
 	keys, err := auth.ParseKeyset(a.cfg.JWTKeys, a.clock)
 	if err != nil {
@@ -167,6 +168,19 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 	hooks, err := webhook.New(webhook.Config{Secret: []byte(a.cfg.WebhookToken), Clock: a.clock}, a.store, st.syncs, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("WEBHOOK_TOKEN: %w", err)
+	}
+	// Demo mode (the built-in emulator with its demo user) offers a one-click entry.
+	var demo string
+	if a.cfg.GoogleURL == "" {
+		demo = a.cfg.DemoUser
+	}
+	page, err := webapp.Handler(webapp.Config{DemoUser: demo})
+	if err != nil {
+		return nil, err
+	}
+	mounts := map[string]http.Handler{webhooksPath + "/": http.StripPrefix(webhooksPath, hooks)}
+	for _, p := range webapp.Patterns {
+		mounts[p] = page
 	}
 	return server.New(server.Config{DisableIntrospection: a.cfg.Production()}, server.Deps{
 		Resolver: resolvers.Resolver{
@@ -185,7 +199,7 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 		Keys:   keys,
 		Ready:  a.ready,
 		Logger: a.log,
-		Mounts: map[string]http.Handler{webhooksPath + "/": http.StripPrefix(webhooksPath, hooks)},
+		Mounts: mounts,
 	})
 }
 

@@ -1,0 +1,199 @@
+// The web app in a real browser against a real server with the emulator:
+// every screen a person uses, with a screenshot of each (see harness.mjs).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { axe, demoUser, launch, shot, startServer, until } from './harness.mjs';
+
+let server;
+let browser;
+let context;
+let page;
+let firstLoadMs = 0;
+
+async function noSeriousA11y(name) {
+  const found = await axe(page);
+  assert.deepEqual(found, [], `axe-core on ${name}`);
+}
+
+async function signIn(p) {
+  const demo = p.getByRole('button', { name: /Enter the demo/ });
+  if (await demo.isVisible().catch(() => false)) {
+    const res = await p.request.post('/auth/demo');
+    if (res.status() !== 404) {
+      await demo.click();
+      return;
+    }
+  }
+  await p.getByText('Use an operator token').click();
+  await p.getByLabel(/Token from/).fill(server.token);
+  await p.getByRole('button', { name: 'Use token' }).click();
+}
+
+describe('web app', { timeout: 240_000 }, () => {
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+    context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e));
+  });
+
+  after(async () => {
+    console.log(`first load on loopback: ${firstLoadMs.toFixed(0)} ms (navigation start to the sign-in form)`);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('signs in', async () => {
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Sign in with Google' }).waitFor();
+    firstLoadMs = await page.evaluate(() => performance.now());
+    await shot(page, '01-sign-in');
+    await noSeriousA11y('sign-in');
+    await signIn(page);
+    await page.getByRole('heading', { name: 'What would you like to know?' }).waitFor();
+    await page.getByRole('region', { name: 'Connected services' }).getByText('Up to date').first().waitFor();
+    await shot(page, '02-home');
+    await noSeriousA11y('home');
+  });
+
+  it('asks and sees the answer stream token by token, with its steps and citations', async () => {
+    // Record each text the answer shows as it grows.
+    await page.evaluate(() => {
+      window.__answers = [];
+      new MutationObserver(() => {
+        const a = document.querySelector('.answer');
+        const last = window.__answers.at(-1);
+        if (a && a.textContent && a.textContent !== last) window.__answers.push(a.textContent);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByLabel('Ask about your mail, calendar and files').fill('what meetings do I have about the KEP review?');
+    await page.keyboard.press('Enter');
+    await page.locator('.steps li').first().waitFor();
+    await page.getByRole('heading', { name: 'Sources' }).waitFor({ timeout: 30_000 });
+    const seen = await page.evaluate(() => window.__answers);
+    assert.ok(seen.length >= 3, `the answer arrived in ${seen.length} piece(s), not streamed`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i].startsWith(seen[i - 1]), 'each piece extends the one before');
+    assert.match(page.url(), /#\/chat\/.+/);
+    await shot(page, '03-answer');
+    await noSeriousA11y('answer');
+
+    // A citation opens the cited item in the reader.
+    await page.locator('.citations a').first().click();
+    await page.locator('.reader h1').waitFor();
+    await shot(page, '04-reader-from-citation');
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Sources' }).waitFor();
+  });
+
+  it('confirms a proposed action as a follow-up and the emulator has it', async () => {
+    const title = `Browser check ${Date.now() % 100000}`;
+    await page.getByLabel('Ask a follow-up').fill(`create an event called ${title} tomorrow at 3pm`);
+    await page.getByRole('button', { name: 'Send' }).click();
+    const card = page.getByRole('region', { name: 'Proposed action: Create event' }).last();
+    await card.getByRole('button', { name: 'Confirm' }).waitFor({ timeout: 30_000 });
+    await shot(page, '05-action-proposed');
+    await noSeriousA11y('proposed action');
+    await card.getByRole('button', { name: 'Confirm' }).click();
+    await card.getByText(/^Done/).waitFor({ timeout: 30_000 });
+    await card.scrollIntoViewIfNeeded();
+    await shot(page, '06-action-done');
+    const ws = await (await fetch(`${server.emulator}/emulator/users/${demoUser}/workspace`)).json();
+    const events = JSON.stringify(ws);
+    assert.ok(events.includes(title), 'the confirmed event is in the emulated calendar');
+    // The history lists the conversation with both turns.
+    assert.equal(await page.locator('.turn').count(), 2);
+    await page.locator('.history a[aria-current="page"]').waitFor();
+  });
+
+  it('cancels a running ask', async () => {
+    await page.getByRole('link', { name: 'New chat' }).click();
+    await page.getByLabel('Ask about your mail, calendar and files').fill('summarise every email about the budget and the board meeting from last year');
+    await page.keyboard.press('Enter');
+    const stop = page.getByRole('button', { name: 'Stop' });
+    // The ask may finish before the click lands; either way it ends.
+    if (await stop.isVisible({ timeout: 2000 }).catch(() => false)) await stop.click().catch(() => {});
+    await until(async () => !(await stop.isVisible()), 30_000, 'the ask to end');
+  });
+
+  it('browses mail with infinite scroll and opens one', async () => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Mail' }).click();
+    const rows = page.getByRole('list', { name: 'Mail' }).locator('li');
+    await until(async () => (await rows.count()) === 25, 10_000, 'the first page');
+    await shot(page, '07-mail');
+    await noSeriousA11y('mail');
+    await rows.last().scrollIntoViewIfNeeded();
+    await page.locator('.sentinel').scrollIntoViewIfNeeded();
+    await until(async () => (await rows.count()) >= 50, 10_000, 'the next page on scrolling');
+    await rows.nth(30).locator('a').click();
+    await page.locator('.reader h1').waitFor();
+    await shot(page, '08-mail-reader');
+  });
+
+  it('filters mail, events and files', async () => {
+    await page.goto('/#/files');
+    await page.getByLabel('File type').selectOption({ label: 'PDFs' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('status').filter({ hasText: 'shown' }).waitFor();
+    await shot(page, '09-files-filtered');
+    await page.goto('/#/calendar');
+    await page.getByRole('list', { name: 'Calendar' }).locator('li').first().waitFor();
+    await shot(page, '10-calendar');
+    await noSeriousA11y('calendar');
+  });
+
+  it('searches and removes a filter chip', async () => {
+    await page.getByRole('searchbox', { name: 'Search mail, events and files' }).fill('emails from rosalee about the board meeting');
+    await page.keyboard.press('Enter');
+    const chip = page.getByRole('button', { name: /^Remove filter From/ });
+    await chip.waitFor({ timeout: 15_000 });
+    await page.getByRole('list', { name: 'Search results' }).locator('li').first().waitFor();
+    await shot(page, '11-search-chips');
+    await noSeriousA11y('search');
+    const before = decodeURIComponent(page.url());
+    await chip.click();
+    await until(async () => decodeURIComponent(page.url()) !== before, 5000, 'the query without the chip');
+    assert.doesNotMatch(decodeURIComponent(page.url()).replace(/\+/g, ' '), /from rosalee/i);
+    await until(async () => (await page.getByRole('button', { name: /^Remove filter From/ }).count()) === 0, 10_000, 'the chip to go');
+    await page.getByRole('list', { name: 'Search results' }).locator('li').first().waitFor();
+  });
+
+  it('opens the playground and runs a query', async () => {
+    const p = await context.newPage();
+    await p.addInitScript((t) => {
+      localStorage.setItem('graphiql:headers', JSON.stringify({ Authorization: `Bearer ${t}` }));
+      localStorage.setItem('graphiql:query', '{ me { email } }');
+      localStorage.removeItem('graphiql:tabState');
+    }, server.token);
+    await p.goto('/playground/');
+    await p.getByRole('button', { name: /Execute query/ }).click();
+    await p.locator('.result-window').getByText(demoUser).waitFor({ timeout: 15_000 });
+    await shot(p, '12-playground');
+    await p.close();
+  });
+
+  it('works on a phone-sized screen', async () => {
+    const phone = await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, bypassCSP: true });
+    const p = await phone.newPage();
+    await p.goto('/');
+    await signIn(p);
+    await p.getByRole('heading', { name: 'What would you like to know?' }).waitFor();
+    await shot(p, '13-phone-home');
+    const menu = p.getByRole('button', { name: 'History and sync' });
+    await menu.click();
+    await p.getByRole('region', { name: 'Connected services' }).waitFor();
+    await p.waitForTimeout(300); // the drawer's slide
+    await shot(p, '14-phone-menu');
+    await p.getByRole('button', { name: 'Close' }).click();
+    await p.goto('/#/mail');
+    await p.getByRole('list', { name: 'Mail' }).locator('li').first().waitFor();
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+    await shot(p, '15-phone-mail');
+    const prev = page;
+    page = p;
+    await noSeriousA11y('phone mail');
+    page = prev;
+    await phone.close();
+  });
+});

@@ -1,0 +1,64 @@
+// How the app proves who the person is. A browser session is an HttpOnly
+// cookie the server sets at sign-in (Google or the demo user), refreshed at
+// /auth/refresh; an operator may instead paste a token minted by
+// `orchestrator token`, kept for this tab only.
+const tokenKey = 'orchestrator.token';
+
+/** The server's sign-in endpoints. */
+export const endpoints = {
+  google: '/auth/google/login',
+  demo: '/auth/demo',
+  refresh: '/auth/refresh',
+  logout: '/auth/logout',
+};
+
+/** demoUser is the address the server offers a one-click demo entry as; empty when not in demo mode. */
+export function demoUser(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="orchestrator-demo-user"]')?.content ?? '';
+}
+
+class Session {
+  private token = sessionStorage.getItem(tokenKey) ?? '';
+
+  headers(): Record<string, string> {
+    return this.token ? { Authorization: `Bearer ${this.token}` } : {};
+  }
+
+  useToken(token: string) {
+    this.token = token.trim().replace(/^Bearer\s+/i, '');
+    sessionStorage.setItem(tokenKey, this.token);
+  }
+
+  /** refresh renews a cookie session; false when there is none to renew. */
+  async refresh(): Promise<boolean> {
+    if (this.token) return false;
+    try {
+      const res = await fetch(endpoints.refresh, { method: 'POST', credentials: 'same-origin' });
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  /** enterDemo signs in as the demo user; the error says why not. */
+  async enterDemo(): Promise<void> {
+    const res = await fetch(endpoints.demo, { method: 'POST', credentials: 'same-origin' });
+    if (!res.ok) throw new Error(res.status === 404 ? 'Demo mode is off on this server.' : `Demo sign-in failed (HTTP ${res.status}).`);
+    this.forget();
+  }
+
+  async signOut(): Promise<void> {
+    const hadToken = !!this.token;
+    this.forget();
+    if (!hadToken) {
+      await fetch(endpoints.logout, { method: 'POST', credentials: 'same-origin' }).catch(() => undefined);
+    }
+  }
+
+  private forget() {
+    this.token = '';
+    sessionStorage.removeItem(tokenKey);
+  }
+}
+
+export const session = new Session();
