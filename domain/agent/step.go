@@ -14,10 +14,17 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 )
 
-// DefaultLimit is how many items a search step returns unless it says.
-const DefaultLimit = 10
+// DefaultLimit is how many items a search step returns unless it says: the
+// answer shows them all, so it is what a person can read at a glance.
+const DefaultLimit = 20
 
-// SearchStep runs a search step of service s through the searcher.
+// DatePool is how many of the best matches a search ordered by date sorts:
+// "the latest email about the budget" is the newest of the matches, not of
+// the first page of them.
+const DatePool = 100
+
+// SearchStep runs a search step of service s through the searcher and
+// orders its items as the step's ParamOrder says.
 func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Service, step intent.Step) (Output, error) {
 	f, err := FiltersOf(step.Params)
 	if err != nil {
@@ -28,7 +35,13 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 	if !ok || limit <= 0 {
 		limit = DefaultLimit
 	}
-	items, err := s.Search(ctx, userID, f, limit)
+	order := intent.Order(step.Params.String(intent.ParamOrder))
+	q := f.Query
+	fetch := limit
+	if order != "" && order != intent.OrderRelevance && strings.TrimSpace(q) != "" {
+		fetch = max(limit, DatePool)
+	}
+	items, err := s.Search(ctx, userID, f, fetch)
 	if err != nil {
 		return Output{}, fmt.Errorf("search %s: %w", svc, err)
 	}
@@ -38,7 +51,46 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 			out = append(out, it)
 		}
 	}
+	if fetch > limit {
+		out = Matching(out, q)
+	}
+	Sort(out, order)
+	if len(out) > limit {
+		out = out[:limit]
+	}
 	return Output{Items: out}, nil
+}
+
+// Matching keeps the items whose title, text or people hold every word of
+// the query: a search sorted by date must not put a loose match first.
+// When none does, the items are kept as they are.
+func Matching(items []Item, query string) []Item {
+	words := Words(query)
+	if len(words) == 0 {
+		return items
+	}
+	var out []Item
+	for _, it := range items {
+		text := strings.ToLower(it.Title + " " + it.Snippet + " " + strings.Join(it.People, " "))
+		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(text, w) }) {
+			out = append(out, it)
+		}
+	}
+	if len(out) == 0 {
+		return items
+	}
+	return out
+}
+
+// Sort orders items as o says: newest first, or oldest / soonest first;
+// relevance (or none) keeps the search's order.
+func Sort(items []Item, o intent.Order) {
+	switch o {
+	case intent.OrderNewest:
+		slices.SortStableFunc(items, func(a, b Item) int { return b.At.Compare(a.At) })
+	case intent.OrderOldest, intent.OrderUpcoming:
+		slices.SortStableFunc(items, func(a, b Item) int { return a.At.Compare(b.At) })
+	}
 }
 
 // inRange keeps a search's dates even when a searcher only ranks by them:

@@ -107,3 +107,19 @@ func TestSearchStepKeepsDates(t *testing.T) {
 	}
 	require.Equal(t, []string{"running", "later"}, ids)
 }
+
+func TestSortAndMatchingOrderByDate(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	items := []agent.Item{
+		{ID: "a", Title: "EnronOnline Executive Summary for Oct 30", At: at},
+		{ID: "b", Title: "Executive summit", At: at.AddDate(0, 0, 5)},
+		{ID: "c", Title: "EnronOnline Executive Summary for Nov 6", At: at.AddDate(0, 0, 3)},
+	}
+	got := agent.Matching(items, "EnronOnline executive summary")
+	agent.Sort(got, intent.OrderNewest)
+	require.Equal(t, []string{"c", "a"}, []string{got[0].ID, got[1].ID}, "the newest of the matches, not the newest loose hit")
+	agent.Sort(got, intent.OrderUpcoming)
+	require.Equal(t, "a", got[0].ID)
+	require.Len(t, agent.Matching(items, "quarterly budget"), 3, "no item holds every word: all kept")
+}

@@ -88,7 +88,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	if ended(err) {
 		return
 	}
-	in = o.gate(in)
+	in = counted(o.gate(in))
 	rec.Intent = &in
 
 	pub.send(Event{Type: EventStatus, Status: StatusPlanning, Detail: fmt.Sprintf("Planning %d step(s)", len(in.Steps))})
@@ -157,6 +157,31 @@ func (o *Orchestrator) gate(in intent.Intent) intent.Intent {
 	if in.Clarification != "" || in.Unsupported != "" {
 		in.Steps = []intent.Step{}
 	}
+	return in
+}
+
+// CountLimit is how many items a search answering "how many" returns.
+const CountLimit = 500
+
+// counted widens the searches of a "how many" question, so the answer counts
+// every match, not one page of them.
+func counted(in intent.Intent) intent.Intent {
+	if in.Question != intent.QuestionCount {
+		return in
+	}
+	steps := make([]intent.Step, len(in.Steps))
+	for i, s := range in.Steps {
+		if _, ok := s.Params.Int(intent.ParamLimit); s.Operation == intent.OpSearch && !ok {
+			p := make(intent.Params, len(s.Params)+1)
+			for k, v := range s.Params {
+				p[k] = v
+			}
+			p[intent.ParamLimit] = CountLimit
+			s.Params = p
+		}
+		steps[i] = s
+	}
+	in.Steps = steps
 	return in
 }
 

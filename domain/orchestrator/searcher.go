@@ -1,6 +1,7 @@
 package orchestrator
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -36,7 +37,13 @@ type Searcher struct {
 	// Batch loads the hits' items in one query per service; agents show
 	// what they find, so bodies and contents are left out.
 	Batch domain.WorkspaceSummaryReader
+	// MaxFirst is the most hits one search asks the engine for (its depth:
+	// no leg returns more). Defaults to DefaultMaxFirst.
+	MaxFirst int
 }
+
+// DefaultMaxFirst is the search engine's default depth.
+const DefaultMaxFirst = 50
 
 // Search implements agent.Searcher.
 func (s Searcher) Search(ctx context.Context, userID uuid.UUID, f domain.Filter, limit int) ([]agent.Item, error) {
@@ -44,7 +51,7 @@ func (s Searcher) Search(ctx context.Context, userID uuid.UUID, f domain.Filter,
 		return s.list(ctx, userID, f, limit)
 	}
 	// Strict: "emails from Sarah" are from Sarah, however deep they rank.
-	res, err := s.Engine.Search(ctx, search.Request{UserID: userID, Query: f.Query, Services: f.Services, First: limit, Strict: true, Filters: f})
+	res, err := s.Engine.Search(ctx, search.Request{UserID: userID, Query: f.Query, Services: f.Services, First: min(limit, cmp.Or(s.MaxFirst, DefaultMaxFirst)), Strict: true, Filters: f})
 	if err != nil {
 		return nil, err
 	}

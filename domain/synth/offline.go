@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -15,24 +16,24 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 )
 
-// Offline writes answers from templates, without a model.
+// Offline writes answers from templates, without a model: per question type
+// (when, which, who, how many, am I free, what does it say, summarise) a
+// direct first sentence grounded in the items, then every item the steps
+// found, cited, in the user's zone.
 type Offline struct {
-	// PerStep is how many items of one step are listed. Defaults to 5.
-	PerStep int
 	// ChunkWords is how many words each emitted chunk holds. Defaults to 12:
 	// the answer exists whole before the first chunk, and every chunk costs a
 	// stream append, a read and a websocket frame per subscriber.
 	ChunkWords int
+	// SummarySentences is how many sentences an extractive summary keeps.
+	// Defaults to 3.
+	SummarySentences int
 }
 
 // WithDefaults fills unset fields.
 func (w Offline) WithDefaults() Offline {
-	if w.PerStep <= 0 {
-		w.PerStep = 5
-	}
-	if w.ChunkWords <= 0 {
-		w.ChunkWords = 12
-	}
+	w.ChunkWords = cmp.Or(w.ChunkWords, 12)
+	w.SummarySentences = cmp.Or(w.SummarySentences, 3)
 	return w
 }
 
@@ -47,16 +48,17 @@ var places = map[domain.Service]string{
 }
 
 // Write writes the answer: the clarifying question or the reason nothing can
-// help when there is one; otherwise what each step found (numbered, with the
-// cited items in that order), what failed or was skipped and why, and the
-// actions awaiting confirmation.
+// help when there is one; otherwise what each step found (its direct answer
+// first, then the items, numbered as cited), what failed or was skipped and
+// why, and the actions awaiting confirmation.
 func (w Offline) Write(ctx context.Context, in Input, emit func(string)) (Answer, error) {
 	w = w.WithDefaults()
 	loc := in.Location
 	if loc == nil {
 		loc = time.UTC
 	}
-	b := &writer{loc: loc, citations: []Citation{}, cited: map[string]int{}, who: whoRE.MatchString(in.Query)}
+	b := &writer{loc: loc, citations: []Citation{}, cited: map[string]int{}, in: in, sentences: w.SummarySentences,
+		question: questionOf(in)}
 	switch {
 	case in.Intent.Clarification != "":
 		b.para(in.Intent.Clarification)
@@ -67,8 +69,9 @@ func (w Offline) Write(ctx context.Context, in Input, emit func(string)) (Answer
 	case len(in.Results) == 0:
 		b.para("I couldn't work out what to do with that. Try asking about your emails, meetings or files.")
 	}
+	read := readServices(in.Results)
 	for _, r := range in.Results {
-		b.result(r, w.PerStep)
+		b.result(r, read)
 	}
 	for _, d := range in.Intent.Declined {
 		b.para(fmt.Sprintf("I can't help with %q: I only work with your mail, calendar and files.", d))
@@ -96,15 +99,41 @@ func (w Offline) Write(ctx context.Context, in Input, emit func(string)) (Answer
 	return Answer{Text: text, Citations: b.citations}, nil
 }
 
+// questionOf is the kind of answer in wants; a request the classifier left
+// unmarked that asks who gets the people named.
+func questionOf(in Input) intent.Question {
+	if q := in.Intent.Question; q != "" {
+		return q
+	}
+	if whoRE.MatchString(in.Query) {
+		return intent.QuestionWho
+	}
+	return intent.QuestionList
+}
+
 // whoRE marks a question about people, whose answer names the attendees
 // of events and the owners of files.
 var whoRE = regexp.MustCompile(`(?i)\b(?:who|whom|attendees?|attending|invited|invitees?|participants?|owners?)\b`)
+
+// readServices are the services an item was read from: their searches only
+// found what was read, so the read item is the answer, not the list.
+func readServices(rs []executor.Result) map[domain.Service]bool {
+	out := map[domain.Service]bool{}
+	for _, r := range rs {
+		if r.Operation == intent.OpRead && r.Status == executor.StatusSucceeded && len(r.Output.Items) > 0 {
+			out[r.Service] = true
+		}
+	}
+	return out
+}
 
 // maxPeople is how many people one item names before "and N others".
 const maxPeople = 5
 
 type writer struct {
-	who       bool // the request asks who
+	in        Input
+	question  intent.Question
+	sentences int // of a summary
 	loc       *time.Location
 	paras     []string
 	citations []Citation
@@ -124,8 +153,7 @@ func (b *writer) cite(it agent.Item) int {
 	return len(b.citations)
 }
 
-func (b *writer) result(r executor.Result, perStep int) {
-	noun := nouns[r.Service]
+func (b *writer) result(r executor.Result, read map[domain.Service]bool) {
 	switch r.Status {
 	case executor.StatusFailed:
 		b.para(fmt.Sprintf("I couldn't %s: %s.", task(r), strings.TrimRight(r.Error, ".")))
@@ -140,27 +168,13 @@ func (b *writer) result(r executor.Result, perStep int) {
 	items := r.Output.Items
 	switch r.Operation {
 	case intent.OpSearch:
-		if len(items) == 0 {
-			b.para(fmt.Sprintf("I found no matching %s.", noun[1]))
-			return
+		if read[r.Service] && len(items) > 0 {
+			return // the read below answers; the list only led to it
 		}
-		lines := []string{fmt.Sprintf("I found %d matching %s:", len(items), pick(noun, len(items)))}
-		for i, it := range items {
-			if i == perStep {
-				lines = append(lines, fmt.Sprintf("…and %d more.", len(items)-perStep))
-				break
-			}
-			lines = append(lines, fmt.Sprintf("%d. %s [%d]", b.cite(it), b.describe(it), b.cite(it)))
-		}
-		b.para(strings.Join(lines, "\n"))
+		b.found(r, items)
 	case intent.OpRead:
 		for _, it := range items {
-			n := b.cite(it)
-			text := excerpt(it.Body, 700)
-			if text == "" {
-				text = it.Snippet
-			}
-			b.para(fmt.Sprintf("%s [%d]:\n%s", b.describe(it), n, text))
+			b.read(it)
 		}
 	case intent.OpDraft:
 		for _, it := range items {
@@ -168,6 +182,178 @@ func (b *writer) result(r executor.Result, perStep int) {
 		}
 	}
 }
+
+// found answers from a search's items: the direct answer the question wants,
+// then every item.
+func (b *writer) found(r executor.Result, items []agent.Item) {
+	noun := nouns[r.Service]
+	if b.question == intent.QuestionFree && r.Service == domain.ServiceCalendar {
+		b.freeBusy(items)
+		return
+	}
+	if len(items) == 0 {
+		b.para(fmt.Sprintf("I found no matching %s.", noun[1]))
+		return
+	}
+	order := b.order(r.StepID)
+	var lead string
+	first := items[0]
+	switch b.question {
+	case intent.QuestionCount:
+		lead = fmt.Sprintf("There %s %d matching %s.", pick([2]string{"is", "are"}, len(items)), len(items), pick(noun, len(items)))
+	case intent.QuestionWho:
+		lead = b.who(first)
+	case intent.QuestionWhen:
+		lead = fmt.Sprintf("%s %s [%d].", ordinal(order, r.Service), b.when(first), b.cite(first))
+	default:
+		if order != "" && order != intent.OrderRelevance {
+			lead = fmt.Sprintf("%s %s [%d].", ordinal(order, r.Service), b.when(first), b.cite(first))
+		}
+	}
+	lines := []string{fmt.Sprintf("I found %d matching %s:", len(items), pick(noun, len(items)))}
+	if lead != "" {
+		lines = append([]string{lead}, lines...)
+	}
+	if len(items) == 1 && lead != "" {
+		lines = lines[:1]
+		if b.question == intent.QuestionCount || b.question == intent.QuestionWho {
+			lines = append(lines, fmt.Sprintf("1. %s [%d]", b.describe(first), b.cite(first)))
+		}
+	} else {
+		for _, it := range items {
+			n := b.cite(it)
+			lines = append(lines, fmt.Sprintf("%d. %s [%d]", n, b.describe(it), n))
+		}
+	}
+	b.para(strings.Join(lines, "\n"))
+}
+
+// order is how the step sorted its items.
+func (b *writer) order(stepID string) intent.Order {
+	for _, s := range b.in.Intent.Steps {
+		if s.ID == stepID {
+			return intent.Order(s.Params.String(intent.ParamOrder))
+		}
+	}
+	return ""
+}
+
+// ordinal names the item an ordered search puts first.
+func ordinal(o intent.Order, s domain.Service) string {
+	noun := nouns[s][0]
+	switch o {
+	case intent.OrderUpcoming:
+		return "The next " + noun + " is"
+	case intent.OrderNewest:
+		return "The latest " + noun + " is"
+	case intent.OrderOldest:
+		return "The earliest " + noun + " is"
+	}
+	return "The best match is"
+}
+
+// when is an item with the date (and for events the time) it happened.
+func (b *writer) when(it agent.Item) string {
+	t := fmt.Sprintf("%q", CleanTitle(it.Title))
+	switch {
+	case it.At.IsZero():
+		return t
+	case it.Service == domain.ServiceCalendar:
+		return t + ", on " + dates.Span(it.At, it.End, b.loc)
+	case it.Service == domain.ServiceDrive:
+		return t + ", last modified on " + dates.Day(it.At, b.loc)
+	}
+	from := ""
+	if len(it.People) > 0 && it.People[0] != "" {
+		from = " from " + it.People[0]
+	}
+	return t + from + ", received on " + dates.Day(it.At, b.loc)
+}
+
+// who names the people of an item: a mail's sender, an event's attendees, a
+// file's owners.
+func (b *writer) who(it agent.Item) string {
+	n := b.cite(it)
+	title := CleanTitle(it.Title)
+	switch it.Service {
+	case domain.ServiceGmail:
+		if len(it.People) > 0 && it.People[0] != "" {
+			return fmt.Sprintf("%q was sent by %s on %s [%d].", title, it.People[0], dates.Day(it.At, b.loc), n)
+		}
+	case domain.ServiceCalendar:
+		return fmt.Sprintf("%q (%s)%s [%d].", title, dates.Span(it.At, it.End, b.loc), strings.TrimPrefix(people(" is", it.People), ","), n)
+	case domain.ServiceDrive:
+		return fmt.Sprintf("%q is%s [%d].", title, strings.TrimPrefix(people("owned by", it.People), ","), n)
+	}
+	return fmt.Sprintf("%q names no one [%d].", title, n)
+}
+
+// DefaultFreeMinutes is how long a time asked about ("am I free at 3pm?") is
+// taken to last when the request gives no duration.
+const DefaultFreeMinutes = 30
+
+// freeBusy answers "am I free": the events overlapping the time asked (or
+// the whole period searched, without a time) decide.
+func (b *writer) freeBusy(items []agent.Item) {
+	var from, to time.Time
+	if ts := b.in.Intent.Entities.Times; len(ts) > 0 {
+		d := time.Duration(DefaultFreeMinutes) * time.Minute
+		if ds := b.in.Intent.Entities.Durations; len(ds) > 0 && ds[0] > 0 {
+			d = ds[0]
+		}
+		from, to = ts[0], ts[0].Add(d)
+	}
+	var busy, other []agent.Item
+	for _, it := range items {
+		if from.IsZero() || (it.At.Before(to) && (it.End.After(from) || (it.End.IsZero() && !it.At.Before(from)))) {
+			busy = append(busy, it)
+		} else {
+			other = append(other, it)
+		}
+	}
+	when := "then"
+	if !from.IsZero() {
+		when = "on " + dates.Span(from, to, b.loc)
+	}
+	var lines []string
+	if len(busy) == 0 {
+		lines = append(lines, fmt.Sprintf("Yes, you're free %s: nothing is on your calendar then.", when))
+	} else {
+		lines = append(lines, fmt.Sprintf("No, you're busy %s:", when))
+		for _, it := range busy {
+			n := b.cite(it)
+			lines = append(lines, fmt.Sprintf("%d. %s [%d]", n, b.describe(it), n))
+		}
+	}
+	if len(other) > 0 {
+		lines = append(lines, "Also that day:")
+		for _, it := range other {
+			n := b.cite(it)
+			lines = append(lines, fmt.Sprintf("%d. %s [%d]", n, b.describe(it), n))
+		}
+	}
+	b.para(strings.Join(lines, "\n"))
+}
+
+// read shows an item read in full: its summary when asked to summarise, else
+// its text.
+func (b *writer) read(it agent.Item) {
+	n := b.cite(it)
+	text := it.Body
+	if text == "" {
+		text = it.Snippet
+	}
+	if b.question == intent.QuestionSummarize {
+		if s := Summary(text, b.sentences); len(s) > 0 {
+			b.para(fmt.Sprintf("Summary of %s [%d]:\n%s", b.describe(it), n, strings.Join(s, " ")))
+			return
+		}
+	}
+	b.para(fmt.Sprintf("%s [%d]:\n%s", b.describe(it), n, excerpt(Readable(text), maxReadChars)))
+}
+
+// maxReadChars bounds the text of an item shown in full.
+const maxReadChars = 1500
 
 // task names what a step was to do: "search your Drive", "delete the event".
 func task(r executor.Result) string {
@@ -186,7 +372,7 @@ func pick(noun [2]string, n int) string {
 
 // describe renders an item on one line: title, people, when.
 func (b *writer) describe(it agent.Item) string {
-	s := fmt.Sprintf("%q", it.Title)
+	s := fmt.Sprintf("%q", CleanTitle(it.Title))
 	switch it.Service {
 	case domain.ServiceGmail:
 		if len(it.People) > 0 && it.People[0] != "" {
@@ -202,14 +388,14 @@ func (b *writer) describe(it agent.Item) string {
 		if it.Snippet != "" {
 			s += " at " + it.Snippet
 		}
-		if b.who {
+		if b.question == intent.QuestionWho {
 			s += people("with", it.People)
 		}
 	case domain.ServiceDrive:
 		if !it.At.IsZero() {
 			s += ", modified " + dates.Day(it.At, b.loc)
 		}
-		if b.who {
+		if b.question == intent.QuestionWho {
 			s += people("owned by", it.People)
 		}
 	}

@@ -1,0 +1,107 @@
+package synth_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/executor"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
+	"github.com/workspace-orchestrator/orchestrator/domain/synth"
+)
+
+func searched(svc domain.Service, order intent.Order, items ...agent.Item) (intent.Step, executor.Result) {
+	step := intent.Step{ID: "s1", Service: svc, Operation: intent.OpSearch, Params: intent.Params{}}
+	if order != "" {
+		step.Params[intent.ParamOrder] = string(order)
+	}
+	return step, executor.Result{StepID: "s1", Service: svc, Operation: intent.OpSearch, Status: executor.StatusSucceeded, Output: agent.Output{Items: items}}
+}
+
+func TestOfflineWriterAnswersTheQuestionFirst(t *testing.T) {
+	t.Parallel()
+	pt, err := time.LoadLocation("America/Los_Angeles")
+	require.NoError(t, err)
+	at := time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC)
+	node := agent.Item{Service: domain.ServiceCalendar, Kind: "event", ID: "e1", Title: "SIG Node:  Main\tMeeting", At: at, End: at.Add(time.Hour)}
+	later := agent.Item{Service: domain.ServiceCalendar, Kind: "event", ID: "e2", Title: "SIG Node CI", At: at.AddDate(0, 0, 1), End: at.AddDate(0, 0, 1).Add(time.Hour)}
+	step, res := searched(domain.ServiceCalendar, intent.OrderUpcoming, node, later)
+	in := synth.Input{Query: "when is my next SIG Node meeting?", Location: pt,
+		Intent: intent.Intent{Question: intent.QuestionWhen, Steps: []intent.Step{step}}, Results: []executor.Result{res}}
+	ans, _ := write(t, in)
+	first := strings.SplitN(ans.Text, "\n", 2)[0]
+	require.Equal(t, `The next event is "SIG Node: Main Meeting", on Tue Dec 8 2026 10:00–11:00 PST [1].`, first,
+		"the date and time in the user's zone, the title clean")
+	require.Contains(t, ans.Text, `2. "SIG Node CI", Wed Dec 9 2026 10:00–11:00 PST [2]`, "every item listed, none hidden")
+
+	in.Intent.Question = intent.QuestionCount
+	ans, _ = write(t, in)
+	require.True(t, strings.HasPrefix(ans.Text, "There are 2 matching events."), ans.Text)
+
+	// Am I free: the time asked decides, not the whole day searched.
+	in.Intent = intent.Intent{Question: intent.QuestionFree, Steps: []intent.Step{step},
+		Entities: intent.Entities{Times: []time.Time{at.Add(-2 * time.Hour)}}}
+	ans, _ = write(t, in)
+	require.True(t, strings.HasPrefix(ans.Text, "Yes, you're free on Tue Dec 8 2026 08:00–08:30 PST"), ans.Text)
+	in.Intent.Entities.Times = []time.Time{at.Add(30 * time.Minute)}
+	ans, _ = write(t, in)
+	require.True(t, strings.HasPrefix(ans.Text, "No, you're busy on Tue Dec 8 2026 10:30–11:00 PST:\n1. \"SIG Node: Main Meeting\""), ans.Text)
+	require.NotContains(t, ans.Text, "you're free")
+	_, none := searched(domain.ServiceCalendar, "")
+	in.Results = []executor.Result{none}
+	ans, _ = write(t, in)
+	require.Contains(t, ans.Text, "Yes, you're free")
+
+	// The latest email is named first, with its date.
+	mail := func(id, title string, days int) agent.Item {
+		return agent.Item{Service: domain.ServiceGmail, Kind: "email", ID: id, Title: title, People: []string{"karen.denne@enron.com"}, At: at.AddDate(0, 0, days)}
+	}
+	step, res = searched(domain.ServiceGmail, intent.OrderNewest, mail("m2", "revised draft release", 0), mail("m1", "Draft Press Release", -30))
+	ans, _ = write(t, synth.Input{Intent: intent.Intent{Steps: []intent.Step{step}}, Results: []executor.Result{res}})
+	require.True(t, strings.HasPrefix(ans.Text, `The latest email is "revised draft release" from karen.denne@enron.com, received on Tue Dec 8 2026 [1].`), ans.Text)
+}
+
+func TestOfflineWriterSummarisesWhatItRead(t *testing.T) {
+	t.Parallel()
+	doc := `# KEP-2400: Node system swap support
+
+- [Summary](#summary)
+- [Motivation](#motivation)
+
+## Summary
+
+Kubernetes currently does not support the use of swap memory on Linux. This KEP adds swap support to nodes in a controlled, predictable manner so that workloads can use swap.
+
+| Feature | Stage |
+| --- | --- |
+
+## Motivation
+
+There are many use cases for swap: improved node stability, long running applications with memory spikes, and memory-constrained devices.
+
+` + "```yaml\nswapBehavior: LimitedSwap\n```" + `
+
+## Design Details
+
+The kubelet configures swap through cgroups v2 only.`
+	read := agent.Item{Service: domain.ServiceDrive, Kind: "file", ID: "f1", Title: "KEP-2400: Node system swap support", Body: doc}
+	in := synth.Input{Intent: intent.Intent{Question: intent.QuestionSummarize}, Results: []executor.Result{
+		{StepID: "s1", Service: domain.ServiceDrive, Operation: intent.OpSearch, Status: executor.StatusSucceeded, Output: agent.Output{Items: []agent.Item{read, {Service: domain.ServiceDrive, ID: "f2", Title: "Other"}}}},
+		{StepID: "s2", Service: domain.ServiceDrive, Operation: intent.OpRead, Status: executor.StatusSucceeded, Output: agent.Output{Items: []agent.Item{read}}},
+	}}
+	ans, _ := write(t, in)
+	require.True(t, strings.HasPrefix(ans.Text, `Summary of "KEP-2400: Node system swap support"`), ans.Text)
+	require.Contains(t, ans.Text, "This KEP adds swap support to nodes")
+	require.NotContains(t, ans.Text, "swapBehavior", "code is no prose")
+	require.NotContains(t, ans.Text, "Other", "the read item answers; the search only led to it")
+	require.Equal(t, []synth.Citation{{Service: domain.ServiceDrive, ItemID: "f1", Title: read.Title}}, ans.Citations)
+
+	s := synth.Summary(doc, 2)
+	require.Len(t, s, 2)
+	require.Equal(t, "a b", synth.CleanTitle("  a \t b "))
+	require.Equal(t, "(no subject)", synth.CleanTitle(" "))
+}
