@@ -23,10 +23,6 @@ type Reembedder interface {
 // runs catch rows written meanwhile by a process still on the old model.
 const ReembedEvery = time.Hour
 
-// ReembedTimeout bounds one run of the job: the Reembedder's budget plus the
-// batch in hand when it runs out.
-const ReembedTimeout = 10 * time.Minute
-
 // ReembedArgs asks for every stale embedding, of every user, to be redone.
 type ReembedArgs struct{}
 
@@ -52,6 +48,7 @@ func ReembedJob() (river.JobArgs, *river.InsertOpts) {
 type ReembedWorker struct {
 	river.WorkerDefaults[ReembedArgs]
 	reembedder Reembedder
+	timeout    time.Duration // Deps.JobTimeout: longer than the Reembedder's budget
 	log        *slog.Logger
 }
 
@@ -69,7 +66,7 @@ func (w *ReembedWorker) Work(ctx context.Context, job *river.Job[ReembedArgs]) e
 	return nil
 }
 
-func (w *ReembedWorker) Timeout(*river.Job[ReembedArgs]) time.Duration { return ReembedTimeout }
+func (w *ReembedWorker) Timeout(*river.Job[ReembedArgs]) time.Duration { return w.timeout }
 
 func (w *ReembedWorker) NextRetry(job *river.Job[ReembedArgs]) time.Time {
 	return time.Now().Add(Backoff(job.Attempt))

@@ -82,10 +82,6 @@ const RenewWatchesEvery = time.Hour
 // channels as long as Google grants.
 const WatchMargin = 24 * time.Hour
 
-// RenewWatchesTimeout bounds one run; a run cut short is retried and opens
-// only the watches it had not recorded yet.
-const RenewWatchesTimeout = 30 * time.Minute
-
 // watchConcurrency is how many users' watches are opened at once.
 const watchConcurrency = 8
 
@@ -121,15 +117,18 @@ type RenewWatchesWorker struct {
 	w        Watches
 	services []domain.Service
 	channels map[domain.Service]ChannelWatcher
-	clock    domain.Clock
-	log      *slog.Logger
+	// timeout bounds one run (Deps.JobTimeout); a run cut short is retried
+	// and opens only the watches it had not recorded yet.
+	timeout time.Duration
+	clock   domain.Clock
+	log     *slog.Logger
 }
 
-func newRenewWatchesWorker(w Watches, clock domain.Clock, log *slog.Logger) (*RenewWatchesWorker, error) {
+func newRenewWatchesWorker(w Watches, timeout time.Duration, clock domain.Clock, log *slog.Logger) (*RenewWatchesWorker, error) {
 	if err := w.validate(); err != nil {
 		return nil, fmt.Errorf("workers: %w: %w", err, domain.ErrInvalidInput)
 	}
-	rw := &RenewWatchesWorker{w: w, channels: map[domain.Service]ChannelWatcher{}, clock: clock, log: log}
+	rw := &RenewWatchesWorker{w: w, channels: map[domain.Service]ChannelWatcher{}, timeout: timeout, clock: clock, log: log}
 	if w.GmailTopic != "" {
 		rw.services = append(rw.services, domain.ServiceGmail)
 	}
@@ -235,7 +234,7 @@ func (w *RenewWatchesWorker) stop(ctx context.Context, old ingest.Watch) {
 }
 
 func (w *RenewWatchesWorker) Timeout(*river.Job[RenewWatchesArgs]) time.Duration {
-	return RenewWatchesTimeout
+	return w.timeout
 }
 
 func (w *RenewWatchesWorker) NextRetry(job *river.Job[RenewWatchesArgs]) time.Time {

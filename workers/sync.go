@@ -5,6 +5,7 @@
 package workers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -99,17 +100,24 @@ func (q SyncQueue) EnqueueSync(ctx context.Context, userID uuid.UUID, s domain.S
 // syncWorker runs the sync its args name.
 type syncWorker[A syncArgs] struct {
 	river.WorkerDefaults[A]
-	syncer Syncer
-	log    *slog.Logger
+	syncer  Syncer
+	timeout time.Duration
+	log     *slog.Logger
 }
 
-// SyncTimeout bounds one sync job; a first full sync of a large mailbox is
-// the longest. A job that times out resumes from its checkpoint.
-const SyncTimeout = 30 * time.Minute
+// DefaultJobTimeout is Deps.JobTimeout's default.
+const DefaultJobTimeout = time.Minute
 
 func (w *syncWorker[A]) Work(ctx context.Context, job *river.Job[A]) error {
 	a := job.Args
 	err := w.syncer.Sync(ctx, a.user(), a.service())
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// The job's time is up, not the sync: a long full sync runs in
+		// slices, each resuming from the checkpoint the last one committed,
+		// and a slice is not a failed attempt.
+		w.log.InfoContext(ctx, "sync continues in a next slice", "kind", a.Kind(), "user", a.user())
+		return river.JobSnooze(0)
+	}
 	out := Outcome(err)
 	if err != nil {
 		w.log.WarnContext(ctx, "sync job did not finish", "kind", a.Kind(), "user", a.user(), "attempt", job.Attempt, "err", err)
@@ -117,7 +125,9 @@ func (w *syncWorker[A]) Work(ctx context.Context, job *river.Job[A]) error {
 	return out
 }
 
-func (w *syncWorker[A]) Timeout(*river.Job[A]) time.Duration { return SyncTimeout }
+// Timeout is shorter than the queue's RescueStuckJobsAfter, so a job is
+// taken for stuck only when its worker died.
+func (w *syncWorker[A]) Timeout(*river.Job[A]) time.Duration { return w.timeout }
 
 func (w *syncWorker[A]) NextRetry(job *river.Job[A]) time.Time {
 	return time.Now().Add(Backoff(job.Attempt))
@@ -163,12 +173,20 @@ type Deps struct {
 	// Watches, when set, adds the renew_watches worker and its periodic job,
 	// which keep Google's push watches open.
 	Watches *Watches
+	// SyncEvery is how often schedule_syncs enqueues the syncs of active
+	// users (SYNC_INTERVAL). Defaults to ingest.SyncEvery.
+	SyncEvery time.Duration
+	// JobTimeout bounds one run of any job; it must be shorter than the
+	// queue's RescueStuckJobsAfter, or a job still running is taken for a
+	// dead worker's and run twice. A sync cut short goes on in a next run
+	// from its checkpoint. Defaults to DefaultJobTimeout.
+	JobTimeout time.Duration
 }
 
 // New registers the sync workers and the schedule_syncs worker (and reembed
 // when Deps.Reembedder is set, renew_watches when Deps.Watches is), and
 // returns them with the periodic jobs that enqueue schedule_syncs every
-// ingest.SyncEvery (and reembed every ReembedEvery, renew_watches every
+// Deps.SyncEvery (and reembed every ReembedEvery, renew_watches every
 // RenewWatchesEvery), each also at start. The River client they run in must use
 // the database/sql driver (schedule_syncs inserts through the client of its
 // context).
@@ -176,28 +194,32 @@ func New(d Deps) (*river.Workers, []*river.PeriodicJob, error) {
 	if d.Syncer == nil || d.Users == nil || d.Clock == nil || d.Logger == nil {
 		return nil, nil, fmt.Errorf("workers: Deps.Syncer, Users, Clock and Logger are required: %w", domain.ErrInvalidInput)
 	}
+	d.SyncEvery, d.JobTimeout = cmp.Or(d.SyncEvery, ingest.SyncEvery), cmp.Or(d.JobTimeout, DefaultJobTimeout)
+	if d.SyncEvery < time.Second || d.JobTimeout < time.Second {
+		return nil, nil, fmt.Errorf("workers: Deps.SyncEvery (%s) and JobTimeout (%s) must be >= 1s: %w", d.SyncEvery, d.JobTimeout, domain.ErrInvalidInput)
+	}
 	ws := river.NewWorkers()
 	if err := errors.Join(
-		river.AddWorkerSafely(ws, &SyncGmailWorker{syncer: d.Syncer, log: d.Logger}),
-		river.AddWorkerSafely(ws, &SyncCalendarWorker{syncer: d.Syncer, log: d.Logger}),
-		river.AddWorkerSafely(ws, &SyncDriveWorker{syncer: d.Syncer, log: d.Logger}),
+		river.AddWorkerSafely(ws, &SyncGmailWorker{syncer: d.Syncer, timeout: d.JobTimeout, log: d.Logger}),
+		river.AddWorkerSafely(ws, &SyncCalendarWorker{syncer: d.Syncer, timeout: d.JobTimeout, log: d.Logger}),
+		river.AddWorkerSafely(ws, &SyncDriveWorker{syncer: d.Syncer, timeout: d.JobTimeout, log: d.Logger}),
 		river.AddWorkerSafely(ws, &ScheduleSyncsWorker{users: d.Users, clock: d.Clock, log: d.Logger}),
 	); err != nil {
 		return nil, nil, fmt.Errorf("workers: %w", err)
 	}
 	periodic := []*river.PeriodicJob{river.NewPeriodicJob(
-		river.PeriodicInterval(ingest.SyncEvery),
+		river.PeriodicInterval(d.SyncEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return ScheduleSyncsArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true, ID: ScheduleSyncsArgs{}.Kind()},
 	)}
 	if d.Reembedder != nil {
-		if err := river.AddWorkerSafely(ws, &ReembedWorker{reembedder: d.Reembedder, log: d.Logger}); err != nil {
+		if err := river.AddWorkerSafely(ws, &ReembedWorker{reembedder: d.Reembedder, timeout: d.JobTimeout, log: d.Logger}); err != nil {
 			return nil, nil, fmt.Errorf("workers: %w", err)
 		}
 		periodic = append(periodic, reembedPeriodic())
 	}
 	if d.Watches != nil {
-		rw, err := newRenewWatchesWorker(*d.Watches, d.Clock, d.Logger)
+		rw, err := newRenewWatchesWorker(*d.Watches, d.JobTimeout, d.Clock, d.Logger)
 		if err != nil {
 			return nil, nil, err
 		}

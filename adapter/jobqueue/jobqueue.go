@@ -6,6 +6,7 @@
 package jobqueue
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -31,12 +32,24 @@ type Config struct {
 	// FetchPollInterval is how often idle workers look for jobs; the
 	// database/sql driver has no LISTEN. Defaults to 100ms.
 	FetchPollInterval time.Duration
+	// RescueStuckJobsAfter is how long a job may run before it is taken for
+	// the job of a killed worker and retried. Every worker's Timeout must be
+	// shorter, or a live job is run twice. Defaults to
+	// DefaultRescueStuckJobsAfter (River's own default is an hour, during
+	// which a SIGKILLed sync blocks its user's next one).
+	RescueStuckJobsAfter time.Duration
 	// Logger receives River's logs. Required.
 	Logger *slog.Logger
 }
 
+// DefaultRescueStuckJobsAfter is Config.RescueStuckJobsAfter's default: a
+// killed job resumes within about two minutes (River's rescuer looks every
+// 30 seconds).
+const DefaultRescueStuckJobsAfter = 90 * time.Second
+
 // WithDefaults fills zero fields with their defaults.
 func (c Config) WithDefaults() Config {
+	c.RescueStuckJobsAfter = cmp.Or(c.RescueStuckJobsAfter, DefaultRescueStuckJobsAfter)
 	if c.MaxWorkers == 0 {
 		c.MaxWorkers = 4
 	}
@@ -52,6 +65,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("jobqueue: MaxWorkers must be >= 1, got %d: %w", c.MaxWorkers, domain.ErrInvalidInput)
 	case c.FetchPollInterval < time.Millisecond:
 		return fmt.Errorf("jobqueue: FetchPollInterval must be >= 1ms, got %s: %w", c.FetchPollInterval, domain.ErrInvalidInput)
+	case c.RescueStuckJobsAfter < time.Second:
+		return fmt.Errorf("jobqueue: RescueStuckJobsAfter must be >= 1s, got %s: %w", c.RescueStuckJobsAfter, domain.ErrInvalidInput)
 	case c.Logger == nil:
 		return fmt.Errorf("jobqueue: Logger is required: %w", domain.ErrInvalidInput)
 	}
@@ -73,6 +88,9 @@ func New(db *sql.DB, cfg Config) (*Queue, error) {
 		Logger:            cfg.Logger,
 		FetchPollInterval: cfg.FetchPollInterval,
 		FetchCooldown:     min(cfg.FetchPollInterval, 100*time.Millisecond),
+		// River requires the default JobTimeout (a minute) to be shorter.
+		JobTimeout:           min(time.Minute, cfg.RescueStuckJobsAfter/2),
+		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
 	}
 	if cfg.Workers != nil {
 		rc.Workers = cfg.Workers
@@ -89,9 +107,11 @@ func New(db *sql.DB, cfg Config) (*Queue, error) {
 // Client is the underlying River client (for subscriptions and job queries).
 func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
 
-// Start starts working jobs until Stop.
+// Start starts working jobs until Stop. Cancelling ctx does not stop them:
+// River takes that for a hard stop, cancelling running jobs at once, while
+// Stop gives them their grace.
 func (q *Queue) Start(ctx context.Context) error {
-	if err := q.client.Start(ctx); err != nil {
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("jobqueue: start: %w", err)
 	}
 	return nil

@@ -115,7 +115,7 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 	if err != nil {
 		return nil, err
 	}
-	qcfg := jobqueue.Config{Logger: a.log}
+	qcfg := jobqueue.Config{Logger: a.log, RescueStuckJobsAfter: a.cfg.JobRescueAfter}
 	if withWorkers {
 		reembedder, err := ingest.NewReembedder(ingest.ReembedDeps{Store: a.store, Embedder: s.embedder, Clock: a.clock, Logger: a.log}, ingest.ReembedConfig{})
 		if err != nil {
@@ -128,7 +128,7 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 		var periodic []*river.PeriodicJob
 		qcfg.Workers, periodic, err = workers.New(workers.Deps{
 			Syncer: s.syncer, Users: a.store, Clock: a.clock, Logger: a.log, Reembedder: reembedder,
-			Watches: watches,
+			Watches: watches, SyncEvery: a.cfg.SyncInterval, JobTimeout: a.cfg.JobRescueAfter * 2 / 3,
 		})
 		if err != nil {
 			return nil, err

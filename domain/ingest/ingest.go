@@ -271,6 +271,10 @@ func (s *Syncer) fail(ctx context.Context, st domain.SyncStatus, cause error) er
 	case errors.As(cause, &wait) && wait.RetryAfter > 0:
 		st.State = domain.SyncRateLimited
 		st.Error = fmt.Sprintf("Google asked to wait %ds; the sync resumes by itself", wait.RetryAfter)
+	case ctx.Err() != nil:
+		// Cut short (the job's time slice ended, the worker is stopping):
+		// the job goes on from the last commit, so this is no failure.
+		st.State, st.Error = domain.SyncRunning, "interrupted; resumes from where it stopped"
 	}
 	// The status write must land even when ctx was cancelled (a worker stopping).
 	if err := s.save(context.WithoutCancel(ctx), &st); err != nil {

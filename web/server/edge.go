@@ -110,16 +110,24 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// userLoader reads the user a verified token names; domain.UserStore
-// satisfies it.
+// userLoader reads the user a verified token names and records that they
+// were active; domain.UserStore satisfies it.
 type userLoader interface {
 	UserByID(ctx context.Context, id uuid.UUID) (domain.User, error)
+	TouchUser(ctx context.Context, id uuid.UUID, at time.Time) error
 }
+
+// touchEvery is how stale a user's last_active_at may get before a request
+// writes it again: the periodic sync keeps users active in the last day in
+// sync, so a minute's precision is plenty and most requests write nothing.
+const touchEvery = time.Minute
 
 // identify runs after bearer authentication: a token whose user no longer
 // exists (deleted) is refused like an invalid one, before any GraphQL work,
 // and the user (with its plan) rides in the context for the rate limiter.
-func identify(users userLoader, log *slog.Logger, next http.Handler) http.Handler {
+// The user's activity is recorded (see touchEvery), which is what the
+// periodic sync schedules by.
+func identify(users userLoader, clock domain.Clock, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := caller{ip: clientIP(r)}
 		if id, ok := auth.UserID(r.Context()); ok {
@@ -134,6 +142,11 @@ func identify(users userLoader, log *slog.Logger, next http.Handler) http.Handle
 				return
 			}
 			c.user = u
+			if now := clock.Now(); now.Sub(u.LastActiveAt) >= touchEvery {
+				if err := users.TouchUser(r.Context(), id, now); err != nil {
+					log.WarnContext(r.Context(), "record the caller's activity", "request_id", RequestID(r.Context()), "err", err)
+				}
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(withCaller(r.Context(), c)))
 	})

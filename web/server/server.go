@@ -214,7 +214,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	mux := http.NewServeMux()
 	// Bearer token, then the user it names, then the body: a request is
 	// authenticated and bounded before any GraphQL work.
-	mux.Handle("/graphql", deps.Keys.Middleware(identify(res.Users, deps.Logger,
+	mux.Handle("/graphql", deps.Keys.Middleware(identify(res.Users, res.Clock, deps.Logger,
 		readBody(cfg.MaxBodyBytes, graphQL(cfg, deps.Keys, &res, deps.Logger)))))
 	mux.Handle("/playground/", http.StripPrefix("/playground", playground.Handler()))
 	mux.Handle("GET /playground", http.RedirectHandler("/playground/", http.StatusMovedPermanently))

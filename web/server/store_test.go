@@ -70,6 +70,12 @@ func TestOnRealStore(t *testing.T) {
 	var me struct{ Me struct{ Email string } }
 	c.MustPost(`{ me { email } }`, &me, asAlice)
 	require.Equal(t, "alice@example.com", me.Me.Email)
+	// A request is activity: the periodic sync now keeps Alice's cache
+	// fresh, and not Bob's, who asked nothing.
+	active, err := st.ActiveUsers(ctx, time.Now().Add(-time.Minute))
+	require.NoError(t, err)
+	require.Len(t, active, 1)
+	require.Equal(t, alice.ID, active[0].ID)
 
 	// Page through the emails two at a time, newest first.
 	var subjects []string

@@ -243,7 +243,7 @@ func TestKilledSyncResumesWithoutDuplicatesOrGaps(t *testing.T) {
 	e.emu.ClearFaults()
 
 	mid := e.status(t, u, domain.ServiceGmail)
-	require.Equal(t, domain.SyncFailed, mid.State)
+	require.Equal(t, domain.SyncRunning, mid.State, "cut short is no failure: the job goes on")
 	require.NotEmpty(t, mid.Checkpoint, "the sync stopped mid-way, at a checkpoint")
 	require.Equal(t, mid.ItemCount, len(e.emails(t, u)), "what was committed is what the checkpoint says")
 	require.Less(t, mid.ItemCount, 23)

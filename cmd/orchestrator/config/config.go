@@ -97,6 +97,10 @@ type Config struct {
 	AskRatePerHour int `env:"ASK_RATE_PER_HOUR" envDefault:"1000"`
 	// SyncInterval is how often active users are synced. Defaults to 5m.
 	SyncInterval time.Duration `env:"SYNC_INTERVAL" envDefault:"5m"`
+	// JobRescueAfter is how long a job may run before it is taken for a
+	// killed worker's and retried; every job runs in slices of two thirds of
+	// it. Defaults to 90s.
+	JobRescueAfter time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"90s"`
 	// LogLevel is debug, info, warn or error. Defaults to info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) on a listener
@@ -199,6 +203,9 @@ func (c Config) validate() error {
 	}
 	if c.SyncInterval < time.Second {
 		bad("SYNC_INTERVAL", "%s, want at least 1s", c.SyncInterval)
+	}
+	if c.JobRescueAfter < 3*time.Second {
+		bad("JOB_RESCUE_AFTER", "%s, want at least 3s", c.JobRescueAfter)
 	}
 	if c.AskRatePerHour < 1 {
 		bad("ASK_RATE_PER_HOUR", "%d, want at least 1", c.AskRatePerHour)
