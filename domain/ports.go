@@ -96,7 +96,10 @@ type Permission struct {
 	Role  string // reader, commenter, writer
 }
 
-// Mailer writes to a user's Gmail.
+// Mailer writes to a user's Gmail. Implementations put what they wrote in
+// the cache before returning (through ingest.WriteBack, the one way the
+// product's own writes reach the cache): a failure to cache it never fails
+// the call, since Google made the change; the next sync repairs the cache.
 type Mailer interface {
 	CreateDraft(ctx context.Context, userID uuid.UUID, d Draft) (draftID string, err error)
 	// SendDraft sends a draft; sending an already-sent draft sends nothing and
@@ -104,7 +107,8 @@ type Mailer interface {
 	SendDraft(ctx context.Context, userID uuid.UUID, draftID string) (Email, error)
 }
 
-// Scheduler writes to a user's Calendar. Events always carry an IANA time zone.
+// Scheduler writes to a user's Calendar. Events always carry an IANA time
+// zone. Like a Mailer, it caches what it wrote (ingest.WriteBack's rule).
 type Scheduler interface {
 	// CreateEvent inserts ev with the client-chosen ev.EventID, so a retry
 	// finds the existing event instead of creating a duplicate.

@@ -159,8 +159,8 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 		Classifier: classifier,
 		Writer:     writer,
 		Agents: []agent.Agent{
-			gmailagent.New(searcher, a.store, s.gmail, a.store),
-			calendaragent.New(searcher, a.store, s.calendar, a.store),
+			gmailagent.New(searcher, a.store, s.gmail),
+			calendaragent.New(searcher, a.store, s.calendar),
 			driveagent.New(searcher, a.store, s.drive),
 		},
 		Conversations: a.store, Publisher: s.answers, Users: a.store, Contexts: caches, Intents: caches,

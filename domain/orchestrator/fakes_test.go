@@ -206,6 +206,7 @@ func (w *workspace) SendDraft(_ context.Context, userID uuid.UUID, id string) (d
 	e := domain.Email{ID: uuid.New(), UserID: userID, EmailID: "sent-" + id, Subject: d.Subject, Body: d.Body, To: d.To,
 		From: domain.Address{Email: "me@example.com"}, Labels: []string{"SENT"}}
 	w.sent[id] = e
+	w.emails = append(w.emails, e) // a Mailer caches what it sent
 	return e, nil
 }
 
@@ -267,27 +268,6 @@ func (w *workspace) Share(_ context.Context, _ uuid.UUID, fileID, email, role st
 	w.perms[fileID] = append(w.perms[fileID], p)
 	return p, nil
 }
-
-func (w *workspace) UpsertEmails(_ context.Context, _ uuid.UUID, es []domain.Email) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.emails = append(w.emails, es...)
-	return nil
-}
-
-func (w *workspace) DeleteEmails(context.Context, uuid.UUID, []string) error { return nil }
-
-func (w *workspace) UpsertEvents(_ context.Context, _ uuid.UUID, es []domain.Event) error {
-	return nil // the fake scheduler already holds them
-}
-
-func (w *workspace) DeleteEvents(context.Context, uuid.UUID, []string) error { return nil }
-func (w *workspace) UpsertFiles(context.Context, uuid.UUID, []domain.File) error {
-	return nil
-}
-func (w *workspace) DeleteFiles(context.Context, uuid.UUID, []string) error       { return nil }
-func (w *workspace) MarkStale(context.Context, uuid.UUID, domain.Service) error   { return nil }
-func (w *workspace) DeleteStale(context.Context, uuid.UUID, domain.Service) error { return nil }
 
 func (w *workspace) writeCount() int {
 	w.mu.Lock()

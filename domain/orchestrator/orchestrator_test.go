@@ -108,7 +108,7 @@ func setup(t testing.TB, opts ...options) *bundle {
 		Classifier: intent.NewOffline(ws),
 		Writer:     synth.Offline{},
 		Agents: []agent.Agent{
-			gmailagent.New(ws, ws, ws, ws), calendaragent.New(ws, ws, ws, ws), driveagent.New(ws, ws, ws),
+			gmailagent.New(ws, ws, ws), calendaragent.New(ws, ws, ws), driveagent.New(ws, ws, ws),
 		},
 		Conversations: b.convs,
 		Publisher:     b.pub,
@@ -327,7 +327,7 @@ func TestAskWrites(t *testing.T) {
 	require.Equal(t, "Europe/Istanbul", ev.TimeZone)
 	require.Equal(t, 15, ev.Start.Hour())
 	// Even a confirmation whose first outcome was lost reuses the id.
-	_, err = calendaragent.New(b.ws, b.ws, b.ws, nil).Confirm(ctx, b.user, m.ID, create)
+	_, err = calendaragent.New(b.ws, b.ws, b.ws).Confirm(ctx, b.user, m.ID, create)
 	require.NoError(t, err)
 	require.Equal(t, 2, b.ws.writeCount())
 

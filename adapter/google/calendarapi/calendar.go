@@ -55,7 +55,9 @@ func (c Config) validate() error {
 	return nil
 }
 
-// Deps are what the write side needs to put its results in the cache at once.
+// Deps are what the write side needs to put its results in the cache at
+// once, through ingest.WriteBack (whose rule is that a failed cache write
+// never fails the Google write).
 type Deps struct {
 	// Writer receives every written event. Required.
 	Writer domain.WorkspaceWriter
@@ -68,7 +70,8 @@ type Deps struct {
 type Calendar struct {
 	cfg     Config
 	clients *gclient.Clients
-	d       Deps
+	log     *slog.Logger
+	cache   ingest.WriteBack
 }
 
 var (
@@ -90,7 +93,8 @@ func New(cfg Config, d Deps) (*Calendar, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Calendar{cfg: cfg, clients: clients, d: d}, nil
+	return &Calendar{cfg: cfg, clients: clients, log: d.Logger,
+		cache: ingest.WriteBack{Writer: d.Writer, Embedder: d.Embedder, Logger: d.Logger}}, nil
 }
 
 const primary = "primary"
@@ -132,7 +136,7 @@ func (c *Calendar) Events(ctx context.Context, userID uuid.UUID, syncToken, page
 		}
 		ev, err := toEvent(e, r.TimeZone)
 		if err != nil {
-			c.d.Logger.WarnContext(ctx, "skipping unreadable event", "user", userID, "event", e.Id, "err", err)
+			c.log.WarnContext(ctx, "skipping unreadable event", "user", userID, "event", e.Id, "err", err)
 			continue
 		}
 		p.Events = append(p.Events, ev)
@@ -200,7 +204,7 @@ func (c *Calendar) CreateEvent(ctx context.Context, userID uuid.UUID, ev domain.
 	if err != nil {
 		return domain.Event{}, gclient.Err(err, "calendar events.insert "+ev.EventID)
 	}
-	return c.cache(ctx, userID, out, tz.String())
+	return c.cacheEvent(ctx, userID, out, tz.String())
 }
 
 // UpdateEvent patches the fields p sets.
@@ -256,7 +260,7 @@ func (c *Calendar) UpdateEvent(ctx context.Context, userID uuid.UUID, calendarID
 	if err != nil {
 		return domain.Event{}, gclient.Err(err, "calendar events.patch "+eventID)
 	}
-	return c.cache(ctx, userID, out, tz.String())
+	return c.cacheEvent(ctx, userID, out, tz.String())
 }
 
 // DeleteEvent deletes an event; one already gone counts as deleted.
@@ -269,30 +273,19 @@ func (c *Calendar) DeleteEvent(ctx context.Context, userID uuid.UUID, calendarID
 	if code := gclient.Code(err); code != http.StatusNotFound && code != http.StatusGone && err != nil {
 		return gclient.Err(err, "calendar events.delete "+eventID)
 	}
-	if err := c.d.Writer.DeleteEvents(ctx, userID, []string{eventID}); err != nil {
-		return fmt.Errorf("uncache event %s: %w", eventID, err)
-	}
+	c.cache.DeleteEvent(ctx, userID, eventID)
 	return nil
 }
 
-// cache converts, embeds and upserts a written event.
-func (c *Calendar) cache(ctx context.Context, userID uuid.UUID, e *calendar.Event, tz string) (domain.Event, error) {
+// cacheEvent converts a written event (a failure is returned) and caches it
+// through WriteBack (a failure is only logged).
+func (c *Calendar) cacheEvent(ctx context.Context, userID uuid.UUID, e *calendar.Event, tz string) (domain.Event, error) {
 	ev, err := toEvent(e, tz)
 	if err != nil {
 		return domain.Event{}, err
 	}
 	ev.UserID = userID
-	if c.d.Embedder != nil {
-		vs, err := c.d.Embedder.Embed(ctx, []string{ingest.EventText(ev)})
-		if err != nil {
-			return domain.Event{}, fmt.Errorf("embed event %s: %w", ev.EventID, err)
-		}
-		ev.Embedding = domain.Vector{Values: vs[0], Model: c.d.Embedder.Model()}
-	}
-	if err := c.d.Writer.UpsertEvents(ctx, userID, []domain.Event{ev}); err != nil {
-		return domain.Event{}, fmt.Errorf("cache event %s: %w", ev.EventID, err)
-	}
-	return ev, nil
+	return c.cache.Event(ctx, ev), nil
 }
 
 // Calendar event ids: base32hex characters, 5 to 1024 of them.

@@ -52,7 +52,9 @@ func (c Config) validate() error {
 	return nil
 }
 
-// Deps are what the write side needs to put its results in the cache at once.
+// Deps are what the write side needs to put its results in the cache at
+// once, through ingest.WriteBack (whose rule is that a failed cache write
+// never fails the Google write).
 type Deps struct {
 	// Writer receives every draft and sent message. Required.
 	Writer domain.WorkspaceWriter
@@ -66,7 +68,7 @@ type Deps struct {
 type Gmail struct {
 	cfg     Config
 	clients *gclient.Clients
-	d       Deps
+	cache   ingest.WriteBack
 }
 
 var (
@@ -87,7 +89,7 @@ func New(cfg Config, d Deps) (*Gmail, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Gmail{cfg: cfg, clients: clients, d: d}, nil
+	return &Gmail{cfg: cfg, clients: clients, cache: ingest.WriteBack{Writer: d.Writer, Embedder: d.Embedder, Logger: d.Logger}}, nil
 }
 
 // cost is Gmail's per-user quota units per method

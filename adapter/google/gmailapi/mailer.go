@@ -17,7 +17,6 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/gclient"
 	"github.com/workspace-orchestrator/orchestrator/domain"
-	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 )
 
 // draftKeyHeader carries a digest of what a draft says (draftKey), so that a
@@ -62,8 +61,9 @@ func (g *Gmail) CreateDraft(ctx context.Context, userID uuid.UUID, d domain.Draf
 		return "", gclient.Err(err, "gmail drafts.update "+dr.Id)
 	}
 	if dr.Message != nil {
-		if _, err := g.cache(ctx, s, userID, dr.Message.Id); err != nil {
-			g.d.Logger.WarnContext(ctx, "caching new draft", "user", userID, "draft", dr.Id, "err", err)
+		// The draft exists either way: reading it back for the cache may fail.
+		if _, err := g.cacheMessage(ctx, s, userID, dr.Message.Id); err != nil {
+			g.cache.Logger.WarnContext(ctx, "draft made but not cached; the next sync caches it", "user", userID, "draft", dr.Id, "err", err)
 		}
 	}
 	return dr.Id, nil
@@ -91,15 +91,9 @@ func (g *Gmail) SendDraft(ctx context.Context, userID uuid.UUID, draftID string)
 		return domain.Email{}, gclient.Err(err, "gmail drafts.send "+draftID)
 	}
 	if dr.Message != nil && dr.Message.Id != sent.Id {
-		if err := g.d.Writer.DeleteEmails(ctx, userID, []string{dr.Message.Id}); err != nil {
-			g.d.Logger.WarnContext(ctx, "uncaching sent draft", "user", userID, "draft", draftID, "err", err)
-		}
+		g.cache.DeleteEmail(ctx, userID, dr.Message.Id)
 	}
-	e, err := g.cache(ctx, s, userID, sent.Id)
-	if err != nil {
-		return domain.Email{}, err
-	}
-	return e, nil
+	return g.cacheMessage(ctx, s, userID, sent.Id)
 }
 
 // sentDraft finds the message a draft that no longer exists became.
@@ -111,12 +105,13 @@ func (g *Gmail) sentDraft(ctx context.Context, s *gmail.Service, userID uuid.UUI
 	if len(r.Messages) == 0 {
 		return domain.Email{}, fmt.Errorf("gmail draft %s: %w", draftID, domain.ErrNotFound)
 	}
-	return g.cache(ctx, s, userID, r.Messages[0].Id)
+	return g.cacheMessage(ctx, s, userID, r.Messages[0].Id)
 }
 
-// cache fetches a message, embeds it when an embedder is configured and
-// upserts it into the cache.
-func (g *Gmail) cache(ctx context.Context, s *gmail.Service, userID uuid.UUID, id string) (domain.Email, error) {
+// cacheMessage reads a message the write side made back from Gmail (a
+// failure to do so is returned) and caches it through WriteBack (a failure
+// to do so is only logged).
+func (g *Gmail) cacheMessage(ctx context.Context, s *gmail.Service, userID uuid.UUID, id string) (domain.Email, error) {
 	m, err := s.Users.Messages.Get("me", id).Format("full").Context(ctx).Do()
 	if err != nil {
 		return domain.Email{}, gclient.Err(err, "gmail messages.get "+id)
@@ -127,17 +122,7 @@ func (g *Gmail) cache(ctx context.Context, s *gmail.Service, userID uuid.UUID, i
 	}
 	e := toEmail(m, names)
 	e.UserID = userID
-	if g.d.Embedder != nil {
-		vs, err := g.d.Embedder.Embed(ctx, []string{ingest.EmailText(e)})
-		if err != nil {
-			return domain.Email{}, fmt.Errorf("embed message %s: %w", id, err)
-		}
-		e.Embedding = domain.Vector{Values: vs[0], Model: g.d.Embedder.Model()}
-	}
-	if err := g.d.Writer.UpsertEmails(ctx, userID, []domain.Email{e}); err != nil {
-		return domain.Email{}, fmt.Errorf("cache message %s: %w", id, err)
-	}
-	return e, nil
+	return g.cache.Email(ctx, e), nil
 }
 
 type replyTo struct {

@@ -29,13 +29,12 @@ type Agent struct {
 	search agent.Searcher
 	reader domain.WorkspaceReader
 	sched  domain.Scheduler
-	cache  domain.WorkspaceWriter
 }
 
-// New builds the Calendar agent. cache may be nil; when set, written events
-// reach the cache at once instead of with the next sync.
-func New(s agent.Searcher, r domain.WorkspaceReader, sched domain.Scheduler, cache domain.WorkspaceWriter) *Agent {
-	return &Agent{search: s, reader: r, sched: sched, cache: cache}
+// New builds the Calendar agent. What it writes reaches the cache through
+// the Scheduler (see domain.Scheduler), never through the agent.
+func New(s agent.Searcher, r domain.WorkspaceReader, sched domain.Scheduler) *Agent {
+	return &Agent{search: s, reader: r, sched: sched}
 }
 
 // Service is calendar.
@@ -361,21 +360,11 @@ func (a *Agent) Confirm(ctx context.Context, userID, messageID uuid.UUID, act ag
 			return act, fmt.Errorf("delete event %s: %w", p.EventID, err)
 		}
 		act.Result = fmt.Sprintf("Deleted %q", p.Title)
-		if a.cache != nil && a.cache.DeleteEvents(ctx, userID, []string{p.EventID}) != nil {
-			act.Result += " (it may show in search until the next sync)"
-		}
 		return act, nil
 	default:
 		return act, fmt.Errorf("calendar cannot execute %s: %w", act.Kind, domain.ErrInvalidInput)
 	}
 	it := Item(ev)
 	act.Item = &it
-	if a.cache != nil {
-		ev.UserID = userID
-		// The change is made either way; the next sync repairs a failed cache write.
-		if a.cache.UpsertEvents(ctx, userID, []domain.Event{ev}) != nil {
-			act.Result += " (search shows it after the next sync)"
-		}
-	}
 	return act, nil
 }

@@ -21,13 +21,12 @@ type Agent struct {
 	search agent.Searcher
 	reader domain.WorkspaceReader
 	mailer domain.Mailer
-	cache  domain.WorkspaceWriter
 }
 
-// New builds the Gmail agent. cache may be nil; when set, sent mail is
-// written to the cache at once instead of waiting for the next sync.
-func New(s agent.Searcher, r domain.WorkspaceReader, m domain.Mailer, cache domain.WorkspaceWriter) *Agent {
-	return &Agent{search: s, reader: r, mailer: m, cache: cache}
+// New builds the Gmail agent. What it writes reaches the cache through the
+// Mailer (see domain.Mailer), never through the agent.
+func New(s agent.Searcher, r domain.WorkspaceReader, m domain.Mailer) *Agent {
+	return &Agent{search: s, reader: r, mailer: m}
 }
 
 // Service is gmail.
@@ -243,12 +242,5 @@ func (a *Agent) Confirm(ctx context.Context, userID, _ uuid.UUID, act agent.Acti
 	it := Item(e)
 	act.Item = &it
 	act.Result = fmt.Sprintf("Sent %q", e.Subject)
-	if a.cache != nil {
-		e.UserID = userID
-		// The mail is sent either way; the next sync repairs a failed cache write.
-		if err := a.cache.UpsertEmails(ctx, userID, []domain.Email{e}); err != nil {
-			act.Result += " (it will show in search after the next sync)"
-		}
-	}
 	return act, nil
 }
