@@ -196,4 +196,35 @@ describe('web app', { timeout: 240_000 }, () => {
     page = prev;
     await phone.close();
   });
+
+  it('says what went wrong and what to do', async () => {
+    await page.goto('/#/mail');
+    await page.getByRole('list', { name: 'Mail' }).locator('li').first().waitFor();
+    await context.setOffline(true);
+    await page.getByRole('alert').filter({ hasText: 'You are offline.' }).waitFor();
+    await shot(page, '16-offline');
+    await context.setOffline(false);
+    await page.getByRole('alert').filter({ hasText: 'You are offline.' }).waitFor({ state: 'detached' });
+
+    // Access revoked at Google: the next sync finds out, and the app says to reconnect.
+    const res = await fetch(`${server.emulator}/emulator/users/${demoUser}/ops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ op: 'revokeTokens' }),
+    });
+    assert.equal(res.status, 200);
+    await page.getByRole('button', { name: 'Sync now Gmail' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Google needs reconnecting.' });
+    await alert.waitFor({ timeout: 30_000 });
+    assert.ok(await alert.getByRole('link', { name: 'Reconnect Google' }).isVisible());
+    await shot(page, '17-reconnect-google');
+    await noSeriousA11y('reconnect');
+  });
+
+  it('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in with Google' }).waitFor();
+    await page.reload();
+    await page.getByRole('link', { name: 'Sign in with Google' }).waitFor();
+  });
 });

@@ -12,7 +12,7 @@ export function Problem({ error, retry, onSignIn }: { error: unknown; retry?: ()
         <strong>{title}</strong> {action}
       </p>
       {kind === 'reauth' && (
-        <a class="button" href={endpoints.google}>
+        <a class="button" href={(error as ApiError).loginUrl || endpoints.google}>
           Reconnect Google
         </a>
       )}

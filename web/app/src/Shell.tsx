@@ -21,6 +21,7 @@ export function Shell({ me, onSignOut }: { me: MeQuery['me']; onSignOut: () => v
   const route = useRoute();
   const [sideOpen, setSideOpen] = useState(false);
   const online = useOnline();
+  const [reauth, setReauth] = useState(false);
   // A conversation started in the chat shows up in the history at once.
   const [historyVersion, setHistoryVersion] = useState(0);
   useEffect(() => setSideOpen(false), [route]);
@@ -62,7 +63,7 @@ export function Shell({ me, onSignOut }: { me: MeQuery['me']; onSignOut: () => v
         ))}
       </nav>
       {!online && <Problem error={new ApiError('offline', 'offline')} />}
-      {me.needsReauth && <Problem error={new ApiError('reauth', 'reauth')} />}
+      {(me.needsReauth || reauth) && <Problem error={new ApiError('reauth', 'reauth')} />}
       <div class="body">
         <aside
           id="side"
@@ -74,7 +75,7 @@ export function Shell({ me, onSignOut }: { me: MeQuery['me']; onSignOut: () => v
             Close
           </button>
           <History active={route.view === 'chat' ? route.id : undefined} version={historyVersion} />
-          <SyncPanel />
+          <SyncPanel onReauth={() => setReauth(true)} />
         </aside>
         <main id="main" tabIndex={-1}>
           <View route={route} onConversation={() => setHistoryVersion((v) => v + 1)} />

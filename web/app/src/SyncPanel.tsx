@@ -17,7 +17,7 @@ const stateText: Record<Status['state'], string> = {
 };
 
 /** SyncPanel shows each connected service's sync, live, with "Sync now". */
-export function SyncPanel() {
+export function SyncPanel({ onReauth }: { onReauth: () => void }) {
   const [statuses, setStatuses] = useState<Status[]>([]);
   const [error, setError] = useState<unknown>();
   const [n, setN] = useState(0);
@@ -28,6 +28,11 @@ export function SyncPanel() {
     // syncProgress sends every status at once, then each change.
     return subscribe(SyncProgressSubscription, {}, (d) => put(d.syncProgress), (e) => e && setError(e));
   }, [n]);
+
+  const reauth = statuses.some((s) => s.state === 'REAUTH_REQUIRED');
+  useEffect(() => {
+    if (reauth) onReauth();
+  }, [reauth]);
 
   const syncNow = (service: Service) => {
     setError(undefined);
@@ -52,7 +57,12 @@ export function SyncPanel() {
             <div class="muted small" aria-live="polite">
               {s.itemCount.toLocaleString()} items · synced {ago(s.lastSyncAt)}
             </div>
-            {s.error && <div class="small error-text">{s.error}</div>}
+            {s.state === 'FAILED' && (
+              <details class="small error-text">
+                <summary>It is retried by itself.</summary>
+                {s.error}
+              </details>
+            )}
             <button
               type="button"
               class="small"

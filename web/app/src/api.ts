@@ -20,12 +20,14 @@ export class ApiError extends Error {
     readonly kind: ErrorKind,
     message: string,
     readonly retryAfter = 0,
+    /** Where to reconnect Google, when the server said (REAUTH_REQUIRED). */
+    readonly loginUrl = '',
   ) {
     super(message);
   }
 }
 
-type GraphQLError = { message: string; extensions?: { code?: string; retryAfterSeconds?: number } };
+type GraphQLError = { message: string; extensions?: { code?: string; retryAfterSeconds?: number; loginUrl?: string } };
 
 /** fromGraphQL classifies the first error of a response by its extensions.code. */
 export function fromGraphQL(errors: GraphQLError[]): ApiError {
@@ -36,7 +38,7 @@ export function fromGraphQL(errors: GraphQLError[]): ApiError {
     case 'UNAUTHENTICATED':
       return new ApiError('signedOut', msg);
     case 'REAUTH_REQUIRED':
-      return new ApiError('reauth', msg);
+      return new ApiError('reauth', msg, 0, e.extensions?.loginUrl ?? '');
     case 'FORBIDDEN':
       return new ApiError(/reauthori|reconnect|authorised again/i.test(msg) ? 'reauth' : 'input', msg);
     case 'RATE_LIMITED':
@@ -150,6 +152,12 @@ function wsClient(): Client {
       connectionParams: () => session.headers(),
       retryAttempts: 5,
       shouldRetry: () => true,
+      // The server closes a socket when its access token expires: renew the
+      // cookie session before reconnecting, then back off.
+      retryWait: async (retries) => {
+        await session.refresh();
+        await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** retries, 10_000) * (0.5 + Math.random() / 2)));
+      },
     });
   }
   return ws;

@@ -42,8 +42,18 @@ class Session {
 
   /** enterDemo signs in as the demo user; the error says why not. */
   async enterDemo(): Promise<void> {
-    const res = await fetch(endpoints.demo, { method: 'POST', credentials: 'same-origin' });
-    if (!res.ok) throw new Error(res.status === 404 ? 'Demo mode is off on this server.' : `Demo sign-in failed (HTTP ${res.status}).`);
+    let res: Response;
+    try {
+      res = await fetch(endpoints.demo, { method: 'POST', credentials: 'same-origin' });
+    } catch {
+      throw new Error('You are offline: check your connection and try again.');
+    }
+    if (!res.ok) {
+      if (res.status === 404) throw new Error('Demo mode is off on this server.');
+      const body = await res.json().catch(() => ({}));
+      const msg: string = body?.errors?.[0]?.message ?? body?.error?.message ?? body?.message ?? '';
+      throw new Error(msg ? `Demo sign-in failed: ${msg}` : `Demo sign-in failed (HTTP ${res.status}); try again.`);
+    }
     this.forget();
   }
 
