@@ -51,9 +51,7 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 			out = append(out, it)
 		}
 	}
-	if fetch > limit {
-		out = Matching(out, q)
-	}
+	out = Matching(out, q)
 	Sort(out, order)
 	if len(out) > limit {
 		out = out[:limit]
@@ -61,17 +59,24 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 	return Output{Items: out}, nil
 }
 
-// Matching keeps the items whose title, text or people hold every word of
-// the query: a search sorted by date must not put a loose match first.
-// When none does, the items are kept as they are.
+// Matching is the relevance cut-off of the agents: when some items hold every
+// word of the query (in their title, text or people; a plural's singular
+// will do), only those are shown, so a loose match is never listed as a
+// match nor sorted first by date. When none does, the items are kept as the
+// search ranked them.
 func Matching(items []Item, query string) []Item {
 	words := Words(query)
 	if len(words) == 0 {
 		return items
 	}
+	for i, w := range words {
+		if len(w) > 3 {
+			words[i] = strings.TrimSuffix(w, "s")
+		}
+	}
 	var out []Item
 	for _, it := range items {
-		text := strings.ToLower(it.Title + " " + it.Snippet + " " + strings.Join(it.People, " "))
+		text := strings.ToLower(it.Title + " " + it.Snippet + " " + it.Body + " " + strings.Join(it.People, " "))
 		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(text, w) }) {
 			out = append(out, it)
 		}

@@ -123,3 +123,21 @@ func TestSortAndMatchingOrderByDate(t *testing.T) {
 	require.Equal(t, "a", got[0].ID)
 	require.Len(t, agent.Matching(items, "quarterly budget"), 3, "no item holds every word: all kept")
 }
+
+func TestMatchingShowsOnlyWhatHoldsEveryWord(t *testing.T) {
+	t.Parallel()
+	items := []agent.Item{
+		{ID: "node", Title: "SIG Node meeting"},
+		{ID: "rel", Title: "SIG Release: Regular SIG Meeting"},
+		{ID: "qos", Title: "SIG Node meeting", Body: "Discussed memory QoS and swap."},
+	}
+	ids := func(xs []agent.Item) (out []string) {
+		for _, x := range xs {
+			out = append(out, x.ID)
+		}
+		return out
+	}
+	require.Equal(t, []string{"rel"}, ids(agent.Matching(items, "SIG Release")), "a loose match on one word is no match")
+	require.Equal(t, []string{"qos"}, ids(agent.Matching(items, "SIG Node memory QoS")), "the text counts, not just the title")
+	require.Equal(t, []string{"node", "qos"}, ids(agent.Matching(items, "SIG Node meetings")), "a plural's singular will do")
+}

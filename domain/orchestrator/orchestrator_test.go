@@ -651,3 +651,19 @@ func TestNewValidates(t *testing.T) {
 	_, err = orchestrator.New(orchestrator.Config{DefaultTimeZone: "Mars/Olympus"}, orchestrator.Deps{})
 	require.ErrorContains(t, err, "DefaultTimeZone")
 }
+
+func TestShapedFitsSearchesToTheQuestion(t *testing.T) {
+	t.Parallel()
+	day := intent.Params{intent.ParamAfter: "2026-12-04T00:00:00Z", intent.ParamBefore: "2026-12-05T00:00:00Z"}
+	at := time.Date(2026, 12, 11, 16, 30, 0, 0, time.UTC)
+	in := orchestrator.Shaped(intent.Intent{Question: intent.QuestionFree, Entities: intent.Entities{Times: []time.Time{at}},
+		Steps: []intent.Step{{ID: "s1", Service: domain.ServiceCalendar, Operation: intent.OpSearch, Params: day}}})
+	require.Equal(t, "2026-12-11T16:30:00Z", in.Steps[0].Params.String(intent.ParamAfter), "the time asked about is searched")
+	require.Equal(t, "2026-12-11T17:00:00Z", in.Steps[0].Params.String(intent.ParamBefore))
+	require.Equal(t, "2026-12-04T00:00:00Z", day.String(intent.ParamAfter), "the classifier's params are not changed")
+
+	in = orchestrator.Shaped(intent.Intent{Question: intent.QuestionCount,
+		Steps: []intent.Step{{ID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch, Params: intent.Params{}}}})
+	n, _ := in.Steps[0].Params.Int(intent.ParamLimit)
+	require.Equal(t, orchestrator.CountLimit, n, "a count counts every match")
+}

@@ -88,7 +88,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	if ended(err) {
 		return
 	}
-	in = counted(o.gate(in))
+	in = shaped(o.gate(in))
 	rec.Intent = &in
 
 	pub.send(Event{Type: EventStatus, Status: StatusPlanning, Detail: fmt.Sprintf("Planning %d step(s)", len(in.Steps))})
@@ -163,23 +163,39 @@ func (o *Orchestrator) gate(in intent.Intent) intent.Intent {
 // CountLimit is how many items a search answering "how many" returns.
 const CountLimit = 500
 
-// counted widens the searches of a "how many" question, so the answer counts
-// every match, not one page of them.
-func counted(in intent.Intent) intent.Intent {
-	if in.Question != intent.QuestionCount {
+// shaped fits the searches to the answer the question wants: a "how many"
+// counts every match, not one page of them, and "am I free at 3pm" looks at
+// 3pm even when the day it was read with lies elsewhere.
+func shaped(in intent.Intent) intent.Intent {
+	var at time.Time
+	if in.Question == intent.QuestionFree && len(in.Entities.Times) > 0 {
+		at = in.Entities.Times[0]
+	}
+	if in.Question != intent.QuestionCount && at.IsZero() {
 		return in
 	}
 	steps := make([]intent.Step, len(in.Steps))
 	for i, s := range in.Steps {
-		if _, ok := s.Params.Int(intent.ParamLimit); s.Operation == intent.OpSearch && !ok {
-			p := make(intent.Params, len(s.Params)+1)
-			for k, v := range s.Params {
-				p[k] = v
-			}
-			p[intent.ParamLimit] = CountLimit
-			s.Params = p
-		}
 		steps[i] = s
+		if s.Operation != intent.OpSearch {
+			continue
+		}
+		p := make(intent.Params, len(s.Params)+2)
+		for k, v := range s.Params {
+			p[k] = v
+		}
+		if _, ok := s.Params.Int(intent.ParamLimit); in.Question == intent.QuestionCount && !ok {
+			p[intent.ParamLimit] = CountLimit
+		}
+		if !at.IsZero() && s.Service == domain.ServiceCalendar {
+			after, _, _ := s.Params.Time(intent.ParamAfter)
+			before, _, _ := s.Params.Time(intent.ParamBefore)
+			if (!after.IsZero() && at.Before(after)) || (!before.IsZero() && !at.Before(before)) {
+				p[intent.ParamAfter] = at.Format(time.RFC3339)
+				p[intent.ParamBefore] = at.Add(time.Duration(synth.DefaultFreeMinutes) * time.Minute).Format(time.RFC3339)
+			}
+		}
+		steps[i].Params = p
 	}
 	in.Steps = steps
 	return in

@@ -205,6 +205,10 @@ func (b *writer) found(r executor.Result, items []agent.Item) {
 		lead = b.who(first)
 	case intent.QuestionWhen:
 		lead = fmt.Sprintf("%s %s [%d].", ordinal(order, r.Service), b.when(first), b.cite(first))
+		if first.Service == domain.ServiceGmail && first.Snippet != "" {
+			// The date asked about is often the one the mail gives.
+			lead += " It says: " + excerpt(strings.Join(strings.Fields(first.Snippet), " "), 200)
+		}
 	default:
 		if order != "" && order != intent.OrderRelevance {
 			lead = fmt.Sprintf("%s %s [%d].", ordinal(order, r.Service), b.when(first), b.cite(first))

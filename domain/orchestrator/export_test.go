@@ -1,0 +1,4 @@
+package orchestrator
+
+// Shaped exposes shaped to the tests.
+var Shaped = shaped
