@@ -1,6 +1,9 @@
 package domain
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors of the core. Wrap them with what failed (fmt.Errorf("...: %w", ErrX))
 // and match them with errors.Is; only the edges (GraphQL error presenter, River
@@ -23,6 +26,12 @@ var (
 	ErrSyncTokenExpired = errors.New("sync token expired")
 	// ErrUnavailable: an upstream service failed transiently (5xx, timeout).
 	ErrUnavailable = errors.New("upstream unavailable")
+	// ErrSessionReused: a refresh token was presented after it had been spent;
+	// its session is revoked. It wraps ErrUnauthenticated.
+	ErrSessionReused = fmt.Errorf("refresh token reused, session revoked: %w", ErrUnauthenticated)
+	// ErrInvalidCursor: a page cursor that the list did not hand out. It wraps
+	// ErrInvalidInput.
+	ErrInvalidCursor = fmt.Errorf("invalid cursor: %w", ErrInvalidInput)
 	// ErrConflict: the item changed underneath the caller, or the action was already decided.
 	ErrConflict = errors.New("conflict")
 	// ErrCancelled: the work was stopped on request (a cancelled ask, a step

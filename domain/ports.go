@@ -192,6 +192,8 @@ type GoogleToken struct {
 	AccessToken  string
 	RefreshToken string
 	Expiry       time.Time
+	// Scopes granted with the token; empty keeps the stored ones.
+	Scopes []string
 }
 
 // TokenStore keeps users' Google tokens (encrypted at rest) and whether the
@@ -200,4 +202,26 @@ type TokenStore interface {
 	GoogleToken(ctx context.Context, userID uuid.UUID) (GoogleToken, error)
 	SaveGoogleToken(ctx context.Context, userID uuid.UUID, t GoogleToken) error
 	MarkReauth(ctx context.Context, userID uuid.UUID, needed bool) error
+}
+
+// SessionStore keeps sign-in sessions' refresh tokens, hashed. Each token is
+// used once: RotateSession spends it and stores its successor.
+type SessionStore interface {
+	CreateSession(ctx context.Context, s Session) error
+	// RotateSession spends the token with hash old and stores next (same user
+	// and family) in its place, returning the session's user. An unknown,
+	// expired or revoked token wraps ErrUnauthenticated; a token already spent
+	// revokes its whole family and wraps ErrSessionReused.
+	RotateSession(ctx context.Context, old []byte, next Session) (User, error)
+	// RevokeSession revokes the family of the token with this hash; an
+	// unknown token is no error (signing out twice is harmless).
+	RevokeSession(ctx context.Context, tokenHash []byte) error
+	// RevokeUserSessions revokes every session of the user (sign-out everywhere).
+	RevokeUserSessions(ctx context.Context, userID uuid.UUID) error
+}
+
+// AccountDeleter deletes a user and every row that is theirs, in ctx's
+// transaction when it carries one.
+type AccountDeleter interface {
+	DeleteUser(ctx context.Context, userID uuid.UUID) error
 }

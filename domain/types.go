@@ -30,13 +30,36 @@ func (s Service) Valid() bool {
 
 // User is a person whose workspace the product serves.
 type User struct {
-	ID           uuid.UUID
-	Email        string
-	DisplayName  string
-	TimeZone     string // IANA name, e.g. "Europe/Istanbul"
-	NeedsReauth  bool
+	ID          uuid.UUID
+	Email       string
+	DisplayName string
+	TimeZone    string // IANA name, e.g. "Europe/Istanbul"
+	NeedsReauth bool
+	// GoogleConnected: the user holds a Google refresh token (they may
+	// still need to reconnect it when NeedsReauth is set).
+	GoogleConnected bool
+	// Scopes are the OAuth scopes granted with the stored Google token.
+	Scopes       []string
 	LastActiveAt time.Time
 	CreatedAt    time.Time
+}
+
+// GoogleIdentity is who signed in with Google, as its OpenID Connect
+// userinfo says.
+type GoogleIdentity struct {
+	Subject       string // Google's stable account id
+	Email         string
+	EmailVerified bool
+	Name          string
+}
+
+// Session is one refresh token of a sign-in session, kept only as a hash.
+// Every rotation adds the next token of the same family.
+type Session struct {
+	UserID    uuid.UUID
+	FamilyID  uuid.UUID
+	TokenHash []byte
+	ExpiresAt time.Time
 }
 
 // Address is a mail address with its display name.

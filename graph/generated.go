@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	SearchHit() SearchHitResolver
 	Subscription() SubscriptionResolver
+	User() UserResolver
 }
 
 type DirectiveRoot struct {
@@ -126,6 +127,10 @@ type ComplexityRoot struct {
 
 	CreateConversationPayload struct {
 		Conversation func(childComplexity int) int
+	}
+
+	DeleteAccountPayload struct {
+		DeletedUserID func(childComplexity int) int
 	}
 
 	Email struct {
@@ -256,7 +261,9 @@ type ComplexityRoot struct {
 		CancelAsk          func(childComplexity int, messageID string) int
 		ConfirmAction      func(childComplexity int, messageID string, actionID string) int
 		CreateConversation func(childComplexity int, input model.CreateConversationInput) int
+		DeleteAccount      func(childComplexity int) int
 		RejectAction       func(childComplexity int, messageID string, actionID string) int
+		SignOutEverywhere  func(childComplexity int) int
 		SyncNow            func(childComplexity int, service model.Service) int
 	}
 
@@ -324,6 +331,10 @@ type ComplexityRoot struct {
 		Name func(childComplexity int) int
 	}
 
+	SignOutEverywherePayload struct {
+		SignedOutAt func(childComplexity int) int
+	}
+
 	StepItem struct {
 		At       func(childComplexity int) int
 		End      func(childComplexity int) int
@@ -376,12 +387,15 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		CreatedAt   func(childComplexity int) int
-		DisplayName func(childComplexity int) int
-		Email       func(childComplexity int) int
-		ID          func(childComplexity int) int
-		NeedsReauth func(childComplexity int) int
-		TimeZone    func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		DisplayName     func(childComplexity int) int
+		Email           func(childComplexity int) int
+		GoogleConnected func(childComplexity int) int
+		ID              func(childComplexity int) int
+		LastSyncAt      func(childComplexity int) int
+		NeedsReauth     func(childComplexity int) int
+		Scopes          func(childComplexity int) int
+		TimeZone        func(childComplexity int) int
 	}
 }
 
@@ -413,6 +427,8 @@ type MutationResolver interface {
 	CancelAsk(ctx context.Context, messageID string) (*model.CancelAskPayload, error)
 	CreateConversation(ctx context.Context, input model.CreateConversationInput) (*model.CreateConversationPayload, error)
 	SyncNow(ctx context.Context, service model.Service) (*model.SyncStatus, error)
+	SignOutEverywhere(ctx context.Context) (*model.SignOutEverywherePayload, error)
+	DeleteAccount(ctx context.Context) (*model.DeleteAccountPayload, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -432,6 +448,9 @@ type SubscriptionResolver interface {
 	ServerTime(ctx context.Context) (<-chan *time.Time, error)
 	Answer(ctx context.Context, messageID string) (<-chan *model.AnswerEvent, error)
 	SyncProgress(ctx context.Context) (<-chan *model.SyncStatus, error)
+}
+type UserResolver interface {
+	LastSyncAt(ctx context.Context, obj *model.User) (*time.Time, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -762,6 +781,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateConversationPayload.Conversation(childComplexity), true
+
+	case "DeleteAccountPayload.deletedUserId":
+		if e.ComplexityRoot.DeleteAccountPayload.DeletedUserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteAccountPayload.DeletedUserID(childComplexity), true
 
 	case "Email.body":
 		if e.ComplexityRoot.Email.Body == nil {
@@ -1307,6 +1333,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateConversation(childComplexity, args["input"].(model.CreateConversationInput)), true
+	case "Mutation.deleteAccount":
+		if e.ComplexityRoot.Mutation.DeleteAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAccount(childComplexity), true
 	case "Mutation.rejectAction":
 		if e.ComplexityRoot.Mutation.RejectAction == nil {
 			break
@@ -1318,6 +1350,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectAction(childComplexity, args["messageId"].(string), args["actionId"].(string)), true
+	case "Mutation.signOutEverywhere":
+		if e.ComplexityRoot.Mutation.SignOutEverywhere == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.SignOutEverywhere(childComplexity), true
 	case "Mutation.syncNow":
 		if e.ComplexityRoot.Mutation.SyncNow == nil {
 			break
@@ -1614,6 +1652,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchTiming.Name(childComplexity), true
 
+	case "SignOutEverywherePayload.signedOutAt":
+		if e.ComplexityRoot.SignOutEverywherePayload.SignedOutAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOutEverywherePayload.SignedOutAt(childComplexity), true
+
 	case "StepItem.at":
 		if e.ComplexityRoot.StepItem.At == nil {
 			break
@@ -1858,18 +1903,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Email(childComplexity), true
+	case "User.googleConnected":
+		if e.ComplexityRoot.User.GoogleConnected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.GoogleConnected(childComplexity), true
 	case "User.id":
 		if e.ComplexityRoot.User.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.User.ID(childComplexity), true
+	case "User.lastSyncAt":
+		if e.ComplexityRoot.User.LastSyncAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.LastSyncAt(childComplexity), true
 	case "User.needsReauth":
 		if e.ComplexityRoot.User.NeedsReauth == nil {
 			break
 		}
 
 		return e.ComplexityRoot.User.NeedsReauth(childComplexity), true
+	case "User.scopes":
+		if e.ComplexityRoot.User.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Scopes(childComplexity), true
 	case "User.timeZone":
 		if e.ComplexityRoot.User.TimeZone == nil {
 			break
@@ -2179,6 +2242,14 @@ func (ec *executionContext) childFields_CreateConversationPayload(ctx context.Co
 		return ec.fieldContext_CreateConversationPayload_conversation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateConversationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedUserId":
+		return ec.fieldContext_DeleteAccountPayload_deletedUserId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteAccountPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Email(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2531,6 +2602,14 @@ func (ec *executionContext) childFields_SearchTiming(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type SearchTiming", field.Name)
 }
 
+func (ec *executionContext) childFields_SignOutEverywherePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signedOutAt":
+		return ec.fieldContext_SignOutEverywherePayload_signedOutAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignOutEverywherePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_StepItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "service":
@@ -2633,6 +2712,12 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_timeZone(ctx, field)
 	case "needsReauth":
 		return ec.fieldContext_User_needsReauth(ctx, field)
+	case "googleConnected":
+		return ec.fieldContext_User_googleConnected(ctx, field)
+	case "scopes":
+		return ec.fieldContext_User_scopes(ctx, field)
+	case "lastSyncAt":
+		return ec.fieldContext_User_lastSyncAt(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_User_createdAt(ctx, field)
 	}
@@ -4403,6 +4488,29 @@ func (ec *executionContext) fieldContext_CreateConversationPayload_conversation(
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DeleteAccountPayload_deletedUserId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteAccountPayload_deletedUserId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedUserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteAccountPayload_deletedUserId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteAccountPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Email_id(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
@@ -6739,6 +6847,70 @@ func (ec *executionContext) fieldContext_Mutation_syncNow(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_signOutEverywhere(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_signOutEverywhere(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().SignOutEverywhere(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SignOutEverywherePayload) graphql.Marshaler {
+			return ec.marshalNSignOutEverywherePayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSignOutEverywherePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signOutEverywhere(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignOutEverywherePayload(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().DeleteAccount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteAccountPayload) graphql.Marshaler {
+			return ec.marshalNDeleteAccountPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐDeleteAccountPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteAccountPayload(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7945,6 +8117,29 @@ func (ec *executionContext) fieldContext_SearchTiming_ms(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SearchTiming", field, false, false, "Float")
 }
 
+func (ec *executionContext) _SignOutEverywherePayload_signedOutAt(ctx context.Context, field graphql.CollectedField, obj *model.SignOutEverywherePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOutEverywherePayload_signedOutAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedOutAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOutEverywherePayload_signedOutAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOutEverywherePayload", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _StepItem_service(ctx context.Context, field graphql.CollectedField, obj *model.StepItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8934,6 +9129,75 @@ func (ec *executionContext) _User_needsReauth(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_User_needsReauth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _User_googleConnected(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_googleConnected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GoogleConnected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_googleConnected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _User_scopes(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_scopes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scopes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+}
+
+func (ec *executionContext) _User_lastSyncAt(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_lastSyncAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().LastSyncAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_lastSyncAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, true, "DateTime")
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -11042,6 +11306,39 @@ func (ec *executionContext) _CreateConversationPayload(ctx context.Context, sel 
 	return out
 }
 
+var deleteAccountPayloadImplementors = []string{"DeleteAccountPayload"}
+
+func (ec *executionContext) _DeleteAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteAccountPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteAccountPayload")
+		case "deletedUserId":
+			out.Values[i] = ec._DeleteAccountPayload_deletedUserId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var emailImplementors = []string{"Email", "Node", "SearchItem"}
 
 func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, obj *model.Email) graphql.Marshaler {
@@ -11907,6 +12204,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "signOutEverywhere":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_signOutEverywhere(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12380,6 +12691,39 @@ func (ec *executionContext) _SearchTiming(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var signOutEverywherePayloadImplementors = []string{"SignOutEverywherePayload"}
+
+func (ec *executionContext) _SignOutEverywherePayload(ctx context.Context, sel ast.SelectionSet, obj *model.SignOutEverywherePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signOutEverywherePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignOutEverywherePayload")
+		case "signedOutAt":
+			out.Values[i] = ec._SignOutEverywherePayload_signedOutAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var stepItemImplementors = []string{"StepItem"}
 
 func (ec *executionContext) _StepItem(ctx context.Context, sel ast.SelectionSet, obj *model.StepItem) graphql.Marshaler {
@@ -12695,32 +13039,48 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._User_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "email":
 			out.Values[i] = ec._User_email(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "displayName":
 			out.Values[i] = ec._User_displayName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "timeZone":
 			out.Values[i] = ec._User_timeZone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "needsReauth":
 			out.Values[i] = ec._User_needsReauth(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "googleConnected":
+			out.Values[i] = ec._User_googleConnected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scopes":
+			out.Values[i] = ec._User_scopes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastSyncAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_lastSyncAt(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._User_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13359,6 +13719,14 @@ func (ec *executionContext) marshalNDateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) marshalNDeleteAccountPayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐDeleteAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteAccountPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteAccountPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteAccountPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEmail2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐEmail(ctx context.Context, sel ast.SelectionSet, v *model.Email) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Email!")
@@ -13761,6 +14129,14 @@ func (ec *executionContext) marshalNService2ᚕgithubᚗcomᚋworkspaceᚑorches
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSignOutEverywherePayload2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSignOutEverywherePayload(ctx context.Context, sel ast.SelectionSet, v *model.SignOutEverywherePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignOutEverywherePayload!")
+		return graphql.Null
+	}
+	return ec._SignOutEverywherePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNStepItem2githubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐStepItem(ctx context.Context, sel ast.SelectionSet, v model.StepItem) graphql.Marshaler {

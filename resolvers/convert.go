@@ -104,12 +104,14 @@ func checkRange(after, before time.Time) error {
 
 func fromUser(u domain.User) *model.User {
 	return &model.User{
-		ID:          globalID(typeUser, u.ID),
-		Email:       u.Email,
-		DisplayName: u.DisplayName,
-		TimeZone:    u.TimeZone,
-		NeedsReauth: u.NeedsReauth,
-		CreatedAt:   u.CreatedAt,
+		ID:              globalID(typeUser, u.ID),
+		Email:           u.Email,
+		DisplayName:     u.DisplayName,
+		TimeZone:        u.TimeZone,
+		NeedsReauth:     u.NeedsReauth,
+		GoogleConnected: u.GoogleConnected && !u.NeedsReauth,
+		Scopes:          nonNil(u.Scopes),
+		CreatedAt:       u.CreatedAt,
 	}
 }
 

@@ -62,3 +62,12 @@ type WorkspaceBatchReader interface {
 	EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Event, error)
 	FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.File, error)
 }
+
+// AccountManager ends sessions and deletes accounts (web/auth.Accounts).
+type AccountManager interface {
+	// SignOutEverywhere revokes every session of the user.
+	SignOutEverywhere(ctx context.Context, userID uuid.UUID) error
+	// DeleteAccount revokes the user's Google grant and deletes every row
+	// that is theirs, in one transaction.
+	DeleteAccount(ctx context.Context, userID uuid.UUID) error
+}

@@ -49,6 +49,8 @@ type Resolver struct {
 	// SearchDepth is the most hits a list asks the Searcher for; set it to
 	// the engine's Config.Depth. Defaults to 50.
 	SearchDepth int
+	// Accounts serves signOutEverywhere and deleteAccount (web/auth.Accounts).
+	Accounts AccountManager
 	// SyncStatuses serves syncStatus, syncNow and syncProgress (the store).
 	SyncStatuses SyncStatusReader
 	// SyncQueue serves syncNow (workers.SyncQueue).

@@ -162,7 +162,7 @@ func rankedPage[D, N, E any](ctx context.Context, r *Resolver, what string, serv
 	offset := 0
 	if p.After != "" {
 		if offset, err = strconv.Atoi(p.After); err != nil || offset < 0 {
-			return connection[E]{}, fmt.Errorf("%s: cursor %q is not a position in the ranked list: %w", what, p.After, domain.ErrInvalidInput)
+			return connection[E]{}, fmt.Errorf("%s: cursor %q is not a position in the ranked list: %w", what, p.After, domain.ErrInvalidCursor)
 		}
 	}
 	f.Services = []domain.Service{service}

@@ -8,10 +8,42 @@ package resolvers
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
+
+// SignOutEverywhere is the resolver for the signOutEverywhere field.
+func (r *mutationResolver) SignOutEverywhere(ctx context.Context) (*model.SignOutEverywherePayload, error) {
+	userID, err := auth.RequireUserID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r.Accounts == nil {
+		return nil, errNotConfigured("signOutEverywhere")
+	}
+	if err := r.Accounts.SignOutEverywhere(ctx, userID); err != nil {
+		return nil, fmt.Errorf("sign out everywhere: %w", err)
+	}
+	return &model.SignOutEverywherePayload{SignedOutAt: r.Clock.Now().UTC()}, nil
+}
+
+// DeleteAccount is the resolver for the deleteAccount field.
+func (r *mutationResolver) DeleteAccount(ctx context.Context) (*model.DeleteAccountPayload, error) {
+	userID, err := auth.RequireUserID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r.Accounts == nil {
+		return nil, errNotConfigured("deleteAccount")
+	}
+	if err := r.Accounts.DeleteAccount(ctx, userID); err != nil {
+		return nil, fmt.Errorf("delete account: %w", err)
+	}
+	return &model.DeleteAccountPayload{DeletedUserID: globalID(typeUser, userID)}, nil
+}
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
@@ -25,3 +57,30 @@ func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
 	}
 	return fromUser(u), nil
 }
+
+// LastSyncAt is the resolver for the lastSyncAt field.
+func (r *userResolver) LastSyncAt(ctx context.Context, obj *model.User) (*time.Time, error) {
+	userID, err := auth.RequireUserID(ctx) // a User is only ever the caller (me)
+	if err != nil {
+		return nil, err
+	}
+	if r.SyncStatuses == nil {
+		return nil, errNotConfigured("lastSyncAt")
+	}
+	sts, err := r.SyncStatuses.SyncStatuses(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("last sync: %w", err)
+	}
+	var last time.Time
+	for _, st := range sts {
+		if st.LastSyncAt.After(last) {
+			last = st.LastSyncAt
+		}
+	}
+	return optionalTime(last), nil
+}
+
+// User returns graph.UserResolver implementation.
+func (r *Resolver) User() graph.UserResolver { return &userResolver{r} }
+
+type userResolver struct{ *Resolver }

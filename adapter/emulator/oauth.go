@@ -1,8 +1,14 @@
 package emulator
 
 import (
+	"cmp"
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,7 +25,10 @@ type authState struct {
 
 type authCode struct {
 	email, redirectURI, scope string
-	expires                   time.Time
+	// challenge and method are the PKCE code_challenge (RFC 7636); the token
+	// request must then bring the verifier.
+	challenge, method string
+	expires           time.Time
 }
 
 type accessToken struct {
@@ -43,11 +52,14 @@ const (
 	AuthPath   = "/o/oauth2/auth"
 	TokenPath  = "/token"
 	RevokePath = "/revoke"
+	// ApprovePath receives the consent screen's form.
+	ApprovePath = "/o/oauth2/approve"
 )
 
 func (s *Server) routeOAuth() {
 	s.mux.HandleFunc("GET "+AuthPath, s.authorize)
 	s.mux.HandleFunc("GET /o/oauth2/v2/auth", s.authorize)
+	s.mux.HandleFunc("POST "+ApprovePath, s.approve)
 	s.mux.HandleFunc("POST "+TokenPath, s.token)
 	s.mux.HandleFunc("POST /o/oauth2/token", s.token)
 	s.mux.HandleFunc(RevokePath, s.revoke)
@@ -140,35 +152,129 @@ func (s *Server) tokenUserLocked(r *http.Request) string {
 	return ""
 }
 
-// authorize auto-approves the consent screen for login_hint and redirects with
-// a code; without login_hint it shows a page to pick one of the known accounts.
+// authorize checks the request as Google does and shows the consent screen
+// for login_hint (the account chooser without one). Nothing is granted until
+// the person answers the consent form (approve).
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	email, redirect := strings.ToLower(strings.TrimSpace(q.Get("login_hint"))), q.Get("redirect_uri")
-	target, err := url.Parse(redirect)
-	switch {
-	case redirect == "" || err != nil:
-		http.Error(w, "Error 400: invalid_request: redirect_uri is missing or invalid", http.StatusBadRequest)
+	if msg := checkAuthRequest(q); msg != "" {
+		http.Error(w, msg, http.StatusBadRequest)
 		return
-	case q.Get("response_type") != "code":
-		http.Error(w, "Error 400: unsupported_response_type: the emulator supports response_type=code", http.StatusBadRequest)
-		return
-	case email == "":
+	}
+	if strings.TrimSpace(q.Get("login_hint")) == "" {
 		s.chooseAccount(w, r)
 		return
 	}
-	code := newToken("4/emu-")
-	s.mu.Lock()
-	s.auth.codes[code] = authCode{email: email, redirectURI: redirect, scope: q.Get("scope"), expires: s.cfg.Clock.Now().Add(10 * time.Minute)}
-	s.mu.Unlock()
+	type field struct{ Name, Value string }
+	var fields []field
+	for name, vs := range q {
+		for _, v := range vs {
+			fields = append(fields, field{name, v})
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	err := consentPage.Execute(w, map[string]any{
+		"Email": strings.ToLower(strings.TrimSpace(q.Get("login_hint"))), "Scopes": strings.Fields(q.Get("scope")),
+		"Action": ApprovePath, "Fields": fields,
+	})
+	if err != nil {
+		s.cfg.Logger.Warn("emulator consent page", "err", err)
+	}
+}
+
+// checkAuthRequest is Google's validation of an authorization request; ""
+// when it is acceptable.
+func checkAuthRequest(q url.Values) string {
+	target, err := url.Parse(q.Get("redirect_uri"))
+	switch {
+	case q.Get("redirect_uri") == "" || err != nil || !target.IsAbs():
+		return "Error 400: invalid_request: redirect_uri is missing or invalid"
+	case q.Get("response_type") != "code":
+		return "Error 400: unsupported_response_type: the emulator supports response_type=code"
+	case q.Get("code_challenge") != "" && q.Get("code_challenge_method") != "S256" && q.Get("code_challenge_method") != "plain":
+		return "Error 400: invalid_request: Invalid code_challenge_method"
+	}
+	return ""
+}
+
+// consentPage stands in for Google's consent screen: the request's
+// parameters ride in hidden fields to approve.
+var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
+<title>Sign in - Workspace emulator</title>
+<h1>Allow access to {{.Email}}?</h1>
+<p>The application asks for:</p>
+<ul>{{range .Scopes}}<li>{{.}}</li>{{end}}</ul>
+<form method="post" action="{{.Action}}">
+{{range .Fields}}<input type="hidden" name="{{.Name}}" value="{{.Value}}">
+{{end}}<button name="consent" value="allow">Allow</button> <button name="consent" value="deny">Cancel</button>
+</form>`))
+
+// approve answers the consent form: Allow redirects back with a code (bound
+// to the PKCE challenge) and the state; Cancel with error=access_denied.
+func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "Error 400: invalid_request", http.StatusBadRequest)
+		return
+	}
+	q := r.PostForm
+	email := strings.ToLower(strings.TrimSpace(q.Get("login_hint")))
+	if msg := checkAuthRequest(q); msg != "" || email == "" {
+		http.Error(w, cmp.Or(msg, "Error 400: invalid_request: no account chosen"), http.StatusBadRequest)
+		return
+	}
+	target, _ := url.Parse(q.Get("redirect_uri"))
 	tq := target.Query()
-	tq.Set("code", code)
+	if q.Get("consent") != "allow" {
+		tq.Set("error", "access_denied")
+	} else {
+		code := newToken("4/emu-")
+		s.mu.Lock()
+		s.auth.codes[code] = authCode{email: email, redirectURI: q.Get("redirect_uri"), scope: q.Get("scope"),
+			challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
+			expires: s.cfg.Clock.Now().Add(10 * time.Minute)}
+		s.mu.Unlock()
+		tq.Set("code", code)
+		tq.Set("scope", q.Get("scope"))
+	}
 	if st := q.Get("state"); st != "" {
 		tq.Set("state", st)
 	}
-	tq.Set("scope", q.Get("scope"))
 	target.RawQuery = tq.Encode()
 	http.Redirect(w, r, target.String(), http.StatusFound)
+}
+
+// Approve answers the consent screen at authURL (an authorization request
+// with login_hint) as a person clicking Allow would, and returns the
+// redirect it leads to (redirect_uri with code and state). Tests and
+// `orchestrator` connect accounts to the emulator with it; Google itself
+// cannot be answered this way.
+func Approve(ctx context.Context, client *http.Client, authURL string) (*url.URL, error) {
+	u, err := url.Parse(authURL)
+	if err != nil {
+		return nil, fmt.Errorf("approve: %w", err)
+	}
+	form := u.Query()
+	form.Set("consent", "allow")
+	approve := u.Scheme + "://" + u.Host + ApprovePath
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, approve, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, fmt.Errorf("approve: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	noFollow := *client
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("approve: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	loc, err := resp.Location()
+	if resp.StatusCode != http.StatusFound || err != nil {
+		return nil, fmt.Errorf("approve: %s answered HTTP %d instead of redirecting with a code (only the Workspace emulator can be approved this way): %s",
+			u.Host, resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	return loc, nil
 }
 
 // accountPage stands in for Google's account chooser: each known account links
@@ -218,6 +324,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			oauthError(w, http.StatusBadRequest, "redirect_uri_mismatch", "Bad Request")
 			return
 		}
+		if msg := checkVerifier(c, r.PostForm.Get("code_verifier")); msg != "" {
+			oauthError(w, http.StatusBadRequest, "invalid_grant", msg)
+			return
+		}
 		access, refresh, exp := s.issueLocked(c.email, c.scope, now)
 		writeJSON(w, http.StatusOK, map[string]any{"access_token": access, "refresh_token": refresh,
 			"expires_in": exp, "token_type": "Bearer", "scope": c.scope})
@@ -233,6 +343,25 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Invalid grant_type: "+r.PostForm.Get("grant_type"))
 	}
+}
+
+// checkVerifier is PKCE's check at the token endpoint (RFC 7636 §4.6), with
+// Google's messages; "" when the verifier matches or none was asked for.
+func checkVerifier(c authCode, verifier string) string {
+	switch {
+	case c.challenge == "":
+		return ""
+	case verifier == "":
+		return "Missing code verifier."
+	case c.method == "S256":
+		sum := sha256.Sum256([]byte(verifier))
+		if base64.RawURLEncoding.EncodeToString(sum[:]) == c.challenge {
+			return ""
+		}
+	case verifier == c.challenge: // plain
+		return ""
+	}
+	return "Invalid code verifier."
 }
 
 // revoke ends the grant of an access or refresh token.
@@ -263,5 +392,7 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userinfo(c *call) (any, *apiError) {
-	return map[string]any{"id": c.u.email, "sub": c.u.email, "email": c.u.email, "verified_email": true, "email_verified": true}, nil
+	name, _, _ := strings.Cut(c.u.email, "@")
+	return map[string]any{"id": c.u.email, "sub": c.u.email, "email": c.u.email, "verified_email": true, "email_verified": true,
+		"name": name}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,18 +19,65 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator/emulatortest"
 )
 
-// authorize walks the consent redirect for email and returns the code.
-func authorize(t *testing.T, cfg *oauth2.Config, email string) string {
+// authorize answers the consent screen for email and returns the code.
+func authorize(t *testing.T, cfg *oauth2.Config, email string, opts ...oauth2.AuthCodeOption) string {
 	t.Helper()
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := noFollow.Get(cfg.AuthCodeURL("st4te", oauth2.AccessTypeOffline, oauth2.SetAuthURLParam("login_hint", email)))
+	authURL := cfg.AuthCodeURL("st4te", append(opts, oauth2.AccessTypeOffline, oauth2.SetAuthURLParam("login_hint", email))...)
+	res, err := http.Get(authURL)
+	require.NoError(t, err)
+	page, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
 	require.NoError(t, res.Body.Close())
-	require.Equal(t, http.StatusFound, res.StatusCode)
-	loc, err := url.Parse(res.Header.Get("Location"))
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, string(page), "Allow access to "+strings.ToLower(email), "a consent screen, not an automatic grant")
+
+	loc, err := emulator.Approve(t.Context(), http.DefaultClient, authURL)
 	require.NoError(t, err)
 	require.Equal(t, "st4te", loc.Query().Get("state"))
 	return loc.Query().Get("code")
+}
+
+func TestPKCE(t *testing.T) {
+	t.Parallel()
+	_, hs := emulatortest.New(t, nil)
+	cfg := emulatortest.OAuthConfig(hs)
+	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, hs.Client())
+	verifier := oauth2.GenerateVerifier()
+
+	var rerr *oauth2.RetrieveError
+	code := authorize(t, cfg, "pk@example.com", oauth2.S256ChallengeOption(verifier))
+	_, err := cfg.Exchange(ctx, code)
+	require.True(t, errors.As(err, &rerr))
+	require.Equal(t, "invalid_grant", rerr.ErrorCode)
+	require.Equal(t, "Missing code verifier.", rerr.ErrorDescription)
+
+	code = authorize(t, cfg, "pk@example.com", oauth2.S256ChallengeOption(verifier))
+	_, err = cfg.Exchange(ctx, code, oauth2.VerifierOption(oauth2.GenerateVerifier()))
+	require.True(t, errors.As(err, &rerr))
+	require.Equal(t, "Invalid code verifier.", rerr.ErrorDescription)
+
+	code = authorize(t, cfg, "pk@example.com", oauth2.S256ChallengeOption(verifier))
+	tok, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	require.NoError(t, err)
+	require.NotEmpty(t, tok.RefreshToken)
+}
+
+func TestConsentDenied(t *testing.T) {
+	t.Parallel()
+	_, hs := emulatortest.New(t, nil)
+	authURL := emulatortest.OAuthConfig(hs).AuthCodeURL("st", oauth2.SetAuthURLParam("login_hint", "no@example.com"))
+	u, _ := url.Parse(authURL)
+	form := u.Query()
+	form.Set("consent", "deny")
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noFollow.PostForm(hs.URL+emulator.ApprovePath, form)
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	loc, err := res.Location()
+	require.NoError(t, err)
+	require.Equal(t, "access_denied", loc.Query().Get("error"))
+	require.Equal(t, "st", loc.Query().Get("state"))
+	require.Empty(t, loc.Query().Get("code"))
 }
 
 func TestOAuthCodeExchangeRefreshAndRevoke(t *testing.T) {

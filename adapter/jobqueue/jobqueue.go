@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/rivertype"
@@ -144,4 +145,36 @@ func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.Inse
 		return nil, fmt.Errorf("jobqueue: insert %s: %w", args.Kind(), err)
 	}
 	return res, nil
+}
+
+// DeleteUserJobs deletes every job of the user (its args name the user) in
+// ctx's transaction, which it requires: account deletion leaves no job
+// behind. A job running at that moment cannot be deleted; it is cancelled,
+// and River's cleaner removes its row later.
+func (q *Queue) DeleteUserJobs(ctx context.Context, userID uuid.UUID) error {
+	tx := sqltx.From(ctx)
+	if tx == nil {
+		return fmt.Errorf("jobqueue: delete jobs of %s: not in a transaction", userID)
+	}
+	list := river.NewJobListParams().First(10_000).
+		Where("args ->> 'user_id' = @user_id", river.NamedArgs{"user_id": userID.String()})
+	res, err := q.client.JobListTx(ctx, tx, list)
+	if err != nil {
+		return fmt.Errorf("jobqueue: list jobs of %s: %w", userID, err)
+	}
+	var ids []int64
+	for _, j := range res.Jobs {
+		if j.State != rivertype.JobStateRunning {
+			ids = append(ids, j.ID)
+		} else if _, err := q.client.JobCancelTx(ctx, tx, j.ID); err != nil {
+			return fmt.Errorf("jobqueue: cancel job %d of %s: %w", j.ID, userID, err)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := q.client.JobDeleteManyTx(ctx, tx, river.NewJobDeleteManyParams().IDs(ids...).First(len(ids))); err != nil {
+		return fmt.Errorf("jobqueue: delete jobs of %s: %w", userID, err)
+	}
+	return nil
 }

@@ -31,7 +31,7 @@ func (c cursor) encode() string {
 }
 
 func decodeCursor(s string) (cursor, error) {
-	bad := fmt.Errorf("%w: cursor %q is not one this list returned", domain.ErrInvalidInput, s)
+	bad := fmt.Errorf("%w: cursor %q is not one this list returned", domain.ErrInvalidCursor, s)
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return cursor{}, bad

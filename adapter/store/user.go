@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
@@ -26,6 +27,8 @@ type userRow struct {
 	TokenKeyID         *string    `bun:"token_key_id"`
 	TokenExpiresAt     *time.Time `bun:"token_expires_at"`
 	NeedsReauth        bool       `bun:"needs_reauth"`
+	GoogleScopes       []string   `bun:"google_scopes,array"`
+	GoogleConnected    bool       `bun:"google_connected,scanonly"`
 	LastActiveAt       *time.Time `bun:"last_active_at"`
 	CreatedAt          time.Time  `bun:"created_at"`
 	UpdatedAt          time.Time  `bun:"updated_at"`
@@ -33,18 +36,22 @@ type userRow struct {
 
 func (r *userRow) domain() domain.User {
 	return domain.User{
-		ID:           r.ID,
-		Email:        r.Email,
-		DisplayName:  r.DisplayName,
-		TimeZone:     r.TimeZone,
-		NeedsReauth:  r.NeedsReauth,
-		LastActiveAt: derefTime(r.LastActiveAt).UTC(),
-		CreatedAt:    r.CreatedAt.UTC(),
+		ID:              r.ID,
+		Email:           r.Email,
+		DisplayName:     r.DisplayName,
+		TimeZone:        r.TimeZone,
+		NeedsReauth:     r.NeedsReauth,
+		GoogleConnected: r.GoogleConnected,
+		Scopes:          r.GoogleScopes,
+		LastActiveAt:    derefTime(r.LastActiveAt).UTC(),
+		CreatedAt:       r.CreatedAt.UTC(),
 	}
 }
 
-// userColumns leaves out the sealed tokens, which only the token methods read.
-var userColumns = []string{"id", "email", "display_name", "time_zone", "needs_reauth", "last_active_at", "created_at", "updated_at"}
+// userColumns leaves out the sealed tokens, which only the token methods
+// read; whether a refresh token is held is all the rest need to know.
+const userColumns = "u.id, u.email, u.display_name, u.time_zone, u.needs_reauth, u.google_scopes, " +
+	"u.google_refresh_token IS NOT NULL AS google_connected, u.last_active_at, u.created_at, u.updated_at"
 
 // UpsertUser returns the user with this email (case-insensitively), creating it if missing.
 func (s *Store) UpsertUser(ctx context.Context, email string) (domain.User, error) {
@@ -59,7 +66,7 @@ func (s *Store) UpsertUser(ctx context.Context, email string) (domain.User, erro
 		Column("id", "email", "time_zone", "created_at", "updated_at").
 		On("CONFLICT ((lower(email))) DO UPDATE").
 		Set("updated_at = u.updated_at").
-		Returning(strings.Join(userColumns, ", ")).
+		Returning(userColumns).
 		Exec(ctx)
 	if err != nil {
 		return domain.User{}, fmt.Errorf("store: upsert user %q: %w", email, err)
@@ -70,7 +77,7 @@ func (s *Store) UpsertUser(ctx context.Context, email string) (domain.User, erro
 // UserByID returns a user; ErrNotFound when there is none.
 func (s *Store) UserByID(ctx context.Context, id uuid.UUID) (domain.User, error) {
 	var row userRow
-	err := s.idb(ctx).NewSelect().Model(&row).Column(userColumns...).Where("id = ?", id).Scan(ctx)
+	err := s.idb(ctx).NewSelect().Model(&row).ColumnExpr(userColumns).Where("id = ?", id).Scan(ctx)
 	if err != nil {
 		return domain.User{}, notFound(err, "user", id)
 	}
@@ -80,7 +87,7 @@ func (s *Store) UserByID(ctx context.Context, id uuid.UUID) (domain.User, error)
 // UserByEmail returns a user by email, case-insensitively; ErrNotFound when there is none.
 func (s *Store) UserByEmail(ctx context.Context, email string) (domain.User, error) {
 	var row userRow
-	err := s.idb(ctx).NewSelect().Model(&row).Column(userColumns...).
+	err := s.idb(ctx).NewSelect().Model(&row).ColumnExpr(userColumns).
 		Where("lower(email) = lower(?)", strings.TrimSpace(email)).Scan(ctx)
 	if err != nil {
 		return domain.User{}, notFound(err, "user", email)
@@ -101,7 +108,7 @@ func (s *Store) TouchUser(ctx context.Context, id uuid.UUID, at time.Time) error
 // periodic schedule keeps in sync (ingest.ActiveUsers).
 func (s *Store) ActiveUsers(ctx context.Context, since time.Time) ([]domain.User, error) {
 	var rows []userRow
-	err := s.idb(ctx).NewSelect().Model(&rows).Column(userColumns...).
+	err := s.idb(ctx).NewSelect().Model(&rows).ColumnExpr(userColumns).
 		Where("last_active_at >= ?", since).Where("NOT needs_reauth").
 		Order("last_active_at DESC").Scan(ctx)
 	if err != nil {
@@ -193,6 +200,8 @@ func (s *Store) SaveGoogleToken(ctx context.Context, userID uuid.UUID, t domain.
 			Set("google_refresh_token = ?", refresh).
 			Set("token_key_id = ?", keyID).
 			Set("token_expires_at = ?", nullTime(t.Expiry)).
+			Set("google_scopes = CASE WHEN cardinality(?::text[]) > 0 THEN ?::text[] ELSE google_scopes END",
+				pgdialect.Array(t.Scopes), pgdialect.Array(t.Scopes)).
 			Set("needs_reauth = false").
 			Set("updated_at = ?", s.now()).
 			Where("id = ?", userID).Exec(ctx)
@@ -213,5 +222,30 @@ func (s *Store) MarkReauth(ctx context.Context, userID uuid.UUID, needed bool) e
 			return err
 		}
 		return s.lapseWatches(ctx, userID)
+	})
+}
+
+// deletedFirst are the user's tables DeleteUser empties itself, in order,
+// before the cascade: the caches first, while the user still exists, since
+// their triggers write the search index (which a cascade would make them do
+// for a user already gone); then the index, whose postings, statistics and
+// vectors have no foreign key for a cascade to follow.
+var deletedFirst = []string{"gmail_cache", "gcal_cache", "gdrive_cache",
+	"search_postings", "search_stats", "search_vectors", "search_people"}
+
+// DeleteUser deletes the user and every row that is theirs, in one
+// transaction: the caches and search index explicitly, everything else
+// (conversations, sync state, watches, sessions) by the schema's cascades.
+// ErrNotFound when there is no such user.
+func (s *Store) DeleteUser(ctx context.Context, userID uuid.UUID) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		db := s.idb(ctx)
+		for _, table := range deletedFirst {
+			if _, err := db.NewDelete().TableExpr(table).Where("user_id = ?", userID).Exec(ctx); err != nil {
+				return fmt.Errorf("store: delete user %s from %s: %w", userID, table, err)
+			}
+		}
+		res, err := db.NewDelete().Model((*userRow)(nil)).Where("id = ?", userID).Exec(ctx)
+		return affectedOne(res, err, "user", userID)
 	})
 }

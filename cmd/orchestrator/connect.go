@@ -10,15 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/oauth2"
+
+	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/googleauth"
 	"github.com/workspace-orchestrator/orchestrator/cmd/orchestrator/config"
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
-
-// oauthCallbackPath is the redirect URI registered for the OAuth client. No
-// handler serves it yet: connectGoogle reads the code from the redirect
-// instead of following it.
-const oauthCallbackPath = "/oauth/google/callback"
 
 // googleBaseURL is where the Google APIs and OAuth endpoints are served:
 // GOOGLE_URL, or the built-in emulator on EMULATOR_ADDR when that is empty.
@@ -35,7 +34,7 @@ func (a *app) googleAuth() (*googleauth.Auth, error) {
 	return googleauth.New(googleauth.Config{
 		ClientID:     a.cfg.GoogleClientID,
 		ClientSecret: a.cfg.GoogleClientSecret,
-		RedirectURL:  "http://" + a.cfg.HTTPAddr + oauthCallbackPath,
+		RedirectURL:  a.publicURL() + auth.CallbackPath,
 		BaseURL:      googleBaseURL(a.cfg),
 	}, a.store, a.clock, a.log)
 }
@@ -50,22 +49,22 @@ func (a *app) connectGoogle(ctx context.Context, email string) (domain.User, err
 	if err != nil {
 		return domain.User{}, fmt.Errorf("connect %s: %w", email, err)
 	}
-	auth, err := a.googleAuth()
+	ga, err := a.googleAuth()
 	if err != nil {
 		return domain.User{}, fmt.Errorf("connect %s: %w", email, err)
 	}
 	if !u.NeedsReauth {
-		err := a.probeGoogle(ctx, auth, u)
+		err := a.probeGoogle(ctx, ga, u)
 		if err == nil {
 			return u, nil
 		}
 		a.log.DebugContext(ctx, "stored Google tokens do not work; connecting again", "user", u.Email, "err", err)
 	}
-	code, err := authorize(ctx, auth, u.Email)
+	code, verifier, err := authorize(ctx, ga, u.Email)
 	if err != nil {
 		return domain.User{}, fmt.Errorf("connect %s: %w", email, err)
 	}
-	if err := auth.Connect(ctx, u.ID, code); err != nil {
+	if err := ga.Connect(ctx, u.ID, code, verifier); err != nil {
 		return domain.User{}, fmt.Errorf("connect %s: %w", email, err)
 	}
 	u.NeedsReauth = false
@@ -75,12 +74,12 @@ func (a *app) connectGoogle(ctx context.Context, email string) (domain.User, err
 
 // probeGoogle asks the userinfo endpoint who the stored tokens belong to
 // (refreshing them when they have expired).
-func (a *app) probeGoogle(ctx context.Context, auth *googleauth.Auth, u domain.User) error {
+func (a *app) probeGoogle(ctx context.Context, ga *googleauth.Auth, u domain.User) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, googleBaseURL(a.cfg)+"/oauth2/v2/userinfo", nil)
 	if err != nil {
 		return err
 	}
-	client := &http.Client{Transport: auth.Transport(u.ID, nil), Timeout: 10 * time.Second}
+	client := &http.Client{Transport: ga.Transport(u.ID, nil), Timeout: 10 * time.Second}
 	resp, err := client.Do(req)
 	if err != nil {
 		return err
@@ -101,39 +100,32 @@ func (a *app) probeGoogle(ctx context.Context, auth *googleauth.Auth, u domain.U
 	return nil
 }
 
-// authorize visits the authorization endpoint as the user's browser would and
-// returns the code from its redirect. Google itself answers with a consent
-// page, not a redirect: only the emulator can be connected this way.
-func authorize(ctx context.Context, auth *googleauth.Auth, email string) (string, error) {
-	state := rand.Text()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, auth.AuthCodeURL(state, email), nil)
+// authorize answers the consent screen as the user would (emulator.Approve)
+// and returns the code from its redirect with its PKCE verifier: only the
+// Workspace emulator can be connected this way; people use /auth/google/login.
+func authorize(ctx context.Context, ga *googleauth.Auth, email string) (code, verifier string, err error) {
+	state, verifier := rand.Text(), oauth2.GenerateVerifier()
+	loc, err := emulator.Approve(ctx, &http.Client{Timeout: 10 * time.Second}, ga.AuthCodeURL(state, verifier, email, true))
 	if err != nil {
-		return "", fmt.Errorf("authorize: %w", err)
-	}
-	client := &http.Client{
-		Timeout:       10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("authorize: %w: %w", domain.ErrUnavailable, err)
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	loc, err := resp.Location()
-	if resp.StatusCode/100 != 3 || err != nil {
-		return "", fmt.Errorf("authorize: %s answered HTTP %d instead of redirecting with a code; "+
-			"accounts are connected without a browser only against the Workspace emulator: %w",
-			req.URL.Host, resp.StatusCode, domain.ErrInvalidInput)
+		return "", "", fmt.Errorf("authorize: %w: %w", err, domain.ErrInvalidInput)
 	}
 	q := loc.Query()
 	switch {
 	case q.Get("error") != "":
-		return "", fmt.Errorf("authorize: %s: %w", q.Get("error"), domain.ErrInvalidInput)
+		return "", "", fmt.Errorf("authorize: %s: %w", q.Get("error"), domain.ErrInvalidInput)
 	case q.Get("state") != state:
-		return "", fmt.Errorf("authorize: the redirect carries another state: %w", domain.ErrInvalidInput)
+		return "", "", fmt.Errorf("authorize: the redirect carries another state: %w", domain.ErrInvalidInput)
 	case q.Get("code") == "":
-		return "", fmt.Errorf("authorize: the redirect carries no code: %w", domain.ErrInvalidInput)
+		return "", "", fmt.Errorf("authorize: the redirect carries no code: %w", domain.ErrInvalidInput)
 	}
-	return q.Get("code"), nil
+	return q.Get("code"), verifier, nil
+}
+
+// publicURL is this server's base URL as browsers and Google reach it:
+// PUBLIC_URL, or http://HTTP_ADDR.
+func (a *app) publicURL() string {
+	if a.cfg.PublicURL != "" {
+		return strings.TrimRight(a.cfg.PublicURL, "/")
+	}
+	return "http://" + a.cfg.HTTPAddr
 }

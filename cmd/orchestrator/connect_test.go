@@ -60,5 +60,5 @@ func TestConnectGoogleNeedsAnEmulator(t *testing.T) {
 	defer a.Close()
 	_, err = a.connectGoogle(context.Background(), "dana@example.com")
 	require.ErrorIs(t, err, domain.ErrInvalidInput)
-	require.ErrorContains(t, err, "only against the Workspace emulator")
+	require.ErrorContains(t, err, "only the Workspace emulator can be approved")
 }

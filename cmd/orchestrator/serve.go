@@ -7,10 +7,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/workspace-orchestrator/orchestrator/adapter/google/googleauth"
 	"github.com/workspace-orchestrator/orchestrator/adapter/google/webhook"
 	"github.com/workspace-orchestrator/orchestrator/adapter/ratelimit"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
@@ -165,20 +167,33 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	sessions, err := auth.NewSessions(auth.SessionConfig{}, keys, a.store, a.clock)
+	if err != nil {
+		return nil, err
+	}
+	google, err := a.googleAuth()
+	if err != nil {
+		return nil, err
+	}
 	hooks, err := webhook.New(webhook.Config{Secret: []byte(a.cfg.WebhookToken), Clock: a.clock}, a.store, st.syncs, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("WEBHOOK_TOKEN: %w", err)
 	}
-	// Demo mode (the built-in emulator with its demo user) offers a one-click entry.
+	// Demo mode (the built-in emulator with its demo user, never in
+	// production) offers a one-click entry.
 	var demo string
-	if a.cfg.GoogleURL == "" {
+	if a.cfg.GoogleURL == "" && !a.cfg.Production() {
 		demo = a.cfg.DemoUser
+	}
+	signIn, err := a.signIn(keys, sessions, google, demo, st)
+	if err != nil {
+		return nil, err
 	}
 	page, err := webapp.Handler(webapp.Config{DemoUser: demo})
 	if err != nil {
 		return nil, err
 	}
-	mounts := map[string]http.Handler{webhooksPath + "/": http.StripPrefix(webhooksPath, hooks)}
+	mounts := map[string]http.Handler{webhooksPath + "/": http.StripPrefix(webhooksPath, hooks), "/auth/": signIn}
 	for _, p := range webapp.Patterns {
 		mounts[p] = page
 	}
@@ -194,12 +209,26 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 			Searcher:          st.search,
 			SyncStatuses:      a.store,
 			SyncQueue:         st.syncs,
-			Logger:            a.log,
+			Accounts: auth.Accounts{
+				Sessions: sessions, Google: google, Users: a.store, Jobs: st.queue, Tx: a.store,
+			},
+			Logger: a.log,
 		},
 		Keys:   keys,
 		Ready:  a.ready,
 		Logger: a.log,
 		Mounts: mounts,
+	})
+}
+
+// signIn builds the sign-in endpoints (/auth/...): Google's flow against
+// the endpoint in use, sessions, and the one-click sign-in as demo (when
+// not empty). Cookies are Secure in production and behind an HTTPS PUBLIC_URL.
+func (a *app) signIn(keys *auth.Keyset, sessions *auth.Sessions, google *googleauth.Auth, demo string, st *stack) (http.Handler, error) {
+	secure := a.cfg.Production() || strings.HasPrefix(a.cfg.PublicURL, "https://")
+	return auth.NewHandler(auth.HandlerConfig{DemoUser: demo, SecureCookies: secure}, auth.HandlerDeps{
+		Keys: keys, Sessions: sessions, Users: a.store, Tokens: a.store, Tx: a.store, Sync: st.syncs,
+		Google: google, Logger: a.log,
 	})
 }
 

@@ -168,6 +168,12 @@ type CreateConversationPayload struct {
 	Conversation *Conversation `json:"conversation"`
 }
 
+// The result of deleteAccount.
+type DeleteAccountPayload struct {
+	// The id the deleted user had.
+	DeletedUserID string `json:"deletedUserId"`
+}
+
 // One Gmail message from the user's synced mailbox.
 type Email struct {
 	// The opaque global id of the email.
@@ -509,6 +515,12 @@ type SearchTiming struct {
 	Ms float64 `json:"ms"`
 }
 
+// The result of signOutEverywhere.
+type SignOutEverywherePayload struct {
+	// When the sessions were ended; access tokens issued before lapse within 15 minutes.
+	SignedOutAt time.Time `json:"signedOutAt"`
+}
+
 // An item a step found, read or wrote.
 type StepItem struct {
 	// The service the item lives in.
@@ -605,8 +617,14 @@ type User struct {
 	DisplayName string `json:"displayName"`
 	// The user's IANA time zone, e.g. Europe/Istanbul; dates in answers are written in it.
 	TimeZone string `json:"timeZone"`
-	// Whether the Google account must be authorised again before syncing or writing works.
+	// Whether the Google account must be authorised again before syncing or writing works (access was revoked at Google, or a token refresh failed): sign in with Google again (GET /auth/google/login); the cache is kept and sync resumes.
 	NeedsReauth bool `json:"needsReauth"`
+	// Whether the service holds a working Google grant for the user: false before Google was ever connected and while needsReauth is true.
+	GoogleConnected bool `json:"googleConnected"`
+	// The OAuth scopes the user granted with their Google token.
+	Scopes []string `json:"scopes"`
+	// When the most recent sync of any service finished; null before the first.
+	LastSyncAt *time.Time `json:"lastSyncAt,omitempty"`
 	// When the user was first seen.
 	CreatedAt time.Time `json:"createdAt"`
 }

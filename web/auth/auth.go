@@ -104,14 +104,7 @@ func (k *Keyset) Mint(userID uuid.UUID, email string, ttl time.Duration) (string
 // domain.ErrUnauthenticated.
 func (k *Keyset) Verify(token string) (Claims, error) {
 	var tc tokenClaims
-	_, err := jwt.ParseWithClaims(token, &tc, func(t *jwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		key, ok := k.keys[kid]
-		if !ok {
-			return nil, fmt.Errorf("unknown key id %q", kid)
-		}
-		return key, nil
-	},
+	_, err := jwt.ParseWithClaims(token, &tc, k.key,
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(Issuer),
 		jwt.WithExpirationRequired(),
@@ -149,6 +142,16 @@ func (k *Keyset) VerifyBearer(authorization string) (c Claims, ok bool, err erro
 	return c, err == nil, err
 }
 
+// key finds the key a token's `kid` names.
+func (k *Keyset) key(t *jwt.Token) (any, error) {
+	kid, _ := t.Header["kid"].(string)
+	key, ok := k.keys[kid]
+	if !ok {
+		return nil, fmt.Errorf("unknown key id %q", kid)
+	}
+	return key, nil
+}
+
 type userIDKey struct{}
 
 type claimsKey struct{}
@@ -184,4 +187,45 @@ func RequireUserID(ctx context.Context) (uuid.UUID, error) {
 		return uuid.Nil, fmt.Errorf("no bearer token: %w", domain.ErrUnauthenticated)
 	}
 	return id, nil
+}
+
+// stateAudience marks the tokens that carry a sign-in's OAuth state. Access
+// tokens have no audience and state tokens no subject, so neither passes
+// for the other.
+const stateAudience = "oauth-state"
+
+// loginState is what the browser keeps, signed, between the redirect to
+// Google and the callback.
+type loginState struct {
+	State    string `json:"st"`
+	Verifier string `json:"cv"` // the PKCE code verifier
+	ReturnTo string `json:"rt,omitempty"`
+	Native   bool   `json:"nat,omitempty"`
+	jwt.RegisteredClaims
+}
+
+func (k *Keyset) mintState(s loginState, ttl time.Duration) (string, error) {
+	now := k.clock.Now()
+	s.RegisteredClaims = jwt.RegisteredClaims{
+		Issuer: Issuer, Audience: jwt.ClaimStrings{stateAudience},
+		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, s)
+	tok.Header["kid"] = k.signKID
+	return tok.SignedString(k.keys[k.signKID])
+}
+
+func (k *Keyset) verifyState(token string) (loginState, error) {
+	var s loginState
+	_, err := jwt.ParseWithClaims(token, &s, k.key,
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithIssuer(Issuer),
+		jwt.WithAudience(stateAudience),
+		jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(k.clock.Now),
+	)
+	if err != nil {
+		return loginState{}, fmt.Errorf("sign-in state: %w: %w", err, domain.ErrUnauthenticated)
+	}
+	return s, nil
 }

@@ -258,20 +258,22 @@ func TestConfirmAndRejectActions(t *testing.T) {
 		return b.errorsOf(t, `mutation { `+field+`(messageId: "`+id+`", actionId: "`+actionID+`") { action { id } } }`, as)[0]
 	}
 	// A rejected action cannot run, an executed one cannot be rejected.
-	require.Equal(t, "BAD_USER_INPUT", codeOf(decide("confirmAction", "s1-a2", b.asAlice)))
-	require.Equal(t, "BAD_USER_INPUT", codeOf(decide("rejectAction", "s1-a1", b.asAlice)))
+	require.Equal(t, "CONFLICT", codeOf(decide("confirmAction", "s1-a2", b.asAlice)))
+	require.Equal(t, "CONFLICT", codeOf(decide("rejectAction", "s1-a1", b.asAlice)))
 	require.Equal(t, "NOT_FOUND", codeOf(decide("confirmAction", "nope", b.asAlice)))
 	// Bob cannot decide on Alice's actions.
 	require.Equal(t, "NOT_FOUND", codeOf(decide("confirmAction", "s1-a1", b.asBob)))
 	require.Equal(t, "UNAUTHENTICATED", codeOf(b.errorsOf(t, `mutation { cancelAsk(messageId: "`+id+`") { message { id } } }`)[0]))
 	// A failing agent's error keeps its code, and the message records the failure.
-	require.Equal(t, "FORBIDDEN", codeOf(decide("confirmAction", "s1-a3", b.asAlice)))
+	reauth := decide("confirmAction", "s1-a3", b.asAlice)
+	require.Equal(t, "REAUTH_REQUIRED", codeOf(reauth))
+	require.Equal(t, "/auth/google/login", reauth.Extensions["loginUrl"])
 	var n struct{ Node struct{ Actions []action } }
 	b.c.MustPost(`query($id: ID!) { node(id: $id) { ... on Message { actions { id status result error } } } }`, &n, b.asAlice, client.Var("id", id))
 	require.Equal(t, "FAILED", n.Node.Actions[2].Status)
 	require.Equal(t, domain.Explain(domain.ErrReauthRequired), n.Node.Actions[2].Error, "explained, without internals")
 	// A finished ask cannot be cancelled.
-	require.Equal(t, "BAD_USER_INPUT", codeOf(b.errorsOf(t, `mutation { cancelAsk(messageId: "`+id+`") { message { id } } }`, b.asAlice)[0]))
+	require.Equal(t, "CONFLICT", codeOf(b.errorsOf(t, `mutation { cancelAsk(messageId: "`+id+`") { message { id } } }`, b.asAlice)[0]))
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

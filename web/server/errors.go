@@ -20,6 +20,9 @@ const (
 	codeBadUserInput    = "BAD_USER_INPUT"
 	codeRateLimited     = "RATE_LIMITED"
 	codeCancelled       = "CANCELLED"
+	codeReauthRequired  = "REAUTH_REQUIRED"
+	codeConflict        = "CONFLICT"
+	codeInvalidCursor   = "INVALID_CURSOR"
 	codeInternal        = "INTERNAL"
 )
 
@@ -29,7 +32,7 @@ const (
 // the domain sentinels; only input errors show their wrapped message (it says
 // what was wrong), and anything unknown is logged with the request id and
 // answered with a bare INTERNAL, so internal details never leak.
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+func presentError(log *slog.Logger, loginURL string) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
@@ -50,6 +53,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		var ra *domain.RetryAfterError
 		if errors.As(err, &ra) && ra.RetryAfter > 0 {
 			ext["retryAfterSeconds"] = ra.RetryAfter
+		}
+		if code == codeReauthRequired {
+			ext["loginUrl"] = loginURL
 		}
 		if code == codeInternal {
 			id := RequestID(ctx)
@@ -73,12 +79,16 @@ func classify(err error) (code, message string) {
 	case errors.Is(err, domain.ErrUnauthenticated):
 		return codeUnauthenticated, "authentication required: send Authorization: Bearer <token>"
 	case errors.Is(err, domain.ErrReauthRequired):
-		return codeForbidden, domain.ErrReauthRequired.Error()
+		return codeReauthRequired, "your Google account needs to be connected again: sign in with Google at extensions.loginUrl"
 	case errors.Is(err, domain.ErrForbidden):
 		return codeForbidden, "forbidden"
 	case errors.Is(err, domain.ErrNotFound):
 		return codeNotFound, "not found"
-	case errors.Is(err, domain.ErrInvalidInput), errors.Is(err, domain.ErrConflict):
+	case errors.Is(err, domain.ErrInvalidCursor):
+		return codeInvalidCursor, "the cursor is not one this list handed out: start again without after/before"
+	case errors.Is(err, domain.ErrConflict):
+		return codeConflict, err.Error()
+	case errors.Is(err, domain.ErrInvalidInput):
 		return codeBadUserInput, err.Error()
 	case errors.Is(err, domain.ErrRateLimited):
 		return codeRateLimited, "rate limited, retry later"

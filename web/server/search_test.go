@@ -203,7 +203,7 @@ func TestEmailsEventsFilesWithQueryUseSearch(t *testing.T) {
 	require.Equal(t, "Report 1", resp.Emails.Edges[0].Node.Subject)
 	require.Equal(t, []string{"S1@example.com"}, b.searcher.lastRequest().Filters.From)
 
-	require.Equal(t, "BAD_USER_INPUT", codeOf(b.errorsOf(t, `{ emails(filter: {query: "Report"}, after: "x") { totalCount } }`, b.asAlice)[0]))
+	require.Equal(t, "INVALID_CURSOR", codeOf(b.errorsOf(t, `{ emails(filter: {query: "Report"}, after: "x") { totalCount } }`, b.asAlice)[0]))
 
 	var ev struct {
 		Events struct {

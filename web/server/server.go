@@ -79,6 +79,9 @@ type Config struct {
 	// MaxSubscriptionsPerUser caps one user's subscriptions open at once in
 	// this process, over every connection. Defaults to 20.
 	MaxSubscriptionsPerUser int
+	// LoginURL is where a user whose Google account needs reconnecting signs
+	// in again; REAUTH_REQUIRED errors carry it. Defaults to "/auth/google/login".
+	LoginURL string
 }
 
 // Defaults of the request bounds.
@@ -120,6 +123,7 @@ func (c Config) WithDefaults() Config {
 	c.SearchConcurrency = cmp.Or(c.SearchConcurrency, 2)
 	c.MaxSubscriptionsPerConnection = cmp.Or(c.MaxSubscriptionsPerConnection, 10)
 	c.MaxSubscriptionsPerUser = cmp.Or(c.MaxSubscriptionsPerUser, 20)
+	c.LoginURL = cmp.Or(c.LoginURL, auth.LoginPath)
 	return c
 }
 
@@ -283,7 +287,7 @@ func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.L
 	srv.Use(&complexityLimit{limit: cfg.ComplexityLimit})
 	srv.Use(textInput{})
 
-	srv.SetErrorPresenter(presentError(log))
+	srv.SetErrorPresenter(presentError(log, cfg.LoginURL))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", p)
 		return fmt.Errorf("panic: %v", p)

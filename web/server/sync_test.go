@@ -56,7 +56,7 @@ func TestSyncStatusAndSyncNow(t *testing.T) {
 	u.NeedsReauth = true
 	b.mem.users[b.bob.ID] = u
 	b.mem.mu.Unlock()
-	require.Equal(t, "FORBIDDEN", codeOf(b.errorsOf(t, `mutation { syncNow(service: GMAIL) { state } }`, b.asBob)[0]))
+	require.Equal(t, "REAUTH_REQUIRED", codeOf(b.errorsOf(t, `mutation { syncNow(service: GMAIL) { state } }`, b.asBob)[0]))
 	require.Len(t, b.syncs.enqueuedJobs(), 1)
 }
 

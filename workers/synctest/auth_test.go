@@ -5,11 +5,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"testing"
 
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
 	"github.com/workspace-orchestrator/orchestrator/domain"
@@ -24,15 +24,11 @@ func TestConnectStoresTokensEncryptedAndRefreshesPersist(t *testing.T) {
 	require.NoError(t, err)
 
 	// The consent screen redirects back with a code, which Connect exchanges.
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(e.auth.AuthCodeURL("state-1", alice))
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusFound, resp.StatusCode)
-	back, err := url.Parse(resp.Header.Get("Location"))
+	verifier := oauth2.GenerateVerifier()
+	back, err := emulator.Approve(ctx, http.DefaultClient, e.auth.AuthCodeURL("state-1", verifier, alice, true))
 	require.NoError(t, err)
 	require.Equal(t, "state-1", back.Query().Get("state"))
-	require.NoError(t, e.auth.Connect(ctx, u.ID, back.Query().Get("code")))
+	require.NoError(t, e.auth.Connect(ctx, u.ID, back.Query().Get("code"), verifier))
 
 	first, err := e.store.GoogleToken(ctx, u.ID)
 	require.NoError(t, err)

@@ -6,12 +6,14 @@ package googleauth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +31,13 @@ const (
 	GoogleAuthURL   = "https://accounts.google.com/o/oauth2/auth"
 	GoogleTokenURL  = "https://oauth2.googleapis.com/token"
 	GoogleRevokeURL = "https://oauth2.googleapis.com/revoke"
+	// GoogleUserinfoURL is Google's OpenID Connect userinfo endpoint.
+	GoogleUserinfoURL = "https://openidconnect.googleapis.com/v1/userinfo"
 )
+
+// Scopes that name who signs in (OpenID Connect), asked for with the
+// services' scopes.
+var identityScopes = []string{"openid", "email", "profile"}
 
 // Config configures an Auth.
 type Config struct {
@@ -40,11 +48,11 @@ type Config struct {
 	// RedirectURL receives the authorisation code. Defaults to "".
 	RedirectURL string
 	// BaseURL, when set, serves the OAuth endpoints at BaseURL/o/oauth2/auth,
-	// BaseURL/token and BaseURL/revoke (the emulator's layout). Defaults to ""
-	// (Google's endpoints).
+	// BaseURL/token, BaseURL/revoke and BaseURL/oauth2/v3/userinfo (the
+	// emulator's layout). Defaults to "" (Google's endpoints).
 	BaseURL string
-	// Scopes requested when connecting an account. Defaults to Gmail modify,
-	// Calendar and Drive.
+	// Scopes requested when connecting an account, besides openid, email and
+	// profile. Defaults to Gmail modify, Calendar and Drive.
 	Scopes []string
 	// HTTPClient talks to the token endpoint. Defaults to http.DefaultClient.
 	HTTPClient *http.Client
@@ -76,12 +84,13 @@ func (c Config) validate() error {
 
 // Auth issues per-user authorised transports and connects accounts.
 type Auth struct {
-	cfg       Config
-	oauth     *oauth2.Config
-	revokeURL string
-	tokens    domain.TokenStore
-	clock     domain.Clock
-	log       *slog.Logger
+	cfg         Config
+	oauth       *oauth2.Config
+	revokeURL   string
+	userinfoURL string
+	tokens      domain.TokenStore
+	clock       domain.Clock
+	log         *slog.Logger
 }
 
 // New returns an Auth that keeps tokens in tokens.
@@ -91,51 +100,102 @@ func New(cfg Config, tokens domain.TokenStore, clock domain.Clock, log *slog.Log
 		return nil, err
 	}
 	ep := oauth2.Endpoint{AuthURL: GoogleAuthURL, TokenURL: GoogleTokenURL, AuthStyle: oauth2.AuthStyleInParams}
-	revoke := GoogleRevokeURL
+	revoke, userinfo := GoogleRevokeURL, GoogleUserinfoURL
 	if cfg.BaseURL != "" {
 		ep.AuthURL, ep.TokenURL = cfg.BaseURL+"/o/oauth2/auth", cfg.BaseURL+"/token"
-		revoke = cfg.BaseURL + "/revoke"
+		revoke, userinfo = cfg.BaseURL+"/revoke", cfg.BaseURL+"/oauth2/v3/userinfo"
 	}
 	return &Auth{
 		cfg: cfg,
 		oauth: &oauth2.Config{
 			ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL,
-			Endpoint: ep, Scopes: cfg.Scopes,
+			Endpoint: ep, Scopes: append(slices.Clone(identityScopes), cfg.Scopes...),
 		},
-		revokeURL: revoke, tokens: tokens, clock: clock, log: log,
+		revokeURL: revoke, userinfoURL: userinfo, tokens: tokens, clock: clock, log: log,
 	}, nil
 }
 
-// AuthCodeURL is where to send a person to connect their account; state comes
-// back with the code and must be checked by the caller. loginHint, when not
-// empty, names the account to preselect.
-func (a *Auth) AuthCodeURL(state, loginHint string) string {
-	opts := []oauth2.AuthCodeOption{oauth2.AccessTypeOffline, oauth2.ApprovalForce}
+// AuthCodeURL is where to send a person to sign in and connect their
+// account: offline access, the S256 challenge of verifier (PKCE), state to
+// check on return; loginHint, when not empty, names the account to
+// preselect; consent forces the consent screen, without which Google issues
+// no new refresh token.
+func (a *Auth) AuthCodeURL(state, verifier, loginHint string, consent bool) string {
+	opts := []oauth2.AuthCodeOption{oauth2.AccessTypeOffline, oauth2.S256ChallengeOption(verifier),
+		oauth2.SetAuthURLParam("include_granted_scopes", "true")}
+	if consent {
+		opts = append(opts, oauth2.ApprovalForce)
+	}
 	if loginHint != "" {
 		opts = append(opts, oauth2.SetAuthURLParam("login_hint", loginHint))
 	}
 	return a.oauth.AuthCodeURL(state, opts...)
 }
 
-// Connect exchanges an authorisation code for tokens, stores them for userID
-// and clears any need for re-authorisation.
-func (a *Auth) Connect(ctx context.Context, userID uuid.UUID, code string) error {
-	t, err := a.oauth.Exchange(a.clientCtx(ctx), code)
+// exchange trades an authorisation code (and its PKCE verifier) for tokens.
+func (a *Auth) exchange(ctx context.Context, code, verifier string) (*oauth2.Token, error) {
+	t, err := a.oauth.Exchange(a.clientCtx(ctx), code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
-			return fmt.Errorf("exchange authorisation code: %w: %s", domain.ErrInvalidInput, re.ErrorCode)
+			return nil, fmt.Errorf("exchange authorisation code: %w: %s", domain.ErrInvalidInput, re.ErrorCode)
 		}
-		return fmt.Errorf("exchange authorisation code: %w: %w", domain.ErrUnavailable, err)
+		return nil, fmt.Errorf("exchange authorisation code: %w: %w", domain.ErrUnavailable, err)
+	}
+	return t, nil
+}
+
+// SignIn exchanges the code for tokens and asks the OpenID Connect userinfo
+// endpoint whose they are. The token may lack a refresh token when Google
+// showed no consent screen (the one stored is then kept).
+func (a *Auth) SignIn(ctx context.Context, code, verifier string) (domain.GoogleIdentity, domain.GoogleToken, error) {
+	t, err := a.exchange(ctx, code, verifier)
+	if err != nil {
+		return domain.GoogleIdentity{}, domain.GoogleToken{}, err
+	}
+	id, err := a.userinfo(ctx, t)
+	if err != nil {
+		return domain.GoogleIdentity{}, domain.GoogleToken{}, err
+	}
+	return id, fromOAuth(t), nil
+}
+
+func (a *Auth) userinfo(ctx context.Context, t *oauth2.Token) (domain.GoogleIdentity, error) {
+	resp, err := a.oauth.Client(a.clientCtx(ctx), t).Get(a.userinfoURL)
+	if err != nil {
+		return domain.GoogleIdentity{}, fmt.Errorf("userinfo: %w: %w", domain.ErrUnavailable, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return domain.GoogleIdentity{}, fmt.Errorf("userinfo: %w: HTTP %d", domain.ErrUnavailable, resp.StatusCode)
+	}
+	var info struct {
+		Sub           string `json:"sub"`
+		Email         string `json:"email"`
+		EmailVerified bool   `json:"email_verified"`
+		Name          string `json:"name"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&info); err != nil {
+		return domain.GoogleIdentity{}, fmt.Errorf("userinfo: %w: %w", domain.ErrUnavailable, err)
+	}
+	if info.Email == "" {
+		return domain.GoogleIdentity{}, fmt.Errorf("userinfo: no email (the email scope was not granted): %w", domain.ErrInvalidInput)
+	}
+	return domain.GoogleIdentity{Subject: info.Sub, Email: info.Email, EmailVerified: info.EmailVerified, Name: info.Name}, nil
+}
+
+// Connect exchanges an authorisation code for tokens, stores them for userID
+// and clears any need for re-authorisation.
+func (a *Auth) Connect(ctx context.Context, userID uuid.UUID, code, verifier string) error {
+	t, err := a.exchange(ctx, code, verifier)
+	if err != nil {
+		return err
 	}
 	if t.RefreshToken == "" {
 		return fmt.Errorf("exchange authorisation code: no refresh token (offline access not granted): %w", domain.ErrInvalidInput)
 	}
 	if err := a.tokens.SaveGoogleToken(ctx, userID, fromOAuth(t)); err != nil {
 		return fmt.Errorf("store token: %w", err)
-	}
-	if err := a.tokens.MarkReauth(ctx, userID, false); err != nil {
-		return fmt.Errorf("clear reauth: %w", err)
 	}
 	return nil
 }
@@ -188,7 +248,8 @@ func (a *Auth) clientCtx(ctx context.Context) context.Context {
 }
 
 func fromOAuth(t *oauth2.Token) domain.GoogleToken {
-	return domain.GoogleToken{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Expiry: t.Expiry}
+	scope, _ := t.Extra("scope").(string)
+	return domain.GoogleToken{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Expiry: t.Expiry, Scopes: strings.Fields(scope)}
 }
 
 // expiryDelta refreshes tokens this long before they expire, so a token does

@@ -90,6 +90,12 @@ func (a *Auth) refresh(ctx context.Context, userID uuid.UUID, refreshToken strin
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized) {
+			// The user may have reconnected since this token was loaded: a
+			// job in flight then goes on with the new grant rather than
+			// mark the fresh one as needing reconnection.
+			if cur, err := a.tokens.GoogleToken(ctx, userID); err == nil && cur.RefreshToken != "" && cur.RefreshToken != refreshToken {
+				return a.refresh(ctx, userID, cur.RefreshToken)
+			}
 			a.markReauth(ctx, userID, "refresh refused: "+re.ErrorCode)
 			return domain.GoogleToken{}, fmt.Errorf("refresh token of %s: %s: %w", userID, re.ErrorCode, domain.ErrReauthRequired)
 		}

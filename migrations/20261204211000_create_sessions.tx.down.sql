@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN google_scopes;
+DROP TABLE sessions;
