@@ -230,12 +230,13 @@ func TestSignInWithGoogleEndToEnd(t *testing.T) {
 	// Reconnecting asks for consent again and resumes sync on the kept cache.
 	// (A person takes longer than River to record the failed jobs; a sync
 	// still recorded as running when the reconnect enqueues is not doubled.)
-	require.Eventually(t, func() bool {
+	jobsIdle := func() bool {
 		var n int
 		require.NoError(t, e.db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM river_job
 			WHERE args->>'user_id' = $1::text AND state IN ('available', 'running', 'retryable', 'scheduled')`, u.ID).Scan(&n))
 		return n == 0
-	}, 30*time.Second, 50*time.Millisecond)
+	}
+	require.Eventually(t, jobsIdle, 30*time.Second, 50*time.Millisecond)
 	lastSync := *m.LastSyncAt
 	asked = b.signIn(email)
 	require.Equal(t, "consent", asked.Get("prompt"))
@@ -245,7 +246,9 @@ func TestSignInWithGoogleEndToEnd(t *testing.T) {
 	require.Equal(t, 2, emailCount(), "the cache survived")
 	require.Eventually(t, func() bool { return b.me().LastSyncAt.After(lastSync) }, 60*time.Second, 100*time.Millisecond)
 
-	// deleteAccount revokes the grant at Google and leaves no row behind.
+	// deleteAccount revokes the grant at Google and leaves no row behind. (A
+	// job running at that moment is cancelled and left to River's cleaner.)
+	require.Eventually(t, jobsIdle, 30*time.Second, 50*time.Millisecond)
 	grant, err := e.store.GoogleToken(ctx, u.ID)
 	require.NoError(t, err)
 	_, err = e.store.CreateConversation(ctx, u.ID, "kept until deleted")
