@@ -80,3 +80,12 @@ web:
 # against a real server with the emulator; screenshots in bin/web-artifacts/.
 test-web: services
 	bash scripts/test-web.sh
+
+# ---- Offline understanding (domain/nlu) ----
+# Retrain the intent classifier and slot tagger from domain/nlu/corpus.txt;
+# prints accuracy on held-out templates. `make nlu-compare` measures each model family.
+.PHONY: nlu nlu-compare
+nlu:
+	$(GO) run ./cmd/orchestrator train-nlu
+nlu-compare:
+	$(GO) run ./cmd/orchestrator train-nlu --compare

@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 		emulatorCmd(e),
 		importCmd(e),
 		classifyCmd(e),
+		trainNLUCmd(e),
 		askCmd(e),
 		evalCmd(e),
 		evalAskCmd(e),

@@ -15,7 +15,7 @@ var (
 	// semicolon between two parts.
 	joinRE = rx(`\s*(?:;|,?\s+(?:and\s+(?:also\s+|then\s+)?|also\s+|then\s+))`)
 	// starterRE is how a request starts: a command or a question.
-	starterRE = rx(`^(?:(?:please\s+)?(?:show|find|list|get|search|look\s+up|check|tell\s+me|give\s+me|what|what's|whats|when|where|who|which|how|any|are\s+there|is\s+there|do\s+i|did|draft|compose|write|send|email|schedule|book|set\s+up|create|cancel|delete|move|reschedule|share|open|read|summari[sz]e)\b)`)
+	starterRE = rx(`^(?:(?:please\s+)?(?:show|find|list|get|search|look\s+up|check|tell\s+me|give\s+me|what|what's|whats|when|where|who|which|how|any|are\s+there|is\s+there|do\s+i|did|has|have|had|was|were|am\s+i|draft|compose|write|send|email|schedule|book|set\s+up|create|cancel|delete|move|reschedule|share|open|read|summari[sz]e)\b)`)
 	// backRE refers to something an earlier part found ("share it with Bob",
 	// "tell her I'm late"): such a part depends on the previous one and is
 	// not split off.

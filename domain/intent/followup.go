@@ -3,7 +3,6 @@ package intent
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,77 +20,12 @@ var (
 		"file": "file", "doc": "file", "document": "file"}
 )
 
-// followUp resolves a request against the previous turn: "the second one",
-// "send it", "move it to 4pm", "what about last month?".
-func (a *analysis) followUp(last Turn) (Intent, bool) {
-	if m, at := a.ordinal(); m != nil && len(last.Items) > 0 && (m[2] != "" || m[3] != "" || !a.inSpan(at)) {
-		items := last.Items
-		if k := kindWords[strings.ToLower(m[2])]; k != "" {
-			items = ofKind(items, k)
-		}
-		n := ordinals[strings.ToLower(m[1])]
-		if strings.EqualFold(m[1], "last") {
-			n = len(items)
-		}
-		if m[3] != "" {
-			n, _ = strconv.Atoi(m[3])
-		}
-		if n < 1 || n > len(items) {
-			return a.clarify(fmt.Sprintf("I only showed %d item(s); which one do you mean?", len(items))), true
-		}
-		ref := items[n-1]
-		return a.onItem(ref), true
-	}
-	if m := pronounActRE.FindStringSubmatch(a.q); m != nil {
-		verb := strings.ToLower(m[1])
-		if verb == "send" {
-			if ref, ok := lastDraft(last); ok {
-				a.ent.Items = []ItemRef{ref}
-				a.add(Step{Service: domain.ServiceGmail, Operation: OpSend, Params: Params{ParamDraftID: ref.ID, ParamSubject: ref.Title}})
-				return a.intent(0.9), true
-			}
-			return Intent{}, false
-		}
-		kind := "event" // move, cancel and the like act on events
-		switch strings.Fields(verb)[0] {
-		case "share":
-			kind = "file"
-		case "forward", "reply", "respond", "answer":
-			kind = "email"
-		case "read", "open", "show":
-			kind = ""
-		}
-		cands := last.Items
-		if kind != "" {
-			cands = ofKind(cands, kind)
-		}
-		switch len(cands) {
-		case 0:
-			return Intent{}, false
-		case 1:
-			return a.onItem(cands[0]), true
-		default:
-			return a.clarify("Which one do you mean: " + listRefs(cands, a.loc) + "?"), true
-		}
-	}
-	if followRE.MatchString(a.q) {
-		// The latest turn that searched: "open the second one" may lie between.
-		turns := a.req.Context.Turns
-		for i := len(turns) - 1; i >= 0; i-- {
-			if in, ok := a.repeat(turns[i]); ok {
-				return in, true
-			}
-		}
-	}
-	return Intent{}, false
-}
-
 // respond replies to or forwards an email shown earlier: read it, draft the
 // answer from it (a reply goes to its sender unless someone is named) and
 // propose sending.
-func (a *analysis) respond(ref ItemRef) Intent {
+func (a *analysis) respond(ref ItemRef, reply bool) Intent {
 	mode := "forward"
-	if replyRE.MatchString(a.q) {
+	if reply {
 		mode = "reply"
 	}
 	draft := Params{ParamMode: mode, ParamBody: ""}
@@ -155,28 +89,6 @@ func listRefs(refs []ItemRef, loc *time.Location) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// onItem acts on one item of an earlier turn, by what the request says.
-func (a *analysis) onItem(ref ItemRef) Intent {
-	a.ent.Items = []ItemRef{ref}
-	q := a.q
-	switch {
-	case ref.Service == domain.ServiceCalendar && deleteRE.MatchString(q):
-		a.add(Step{Service: domain.ServiceCalendar, Operation: OpDelete, Params: refParams(ref)})
-		return a.intent(0.9)
-	case ref.Service == domain.ServiceCalendar && (updateRE.MatchString(q) || len(a.ent.Times) > 0):
-		return a.updateEvent(&ref)
-	case ref.Service == domain.ServiceDrive && shareRE.MatchString(q):
-		return a.share(&ref)
-	case ref.Kind == "draft" && sendRE.MatchString(q):
-		a.add(Step{Service: domain.ServiceGmail, Operation: OpSend, Params: Params{ParamDraftID: ref.ID, ParamSubject: ref.Title}})
-		return a.intent(0.9)
-	case ref.Service == domain.ServiceGmail && ref.Kind != "draft" && (replyRE.MatchString(q) || forwardRE.MatchString(q)):
-		return a.respond(ref)
-	}
-	a.add(Step{Service: ref.Service, Operation: OpRead, Params: refParams(ref)})
-	return a.intent(0.9)
 }
 
 func refParams(ref ItemRef) Params {

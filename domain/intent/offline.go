@@ -11,6 +11,7 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/dates"
+	"github.com/workspace-orchestrator/orchestrator/domain/nlu"
 )
 
 // Offline is the rule-based classifier used without an LLM: keyword rules for
@@ -18,6 +19,7 @@ import (
 // the conversation context for follow-ups.
 type Offline struct {
 	contacts Contacts
+	model    *nlu.Model
 }
 
 // OfflineVersion names the offline rules; change it with them.
@@ -28,7 +30,14 @@ func (*Offline) Version() string { return OfflineVersion }
 
 // NewOffline builds the offline classifier; contacts may be nil (names then
 // stay unresolved, which only matters for steps that need an address).
-func NewOffline(contacts Contacts) *Offline { return &Offline{contacts: contacts} }
+// It panics if the model shipped in the binary does not decode: a build defect.
+func NewOffline(contacts Contacts) *Offline {
+	m, err := nlu.Shipped()
+	if err != nil {
+		panic(err)
+	}
+	return &Offline{contacts: contacts, model: m}
+}
 
 // DefaultEventLength is the length of a new event when the request gives none.
 const DefaultEventLength = 30 * time.Minute
@@ -36,36 +45,34 @@ const DefaultEventLength = 30 * time.Minute
 func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
 
 var (
-	unsupportedRE  = rx(`\b(weather|forecast|temperature|news|stock|stocks|share price|bitcoin|score|recipe|joke|translate|capital of|who won|calculate|what time is it)\b`)
-	sendRE         = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(email|e-mail|mail|send|write|reply|respond|answer|forward|message|tell|ask|let)\b`)
-	draftRE        = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:draft|compose|prepare)\b|\b(draft|compose)\s+(?:an?\s+)?(?:email|e-mail|mail|message|reply)\b`)
-	createRE       = rx(`\b(schedule|book|set up|arrange|organi[sz]e|plan|add|create|put|block)\b`)
-	eventNounRE    = rx(`\b(meeting|call|event|appointment|sync|lunch|dinner|breakfast|coffee|1:1|one-on-one|standup|stand-up|review|session|interview|reminder|catch-up|catch up|focus time)s?\b`)
-	updateRE       = rx(`\b(move|reschedule|postpone|push|rename|update|shift|change|bring forward)\b`)
-	deleteRE       = rx(`\b(cancel|delete|remove|drop|call off)\b`)
-	shareRE        = rx(`\b(share|grant|give)\b`)
-	readRE         = rx(`\b(read|open|show me (?:the )?(?:content|body|text)|what does .* say|summari[sz]e|details? of)\b`)
-	travelRE       = rx(`\b(flight|flights|booking|reservation|trip|hotel|train|ticket)\b`)
-	fileRefRE      = rx(`\b(kep|doc|docs|document|file|spreadsheet|sheet|slides|deck|presentation|pdf|proposal|report|notes|memo|draft of)\b`)
-	followRE       = rx(`^(?:and\s+)?(?:what|how)\s+about\b|^and\s+(?:for|from|in|on|with)?\b|^what of\b`)
-	ordinalRE      = rx(`\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|last)\s*(one|email|mail|message|event|meeting|file|doc|document|result|item)?\b|\b(?:number|#|no\.?)\s*(\d{1,2})\b`)
-	emailAddrRE    = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
-	personPrefixRE = rx(`\b(?:from|to|with|by|cc|invite|inviting|and|tell|ask|email|e-mail|mail|message|ping|for|send|write|remind|notify)\s+`)
-	nameRE         = regexp.MustCompile(`^[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?`)
-	possessiveRE   = regexp.MustCompile(`\b([A-Z][a-z]+)'s\b`)
-	capsRE         = regexp.MustCompile(`\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*`)
-	sayingRE       = rx(`\b(?:saying|to say|that says|telling (?:him|her|them)|and say)\s+(?:that\s+)?(.+)$`)
-	replyRE        = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(reply|respond|answer|write back)\b`)
-	forwardRE      = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?forward\b`)
-	questionRE     = rx(`^(?:why|did|when|who|whom|what|how|which|where|does|was|were|has|had|is|are)\b`)
-	unreadRE       = rx(`\bunread\b`)
-	attachmentRE   = rx(`\battachments?\b`)
-	aheadRE        = rx(`\b(next|upcoming|coming up|future|my)\b`)
-	behindRE       = rx(`\b(last|past|previous|ago)\b`)
-	aboutRE        = rx(`\b(?:about|regarding|re:|on the subject of|titled|called|named)\s+(.+)$`)
-	roleRE         = rx(`\b(edit|editor|write|writer|comment|commenter|view|viewer|read-only|read only)\b`)
-	wordRE         = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'&.-]*`)
-	weekdayRE      = rx(`\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`)
+	unsupportedRE = rx(`\b(weather|forecast|temperature|news|stock|stocks|share price|bitcoin|score|recipe|joke|translate|capital of|who won|calculate|what time is it)\b`)
+	sendRE        = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(email|e-mail|mail|send|write|reply|respond|answer|forward|message|tell|ask|let)\b`)
+	draftRE       = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:draft|compose|prepare)\b|\b(draft|compose)\s+(?:an?\s+)?(?:email|e-mail|mail|message|reply)\b`)
+	createRE      = rx(`\b(schedule|book|set up|arrange|organi[sz]e|plan|add|create|put|block)\b`)
+	eventNounRE   = rx(`\b(meeting|call|event|appointment|sync|lunch|dinner|breakfast|coffee|1:1|one-on-one|standup|stand-up|review|session|interview|reminder|catch-up|catch up|focus time)s?\b`)
+	updateRE      = rx(`\b(move|reschedule|postpone|push|rename|update|shift|change|bring forward)\b`)
+	deleteRE      = rx(`\b(cancel|delete|remove|drop|call off)\b`)
+	shareRE       = rx(`\b(share|grant|give)\b`)
+	readRE        = rx(`\b(read|open|show me (?:the )?(?:content|body|text)|what does .* say|summari[sz]e|details? of)\b`)
+	travelRE      = rx(`\b(flight|flights|booking|reservation|trip|hotel|train|ticket)\b`)
+	fileRefRE     = rx(`\b(kep|doc|docs|document|file|spreadsheet|sheet|slides|deck|presentation|pdf|proposal|report|notes|memo|draft of)\b`)
+	followRE      = rx(`^(?:and\s+)?(?:what|how)\s+about\b|^and\s+(?:for|from|in|on|with)?\b|^what of\b`)
+	ordinalRE     = rx(`\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|last)\s*(one|email|mail|message|event|meeting|file|doc|document|result|item)?\b|\b(?:number|#|no\.?)\s*(\d{1,2})\b`)
+	pronounRE     = rx(`\b(it|that|this one|that one|them)\b`)
+	emailAddrRE   = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
+	capsRE        = regexp.MustCompile(`\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*`)
+	sayingRE      = rx(`\b(?:saying|to say|that says|telling (?:him|her|them)|and say)\s+(?:that\s+)?(.+)$`)
+	replyRE       = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(reply|respond|answer|write back)\b`)
+	forwardRE     = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?forward\b`)
+	questionRE    = rx(`^(?:why|did|when|who|whom|what|how|which|where|does|was|were|has|had|is|are)\b`)
+	unreadRE      = rx(`\bunread\b`)
+	attachmentRE  = rx(`\battachments?\b`)
+	aheadRE       = rx(`\b(next|upcoming|coming up|future|my)\b`)
+	behindRE      = rx(`\b(last|past|previous|ago)\b`)
+	aboutRE       = rx(`\b(?:about|regarding|re:|on the subject of|titled|called|named)\s+(.+)$`)
+	roleRE        = rx(`\b(edit|editor|write|writer|comment|commenter|view|viewer|read-only|read only)\b`)
+	wordRE        = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'&.-]*`)
+	weekdayRE     = rx(`\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`)
 )
 
 // serviceWords name a service outright; weakWords suggest one but as often
@@ -127,13 +134,18 @@ func (c *Offline) classifyOne(ctx context.Context, r Request) (Intent, error) {
 	a := &analysis{req: r, loc: loc, now: r.Now.In(loc), q: strings.TrimSpace(r.Query)}
 	a.names = a.nameWords()
 	a.matches = dates.Parse(a.q, a.now, loc)
+	for _, m := range a.matches {
+		a.spans = append(a.spans, [2]int{m.Start, m.End})
+	}
+	a.read = c.model.Parse(a.q, a.inSpan)
 	if err := c.people(ctx, a); err != nil {
 		return Intent{}, err
 	}
 	a.entities()
-	in := a.decide()
+	a.understand()
+	in := a.decideModel()
 	if in.Question == "" {
-		in.Question = questionOf(a.q)
+		in.Question = a.question()
 	}
 	in.Entities = a.ent
 	in.Normalize()
@@ -156,64 +168,34 @@ type analysis struct {
 	say     string       // the message to write ("saying I'll be late")
 	unknown []string     // names the contacts do not know
 	ent     Entities
+	read    nlu.Result // what the model read
 	steps   []Step
 }
 
-// people finds names and addresses and resolves them against the user's contacts.
+// people resolves the addresses and the names the tagger marked as people
+// against the user's contacts. A name nobody the user corresponds with
+// bears is a company, a place or a word of the topic ("Davos"), not a person.
 func (c *Offline) people(ctx context.Context, a *analysis) error {
-	for _, m := range a.matches {
-		a.spans = append(a.spans, [2]int{m.Start, m.End})
-	}
 	type cand struct {
 		name       string
 		start, end int
-		known      bool // only a name the contacts know ("Did Sarah send ...")
 	}
 	var cands []cand
 	for _, m := range emailAddrRE.FindAllStringIndex(a.q, -1) {
 		cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
 	}
-	for _, m := range personPrefixRE.FindAllStringIndex(a.q, -1) {
-		if n := nameRE.FindString(a.q[m[1]:]); n != "" {
-			cands = append(cands, cand{name: n, start: m[1], end: m[1] + len(n)})
-		}
-	}
-	for _, m := range possessiveRE.FindAllStringSubmatchIndex(a.q, -1) {
-		cands = append(cands, cand{name: a.q[m[2]:m[3]], start: m[0], end: m[1]})
-	}
-	// A lone capitalised word may be someone the user knows; "Turkish
-	// Airlines" is a name of something else (see entities).
-	for _, m := range capsRE.FindAllStringIndex(a.q, -1) {
-		var words [][]int // of the phrase, without leading command words ("Did Sarah")
-		for _, w := range wordRE.FindAllStringIndex(a.q[m[0]:m[1]], -1) {
-			if len(words) > 0 || !stopWords[strings.ToLower(a.q[m[0]+w[0]:m[0]+w[1]])] {
-				words = append(words, w)
-			}
-		}
-		if len(words) == 1 {
-			start, end := m[0]+words[0][0], m[0]+words[0][1]
-			cands = append(cands, cand{name: a.q[start:end], start: start, end: end, known: true})
+	for _, sl := range a.read.Slots {
+		if sl.Name == "person" && !strings.Contains(sl.Text, "@") {
+			cands = append(cands, cand{name: sl.Text, start: sl.Start, end: sl.End})
 		}
 	}
 	seen := map[string]bool{}
-	ts, te := a.titleSpan()
 	for _, cd := range cands {
-		name := strings.TrimSuffix(cd.name, "'s")
-		if a.inSpan(cd.start) || seen[strings.ToLower(name)] || cd.start >= ts && cd.start < te {
-			continue // "called Team offsite" names no one
-		}
-		// "from Sarah Fleming" is a name; "with Bob Tomorrow" is a name and a word.
-		words := strings.Fields(name)
-		if len(words) == 2 && (stopWords[strings.ToLower(words[1])] || isKeyword(words[1])) {
-			name = words[0]
-			cd.end = cd.start + len(name)
-		}
-		if stopWords[strings.ToLower(name)] || isKeyword(name) {
+		name := strings.TrimSuffix(strings.TrimSuffix(cd.name, "'s"), "’s")
+		if a.inSpan(cd.start) || seen[strings.ToLower(name)] || stopWords[strings.ToLower(name)] {
 			continue
 		}
-		if cd.known && c.contacts == nil {
-			continue
-		}
+		seen[strings.ToLower(name)] = true
 		p := Person{Name: name}
 		if strings.Contains(name, "@") {
 			p.Addresses = []domain.Address{{Email: name}}
@@ -224,21 +206,8 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 			}
 			p.Addresses = addrs
 		}
-		if cd.known && len(p.Addresses) == 0 {
-			continue
-		}
-		seen[strings.ToLower(name)] = true
-		capital := unicode.IsUpper([]rune(name)[0])
-		if len(p.Addresses) == 0 && !capital {
-			continue // "emails from accounting" is a topic, not a person
-		}
-		if len(p.Addresses) == 0 && c.contacts != nil {
-			// Nobody the user corresponds with: a company or a word of the
-			// topic ("meeting with Dynegy", "flights with Turkish Airlines").
+		if len(p.Addresses) == 0 && (c.contacts != nil || !unicode.IsUpper([]rune(name)[0])) {
 			a.unknown = append(a.unknown, name)
-			if len(words) > 1 {
-				a.ent.Organisations = append(a.ent.Organisations, name)
-			}
 			continue
 		}
 		a.people = append(a.people, p)
@@ -344,53 +313,6 @@ func (a *analysis) nameWords() map[int]bool {
 		}
 	}
 	return out
-}
-
-// decide picks the operation and builds the steps.
-func (a *analysis) decide() Intent {
-	q := a.q
-	last, hasLast := a.req.Context.Last()
-	if hasLast {
-		if in, ok := a.followUp(last); ok {
-			return in
-		}
-	}
-	services := a.services()
-	switch {
-	case q == "":
-		return Intent{Confidence: 0, Clarification: "What would you like me to look for in your mail, calendar or files?"}
-	case !hasLast && refersBack(q):
-		return a.clarify("Nothing has been shown in this conversation yet. What should I look for: an email, a meeting or a file?")
-	case smallTalkRE.MatchString(q):
-		return Intent{Confidence: 1, Question: QuestionSmallTalk, Reply: smallTalkReply(q)}
-	case deleteRE.MatchString(q) && onlyMail(services):
-		return Intent{Confidence: 0.9, Unsupported: "I can't delete emails; I can search, read, draft and send them."}
-	case unsupportedRE.MatchString(q) && len(services) == 0 && len(a.people) == 0:
-		return Intent{Confidence: 0.9, Unsupported: "I can only search and act on your Gmail, Google Calendar and Google Drive; I can't answer that."}
-	case draftRE.MatchString(q):
-		return a.compose(false)
-	case sendRE.MatchString(q) && (len(a.people)+len(a.unknown) > 0 || fileRefRE.MatchString(q)):
-		return a.compose(true)
-	case readRE.MatchString(q) && len(services) == 1:
-		s1 := a.search(services[0], 0.85)
-		return a.withStep(s1, Step{Service: services[0], Operation: OpRead, Params: Params{}, DependsOn: []string{s1.Steps[0].ID}})
-	case questionRE.MatchString(q):
-		// "Why did Sarah cancel the meeting?" asks about things; it changes nothing.
-	case deleteRE.MatchString(q) && calendarish(services):
-		return a.deleteEvent()
-	case updateRE.MatchString(q) && (len(a.ent.Times) > 0 || len(a.ent.Dates) > 0) && calendarish(services):
-		return a.updateEvent(nil)
-	case shareRE.MatchString(q) && (slices.Contains(services, domain.ServiceDrive) || len(services) == 0):
-		return a.share(nil)
-	case createRE.MatchString(q) && (eventNounRE.MatchString(q) || len(a.ent.Times) > 0) && calendarish(services):
-		return a.createEvent()
-	}
-	if len(services) == 0 {
-		in := a.searchAll(domain.Services)
-		in.Confidence = 0.6
-		return in
-	}
-	return a.searchAll(a.widen(services))
 }
 
 // refersBack reports whether q is only a reference to something shown
@@ -543,14 +465,14 @@ func (a *analysis) dateRange(s domain.Service) (dates.Range, bool) {
 	return dates.Range{}, false
 }
 
+// topicWithOrgs is the search text: the topic slots the tagger marked,
+// nothing else of the request; without any, the names of organisations
+// ("cancel my Turkish Airlines flight").
 func (a *analysis) topicWithOrgs() string {
-	t := strings.Join(a.ent.Topics, " ")
-	for _, o := range a.ent.Organisations {
-		if !strings.Contains(strings.ToLower(t), strings.ToLower(o)) {
-			t = strings.TrimSpace(o + " " + t)
-		}
+	if len(a.ent.Topics) == 0 {
+		return strings.Join(a.ent.Organisations, " ")
 	}
-	return t
+	return strings.Join(a.ent.Topics, " ")
 }
 
 func addressesOf(p Person) []string {
@@ -595,7 +517,7 @@ func (a *analysis) recipients(what string) ([]string, string) {
 		switch {
 		case len(p.Addresses) == 0:
 			return nil, fmt.Sprintf("I couldn't find an address for %s in your mail or calendar. What is their email address?", p.Name)
-		case len(p.Addresses) > 1 && !exactName(p):
+		case len(p.Addresses) > 1 && !exactName(p) && !onePerson(p.Addresses):
 			return nil, whichOne(p)
 		}
 		out = append(out, p.Addresses[0].Email)
@@ -619,6 +541,28 @@ func whichOne(p Person) string {
 	return fmt.Sprintf("Which %s do you mean: %s?", p.Name, strings.Join(opts, " or "))
 }
 
+// onePerson reports whether addresses are one person's: the same name
+// written with other separators at one domain ("rosalee.fleming@" and
+// "rosalee_fleming@"), or the same display name.
+func onePerson(addrs []domain.Address) bool {
+	key := func(ad domain.Address) string {
+		local, host, _ := strings.Cut(strings.ToLower(ad.Email), "@")
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return r
+			}
+			return -1
+		}, local) + "@" + host
+	}
+	for _, ad := range addrs[1:] {
+		sameName := ad.Name != "" && strings.EqualFold(ad.Name, addrs[0].Name)
+		if key(ad) != key(addrs[0]) && !sameName {
+			return false
+		}
+	}
+	return true
+}
+
 // exactName reports whether the first address belongs to exactly that name.
 func exactName(p Person) bool {
 	return strings.EqualFold(p.Addresses[0].Name, p.Name) || strings.EqualFold(p.Addresses[0].Email, p.Name)
@@ -626,7 +570,22 @@ func exactName(p Person) bool {
 
 // compose drafts a mail to the people named, after finding the file it is
 // about when it names one; with send it also proposes sending the draft.
-func (a *analysis) compose(send bool) Intent {
+func (a *analysis) compose(send bool, mode string) Intent {
+	return a.composeWith(send, mode, nil)
+}
+
+// composeFrom writes a mail built on what step dep found (a file to link).
+func (a *analysis) composeFrom(send bool, dep string) Intent {
+	return a.composeWith(send, "", []string{dep})
+}
+
+// composeWith drafts a mail; mode "reply" or "forward" finds the mail
+// answered first, and deps are steps whose items the mail is built on.
+func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
+	if mode == "reply" && len(a.people) == 0 {
+		// A reply goes to the sender of the mail it answers.
+		return a.replyFound(send)
+	}
 	to, question := a.recipients("write to")
 	if question != "" {
 		return a.clarify(question)
@@ -651,14 +610,14 @@ func (a *analysis) compose(send bool) Intent {
 			draft[ParamSubject] = subject(firstWords(a.say, 6))
 		}
 	}
-	var deps []string
 	switch {
-	case replyRE.MatchString(a.q), forwardRE.MatchString(a.q):
+	case deps != nil:
+	case mode != "":
 		// Reply to or forward the latest matching mail: from the person for a
 		// reply, about the topic for a forward.
 		p := Params{ParamLimit: 1}
-		draft[ParamMode] = "forward"
-		if replyRE.MatchString(a.q) {
+		draft[ParamMode] = mode
+		if mode == "reply" {
 			draft[ParamMode] = "reply"
 			setList(p, ParamFrom, to)
 			delete(draft, ParamSubject)
@@ -668,7 +627,7 @@ func (a *analysis) compose(send bool) Intent {
 		}
 		s := a.add(Step{Service: domain.ServiceGmail, Operation: OpSearch, Params: p})
 		deps = []string{s.ID}
-	case fileRefRE.MatchString(a.q):
+	case fileRefRE.MatchString(a.q) || len(kepRE.FindStringIndex(a.q)) > 0:
 		s := a.add(Step{Service: domain.ServiceDrive, Operation: OpSearch, Params: Params{ParamQuery: a.topicWithOrgs(), ParamLimit: 3}})
 		deps = []string{s.ID}
 	}
@@ -870,6 +829,13 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 			newDay = &m.Range
 		}
 	}
+	if newStart == nil && newDay == nil && ref != nil {
+		// "an hour later", "30 minutes earlier": shifted from where it is.
+		if d := a.shift(); d != 0 {
+			t := ref.At.In(a.loc).Add(d)
+			newStart = &t
+		}
+	}
 	if newStart == nil && newDay == nil {
 		return a.clarify("When should it move to?")
 	}
@@ -933,7 +899,27 @@ func (a *analysis) moveParts() (target, moveTo []dates.Match) {
 	return target, moveTo
 }
 
-var toRE = rx(`\bto\b`)
+var (
+	toRE    = rx(`\bto\b`)
+	shiftRE = rx(`\b(later|earlier|back|forward|ahead)\b`)
+)
+
+// shift is how far "an hour later" or "30 minutes earlier" moves an event.
+func (a *analysis) shift() time.Duration {
+	m := shiftRE.FindStringSubmatch(a.q)
+	if m == nil {
+		return 0
+	}
+	for _, d := range a.matches {
+		if d.Duration > 0 {
+			if w := strings.ToLower(m[1]); w == "earlier" || w == "forward" || w == "ahead" {
+				return -d.Duration
+			}
+			return d.Duration
+		}
+	}
+	return 0
+}
 
 // hasDatePart reports whether ms name a day, not only a clock time.
 func hasDatePart(ms []dates.Match) bool {

@@ -79,13 +79,13 @@ func TestOfflineClassify(t *testing.T) {
 			map[string]any{"query": "budget", "from": []string{"sarah.fleming@example.com"}, "after": "2026-06-08T00:00:00+03:00", "before": "2026-06-15T00:00:00+03:00"}},
 		{"what meetings do I have tomorrow?", "s1:calendar.search",
 			map[string]any{"after": "2026-06-18T00:00:00+03:00", "before": "2026-06-19T00:00:00+03:00"}},
-		{"find the KEP about sidecar containers", "s1:gmail.search s2:drive.search", map[string]any{"query": "KEP sidecar containers"}},
+		{"find the KEP about sidecar containers", "s1:drive.search", map[string]any{"query": "sidecar containers"}},
 		{"find my docs about sidecar containers", "s1:drive.search", map[string]any{"query": "sidecar containers"}},
 		{"audit meeting with Dynegy about Enron", "s1:gmail.search s2:calendar.search", map[string]any{"query": "audit Dynegy Enron"}},
 		{"shareholder saying lay it on the line", "s1:gmail.search s2:calendar.search s3:drive.search",
 			map[string]any{"query": "shareholder saying lay line"}},
 		{"budget numbers in June 2001", "s1:gmail.search s2:calendar.search s3:drive.search",
-			map[string]any{"query": "budget numbers", "after": "2001-06-01T00:00:00+03:00"}},
+			map[string]any{"after": "2001-06-01T00:00:00+03:00"}},
 		{"emails and files about the Q3 launch", "s1:gmail.search s2:drive.search", map[string]any{"query": "Q3 launch"}},
 		{"read the latest email from Bob", "s1:gmail.search s2:gmail.read<s1", nil},
 		{"draft an email to Bob about the offsite", "s1:gmail.draft",
@@ -103,7 +103,7 @@ func TestOfflineClassify(t *testing.T) {
 		{"did anyone email me about the audit yesterday", "s1:gmail.search", map[string]any{"query": "audit"}},
 		{"Did Sarah send me anything about the offsite?", "s1:gmail.search",
 			map[string]any{"query": "offsite", "from": []string{"sarah.fleming@example.com"}}},
-		{"do I have anything tomorrow afternoon?", "s1:gmail.search s2:calendar.search s3:drive.search",
+		{"do I have anything tomorrow afternoon?", "s1:calendar.search",
 			map[string]any{"after": "2026-06-18T12:00:00+03:00", "before": "2026-06-18T18:00:00+03:00"}},
 		{"why did Sarah cancel the budget review meeting?", "s1:gmail.search s2:calendar.search", map[string]any{"query": "budget review"}},
 		{"what does the Q3 report say?", "s1:drive.search s2:drive.read<s1", nil},
@@ -313,5 +313,40 @@ func BenchmarkOfflineClassify(b *testing.B) {
 		if _, err := cls.Classify(context.Background(), r); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A correction of a proposed cancel never proposes the cancel again: "it" is
+// the event the proposal acted on, and the move is what is proposed.
+func TestOfflineCorrectionNeverProposesTheNegatedAction(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	evStart := time.Date(2026, 6, 18, 10, 0, 0, 0, b.loc)
+	cc := intent.ConversationContext{Turns: []intent.Turn{{
+		Query: "cancel the budget review",
+		Intent: intent.Intent{Steps: []intent.Step{
+			{ID: "s1", Service: domain.ServiceCalendar, Operation: intent.OpSearch, Params: intent.Params{"query": "budget review"}},
+			{ID: "s2", Service: domain.ServiceCalendar, Operation: intent.OpDelete, DependsOn: []string{"s1"}}}},
+		Items: []intent.ItemRef{
+			{Service: domain.ServiceCalendar, Kind: "event", ID: "e0", CalendarID: "primary", Title: "Budget prep", At: evStart.Add(-time.Hour), End: evStart},
+			{Service: domain.ServiceCalendar, Kind: "event", ID: "e1", CalendarID: "primary", Title: "Budget review", At: evStart, End: evStart.Add(time.Hour)},
+		},
+		Actions: []intent.ActionRef{{ID: "s2-a1", Kind: "DELETE_EVENT", Service: domain.ServiceCalendar, Summary: "cancel Budget review", Targets: []string{"e1"}, Status: "PROPOSED"}},
+	}}}
+	for q, start := range map[string]string{
+		"actually don't cancel it, move it to Thursday at 10am instead": "2026-06-18T10:00:00+03:00",
+		"Actually keep it, just move it an hour later.":                 "2026-06-18T11:00:00+03:00",
+		"don't cancel it, push it to 4pm":                               "2026-06-18T16:00:00+03:00",
+	} {
+		in := b.classify(t, q, cc)
+		require.Equal(t, "s1:calendar.update!", shape(in), q)
+		require.Equal(t, "e1", in.Steps[0].Params[intent.ParamItemID], q)
+		require.Equal(t, start, in.Steps[0].Params[intent.ParamStart], q)
+		require.NotContains(t, in.Operations, intent.OpDelete, q)
+	}
+	for _, q := range []string{"yes", "looks good", "no, don't"} {
+		in := b.classify(t, q, cc)
+		require.Empty(t, in.Steps, "%q confirms nothing by itself", q)
+		require.Contains(t, in.Reply, "cancel Budget review", q)
 	}
 }

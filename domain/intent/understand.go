@@ -1,0 +1,440 @@
+package intent
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+// The model's intents (domain/nlu/corpus.txt): what a request wants done.
+const (
+	doSearchMail     = "search_mail"
+	doSearchCalendar = "search_calendar"
+	doSearchDrive    = "search_drive"
+	doSearchAny      = "search_any"
+	doReadMail       = "read_mail"
+	doReadFile       = "read_file"
+	doPrepare        = "prepare"
+	doDraft          = "draft_mail"
+	doSend           = "send_mail"
+	doReply          = "reply_mail"
+	doForward        = "forward_mail"
+	doCreate         = "create_event"
+	doUpdate         = "update_event"
+	doDelete         = "delete_event"
+	doShare          = "share_file"
+	doRefRead        = "ref_read"
+	doRepeat         = "repeat"
+	doConfirm        = "confirm"
+	doReject         = "reject"
+	doSmallTalk      = "smalltalk"
+	doUnsupported    = "unsupported"
+	doUnsupportedOp  = "unsupported_op"
+)
+
+// searchOf is the service a search intent is about.
+var searchOf = map[string]domain.Service{
+	doSearchMail: domain.ServiceGmail, doSearchCalendar: domain.ServiceCalendar, doSearchDrive: domain.ServiceDrive,
+	doReadMail: domain.ServiceGmail, doReadFile: domain.ServiceDrive,
+}
+
+// canDo is what the product can do, said when it declines.
+const canDo = "I can search and read your Gmail, draft and send emails, find, create, move and cancel Calendar events, and find, read and share Drive files."
+
+// understand runs the model over the request: its intent, question and slots.
+func (a *analysis) understand() {
+	a.ent.Topics = nil
+	var topics []string
+	for _, s := range a.read.Slots {
+		if s.Name == "topic" && !a.inSpan(s.Start) {
+			topics = append(topics, trimTopic(s.Text))
+		}
+	}
+	// A name no contact bears is searched for as a word ("emails about Davos").
+	for _, n := range a.unknown {
+		if !strings.Contains(strings.ToLower(strings.Join(topics, " ")), strings.ToLower(n)) {
+			topics = append(topics, n)
+		}
+	}
+	if id := kepRE.FindStringSubmatch(a.q); id != nil {
+		// An identifier names the file outright: "KEP number 3063" is "KEP-3063".
+		topics = []string{"KEP-" + strings.TrimLeft(id[1], "0")}
+	}
+	t := strings.TrimSpace(strings.Join(topics, " "))
+	if a.read.Intent == doSearchAny {
+		// A bare phrase ("shareholder saying lay it on the line") is all
+		// topic: its words less the stop words, when the tagger kept fewer.
+		if all := a.topic(); len(strings.Fields(all)) > len(strings.Fields(t)) {
+			t = all
+		}
+	}
+	if t != "" {
+		a.ent.Topics = []string{t}
+	}
+}
+
+var (
+	kepRE      = rx(`\bkeps?[\s-]*(?:number|no\.?|#)?\s*-?\s*(\d{1,5})\b`)
+	topicTrim  = rx(`^(?:the|a|an|my|our|any|some|this|that|those|these|about|regarding|on|for|re|(?:e-?mails?|mails?|messages?|docs?|documents?|files?|meetings?|events?|keps?)\s+(?:about|on|regarding|re))\s+|[?.!,;:'"]+$`)
+	ofThoseRE  = rx(`\b(?:of|among)\s+(?:those|these|them)\b`)
+	unsupMail  = rx(`\b(?:e-?mails?|mail|messages?|inbox|unsubscribe|label|archive)\b`)
+	unsupDrive = rx(`\b(?:kep|doc|docs|document|file|files|folder|spreadsheet|rename)\b`)
+)
+
+func trimTopic(s string) string {
+	for {
+		t := topicTrim.ReplaceAllString(strings.TrimSpace(s), "")
+		if t == s {
+			return t
+		}
+		s = t
+	}
+}
+
+// decideModel builds the intent from what the model read.
+func (a *analysis) decideModel() Intent {
+	q, label := a.q, a.read.Intent
+	last, hasLast := a.req.Context.Last()
+	if smallTalkRE.MatchString(q) && label != doConfirm && label != doReject {
+		label = doSmallTalk // a closed class of phrases: no model needed
+	}
+	switch label {
+	case doSmallTalk:
+		return Intent{Confidence: 1, Question: QuestionSmallTalk, Reply: smallTalkReply(q)}
+	case doUnsupported:
+		return Intent{Confidence: 0.9, Unsupported: "I can't do that. " + canDo}
+	case doUnsupportedOp:
+		switch {
+		case unsupDrive.MatchString(q):
+			return Intent{Confidence: 0.9, Unsupported: "I can't rename, edit, move or delete files: I can find, read and share them. " + canDo}
+		case unsupMail.MatchString(q):
+			return Intent{Confidence: 0.9, Unsupported: "I can't delete, archive or label emails: I can search, read, draft and send them."}
+		}
+		return Intent{Confidence: 0.9, Unsupported: "I can't do that. " + canDo}
+	case doConfirm, doReject:
+		if _, draft := lastDraft(last); !draft || label == doReject {
+			return a.answerProposal(last, hasLast, label == doConfirm)
+		}
+		a.read.Intent = doSend // "send it", "go ahead" with a draft shown: propose sending it
+	}
+	if hasLast {
+		if in, ok := a.followUpModel(last); ok {
+			return in
+		}
+	}
+	if q == "" {
+		return Intent{Confidence: 0, Clarification: "What would you like me to look for in your mail, calendar or files?"}
+	}
+	if !hasLast && (refersBack(q) || label == doRefRead || label == doRepeat) {
+		return a.clarify("Nothing has been shown in this conversation yet. What should I look for: an email, a meeting or a file?")
+	}
+	conf := min(0.95, 0.5+a.read.IntentProb/2)
+	switch label {
+	case doSearchMail, doSearchCalendar, doSearchDrive:
+		services := []domain.Service{searchOf[label]}
+		if named := a.named(); len(named) > 1 {
+			services = named // "emails and files about the budget"
+		}
+		in := a.searchAll(services)
+		in.Confidence = conf
+		return in
+	case doReadMail, doReadFile:
+		s := searchOf[label]
+		p := a.searchParams(s)
+		p[ParamLimit] = 1
+		f := a.add(Step{Service: s, Operation: OpSearch, Params: p})
+		a.add(Step{Service: s, Operation: OpRead, Params: Params{}, DependsOn: []string{f.ID}})
+		return a.intent(conf)
+	case doPrepare:
+		return a.prepare()
+	case doDraft:
+		return a.compose(false, "")
+	case doSend:
+		return a.compose(true, "")
+	case doReply:
+		return a.compose(true, "reply")
+	case doForward:
+		return a.compose(true, "forward")
+	case doCreate:
+		return a.createEvent()
+	case doUpdate:
+		return a.updateEvent(nil)
+	case doDelete:
+		return a.deleteEvent()
+	case doShare:
+		return a.share(nil)
+	}
+	services := a.services()
+	if len(services) == 0 {
+		services = domain.Services
+	}
+	in := a.searchAll(a.widen(services))
+	in.Confidence = conf
+	return in
+}
+
+// prepare finds the next meeting that matches and what the mail and files
+// say about it.
+func (a *analysis) prepare() Intent {
+	p := a.searchParams(domain.ServiceCalendar)
+	p[ParamOrder], p[ParamLimit] = string(OrderUpcoming), 1
+	if _, ok := p[ParamAfter]; !ok {
+		p[ParamAfter] = a.now.Format(time.RFC3339)
+	}
+	a.add(Step{Service: domain.ServiceCalendar, Operation: OpSearch, Params: p})
+	for _, s := range []domain.Service{domain.ServiceGmail, domain.ServiceDrive} {
+		sp := Params{ParamOrder: string(OrderRelevance)}
+		if t := a.topicWithOrgs(); t != "" {
+			sp[ParamQuery] = t
+		}
+		setList(sp, ParamFrom, nil)
+		a.add(Step{Service: s, Operation: OpSearch, Params: sp})
+	}
+	in := a.intent(0.85)
+	in.Question = QuestionSummarize
+	return in
+}
+
+// answerProposal answers "yes", "looks good", "no": they confirm or reject
+// nothing by themselves (only the proposal's own confirmation does), so the
+// answer points at the proposal awaiting the user.
+func (a *analysis) answerProposal(last Turn, hasLast, yes bool) Intent {
+	var pending []ActionRef
+	if hasLast {
+		for _, ac := range last.Actions {
+			if ac.Status == "" || strings.EqualFold(ac.Status, "proposed") {
+				pending = append(pending, ac)
+			}
+		}
+	}
+	in := Intent{Confidence: 1, Question: QuestionSmallTalk}
+	switch {
+	case len(pending) == 0 && yes:
+		in.Reply = "OK. There is nothing waiting for your confirmation. What would you like to do next?"
+	case len(pending) == 0:
+		in.Reply = "OK, nothing will be changed."
+	case yes:
+		in.Reply = fmt.Sprintf("To go ahead, confirm the proposed action (%s); nothing changes until you do.", strings.TrimRight(pending[0].Summary, "."))
+	default:
+		in.Reply = fmt.Sprintf("OK: leave the proposed action (%s) unconfirmed, or reject it, and nothing changes.", strings.TrimRight(pending[0].Summary, "."))
+	}
+	return in
+}
+
+// followUpModel resolves a request against the conversation: an ordinal or
+// a pronoun names an item shown; "which of those" narrows the last search;
+// a reply with no one named answers the email shown.
+func (a *analysis) followUpModel(last Turn) (Intent, bool) {
+	label := a.read.Intent
+	if ref, ok, in := a.referent(last); in != nil {
+		return *in, true
+	} else if ok {
+		return a.actOn(ref, label), true
+	}
+	switch {
+	case label == doRepeat || followRE.MatchString(a.q):
+		turns := a.req.Context.Turns
+		for i := len(turns) - 1; i >= 0; i-- {
+			if in, ok := a.repeat(turns[i]); ok {
+				return in, true
+			}
+		}
+	case ofThoseRE.MatchString(a.q):
+		if in, ok := a.narrow(last); ok {
+			return in, true
+		}
+	case label == doRefRead:
+		if items := last.Items; len(items) > 0 {
+			return a.actOn(items[0], label), true
+		}
+	case (label == doReply || label == doForward) && len(a.people) == 0 && a.topicWithOrgs() == "":
+		if mails := ofKind(last.Items, "email"); len(mails) > 0 {
+			return a.actOn(mails[0], label), true
+		}
+	}
+	return Intent{}, false
+}
+
+// referent is the item of the last turn the request points at: by ordinal
+// ("the second one", "the last email"), by pronoun ("it", "that") when one
+// item fits the action, or the item a proposal acted on. A nil *Intent and
+// false mean no reference; a non-nil one asks which item.
+func (a *analysis) referent(last Turn) (ItemRef, bool, *Intent) {
+	if m, at := a.ordinal(); m != nil && len(last.Items) > 0 && (m[2] != "" || m[3] != "" || !a.inSpan(at)) {
+		items := last.Items
+		if k := kindWords[strings.ToLower(m[2])]; k != "" {
+			items = ofKind(items, k)
+		}
+		n := ordinals[strings.ToLower(m[1])]
+		if strings.EqualFold(m[1], "last") {
+			n = len(items)
+		}
+		if m[3] != "" {
+			fmt.Sscan(m[3], &n)
+		}
+		if n < 1 || n > len(items) {
+			in := a.clarify(fmt.Sprintf("I only showed %d item(s); which one do you mean?", len(items)))
+			return ItemRef{}, false, &in
+		}
+		return items[n-1], true, nil
+	}
+	if !pronounRE.MatchString(a.q) || pronounTargetRE.MatchString(a.q) {
+		return ItemRef{}, false, nil
+	}
+	// What was proposed is what "it" means first: "actually move it instead".
+	for _, ac := range last.Actions {
+		for _, t := range ac.Targets {
+			for _, it := range last.Items {
+				if it.ID == t {
+					return it, true, nil
+				}
+			}
+		}
+	}
+	if d, ok := lastDraft(last); ok && (a.read.Intent == doSend || a.read.Intent == doConfirm) {
+		return d, true, nil // "send it": the draft written
+	}
+	kind := kindOf(a.read.Intent)
+	cands := last.Items
+	if kind != "" {
+		cands = ofKind(cands, kind)
+	}
+	switch {
+	case len(cands) == 1:
+		return cands[0], true, nil
+	case len(cands) > 1 && kind == "draft":
+		return cands[0], true, nil
+	case len(cands) > 1 && !sideEffectIntent(a.read.Intent):
+		// "tell me more about that", "reply to it", "send a link to it":
+		// the first shown, the best match; a change asks which.
+		return cands[0], true, nil
+	case len(cands) > 1:
+		in := a.clarify("Which one do you mean: " + listRefs(cands, a.loc) + "?")
+		return ItemRef{}, false, &in
+	}
+	return ItemRef{}, false, nil
+}
+
+// kindOf is the kind of item an intent acts on.
+func kindOf(label string) string {
+	switch label {
+	case doUpdate, doDelete, doCreate:
+		return "event"
+	case doShare:
+		return "file"
+	case doReply, doForward:
+		return "email"
+	}
+	return ""
+}
+
+// actOn does what the intent says to one item shown earlier.
+func (a *analysis) actOn(ref ItemRef, label string) Intent {
+	a.ent.Items = []ItemRef{ref}
+	switch {
+	case label == doDelete && ref.Service == domain.ServiceCalendar:
+		a.add(Step{Service: domain.ServiceCalendar, Operation: OpDelete, Params: refParams(ref)})
+		return a.intent(0.9)
+	case label == doUpdate && ref.Service == domain.ServiceCalendar:
+		return a.updateEvent(&ref)
+	case label == doShare && ref.Service == domain.ServiceDrive:
+		return a.share(&ref)
+	case label == doSend && ref.Kind == "draft":
+		a.add(Step{Service: domain.ServiceGmail, Operation: OpSend, Params: Params{ParamDraftID: ref.ID, ParamSubject: ref.Title}})
+		return a.intent(0.9)
+	case (label == doReply || label == doForward) && ref.Service == domain.ServiceGmail && ref.Kind != "draft":
+		return a.respond(ref, label == doReply)
+	case (label == doSend || label == doDraft) && ref.Service == domain.ServiceDrive:
+		// "send a link to it to Bob": a mail linking the file.
+		r := a.add(Step{Service: domain.ServiceDrive, Operation: OpRead, Params: refParams(ref)})
+		return a.composeFrom(label == doSend, r.ID)
+	}
+	a.add(Step{Service: ref.Service, Operation: OpRead, Params: refParams(ref)})
+	in := a.intent(0.9)
+	if in.Question == "" {
+		in.Question = QuestionRead
+	}
+	return in
+}
+
+// narrow runs the last turn's searches again, keeping only what also
+// matches this request ("which of those are SIG Docs meetings?").
+func (a *analysis) narrow(last Turn) (Intent, bool) {
+	for _, s := range last.Intent.Steps {
+		if s.Operation != OpSearch {
+			continue
+		}
+		p := Params{}
+		for k, v := range s.Params {
+			p[k] = v
+		}
+		if t := a.topicWithOrgs(); t != "" {
+			p[ParamQuery] = strings.TrimSpace(t)
+		}
+		a.add(Step{Service: s.Service, Operation: OpSearch, Params: p})
+	}
+	return a.intent(0.8), len(a.steps) > 0
+}
+
+var _ = regexp.MustCompile
+
+// replyFound answers the mail a search finds, to its sender: "reply to the
+// email about the offsite saying I'll come".
+func (a *analysis) replyFound(send bool) Intent {
+	p := Params{ParamLimit: 1, ParamOrder: string(OrderNewest)}
+	body := ""
+	if m := sayingRE.FindStringSubmatchIndex(a.q); m != nil {
+		body = subject(strings.TrimRight(a.q[m[2]:m[3]], "?!. ")) + "."
+		a.spans = append(a.spans, [2]int{m[0], m[1]})
+	}
+	if t := a.topicWithOrgs(); t != "" {
+		p[ParamQuery] = t
+	}
+	s := a.add(Step{Service: domain.ServiceGmail, Operation: OpSearch, Params: p})
+	d := a.add(Step{Service: domain.ServiceGmail, Operation: OpDraft, Params: Params{ParamMode: "reply", ParamBody: body}, DependsOn: []string{s.ID}})
+	if send {
+		a.add(Step{Service: domain.ServiceGmail, Operation: OpSend, Params: Params{}, DependsOn: []string{d.ID}})
+	}
+	return a.intent(0.85)
+}
+
+// question is the kind of answer wanted: the model's reading, unless a
+// plain cue says more ("how many" is a count whatever else is asked).
+func (a *analysis) question() Question {
+	if q := questionOf(a.q); q != QuestionList {
+		return q
+	}
+	return Question(a.read.Question)
+}
+
+// sideEffectIntent reports whether an intent changes an item in place.
+func sideEffectIntent(label string) bool {
+	return label == doUpdate || label == doDelete || label == doShare
+}
+
+// named are the services the request names outright ("my drive and calendar").
+func (a *analysis) named() []domain.Service {
+	var out []domain.Service
+	for _, s := range domain.Services {
+		for _, m := range serviceWords[s].FindAllStringIndex(a.q, -1) {
+			if !a.inSlot(m[0], "topic") {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// inSlot reports whether byte i of the request lies in a slot of that name.
+func (a *analysis) inSlot(i int, name string) bool {
+	for _, s := range a.read.Slots {
+		if s.Name == name && i >= s.Start && i < s.End {
+			return true
+		}
+	}
+	return false
+}
