@@ -800,6 +800,10 @@ func (a *analysis) findEvent() string {
 		deps = []string{s.ID}
 	}
 	p := a.searchParams(domain.ServiceCalendar)
+	if w := travelRE.FindString(a.q); w != "" && !strings.Contains(strings.ToLower(p.String(ParamQuery)), strings.ToLower(w)) {
+		// The event of a trip is named by what it is: "Flight TK 1234".
+		p[ParamQuery] = strings.TrimSpace(p.String(ParamQuery) + " " + w)
+	}
 	// Only upcoming events can be cancelled or moved.
 	if after, ok, _ := p.Time(ParamAfter); !ok || after.Before(a.now) {
 		p[ParamAfter] = a.now.Format(time.RFC3339)

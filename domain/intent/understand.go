@@ -59,9 +59,16 @@ func (a *analysis) understand() {
 			topics = append(topics, n)
 		}
 	}
-	if id := kepRE.FindStringSubmatch(a.q); id != nil {
+	if id := kepRE.FindStringSubmatchIndex(a.q); id != nil {
 		// An identifier names the file outright: "KEP number 3063" is "KEP-3063".
-		topics = []string{"KEP-" + strings.TrimLeft(id[1], "0")}
+		kep := "KEP-" + strings.TrimLeft(a.q[id[2]:id[3]], "0")
+		var rest []string
+		for _, t := range topics {
+			if t = strings.TrimSpace(kepRE.ReplaceAllString(t, "")); t != "" && !strings.EqualFold(t, "number") {
+				rest = append(rest, t)
+			}
+		}
+		topics = append([]string{kep}, rest...)
 	}
 	t := strings.TrimSpace(strings.Join(topics, " "))
 	if a.read.Intent == doSearchAny {
@@ -379,7 +386,6 @@ func (a *analysis) narrow(last Turn) (Intent, bool) {
 	return a.intent(0.8), len(a.steps) > 0
 }
 
-var _ = regexp.MustCompile
 
 // replyFound answers the mail a search finds, to its sender: "reply to the
 // email about the offsite saying I'll come".
@@ -415,15 +421,24 @@ func sideEffectIntent(label string) bool {
 	return label == doUpdate || label == doDelete || label == doShare
 }
 
-// named are the services the request names outright ("my drive and calendar").
+// named are the services the request names outside its topic ("emails
+// and meetings about the budget", not "emails about the board meeting").
 func (a *analysis) named() []domain.Service {
 	var out []domain.Service
-	for _, s := range domain.Services {
-		for _, m := range serviceWords[s].FindAllStringIndex(a.q, -1) {
-			if !a.inSlot(m[0], "topic") {
-				out = append(out, s)
-				break
+	says := func(re *regexp.Regexp) bool {
+		if re == nil {
+			return false
+		}
+		for _, m := range re.FindAllStringIndex(a.q, -1) {
+			if !a.inSlot(m[0], "topic") && !a.names[m[0]] {
+				return true
 			}
+		}
+		return false
+	}
+	for _, s := range domain.Services {
+		if says(serviceWords[s]) || says(weakWords[s]) {
+			out = append(out, s)
 		}
 	}
 	return out
