@@ -386,7 +386,6 @@ func (a *analysis) narrow(last Turn) (Intent, bool) {
 	return a.intent(0.8), len(a.steps) > 0
 }
 
-
 // replyFound answers the mail a search finds, to its sender: "reply to the
 // email about the offsite saying I'll come".
 func (a *analysis) replyFound(send bool) Intent {
