@@ -45,34 +45,23 @@ const DefaultEventLength = 30 * time.Minute
 func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
 
 var (
-	unsupportedRE = rx(`\b(weather|forecast|temperature|news|stock|stocks|share price|bitcoin|score|recipe|joke|translate|capital of|who won|calculate|what time is it)\b`)
-	sendRE        = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(email|e-mail|mail|send|write|reply|respond|answer|forward|message|tell|ask|let)\b`)
-	draftRE       = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:draft|compose|prepare)\b|\b(draft|compose)\s+(?:an?\s+)?(?:email|e-mail|mail|message|reply)\b`)
-	createRE      = rx(`\b(schedule|book|set up|arrange|organi[sz]e|plan|add|create|put|block)\b`)
-	eventNounRE   = rx(`\b(meeting|call|event|appointment|sync|lunch|dinner|breakfast|coffee|1:1|one-on-one|standup|stand-up|review|session|interview|reminder|catch-up|catch up|focus time)s?\b`)
-	updateRE      = rx(`\b(move|reschedule|postpone|push|rename|update|shift|change|bring forward)\b`)
-	deleteRE      = rx(`\b(cancel|delete|remove|drop|call off)\b`)
-	shareRE       = rx(`\b(share|grant|give)\b`)
-	readRE        = rx(`\b(read|open|show me (?:the )?(?:content|body|text)|what does .* say|summari[sz]e|details? of)\b`)
-	travelRE      = rx(`\b(flight|flights|booking|reservation|trip|hotel|train|ticket)\b`)
-	fileRefRE     = rx(`\b(kep|doc|docs|document|file|spreadsheet|sheet|slides|deck|presentation|pdf|proposal|report|notes|memo|draft of)\b`)
-	followRE      = rx(`^(?:and\s+)?(?:what|how)\s+about\b|^and\s+(?:for|from|in|on|with)?\b|^what of\b`)
-	ordinalRE     = rx(`\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|last)\s*(one|email|mail|message|event|meeting|file|doc|document|result|item)?\b|\b(?:number|#|no\.?)\s*(\d{1,2})\b`)
-	pronounRE     = rx(`\b(it|that|this one|that one|them)\b`)
-	emailAddrRE   = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
-	capsRE        = regexp.MustCompile(`\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*`)
-	sayingRE      = rx(`\b(?:saying|to say|that says|telling (?:him|her|them)|and say)\s+(?:that\s+)?(.+)$`)
-	replyRE       = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(reply|respond|answer|write back)\b`)
-	forwardRE     = rx(`^(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?forward\b`)
-	questionRE    = rx(`^(?:why|did|when|who|whom|what|how|which|where|does|was|were|has|had|is|are)\b`)
-	unreadRE      = rx(`\bunread\b`)
-	attachmentRE  = rx(`\battachments?\b`)
-	aheadRE       = rx(`\b(next|upcoming|coming up|future|my)\b`)
-	behindRE      = rx(`\b(last|past|previous|ago)\b`)
-	aboutRE       = rx(`\b(?:about|regarding|re:|on the subject of|titled|called|named)\s+(.+)$`)
-	roleRE        = rx(`\b(edit|editor|write|writer|comment|commenter|view|viewer|read-only|read only)\b`)
-	wordRE        = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'&.-]*`)
-	weekdayRE     = rx(`\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`)
+	eventNounRE  = rx(`\b(meeting|call|event|appointment|sync|lunch|dinner|breakfast|coffee|1:1|one-on-one|standup|stand-up|review|session|interview|reminder|catch-up|catch up|focus time)s?\b`)
+	travelRE     = rx(`\b(flight|flights|booking|reservation|trip|hotel|train|ticket)\b`)
+	fileRefRE    = rx(`\b(kep|doc|docs|document|file|spreadsheet|sheet|slides|deck|presentation|pdf|proposal|report|notes|memo|draft of)\b`)
+	followRE     = rx(`^(?:and\s+)?(?:what|how)\s+about\b|^and\s+(?:for|from|in|on|with)?\b|^what of\b`)
+	ordinalRE    = rx(`\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|last)\s*(one|email|mail|message|event|meeting|file|doc|document|result|item)?\b|\b(?:number|#|no\.?)\s*(\d{1,2})\b`)
+	pronounRE    = rx(`\b(it|that|this one|that one|them)\b`)
+	emailAddrRE  = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
+	capsRE       = regexp.MustCompile(`\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*`)
+	sayingRE     = rx(`\b(?:saying|to say|that says|telling (?:him|her|them)|and say)\s+(?:that\s+)?(.+)$`)
+	unreadRE     = rx(`\bunread\b`)
+	attachmentRE = rx(`\battachments?\b`)
+	aheadRE      = rx(`\b(next|upcoming|coming up|future|my)\b`)
+	behindRE     = rx(`\b(last|past|previous|ago)\b`)
+	aboutRE      = rx(`\b(?:about|regarding|re:|on the subject of|titled|called|named)\s+(.+)$`)
+	roleRE       = rx(`\b(edit|editor|write|writer|comment|commenter|view|viewer|read-only|read only)\b`)
+	wordRE       = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'&.-]*`)
+	weekdayRE    = rx(`\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`)
 )
 
 // serviceWords name a service outright; weakWords suggest one but as often
@@ -328,14 +317,6 @@ var (
 	pronounTargetRE = rx(`\b(?:find|search|look\s+up|get)\b`)
 )
 
-func onlyMail(s []domain.Service) bool { return len(s) == 1 && s[0] == domain.ServiceGmail }
-
-// calendarish reports whether an event change fits the services named: the
-// calendar, or none at all ("reschedule the budget review").
-func calendarish(s []domain.Service) bool {
-	return len(s) == 0 || slices.Contains(s, domain.ServiceCalendar)
-}
-
 // services are the services the request names or suggests; a word of a
 // name ("SIG Docs") names no service.
 func (a *analysis) services() []domain.Service {
@@ -385,12 +366,6 @@ func (a *analysis) add(s Step) Step {
 
 func (a *analysis) intent(conf float64) Intent {
 	return Intent{Steps: a.steps, Confidence: conf}
-}
-
-func (a *analysis) withStep(in Intent, s Step) Intent {
-	a.add(s)
-	in.Steps = a.steps
-	return in
 }
 
 func (a *analysis) clarify(q string) Intent {
@@ -490,11 +465,6 @@ func setList(p Params, key string, v []string) {
 	if len(v) > 0 {
 		p[key] = v
 	}
-}
-
-func (a *analysis) search(s domain.Service, conf float64) Intent {
-	a.add(Step{Service: s, Operation: OpSearch, Params: a.searchParams(s)})
-	return a.intent(conf)
 }
 
 func (a *analysis) searchAll(services []domain.Service) Intent {
