@@ -15,6 +15,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/adapter/llm/llmtest"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/dates"
 	"github.com/workspace-orchestrator/orchestrator/domain/executor"
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 	"github.com/workspace-orchestrator/orchestrator/domain/synth"
@@ -145,5 +146,44 @@ func TestWriterFailureBeforeFirstTokenFallsBack(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "offline answer", ans.Text)
 		require.Equal(t, "offline answer", got)
+	})
+}
+
+// The LLM writer is grounded like the offline one: the prompt carries the
+// question's kind, what the request names resolved (a person's every
+// address, dates as spans), each step's count and order, and the sources in
+// the person's zone.
+func TestWriterPromptCarriesTheResolvedEntities(t *testing.T) {
+	eachProvider(t, func(t *testing.T, p provider) {
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Content: "Two [1]."} })
+		w := llm.NewWriter(newClient(t, p, srv.BaseURL(p.name), time.Second), &fallback{}, quiet)
+		pt, err := time.LoadLocation("America/Los_Angeles")
+		require.NoError(t, err)
+		at := time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC)
+		step := intent.Step{ID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch, Params: intent.Params{
+			intent.ParamFrom: []string{"elizabeth.lay@enron.com", "lizard_ar@yahoo.com"}, intent.ParamOrder: "newest",
+			intent.ParamAfter: "2026-11-30T08:00:00Z", intent.ParamBefore: "2026-12-07T08:00:00Z"}}
+		in := synth.Input{Query: "how many emails did Elizabeth Lay send me last week?", Now: at, Location: pt,
+			Intent: intent.Intent{Question: intent.QuestionCount, Steps: []intent.Step{step}, Entities: intent.Entities{
+				People: []intent.Person{{Name: "Elizabeth Lay", Addresses: []domain.Address{{Email: "elizabeth.lay@enron.com"}, {Email: "lizard_ar@yahoo.com"}}}},
+				Dates:  []intent.DateRef{{Text: "last week", Range: dates.Range{Start: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)}}},
+			}},
+			Results: []executor.Result{{StepID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch, Status: executor.StatusSucceeded,
+				Output: agent.Output{Items: []agent.Item{
+					{Service: domain.ServiceGmail, Kind: "email", ID: "m1", Title: "Christmas in\tAspen", People: []string{"lizard_ar@yahoo.com"}, At: at},
+					{Service: domain.ServiceGmail, Kind: "email", ID: "m2", Title: "Job Search", People: []string{"elizabeth.lay@enron.com"}, At: at.Add(-time.Hour)},
+				}}}}}
+		_, err = w.Write(context.Background(), in, func(string) {})
+		require.NoError(t, err)
+		sys := srv.Requests()[0].System
+		for _, want := range []string{
+			"Question: count: give the number of matching items",
+			"person: Elizabeth Lay <elizabeth.lay@enron.com>, <lizard_ar@yahoo.com>",
+			`date: "last week" = Mon Nov 30 2026 00:00 – Mon Dec 7 2026 00:00 PST`,
+			"- s1 gmail search (from elizabeth.lay@enron.com, lizard_ar@yahoo.com; between Mon Nov 30 2026 00:00 – Mon Dec 7 2026 00:00 PST; sorted newest first): succeeded, 2 item(s)",
+			`[1] gmail email "Christmas in Aspen"; people: lizard_ar@yahoo.com; Tue Dec 8 2026 10:00 PST`,
+		} {
+			require.Contains(t, sys, want)
+		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
 	"github.com/workspace-orchestrator/orchestrator/domain/dates"
 	"github.com/workspace-orchestrator/orchestrator/domain/executor"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 )
 
 // Prompt is what an LLM writer sends to write one answer.
@@ -23,7 +24,26 @@ Use only the sources and outcomes below; never invent emails, events, files or f
 Cite every source you use as [n] right after the statement it supports.
 Say plainly which steps failed or were skipped and why, and which declined parts of the request you cannot help with.
 When actions await confirmation, list each one exactly as described and say that nothing has been changed yet.
-Be brief: a few sentences or a short list.`
+Begin with a direct answer to the question in one sentence, grounded in the sources, then list the sources it rests on.
+Give every date and time in the person's time zone (the sources already are).
+List every source that matches the request; never hide any behind "and N more".
+Be brief otherwise.`
+
+// questionGuide says how the answer to each kind of question begins.
+var questionGuide = map[intent.Question]string{
+	intent.QuestionList:      "list the matching items.",
+	intent.QuestionWhich:     "name which items match.",
+	intent.QuestionWhen:      "give the date (and for an event the time) of the item asked about: the first source of its step.",
+	intent.QuestionWho:       "name the people: the sender of a mail, the attendees of an event, the owners of a file.",
+	intent.QuestionCount:     "give the number of matching items, as counted in Steps below.",
+	intent.QuestionFree:      "say yes or no: free when no event overlaps the time asked, busy (naming the event) when one does.",
+	intent.QuestionRead:      "say what the item says, quoting its text.",
+	intent.QuestionSummarize: "summarise the item in two or three sentences taken from its text.",
+}
+
+var orderNames = map[intent.Order]string{
+	intent.OrderNewest: "newest first", intent.OrderOldest: "oldest first", intent.OrderUpcoming: "soonest first, from now on",
+}
 
 // maxSourceText bounds each source's text in the prompt.
 const maxSourceText = 1200
@@ -47,6 +67,10 @@ func BuildPrompt(in Input) (Prompt, []Citation) {
 		fmt.Fprintf(&b, "\nExplain that you cannot help with this: %s\n", in.Intent.Unsupported)
 		return Prompt{System: b.String(), User: in.Query}, []Citation{}
 	}
+	q := questionOf(in)
+	fmt.Fprintf(&b, "\nQuestion: %s: %s\n", q, questionGuide[q])
+	writeEntities(&b, in.Intent.Entities, loc)
+	writeSteps(&b, in, loc)
 	sources := []Citation{}
 	seen := map[string]bool{}
 	b.WriteString("\nSources:\n")
@@ -85,9 +109,81 @@ func BuildPrompt(in Input) (Prompt, []Citation) {
 	return Prompt{System: b.String(), User: in.Query}, sources
 }
 
+// writeEntities gives the model what the request names, resolved against
+// the person's workspace: people with every address they use, dates as the
+// spans they mean, times, and the items referred to.
+func writeEntities(b *strings.Builder, e intent.Entities, loc *time.Location) {
+	var lines []string
+	for _, p := range e.People {
+		var addrs []string
+		for _, a := range p.Addresses {
+			addrs = append(addrs, a.Email)
+		}
+		line := "person: " + p.Name
+		if len(addrs) > 0 {
+			line += " <" + strings.Join(addrs, ">, <") + ">"
+		}
+		lines = append(lines, line)
+	}
+	for _, d := range e.Dates {
+		lines = append(lines, fmt.Sprintf("date: %q = %s", d.Text, dates.Span(d.Range.Start, d.Range.End, loc)))
+	}
+	for _, t := range e.Times {
+		lines = append(lines, "time: "+dates.Instant(t, loc))
+	}
+	for _, d := range e.Durations {
+		lines = append(lines, "duration: "+d.String())
+	}
+	if len(e.Organisations) > 0 {
+		lines = append(lines, "organisations: "+strings.Join(e.Organisations, ", "))
+	}
+	if len(e.Topics) > 0 {
+		lines = append(lines, "topics: "+strings.Join(e.Topics, ", "))
+	}
+	for _, it := range e.Items {
+		lines = append(lines, fmt.Sprintf("item referred to: %s %q", it.Service, it.Title))
+	}
+	if len(lines) > 0 {
+		b.WriteString("Resolved from the request:\n- " + strings.Join(lines, "\n- ") + "\n")
+	}
+}
+
+// writeSteps says what each step looked for and how many items it found, so
+// counts and orders come from the steps, not from the model.
+func writeSteps(b *strings.Builder, in Input, loc *time.Location) {
+	steps := map[string]intent.Step{}
+	for _, s := range in.Intent.Steps {
+		steps[s.ID] = s
+	}
+	b.WriteString("Steps:\n")
+	for _, r := range in.Results {
+		s := steps[r.StepID]
+		var what []string
+		if q := s.Params.String(intent.ParamQuery); q != "" {
+			what = append(what, fmt.Sprintf("words %q", q))
+		}
+		if from := s.Params.Strings(intent.ParamFrom); len(from) > 0 {
+			what = append(what, "from "+strings.Join(from, ", "))
+		}
+		after, _, _ := s.Params.Time(intent.ParamAfter)
+		before, _, _ := s.Params.Time(intent.ParamBefore)
+		if !after.IsZero() || !before.IsZero() {
+			what = append(what, "between "+dates.Span(after, before, loc))
+		}
+		if o := orderNames[intent.Order(s.Params.String(intent.ParamOrder))]; o != "" {
+			what = append(what, "sorted "+o)
+		}
+		line := fmt.Sprintf("- %s %s %s", r.StepID, strings.ToLower(string(r.Service)), r.Operation)
+		if len(what) > 0 {
+			line += " (" + strings.Join(what, "; ") + ")"
+		}
+		fmt.Fprintf(b, "%s: %s, %d item(s)\n", line, strings.ToLower(string(r.Status)), len(r.Output.Items))
+	}
+}
+
 func sourceLine(it agent.Item, loc *time.Location) string {
 	var parts []string
-	parts = append(parts, fmt.Sprintf("%s %s %q", it.Service, it.Kind, it.Title))
+	parts = append(parts, fmt.Sprintf("%s %s %q", it.Service, it.Kind, CleanTitle(it.Title)))
 	if len(it.People) > 0 {
 		parts = append(parts, "people: "+strings.Join(it.People, ", "))
 	}
