@@ -50,7 +50,8 @@ function apply(t: Turn, e: AnswerEvents['answer']): Turn {
   t = { ...t, seq: Math.max(t.seq, e.seq) };
   switch (e.type) {
     case 'STATUS': {
-      t.progress = e.detail || e.status || '';
+      // A step's progress shows in the step list; the line below it says the rest.
+      if (!e.stepId) t.progress = e.detail || e.status || '';
       if (t.status === 'PENDING') t.status = 'RUNNING';
       if (e.stepId && !t.steps.some((s) => s.stepId === e.stepId)) {
         t.steps = [...t.steps, { stepId: e.stepId, label: e.detail || e.stepId }];
@@ -213,7 +214,7 @@ export function Chat({ conversationId, onConversation }: { conversationId?: stri
         {loading && <p role="status">Loading the conversation…</p>}
         {!loading && !turns.length && !conversationId && <Welcome onPick={ask} />}
         {turns.map((t) => (
-          <TurnView key={t.id} turn={t} onDecide={(a, ok) => decide(t, a, ok)} onCancel={() => cancel(t)} />
+          <TurnView key={t.id} turn={t} onDecide={(a, ok) => decide(t, a, ok)} />
         ))}
       </div>
       {error ? <Problem error={error} /> : null}
@@ -277,7 +278,7 @@ function Welcome({ onPick }: { onPick: (q: string) => void }) {
 
 const stepState: Record<string, string> = { SUCCEEDED: 'done', FAILED: 'failed', SKIPPED: 'skipped', CANCELLED: 'cancelled' };
 
-function TurnView({ turn: t, onDecide, onCancel }: { turn: Turn; onDecide: (a: ActionFieldsFragment, ok: boolean) => void; onCancel: () => void }) {
+function TurnView({ turn: t, onDecide }: { turn: Turn; onDecide: (a: ActionFieldsFragment, ok: boolean) => void }) {
   // Citations open the cached item in the reader, found through the step that read it.
   const nodes = new Map<string, string>();
   t.steps.forEach((s) => s.result?.items.forEach((i) => i.nodeId && nodes.set(i.itemId, i.nodeId)));
@@ -351,11 +352,6 @@ function TurnView({ turn: t, onDecide, onCancel }: { turn: Turn; onDecide: (a: A
           <p class="problem" role="alert">
             <strong>This ask failed.</strong> {t.error}
           </p>
-        )}
-        {live && (
-          <button type="button" class="small" onClick={onCancel}>
-            Cancel this ask
-          </button>
         )}
       </div>
     </article>

@@ -25,6 +25,17 @@ export function Shell({ me, onSignOut }: { me: MeQuery['me']; onSignOut: () => v
   // A conversation started in the chat shows up in the history at once.
   const [historyVersion, setHistoryVersion] = useState(0);
   useEffect(() => setSideOpen(false), [route]);
+  // "/" jumps to the search box, as on most sites with one.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) return;
+      e.preventDefault();
+      document.getElementById('q')?.focus();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
 
   return (
     <div class="shell">
