@@ -24,11 +24,17 @@ const DefaultLimit = 20
 const DatePool = 100
 
 // SearchStep runs a search step of service s through the searcher and
-// orders its items as the step's ParamOrder says.
-func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Service, step intent.Step) (Output, error) {
+// orders its items as the step's ParamOrder says. A search with no words of
+// its own that depends on a step of another service looks for what that
+// step found first ("prepare me for my next meeting": mail and documents
+// about the meeting).
+func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Service, step intent.Step, inputs []Input) (Output, error) {
 	f, err := FiltersOf(step.Params)
 	if err != nil {
 		return Output{}, err
+	}
+	if strings.TrimSpace(f.Query) == "" {
+		f.Query = aboutInput(svc, inputs)
 	}
 	f.Services = []domain.Service{svc}
 	limit, ok := step.Params.Int(intent.ParamLimit)
@@ -57,6 +63,30 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 		out = out[:limit]
 	}
 	return Output{Items: out}, nil
+}
+
+// generic are title words that say what kind of item it is, not what it is about.
+var generic = map[string]bool{"meeting": true, "meetings": true, "regular": true, "weekly": true, "sig": true, "call": true,
+	"sync": true, "team": true, "subproject": true, "private": true, "public": true, "issues": true, "triage": true}
+
+// aboutInput is the words of the title of the first item another service's
+// step found, less the words that only say what kind of item it is.
+func aboutInput(svc domain.Service, inputs []Input) string {
+	for _, in := range inputs {
+		for _, it := range in.Output.Items {
+			if it.Service == svc {
+				continue
+			}
+			var ws []string
+			for _, w := range Words(it.Title) {
+				if !generic[w] {
+					ws = append(ws, w)
+				}
+			}
+			return strings.Join(ws, " ")
+		}
+	}
+	return ""
 }
 
 // Matching is the relevance cut-off of the agents: when some items hold every

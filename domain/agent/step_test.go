@@ -83,6 +83,25 @@ func TestFiltersOfAndStableID(t *testing.T) {
 // searcher answers every search with the same items, ignoring the filters.
 type searcher []agent.Item
 
+// queries records the words each search was asked.
+type queries []string
+
+func (q *queries) Search(_ context.Context, _ uuid.UUID, f domain.Filter, _ int) ([]agent.Item, error) {
+	*q = append(*q, f.Query)
+	return nil, nil
+}
+
+func TestSearchWithoutWordsLooksForWhatItDependsOn(t *testing.T) {
+	t.Parallel()
+	var q queries
+	meeting := agent.Input{StepID: "s1", Output: agent.Output{Items: []agent.Item{{Service: domain.ServiceCalendar, Title: "Steering: Private Steering Committee Meeting"}}}}
+	_, err := agent.SearchStep(context.Background(), &q, uuid.New(), domain.ServiceGmail, intent.Step{Params: intent.Params{}}, []agent.Input{meeting})
+	require.NoError(t, err)
+	_, err = agent.SearchStep(context.Background(), &q, uuid.New(), domain.ServiceGmail, intent.Step{Params: intent.Params{intent.ParamQuery: "budget"}}, []agent.Input{meeting})
+	require.NoError(t, err)
+	require.Equal(t, queries{"steering steering committee", "budget"}, q, "its own words win")
+}
+
 func (s searcher) Search(context.Context, uuid.UUID, domain.Filter, int) ([]agent.Item, error) {
 	return s, nil
 }
@@ -99,7 +118,7 @@ func TestSearchStepKeepsDates(t *testing.T) {
 	}
 	out, err := agent.SearchStep(context.Background(), items, uuid.New(), domain.ServiceCalendar, intent.Step{Params: intent.Params{
 		intent.ParamAfter: now.Format(time.RFC3339), intent.ParamBefore: now.Add(48 * time.Hour).Format(time.RFC3339),
-	}})
+	}}, nil)
 	require.NoError(t, err)
 	var ids []string
 	for _, it := range out.Items {

@@ -666,4 +666,12 @@ func TestShapedFitsSearchesToTheQuestion(t *testing.T) {
 		Steps: []intent.Step{{ID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch, Params: intent.Params{}}}})
 	n, _ := in.Steps[0].Params.Int(intent.ParamLimit)
 	require.Equal(t, orchestrator.CountLimit, n, "a count counts every match")
+
+	in = orchestrator.Shaped(intent.Intent{Question: intent.QuestionSummarize, Steps: []intent.Step{
+		{ID: "s1", Service: domain.ServiceCalendar, Operation: intent.OpSearch, Params: intent.Params{intent.ParamLimit: 1, intent.ParamOrder: "upcoming"}},
+		{ID: "s2", Service: domain.ServiceGmail, Operation: intent.OpSearch, Params: intent.Params{}},
+		{ID: "s3", Service: domain.ServiceDrive, Operation: intent.OpSearch, Params: intent.Params{intent.ParamQuery: "budget"}},
+	}})
+	require.Equal(t, []string{"s1"}, in.Steps[1].DependsOn, "prepare me for my next meeting: the mail is about the meeting")
+	require.Empty(t, in.Steps[2].DependsOn, "a search with words of its own stands alone")
 }

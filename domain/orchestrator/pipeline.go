@@ -164,14 +164,22 @@ func (o *Orchestrator) gate(in intent.Intent) intent.Intent {
 const CountLimit = 500
 
 // shaped fits the searches to the answer the question wants: a "how many"
-// counts every match, not one page of them, and "am I free at 3pm" looks at
-// 3pm even when the day it was read with lies elsewhere.
+// counts every match, not one page of them; "am I free at 3pm" looks at
+// 3pm even when the day it was read with lies elsewhere; and a search with
+// no words of its own beside a search for the one item asked about ("prepare
+// me for my next meeting") looks for what that one is about.
 func shaped(in intent.Intent) intent.Intent {
 	var at time.Time
 	if in.Question == intent.QuestionFree && len(in.Entities.Times) > 0 {
 		at = in.Entities.Times[0]
 	}
-	if in.Question != intent.QuestionCount && at.IsZero() {
+	one := ""
+	for _, s := range in.Steps {
+		if n, ok := s.Params.Int(intent.ParamLimit); ok && n == 1 && s.Operation == intent.OpSearch && one == "" {
+			one = s.ID
+		}
+	}
+	if in.Question != intent.QuestionCount && at.IsZero() && one == "" {
 		return in
 	}
 	steps := make([]intent.Step, len(in.Steps))
@@ -196,6 +204,9 @@ func shaped(in intent.Intent) intent.Intent {
 			}
 		}
 		steps[i].Params = p
+		if one != "" && s.ID != one && len(s.DependsOn) == 0 && strings.TrimSpace(s.Params.String(intent.ParamQuery)) == "" {
+			steps[i].DependsOn = []string{one}
+		}
 	}
 	in.Steps = steps
 	return in

@@ -73,7 +73,7 @@ func (a *Agent) searchStep(ctx context.Context, userID uuid.UUID, step intent.St
 		step.Params = clone(step.Params)
 		step.Params[intent.ParamQuery] = strings.TrimSpace(step.Params.String(intent.ParamQuery) + " " + strings.Join(codes, " "))
 	}
-	out, err := agent.SearchStep(ctx, a.search, userID, domain.ServiceCalendar, step)
+	out, err := agent.SearchStep(ctx, a.search, userID, domain.ServiceCalendar, step, nil) // inputs lent their flight codes above
 	if err != nil {
 		return out, err
 	}

@@ -35,7 +35,7 @@ func (a *Agent) Service() domain.Service { return domain.ServiceDrive }
 func (a *Agent) Do(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
 	switch step.Operation {
 	case intent.OpSearch:
-		return agent.SearchStep(ctx, a.search, userID, domain.ServiceDrive, step)
+		return agent.SearchStep(ctx, a.search, userID, domain.ServiceDrive, step, inputs)
 	case intent.OpRead:
 		return a.read(ctx, userID, step, inputs)
 	case intent.OpShare:
