@@ -35,6 +35,7 @@ type User struct {
 	DisplayName string
 	TimeZone    string // IANA name, e.g. "Europe/Istanbul"
 	NeedsReauth bool
+	Plan        Plan // what the user may spend on the API; "" reads as PlanFree
 	// GoogleConnected: the user holds a Google refresh token (they may
 	// still need to reconnect it when NeedsReauth is set).
 	GoogleConnected bool
@@ -61,6 +62,16 @@ type Session struct {
 	TokenHash []byte
 	ExpiresAt time.Time
 }
+
+// Plan is a user's tier: it sets the hourly request budget.
+type Plan string
+
+// The plans (the users.plan column allows these only).
+const (
+	PlanFree       Plan = "free"
+	PlanPro        Plan = "pro"
+	PlanEnterprise Plan = "enterprise"
+)
 
 // Address is a mail address with its display name.
 type Address struct {

@@ -106,8 +106,13 @@ func (r *mutationResolver) Ask(ctx context.Context, input model.AskInput) (*mode
 			return nil, err
 		}
 	}
+	// Only a valid ask spends the budget: an empty or too long query is
+	// refused first, and the limiter lets a retry through for free.
+	if _, err := orchestrator.CheckQuery(in.Query); err != nil {
+		return nil, err
+	}
 	if r.AskLimiter != nil {
-		if err := r.AskLimiter.AllowAsk(ctx, userID); err != nil {
+		if err := r.AskLimiter.AllowAsk(ctx, userID, in.ClientRequestID); err != nil {
 			return nil, fmt.Errorf("ask: %w", err)
 		}
 	}

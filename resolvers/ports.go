@@ -31,9 +31,10 @@ type AnswerFollower interface {
 
 // AskLimiter bounds how often a user may ask. AllowAsk returns nil, or an
 // error wrapping domain.ErrRateLimited (a *domain.RetryAfterError says when
-// to retry). adapter/ratelimit.AskLimiter satisfies it.
+// to retry); a clientRequestID the user already sent is a retry and costs
+// nothing. adapter/ratelimit.AskLimiter satisfies it.
 type AskLimiter interface {
-	AllowAsk(ctx context.Context, userID uuid.UUID) error
+	AllowAsk(ctx context.Context, userID uuid.UUID, clientRequestID string) error
 }
 
 // Searcher is the hybrid search engine; *search.Engine satisfies it.

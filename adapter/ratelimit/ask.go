@@ -3,7 +3,7 @@ package ratelimit
 import (
 	"context"
 	"fmt"
-	"math"
+	"time"
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/google/uuid"
@@ -44,7 +44,12 @@ func (c AskConfig) validate() error {
 type AskLimiter struct {
 	cfg AskConfig
 	rl  *redis_rate.Limiter
+	rdb redis.UniversalClient
 }
+
+// retriesKept is how long a client request id is remembered: a retry within
+// it costs nothing (the ask is answered with the first message).
+const retriesKept = 24 * time.Hour
 
 // NewAskLimiter returns an AskLimiter over rdb.
 func NewAskLimiter(rdb redis.UniversalClient, cfg AskConfig) (*AskLimiter, error) {
@@ -52,13 +57,28 @@ func NewAskLimiter(rdb redis.UniversalClient, cfg AskConfig) (*AskLimiter, error
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &AskLimiter{cfg: cfg, rl: redis_rate.NewLimiter(rdb)}, nil
+	return &AskLimiter{cfg: cfg, rl: redis_rate.NewLimiter(rdb), rdb: rdb}, nil
 }
 
 // AllowAsk spends one ask of the user's budget, or answers a
 // *domain.RetryAfterError wrapping domain.ErrRateLimited that says when the
-// next ask will be allowed.
-func (l *AskLimiter) AllowAsk(ctx context.Context, userID uuid.UUID) error {
+// next ask will be allowed. A retry (a clientRequestID the user already
+// sent, within a day) spends nothing: it starts no work. Call it once the
+// ask is known valid, so a refused input costs nothing either. When Redis
+// fails it answers an error wrapping domain.ErrUnavailable: asks then fail
+// closed, as their answers stream through Redis anyway.
+func (l *AskLimiter) AllowAsk(ctx context.Context, userID uuid.UUID, clientRequestID string) error {
+	var seen string
+	if clientRequestID != "" {
+		seen = l.cfg.Prefix + "seen:" + userID.String() + ":" + clientRequestID
+		first, err := l.rdb.SetNX(ctx, seen, 1, retriesKept).Result()
+		if err != nil {
+			return fmt.Errorf("ask limit in redis: %w: %w", domain.ErrUnavailable, err)
+		}
+		if !first {
+			return nil
+		}
+	}
 	res, err := l.rl.Allow(ctx, l.cfg.Prefix+userID.String(), redis_rate.PerHour(l.cfg.PerHour))
 	if err != nil {
 		return fmt.Errorf("ask limit in redis: %w: %w", domain.ErrUnavailable, err)
@@ -66,8 +86,8 @@ func (l *AskLimiter) AllowAsk(ctx context.Context, userID uuid.UUID) error {
 	if res.Allowed > 0 {
 		return nil
 	}
-	return &domain.RetryAfterError{
-		Err:        fmt.Errorf("more than %d asks in an hour: %w", l.cfg.PerHour, domain.ErrRateLimited),
-		RetryAfter: int64(math.Ceil(res.RetryAfter.Seconds())),
+	if seen != "" { // refused: the retry that comes later must be charged
+		_ = l.rdb.Del(ctx, seen).Err()
 	}
+	return retryAfter(res, fmt.Errorf("more than %d asks in an hour", l.cfg.PerHour))
 }

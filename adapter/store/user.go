@@ -29,6 +29,7 @@ type userRow struct {
 	NeedsReauth        bool       `bun:"needs_reauth"`
 	GoogleScopes       []string   `bun:"google_scopes,array"`
 	GoogleConnected    bool       `bun:"google_connected,scanonly"`
+	Plan               string     `bun:"plan"`
 	LastActiveAt       *time.Time `bun:"last_active_at"`
 	CreatedAt          time.Time  `bun:"created_at"`
 	UpdatedAt          time.Time  `bun:"updated_at"`
@@ -41,6 +42,7 @@ func (r *userRow) domain() domain.User {
 		DisplayName:     r.DisplayName,
 		TimeZone:        r.TimeZone,
 		NeedsReauth:     r.NeedsReauth,
+		Plan:            domain.Plan(r.Plan),
 		GoogleConnected: r.GoogleConnected,
 		Scopes:          r.GoogleScopes,
 		LastActiveAt:    derefTime(r.LastActiveAt).UTC(),
@@ -50,7 +52,7 @@ func (r *userRow) domain() domain.User {
 
 // userColumns leaves out the sealed tokens, which only the token methods
 // read; whether a refresh token is held is all the rest need to know.
-const userColumns = "u.id, u.email, u.display_name, u.time_zone, u.needs_reauth, u.google_scopes, " +
+const userColumns = "u.id, u.email, u.display_name, u.time_zone, u.needs_reauth, u.plan, u.google_scopes, " +
 	"u.google_refresh_token IS NOT NULL AS google_connected, u.last_active_at, u.created_at, u.updated_at"
 
 // UpsertUser returns the user with this email (case-insensitively), creating it if missing.

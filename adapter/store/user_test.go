@@ -22,6 +22,7 @@ func TestUsers(t *testing.T) {
 	require.Equal(t, f.user.ID, again.ID, "emails match case-insensitively")
 	require.Equal(t, "ada@example.com", again.Email)
 	require.Equal(t, "UTC", again.TimeZone)
+	require.Equal(t, domain.PlanFree, again.Plan, "new users are on the free plan")
 
 	byID, err := f.store.UserByID(f.ctx, f.user.ID)
 	require.NoError(t, err)
@@ -32,6 +33,15 @@ func TestUsers(t *testing.T) {
 
 	_, err = f.store.UserByID(f.ctx, uuid.New())
 	require.ErrorIs(t, err, domain.ErrNotFound)
+
+	// Operators set plans in SQL; only the three plans are allowed.
+	_, err = f.db.Pool.Exec(f.ctx, `UPDATE users SET plan = 'pro' WHERE id = $1`, f.other.ID)
+	require.NoError(t, err)
+	other, err := f.store.UserByID(f.ctx, f.other.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.PlanPro, other.Plan)
+	_, err = f.db.Pool.Exec(f.ctx, `UPDATE users SET plan = 'gold' WHERE id = $1`, f.other.ID)
+	require.ErrorContains(t, err, "users_plan_check")
 	_, err = f.store.UserByEmail(f.ctx, "nobody@example.com")
 	require.ErrorIs(t, err, domain.ErrNotFound)
 	_, err = f.store.UpsertUser(f.ctx, "not-an-address")

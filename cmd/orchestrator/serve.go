@@ -175,6 +175,10 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	requests, err := ratelimit.NewRequestLimiter(a.rdb, ratelimit.RequestConfig{})
+	if err != nil {
+		return nil, err
+	}
 	hooks, err := webhook.New(webhook.Config{Secret: []byte(a.cfg.WebhookToken), Clock: a.clock}, a.store, st.syncs, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("WEBHOOK_TOKEN: %w", err)
@@ -214,10 +218,11 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 			},
 			Logger: a.log,
 		},
-		Keys:   keys,
-		Ready:  a.ready,
-		Logger: a.log,
-		Mounts: mounts,
+		Keys:        keys,
+		RateLimiter: requests,
+		Ready:       a.ready,
+		Logger:      a.log,
+		Mounts:      mounts,
 	})
 }
 

@@ -197,18 +197,30 @@ type AskInput struct {
 	ClientRequestID string
 }
 
+// CheckQuery returns an ask's query trimmed, or an error wrapping
+// domain.ErrInvalidInput when it is empty or longer than MaxQueryLen; the API
+// checks it before spending the caller's ask budget.
+func CheckQuery(query string) (string, error) {
+	q := strings.TrimSpace(query)
+	switch {
+	case q == "":
+		return "", fmt.Errorf("ask: query is empty: %w", domain.ErrInvalidInput)
+	case utf8.RuneCountInString(q) > MaxQueryLen:
+		return "", fmt.Errorf("ask: query longer than %d characters: %w", MaxQueryLen, domain.ErrInvalidInput)
+	}
+	return q, nil
+}
+
 // Ask persists the message as PENDING and returns it at once; the pipeline
 // runs in the background and publishes its events under the message id. A
 // repeated ClientRequestID returns the existing message and starts nothing.
 func (o *Orchestrator) Ask(ctx context.Context, in AskInput) (domain.Message, error) {
-	q := strings.TrimSpace(in.Query)
-	switch {
-	case in.UserID == uuid.Nil:
+	if in.UserID == uuid.Nil {
 		return domain.Message{}, fmt.Errorf("ask: no user: %w", domain.ErrUnauthenticated)
-	case q == "":
-		return domain.Message{}, fmt.Errorf("ask: query is empty: %w", domain.ErrInvalidInput)
-	case utf8.RuneCountInString(q) > MaxQueryLen:
-		return domain.Message{}, fmt.Errorf("ask: query longer than %d characters: %w", MaxQueryLen, domain.ErrInvalidInput)
+	}
+	q, err := CheckQuery(in.Query)
+	if err != nil {
+		return domain.Message{}, err
 	}
 	o.mu.Lock()
 	closed := o.closed
@@ -223,7 +235,6 @@ func (o *Orchestrator) Ask(ctx context.Context, in AskInput) (domain.Message, er
 	}
 	var (
 		created bool
-		err     error
 		fresh   = in.ConversationID == uuid.Nil
 	)
 	if fresh {

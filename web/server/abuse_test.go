@@ -9,8 +9,13 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"github.com/redis/go-redis/v9"
+	"github.com/workspace-orchestrator/orchestrator/adapter/ratelimit"
+	"github.com/workspace-orchestrator/orchestrator/adapter/redistest"
+	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/search"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -444,4 +449,89 @@ func requireRefused(t *testing.T, c *wsClient, id string) {
 		require.Contains(t, string(m.Payload), "TOO_MANY_SUBSCRIPTIONS", m.Type)
 		return
 	}
+}
+
+// withRequestLimits gives the server a request limiter on the test Redis.
+func withRequestLimits(t *testing.T, cfg ratelimit.RequestConfig) option {
+	rdb, prefix := redistest.New(t)
+	cfg.Prefix = prefix
+	l, err := ratelimit.NewRequestLimiter(rdb, cfg)
+	require.NoError(t, err)
+	return func(_ *server.Config, d *server.Deps) { d.RateLimiter = l }
+}
+
+// Finding 10: only asks were limited. Every operation is charged by cost to
+// its caller: per user by plan, per address without a token, and globally.
+func TestAbuseEveryOperationIsRateLimited(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withRequestLimits(t, ratelimit.RequestConfig{
+		PerHour: map[domain.Plan]int{domain.PlanFree: 3, domain.PlanPro: 30}, AnonymousPerHour: 2,
+	}))
+	for range 3 {
+		var resp map[string]any
+		b.c.MustPost(`{ me { email } }`, &resp, b.asAlice)
+	}
+	errs := b.errorsOf(t, `{ me { email } }`, b.asAlice)
+	require.Equal(t, "RATE_LIMITED", codeOf(errs[0]), errs[0].Message)
+	require.Positive(t, errs[0].Extensions["retryAfterSeconds"])
+	// Even a document that does not parse is refused before parsing.
+	errs = b.errorsOf(t, `{ me {`, b.asAlice)
+	require.Equal(t, "RATE_LIMITED", codeOf(errs[0]))
+
+	// Bob is on the pro plan: a search of 50 hits (complexity > 1,000) costs
+	// more than one unit, within his budget.
+	b.mem.setPlan(b.bob.ID, domain.PlanPro)
+	var resp map[string]any
+	b.c.MustPost(`{ search(query: "budget", first: 50) { hits { score legs { rank } } } }`, &resp, b.asBob)
+
+	// Anonymous callers share their address's budget.
+	for range 2 {
+		b.c.MustPost(`{ __typename }`, &resp)
+	}
+	errs = b.errorsOf(t, `{ __typename }`)
+	require.Equal(t, "RATE_LIMITED", codeOf(errs[0]))
+}
+
+func TestAbuseCostIsChargedByComplexity(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withRequestLimits(t, ratelimit.RequestConfig{PerHour: map[domain.Plan]int{domain.PlanFree: 4}}))
+	// 3 searches of 10 hits: complexity ~ 3 * 270, two units; then 2 left.
+	var resp map[string]any
+	q := `{ a: search(query: "a") { text } b: search(query: "b") { text } c: search(query: "c") { text } }`
+	b.c.MustPost(q, &resp, b.asAlice)
+	b.c.MustPost(q, &resp, b.asAlice)
+	errs := b.errorsOf(t, q, b.asAlice)
+	require.Equal(t, "RATE_LIMITED", codeOf(errs[0]))
+	require.Equal(t, 6, b.searcher.calls(), "the refused operation ran no search")
+}
+
+func TestAbuseGlobalLimit(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withRequestLimits(t, ratelimit.RequestConfig{GlobalPerMinute: 3}))
+	var resp map[string]any
+	b.c.MustPost(`{ me { email } }`, &resp, b.asAlice)
+	b.c.MustPost(`{ me { email } }`, &resp, b.asBob)
+	b.c.MustPost(`{ __typename }`, &resp)
+	errs := b.errorsOf(t, `{ me { email } }`, b.asBob)
+	require.Equal(t, "RATE_LIMITED", codeOf(errs[0]))
+}
+
+// With Redis down the request limits fail open (documented in README and
+// rateLimit): operations run and the failure is logged once.
+func TestAbuseRateLimitsFailOpenWithoutRedis(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	dead := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	t.Cleanup(func() { _ = dead.Close() })
+	l, err := ratelimit.NewRequestLimiter(dead, ratelimit.RequestConfig{})
+	require.NoError(t, err)
+	b := setup(t, func(_ *server.Config, d *server.Deps) { d.RateLimiter = l })
+	for range 3 {
+		var resp map[string]any
+		b.c.MustPost(`{ me { email } }`, &resp, b.asAlice)
+	}
+	require.Equal(t, 1, strings.Count(b.logs.String(), "failing open"))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,6 +117,24 @@ func TestAskRateLimited(t *testing.T) {
 	// Bob has his own budget.
 	var resp askResp
 	b.c.MustPost(askMutation, &resp, b.asBob, client.Var("in", map[string]any{"query": "hello"}))
+}
+
+// Finding 10: empty or invalid asks and idempotent retries spent the ask
+// budget. Only a valid new ask does.
+func TestAskBudgetSpentOnlyByNewValidAsks(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.errorsOf(t, `mutation { ask(input: {query: "   "}) { message { id } } }`, b.asAlice)
+	b.errorsOf(t, `mutation { ask(input: {query: "`+strings.Repeat("x", orchestrator.MaxQueryLen+1)+`"}) { message { id } } }`, b.asAlice)
+	b.errorsOf(t, `mutation { ask(input: {query: "hi", conversationId: "nope"}) { message { id } } }`, b.asAlice)
+	require.Zero(t, b.limiter.spent(b.alice.ID))
+
+	var first, retry askResp
+	in := client.Var("in", map[string]any{"query": "hello", "clientRequestId": "r-1"})
+	b.c.MustPost(askMutation, &first, b.asAlice, in)
+	b.c.MustPost(askMutation, &retry, b.asAlice, in)
+	require.Equal(t, first.Ask.Message.ID, retry.Ask.Message.ID)
+	require.Equal(t, 1, b.limiter.spent(b.alice.ID))
 }
 
 // seedAnswered stores a finished message of u with everything the pipeline records.

@@ -190,16 +190,33 @@ func (m *memSyncs) enqueuedJobs() []string {
 	return slices.Clone(m.enqueued)
 }
 
-// memLimiter allows each user `limit` asks.
+// memLimiter allows each user `limit` asks; a client request id seen before
+// is a retry and free.
 type memLimiter struct {
 	mu    sync.Mutex
 	limit int
 	used  map[uuid.UUID]int
+	seen  map[string]bool
 }
 
-func (l *memLimiter) AllowAsk(_ context.Context, userID uuid.UUID) error {
+func (l *memLimiter) spent(userID uuid.UUID) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.used[userID]
+}
+
+func (l *memLimiter) AllowAsk(_ context.Context, userID uuid.UUID, clientRequestID string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if clientRequestID != "" {
+		if l.seen[clientRequestID] {
+			return nil
+		}
+		if l.seen == nil {
+			l.seen = map[string]bool{}
+		}
+		l.seen[clientRequestID] = true
+	}
 	if l.used[userID] >= l.limit {
 		return &domain.RetryAfterError{Err: fmt.Errorf("asks per hour: %w", domain.ErrRateLimited), RetryAfter: 1200}
 	}

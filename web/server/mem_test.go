@@ -124,6 +124,15 @@ func (m *memStore) UserByID(_ context.Context, id uuid.UUID) (domain.User, error
 	return u, nil
 }
 
+// setPlan changes a user's plan.
+func (m *memStore) setPlan(id uuid.UUID, p domain.Plan) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u := m.users[id]
+	u.Plan = p
+	m.users[id] = u
+}
+
 // deleteUser forgets a user, as deleting the account does.
 func (m *memStore) deleteUser(id uuid.UUID) {
 	m.mu.Lock()

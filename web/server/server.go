@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -174,6 +175,9 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Logger receives access logs and internal errors. Defaults to slog.Default().
 	Logger *slog.Logger
+	// RateLimiter charges each operation's cost to its caller's budget
+	// (ratelimit.go). Defaults to none: nil leaves operations unlimited.
+	RateLimiter RateLimiter
 	// Mounts are more handlers by path pattern (http.ServeMux syntax; a
 	// pattern ending in "/" takes the whole subtree, e.g. "/webhooks/" for
 	// Google's push notifications). They bypass bearer authentication: each
@@ -219,7 +223,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	// Bearer token, then the user it names, then the body: a request is
 	// authenticated and bounded before any GraphQL work.
 	mux.Handle("/graphql", deps.Keys.Middleware(identify(res.Users, res.Clock, deps.Logger,
-		readBody(cfg.MaxBodyBytes, graphQL(cfg, deps.Keys, &res, deps.Logger)))))
+		readBody(cfg.MaxBodyBytes, graphQL(cfg, deps, &res)))))
 	mux.Handle("/playground/", http.StripPrefix("/playground", playground.Handler()))
 	mux.Handle("GET /playground", http.RedirectHandler("/playground/", http.StatusMovedPermanently))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -251,7 +255,8 @@ func mount(mux *http.ServeMux, mounts map[string]http.Handler) (err error) {
 	return nil
 }
 
-func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.Logger) http.Handler {
+func graphQL(cfg Config, deps Deps, res *resolvers.Resolver) http.Handler {
+	keys, log := deps.Keys, deps.Logger
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
 
 	// Order matters: SSE claims POSTs that accept text/event-stream before POST does.
@@ -281,10 +286,17 @@ func graphQL(cfg Config, keys *auth.Keyset, res *resolvers.Resolver, log *slog.L
 		srv.Use(extension.Introspection{})
 	}
 	srv.SetDisableSuggestion(cfg.DisableIntrospection)
+	rl := rateLimit{limiter: deps.RateLimiter, log: log, warned: new(atomic.Int64)}
+	if deps.RateLimiter != nil {
+		srv.Use(chargeEntry{rl}) // first: a flood of documents is refused before any is parsed
+	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
 	srv.Use(shapeLimits{cfg: cfg, cache: queries}) // after APQ, which may supply the query
 	srv.Use(depthLimit{max: cfg.DepthLimit})       // before complexity: cheaper, and names the real problem
 	srv.Use(&complexityLimit{limit: cfg.ComplexityLimit})
+	if deps.RateLimiter != nil {
+		srv.Use(chargeCost{rl}) // after complexity, which it charges by
+	}
 	srv.Use(textInput{})
 
 	srv.SetErrorPresenter(presentError(log, cfg.LoginURL))

@@ -1,0 +1,101 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/workspace-orchestrator/orchestrator/adapter/ratelimit"
+	"github.com/workspace-orchestrator/orchestrator/domain"
+)
+
+// RateLimiter charges an operation's cost to its caller's budget and to the
+// global one; adapter/ratelimit.RequestLimiter satisfies it.
+type RateLimiter interface {
+	Charge(ctx context.Context, who ratelimit.Caller, cost int) (ratelimit.Budget, error)
+}
+
+// CostUnit is how much complexity one request unit buys: a plain query or a
+// search of ten hits costs 1, the heaviest operation the default complexity
+// limit admits costs 10.
+const CostUnit = 500
+
+// unitsOf is what an operation of complexity n costs, at least 1.
+func unitsOf(n int) int { return max(1, (n+CostUnit-1)/CostUnit) }
+
+// rateLimit charges every operation to the caller's budget in two steps: one
+// unit before the document is even parsed (so that a flood of documents,
+// valid or not, is refused cheaply) and the rest of its cost once validation
+// has measured its complexity. Budgets: per user by plan, per client address
+// without a token, and global (adapter/ratelimit).
+//
+// When Redis fails the limiter fails open: operations run, the failure is
+// logged (at most once a minute), and the bounds that need no Redis still
+// hold (document shape, complexity, a user's concurrent searches and
+// subscriptions). Refusing every request because a counter is unreachable
+// would turn a Redis outage into a full one for reads that PostgreSQL serves.
+type rateLimit struct {
+	limiter RateLimiter
+	log     *slog.Logger
+	warned  *atomic.Int64 // unix second of the last "failing open" warning
+}
+
+// chargeEntry is the first step; it runs before the shape limits.
+type chargeEntry struct{ rateLimit }
+
+// chargeCost is the second; it runs after the complexity limit.
+type chargeCost struct{ rateLimit }
+
+var (
+	_ graphql.OperationParameterMutator = chargeEntry{}
+	_ graphql.OperationContextMutator   = chargeCost{}
+)
+
+func (chargeEntry) ExtensionName() string                   { return "RateLimitEntry" }
+func (chargeEntry) Validate(graphql.ExecutableSchema) error { return nil }
+func (chargeCost) ExtensionName() string                    { return "RateLimitCost" }
+func (chargeCost) Validate(graphql.ExecutableSchema) error  { return nil }
+
+func (r chargeEntry) MutateOperationParameters(ctx context.Context, _ *graphql.RawParams) *gqlerror.Error {
+	return r.charge(ctx, 1)
+}
+
+func (r chargeCost) MutateOperationContext(ctx context.Context, _ *graphql.OperationContext) *gqlerror.Error {
+	stats := extension.GetComplexityStats(ctx)
+	if stats == nil {
+		return nil
+	}
+	if rest := unitsOf(stats.Complexity) - 1; rest > 0 {
+		return r.charge(ctx, rest)
+	}
+	return nil
+}
+
+func (r rateLimit) charge(ctx context.Context, units int) *gqlerror.Error {
+	c := callerFrom(ctx)
+	_, err := r.limiter.Charge(ctx, ratelimit.Caller{UserID: c.user.ID, Plan: c.user.Plan, IP: c.ip}, units)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, domain.ErrRateLimited):
+		e := gqlerror.Errorf("rate limited (%s); retry later", strings.TrimSuffix(err.Error(), ": "+domain.ErrRateLimited.Error()))
+		e.Extensions = map[string]any{"code": codeRateLimited}
+		var ra *domain.RetryAfterError
+		if errors.As(err, &ra) {
+			e.Extensions["retryAfterSeconds"] = ra.RetryAfter
+		}
+		return e
+	}
+	if now := time.Now().Unix(); r.warned.Load() < now-60 {
+		r.warned.Store(now)
+		r.log.WarnContext(ctx, "rate limits unavailable, failing open", "request_id", RequestID(ctx), "err", err)
+	}
+	return nil
+}
