@@ -173,6 +173,9 @@ type ConversationStore interface {
 	// message, from any instance, run one after another, so a decision made
 	// in fn holds. When fn fails nothing is written and its error is returned.
 	ModifyMessage(ctx context.Context, userID, id uuid.UUID, fn func(*Message) (changed bool, err error)) (Message, error)
+	// UnfinishedMessages returns up to limit messages, of any user, still
+	// PENDING or RUNNING and last written before the given time, oldest first.
+	UnfinishedMessages(ctx context.Context, before time.Time, limit int) ([]Message, error)
 }
 
 // ConversationBatchReader loads, for many parents in one query, what GraphQL

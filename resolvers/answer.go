@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -47,9 +46,16 @@ func decideAction(ctx context.Context, what, messageID, actionID string,
 
 // streamAnswer sends msg's answer events on ch and closes it after the last
 // one (DONE or ERROR), or when ctx ends: a send never outlives the
-// subscription. When the message had already finished and no event comes
-// within ReplayWait, its stream has expired: the last event is rebuilt from
-// the stored message instead.
+// subscription, and the subscriber is never left waiting in silence. Every
+// ReplayWait without an event the stored message is read again: once it has
+// ended (a message that had ended when the subscription began at once; one
+// that ended since on two reads in a row, so that its own last event has had
+// time to come) and its last event has not come, the stream expired or lost
+// it (Redis restarted, the instance running it died), and the last event is
+// rebuilt from the stored message. While Redis cannot be followed the
+// stored message is polled instead; when that fails too, an ERROR event says
+// the stream is unavailable. Events are sent once each: one repeated by a
+// retried publish is skipped.
 func (r *subscriptionResolver) streamAnswer(ctx context.Context, msg domain.Message, ch chan<- *model.AnswerEvent) {
 	defer close(ch)
 	send := func(ev *model.AnswerEvent) bool {
@@ -60,48 +66,110 @@ func (r *subscriptionResolver) streamAnswer(ctx context.Context, msg domain.Mess
 			return false
 		}
 	}
-
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
 		mu      sync.Mutex
-		started bool // an event came: the stream exists
-		expired bool // none came in time: rebuild from the store
+		lastSeq int
+		heard   = time.Now() // when the last event came
+		final   *domain.Message
+		over    bool // the last event was sent
 	)
-	if msg.Status.Ended() {
-		t := time.AfterFunc(r.ReplayWait, func() {
-			mu.Lock()
-			defer mu.Unlock()
-			if !started {
-				expired = true
-				cancel()
-			}
-		})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		ended := 0 // reads in a row that found the message ended
+		if msg.Status.Ended() {
+			ended = 1
+		}
+		t := time.NewTicker(r.ReplayWait)
 		defer t.Stop()
-	}
+		for {
+			select {
+			case <-fctx.Done():
+				return
+			case <-t.C:
+			}
+			mu.Lock()
+			quiet := time.Since(heard) >= r.ReplayWait
+			mu.Unlock()
+			if !quiet {
+				ended = 0
+				continue
+			}
+			m, err := r.ConversationStore.Message(fctx, msg.UserID, msg.ID)
+			if err != nil || !m.Status.Ended() {
+				ended = 0
+				continue
+			}
+			if ended++; ended >= 2 {
+				mu.Lock()
+				final = &m
+				mu.Unlock()
+				cancel()
+				return
+			}
+		}
+	}()
 	err := r.Answers.Follow(fctx, msg.ID, func(ev orchestrator.Event) bool {
 		mu.Lock()
-		if expired {
+		if final != nil || (ev.Seq > 0 && ev.Seq <= lastSeq) {
+			stop := final != nil
 			mu.Unlock()
-			return false
+			return !stop
 		}
-		started = true
+		lastSeq, heard = max(lastSeq, ev.Seq), time.Now()
+		last := ev.Type == orchestrator.EventDone || ev.Type == orchestrator.EventError
+		over = over || last
 		mu.Unlock()
-		return send(fromAnswerEvent(ev)) && ev.Type != orchestrator.EventDone && ev.Type != orchestrator.EventError
+		return send(fromAnswerEvent(ev)) && !last
 	})
-	mu.Lock()
-	rebuild := expired
-	mu.Unlock()
-	if rebuild {
-		ev, err := finalEvent(msg)
-		if err != nil {
-			r.Logger.ErrorContext(ctx, "answer subscription: rebuild the last event", "message", msg.ID, "err", err)
+	if err != nil && fctx.Err() == nil {
+		// Redis cannot be followed: the stored message tells when it ends.
+		r.Logger.WarnContext(ctx, "answer subscription: follow the stream; reading the stored message instead", "message", msg.ID, "err", err)
+		if m, ok := r.awaitEnd(fctx, msg); ok {
+			mu.Lock()
+			final = &m
+			mu.Unlock()
+		} else if ctx.Err() == nil {
+			send(fromAnswerEvent(orchestrator.Event{Type: orchestrator.EventError, MessageStatus: msg.Status,
+				Error: "the answer stream is unavailable right now; subscribe again shortly"}))
 			return
 		}
-		send(ev)
+	}
+	cancel()
+	<-watched
+	if final == nil || over || ctx.Err() != nil {
 		return
 	}
-	if err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
-		r.Logger.ErrorContext(ctx, "answer subscription: follow the stream", "message", msg.ID, "err", err)
+	ev, err := finalEvent(*final)
+	if err != nil {
+		r.Logger.ErrorContext(ctx, "answer subscription: rebuild the last event", "message", msg.ID, "err", err)
+		return
+	}
+	send(ev)
+}
+
+// awaitEnd reads the stored message every ReplayWait until it has ended
+// (true), ctx ends, or the store has failed for 30 s in a row (false).
+func (r *subscriptionResolver) awaitEnd(ctx context.Context, msg domain.Message) (domain.Message, bool) {
+	failing := time.Time{}
+	for {
+		m, err := r.ConversationStore.Message(ctx, msg.UserID, msg.ID)
+		switch {
+		case err == nil && m.Status.Ended():
+			return m, true
+		case err == nil:
+			failing = time.Time{}
+		case failing.IsZero():
+			failing = time.Now()
+		case time.Since(failing) > 30*time.Second:
+			return domain.Message{}, false
+		}
+		select {
+		case <-ctx.Done():
+			return domain.Message{}, false
+		case <-time.After(r.ReplayWait):
+		}
 	}
 }

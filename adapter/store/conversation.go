@@ -263,6 +263,23 @@ func (s *Store) ModifyMessage(ctx context.Context, userID, id uuid.UUID, fn func
 	return out, err
 }
 
+// UnfinishedMessages returns up to limit PENDING or RUNNING messages, of
+// any user, last written before the given time, oldest first.
+func (s *Store) UnfinishedMessages(ctx context.Context, before time.Time, limit int) ([]domain.Message, error) {
+	var rows []messageRow
+	err := s.idb(ctx).NewSelect().Model(&rows).
+		Where("status IN (?) AND updated_at < ?", bun.In([]domain.MessageStatus{domain.MessagePending, domain.MessageRunning}), before).
+		Order("updated_at").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: unfinished messages: %w", err)
+	}
+	out := make([]domain.Message, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
 // Messages lists a conversation's messages, oldest first; ErrNotFound when the
 // conversation is not the user's.
 func (s *Store) Messages(ctx context.Context, userID, conversationID uuid.UUID, p domain.Page) ([]domain.Message, domain.PageInfo, error) {

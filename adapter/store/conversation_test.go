@@ -212,3 +212,30 @@ func TestModifyMessageRunsOneAtATime(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "xxxxxxxx", got.Response)
 }
+
+func TestUnfinishedMessagesOfAnyUserByAge(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	for _, u := range []uuid.UUID{f.user.ID, f.other.ID} {
+		c, err := f.store.CreateConversation(f.ctx, u, "c")
+		require.NoError(t, err)
+		for _, st := range []domain.MessageStatus{domain.MessagePending, domain.MessageRunning, domain.MessageDone} {
+			m, _, err := f.store.CreateMessage(f.ctx, domain.Message{ConversationID: c.ID, UserID: u, Query: "q"})
+			require.NoError(t, err)
+			m.Status = st
+			require.NoError(t, f.store.UpdateMessage(f.ctx, m))
+		}
+	}
+	got, err := f.store.UnfinishedMessages(f.ctx, f.now.Add(time.Second), 10)
+	require.NoError(t, err)
+	require.Len(t, got, 4, "pending and running, of both users")
+	for _, m := range got {
+		require.False(t, m.Status.Ended())
+	}
+	got, err = f.store.UnfinishedMessages(f.ctx, f.now.Add(time.Second), 3)
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	got, err = f.store.UnfinishedMessages(f.ctx, f.now, 10)
+	require.NoError(t, err)
+	require.Empty(t, got, "written at f.now: not before it")
+}

@@ -2,6 +2,7 @@ package orchestrator_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -291,6 +292,9 @@ type conversations struct {
 	mu    sync.Mutex
 	convs map[uuid.UUID]domain.Conversation
 	msgs  []domain.Message
+	// failDone is how many writes of a DONE message fail next, as while
+	// PostgreSQL restarts.
+	failDone int
 }
 
 func (c *conversations) CreateConversation(_ context.Context, userID uuid.UUID, title string) (domain.Conversation, error) {
@@ -373,6 +377,10 @@ func (c *conversations) Messages(_ context.Context, userID, convID uuid.UUID, _ 
 func (c *conversations) UpdateMessage(_ context.Context, m domain.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if m.Status == domain.MessageDone && c.failDone > 0 {
+		c.failDone--
+		return fmt.Errorf("connection refused: %w", domain.ErrUnavailable)
+	}
 	for i, x := range c.msgs {
 		if x.ID == m.ID {
 			c.msgs[i] = m
@@ -400,16 +408,33 @@ func (c *conversations) ModifyMessage(_ context.Context, userID, id uuid.UUID, f
 	return domain.Message{}, domain.ErrNotFound
 }
 
+func (c *conversations) UnfinishedMessages(_ context.Context, before time.Time, limit int) ([]domain.Message, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []domain.Message
+	for _, m := range c.msgs {
+		if !m.Status.Ended() && m.UpdatedAt.Before(before) && len(out) < limit {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
 // publisher records every event per message.
 type publisher struct {
-	mu      sync.Mutex
-	events  map[uuid.UUID][]orchestrator.Event
-	onEvent func(uuid.UUID, orchestrator.Event) // optional, for benchmarks
+	mu       sync.Mutex
+	events   map[uuid.UUID][]orchestrator.Event
+	onEvent  func(uuid.UUID, orchestrator.Event) // optional, for benchmarks
+	failures int                                 // the next Publish calls that fail, as while Redis is down
 }
 
 func (p *publisher) Publish(_ context.Context, id uuid.UUID, evs ...orchestrator.Event) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.failures > 0 {
+		p.failures--
+		return errors.New("redis: connection refused")
+	}
 	p.events[id] = append(p.events[id], evs...)
 	if p.onEvent != nil {
 		for _, ev := range evs {

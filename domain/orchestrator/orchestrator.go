@@ -40,6 +40,11 @@ type Config struct {
 	// CancelWait is how long Cancel waits for another instance to stop an
 	// ask before marking it cancelled itself. Defaults to 5s.
 	CancelWait time.Duration
+	// AbandonAfter is how long an unfinished ask may go unwritten before
+	// Sweep takes its instance for dead and ends it. Defaults to 5m.
+	AbandonAfter time.Duration
+	// SweepEvery is how often Sweep runs; negative never. Defaults to 1m.
+	SweepEvery time.Duration
 }
 
 // WithDefaults fills unset fields.
@@ -59,6 +64,12 @@ func (c Config) WithDefaults() Config {
 	if c.CancelWait == 0 {
 		c.CancelWait = 5 * time.Second
 	}
+	if c.AbandonAfter == 0 {
+		c.AbandonAfter = 5 * time.Minute
+	}
+	if c.SweepEvery == 0 {
+		c.SweepEvery = time.Minute
+	}
 	return c
 }
 
@@ -71,6 +82,9 @@ func (c Config) validate() error {
 	}
 	if c.CancelWait < 0 {
 		return fmt.Errorf("orchestrator config: CancelWait %s is negative: %w", c.CancelWait, domain.ErrInvalidInput)
+	}
+	if c.AbandonAfter < time.Second {
+		return fmt.Errorf("orchestrator config: AbandonAfter %s is under a second: %w", c.AbandonAfter, domain.ErrInvalidInput)
 	}
 	if c.MinConfidence < 0 || c.MinConfidence > 1 {
 		return fmt.Errorf("orchestrator config: MinConfidence %v outside [0, 1]: %w", c.MinConfidence, domain.ErrInvalidInput)
@@ -155,6 +169,9 @@ func New(cfg Config, d Deps) (*Orchestrator, error) {
 	}
 	if d.Cancels != nil {
 		go o.listenCancels()
+	}
+	if cfg.SweepEvery > 0 {
+		go o.sweepLoop()
 	}
 	return o, nil
 }
@@ -286,7 +303,8 @@ func title(q string) string {
 // cancelled and ends with an ERROR event; one running on another instance is
 // asked to stop through Deps.Cancels, and waited for (Config.CancelWait).
 // When no instance stops it (its instance is gone, or there are no Cancels),
-// it is marked cancelled in the store. A finished ask answers ErrConflict.
+// it is marked cancelled in the store and its followers get an ERROR event.
+// A finished ask answers ErrConflict.
 func (o *Orchestrator) Cancel(ctx context.Context, userID, messageID uuid.UUID) error {
 	msg, err := o.d.Conversations.Message(ctx, userID, messageID)
 	if err != nil {
@@ -314,8 +332,7 @@ func (o *Orchestrator) Cancel(ctx context.Context, userID, messageID uuid.UUID) 
 			return err
 		}
 	}
-	msg.Status, msg.Error, msg.UpdatedAt = domain.MessageCancelled, domain.Explain(domain.ErrCancelled), o.clock.Now()
-	if err := o.d.Conversations.UpdateMessage(ctx, msg); err != nil {
+	if _, err := o.endUnfinished(ctx, userID, messageID, domain.MessageCancelled, domain.ErrCancelled, time.Time{}); err != nil {
 		return fmt.Errorf("cancel ask %s: %w", messageID, err)
 	}
 	return nil

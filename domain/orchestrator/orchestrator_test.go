@@ -293,6 +293,66 @@ func TestConfirmDecidedOnceAcrossInstances(t *testing.T) {
 	}
 }
 
+// TestOutagesNeverLeaveFollowersSilent: while Redis refuses the events and
+// PostgreSQL the final write for a while, both are retried: every event
+// arrives, in order, ending with DONE, and the stored message agrees.
+func TestOutagesNeverLeaveFollowersSilent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.pub.failures = 5
+	b.convs.failDone = 3
+	m := b.ask(t, uuid.Nil, "emails from Sarah about the budget")
+	evs := b.pub.of(m.ID)
+	require.Equal(t, orchestrator.EventDone, evs[len(evs)-1].Type)
+	for i, ev := range evs {
+		require.Equal(t, i+1, ev.Seq, "no event lost or doubled")
+	}
+	require.Equal(t, domain.MessageDone, m.Status)
+}
+
+// TestUnfinishedAsksOfStoppedInstancesEnd: an ask whose instance died is
+// ended by a cancel from another instance, or by the sweep, and its
+// followers get the ERROR event that ends their stream.
+func TestUnfinishedAsksOfStoppedInstancesEnd(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	orphan := func(age time.Duration) domain.Message {
+		m, _, err := b.convs.StartConversation(ctx, "t", domain.Message{ID: uuid.New(), UserID: b.user, Query: "q",
+			Status: domain.MessageRunning, CreatedAt: b.now.Add(-age), UpdatedAt: b.now.Add(-age)})
+		require.NoError(t, err)
+		return m
+	}
+	lastEvent := func(id uuid.UUID) orchestrator.Event {
+		evs := b.pub.of(id)
+		require.NotEmpty(t, evs, "followers of %s were left waiting", id)
+		return evs[len(evs)-1]
+	}
+
+	cancelled := orphan(time.Second)
+	o := b.instance(t, orchestrator.Config{CancelWait: 50 * time.Millisecond})
+	require.NoError(t, o.Cancel(ctx, b.user, cancelled.ID))
+	ev := lastEvent(cancelled.ID)
+	require.Equal(t, orchestrator.EventError, ev.Type)
+	require.Equal(t, domain.MessageCancelled, ev.MessageStatus)
+	got, err := b.convs.Message(ctx, b.user, cancelled.ID)
+	require.NoError(t, err)
+	require.Equal(t, domain.MessageCancelled, got.Status)
+
+	abandoned, recent := orphan(10*time.Minute), orphan(time.Minute)
+	n, err := b.o.Sweep(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	ev = lastEvent(abandoned.ID)
+	require.Equal(t, orchestrator.EventError, ev.Type)
+	require.Equal(t, domain.MessageFailed, ev.MessageStatus)
+	require.Contains(t, ev.Error, "try again")
+	require.Empty(t, b.pub.of(recent.ID), "an ask written a minute ago may well be running")
+	n, err = b.instance(t, orchestrator.Config{}).Sweep(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n, "ended once, whichever instance sweeps")
+}
+
 func TestAskWrites(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

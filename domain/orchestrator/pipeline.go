@@ -34,12 +34,19 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		t   Timings
 		rec Record
 	)
-	persist := func() {
+	// persist writes the message, retrying while PostgreSQL is down: an ask
+	// whose outcome cannot be written ends with ERROR, never a DONE that
+	// the stored message contradicts.
+	persist := func() error {
 		rec.Store(&msg)
 		msg.UpdatedAt = o.clock.Now()
-		if err := o.d.Conversations.UpdateMessage(context.WithoutCancel(ctx), msg); err != nil {
-			o.log.ErrorContext(ctx, "persist message", "message", msg.ID, "err", err)
+		err := retry(context.WithoutCancel(ctx), persistGiveUp, func() error {
+			return o.d.Conversations.UpdateMessage(context.WithoutCancel(ctx), msg)
+		})
+		if err != nil {
+			o.log.ErrorContext(ctx, "persist message", "message", msg.ID, "status", msg.Status, "err", err)
 		}
+		return err
 	}
 	fail := func(err error) {
 		status := domain.EndStatus(err)
@@ -49,7 +56,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		msg.Status, msg.Error = status, domain.Explain(err)
 		t.TotalMS = ms(start)
 		rec.Timings = &t
-		persist()
+		_ = persist() // logged; the sweep ends the stored message if this failed
 		pub.send(Event{Type: EventError, Error: msg.Error, MessageStatus: status})
 	}
 	defer func() {
@@ -71,7 +78,9 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	}
 
 	msg.Status = domain.MessageRunning
-	persist()
+	if ended(persist()) {
+		return
+	}
 
 	loc := o.location(ctx, msg.UserID)
 	pub.send(Event{Type: EventStatus, Status: StatusClassifying, Detail: "Understanding the request"})
@@ -143,7 +152,11 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	msg.Status = domain.MessageDone
 	t.TotalMS = ms(start)
 	rec.Timings = &t
-	persist()
+	if err := persist(); err != nil {
+		msg.Status, msg.Error = domain.MessageFailed, domain.Explain(fmt.Errorf("save the answer: %w", domain.ErrUnavailable))
+		pub.send(Event{Type: EventError, Error: msg.Error, MessageStatus: msg.Status})
+		return
+	}
 	o.remember(ctx, msg, turn(msg, rec), cc)
 	pub.send(Event{Type: EventDone, Text: ans.Text, Citations: ans.Citations, MessageStatus: domain.MessageDone})
 }
@@ -424,7 +437,9 @@ func (p *pump) loop() {
 		closed := p.closed
 		p.mu.Unlock()
 		if len(batch) > 0 {
-			if err := p.pub.Publish(p.ctx, p.id, batch...); err != nil {
+			// Retried while Redis is down: followers of a batch given up
+			// on end from the stored message.
+			if err := retry(p.ctx, publishGiveUp, func() error { return p.pub.Publish(p.ctx, p.id, batch...) }); err != nil {
 				p.log.ErrorContext(p.ctx, "publish events", "message", p.id, "from_seq", batch[0].Seq, "count", len(batch), "err", err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -166,6 +167,50 @@ func TestAnswerFollowsLiveEvents(t *testing.T) {
 		require.Equal(t, "DELETE_EVENT", got[1].Action.Kind)
 		require.Equal(t, "Delete Flight TK1", got[1].Action.Summary)
 		require.Equal(t, "w20 ", *got[19].Token)
+	}
+}
+
+// TestAnswerNeverEndsInSilence: whatever is lost on the way (the last event
+// of an ask whose instance died, the whole stream while Redis is down), the
+// subscriber ends with the stored outcome; an event published twice by a
+// retry arrives once.
+func TestAnswerNeverEndsInSilence(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, c := range []struct {
+		name      string
+		redisDown bool
+		want      []string
+	}{
+		{"last event lost", false, []string{"STATUS", "DONE"}},
+		{"redis down", true, []string{"DONE"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			srv := httptest.NewServer(b.h)
+			t.Cleanup(srv.Close)
+			msg := seedAnswered(t, b, b.alice)
+			done := msg
+			msg.Status = domain.MessageRunning
+			require.NoError(t, b.mem.UpdateMessage(ctx, msg))
+			if c.redisDown {
+				b.answers.down = errors.New("dial tcp 127.0.0.1:6379: connection refused")
+			}
+			status := orchestrator.Event{Type: orchestrator.EventStatus, Seq: 1, Status: orchestrator.StatusClassifying}
+			require.NoError(t, b.answers.Publish(ctx, msg.ID, status, status)) // a retried publish repeats it
+
+			ws := dialWS(t, srv.URL, protocols[0], map[string]any{"authorization": "Bearer " + b.aliceTok})
+			ws.mustNext("connection_ack")
+			ws.subscribeAnswer("a", nodeID("Message", msg.ID))
+			time.Sleep(300 * time.Millisecond) // still running: nothing more to say
+			require.NoError(t, b.mem.UpdateMessage(ctx, done))
+			var types []string
+			for _, ev := range ws.collectAnswer("a") {
+				types = append(types, ev.Type)
+			}
+			require.Equal(t, c.want, types)
+		})
 	}
 }
 

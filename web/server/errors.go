@@ -2,9 +2,13 @@ package server
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -23,6 +27,7 @@ const (
 	codeReauthRequired  = "REAUTH_REQUIRED"
 	codeConflict        = "CONFLICT"
 	codeInvalidCursor   = "INVALID_CURSOR"
+	codeUnavailable     = "UNAVAILABLE"
 	codeInternal        = "INTERNAL"
 )
 
@@ -94,8 +99,19 @@ func classify(err error) (code, message string) {
 		return codeRateLimited, "rate limited, retry later"
 	case errors.Is(err, domain.ErrCancelled):
 		return codeCancelled, domain.Explain(err)
+	case errors.Is(err, domain.ErrUnavailable), unreachable(err):
+		return codeUnavailable, "temporarily unavailable (a database, cache or Google did not answer); retry shortly"
 	}
 	return codeInternal, "internal error"
+}
+
+// unreachable reports an error of a dependency that did not answer (a
+// refused or broken connection, a timeout): PostgreSQL or Redis restarting,
+// say. The request may well succeed when retried, so it is no internal error.
+func unreachable(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, context.DeadlineExceeded)
 }
 
 func withCode(ext map[string]any, code string) map[string]any {

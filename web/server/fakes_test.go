@@ -26,6 +26,7 @@ type memAnswers struct {
 	events  map[uuid.UUID][]orchestrator.Event
 	changed chan struct{} // closed and replaced on every publish
 	follows int
+	down    error // when set, Follow fails with it, as while Redis is down
 }
 
 func newMemAnswers() *memAnswers {
@@ -44,7 +45,11 @@ func (a *memAnswers) Publish(_ context.Context, id uuid.UUID, evs ...orchestrato
 func (a *memAnswers) Follow(ctx context.Context, id uuid.UUID, fn func(orchestrator.Event) bool) error {
 	a.mu.Lock()
 	a.follows++
+	down := a.down
 	a.mu.Unlock()
+	if down != nil {
+		return down
+	}
 	for i := 0; ; {
 		a.mu.Lock()
 		evs, wait := a.events[id], a.changed

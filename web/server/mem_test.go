@@ -295,6 +295,10 @@ func (m *memStore) ModifyMessage(_ context.Context, userID, id uuid.UUID, fn fun
 	return msg, nil
 }
 
+func (m *memStore) UnfinishedMessages(context.Context, time.Time, int) ([]domain.Message, error) {
+	return nil, nil // the server does not sweep
+}
+
 func (m *memStore) ConversationsByID(_ context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Conversation, error) {
 	m.batchConversations.Add(1)
 	m.mu.Lock()
