@@ -38,9 +38,11 @@ type Item struct {
 	At     time.Time `json:"at,omitzero"` // received, event start, modified
 	End    time.Time `json:"end,omitzero"`
 	// TimeZone is an event's IANA zone.
-	TimeZone string  `json:"timeZone,omitempty"`
-	URL      string  `json:"url,omitempty"`
-	Score    float64 `json:"score,omitempty"`
+	TimeZone string `json:"timeZone,omitempty"`
+	// Folder is a file's parent folder.
+	Folder string  `json:"folder,omitempty"`
+	URL    string  `json:"url,omitempty"`
+	Score  float64 `json:"score,omitempty"`
 }
 
 // Ref is the item as a conversation remembers it.

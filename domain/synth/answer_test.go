@@ -105,3 +105,19 @@ The kubelet configures swap through cgroups v2 only.`
 	require.Equal(t, "a b", synth.CleanTitle("  a \t b "))
 	require.Equal(t, "(no subject)", synth.CleanTitle(" "))
 }
+
+func TestOfflineWriterNamesFoldersAndRealPeople(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)
+	kep := agent.Item{Service: domain.ServiceDrive, Kind: "file", ID: "f1", Title: "KEP-2258: Node log query", Folder: "sig-windows", At: at,
+		People: []string{"aravindhp@users.noreply.github.com"}}
+	_, res := searched(domain.ServiceDrive, "", kep)
+	ans, _ := write(t, synth.Input{Intent: intent.Intent{Question: intent.QuestionWhich}, Results: []executor.Result{res}})
+	require.Contains(t, ans.Text, `"KEP-2258: Node log query" in sig-windows, modified Sat Oct 31 2026 [1]`)
+
+	ev := agent.Item{Service: domain.ServiceCalendar, Kind: "event", ID: "e1", Title: "SIG Release meeting", At: at, End: at.Add(time.Hour),
+		People: []string{":", "(pronouns):", "Marko Mudrinić"}}
+	_, res = searched(domain.ServiceCalendar, "", ev)
+	ans, _ = write(t, synth.Input{Intent: intent.Intent{Question: intent.QuestionWho}, Results: []executor.Result{res}})
+	require.Contains(t, ans.Text, "UTC), with Marko Mudrinić [1].", "markup is no attendee")
+}

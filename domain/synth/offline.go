@@ -285,7 +285,7 @@ func (b *writer) who(it agent.Item) string {
 			return fmt.Sprintf("%q was sent by %s on %s [%d].", title, it.People[0], dates.Day(it.At, b.loc), n)
 		}
 	case domain.ServiceCalendar:
-		return fmt.Sprintf("%q (%s)%s [%d].", title, dates.Span(it.At, it.End, b.loc), strings.TrimPrefix(people(" is", it.People), ","), n)
+		return fmt.Sprintf("%q (%s)%s [%d].", title, dates.Span(it.At, it.End, b.loc), people("with", it.People), n)
 	case domain.ServiceDrive:
 		return fmt.Sprintf("%q is%s [%d].", title, strings.TrimPrefix(people("owned by", it.People), ","), n)
 	}
@@ -342,6 +342,10 @@ func (b *writer) freeBusy(items []agent.Item) {
 // read shows an item read in full: its summary when asked to summarise, else
 // its text.
 func (b *writer) read(it agent.Item) {
+	if b.question == intent.QuestionWho {
+		b.para(b.who(it))
+		return
+	}
 	n := b.cite(it)
 	text := it.Body
 	if text == "" {
@@ -396,6 +400,9 @@ func (b *writer) describe(it agent.Item) string {
 			s += people("with", it.People)
 		}
 	case domain.ServiceDrive:
+		if it.Folder != "" {
+			s += " in " + it.Folder
+		}
 		if !it.At.IsZero() {
 			s += ", modified " + dates.Day(it.At, b.loc)
 		}
@@ -406,8 +413,17 @@ func (b *writer) describe(it agent.Item) string {
 	return s
 }
 
+// parenRE finds asides such as "(she/her)" that name no one.
+var parenRE = regexp.MustCompile(`\([^)]*\)`)
+
 // people names up to maxPeople of ps after a linking word, or says there are none.
-func people(link string, ps []string) string {
+func people(link string, all []string) string {
+	var ps []string
+	for _, p := range all {
+		if strings.IndexFunc(parenRE.ReplaceAllString(p, ""), unicode.IsLetter) >= 0 {
+			ps = append(ps, p)
+		}
+	}
 	switch {
 	case len(ps) == 0:
 		return ", " + link + " no one listed"

@@ -154,7 +154,7 @@ func Summary(text string, n int) []string {
 		}
 		// Longer sentences carry more words but no more meaning each; early
 		// ones tend to say what the text is about.
-		sents[i].score *= sum / math.Sqrt(float64(len(ws))) / (1 + 0.05*float64(sents[i].pos))
+		sents[i].score *= sum / math.Sqrt(float64(len(ws))) / (1 + 0.2*float64(sents[i].pos))
 	}
 	sort.SliceStable(sents, func(i, j int) bool { return sents[i].score > sents[j].score })
 	if len(sents) > n {

@@ -48,7 +48,7 @@ func (a *Agent) Do(ctx context.Context, userID uuid.UUID, step intent.Step, inpu
 func Item(f domain.File) agent.Item {
 	return agent.Item{
 		Service: domain.ServiceDrive, Kind: "file", ID: f.FileID, RowID: f.ID, Title: f.Name, Snippet: f.Preview,
-		People: f.Owners, At: f.ModifiedAt, URL: f.WebViewLink,
+		People: f.Owners, At: f.ModifiedAt, URL: f.WebViewLink, Folder: f.ParentFolder,
 	}
 }
 

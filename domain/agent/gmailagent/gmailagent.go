@@ -7,6 +7,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -36,7 +38,11 @@ func (a *Agent) Service() domain.Service { return domain.ServiceGmail }
 func (a *Agent) Do(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
 	switch step.Operation {
 	case intent.OpSearch:
-		return agent.SearchStep(ctx, a.search, userID, domain.ServiceGmail, step, inputs)
+		out, err := agent.SearchStep(ctx, a.search, userID, domain.ServiceGmail, step, inputs)
+		if !draftRE.MatchString(step.Params.String(intent.ParamQuery)) {
+			out.Items = slices.DeleteFunc(out.Items, func(it agent.Item) bool { return it.Kind == "draft" })
+		}
+		return out, err
 	case intent.OpRead:
 		return a.read(ctx, userID, step, inputs)
 	case intent.OpDraft:
@@ -60,14 +66,21 @@ func (a *Agent) read(ctx context.Context, userID uuid.UUID, step intent.Step, in
 	})
 }
 
+// draftRE marks a search for drafts; other searches find mail that was sent.
+var draftRE = regexp.MustCompile(`(?i)\bdrafts?\b`)
+
 // Item is a cached email as an agent item.
 func Item(e domain.Email) agent.Item {
 	people := []string{e.From.Email}
 	for _, a := range append(append([]domain.Address{}, e.To...), e.Cc...) {
 		people = append(people, a.Email)
 	}
+	kind := "email"
+	if slices.Contains(e.Labels, "DRAFT") {
+		kind = "draft" // not sent: never "the latest email from" anyone
+	}
 	return agent.Item{
-		Service: domain.ServiceGmail, Kind: "email", ID: e.EmailID, RowID: e.ID, ThreadID: e.ThreadID,
+		Service: domain.ServiceGmail, Kind: kind, ID: e.EmailID, RowID: e.ID, ThreadID: e.ThreadID,
 		Title: e.Subject, Snippet: e.Snippet, People: people, At: e.ReceivedAt,
 	}
 }
