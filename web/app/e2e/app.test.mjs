@@ -29,18 +29,9 @@ function timeSignIn(p) {
   });
 }
 
+/** signIn enters as the demo user with the one-click button (demo mode). */
 async function signIn(p) {
-  const demo = p.getByRole('button', { name: /Enter the demo/ });
-  if (await demo.isVisible().catch(() => false)) {
-    const res = await p.request.post('/auth/demo');
-    if (res.status() !== 404) {
-      await demo.click();
-      return;
-    }
-  }
-  await p.getByText('Use an operator token').click();
-  await p.getByLabel(/Token from/).fill(server.token);
-  await p.getByRole('button', { name: 'Use token' }).click();
+  await p.getByRole('button', { name: `Enter the demo as ${demoUser}` }).click();
 }
 
 describe('web app', { timeout: 240_000 }, () => {
@@ -82,8 +73,15 @@ describe('web app', { timeout: 240_000 }, () => {
     });
     await fresh.close();
     await noSeriousA11y('sign-in');
-    await signIn(page);
+    // Google's flow, through the emulator's account chooser and consent screen.
+    await page.getByRole('link', { name: 'Sign in with Google' }).click();
+    await page.getByRole('link', { name: demoUser }).click();
+    await page.getByRole('heading', { name: `Allow access to ${demoUser}?` }).waitFor();
+    await shot(page, '01b-google-consent');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${server.url}/**`);
     await page.getByRole('heading', { name: 'What would you like to know?' }).waitFor();
+    await page.getByText(`Google account ${demoUser} connected`).waitFor();
     await page.getByRole('region', { name: 'Connected services' }).getByText('Up to date').first().waitFor();
     await shot(page, '02-home');
     await noSeriousA11y('home');
@@ -101,7 +99,7 @@ describe('web app', { timeout: 240_000 }, () => {
     });
     await page.getByLabel('Ask about your mail, calendar and files').fill('what meetings do I have about the KEP review?');
     await page.keyboard.press('Enter');
-    await page.locator('.steps li').first().waitFor();
+    await page.locator('.steps li').first().waitFor({ state: 'attached' }); // collapsed once the answer is done
     await page.getByRole('heading', { name: 'Sources' }).waitFor({ timeout: 30_000 });
     const seen = await page.evaluate(() => window.__answers);
     assert.ok(seen.length >= 3, `the answer arrived in ${seen.length} piece(s), not streamed`);
@@ -266,12 +264,31 @@ describe('web app', { timeout: 240_000 }, () => {
     assert.ok(await alert.getByRole('link', { name: 'Reconnect Google' }).isVisible());
     await shot(page, '18-reconnect-google');
     await noSeriousA11y('reconnect');
+
+    // Reconnecting goes through Google's consent again; sync resumes on the kept cache.
+    await alert.getByRole('link', { name: 'Reconnect Google' }).click();
+    const account = page.getByRole('link', { name: demoUser });
+    if (await account.isVisible({ timeout: 5000 }).catch(() => false)) await account.click();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${server.url}/**`);
+    await page.getByText(`Google account ${demoUser} connected`).waitFor();
+    assert.equal(await page.getByRole('alert').filter({ hasText: 'Google needs reconnecting.' }).count(), 0);
+    await page.getByRole('listitem', { name: 'Gmail: Up to date' }).waitFor({ timeout: 30_000 });
   });
 
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in with Google' }).waitFor();
+    // The session is gone at the server, not just on the screen.
     await page.reload();
     await page.getByRole('link', { name: 'Sign in with Google' }).waitFor();
+    const me = await page.evaluate(() => fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { email } }"}' }).then((r) => r.json()));
+    assert.equal(me.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
+
+    // An operator's token from `orchestrator token` works too, for this tab only.
+    await page.getByText('Use an operator token').click();
+    await page.getByLabel(/Token from/).fill(server.token);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.getByRole('heading', { name: 'What would you like to know?' }).waitFor();
   });
 });

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { request, subscribe } from './api';
 import { SyncNowMutation, SyncProgressSubscription, SyncStatusQuery } from './queries';
-import type { Service, SyncStatusesQuery } from './gql/graphql';
+import type { MeQuery, Service, SyncStatusesQuery } from './gql/graphql';
+import { endpoints } from './session';
 import { ago, serviceName } from './format';
 import { Problem } from './Problem';
 
@@ -17,7 +18,7 @@ const stateText: Record<Status['state'], string> = {
 };
 
 /** SyncPanel shows each connected service's sync, live, with "Sync now". */
-export function SyncPanel({ onReauth }: { onReauth: () => void }) {
+export function SyncPanel({ me, onReauth }: { me: MeQuery['me']; onReauth: () => void }) {
   const [statuses, setStatuses] = useState<Status[]>([]);
   const [error, setError] = useState<unknown>();
   const [n, setN] = useState(0);
@@ -45,6 +46,20 @@ export function SyncPanel({ onReauth }: { onReauth: () => void }) {
   return (
     <section class="sync" aria-labelledby="sync-h">
       <h2 id="sync-h">Connected services</h2>
+      <p class="small muted account">
+        {me.googleConnected ? (
+          <>
+            Google account <strong>{me.email}</strong> connected{me.scopes.length ? ` (${granted(me.scopes)})` : ''}.
+          </>
+        ) : (
+          <>
+            Google is not connected.{' '}
+            <a class="button small" href={endpoints.google}>
+              Connect Google
+            </a>
+          </>
+        )}
+      </p>
       {error ? <Problem error={error} retry={() => { setError(undefined); setN(n + 1); }} /> : null}
       <ul>
         {statuses.map((s) => (
@@ -76,4 +91,14 @@ export function SyncPanel({ onReauth }: { onReauth: () => void }) {
       </ul>
     </section>
   );
+}
+
+/** granted names the services the OAuth scopes reach. */
+function granted(scopes: string[]): string {
+  const names = [
+    ['gmail', 'Gmail'],
+    ['calendar', 'Calendar'],
+    ['drive', 'Drive'],
+  ].filter(([k]) => scopes.some((s) => s.includes(k)));
+  return names.map(([, n]) => n).join(', ') || 'no services';
 }

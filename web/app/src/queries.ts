@@ -4,7 +4,7 @@ import { graphql } from './gql';
 
 export const MeQuery = graphql(`
   query Me {
-    me { id email displayName timeZone needsReauth }
+    me { id email displayName timeZone needsReauth googleConnected scopes lastSyncAt }
   }
 `);
 

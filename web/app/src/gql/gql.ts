@@ -15,7 +15,7 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Me {\n    me { id email displayName timeZone needsReauth }\n  }\n": typeof types.MeDocument,
+    "\n  query Me {\n    me { id email displayName timeZone needsReauth googleConnected scopes lastSyncAt }\n  }\n": typeof types.MeDocument,
     "\n  query SyncStatuses {\n    syncStatus { service state lastSyncAt itemCount error updatedAt }\n  }\n": typeof types.SyncStatusesDocument,
     "\n  subscription SyncProgress {\n    syncProgress { service state lastSyncAt itemCount error updatedAt }\n  }\n": typeof types.SyncProgressDocument,
     "\n  mutation SyncNow($service: Service!) {\n    syncNow(service: $service) { service state lastSyncAt itemCount error updatedAt }\n  }\n": typeof types.SyncNowDocument,
@@ -35,7 +35,7 @@ type Documents = {
     "\n  query Node($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Email {\n        id subject body receivedAt labels hasAttachment threadId\n        from { name email } to { name email } cc { name email }\n      }\n      ... on Event {\n        id title description location start end allDay timeZone organizer status htmlLink\n        attendees { email name responseStatus organizer }\n      }\n      ... on File {\n        id name mimeType preview owners modifiedAt webViewLink parentFolder trashed\n        properties { key value }\n      }\n    }\n  }\n": typeof types.NodeDocument,
 };
 const documents: Documents = {
-    "\n  query Me {\n    me { id email displayName timeZone needsReauth }\n  }\n": types.MeDocument,
+    "\n  query Me {\n    me { id email displayName timeZone needsReauth googleConnected scopes lastSyncAt }\n  }\n": types.MeDocument,
     "\n  query SyncStatuses {\n    syncStatus { service state lastSyncAt itemCount error updatedAt }\n  }\n": types.SyncStatusesDocument,
     "\n  subscription SyncProgress {\n    syncProgress { service state lastSyncAt itemCount error updatedAt }\n  }\n": types.SyncProgressDocument,
     "\n  mutation SyncNow($service: Service!) {\n    syncNow(service: $service) { service state lastSyncAt itemCount error updatedAt }\n  }\n": types.SyncNowDocument,
@@ -58,7 +58,7 @@ const documents: Documents = {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Me {\n    me { id email displayName timeZone needsReauth }\n  }\n"): typeof import('./graphql').MeDocument;
+export function graphql(source: "\n  query Me {\n    me { id email displayName timeZone needsReauth googleConnected scopes lastSyncAt }\n  }\n"): typeof import('./graphql').MeDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -161,7 +161,7 @@ export type SyncState =
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, displayName: string, timeZone: string, needsReauth: boolean } };
+export type MeQuery = { me: { id: string, email: string, displayName: string, timeZone: string, needsReauth: boolean, googleConnected: boolean, scopes: Array<string>, lastSyncAt: string | null } };
 
 export type SyncStatusesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -360,6 +360,9 @@ export const MeDocument = new TypedDocumentString(`
     displayName
     timeZone
     needsReauth
+    googleConnected
+    scopes
+    lastSyncAt
   }
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
