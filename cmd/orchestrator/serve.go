@@ -201,7 +201,8 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 	for _, p := range webapp.Patterns {
 		mounts[p] = page
 	}
-	return server.New(server.Config{DisableIntrospection: a.cfg.Production()}, server.Deps{
+	return server.New(server.Config{DisableIntrospection: a.cfg.Production(), CORSOrigins: a.cfg.CORSOrigins,
+		LoginURL: a.publicURL() + auth.LoginPath}, server.Deps{
 		Resolver: resolvers.Resolver{
 			Users:             a.store,
 			Workspace:         a.store,
@@ -231,7 +232,7 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 // not empty). Cookies are Secure in production and behind an HTTPS PUBLIC_URL.
 func (a *app) signIn(keys *auth.Keyset, sessions *auth.Sessions, google *googleauth.Auth, demo string, st *stack) (http.Handler, error) {
 	secure := a.cfg.Production() || strings.HasPrefix(a.cfg.PublicURL, "https://")
-	return auth.NewHandler(auth.HandlerConfig{DemoUser: demo, SecureCookies: secure}, auth.HandlerDeps{
+	return auth.NewHandler(auth.HandlerConfig{DemoUser: demo, SecureCookies: secure, ReturnOrigins: a.cfg.CORSOrigins}, auth.HandlerDeps{
 		Keys: keys, Sessions: sessions, Users: a.store, Tokens: a.store, Tx: a.store, Sync: st.syncs,
 		Google: google, Logger: a.log,
 	})

@@ -224,7 +224,7 @@ func TestSignInWithGoogleEndToEnd(t *testing.T) {
 	require.False(t, m.GoogleConnected)
 	r = b.graphql(`mutation { syncNow(service: GMAIL) { state } }`)
 	require.Equal(t, "REAUTH_REQUIRED", r.Errors[0].Extensions["code"])
-	require.Equal(t, auth.LoginPath, r.Errors[0].Extensions["loginUrl"])
+	require.Equal(t, srv.URL+auth.LoginPath, r.Errors[0].Extensions["loginUrl"])
 	require.NotContains(t, r.Errors[0].Message, u.ID.String())
 
 	// Reconnecting asks for consent again and resumes sync on the kept cache.

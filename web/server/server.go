@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
+	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/workspace-orchestrator/orchestrator/graph"
@@ -44,6 +47,12 @@ type Config struct {
 	KeepAlive time.Duration
 	// InitTimeout is how long a websocket may take to send connection_init. Defaults to 10s.
 	InitTimeout time.Duration
+	// CORSOrigins are the origins (scheme://host[:port]) of front ends on other
+	// origins that may call the API with credentials (cookies or bearer
+	// tokens): HTTP requests get CORS headers and preflights answers, and
+	// websockets from them are accepted. Others get no CORS headers, so
+	// browsers keep their scripts from reading answers. Defaults to none.
+	CORSOrigins []string
 	// WebsocketOrigins are extra Origin host patterns (path.Match syntax) allowed
 	// to open a websocket besides the server's own host. Defaults to none.
 	WebsocketOrigins []string
@@ -161,6 +170,11 @@ func (c Config) validate() error {
 	case c.MaxSubscriptionsPerUser < 1:
 		return fmt.Errorf("server: Config.MaxSubscriptionsPerUser is %d, want >= 1", c.MaxSubscriptionsPerUser)
 	}
+	for _, o := range c.CORSOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+			return fmt.Errorf("server: Config.CORSOrigins: %q is not an origin (scheme://host[:port])", o)
+		}
+	}
 	return nil
 }
 
@@ -233,7 +247,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	if err := mount(mux, deps.Mounts); err != nil {
 		return nil, err
 	}
-	return withRequest(deps.Logger, mux), nil
+	return withRequest(deps.Logger, allowOrigins(cfg.CORSOrigins, mux)), nil
 }
 
 // mount registers the extra handlers; a pattern that is malformed or
@@ -265,7 +279,7 @@ func graphQL(cfg Config, deps Deps, res *resolvers.Resolver) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.Websocket{
 		Implementation: transport.CoderWebsocketImplementation{
-			AcceptOptions: websocket.AcceptOptions{OriginPatterns: cfg.WebsocketOrigins},
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: append(slices.Clone(cfg.WebsocketOrigins), cfg.CORSOrigins...)},
 		},
 		// graphql-ws gets "ka" messages; graphql-transport-ws gets pings and
 		// must answer pong within two intervals or is dropped as dead.
@@ -379,4 +393,23 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
+}
+
+// allowOrigins answers CORS for the listed origins with rs/cors:
+// preflights, credentials, and the headers a client reads (request id, rate
+// limits, Retry-After). Requests from other origins pass without CORS
+// headers, so a browser keeps their scripts from reading the answer.
+func allowOrigins(origins []string, next http.Handler) http.Handler {
+	if len(origins) == 0 {
+		return next
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins:   origins,
+		AllowCredentials: true,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "Accept", "X-Request-Id"},
+		ExposedHeaders: []string{"X-Request-Id", "Retry-After",
+			"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Used", "X-RateLimit-Resource"},
+		MaxAge: 600,
+	}).Handler(next)
 }

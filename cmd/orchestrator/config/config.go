@@ -73,6 +73,10 @@ type Config struct {
 	// PublicURL/webhooks/calendar and /drive. Empty (the default) opens no
 	// Calendar or Drive watches; polling alone keeps them fresh.
 	PublicURL string `env:"PUBLIC_URL"`
+	// CORSOrigins are the origins (scheme://host[:port], comma-separated) of
+	// front ends served elsewhere that may call the API with credentials, over
+	// HTTP and websockets, and where sign-in may return. Defaults to none.
+	CORSOrigins []string `env:"CORS_ORIGINS" envSeparator:","`
 	// GmailPushTopic is the Cloud Pub/Sub topic Gmail watches publish to
 	// (projects/P/topics/T). Empty (the default) leaves Gmail to polling.
 	GmailPushTopic string `env:"GMAIL_PUSH_TOPIC"`
@@ -114,6 +118,9 @@ func Load(environ map[string]string) (Config, error) {
 	var c Config
 	if err := env.ParseWithOptions(&c, env.Options{Environment: environ}); err != nil {
 		return Config{}, fmt.Errorf("config: %w", nameVariables(err))
+	}
+	for i, o := range c.CORSOrigins { // an origin has no path: "https://app.example.com/" is that origin
+		c.CORSOrigins[i] = strings.TrimSuffix(strings.TrimSpace(o), "/")
 	}
 	if c.DemoUser == "none" { // an empty variable reads as unset, so the demo is turned off by name
 		c.DemoUser = ""
@@ -174,6 +181,11 @@ func (c Config) validate() error {
 	if c.PublicURL != "" {
 		checkURL("PUBLIC_URL", c.PublicURL, "http", "https")
 	}
+	for _, o := range c.CORSOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" {
+			bad("CORS_ORIGINS", "%q is not an origin (scheme://host[:port])", o)
+		}
+	}
 	if c.GmailPushTopic != "" && !pubsubTopic.MatchString(c.GmailPushTopic) {
 		bad("GMAIL_PUSH_TOPIC", "%q, want projects/PROJECT/topics/TOPIC", c.GmailPushTopic)
 	}
@@ -194,6 +206,10 @@ func (c Config) validate() error {
 	case EnvProduction:
 		for _, v := range c.DevSecrets() {
 			bad(v, "the public development secret; ENV=production needs your own")
+		}
+		// Sign-in cookies are Secure and Google redirects back to PUBLIC_URL.
+		if !strings.HasPrefix(c.PublicURL, "https://") {
+			bad("PUBLIC_URL", "%q, ENV=production needs the https:// URL people and Google reach this server at", c.PublicURL)
 		}
 	default:
 		bad("ENV", "%q, want %s or %s", c.Env, EnvDevelopment, EnvProduction)

@@ -27,6 +27,7 @@ var ownSecrets = map[string]string{
 	"JWT_KEYS":      "k2:an-operator-chosen-secret-of-32-bytes-or-more",
 	"TOKEN_KEYS":    "k2:b3duLXRva2VuLWtleS0zMi1ieXRlcy1sb25nLS0tLS0=",
 	"WEBHOOK_TOKEN": "an-operator-chosen-webhook-token",
+	"PUBLIC_URL":    "https://orchestrator.example.com",
 }
 
 func TestProductionRefusesEachDevelopmentSecret(t *testing.T) {
@@ -54,7 +55,7 @@ func TestProductionRefusesEachDevelopmentSecret(t *testing.T) {
 		_, err := config.Load(env(map[string]string{variable: dev}))
 		require.ErrorContains(t, err, variable+": the public development secret", variable)
 		for other := range ownSecrets {
-			if other != variable {
+			if other != variable && other != "PUBLIC_URL" {
 				require.NotContains(t, err.Error(), other+":", "only the development one is named")
 			}
 		}
@@ -62,6 +63,11 @@ func TestProductionRefusesEachDevelopmentSecret(t *testing.T) {
 	// A development key kept second (still verifying) is refused too, under any key id.
 	_, err = config.Load(env(map[string]string{"JWT_KEYS": ownSecrets["JWT_KEYS"] + ",old:dev-only-jwt-secret-change-me-32b+"}))
 	require.ErrorContains(t, err, "JWT_KEYS")
+	// Production serves sign-in over HTTPS only.
+	_, err = config.Load(env(map[string]string{"PUBLIC_URL": "http://orchestrator.example.com"}))
+	require.ErrorContains(t, err, "PUBLIC_URL")
+	_, err = config.Load(env(map[string]string{"PUBLIC_URL": ""}))
+	require.ErrorContains(t, err, "PUBLIC_URL")
 	// All three unset: all three named at once.
 	_, err = config.Load(map[string]string{"ENV": "production"})
 	for _, v := range []string{"JWT_KEYS", "TOKEN_KEYS", "WEBHOOK_TOKEN"} {
@@ -77,6 +83,7 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 	}{
 		"db scheme":      {map[string]string{"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL: scheme"},
 		"redis url":      {map[string]string{"REDIS_URL": "nonsense"}, "REDIS_URL"},
+		"cors origin":    {map[string]string{"CORS_ORIGINS": "https://app.example.com,app.example.com"}, `CORS_ORIGINS: "app.example.com"`},
 		"provider":       {map[string]string{"LLM_PROVIDER": "gpt"}, "LLM_PROVIDER"},
 		"key required":   {map[string]string{"LLM_PROVIDER": "openai"}, "LLM_API_KEY: required"},
 		"duration":       {map[string]string{"JWT_TTL": "soon"}, "JWT_TTL"},
