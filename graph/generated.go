@@ -217,6 +217,7 @@ type ComplexityRoot struct {
 	FilterSource struct {
 		End   func(childComplexity int) int
 		Field func(childComplexity int) int
+		Hint  func(childComplexity int) int
 		Start func(childComplexity int) int
 		Words func(childComplexity int) int
 	}
@@ -321,7 +322,9 @@ type ComplexityRoot struct {
 	SearchPayload struct {
 		Cached  func(childComplexity int) int
 		Filters func(childComplexity int) int
+		Hints   func(childComplexity int) int
 		Hits    func(childComplexity int) int
+		Notes   func(childComplexity int) int
 		Text    func(childComplexity int) int
 		Timings func(childComplexity int) int
 	}
@@ -1134,6 +1137,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FilterSource.Field(childComplexity), true
+	case "FilterSource.hint":
+		if e.ComplexityRoot.FilterSource.Hint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FilterSource.Hint(childComplexity), true
 	case "FilterSource.start":
 		if e.ComplexityRoot.FilterSource.Start == nil {
 			break
@@ -1620,12 +1629,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchPayload.Filters(childComplexity), true
+	case "SearchPayload.hints":
+		if e.ComplexityRoot.SearchPayload.Hints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPayload.Hints(childComplexity), true
 	case "SearchPayload.hits":
 		if e.ComplexityRoot.SearchPayload.Hits == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SearchPayload.Hits(childComplexity), true
+	case "SearchPayload.notes":
+		if e.ComplexityRoot.SearchPayload.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPayload.Notes(childComplexity), true
 	case "SearchPayload.text":
 		if e.ComplexityRoot.SearchPayload.Text == nil {
 			break
@@ -2424,6 +2445,8 @@ func (ec *executionContext) childFields_FilterSource(ctx context.Context, field 
 		return ec.fieldContext_FilterSource_start(ctx, field)
 	case "end":
 		return ec.fieldContext_FilterSource_end(ctx, field)
+	case "hint":
+		return ec.fieldContext_FilterSource_hint(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FilterSource", field.Name)
 }
@@ -2582,6 +2605,10 @@ func (ec *executionContext) childFields_SearchPayload(ctx context.Context, field
 		return ec.fieldContext_SearchPayload_hits(ctx, field)
 	case "filters":
 		return ec.fieldContext_SearchPayload_filters(ctx, field)
+	case "hints":
+		return ec.fieldContext_SearchPayload_hints(ctx, field)
+	case "notes":
+		return ec.fieldContext_SearchPayload_notes(ctx, field)
 	case "text":
 		return ec.fieldContext_SearchPayload_text(ctx, field)
 	case "timings":
@@ -5973,6 +6000,29 @@ func (ec *executionContext) fieldContext_FilterSource_end(_ context.Context, fie
 	return graphql.NewScalarFieldContext("FilterSource", field, false, false, "Int")
 }
 
+func (ec *executionContext) _FilterSource_hint(ctx context.Context, field graphql.CollectedField, obj *model.FilterSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FilterSource_hint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FilterSource_hint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FilterSource", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _LegHit_leg(ctx context.Context, field graphql.CollectedField, obj *model.LegHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7991,6 +8041,61 @@ func (ec *executionContext) fieldContext_SearchPayload_filters(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchPayload_hints(ctx context.Context, field graphql.CollectedField, obj *model.SearchPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPayload_hints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hints, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchFilters) graphql.Marshaler {
+			return ec.marshalNSearchFilters2ᚖgithubᚗcomᚋworkspaceᚑorchestratorᚋorchestratorᚋgraphᚋmodelᚐSearchFilters(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPayload_hints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchFilters(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchPayload_notes(ctx context.Context, field graphql.CollectedField, obj *model.SearchPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPayload_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPayload_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _SearchPayload_text(ctx context.Context, field graphql.CollectedField, obj *model.SearchPayload) (ret graphql.Marshaler) {
@@ -11892,6 +11997,11 @@ func (ec *executionContext) _FilterSource(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "hint":
+			out.Values[i] = ec._FilterSource_hint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12618,6 +12728,16 @@ func (ec *executionContext) _SearchPayload(ctx context.Context, sel ast.Selectio
 			}
 		case "filters":
 			out.Values[i] = ec._SearchPayload_filters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hints":
+			out.Values[i] = ec._SearchPayload_hints(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._SearchPayload_notes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

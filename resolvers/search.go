@@ -70,15 +70,19 @@ func fromSearchResult(res search.Result) *model.SearchPayload {
 		slices.SortFunc(timings, func(a, b model.SearchTiming) int { return strings.Compare(a.Name, b.Name) })
 	}
 	return &model.SearchPayload{
-		Hits: hits, Filters: fromParsed(res.Parsed), Text: res.Parsed.Text, Timings: timings, Cached: res.Cached,
+		Hits: hits, Filters: fromFilter(res.Parsed.Filters, res.Parsed.Sources, false),
+		Hints: fromFilter(res.Parsed.Hints, res.Parsed.Sources, true), Notes: nonNil(res.Notes),
+		Text: res.Parsed.Text, Timings: timings, Cached: res.Cached,
 	}
 }
 
-func fromParsed(p query.Parsed) *model.SearchFilters {
-	f := p.Filters
-	sources := make([]model.FilterSource, len(p.Sources))
-	for i, s := range p.Sources {
-		sources[i] = model.FilterSource{Field: s.Field, Words: s.Words, Start: s.Start, End: s.End}
+// fromFilter shows the trusted filters or the hints with their sources.
+func fromFilter(f domain.Filter, all []query.Source, hints bool) *model.SearchFilters {
+	sources := []model.FilterSource{}
+	for _, s := range all {
+		if s.Hint == hints {
+			sources = append(sources, model.FilterSource{Field: s.Field, Words: s.Words, Start: s.Start, End: s.End, Hint: s.Hint})
+		}
 	}
 	return &model.SearchFilters{
 		Services: fromServices(f.Services), From: nonNil(f.From), To: nonNil(f.To), Labels: nonNil(f.Labels),

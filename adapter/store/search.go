@@ -47,16 +47,17 @@ CROSS JOIN LATERAL (
 
 // searchTextSQL scores a user's items by Okapi BM25. Each query word (q.qi)
 // becomes its English stem and its plain form (people's names are indexed
-// unstemmed), or a prefix range; tf weighs the fields; N, avgdl and df are
+// unstemmed), or a prefix range; tf weighs the fields (a name's words in a
+// question, only the people fields); N, avgdl and df are
 // the user's own. Phrase words are required; phrases and exclusions are then
 // checked on the tsvector of the best candidates. df comes from a window over
 // the postings read (min of 15 runs on the demo workspace: 13.8 ms against
 // 20.0 ms for a separate df aggregate joined back).
 const searchTextSQL = `
 WITH q AS (
-	SELECT u.qi, u.req, l.lex COLLATE "C" AS lex,
+	SELECT u.qi, u.req, u.people, l.lex COLLATE "C" AS lex,
 	       (CASE WHEN u.prefix THEN l.lex || chr(1114111) ELSE l.lex END) COLLATE "C" AS hi
-	FROM unnest($2::int[], $3::text[], $4::bool[], $5::bool[]) AS u(qi, word, prefix, req)
+	FROM unnest($2::int[], $3::text[], $4::bool[], $5::bool[], $16::bool[]) AS u(qi, word, prefix, req, people)
 	CROSS JOIN LATERAL (
 		SELECT DISTINCT x AS lex FROM unnest(CASE
 			WHEN u.prefix THEN ARRAY[lower(u.word)]
@@ -65,12 +66,13 @@ WITH q AS (
 	) l
 ), p AS (
 	SELECT q.qi, bool_or(q.req) AS req, sp.item_id, sp.service,
-	       sum(sp.tf_a * $6::float8 + sp.tf_b * $7::float8 + sp.tf_c * $8::float8) AS tf, max(sp.doc_len) AS len
+	       sum(CASE WHEN q.people THEN sp.tf_b * $7::float8
+	                ELSE sp.tf_a * $6::float8 + sp.tf_b * $7::float8 + sp.tf_c * $8::float8 END) AS tf, max(sp.doc_len) AS len
 	FROM q CROSS JOIN LATERAL (
 		SELECT sp.item_id, sp.service, sp.tf_a, sp.tf_b, sp.tf_c, sp.doc_len FROM search_postings sp
 		WHERE sp.user_id = $1 AND sp.term BETWEEN q.lex AND q.hi
 	) sp
-	WHERE sp.service = ANY($9::text[])
+	WHERE sp.service = ANY($9::text[]) AND (NOT q.people OR sp.tf_b > 0)
 	GROUP BY q.qi, sp.item_id, sp.service
 ), s AS (
 	SELECT x.item_id, x.service,
@@ -109,6 +111,7 @@ func (s *Search) FullText(ctx context.Context, userID uuid.UUID, q search.TextQu
 		words    []string
 		prefixes []bool
 		reqs     []bool
+		people   []bool
 		phrases  []string
 	)
 	for _, t := range q.Terms {
@@ -117,6 +120,7 @@ func (s *Search) FullText(ctx context.Context, userID uuid.UUID, q search.TextQu
 			words = append(words, w)
 			prefixes = append(prefixes, t.Prefix)
 			reqs = append(reqs, t.Phrase)
+			people = append(people, t.People)
 		}
 		if t.Phrase {
 			phrases = append(phrases, t.Text)
@@ -131,7 +135,7 @@ func (s *Search) FullText(ctx context.Context, userID uuid.UUID, q search.TextQu
 		depth = max(depth, postFilterDepth)
 	}
 	a := sqlArgs{userID, qis, words, prefixes, reqs, q.BM25.Title, q.BM25.People, q.BM25.Body, serviceNames(q.Services),
-		q.BM25.K1, q.BM25.B, depth, phrases, excl, q.Limit}
+		q.BM25.K1, q.BM25.B, depth, phrases, excl, q.Limit, people}
 	restrict := ""
 	if q.Filters != nil {
 		var branches []string

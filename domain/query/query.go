@@ -33,23 +33,39 @@ type Term struct {
 	Text   string `json:"text"`
 	Phrase bool   `json:"phrase,omitempty"` // every word, adjacent and in order
 	Prefix bool   `json:"prefix,omitempty"`
+	// People: the word is part of a name after from, to, by or with in a
+	// question, and ranks by the people fields only (sender, recipients,
+	// attendees, owners): "the letter from Morris" is about who wrote it,
+	// not about every mail that mentions a Morris.
+	People bool `json:"people,omitempty"`
 }
 
-// Source says which words of the query produced a filter.
+// Source says which words of the query produced a filter, and whether the
+// filter is trusted.
 type Source struct {
 	Field string `json:"field"` // domain.Filter field name: from, to, after, labels, ...
 	Words string `json:"words"` // the words as typed
 	Start int    `json:"start"` // byte offsets into the query
 	End   int    `json:"end"`
+	// Hint: words in a question that merely resemble a name, a date or a
+	// kind of item. The filter is shown (Parsed.Hints) but neither restricts
+	// nor boosts, and the words stay terms to rank by.
+	Hint bool `json:"hint,omitempty"`
 }
 
 // Parsed is a query read into its parts.
 type Parsed struct {
-	Query   string        `json:"query"`
-	Text    string        `json:"text"`              // residual free text, for embedding
-	Terms   []Term        `json:"terms,omitempty"`   // ranked, none required but phrases
-	Exclude []string      `json:"exclude,omitempty"` // -words: items containing them are dropped
+	Query   string   `json:"query"`
+	Text    string   `json:"text"`              // residual free text, for embedding
+	Terms   []Term   `json:"terms,omitempty"`   // ranked, none required but phrases
+	Exclude []string `json:"exclude,omitempty"` // -words: items containing them are dropped
+	// Filters are the trusted filters: operators (from:, label:, after:,
+	// has:attachment, ...) and the words of a request for a service's items
+	// ("emails from Sarah last week", "pdfs about the budget", "unread mail").
 	Filters domain.Filter `json:"filters"`
+	// Hints are what words in a question resemble ("which deal did the team
+	// from Houston close?", "the rescue at the tower today"): shown, unused.
+	Hints   domain.Filter `json:"hints"`
 	Sources []Source      `json:"sources,omitempty"`
 }
 
@@ -61,7 +77,12 @@ type Parser struct {
 // Parse reads text typed by userID at now in loc.
 func (p Parser) Parse(ctx context.Context, userID uuid.UUID, text string, now time.Time, loc *time.Location) (Parsed, error) {
 	s := &state{ctx: ctx, userID: userID, contacts: p.Contacts, out: Parsed{Query: text}, toks: tokenize(text)}
-	s.dates(text, now, loc)
+	var ms []dates.Match
+	if len(s.toks) == 0 || s.toks[0].lower() != "when" { // "when is the party in December?" asks for a date: the date is content
+		ms = dates.Parse(text, now, loc)
+	}
+	s.command = s.isCommand(ms)
+	s.dates(ms)
 	if err := s.operators(); err != nil {
 		return Parsed{}, err
 	}
@@ -78,6 +99,7 @@ type token struct {
 	start, end int
 	quoted     bool
 	negated    bool
+	person     bool // part of a name in a question (a hint)
 	comma      bool // followed by a comma ("Fleming, Rosalee")
 	used       bool // consumed by a filter or dropped as syntax
 }
@@ -142,31 +164,75 @@ type state struct {
 	toks     []token
 	out      Parsed
 	labels   []string // loaded on first use
+	// command: the query asks for a service's items ("emails from ...",
+	// "show me my meetings next week"); the filters its words name are then
+	// trusted, in a question they are hints.
+	command bool
+	hint    bool // what is being read now is a hint
 }
 
+// filter is where what is being read goes: the trusted filters or the hints.
+func (s *state) filter() *domain.Filter {
+	if s.hint {
+		return &s.out.Hints
+	}
+	return &s.out.Filters
+}
+
+// source records the words of a filter; a trusted filter consumes them, a
+// hint leaves them to rank by.
 func (s *state) source(field string, from, to int) {
 	a, b := s.toks[from].start, s.toks[to].end
-	s.out.Sources = append(s.out.Sources, Source{Field: field, Words: s.out.Query[a:b], Start: a, End: b})
-	for i := from; i <= to; i++ {
+	s.out.Sources = append(s.out.Sources, Source{Field: field, Words: s.out.Query[a:b], Start: a, End: b, Hint: s.hint})
+	for i := from; i <= to && !s.hint; i++ {
 		s.toks[i].used = true
 	}
 }
 
 func (s *state) addService(sv domain.Service) {
-	if !slices.Contains(s.out.Filters.Services, sv) {
-		s.out.Filters.Services = append(s.out.Filters.Services, sv)
+	f := s.filter()
+	if !slices.Contains(f.Services, sv) {
+		f.Services = append(f.Services, sv)
 	}
+}
+
+// isCommand reports whether the query leads with what it asks for: a
+// service, a kind of file, unread mail, attachments or a person ("from
+// Sarah", "to Ken about the merger"), after nothing but fillers, dates and
+// operators ("show me unread emails", "last week's meetings", "from:sarah pdfs").
+func (s *state) isCommand(ms []dates.Match) bool {
+	inDate := func(t token) bool {
+		for _, m := range ms {
+			if t.start >= m.Start && t.end <= m.End+1 {
+				return true
+			}
+		}
+		return false
+	}
+	for _, t := range s.toks {
+		w := strings.TrimSuffix(t.lower(), "'s")
+		switch {
+		case t.quoted && !t.negated:
+			return false
+		case serviceWords[w] != "" || mimeWords[w] != "" || w == "unread" || strings.HasPrefix(w, "attachment") || cues[w] != "":
+			return true
+		case fillers[w] || t.negated || strings.Contains(w, ":") || inDate(t):
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // datePrepositions are absorbed into a date match just before it.
 var datePrepositions = map[string]bool{"in": true, "on": true, "during": true, "from": true, "dated": true, "of": true, "sent": true}
 
-// dates turns date expressions into After/Before, intersecting several.
-func (s *state) dates(text string, now time.Time, loc *time.Location) {
-	if len(s.toks) > 0 && s.toks[0].lower() == "when" {
-		return // "when is the party in December?" asks for a date: the date is content
-	}
-	for _, m := range dates.Parse(text, now, loc) {
+// dates turns date expressions into After/Before, intersecting several;
+// in a question they are hints ("who won the game on Sunday?").
+func (s *state) dates(ms []dates.Match) {
+	s.hint = !s.command
+	defer func() { s.hint = false }()
+	for _, m := range ms {
 		if m.Range.IsZero() || (m.Time != nil && m.Duration == 0 && m.Range.Start.Equal(m.Range.End)) {
 			continue // a bare clock time or duration bounds no search
 		}
@@ -186,7 +252,7 @@ func (s *state) dates(text string, now time.Time, loc *time.Location) {
 			first--
 		}
 		r := m.Range
-		f := &s.out.Filters
+		f := s.filter()
 		if !r.Start.IsZero() && (f.After.IsZero() || r.Start.After(f.After)) {
 			f.After = r.Start
 		}
@@ -198,7 +264,7 @@ func (s *state) dates(text string, now time.Time, loc *time.Location) {
 			f.Before = end
 		}
 		s.source("date", first, last)
-		if absoluteDate.MatchString(m.Text) {
+		if absoluteDate.MatchString(m.Text) && !s.hint {
 			// "september 27" also names itself in the text (a subject, a
 			// body): its words stay terms to rank by, the preposition does not
 			for i := first; i <= last; i++ {
@@ -230,9 +296,10 @@ var mimeWords = map[string]string{
 }
 
 func (s *state) addMime(group string) {
+	f := s.filter()
 	for _, m := range mimeGroups[group] {
-		if !slices.Contains(s.out.Filters.MimeTypes, m) {
-			s.out.Filters.MimeTypes = append(s.out.Filters.MimeTypes, m)
+		if !slices.Contains(f.MimeTypes, m) {
+			f.MimeTypes = append(f.MimeTypes, m)
 		}
 	}
 	s.addService(domain.ServiceDrive)
@@ -254,7 +321,7 @@ func (s *state) operators() error {
 		if !ok || val == "" || strings.Contains(key, "@") {
 			continue
 		}
-		f := &s.out.Filters
+		f := s.filter()
 		switch strings.ToLower(key) {
 		case "from", "to", "with", "attendee":
 			addrs, err := s.people(strings.FieldsFunc(val, nameSep), true)
@@ -331,7 +398,7 @@ func appendNew(xs []string, ys ...string) []string {
 }
 
 func (s *state) addPeople(field string, addrs []string) {
-	f := &s.out.Filters
+	f := s.filter()
 	switch field {
 	case "from":
 		f.From = appendNew(f.From, addrs...)
@@ -431,7 +498,7 @@ var fillers = map[string]bool{
 
 // words reads the bare words: people after cues, labels, file types, flags and services.
 func (s *state) words() error {
-	f := &s.out.Filters
+	defer func() { s.hint = false }()
 	// "with Sarah" names a participant only once a service is named ("emails
 	// with", "meetings with"); in free text it is often the topic ("the
 	// program with Anthony Harrington").
@@ -451,6 +518,8 @@ func (s *state) words() error {
 			}
 			return ""
 		}
+		s.hint = !s.command
+		f := s.filter()
 		switch {
 		case w == "unread":
 			f.Unread = &yes
@@ -468,6 +537,9 @@ func (s *state) words() error {
 			i = j
 		case (w == "in" || w == "under") && next(1) != "":
 			if end, label := s.folder(i + 1); label != "" {
+				// "in my business folder" names a label outright
+				s.hint = !s.command && !slices.Contains([]string{"folder", "label"}, s.toks[end].lower())
+				f = s.filter()
 				f.Labels = appendNew(f.Labels, label)
 				s.addService(domain.ServiceGmail)
 				s.source("labels", i, end)
@@ -484,9 +556,13 @@ func (s *state) words() error {
 			if len(addrs) > 0 {
 				s.addPeople(cues[w], addrs)
 				s.source(cues[w], i, end)
+				for j := i + 1; j <= end && s.hint; j++ {
+					s.toks[j].person = true
+				}
 				i = end
 			}
 		case serviceWords[w] != "" && !t.quoted && s.leading(i):
+			s.hint = false
 			s.addService(serviceWords[w])
 			s.toks[i].used = true // a service word is syntax, not a filter on content
 		}
@@ -600,7 +676,7 @@ func (s *state) residual() {
 		if fillers[w] {
 			continue
 		}
-		term := Term{Text: strings.TrimRight(t.text, "*")}
+		term := Term{Text: strings.TrimRight(t.text, "*"), People: t.person}
 		term.Prefix = strings.HasSuffix(t.text, "*") && term.Text != ""
 		if term.Text == "" {
 			continue

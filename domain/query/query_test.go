@@ -144,6 +144,9 @@ func TestParseFlagsLabelsTypes(t *testing.T) {
 	// a date written with a month name stays a term; "in" does not
 	p = f.parse(t, "attached paper and september 27 panel")
 	require.Equal(t, "attached paper and september 27 panel", p.Text)
+	require.False(t, p.Hints.After.IsZero())
+	p = f.parse(t, "emails about the september 27 panel")
+	require.Equal(t, "september 27 panel", p.Text)
 	require.False(t, p.Filters.After.IsZero())
 
 	p = f.parse(t, "pdf about pricing")
@@ -166,8 +169,19 @@ func TestParseRelativeDates(t *testing.T) {
 	p = f.parse(t, "the program with Ken")
 	require.Empty(t, p.Filters.Attendees, "without a service, with is not a participant")
 
+	// in a question, dates and names are hints: shown, not filtering, and
+	// their words stay terms
 	p = f.parse(t, "what did Rosalee send since Monday")
-	require.Equal(t, time.Date(2001, 11, 12, 0, 0, 0, 0, f.loc), p.Filters.After)
+	require.Equal(t, time.Date(2001, 11, 12, 0, 0, 0, 0, f.loc), p.Hints.After)
+	require.True(t, p.Filters.After.IsZero())
+	p = f.parse(t, "which deal did the team from Fleming close in 2000-06?")
+	require.True(t, p.Filters.IsZero())
+	require.Equal(t, []string{"rosalee.fleming@enron.com", "sarah@example.com"}, p.Hints.From)
+	require.Equal(t, "deal team Fleming close 2000-06", p.Text)
+	require.Equal(t, []query.Source{
+		{Field: "date", Words: "in 2000-06", Start: 43, End: 53, Hint: true},
+		{Field: "from", Words: "from Fleming", Start: 24, End: 36, Hint: true},
+	}, p.Sources)
 }
 
 func TestParseInvalidOperator(t *testing.T) {

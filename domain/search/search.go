@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -284,6 +285,9 @@ type Result struct {
 	Version int64                    `json:"version"` // the user's data version searched
 	Cached  bool                     `json:"-"`
 	Profile Profile                  `json:"profile"`
+	// Notes say what was relaxed because the query as written found nothing
+	// good (a quoted phrase searched as words, services widened).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Profile returns the fusion profile used with the engine's embedder.
@@ -328,14 +332,31 @@ func (e *Engine) Search(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
-	parsed.Filters = parsed.Filters.Merge(req.Filters)
-	lists, timings, err := e.runLegs(ctx, req, parsed)
+	explicit := req.Filters
+	explicit.Query = "" // the request's query is req.Query, parsed above
+	parsed.Filters = parsed.Filters.Merge(explicit)
+	r, err := e.rank(ctx, req, parsed)
 	if err != nil {
 		return Result{}, err
 	}
-	r := Result{Hits: Fuse(e.cfg.K, lists, req.First), Parsed: parsed, Timings: timings, Version: version, Profile: e.Profile()}
-	if r.Hits == nil {
-		r.Hits = []Hit{}
+	r.Version = version
+	// What the words asked for may find nothing good: a "quoted phrase" no
+	// item holds, a service named in passing. Each relaxation that applies
+	// is tried in turn, and the result says what was relaxed.
+	for _, relax := range []func(Request, *query.Parsed, []Hit) string{loosenPhrases, widenServices} {
+		if len(r.Relevant()) > 0 {
+			break
+		}
+		p := r.Parsed
+		note := relax(req, &p, r.Hits)
+		if note == "" {
+			continue
+		}
+		notes := append(r.Notes, note)
+		if r, err = e.rank(ctx, req, p); err != nil {
+			return Result{}, err
+		}
+		r.Version, r.Notes = version, notes
 	}
 	if key != "" {
 		if err := e.d.Cache.SaveResult(ctx, key, r); err != nil {
@@ -343,6 +364,58 @@ func (e *Engine) Search(ctx context.Context, req Request) (Result, error) {
 		}
 	}
 	return r, nil
+}
+
+// rank runs the legs for a parsed query and fuses them.
+func (e *Engine) rank(ctx context.Context, req Request, p query.Parsed) (Result, error) {
+	lists, timings, err := e.runLegs(ctx, req, p)
+	if err != nil {
+		return Result{}, err
+	}
+	r := Result{Hits: Fuse(e.cfg.K, lists, req.First), Parsed: p, Timings: timings, Profile: e.Profile()}
+	if r.Hits == nil {
+		r.Hits = []Hit{}
+	}
+	return r, nil
+}
+
+// loosenPhrases turns quoted phrases into their words when full text found
+// nothing: a misremembered phrase still finds what holds its words.
+func loosenPhrases(_ Request, p *query.Parsed, hits []Hit) string {
+	if slices.ContainsFunc(hits, func(h Hit) bool { return h.leg(LegFullText) }) {
+		return ""
+	}
+	var loosened []string
+	p.Terms = slices.Clone(p.Terms)
+	for i, t := range p.Terms {
+		if t.Phrase {
+			p.Terms[i].Phrase = false
+			loosened = append(loosened, `"`+t.Text+`"`)
+		}
+	}
+	if len(loosened) == 0 {
+		return ""
+	}
+	return "no item holds " + strings.Join(loosened, ", ") + " as written; searched for the words instead"
+}
+
+// widenServices drops the services the query's words named when nothing
+// good was found in them ("the meeting with the bank" may be an email).
+func widenServices(req Request, p *query.Parsed, _ []Hit) string {
+	narrowed := scope(req.Services, p.Filters.Services)
+	if len(narrowed) == len(scope(req.Services, nil)) {
+		return ""
+	}
+	names := make([]string, len(narrowed))
+	for i, s := range narrowed {
+		names[i] = string(s)
+	}
+	p.Filters.Services = nil
+	return "nothing found in " + strings.Join(names, ", ") + "; searched every service"
+}
+
+func (h Hit) leg(l Leg) bool {
+	return slices.ContainsFunc(h.Legs, func(lh LegHit) bool { return lh.Leg == l })
 }
 
 // cacheKey names req's result for the user's current data; "" disables caching.

@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -156,4 +157,48 @@ func TestConfigValidationNamesTheField(t *testing.T) {
 	_, err := search.New(search.Config{BM25: search.BM25{B: 2}}, search.Deps{})
 	require.ErrorIs(t, err, domain.ErrInvalidInput)
 	require.ErrorContains(t, err, "BM25.B")
+}
+
+// picky finds nothing for phrases nor in Calendar, and its vectors are far.
+type picky struct{ index }
+
+func (p *picky) FullText(ctx context.Context, u uuid.UUID, q search.TextQuery) ([]search.Candidate, error) {
+	if slices.ContainsFunc(q.Terms, func(t query.Term) bool { return t.Phrase }) || slices.Equal(q.Services, []domain.Service{domain.ServiceCalendar}) {
+		p.mu.Lock()
+		p.text = append(p.text, q)
+		p.mu.Unlock()
+		return nil, nil
+	}
+	return p.index.FullText(ctx, u, q)
+}
+
+func (p *picky) Vector(context.Context, uuid.UUID, search.VectorQuery) ([]search.Candidate, error) {
+	c := item(9, domain.ServiceCalendar)
+	c.Score = 0.1
+	return []search.Candidate{c}, nil
+}
+
+func TestNothingGoodRelaxesPhrasesThenServices(t *testing.T) {
+	t.Parallel()
+	idx := &picky{}
+	e, err := search.New(search.Config{}, search.Deps{
+		Index: idx, Embedder: embedder{"remote"}, Parser: query.Parser{},
+		Clock: domain.FixedClock{T: time.Date(2001, 6, 1, 0, 0, 0, 0, time.UTC)}, Logger: slog.New(slog.DiscardHandler),
+	})
+	require.NoError(t, err)
+	r, err := e.Search(context.Background(), search.Request{UserID: uuid.New(), Query: `meetings about "budget plan review"`})
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		`no item holds "budget plan review" as written; searched for the words instead`,
+		"nothing found in calendar; searched every service",
+	}, r.Notes)
+	require.Len(t, idx.text, 3)
+	require.True(t, idx.text[0].Terms[0].Phrase)
+	require.False(t, idx.text[1].Terms[0].Phrase)
+	require.Equal(t, domain.Services, idx.text[2].Services)
+	require.NotEmpty(t, r.Relevant())
+
+	r, err = e.Search(context.Background(), search.Request{UserID: uuid.New(), Query: "budget"})
+	require.NoError(t, err)
+	require.Empty(t, r.Notes, "found as written")
 }

@@ -397,6 +397,8 @@ type FilterSource struct {
 	Start int `json:"start"`
 	// Where the words end in the query, in bytes.
 	End int `json:"end"`
+	// Whether the filter is only a hint: words in a question that resemble a name, a date or a kind of item. Hints are shown (SearchPayload.hints) but neither restrict nor boost, and their words are still searched.
+	Hint bool `json:"hint"`
 }
 
 // Where one method ranked a hit.
@@ -497,8 +499,12 @@ type SearchFilters struct {
 type SearchPayload struct {
 	// The hits, best first.
 	Hits []SearchHit `json:"hits"`
-	// The filters read from the query.
+	// The filters read from the query that restrict or boost: operators (from:, label:, after:, ...) and the words of a request for a service's items ("emails from Sarah last week").
 	Filters *SearchFilters `json:"filters"`
+	// What words in a question resemble ("which deal did the team from Houston close?"): shown, not used to filter.
+	Hints *SearchFilters `json:"hints"`
+	// What was relaxed because the query as written found nothing good: a quoted phrase searched as words, services named in passing widened to all.
+	Notes []string `json:"notes"`
 	// The query's remaining free text after the filters were taken out; it was embedded for the vector methods.
 	Text string `json:"text"`
 	// How long each method took; empty when the result came from the cache.
