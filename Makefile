@@ -27,6 +27,15 @@ lint: $(GOLANGCI_LINT)
 test: services lint
 	$(GO) vet ./...
 	$(GO) test -race -short -count=1 ./...
+	FUZZTIME=3s bash scripts/fuzz.sh
+
+# Every fuzz target (query/filter parser, intent parser, mbox/eml/ics
+# import, GraphQL inputs) for FUZZTIME each; `make test` gives each 3s.
+# Plain `go test` replays each target's committed corpus (testdata/fuzz).
+.PHONY: fuzz
+FUZZTIME ?= 3m
+fuzz: services
+	FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
 
 run: services
 	$(GO) run ./cmd/orchestrator migrate up

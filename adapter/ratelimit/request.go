@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/google/uuid"
@@ -74,6 +73,7 @@ func (c RequestConfig) validate() error {
 
 // RequestLimiter charges API operations by cost: to the user's plan budget
 // (or, without a user, to the client address's), and to the global budget.
+// It implements domain.RequestLimiter.
 type RequestLimiter struct {
 	cfg RequestConfig
 	rl  *redis_rate.Limiter
@@ -88,28 +88,13 @@ func NewRequestLimiter(rdb redis.UniversalClient, cfg RequestConfig) (*RequestLi
 	return &RequestLimiter{cfg: cfg, rl: redis_rate.NewLimiter(rdb)}, nil
 }
 
-// Caller is whom a charge is for: a user (with their plan) or, when UserID
-// is uuid.Nil, an anonymous client address.
-type Caller struct {
-	UserID uuid.UUID
-	Plan   domain.Plan
-	IP     string
-}
-
-// Budget is where a caller's budget stands after a charge.
-type Budget struct {
-	Limit     int           // units per period
-	Remaining int           // units left now
-	Reset     time.Duration // until the budget is whole again
-}
-
 // Charge spends cost units of the caller's budget and of the global one. When
 // either has too few it spends nothing more and answers a
 // *domain.RetryAfterError wrapping domain.ErrRateLimited that says when cost
 // units will be there; an error wrapping domain.ErrUnavailable when Redis
 // fails. A cost above the caller's whole budget is charged as the whole
 // budget, so a heavy operation empties it rather than never running.
-func (l *RequestLimiter) Charge(ctx context.Context, who Caller, cost int) (Budget, error) {
+func (l *RequestLimiter) Charge(ctx context.Context, who domain.Caller, cost int) (domain.Budget, error) {
 	key, perHour := l.cfg.Prefix+"ip:"+who.IP, l.cfg.AnonymousPerHour
 	if who.UserID != uuid.Nil {
 		n, ok := l.cfg.PerHour[who.Plan]
@@ -121,9 +106,9 @@ func (l *RequestLimiter) Charge(ctx context.Context, who Caller, cost int) (Budg
 	cost = min(max(cost, 1), perHour)
 	res, err := l.rl.AllowN(ctx, key, redis_rate.PerHour(perHour), cost)
 	if err != nil {
-		return Budget{}, fmt.Errorf("request limit in redis: %w: %w", domain.ErrUnavailable, err)
+		return domain.Budget{}, fmt.Errorf("request limit in redis: %w: %w", domain.ErrUnavailable, err)
 	}
-	b := Budget{Limit: perHour, Remaining: res.Remaining, Reset: res.ResetAfter}
+	b := domain.Budget{Limit: perHour, Remaining: res.Remaining, Reset: res.ResetAfter}
 	if res.Allowed == 0 {
 		return b, retryAfter(res, fmt.Errorf("more than %d request units in an hour", perHour))
 	}

@@ -34,7 +34,7 @@ func TestRequestLimiterChargesByPlanAndCost(t *testing.T) {
 	})
 	require.NoError(t, err)
 	ctx := context.Background()
-	free := ratelimit.Caller{UserID: uuid.New(), Plan: domain.PlanFree}
+	free := domain.Caller{UserID: uuid.New(), Plan: domain.PlanFree}
 	b, err := l.Charge(ctx, free, 4)
 	require.NoError(t, err)
 	require.Equal(t, 10, b.Limit)
@@ -48,15 +48,15 @@ func TestRequestLimiterChargesByPlanAndCost(t *testing.T) {
 	require.InDelta(t, 360, ra.RetryAfter, 2, "one unit of 10 an hour comes back in 6 minutes")
 
 	// A pro user has ten times the budget; an unknown plan gets the free one.
-	b, err = l.Charge(ctx, ratelimit.Caller{UserID: uuid.New(), Plan: domain.PlanPro}, 50)
+	b, err = l.Charge(ctx, domain.Caller{UserID: uuid.New(), Plan: domain.PlanPro}, 50)
 	require.NoError(t, err)
 	require.Equal(t, 50, b.Remaining)
-	b, err = l.Charge(ctx, ratelimit.Caller{UserID: uuid.New(), Plan: "gold"}, 1)
+	b, err = l.Charge(ctx, domain.Caller{UserID: uuid.New(), Plan: "gold"}, 1)
 	require.NoError(t, err)
 	require.Equal(t, 10, b.Limit)
 
 	// A cost above the whole budget empties it instead of never running.
-	_, err = l.Charge(ctx, ratelimit.Caller{UserID: uuid.New()}, 1000)
+	_, err = l.Charge(ctx, domain.Caller{UserID: uuid.New()}, 1000)
 	require.NoError(t, err)
 }
 
@@ -67,17 +67,17 @@ func TestRequestLimiterPerAddressAndGlobal(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	for range 2 {
-		_, err = l.Charge(ctx, ratelimit.Caller{IP: "192.0.2.1"}, 1)
+		_, err = l.Charge(ctx, domain.Caller{IP: "192.0.2.1"}, 1)
 		require.NoError(t, err)
 	}
-	_, err = l.Charge(ctx, ratelimit.Caller{IP: "192.0.2.1"}, 1)
+	_, err = l.Charge(ctx, domain.Caller{IP: "192.0.2.1"}, 1)
 	require.ErrorIs(t, err, domain.ErrRateLimited)
 	// Another address has its own budget; together they reach the global one.
-	_, err = l.Charge(ctx, ratelimit.Caller{IP: "192.0.2.2"}, 1)
+	_, err = l.Charge(ctx, domain.Caller{IP: "192.0.2.2"}, 1)
 	require.NoError(t, err)
-	_, err = l.Charge(ctx, ratelimit.Caller{UserID: uuid.New()}, 2)
+	_, err = l.Charge(ctx, domain.Caller{UserID: uuid.New()}, 2)
 	require.NoError(t, err)
-	_, err = l.Charge(ctx, ratelimit.Caller{UserID: uuid.New()}, 1)
+	_, err = l.Charge(ctx, domain.Caller{UserID: uuid.New()}, 1)
 	require.ErrorIs(t, err, domain.ErrRateLimited)
 	require.ErrorContains(t, err, "a minute")
 }
@@ -86,7 +86,7 @@ func TestRequestLimiterWithoutRedis(t *testing.T) {
 	t.Parallel()
 	l, err := ratelimit.NewRequestLimiter(deadRedis(t), ratelimit.RequestConfig{})
 	require.NoError(t, err)
-	_, err = l.Charge(context.Background(), ratelimit.Caller{IP: "192.0.2.1"}, 1)
+	_, err = l.Charge(context.Background(), domain.Caller{IP: "192.0.2.1"}, 1)
 	require.ErrorIs(t, err, domain.ErrUnavailable)
 }
 

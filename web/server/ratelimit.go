@@ -12,15 +12,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/workspace-orchestrator/orchestrator/adapter/ratelimit"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
-
-// RateLimiter charges an operation's cost to its caller's budget and to the
-// global one; adapter/ratelimit.RequestLimiter satisfies it.
-type RateLimiter interface {
-	Charge(ctx context.Context, who ratelimit.Caller, cost int) (ratelimit.Budget, error)
-}
 
 // CostUnit is how much complexity one request unit buys: a plain query or a
 // search of ten hits costs 1, the heaviest operation the default complexity
@@ -42,7 +35,7 @@ func unitsOf(n int) int { return max(1, (n+CostUnit-1)/CostUnit) }
 // subscriptions). Refusing every request because a counter is unreachable
 // would turn a Redis outage into a full one for reads that PostgreSQL serves.
 type rateLimit struct {
-	limiter RateLimiter
+	limiter domain.RequestLimiter
 	log     *slog.Logger
 	warned  *atomic.Int64 // unix second of the last "failing open" warning
 }
@@ -80,7 +73,7 @@ func (r chargeCost) MutateOperationContext(ctx context.Context, _ *graphql.Opera
 
 func (r rateLimit) charge(ctx context.Context, units int) *gqlerror.Error {
 	c := callerFrom(ctx)
-	_, err := r.limiter.Charge(ctx, ratelimit.Caller{UserID: c.user.ID, Plan: c.user.Plan, IP: c.ip}, units)
+	_, err := r.limiter.Charge(ctx, domain.Caller{UserID: c.user.ID, Plan: c.user.Plan, IP: c.ip}, units)
 	switch {
 	case err == nil:
 		return nil

@@ -24,6 +24,7 @@ import (
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/resolvers"
 	"github.com/workspace-orchestrator/orchestrator/web/auth"
@@ -190,8 +191,9 @@ type Deps struct {
 	// Logger receives access logs and internal errors. Defaults to slog.Default().
 	Logger *slog.Logger
 	// RateLimiter charges each operation's cost to its caller's budget
-	// (ratelimit.go). Defaults to none: nil leaves operations unlimited.
-	RateLimiter RateLimiter
+	// (ratelimit.go; adapter/ratelimit.RequestLimiter). Defaults to none: nil
+	// leaves operations unlimited.
+	RateLimiter domain.RequestLimiter
 	// Mounts are more handlers by path pattern (http.ServeMux syntax; a
 	// pattern ending in "/" takes the whole subtree, e.g. "/webhooks/" for
 	// Google's push notifications). They bypass bearer authentication: each
