@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
 // extensions.code values of resolver errors.
@@ -54,6 +56,9 @@ func presentError(log *slog.Logger, loginURL string) graphql.ErrorPresenterFunc 
 
 		out := graphql.DefaultErrorPresenter(ctx, err) // path and locations
 		code, msg := classify(err)
+		if code == codeBadUserInput || code == codeConflict {
+			msg = clientMessage(ctx, err)
+		}
 		ext := map[string]any{"code": code}
 		var ra *domain.RetryAfterError
 		if errors.As(err, &ra) && ra.RetryAfter > 0 {
@@ -103,6 +108,37 @@ func classify(err error) (code, message string) {
 		return codeUnavailable, "temporarily unavailable (a database, cache or Google did not answer); retry shortly"
 	}
 	return codeInternal, "internal error"
+}
+
+// layerPrefixes are the leading "what failed: " parts of a wrapped error
+// that name code rather than what the client sent ("store: ", "confirm
+// action: "): one to three words, no digits or quotes.
+var layerPrefixes = regexp.MustCompile(`^(?:[a-z]+(?: [a-z]+){0,2}: )+`)
+
+// clientMessage is an input or conflict error written for the client:
+// without gqlgen's "input:L:C: " (the locations say where), without the
+// prefixes that name internal layers, and without the caller's user id.
+// What the core wrote after the sentinel ("invalid input: cursor ... is
+// not ...") is the message when there is such a part.
+func clientMessage(ctx context.Context, err error) string {
+	var gqlErr *gqlerror.Error
+	if errors.As(err, &gqlErr) && gqlErr.Err != nil {
+		err = gqlErr.Err
+	}
+	msg := err.Error()
+	for _, sentinel := range []error{domain.ErrInvalidInput, domain.ErrConflict} {
+		s := sentinel.Error()
+		if i := strings.LastIndex(msg, s+": "); i >= 0 {
+			msg = msg[i+len(s)+2:]
+			break
+		}
+		msg = strings.TrimSuffix(msg, ": "+s)
+	}
+	msg = layerPrefixes.ReplaceAllString(msg, "")
+	if id, ok := auth.UserID(ctx); ok {
+		msg = strings.ReplaceAll(msg, id.String(), "your account")
+	}
+	return msg
 }
 
 // unreachable reports an error of a dependency that did not answer (a

@@ -239,7 +239,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	// Bearer token, then the user it names, then the body: a request is
 	// authenticated and bounded before any GraphQL work.
 	mux.Handle("/graphql", deps.Keys.Middleware(identify(res.Users, res.Clock, deps.Logger,
-		readBody(cfg.MaxBodyBytes, graphQL(cfg, deps, &res)))))
+		readBody(cfg.MaxBodyBytes, codeTransportErrors(markStreaming(graphQL(cfg, deps, &res)))))))
 	mux.Handle("/playground/", http.StripPrefix("/playground", playground.Handler()))
 	mux.Handle("GET /playground", http.RedirectHandler("/playground/", http.StatusMovedPermanently))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -308,7 +308,8 @@ func graphQL(cfg Config, deps Deps, res *resolvers.Resolver) http.Handler {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
 	srv.Use(shapeLimits{cfg: cfg, cache: queries}) // after APQ, which may supply the query
-	srv.Use(depthLimit{max: cfg.DepthLimit})       // before complexity: cheaper, and names the real problem
+	srv.Use(streamOnly{})
+	srv.Use(depthLimit{max: cfg.DepthLimit}) // before complexity: cheaper, and names the real problem
 	srv.Use(&complexityLimit{limit: cfg.ComplexityLimit})
 	if deps.RateLimiter != nil {
 		srv.Use(chargeCost{rl}) // after complexity, which it charges by

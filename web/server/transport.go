@@ -1,0 +1,149 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Codes of errors about how a request was sent rather than what it asked.
+const (
+	codeBadRequest           = "BAD_REQUEST"
+	codeUnsupportedTransport = "UNSUPPORTED_TRANSPORT"
+	codeOperationNotAllowed  = "OPERATION_NOT_ALLOWED"
+)
+
+type streamingKey struct{}
+
+// markStreaming records whether the request can carry a subscription: a
+// websocket upgrade, or SSE (Accept: text/event-stream).
+func markStreaming(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		streaming := strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
+			strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), streamingKey{}, streaming)))
+	})
+}
+
+// streamOnly refuses a subscription sent over plain POST or GET, which
+// would otherwise answer its first event as if it were a query.
+type streamOnly struct{}
+
+var _ graphql.OperationContextMutator = streamOnly{}
+
+func (streamOnly) ExtensionName() string                   { return "StreamOnly" }
+func (streamOnly) Validate(graphql.ExecutableSchema) error { return nil }
+func (streamOnly) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Subscription {
+		return nil
+	}
+	if streaming, ok := ctx.Value(streamingKey{}).(bool); !ok || streaming {
+		return nil
+	}
+	return &gqlerror.Error{
+		Message:    "a subscription needs a stream: open a websocket (graphql-transport-ws) or POST with Accept: text/event-stream (SSE)",
+		Extensions: map[string]any{"code": codeOperationNotAllowed},
+	}
+}
+
+// codeTransportErrors gives the errors gqlgen's transports write themselves
+// (an unsupported method or content type, a mutation over GET) the
+// extensions.code every other error has, and says what would work.
+// Only answers of 400 and above are held back to be rewritten; streams
+// are never touched.
+func codeTransportErrors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cw := &codingWriter{ResponseWriter: w}
+		next.ServeHTTP(cw, r)
+		cw.finish()
+	})
+}
+
+type codingWriter struct {
+	http.ResponseWriter
+	status int
+	held   *bytes.Buffer // the body of an error answer, nil otherwise
+}
+
+func (c *codingWriter) WriteHeader(status int) {
+	if c.status != 0 {
+		return
+	}
+	c.status = status
+	if status >= 400 {
+		c.held = &bytes.Buffer{}
+		return
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *codingWriter) Write(p []byte) (int, error) {
+	if c.status == 0 {
+		c.WriteHeader(http.StatusOK)
+	}
+	if c.held != nil {
+		return c.held.Write(p)
+	}
+	return c.ResponseWriter.Write(p)
+}
+
+// Flush keeps SSE streaming through the wrapper.
+func (c *codingWriter) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok && c.held == nil {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController and the websocket upgrade reach the connection.
+func (c *codingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+func (c *codingWriter) finish() {
+	if c.held == nil {
+		return
+	}
+	body := c.held.Bytes()
+	var resp struct {
+		Errors []map[string]any `json:"errors"`
+		Data   any              `json:"data"`
+	}
+	if json.Unmarshal(body, &resp) == nil && len(resp.Errors) > 0 {
+		for _, e := range resp.Errors {
+			ext, _ := e["extensions"].(map[string]any)
+			if ext == nil {
+				ext = map[string]any{}
+			}
+			if ext["code"] == nil {
+				ext["code"] = transportCode(c.status, e)
+			}
+			e["extensions"] = ext
+		}
+		if b, err := json.Marshal(resp); err == nil {
+			body = b
+			c.Header().Set("Content-Type", "application/json")
+		}
+	}
+	c.Header().Del("Content-Length")
+	c.ResponseWriter.WriteHeader(c.status)
+	_, _ = c.ResponseWriter.Write(body)
+}
+
+// transportCode names what was wrong with the request, rewriting gqlgen's
+// terse "transport not supported" into what the endpoint accepts.
+func transportCode(status int, e map[string]any) string {
+	msg, _ := e["message"].(string)
+	switch {
+	case msg == "transport not supported":
+		e["message"] = "unsupported request: send POST with Content-Type: application/json, GET with ?query=, " +
+			"POST with Accept: text/event-stream (SSE), or a websocket (graphql-transport-ws or graphql-ws)"
+		return codeUnsupportedTransport
+	case status == http.StatusNotAcceptable || status == http.StatusMethodNotAllowed:
+		return codeOperationNotAllowed
+	}
+	return codeBadRequest
+}
