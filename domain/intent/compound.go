@@ -16,6 +16,10 @@ var (
 	joinRE = rx(`\s*(?:;|,?\s+(?:and\s+(?:also\s+|then\s+)?|also\s+|then\s+))`)
 	// starterRE is how a request starts: a command or a question.
 	starterRE = rx(`^(?:(?:please\s+)?(?:show|find|list|get|search|look\s+up|check|tell\s+me|give\s+me|what|what's|whats|when|where|who|which|how|any|are\s+there|is\s+there|do\s+i|did|has|have|had|was|were|am\s+i|draft|compose|write|send|email|schedule|book|set\s+up|create|cancel|delete|move|reschedule|share|open|read|summari[sz]e)\b)`)
+	// aboutItRE is a message about what the part before acts on ("cancel
+	// the review and email Bob about it"): the part stands on its own with
+	// that part's topic.
+	aboutItRE = rx(`\b(?:about|regarding|re)\s+(?:it|that|this|them)\b`)
 	// backRE refers to something an earlier part found ("share it with Bob",
 	// "tell her I'm late"): such a part depends on the previous one and is
 	// not split off.
@@ -31,7 +35,7 @@ func splitRequests(q string) []string {
 		var next string
 		for _, m := range joinRE.FindAllStringIndex(rest, -1) {
 			head, tail := strings.TrimSpace(rest[:m[0]]), strings.TrimSpace(rest[m[1]:])
-			if len(strings.Fields(head)) >= 2 && starterRE.MatchString(tail) && !backRE.MatchString(tail) {
+			if len(strings.Fields(head)) >= 2 && starterRE.MatchString(tail) && !backRE.MatchString(aboutItRE.ReplaceAllString(tail, "")) {
 				cut, next = m[0], tail
 				break
 			}
@@ -54,9 +58,13 @@ func (c *Offline) compound(ctx context.Context, r Request, parts []string) (Inte
 		unsupported string
 		served      bool
 	)
+	topic := ""
 	for _, p := range parts {
 		pr := r
 		pr.Query = p
+		if topic != "" {
+			pr.Query = aboutItRE.ReplaceAllString(p, "about "+topic)
+		}
 		in, err := c.classifyOne(ctx, pr)
 		if err != nil {
 			return Intent{}, err
@@ -70,6 +78,9 @@ func (c *Offline) compound(ctx context.Context, r Request, parts []string) (Inte
 			continue
 		}
 		served = true
+		if len(in.Entities.Topics) > 0 {
+			topic = in.Entities.Topics[0]
+		}
 		renumber(in.Steps, len(out.Steps))
 		out.Steps = append(out.Steps, in.Steps...)
 		out.Entities = mergeEntities(out.Entities, in.Entities)

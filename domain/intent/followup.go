@@ -36,8 +36,8 @@ func (a *analysis) respond(ref ItemRef, reply bool) Intent {
 		}
 		setList(draft, ParamTo, to)
 	}
-	if m := sayingRE.FindStringSubmatch(a.q); m != nil {
-		draft[ParamBody] = subject(strings.TrimRight(m[1], "?!. ")) + "."
+	if say := a.message(); say != "" {
+		draft[ParamBody] = subject(say) + "."
 	}
 	read := a.add(Step{Service: domain.ServiceGmail, Operation: OpRead, Params: refParams(ref)})
 	d := a.add(Step{Service: domain.ServiceGmail, Operation: OpDraft, Params: draft, DependsOn: []string{read.ID}})

@@ -92,7 +92,8 @@ var stopWords = func() map[string]bool {
 	due regarding re by cc invite draft compose write reply forward schedule book set arrange create add put block cancel delete
 	remove move reschedule postpone update change rename share grant access open read summarise summarize say says said
 	up out into over then than also just need want like know let see check am pm one ones details detail next upcoming attachment attachments unread emailed free busy time
-	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants`) {
+	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants
+	through everywhere stuff related regarding keps kep`) {
 		m[w] = true
 	}
 	return m
@@ -146,19 +147,20 @@ func (c *Offline) classifyOne(ctx context.Context, r Request) (Intent, error) {
 
 // analysis is the working state of one classification.
 type analysis struct {
-	req     Request
-	loc     *time.Location
-	now     time.Time
-	q       string
-	matches []dates.Match
-	people  []Person
-	spans   [][2]int     // byte spans of dates and names, removed from the topic
-	names   map[int]bool // offsets of the words of capitalised names (nameWords)
-	say     string       // the message to write ("saying I'll be late")
-	unknown []string     // names the contacts do not know
-	ent     Entities
-	read    nlu.Result // what the model read
-	steps   []Step
+	req      Request
+	loc      *time.Location
+	now      time.Time
+	q        string
+	matches  []dates.Match
+	people   []Person
+	spans    [][2]int     // byte spans of dates and names, removed from the topic
+	names    map[int]bool // offsets of the words of capitalised names (nameWords)
+	say      string       // the message to write ("saying I'll be late")
+	peopleAt []int        // where each of people is named
+	unknown  []string     // names the contacts do not know
+	ent      Entities
+	read     nlu.Result // what the model read
+	steps    []Step
 }
 
 // people resolves the addresses and the names the tagger marked as people
@@ -200,6 +202,7 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 			continue
 		}
 		a.people = append(a.people, p)
+		a.peopleAt = append(a.peopleAt, cd.start)
 		a.spans = append(a.spans, [2]int{cd.start, cd.end})
 	}
 	return nil
@@ -277,6 +280,24 @@ func (a *analysis) topic() string {
 		words = append(words, w)
 	}
 	return strings.Join(words, " ")
+}
+
+// literalNames quotes the names in a search text whose words the search
+// engine would read as filters ("SIG Docs" is a meeting, not a document
+// type), so they are searched as written.
+func literalNames(t string) string {
+	return capsRE.ReplaceAllStringFunc(t, func(name string) string {
+		ws := strings.Fields(name)
+		if len(ws) < 2 || googleProductRE.MatchString(name) {
+			return name
+		}
+		for _, w := range ws {
+			if isKeyword(w) {
+				return `"` + name + `"`
+			}
+		}
+		return name
+	})
 }
 
 // googleProductRE is a name of Google's that names a service, not a topic.
@@ -377,7 +398,7 @@ func (a *analysis) clarify(q string) Intent {
 func (a *analysis) searchParams(s domain.Service) Params {
 	p := Params{}
 	if t := a.topicWithOrgs(); t != "" {
-		p[ParamQuery] = t
+		p[ParamQuery] = literalNames(t)
 	}
 	var from, to []string
 	lq := strings.ToLower(a.q)
@@ -552,45 +573,56 @@ func (a *analysis) composeFrom(send bool, dep string) Intent {
 // composeWith drafts a mail; mode "reply" or "forward" finds the mail
 // answered first, and deps are steps whose items the mail is built on.
 func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
+	senders, recipients := a.people, a.people
+	if mode == "forward" {
+		// "forward Rosalee's latest email to Bob": Rosalee wrote it, Bob gets it.
+		senders, recipients = a.splitPeople()
+	}
 	if mode == "reply" && len(a.people) == 0 {
 		// A reply goes to the sender of the mail it answers.
 		return a.replyFound(send)
 	}
+	saved := a.people
+	a.people = recipients
 	to, question := a.recipients("write to")
+	a.people = saved
 	if question != "" {
 		return a.clarify(question)
 	}
-	if m := sayingRE.FindStringSubmatchIndex(a.q); m != nil {
-		// What to say is the message, not what it is about.
-		a.say = strings.TrimRight(a.q[m[2]:m[3]], "?!. ")
-		a.spans = append(a.spans, [2]int{m[0], m[1]})
-		a.ent.Topics = nil
-		if t := a.topic(); t != "" {
-			a.ent.Topics = []string{t}
-		}
-	}
+	a.say = a.message()
 	topic := a.topicWithOrgs()
-	if m := aboutRE.FindStringSubmatchIndex(a.q); m != nil && a.say == "" {
-		topic = a.about(m[2], m[3])
-	}
 	draft := Params{ParamTo: to, ParamSubject: subject(topic), ParamBody: ""}
-	if a.say != "" {
+	switch {
+	case a.say != "":
 		draft[ParamBody] = subject(a.say) + "."
 		if topic == "" {
 			draft[ParamSubject] = subject(firstWords(a.say, 6))
 		}
+	case thanksRE.MatchString(a.q):
+		// "a thank-you note for the press release" says thank you.
+		draft[ParamBody] = "Thank you"
+		if topic != "" {
+			draft[ParamBody] = "Thank you for the " + topic
+		}
+		draft[ParamBody] = draft.String(ParamBody) + "."
+		draft[ParamSubject] = subject(strings.TrimSpace("Thank you " + topic))
 	}
 	switch {
 	case deps != nil:
 	case mode != "":
 		// Reply to or forward the latest matching mail: from the person for a
-		// reply, about the topic for a forward.
-		p := Params{ParamLimit: 1}
+		// reply, from the sender named and about the topic for a forward.
+		p := Params{ParamLimit: 1, ParamOrder: string(OrderNewest)}
 		draft[ParamMode] = mode
 		if mode == "reply" {
-			draft[ParamMode] = "reply"
 			setList(p, ParamFrom, to)
 			delete(draft, ParamSubject)
+		} else {
+			var from []string
+			for _, s := range senders {
+				from = append(from, addressesOf(s)...)
+			}
+			setList(p, ParamFrom, from)
 		}
 		if topic != "" {
 			p[ParamQuery] = topic
@@ -598,7 +630,7 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 		s := a.add(Step{Service: domain.ServiceGmail, Operation: OpSearch, Params: p})
 		deps = []string{s.ID}
 	case fileRefRE.MatchString(a.q) || len(kepRE.FindStringIndex(a.q)) > 0:
-		s := a.add(Step{Service: domain.ServiceDrive, Operation: OpSearch, Params: Params{ParamQuery: a.topicWithOrgs(), ParamLimit: 3}})
+		s := a.add(Step{Service: domain.ServiceDrive, Operation: OpSearch, Params: Params{ParamQuery: topic, ParamLimit: 3}})
 		deps = []string{s.ID}
 	}
 	d := a.add(Step{Service: domain.ServiceGmail, Operation: OpDraft, Params: draft, DependsOn: deps})
@@ -607,6 +639,37 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 	}
 	return a.intent(0.85)
 }
+
+var thanksRE = rx(`\bthank(?:s|-you| you)\b`)
+
+// message is what the mail should say: the tagger's body slot ("saying I'll
+// be late", "reply that I'm happy to meet"), or what follows "saying".
+func (a *analysis) message() string {
+	for _, sl := range a.read.Slots {
+		if sl.Name == "body" {
+			return strings.TrimRight(sl.Text, "?!. ")
+		}
+	}
+	if m := sayingRE.FindStringSubmatch(a.q); m != nil {
+		return strings.TrimRight(m[1], "?!. ")
+	}
+	return ""
+}
+
+// splitPeople separates the people a request sends to (named after "to",
+// "cc") from the others.
+func (a *analysis) splitPeople() (others, recipients []Person) {
+	for i, p := range a.people {
+		if i < len(a.peopleAt) && recipientRE.MatchString(a.q[:a.peopleAt[i]]) {
+			recipients = append(recipients, p)
+		} else {
+			others = append(others, p)
+		}
+	}
+	return others, recipients
+}
+
+var recipientRE = rx(`\b(?:to|cc)\s+$`)
 
 func firstWords(s string, n int) string {
 	w := strings.Fields(s)
@@ -724,6 +787,11 @@ func (a *analysis) titleSpan() (start, end int) {
 }
 
 func eventTitle(a *analysis) string {
+	for _, sl := range a.read.Slots {
+		if sl.Name == "title" {
+			return strings.Trim(sl.Text, `'"‘’“” `) // "a 45 minute 'Vendor sync'"
+		}
+	}
 	if start, end := a.titleSpan(); end > start {
 		if t := a.about(start, end); t != "" {
 			return t
@@ -777,6 +845,9 @@ func (a *analysis) findEvent() string {
 	// Only upcoming events can be cancelled or moved.
 	if after, ok, _ := p.Time(ParamAfter); !ok || after.Before(a.now) {
 		p[ParamAfter] = a.now.Format(time.RFC3339)
+	}
+	if o := p.String(ParamOrder); o == string(OrderUpcoming) || o == string(OrderNewest) || o == string(OrderOldest) {
+		p[ParamLimit] = 1 // "the next SIG Docs meeting" is one occurrence of the series
 	}
 	s := a.add(Step{Service: domain.ServiceCalendar, Operation: OpSearch, Params: p, DependsOn: deps})
 	return s.ID

@@ -89,7 +89,7 @@ func TestOfflineClassify(t *testing.T) {
 		{"emails and files about the Q3 launch", "s1:gmail.search s2:drive.search", map[string]any{"query": "Q3 launch"}},
 		{"read the latest email from Bob", "s1:gmail.search s2:gmail.read<s1", nil},
 		{"draft an email to Bob about the offsite", "s1:gmail.draft",
-			map[string]any{"to": []string{"bob@example.com"}, "subject": "The offsite"}},
+			map[string]any{"to": []string{"bob@example.com"}, "subject": "Offsite"}},
 		{"email Sarah the KEP about sidecar containers", "s1:drive.search s2:gmail.draft<s1 s3:gmail.send<s2!", nil},
 		{"schedule a meeting with Bob tomorrow at 3pm for 45 minutes", "s1:calendar.create!",
 			map[string]any{"start": "2026-06-18T15:00:00+03:00", "end": "2026-06-18T15:45:00+03:00", "timeZone": "Europe/Istanbul",
@@ -116,10 +116,13 @@ func TestOfflineClassify(t *testing.T) {
 			map[string]any{"after": "2026-06-22T00:00:00+03:00", "before": "2026-06-29T00:00:00+03:00"}},
 		{"emails from Sarah about the budget; then share the Q3 report with Bob", "s1:gmail.search s2:drive.search s3:drive.share<s2!",
 			map[string]any{"to": []string{"bob@example.com"}}},
+		// A message about what another part acts on is about its topic.
+		{"cancel the budget review and email Bob about it", "s1:calendar.search s2:calendar.delete<s1! s3:gmail.draft s4:gmail.send<s3!",
+			map[string]any{}},
 		// ...but not a part that refers back to the one before it.
 		{"find the Q3 report and share it with Bob", "s1:drive.search s2:drive.share<s1!", nil},
 		// Names keep their words ("Docs" is no stop word in "SIG Docs", nor names Drive there).
-		{"SIG Docs meetings next week", "s1:calendar.search", map[string]any{"query": "SIG Docs"}},
+		{"SIG Docs meetings next week", "s1:calendar.search", map[string]any{"query": `"SIG Docs"`}},
 		{"find my Google Docs about the budget", "s1:drive.search", map[string]any{"query": "Google budget"}},
 		{"send Sarah a note saying I'll be late", "s1:gmail.draft s2:gmail.send<s1!", nil},
 		{"email Bob about the offsite next week", "s1:gmail.draft s2:gmail.send<s1!", nil},
@@ -160,7 +163,7 @@ func TestOfflineMoveFindsTheEventByTheDateBeforeTo(t *testing.T) {
 	require.Equal(t, "2026-06-19T00:00:00+03:00", in.Steps[0].Params["before"])
 	require.Equal(t, "budget review", in.Steps[0].Params["query"])
 	in = b.classify(t, "email Bob about the offsite next week", intent.ConversationContext{})
-	require.Equal(t, "The offsite", in.Steps[0].Params["subject"], "the date is not the subject")
+	require.Equal(t, "Offsite", in.Steps[0].Params["subject"], "the date is not the subject")
 }
 
 func TestOfflineDeclinesWhatItCannotServeOfACompoundRequest(t *testing.T) {

@@ -71,6 +71,9 @@ func (a *analysis) understand() {
 		topics = append([]string{kep}, rest...)
 	}
 	t := strings.TrimSpace(strings.Join(topics, " "))
+	if t == "" && len(a.people) == 0 && len(a.matches) == 0 && searchOf[a.read.Intent] != "" {
+		t = a.topic() // a word the tagger never saw ("KEPs about kustomize")
+	}
 	if a.read.Intent == doSearchAny {
 		// A bare phrase ("shareholder saying lay it on the line") is all
 		// topic: its words less the stop words, when the tagger kept fewer.
@@ -85,7 +88,7 @@ func (a *analysis) understand() {
 
 var (
 	kepRE      = rx(`\bkeps?[\s-]*(?:number|no\.?|#)?\s*-?\s*(\d{1,5})\b`)
-	topicTrim  = rx(`^(?:the|a|an|my|our|any|some|this|that|those|these|about|regarding|on|for|re|(?:e-?mails?|mails?|messages?|docs?|documents?|files?|meetings?|events?|keps?)\s+(?:about|on|regarding|re))\s+|[?.!,;:'"]+$`)
+	topicTrim  = rx(`^(?:the|a|an|my|our|any|some|this|that|those|these|about|regarding|on|for|re|through|in|anything about|everything about|(?:e-?mails?|mails?|messages?|docs?|documents?|files?|meetings?|events?|keps?)\s+(?:about|on|regarding|re))\s+|[?.!,;:'"]+$`)
 	ofThoseRE  = rx(`\b(?:of|among)\s+(?:those|these|them)\b`)
 	unsupMail  = rx(`\b(?:e-?mails?|mail|messages?|inbox|unsubscribe|label|archive)\b`)
 	unsupDrive = rx(`\b(?:kep|doc|docs|document|file|files|folder|spreadsheet|rename)\b`)
@@ -391,9 +394,8 @@ func (a *analysis) narrow(last Turn) (Intent, bool) {
 func (a *analysis) replyFound(send bool) Intent {
 	p := Params{ParamLimit: 1, ParamOrder: string(OrderNewest)}
 	body := ""
-	if m := sayingRE.FindStringSubmatchIndex(a.q); m != nil {
-		body = subject(strings.TrimRight(a.q[m[2]:m[3]], "?!. ")) + "."
-		a.spans = append(a.spans, [2]int{m[0], m[1]})
+	if say := a.message(); say != "" {
+		body = subject(say) + "."
 	}
 	if t := a.topicWithOrgs(); t != "" {
 		p[ParamQuery] = t
