@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
 	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
@@ -108,8 +109,8 @@ func (r *mutationResolver) Ask(ctx context.Context, input model.AskInput) (*mode
 	}
 	// Only a valid ask spends the budget: an empty or too long query is
 	// refused first, and the limiter lets a retry through for free.
-	if _, err := orchestrator.CheckQuery(in.Query); err != nil {
-		return nil, err
+	if _, err := domain.CheckQuery(in.Query); err != nil {
+		return nil, fmt.Errorf("ask: %w", err)
 	}
 	if r.AskLimiter != nil {
 		if err := r.AskLimiter.AllowAsk(ctx, userID, in.ClientRequestID); err != nil {

@@ -14,7 +14,10 @@ import (
 
 // Resolver is the root resolver; it holds the domain ports the fields call.
 type Resolver struct {
-	Users             domain.UserStore
+	Users domain.UserStore
+	// Zones reads relative dates in the user's time zone. Defaults to the
+	// Users' zones, UTC for users without one.
+	Zones             *domain.Zones
 	Workspace         domain.WorkspaceReader
 	ConversationStore domain.ConversationStore
 	// ConversationBatch batches nested conversation fields. Defaults to
@@ -80,6 +83,9 @@ func (r Resolver) WithDefaults() Resolver {
 	}
 	if r.Clock == nil {
 		r.Clock = domain.SystemClock{}
+	}
+	if r.Zones == nil {
+		r.Zones = domain.NewZones(r.Users, time.UTC)
 	}
 	if r.BatchWait == 0 {
 		r.BatchWait = 2 * time.Millisecond

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -19,38 +17,20 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/web/auth"
 )
 
-// maxQueryLen bounds a search query, in characters, as asks are bounded.
-const maxQueryLen = 2000
-
 // searchFor runs one search of the caller's items in the caller's time zone.
 func (r *Resolver) searchFor(ctx context.Context, userID uuid.UUID, q string, services []domain.Service, first int, f domain.Filter) (search.Result, error) {
-	switch {
-	case q == "":
-		return search.Result{}, fmt.Errorf("query is empty: %w", domain.ErrInvalidInput)
-	case utf8.RuneCountInString(q) > maxQueryLen:
-		return search.Result{}, fmt.Errorf("query longer than %d characters: %w", maxQueryLen, domain.ErrInvalidInput)
+	q, err := domain.CheckQuery(q)
+	if err != nil {
+		return search.Result{}, err
 	}
+	loc, _ := r.Zones.Location(ctx, userID) // the default (UTC) when unknown
 	res, err := r.Searcher.Search(ctx, search.Request{
-		UserID: userID, Query: q, Services: services, First: first, Location: r.location(ctx, userID), Filters: f,
+		UserID: userID, Query: q, Services: services, First: first, Location: loc, Filters: f,
 	})
 	if err != nil {
 		return search.Result{}, fmt.Errorf("search: %w", err)
 	}
 	return res, nil
-}
-
-// location is the user's time zone, for relative dates such as "last week";
-// UTC when it is unknown.
-func (r *Resolver) location(ctx context.Context, userID uuid.UUID) *time.Location {
-	u, err := r.Users.UserByID(ctx, userID)
-	if err != nil || u.TimeZone == "" {
-		return time.UTC
-	}
-	loc, err := time.LoadLocation(u.TimeZone)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
 }
 
 func fromSearchResult(res search.Result) *model.SearchPayload {

@@ -23,9 +23,6 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/synth"
 )
 
-// MaxQueryLen bounds a query, in characters.
-const MaxQueryLen = 2000
-
 // Config tunes the orchestrator.
 type Config struct {
 	// StepTimeout bounds each step. Defaults to 10s.
@@ -102,7 +99,7 @@ type Deps struct {
 	Agents        []agent.Agent            // one per service served
 	Conversations domain.ConversationStore // required
 	Publisher     Publisher                // required
-	Users         Users                    // optional: the users' time zones
+	Users         domain.UserReader        // optional: the users' time zones
 	Contexts      ContextStore             // optional: without it context comes from persisted messages
 	Intents       IntentCache              // optional
 	Cancels       Cancels                  // optional: without it Cancel stops only this instance's asks
@@ -114,7 +111,7 @@ type Deps struct {
 type Orchestrator struct {
 	cfg    Config
 	d      Deps
-	loc    *time.Location
+	zones  *domain.Zones
 	agents map[domain.Service]agent.Agent
 	log    *slog.Logger
 	clock  domain.Clock
@@ -126,7 +123,6 @@ type Orchestrator struct {
 	mu      sync.Mutex
 	closed  bool
 	running map[uuid.UUID]*run
-	zones   map[string]*time.Location // loaded zones: LoadLocation reads a file each time
 }
 
 type run struct {
@@ -163,9 +159,8 @@ func New(cfg Config, d Deps) (*Orchestrator, error) {
 	loc, _ := time.LoadLocation(cfg.DefaultTimeZone)
 	base, stop := context.WithCancel(context.Background())
 	o := &Orchestrator{
-		cfg: cfg, d: d, loc: loc, agents: agents, log: d.Logger, clock: d.Clock,
+		cfg: cfg, d: d, zones: domain.NewZones(d.Users, loc), agents: agents, log: d.Logger, clock: d.Clock,
 		base: base, stop: stop, running: map[uuid.UUID]*run{},
-		zones: map[string]*time.Location{},
 	}
 	if d.Cancels != nil {
 		go o.listenCancels()
@@ -214,20 +209,6 @@ type AskInput struct {
 	ClientRequestID string
 }
 
-// CheckQuery returns an ask's query trimmed, or an error wrapping
-// domain.ErrInvalidInput when it is empty or longer than MaxQueryLen; the API
-// checks it before spending the caller's ask budget.
-func CheckQuery(query string) (string, error) {
-	q := strings.TrimSpace(query)
-	switch {
-	case q == "":
-		return "", fmt.Errorf("ask: query is empty: %w", domain.ErrInvalidInput)
-	case utf8.RuneCountInString(q) > MaxQueryLen:
-		return "", fmt.Errorf("ask: query longer than %d characters: %w", MaxQueryLen, domain.ErrInvalidInput)
-	}
-	return q, nil
-}
-
 // Ask persists the message as PENDING and returns it at once; the pipeline
 // runs in the background and publishes its events under the message id. A
 // repeated ClientRequestID returns the existing message and starts nothing.
@@ -235,9 +216,9 @@ func (o *Orchestrator) Ask(ctx context.Context, in AskInput) (domain.Message, er
 	if in.UserID == uuid.Nil {
 		return domain.Message{}, fmt.Errorf("ask: no user: %w", domain.ErrUnauthenticated)
 	}
-	q, err := CheckQuery(in.Query)
+	q, err := domain.CheckQuery(in.Query)
 	if err != nil {
-		return domain.Message{}, err
+		return domain.Message{}, fmt.Errorf("ask: %w", err)
 	}
 	o.mu.Lock()
 	closed := o.closed
@@ -390,27 +371,10 @@ func (o *Orchestrator) Close(ctx context.Context) error {
 
 // location is the user's time zone, or the default.
 func (o *Orchestrator) location(ctx context.Context, userID uuid.UUID) *time.Location {
-	if o.d.Users == nil {
-		return o.loc
-	}
-	u, err := o.d.Users.UserByID(ctx, userID)
-	if err != nil || u.TimeZone == "" {
-		return o.loc
-	}
-	o.mu.Lock()
-	loc, ok := o.zones[u.TimeZone]
-	o.mu.Unlock()
-	if ok {
-		return loc
-	}
-	loc, err = time.LoadLocation(u.TimeZone)
+	loc, err := o.zones.Location(ctx, userID)
 	if err != nil {
-		o.log.WarnContext(ctx, "user time zone unknown", "user", userID, "zone", u.TimeZone)
-		return o.loc
+		o.log.WarnContext(ctx, "user time zone unknown; using the default", "user", userID, "err", err)
 	}
-	o.mu.Lock()
-	o.zones[u.TimeZone] = loc
-	o.mu.Unlock()
 	return loc
 }
 

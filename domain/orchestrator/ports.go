@@ -93,11 +93,6 @@ type IntentCache interface {
 	SaveIntent(ctx context.Context, key string, in intent.Intent) error
 }
 
-// Users finds a user's time zone (domain.UserStore satisfies it).
-type Users interface {
-	UserByID(ctx context.Context, id uuid.UUID) (domain.User, error)
-}
-
 // Timings are the pipeline's phase durations in milliseconds (Message.Timings).
 type Timings struct {
 	ClassifyMS   float64 `json:"classifyMs"`

@@ -125,7 +125,7 @@ func TestAskBudgetSpentOnlyByNewValidAsks(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.errorsOf(t, `mutation { ask(input: {query: "   "}) { message { id } } }`, b.asAlice)
-	b.errorsOf(t, `mutation { ask(input: {query: "`+strings.Repeat("x", orchestrator.MaxQueryLen+1)+`"}) { message { id } } }`, b.asAlice)
+	b.errorsOf(t, `mutation { ask(input: {query: "`+strings.Repeat("x", domain.MaxQueryLen+1)+`"}) { message { id } } }`, b.asAlice)
 	b.errorsOf(t, `mutation { ask(input: {query: "hi", conversationId: "nope"}) { message { id } } }`, b.asAlice)
 	require.Zero(t, b.limiter.spent(b.alice.ID))
 

@@ -106,10 +106,7 @@ func RunEval(ctx context.Context, args []string, stdout io.Writer, d Deps) error
 	if err != nil {
 		return fmt.Errorf("eval: look up user %s: %w", *user, err)
 	}
-	loc, err := time.LoadLocation(u.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc, _ := domain.NewZones(nil, time.UTC).Of(u) // UTC when the user's zone is unknown
 
 	var results []eval.QueryResult
 	for _, m := range names {
