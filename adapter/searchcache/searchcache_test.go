@@ -26,6 +26,10 @@ func (i *index) FullText(context.Context, uuid.UUID, search.TextQuery) ([]search
 	return []search.Candidate{{Item: search.Item{Service: domain.ServiceGmail, ID: uuid.UUID{1}, Title: "Budget", MessageIDs: []string{"<1@x>"}}, Score: 2}}, nil
 }
 
+func (i *index) Identifier(context.Context, uuid.UUID, search.IdentQuery) ([]search.Candidate, error) {
+	return nil, nil
+}
+
 func (i *index) Vector(context.Context, uuid.UUID, search.VectorQuery) ([]search.Candidate, error) {
 	return nil, nil
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -236,13 +237,14 @@ type vectorBranch struct {
 	service domain.Service
 	table   string
 	at      string // the column hits are dated by
+	title   string // the column holding the subject, title or name
 	// where returns the conditions the filters put on this table, or ok=false
 	// when a filter cannot hold for this service (labels on events, say).
 	where func(f *domain.Filter, a *sqlArgs) (conds []string, ok bool)
 }
 
 var vectorBranches = []vectorBranch{
-	{domain.ServiceGmail, "gmail_cache", "received_at", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
+	{domain.ServiceGmail, "gmail_cache", "received_at", "subject", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
 		var c []string
 		if len(f.MimeTypes) > 0 || len(f.Owners) > 0 {
 			return nil, false
@@ -266,7 +268,7 @@ var vectorBranches = []vectorBranch{
 		c = append(c, flagConds(f)...)
 		return append(c, timeConds("received_at", "received_at", f, a)...), true
 	}},
-	{domain.ServiceCalendar, "gcal_cache", "start_time", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
+	{domain.ServiceCalendar, "gcal_cache", "start_time", "title", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
 		if mailOnly(f) || len(f.MimeTypes) > 0 || len(f.Owners) > 0 {
 			return nil, false
 		}
@@ -280,7 +282,7 @@ var vectorBranches = []vectorBranch{
 		// an event is in a period when it overlaps it
 		return append(c, timeConds("end_time", "start_time", f, a)...), true
 	}},
-	{domain.ServiceDrive, "gdrive_cache", "modified_at", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
+	{domain.ServiceDrive, "gdrive_cache", "modified_at", "name", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
 		if mailOnly(f) {
 			return nil, false
 		}
@@ -394,24 +396,85 @@ func (s *Search) Vector(ctx context.Context, userID uuid.UUID, q search.VectorQu
 			serviceNames(q.Services), depth, excl, q.Limit)
 	}
 	a := sqlArgs{userID}
-	var vec string
-	if q.Vector != nil {
-		vec = a.add(pgvector.NewVector(q.Vector))
+	if q.Vector == nil {
+		return s.admittedItems(ctx, "filtered listing", a, q.Services, q.Filters, excl, "0::float8", nil, q.Limit)
 	}
+	vec := a.add(pgvector.NewVector(q.Vector))
+	return s.admittedItems(ctx, "filtered vector search", a, q.Services, q.Filters, excl, "1 - (embedding <=> "+vec+")",
+		func(vectorBranch) string { return "embedding IS NOT NULL" }, q.Limit)
+}
+
+// Identifier finds the items whose title holds any of q.Idents, newest first.
+func (s *Search) Identifier(ctx context.Context, userID uuid.UUID, q search.IdentQuery) ([]search.Candidate, error) {
+	pats := make([]string, 0, len(q.Idents))
+	for _, id := range q.Idents {
+		if p := identPattern(id); p != "" {
+			pats = append(pats, p)
+		}
+	}
+	if len(pats) == 0 {
+		return nil, nil
+	}
+	f := q.Filters
+	if f == nil {
+		f = &domain.Filter{}
+	}
+	a := sqlArgs{userID}
+	p := a.add(pats)
+	return s.admittedItems(ctx, "identifier search", a, q.Services, f, exclusion(q.Exclude), "1::float8",
+		func(b vectorBranch) string { return b.title + " ~* ANY(" + p + "::text[])" }, q.Limit)
+}
+
+// identPattern is a PostgreSQL regular expression matching id's runs of
+// letters and digits as whole words, in order, with nothing or punctuation
+// between them: "KEP 536", "kep-536" and "KEP536" all find "KEP-536: ...".
+func identPattern(id string) string {
+	var runs []string
+	cur, kind := []rune{}, 0
+	for _, r := range strings.ToLower(id) {
+		k := 0
+		switch {
+		case unicode.IsLetter(r):
+			k = 1
+		case unicode.IsDigit(r):
+			k = 2
+		}
+		if k != kind && len(cur) > 0 {
+			runs = append(runs, string(cur))
+			cur = cur[:0]
+		}
+		if k != 0 {
+			cur = append(cur, r)
+		}
+		kind = k
+	}
+	if len(cur) > 0 {
+		runs = append(runs, string(cur))
+	}
+	if len(runs) == 0 {
+		return ""
+	}
+	return `\m` + strings.Join(runs, `[^[:alnum:]]*`) + `\M`
+}
+
+// admittedItems scores the cache rows of the services whose tables can hold
+// what f asks, with the conditions f and extra put on them, best score first
+// (newest first when every score is the same).
+func (s *Search) admittedItems(ctx context.Context, what string, a sqlArgs, services []domain.Service, f *domain.Filter,
+	excl, score string, extra func(vectorBranch) string, limit int,
+) ([]search.Candidate, error) {
 	var exclArg string
 	if excl != "" {
 		exclArg = a.add(excl)
 	}
 	var branches []string
-	for _, b := range admitted(q.Services, q.Filters, &a) {
+	for _, b := range admitted(services, f, &a) {
 		conds := b.conds
 		if exclArg != "" {
 			conds = append(conds, "NOT (search @@ websearch_to_tsquery('english', "+exclArg+") OR search @@ websearch_to_tsquery('simple', "+exclArg+"))")
 		}
-		score := "0::float8"
-		if vec != "" {
-			conds = append(conds, "embedding IS NOT NULL")
-			score = "1 - (embedding <=> " + vec + ")"
+		if extra != nil {
+			conds = append(conds, extra(b.vectorBranch))
 		}
 		branches = append(branches, fmt.Sprintf("SELECT '%s'::text AS service, id AS item_id, %s AS score, %s AS at FROM %s WHERE %s",
 			b.service, score, b.at, b.table, strings.Join(conds, " AND ")))
@@ -419,13 +482,9 @@ func (s *Search) Vector(ctx context.Context, userID uuid.UUID, q search.VectorQu
 	if len(branches) == 0 {
 		return nil, nil
 	}
-	order := "score DESC"
-	if vec == "" {
-		order = "at DESC"
-	}
-	sql := "WITH s AS (SELECT service, item_id, score FROM (" + strings.Join(branches, "\nUNION ALL\n") + ") u ORDER BY " + order + " LIMIT " + a.add(q.Limit) + ")\n" +
+	sql := "WITH s AS (SELECT service, item_id, score FROM (" + strings.Join(branches, "\nUNION ALL\n") + ") u ORDER BY score DESC, at DESC LIMIT " + a.add(limit) + ")\n" +
 		"SELECT s.service, s.item_id, m.ext, m.mids, m.title, m.at, s.score FROM s" + searchItemSQL + " ORDER BY s.score DESC, m.at DESC"
-	return s.candidates(ctx, "filtered vector search", sql, a...)
+	return s.candidates(ctx, what, sql, a...)
 }
 
 func containsService(ss []domain.Service, s domain.Service) bool {

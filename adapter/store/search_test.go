@@ -274,3 +274,28 @@ func TestVectorExactAndFiltered(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"INBOX"}, labels)
 }
+
+func TestIdentifierFindsIDsInTitles(t *testing.T) {
+	t.Parallel()
+	f := setupSearch(t)
+	f.insertEmail(t, domain.Email{Subject: "KEP-536: Topology-aware service routing", ReceivedAt: day(1)})
+	f.insertEmail(t, domain.Email{Subject: "KEP-5360: something else", ReceivedAt: day(2)})
+	f.insertEmail(t, domain.Email{Subject: "Re: ticket INC0012345 closed", ReceivedAt: day(3)})
+	f.insertEmail(t, domain.Email{Subject: "Q3 Budget.xlsx attached", ReceivedAt: day(4)})
+	f.insertEmail(t, domain.Email{Subject: "About kep 536", Body: "KEP-536 in the body only", ReceivedAt: day(5)})
+	find := func(ids ...string) []string {
+		got, err := f.s.Identifier(f.ctx, f.user, search.IdentQuery{Idents: ids, Limit: 10})
+		require.NoError(t, err)
+		return titles(got)
+	}
+	require.Equal(t, []string{"About kep 536", "KEP-536: Topology-aware service routing"}, find("KEP 536"))
+	require.Equal(t, find("KEP 536"), find("kep-536"))
+	require.Equal(t, find("KEP 536"), find("KEP536"))
+	require.Equal(t, []string{"Re: ticket INC0012345 closed"}, find("inc0012345"))
+	require.Equal(t, []string{"Q3 Budget.xlsx attached"}, find("q3_budget.xlsx"))
+	require.Empty(t, find("KEP 53"))
+	got, err := f.s.Identifier(f.ctx, f.user, search.IdentQuery{Idents: []string{"KEP 536"}, Limit: 10,
+		Filters: &domain.Filter{After: day(3)}, Exclude: []string{"body"}})
+	require.NoError(t, err)
+	require.Empty(t, got, "filters and exclusions hold")
+}

@@ -59,6 +59,10 @@ type Parsed struct {
 	Text    string   `json:"text"`              // residual free text, for embedding
 	Terms   []Term   `json:"terms,omitempty"`   // ranked, none required but phrases
 	Exclude []string `json:"exclude,omitempty"` // -words: items containing them are dropped
+	// Idents are identifiers as typed: ticket-like ids ("KEP-2381", "KEP
+	// 536", "INC0012345", "ticket #4521") and file names ("q3_budget.xlsx").
+	// Items whose title holds one match first; their words are terms too.
+	Idents []string `json:"idents,omitempty"`
 	// Filters are the trusted filters: operators (from:, label:, after:,
 	// has:attachment, ...) and the words of a request for a service's items
 	// ("emails from Sarah last week", "pdfs about the budget", "unread mail").
@@ -89,6 +93,7 @@ func (p Parser) Parse(ctx context.Context, userID uuid.UUID, text string, now ti
 	if err := s.words(); err != nil {
 		return Parsed{}, err
 	}
+	s.identifiers()
 	s.residual()
 	return s.out, nil
 }
@@ -658,6 +663,51 @@ func splitName(words []string) []string {
 		}
 	}
 	return out
+}
+
+// idNouns name things that are numbered ("ticket 4521", "invoice 77").
+var idNouns = map[string]bool{
+	"ticket": true, "issue": true, "case": true, "bug": true, "pr": true, "invoice": true, "order": true,
+	"incident": true, "request": true, "kep": true, "rfc": true, "po": true, "no": true, "number": true,
+}
+
+var (
+	// notAnID are numbers with a unit or an ordinal ("3pm", "22nd", "1990s", "10mb").
+	notAnID  = regexp.MustCompile(`(?i)^\d+(st|nd|rd|th|s|am|pm|k|m|kb|mb|gb|x)$`)
+	fileName = regexp.MustCompile(`(?i)^[\pL\d][\pL\d_\-. ]*\.(pdf|docx?|xlsx?|csv|pptx?|txt|md|rtf|zip|png|jpe?g|gif|html?|json|xml|od[tsp]|mp[34]|mov|wav)$`)
+)
+
+// identifiers reads ids and file names: a token of letters and at least two
+// digits ("kep-2381", "INC0012345"), a number after an upper-case code, a
+// numbered noun or "#" ("KEP 536", "ticket #4521"), or a name with an
+// extension ("budget_q3.xlsx"). Dates were read before, so "2000-06" is none.
+func (s *state) identifiers() {
+	for i, t := range s.toks {
+		if t.used || t.negated {
+			continue
+		}
+		w := strings.TrimPrefix(t.text, "#")
+		letters, digits := 0, 0
+		for _, r := range w {
+			switch {
+			case unicode.IsLetter(r):
+				letters++
+			case unicode.IsDigit(r):
+				digits++
+			}
+		}
+		switch {
+		case fileName.MatchString(t.text):
+			s.out.Idents = append(s.out.Idents, t.text)
+		case letters > 0 && digits >= 2 && len(w) >= 4 && !notAnID.MatchString(w) && !strings.Contains(w, "@"):
+			s.out.Idents = append(s.out.Idents, w)
+		case letters == 0 && digits >= 2 && digits == len(w) && i > 0 && !s.toks[i-1].used:
+			prev := s.toks[i-1].text
+			if strings.HasPrefix(t.text, "#") || idNouns[strings.ToLower(prev)] || (len(prev) >= 2 && strings.ToUpper(prev) == prev && strings.ToLower(prev) != prev) {
+				s.out.Idents = append(s.out.Idents, prev+" "+w)
+			}
+		}
+	}
 }
 
 // residual collects the unused words as the free text and the ranked terms.

@@ -190,3 +190,23 @@ func TestParseInvalidOperator(t *testing.T) {
 	_, err := f.p.Parse(context.Background(), uuid.New(), "after:yesterday-ish", f.now, f.loc)
 	require.ErrorIs(t, err, domain.ErrInvalidInput)
 }
+
+func TestParseIdentifiers(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	for q, want := range map[string][]string{
+		"kep-2381 status":                      {"kep-2381"},
+		"what is KEP 536 about":                {"KEP 536"},
+		"ticket #4521 from the help desk":      {"ticket 4521"},
+		"INC0012345":                           {"INC0012345"},
+		"the q3_budget.xlsx file":              {"q3_budget.xlsx"},
+		"meeting at 3pm on the 22nd":           nil,
+		"emails in 2000-06":                    nil,
+		"i2 board schedule for 2001":           nil,
+		"mail from kenneth.lay@enron.com 2001": nil,
+	} {
+		p := f.parse(t, q)
+		require.Equal(t, want, p.Idents, q)
+	}
+	require.Equal(t, "KEP 536", f.parse(t, "KEP 536").Text, "the words are terms too")
+}

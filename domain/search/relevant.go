@@ -23,7 +23,8 @@ const DefaultRelativeBM25 = 0.35
 //   - a vector leg (alone or filtered): its cosine is at least
 //     Profile.MinSimilarity;
 //   - the filtered leg with no text to rank by (a listing such as "emails from
-//     Sarah last week"): every item the filters admit is what was asked.
+//     Sarah last week"): every item the filters admit is what was asked;
+//   - the identifier leg: the item's title holds an id the query names.
 //
 // None relevant means no good match. Profile is the one the search ran with;
 // a zero threshold takes its default.
@@ -53,7 +54,7 @@ func (h Hit) relevant(minBM25, minSim float64, listing bool) bool {
 		switch {
 		case l.Leg == LegFullText && l.Score >= minBM25:
 			return true
-		case l.Leg == LegFiltered && listing:
+		case l.Leg == LegFiltered && listing, l.Leg == LegIdent:
 			return true
 		case l.Leg != LegFullText && l.Score >= minSim:
 			return true

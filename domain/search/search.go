@@ -39,10 +39,14 @@ const (
 	LegFullText Leg = "fulltext" // Okapi BM25 over the query's terms
 	LegVector   Leg = "vector"   // cosine similarity over all the user's items
 	LegFiltered Leg = "filtered" // cosine similarity over the items the query's filters admit
+	// LegIdent finds the items whose title holds an identifier the query
+	// names (query.Parsed.Idents: "KEP-2381", "ticket #4521", a file name),
+	// newest first; weighed to come first.
+	LegIdent Leg = "identifier"
 )
 
 // Legs lists every leg; a request naming none runs them all (the hybrid).
-var Legs = []Leg{LegFullText, LegVector, LegFiltered}
+var Legs = []Leg{LegFullText, LegVector, LegFiltered, LegIdent}
 
 // Item identifies a found item and carries what callers show or judge it by.
 type Item struct {
@@ -116,10 +120,22 @@ type VectorQuery struct {
 	Limit    int
 }
 
+// IdentQuery asks for a user's items whose title (subject, event title, file
+// name) holds any of Idents: their runs of letters and digits in order,
+// separated by nothing or punctuation ("KEP 536" finds "KEP-536: ...").
+type IdentQuery struct {
+	Services []domain.Service
+	Idents   []string
+	Filters  *domain.Filter // set: only the items they admit (Request.Strict)
+	Exclude  []string
+	Limit    int
+}
+
 // Index runs the legs over a user's items.
 type Index interface {
 	FullText(ctx context.Context, userID uuid.UUID, q TextQuery) ([]Candidate, error)
 	Vector(ctx context.Context, userID uuid.UUID, q VectorQuery) ([]Candidate, error)
+	Identifier(ctx context.Context, userID uuid.UUID, q IdentQuery) ([]Candidate, error)
 }
 
 // Versioner tells the version of a user's data, bumped on every change.
@@ -144,6 +160,9 @@ type Profile struct {
 	Filtered float64
 	// Boost multiplies the filtered leg's weight. Defaults to 1.5.
 	Boost float64
+	// Ident weighs the identifier leg. Defaults to 2, above the boosted
+	// filtered leg: an item named by its id comes first.
+	Ident float64
 	// MinSimilarity is the cosine a hit found by meaning alone needs to be
 	// relevant (Result.Relevant). Defaults to DefaultMinSimilarity.
 	MinSimilarity float64
@@ -158,6 +177,7 @@ func (p Profile) WithDefaults() Profile {
 	p.Vector = orDefault(p.Vector, 1)
 	p.Filtered = orDefault(p.Filtered, 1)
 	p.Boost = orDefault(p.Boost, 1.5)
+	p.Ident = orDefault(p.Ident, 2)
 	p.MinSimilarity = orDefault(p.MinSimilarity, DefaultMinSimilarity)
 	p.RelativeBM25 = orDefault(p.RelativeBM25, DefaultRelativeBM25)
 	return p
@@ -457,7 +477,7 @@ func scope(requested, named []domain.Service) []domain.Service {
 func (e *Engine) runLegs(ctx context.Context, req Request, p query.Parsed) ([]Ranked, map[string]time.Duration, error) {
 	services := scope(req.Services, p.Filters.Services)
 	prof := e.Profile()
-	weight := map[Leg]float64{LegFullText: prof.FullText, LegVector: prof.Vector, LegFiltered: prof.Filtered * prof.Boost}
+	weight := map[Leg]float64{LegFullText: prof.FullText, LegVector: prof.Vector, LegFiltered: prof.Filtered * prof.Boost, LegIdent: prof.Ident}
 	want := func(l Leg) bool { return slices.Contains(req.Legs, l) }
 	var strict *domain.Filter // what the full-text leg must keep to
 	if req.Strict && !p.Filters.IsZero() {
@@ -467,6 +487,7 @@ func (e *Engine) runLegs(ctx context.Context, req Request, p query.Parsed) ([]Ra
 	// Strict, the vector leg would be the filtered leg again.
 	runVector := want(LegVector) && p.Text != "" && (strict == nil || !want(LegFiltered))
 	runFiltered := want(LegFiltered) && !p.Filters.IsZero()
+	runIdent := want(LegIdent) && len(p.Idents) > 0
 
 	var vec []float32
 	embedDone := make(chan struct{})
@@ -525,6 +546,11 @@ func (e *Engine) runLegs(ctx context.Context, req Request, p query.Parsed) ([]Ra
 		f := p.Filters
 		run(2, LegFiltered, p.Text != "", func(ctx context.Context, v []float32) ([]Candidate, error) {
 			return e.d.Index.Vector(ctx, req.UserID, VectorQuery{Services: services, Vector: v, Filters: &f, Exclude: p.Exclude, Limit: e.cfg.Depth})
+		})
+	}
+	if runIdent {
+		run(3, LegIdent, false, func(ctx context.Context, _ []float32) ([]Candidate, error) {
+			return e.d.Index.Identifier(ctx, req.UserID, IdentQuery{Services: services, Idents: p.Idents, Filters: strict, Exclude: p.Exclude, Limit: e.cfg.Depth})
 		})
 	}
 	if err := g.Wait(); err != nil {

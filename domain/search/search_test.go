@@ -22,6 +22,7 @@ type index struct {
 	text     []search.TextQuery
 	vector   []search.VectorQuery
 	filtered []search.VectorQuery
+	ident    []search.IdentQuery
 }
 
 func item(n byte, s domain.Service) search.Candidate {
@@ -44,6 +45,13 @@ func (i *index) Vector(_ context.Context, _ uuid.UUID, q search.VectorQuery) ([]
 	}
 	i.vector = append(i.vector, q)
 	return []search.Candidate{item(2, domain.ServiceGmail), item(4, domain.ServiceDrive)}, nil
+}
+
+func (i *index) Identifier(_ context.Context, _ uuid.UUID, q search.IdentQuery) ([]search.Candidate, error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.ident = append(i.ident, q)
+	return []search.Candidate{item(5, domain.ServiceDrive)}, nil
 }
 
 type embedder struct{ model string }
@@ -126,7 +134,7 @@ func TestStrictFiltersHoldInEveryLeg(t *testing.T) {
 func TestProfileFollowsTheEmbedder(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, search.OfflineProfile.WithDefaults(), setup(t, "offline").engine.Profile())
-	require.Equal(t, search.Profile{FullText: 1, Vector: 1, Filtered: 1, Boost: 1.5, MinSimilarity: search.DefaultMinSimilarity, RelativeBM25: search.DefaultRelativeBM25}, setup(t, "remote").engine.Profile())
+	require.Equal(t, search.Profile{FullText: 1, Vector: 1, Filtered: 1, Boost: 1.5, Ident: 2, MinSimilarity: search.DefaultMinSimilarity, RelativeBM25: search.DefaultRelativeBM25}, setup(t, "remote").engine.Profile())
 }
 
 func TestSingleLegsAndLimits(t *testing.T) {
@@ -201,4 +209,19 @@ func TestNothingGoodRelaxesPhrasesThenServices(t *testing.T) {
 	r, err = e.Search(context.Background(), search.Request{UserID: uuid.New(), Query: "budget"})
 	require.NoError(t, err)
 	require.Empty(t, r.Notes, "found as written")
+}
+
+func TestAnItemNamedByItsIDComesFirst(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "remote")
+	r, err := f.engine.Search(context.Background(), search.Request{UserID: uuid.New(), Query: "status of KEP 536"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"KEP 536"}, f.idx.ident[0].Idents)
+	require.Equal(t, uuid.UUID{5}, r.Hits[0].ID)
+	require.Equal(t, []search.LegHit{{Leg: search.LegIdent, Rank: 1}}, r.Hits[0].Legs)
+	require.Contains(t, r.Relevant(), r.Hits[0])
+
+	_, err = f.engine.Search(context.Background(), search.Request{UserID: uuid.New(), Query: "budget"})
+	require.NoError(t, err)
+	require.Len(t, f.idx.ident, 1, "no id, no identifier leg")
 }

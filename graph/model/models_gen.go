@@ -918,17 +918,20 @@ const (
 	SearchLegVector SearchLeg = "VECTOR"
 	// Vector similarity over the items the query's filters admit.
 	SearchLegFiltered SearchLeg = "FILTERED"
+	// Items whose title (subject, event title, file name) holds an identifier the query names: "KEP-2381", "ticket #4521", a file name. Weighed to come first.
+	SearchLegIdentifier SearchLeg = "IDENTIFIER"
 )
 
 var AllSearchLeg = []SearchLeg{
 	SearchLegFulltext,
 	SearchLegVector,
 	SearchLegFiltered,
+	SearchLegIdentifier,
 }
 
 func (e SearchLeg) IsValid() bool {
 	switch e {
-	case SearchLegFulltext, SearchLegVector, SearchLegFiltered:
+	case SearchLegFulltext, SearchLegVector, SearchLegFiltered, SearchLegIdentifier:
 		return true
 	}
 	return false
