@@ -20,10 +20,14 @@ type Embedder interface {
 	Model() string
 }
 
-// Page asks for one page of a keyset-paginated list.
+// Page asks for one page of a keyset-paginated list: the First items after
+// After, or, when Last is set, the Last items before Before (Relay's
+// backward pagination). After and Before bound the page in either direction.
 type Page struct {
-	First int    // page size; 0 means the default
-	After string // opaque cursor of the last item already seen
+	First  int    // page size; 0 means the default
+	After  string // opaque cursor of the last item already seen
+	Last   int    // page size counted back from Before (or from the end)
+	Before string // opaque cursor of the first item already seen
 	// NoTotal skips counting every match (PageInfo.TotalCount stays 0), for
 	// callers that never show the total: the count costs a second scan.
 	NoTotal bool
@@ -31,9 +35,11 @@ type Page struct {
 
 // PageInfo describes a returned page.
 type PageInfo struct {
-	HasNextPage bool
-	EndCursor   string
-	TotalCount  int
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     string
+	EndCursor       string
+	TotalCount      int
 	// Cursors[i] is the opaque cursor of the page's item i (Relay edges carry
 	// one each, so a client can resume after any item); the last equals EndCursor.
 	Cursors []string

@@ -1,6 +1,8 @@
 package resolvers
 
 import (
+	"cmp"
+
 	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 )
@@ -11,17 +13,21 @@ import (
 func Complexity() graph.ComplexityRoot {
 	var c graph.ComplexityRoot
 	// A list whose filter has a query is served by the search engine.
-	c.Query.Emails = func(child int, f *model.EmailFilter, first *int, _ *string) int {
-		return perPage(child, first) + searched(f != nil && f.Query != nil)
+	c.Query.Emails = func(child int, f *model.EmailFilter, first *int, _ *string, last *int, _ *string) int {
+		return perPage(child, cmp.Or(first, last)) + searched(f != nil && f.Query != nil)
 	}
-	c.Query.Events = func(child int, f *model.EventFilter, first *int, _ *string) int {
-		return perPage(child, first) + searched(f != nil && f.Query != nil)
+	c.Query.Events = func(child int, f *model.EventFilter, first *int, _ *string, last *int, _ *string) int {
+		return perPage(child, cmp.Or(first, last)) + searched(f != nil && f.Query != nil)
 	}
-	c.Query.Files = func(child int, f *model.FileFilter, first *int, _ *string) int {
-		return perPage(child, first) + searched(f != nil && f.Query != nil)
+	c.Query.Files = func(child int, f *model.FileFilter, first *int, _ *string, last *int, _ *string) int {
+		return perPage(child, cmp.Or(first, last)) + searched(f != nil && f.Query != nil)
 	}
-	c.Query.Conversations = func(child int, first *int, _ *string) int { return perPage(child, first) }
-	c.Conversation.Messages = func(child int, first *int, _ *string) int { return perPage(child, first) }
+	c.Query.Conversations = func(child int, first *int, _ *string, last *int, _ *string) int {
+		return perPage(child, cmp.Or(first, last))
+	}
+	c.Conversation.Messages = func(child int, first *int, _ *string, last *int, _ *string) int {
+		return perPage(child, cmp.Or(first, last))
+	}
 	c.Query.Search = func(child int, _ string, _ []model.Service, first *int) int {
 		if first == nil {
 			return SearchCost + child*defaultSearchHits

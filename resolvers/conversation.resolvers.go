@@ -18,8 +18,8 @@ import (
 )
 
 // Messages is the resolver for the messages field.
-func (r *conversationResolver) Messages(ctx context.Context, obj *model.Conversation, first *int, after *string) (*model.MessageConnection, error) {
-	c, err := listPage(ctx, "messages", first, after,
+func (r *conversationResolver) Messages(ctx context.Context, obj *model.Conversation, first *int, after *string, last *int, before *string) (*model.MessageConnection, error) {
+	c, err := listPage(ctx, "messages", pageArgs{first, after, last, before},
 		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Message, domain.PageInfo, error) {
 			return r.ConversationStore.Messages(ctx, userID, obj.UUID, p)
 		},
@@ -58,8 +58,8 @@ func (r *mutationResolver) CreateConversation(ctx context.Context, input model.C
 }
 
 // Conversations is the resolver for the conversations field.
-func (r *queryResolver) Conversations(ctx context.Context, first *int, after *string) (*model.ConversationConnection, error) {
-	c, err := listPage(ctx, "conversations", first, after, r.ConversationStore.Conversations,
+func (r *queryResolver) Conversations(ctx context.Context, first *int, after *string, last *int, before *string) (*model.ConversationConnection, error) {
+	c, err := listPage(ctx, "conversations", pageArgs{first, after, last, before}, r.ConversationStore.Conversations,
 		fromConversation, func(n *model.Conversation, cur string) model.ConversationEdge {
 			return model.ConversationEdge{Node: n, Cursor: cur}
 		})

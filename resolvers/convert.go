@@ -1,6 +1,7 @@
 package resolvers
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -21,22 +22,37 @@ const (
 	maxPageSize     = 100
 )
 
-func toPage(first *int, after *string) (domain.Page, error) {
-	p := domain.Page{First: defaultPageSize}
-	if first != nil {
-		if *first < 1 || *first > maxPageSize {
-			return domain.Page{}, fmt.Errorf("first must be between 1 and %d, got %d: %w", maxPageSize, *first, domain.ErrInvalidInput)
+// pageArgs are a connection field's Relay arguments.
+type pageArgs struct {
+	first  *int
+	after  *string
+	last   *int
+	before *string
+}
+
+// toPage checks a connection's arguments: first and last are 1 to
+// maxPageSize and not both given; neither means the first defaultPageSize.
+func toPage(a pageArgs) (domain.Page, error) {
+	for name, n := range map[string]*int{"first": a.first, "last": a.last} {
+		if n != nil && (*n < 1 || *n > maxPageSize) {
+			return domain.Page{}, fmt.Errorf("%s must be between 1 and %d, got %d: %w", name, maxPageSize, *n, domain.ErrInvalidInput)
 		}
-		p.First = *first
 	}
-	if after != nil {
-		p.After = *after
+	if a.first != nil && a.last != nil {
+		return domain.Page{}, fmt.Errorf("give first (with after) or last (with before), not both: %w", domain.ErrInvalidInput)
+	}
+	p := domain.Page{After: deref(a.after), Before: deref(a.before), Last: deref(a.last)}
+	if p.Last == 0 {
+		p.First = cmp.Or(deref(a.first), defaultPageSize)
 	}
 	return p, nil
 }
 
 func toPageInfo(pi domain.PageInfo) *model.PageInfo {
-	out := &model.PageInfo{HasNextPage: pi.HasNextPage}
+	out := &model.PageInfo{HasNextPage: pi.HasNextPage, HasPreviousPage: pi.HasPreviousPage}
+	if pi.StartCursor != "" {
+		out.StartCursor = &pi.StartCursor
+	}
 	if pi.EndCursor != "" {
 		out.EndCursor = &pi.EndCursor
 	}
@@ -238,7 +254,7 @@ type connection[E any] struct {
 // listPage runs one keyset-paginated list for the caller: it authenticates,
 // checks the page arguments, calls fetch and pairs each converted item with
 // its cursor.
-func listPage[D, N, E any](ctx context.Context, what string, first *int, after *string,
+func listPage[D, N, E any](ctx context.Context, what string, args pageArgs,
 	fetch func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]D, domain.PageInfo, error),
 	conv func(D) *N, edge func(*N, string) E,
 ) (connection[E], error) {
@@ -246,7 +262,7 @@ func listPage[D, N, E any](ctx context.Context, what string, first *int, after *
 	if err != nil {
 		return connection[E]{}, err
 	}
-	p, err := toPage(first, after)
+	p, err := toPage(args)
 	if err != nil {
 		return connection[E]{}, err
 	}

@@ -15,20 +15,20 @@ import (
 )
 
 // Emails is the resolver for the emails field.
-func (r *queryResolver) Emails(ctx context.Context, filter *model.EmailFilter, first *int, after *string) (*model.EmailConnection, error) {
+func (r *queryResolver) Emails(ctx context.Context, filter *model.EmailFilter, first *int, after *string, last *int, before *string) (*model.EmailConnection, error) {
 	f, err := toMailFilter(filter)
 	if err != nil {
 		return nil, err
 	}
 	if f.Query != "" && r.Searcher != nil {
 		c, err := rankedPage(ctx, r.Resolver, "emails", domain.ServiceGmail, f, func(fd search.Found) *domain.Email { return fd.Email },
-			first, after, fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })
+			pageArgs{first, after, last, before}, fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err
 		}
 		return &model.EmailConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
 	}
-	c, err := listPage(ctx, "emails", first, after,
+	c, err := listPage(ctx, "emails", pageArgs{first, after, last, before},
 		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
 			return r.Workspace.Emails(ctx, userID, f, p)
 		},

@@ -15,20 +15,20 @@ import (
 )
 
 // Events is the resolver for the events field.
-func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error) {
+func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
 	f, err := toEventFilter(filter)
 	if err != nil {
 		return nil, err
 	}
 	if f.Query != "" && r.Searcher != nil {
 		c, err := rankedPage(ctx, r.Resolver, "events", domain.ServiceCalendar, f, func(fd search.Found) *domain.Event { return fd.Event },
-			first, after, fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })
+			pageArgs{first, after, last, before}, fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err
 		}
 		return &model.EventConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
 	}
-	c, err := listPage(ctx, "events", first, after,
+	c, err := listPage(ctx, "events", pageArgs{first, after, last, before},
 		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
 			return r.Workspace.Events(ctx, userID, f, p)
 		},

@@ -15,20 +15,20 @@ import (
 )
 
 // Files is the resolver for the files field.
-func (r *queryResolver) Files(ctx context.Context, filter *model.FileFilter, first *int, after *string) (*model.FileConnection, error) {
+func (r *queryResolver) Files(ctx context.Context, filter *model.FileFilter, first *int, after *string, last *int, before *string) (*model.FileConnection, error) {
 	f, err := toFileFilter(filter)
 	if err != nil {
 		return nil, err
 	}
 	if f.Query != "" && r.Searcher != nil {
 		c, err := rankedPage(ctx, r.Resolver, "files", domain.ServiceDrive, f, func(fd search.Found) *domain.File { return fd.File },
-			first, after, fromFile, func(n *model.File, cur string) model.FileEdge { return model.FileEdge{Node: n, Cursor: cur} })
+			pageArgs{first, after, last, before}, fromFile, func(n *model.File, cur string) model.FileEdge { return model.FileEdge{Node: n, Cursor: cur} })
 		if err != nil {
 			return nil, err
 		}
 		return &model.FileConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
 	}
-	c, err := listPage(ctx, "files", first, after,
+	c, err := listPage(ctx, "files", pageArgs{first, after, last, before},
 		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.File, domain.PageInfo, error) {
 			return r.Workspace.Files(ctx, userID, f, p)
 		},

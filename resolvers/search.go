@@ -133,20 +133,28 @@ func searchItem(ctx context.Context, h *model.SearchHit) (model.SearchItem, erro
 // engine only boosts by it). Cursors are positions in that ranked list ("3"
 // resumes after the third item). item picks the service's item of a loaded hit.
 func rankedPage[D, N, E any](ctx context.Context, r *Resolver, what string, service domain.Service, f domain.Filter,
-	item func(search.Found) *D, first *int, after *string, conv func(D) *N, edge func(*N, string) E,
+	item func(search.Found) *D, args pageArgs, conv func(D) *N, edge func(*N, string) E,
 ) (connection[E], error) {
 	userID, err := auth.RequireUserID(ctx)
 	if err != nil {
 		return connection[E]{}, err
 	}
-	p, err := toPage(first, after)
+	p, err := toPage(args)
 	if err != nil {
 		return connection[E]{}, err
 	}
-	offset := 0
-	if p.After != "" {
-		if offset, err = strconv.Atoi(p.After); err != nil || offset < 0 {
-			return connection[E]{}, fmt.Errorf("%s: cursor %q is not a position in the ranked list: %w", what, p.After, domain.ErrInvalidCursor)
+	// An item's cursor is its 1-based rank: after c starts at rank c+1,
+	// before c ends at rank c-1.
+	var after, before int
+	for _, c := range []struct {
+		cursor string
+		into   *int
+	}{{p.After, &after}, {p.Before, &before}} {
+		if c.cursor == "" {
+			continue
+		}
+		if *c.into, err = strconv.Atoi(c.cursor); err != nil || *c.into < 0 {
+			return connection[E]{}, fmt.Errorf("%s: cursor %q is not a position in the ranked list: %w", what, c.cursor, domain.ErrInvalidCursor)
 		}
 	}
 	f.Services = []domain.Service{service}
@@ -164,16 +172,22 @@ func rankedPage[D, N, E any](ctx context.Context, r *Resolver, what string, serv
 			kept = append(kept, *it)
 		}
 	}
-	start := min(offset, len(kept))
-	end := min(start+p.First, len(kept))
+	start, end := min(after, len(kept)), len(kept)
+	if p.Before != "" {
+		end = max(start, min(before-1, len(kept)))
+	}
+	if p.Last > 0 {
+		start = max(start, end-p.Last)
+	} else {
+		end = min(end, start+p.First)
+	}
+	pi := domain.PageInfo{HasNextPage: end < len(kept), HasPreviousPage: start > 0, TotalCount: len(kept)}
 	out := make([]E, 0, end-start)
 	for i := start; i < end; i++ {
 		out = append(out, edge(conv(kept[i]), strconv.Itoa(i+1)))
 	}
-	info := &model.PageInfo{HasNextPage: end < len(kept)}
 	if end > start {
-		c := strconv.Itoa(end)
-		info.EndCursor = &c
+		pi.StartCursor, pi.EndCursor = strconv.Itoa(start+1), strconv.Itoa(end)
 	}
-	return connection[E]{edges: out, info: info, total: len(kept)}, nil
+	return connection[E]{edges: out, info: toPageInfo(pi), total: len(kept)}, nil
 }

@@ -78,6 +78,22 @@ func TestConversationsAndMessages(t *testing.T) {
 	require.False(t, info.HasNextPage)
 	require.Len(t, p2, 2)
 	require.Len(t, uniq(ids(append(p1, p2...), messageID)), 5)
+	require.True(t, info.HasPreviousPage)
+	require.Equal(t, info.Cursors[0], info.StartCursor)
+
+	// Backward (Relay's last/before): the same order, read from the end.
+	b2, info, err := f.store.Messages(f.ctx, f.user.ID, c.ID, domain.Page{Last: 2})
+	require.NoError(t, err)
+	require.Equal(t, ids(p2, messageID), ids(b2, messageID))
+	require.True(t, info.HasPreviousPage)
+	require.False(t, info.HasNextPage)
+	b1, info, err := f.store.Messages(f.ctx, f.user.ID, c.ID, domain.Page{Last: 3, Before: info.StartCursor})
+	require.NoError(t, err)
+	require.Equal(t, ids(p1, messageID), ids(b1, messageID))
+	require.False(t, info.HasPreviousPage)
+	require.True(t, info.HasNextPage)
+	_, _, err = f.store.Messages(f.ctx, f.user.ID, c.ID, domain.Page{Last: 1, Before: "nope"})
+	require.ErrorIs(t, err, domain.ErrInvalidCursor)
 	_, _, err = f.store.Messages(f.ctx, f.other.ID, c.ID, domain.Page{})
 	require.ErrorIs(t, err, domain.ErrNotFound)
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,10 +72,16 @@ type keyset struct {
 
 // paginate reads one page of the rows selected by filter, in keyset order,
 // converted by conv, and counts all of them. key returns a row's sort key.
+// With p.Last it reads backward from p.Before (the rows just before it, in
+// reverse order, then turned back), as Relay's last/before asks.
 func paginate[R, D any](ctx context.Context, db bun.IDB, ks keyset, p domain.Page,
 	filter func(*bun.SelectQuery) *bun.SelectQuery, key func(*R) cursor, conv func(*R) D, exclude ...string,
 ) ([]D, domain.PageInfo, error) {
+	backward := p.Last > 0
 	limit, err := pageSize(p.First)
+	if backward {
+		limit, err = pageSize(p.Last)
+	}
 	if err != nil {
 		return nil, domain.PageInfo{}, err
 	}
@@ -83,17 +90,23 @@ func paginate[R, D any](ctx context.Context, db bun.IDB, ks keyset, p domain.Pag
 	if len(exclude) > 0 {
 		q = q.ExcludeColumn(exclude...)
 	}
-	dir, cmp := "ASC", ">"
+	dir, after, before := "ASC", ">", "<"
 	if ks.desc {
-		dir, cmp = "DESC", "<"
+		dir, after, before = "DESC", "<", ">"
+	}
+	if backward { // read from the end: the rows nearest Before first
+		dir = map[string]string{"ASC": "DESC", "DESC": "ASC"}[dir]
 	}
 	q = q.OrderExpr("? "+dir+", id "+dir, bun.Ident(ks.column))
-	if p.After != "" {
-		c, err := decodeCursor(p.After)
+	for _, bound := range []struct{ cursor, cmp string }{{p.After, after}, {p.Before, before}} {
+		if bound.cursor == "" {
+			continue
+		}
+		c, err := decodeCursor(bound.cursor)
 		if err != nil {
 			return nil, domain.PageInfo{}, err
 		}
-		q = q.Where("(?, id) "+cmp+" (?, ?)", bun.Ident(ks.column), c.at, c.id)
+		q = q.Where("(?, id) "+bound.cmp+" (?, ?)", bun.Ident(ks.column), c.at, c.id)
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, domain.PageInfo{}, err
@@ -106,9 +119,16 @@ func paginate[R, D any](ctx context.Context, db bun.IDB, ks keyset, p domain.Pag
 		}
 		info.TotalCount = int(total)
 	}
-	if len(rows) > limit {
+	more := len(rows) > limit
+	if more {
 		rows = rows[:limit]
-		info.HasNextPage = true
+	}
+	// A cursor given means items lie beyond it on that side.
+	if backward {
+		slices.Reverse(rows)
+		info.HasPreviousPage, info.HasNextPage = more, p.Before != ""
+	} else {
+		info.HasNextPage, info.HasPreviousPage = more, p.After != ""
 	}
 	out := make([]D, len(rows))
 	for i := range rows {
@@ -116,7 +136,7 @@ func paginate[R, D any](ctx context.Context, db bun.IDB, ks keyset, p domain.Pag
 		info.Cursors = append(info.Cursors, key(&rows[i]).encode())
 	}
 	if len(rows) > 0 {
-		info.EndCursor = info.Cursors[len(rows)-1]
+		info.StartCursor, info.EndCursor = info.Cursors[0], info.Cursors[len(rows)-1]
 	}
 	return out, info, nil
 }

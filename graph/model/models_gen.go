@@ -435,8 +435,12 @@ type Mutation struct {
 
 // Where a page of a connection stands (Relay cursor connections).
 type PageInfo struct {
-	// Whether more items follow this page.
+	// Whether more items follow this page (when paging backward: whether `before` was given).
 	HasNextPage bool `json:"hasNextPage"`
+	// Whether items precede this page (when paging forward: whether `after` was given).
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the first item of this page; pass it as `before` for the page before. Null on an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
 	// The cursor of the last item of this page; pass it as `after` for the next page. Null on an empty page.
 	EndCursor *string `json:"endCursor,omitempty"`
 }

@@ -196,8 +196,10 @@ func TestBadTokenIsRefused(t *testing.T) {
 }
 
 type pageInfo struct {
-	HasNextPage bool
-	EndCursor   *string
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *string
+	EndCursor       *string
 }
 
 type emailPage struct {

@@ -96,6 +96,26 @@ func TestOnRealStore(t *testing.T) {
 	}
 	require.Equal(t, []string{"Report 0", "Report 1", "Report 2", "Report 3", "Report 4"}, subjects)
 
+	// And back from the end, two at a time (Relay's last/before).
+	var back []string
+	var before *string
+	for {
+		var resp emailPage
+		c.MustPost(`query($before: String) { emails(last: 2, before: $before, filter: {from: ["boss@example.com"]}) {
+			edges { cursor node { id subject } } pageInfo { hasPreviousPage startCursor } } }`,
+			&resp, asAlice, client.Var("before", before))
+		var page []string
+		for _, e := range resp.Emails.Edges {
+			page = append(page, e.Node.Subject)
+		}
+		back = append(page, back...)
+		if !resp.Emails.PageInfo.HasPreviousPage {
+			break
+		}
+		before = resp.Emails.PageInfo.StartCursor
+	}
+	require.Equal(t, subjects, back)
+
 	// Bob's copy of an email is not Alice's to read.
 	bobs, _, err := st.Emails(ctx, bob.ID, domain.Filter{}, domain.Page{})
 	require.NoError(t, err)
