@@ -203,6 +203,24 @@ describe('web app', { timeout: 240_000 }, () => {
     await page.getByRole('list', { name: 'Search results' }).locator('li').first().waitFor();
   });
 
+  it('says when asking too often, and how long to wait', async () => {
+    await page.goto('/#/chat');
+    const limited = page.getByRole('alert').filter({ hasText: 'Too many requests for now.' });
+    for (let i = 1; i <= 6 && !(await limited.count()); i++) {
+      const before = await page.locator('.turn').count();
+      await page.getByRole('textbox', { name: /^Ask/ }).fill(`what meetings do I have on day ${i} of next month?`);
+      await page.getByRole('button', { name: 'Send' }).click();
+      await until(
+        async () => (await limited.count()) > 0 || ((await page.locator('.turn').count()) > before && !(await page.getByRole('button', { name: 'Stop' }).count())),
+        30_000,
+        'the ask to end or be refused',
+      );
+    }
+    await limited.waitFor({ timeout: 1000 });
+    assert.match(await limited.innerText(), /Try again in \d+ (seconds|minutes)\./);
+    await shot(page, '13-rate-limited');
+  });
+
   it('opens the playground and runs a query', async () => {
     const p = await context.newPage();
     await p.addInitScript((t) => {
@@ -213,7 +231,7 @@ describe('web app', { timeout: 240_000 }, () => {
     await p.goto('/playground/');
     await p.getByRole('button', { name: /Execute query/ }).click();
     await p.locator('.result-window').getByText(demoUser).waitFor({ timeout: 15_000 });
-    await shot(p, '13-playground');
+    await shot(p, '14-playground');
     await p.close();
   });
 
@@ -223,18 +241,18 @@ describe('web app', { timeout: 240_000 }, () => {
     await p.goto('/');
     await signIn(p);
     await p.getByRole('heading', { name: 'What would you like to know?' }).waitFor();
-    await shot(p, '14-phone-home');
+    await shot(p, '15-phone-home');
     const menu = p.getByRole('button', { name: 'History and sync' });
     await menu.click();
     await p.getByRole('region', { name: 'Connected services' }).waitFor();
     await p.waitForTimeout(300); // the drawer's slide
-    await shot(p, '15-phone-menu');
+    await shot(p, '16-phone-menu');
     await p.getByRole('button', { name: 'Close' }).click();
     await p.goto('/#/mail');
     await p.getByRole('list', { name: 'Mail' }).locator('li').first().waitFor();
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
-    await shot(p, '16-phone-mail');
+    await shot(p, '17-phone-mail');
     const prev = page;
     page = p;
     await noSeriousA11y('phone mail');
@@ -247,7 +265,7 @@ describe('web app', { timeout: 240_000 }, () => {
     await page.getByRole('list', { name: 'Mail' }).locator('li').first().waitFor();
     await context.setOffline(true);
     await page.getByRole('alert').filter({ hasText: 'You are offline.' }).waitFor();
-    await shot(page, '17-offline');
+    await shot(page, '18-offline');
     await context.setOffline(false);
     await page.getByRole('alert').filter({ hasText: 'You are offline.' }).waitFor({ state: 'detached' });
 
@@ -262,7 +280,7 @@ describe('web app', { timeout: 240_000 }, () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Google needs reconnecting.' });
     await alert.waitFor({ timeout: 30_000 });
     assert.ok(await alert.getByRole('link', { name: 'Reconnect Google' }).isVisible());
-    await shot(page, '18-reconnect-google');
+    await shot(page, '19-reconnect-google');
     await noSeriousA11y('reconnect');
 
     // Reconnecting goes through Google's consent again; sync resumes on the kept cache.

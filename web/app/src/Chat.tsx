@@ -44,6 +44,19 @@ function fromMessage(m: Conv['conversation']['messages']['edges'][number]['node'
   };
 }
 
+/** loadAll reads a conversation's messages, oldest first, page after page. */
+async function loadAll(id: string): Promise<Turn[]> {
+  const turns: Turn[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const d: Conv = await request(ConversationQuery, { id, after });
+    const page = d.conversation.messages;
+    turns.push(...page.edges.map((e) => fromMessage(e.node)));
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return turns;
+    after = page.pageInfo.endCursor;
+  }
+}
+
 /** apply folds one answer event into its turn. */
 function apply(t: Turn, e: AnswerEvents['answer']): Turn {
   if (e.seq > 0 && e.seq <= t.seq) return t; // already seen (a replay after reconnecting)
@@ -135,10 +148,9 @@ export function Chat({ conversationId, onConversation }: { conversationId?: stri
       return;
     }
     setLoading(true);
-    request(ConversationQuery, { id: conversationId }).then(
-      (d) => {
+    loadAll(conversationId).then(
+      (ts) => {
         setLoading(false);
-        const ts = d.conversation.messages.edges.map((e) => fromMessage(e.node));
         setTurns(ts.map((t) => (running(t.status) ? { ...t, text: '', steps: [] } : t)));
         ts.filter((t) => running(t.status)).forEach((t) => follow(t.id));
       },

@@ -1,5 +1,7 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { request } from './api';
 import { ConversationsQuery } from './queries';
+import type { ConversationsQuery as Page } from './gql/graphql';
 import { useQuery } from './useQuery';
 import { ago } from './format';
 import { href } from './route';
@@ -8,10 +10,15 @@ import { Problem } from './Problem';
 /** History lists the person's conversations, most recent first. */
 export function History({ active, version }: { active?: string; version: number }) {
   const { data, error, reload } = useQuery(ConversationsQuery, { first: 30 });
+  // Older pages, fetched on "Show older"; dropped when the first page reloads.
+  const [more, setMore] = useState<Page['conversations'][]>([]);
+  const [moreError, setMoreError] = useState<unknown>();
   useEffect(() => {
     if (version) reload();
   }, [version]);
-  const edges = data?.conversations.edges ?? [];
+  useEffect(() => setMore([]), [data]);
+  const last = more.at(-1) ?? data?.conversations;
+  const edges = [data?.conversations, ...more].flatMap((p) => p?.edges ?? []);
   return (
     <section class="history" aria-labelledby="history-h">
       <div class="section-head">
@@ -32,6 +39,21 @@ export function History({ active, version }: { active?: string; version: number 
           </li>
         ))}
       </ul>
+      {moreError ? <Problem error={moreError} /> : null}
+      {last?.pageInfo.hasNextPage && (
+        <button
+          type="button"
+          class="small"
+          onClick={() =>
+            request(ConversationsQuery, { first: 30, after: last.pageInfo.endCursor }).then(
+              (d) => setMore((m) => [...m, d.conversations]),
+              setMoreError,
+            )
+          }
+        >
+          Show older
+        </button>
+      )}
     </section>
   );
 }
