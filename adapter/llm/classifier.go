@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
@@ -33,7 +34,14 @@ func NewClassifier(c *Client, fallback intent.Classifier, log *slog.Logger) *Cla
 
 // Classify implements intent.Classifier.
 func (k *Classifier) Classify(ctx context.Context, r intent.Request) (intent.Intent, error) {
-	p := intent.BuildPrompt(r)
+	var resolved intent.Entities
+	if res, ok := k.fallback.(intent.Resolver); ok {
+		var err error
+		if resolved, err = res.Resolve(ctx, r); err != nil {
+			return intent.Intent{}, fmt.Errorf("resolve the request's entities: %w", err)
+		}
+	}
+	p := intent.BuildPrompt(r, resolved)
 	user := p.User
 	for attempt := 1; attempt <= 2; attempt++ {
 		out, err := k.c.CompleteJSON(ctx, p.System, user)

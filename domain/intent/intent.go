@@ -245,6 +245,13 @@ type Versioned interface {
 	Version() string
 }
 
+// Resolver reads what a request names (people with every address the
+// user's mail knows them by, dates as ranges, the topic, identifiers such as
+// KEP numbers) without planning, for a classifier that plans from it.
+type Resolver interface {
+	Resolve(ctx context.Context, r Request) (Entities, error)
+}
+
 // Contacts finds the people a user knows (senders, recipients, attendees of
 // their own mail and events) by name or partial address.
 type Contacts interface {

@@ -117,6 +117,25 @@ func (c *Offline) Classify(ctx context.Context, r Request) (Intent, error) {
 
 // classifyOne understands one request.
 func (c *Offline) classifyOne(ctx context.Context, r Request) (Intent, error) {
+	a, err := c.analyse(ctx, r)
+	if err != nil {
+		return Intent{}, err
+	}
+	in := a.decideModel()
+	if in.Question == "" {
+		in.Question = a.question()
+	}
+	in.Entities = a.ent
+	in.Normalize()
+	if err := Validate(in); err != nil {
+		return Intent{}, fmt.Errorf("offline classifier produced an invalid intent: %w", err)
+	}
+	return in, nil
+}
+
+// analyse reads r: its dates, the model's intent and slots, the people
+// resolved against the user's contacts, the topic.
+func (c *Offline) analyse(ctx context.Context, r Request) (*analysis, error) {
 	loc := r.Location
 	if loc == nil {
 		loc = time.UTC
@@ -129,20 +148,21 @@ func (c *Offline) classifyOne(ctx context.Context, r Request) (Intent, error) {
 	}
 	a.read = c.model.Parse(a.q, a.inSpan)
 	if err := c.people(ctx, a); err != nil {
-		return Intent{}, err
+		return nil, err
 	}
 	a.entities()
 	a.understand()
-	in := a.decideModel()
-	if in.Question == "" {
-		in.Question = a.question()
+	return a, nil
+}
+
+// Resolve implements Resolver: what r names, resolved against the user's
+// workspace, for a model that plans from it.
+func (c *Offline) Resolve(ctx context.Context, r Request) (Entities, error) {
+	a, err := c.analyse(ctx, r)
+	if err != nil {
+		return Entities{}, err
 	}
-	in.Entities = a.ent
-	in.Normalize()
-	if err := Validate(in); err != nil {
-		return Intent{}, fmt.Errorf("offline classifier produced an invalid intent: %w", err)
-	}
-	return in, nil
+	return a.ent, nil
 }
 
 // analysis is the working state of one classification.

@@ -299,8 +299,18 @@ func TestBuildPrompt(t *testing.T) {
 	b := setup(t)
 	p := intent.BuildPrompt(intent.Request{Query: "send it", Now: b.now, Location: b.loc, Context: intent.ConversationContext{
 		Turns: []intent.Turn{{Query: "draft a mail to Bob", Items: []intent.ItemRef{{Service: domain.ServiceGmail, Kind: "draft", ID: "d1"}}}},
-	}})
+	}}, intent.Entities{})
 	require.Equal(t, "send it", p.User)
+	require.NotContains(t, p.System, "resolved in the person's own mail")
+
+	// The model plans from the people, dates and words the offline reading resolved.
+	r := intent.Request{Query: "emails from Sarah about the budget last week", UserID: uuid.New(), Now: b.now, Location: b.loc}
+	ent, err := b.cls.Resolve(context.Background(), r)
+	require.NoError(t, err)
+	p = intent.BuildPrompt(r, ent)
+	require.Contains(t, p.System, `"Email":"sarah.fleming@example.com"`)
+	require.Contains(t, p.System, `"topics":["budget"]`)
+	require.Contains(t, p.System, `"start":"2026-06-08T00:00:00+03:00"`)
 	require.Contains(t, p.System, "2026-06-17T14:30:00+03:00 (Wednesday), time zone Europe/Istanbul")
 	require.Contains(t, p.System, `"id":"d1"`)
 	require.Contains(t, p.System, `"dependsOn"`)

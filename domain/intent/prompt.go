@@ -87,10 +87,12 @@ type Prompt struct {
 	User   string // the request itself
 }
 
-// BuildPrompt renders the prompt for r. It includes the last turns of the
+// BuildPrompt renders the prompt for r. It includes what the request names,
+// resolved against the user's workspace (people with their addresses, dates
+// as ranges, the topic: resolved may be empty), and the last turns of the
 // conversation (their queries, the items they showed with ids, the actions
 // they proposed) so follow-ups like "the second one" or "send it" resolve.
-func BuildPrompt(r Request) Prompt {
+func BuildPrompt(r Request, resolved Entities) Prompt {
 	loc := r.Location
 	if loc == nil {
 		loc = time.UTC
@@ -99,6 +101,11 @@ func BuildPrompt(r Request) Prompt {
 	var b strings.Builder
 	b.WriteString(instructions)
 	fmt.Fprintf(&b, "\n\nNow: %s (%s), time zone %s.\n", now.Format(time.RFC3339), now.Weekday(), loc)
+	if ent, _ := json.Marshal(resolved); string(ent) != "{}" {
+		b.WriteString("\nWhat the request names, resolved in the person's own mail, calendar and files (use these addresses, ranges and search words in params; one person may have several addresses):\n")
+		b.Write(ent)
+		b.WriteString("\n")
+	}
 	if len(r.Context.Turns) > 0 {
 		b.WriteString("\nConversation so far, oldest first:\n")
 		for i, t := range r.Context.Turns {
