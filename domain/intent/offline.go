@@ -660,6 +660,8 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 	return a.intent(0.85)
 }
 
+var dateLinkRE = rx(`^\s*(?:(?:on|at|by|in|this|next|until|before|after)\s+)?$`)
+
 var thanksRE = rx(`\bthank(?:s|-you| you)\b`)
 
 // message is what the mail should say: the tagger's body slot ("saying I'll
@@ -667,7 +669,15 @@ var thanksRE = rx(`\bthank(?:s|-you| you)\b`)
 func (a *analysis) message() string {
 	for _, sl := range a.read.Slots {
 		if sl.Name == "body" {
-			return strings.TrimRight(sl.Text, "?!. ")
+			// Dates are no slot, but a message's own date is part of it:
+			// "saying I'll send the names on Friday".
+			end := sl.End
+			for _, m := range a.matches {
+				if m.Start >= end && dateLinkRE.MatchString(a.q[end:m.Start]) {
+					end = m.End
+				}
+			}
+			return strings.TrimRight(a.q[sl.Start:end], "?!. ")
 		}
 	}
 	if m := sayingRE.FindStringSubmatch(a.q); m != nil {
