@@ -61,6 +61,7 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 		evalCmd(e),
 		evalAskCmd(e),
 		tokenCmd(e),
+		syncCmd(e),
 	)
 	return root.ExecuteContext(ctx)
 }

@@ -105,6 +105,9 @@ type Config struct {
 	// killed worker's and retried; every job runs in slices of two thirds of
 	// it. Defaults to 90s.
 	JobRescueAfter time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"90s"`
+	// AskAbandonAfter is how long an unfinished ask may go unwritten before
+	// it is taken for one whose server died and ended with ERROR. Defaults to 5m.
+	AskAbandonAfter time.Duration `env:"ASK_ABANDON_AFTER" envDefault:"5m"`
 	// LogLevel is debug, info, warn or error. Defaults to info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) on a listener
@@ -219,6 +222,9 @@ func (c Config) validate() error {
 	}
 	if c.SyncInterval < time.Second {
 		bad("SYNC_INTERVAL", "%s, want at least 1s", c.SyncInterval)
+	}
+	if c.AskAbandonAfter < 5*time.Second {
+		bad("ASK_ABANDON_AFTER", "%s, want at least 5s", c.AskAbandonAfter)
 	}
 	if c.JobRescueAfter < 3*time.Second {
 		bad("JOB_RESCUE_AFTER", "%s, want at least 3s", c.JobRescueAfter)
