@@ -1,7 +1,7 @@
 # Common tasks; `make test` is what CI runs (.ci/run).
 GO ?= go
 
-.PHONY: services generate lint test run build
+.PHONY: services generate lint test run build chaos
 
 # PostgreSQL + pgvector and Redis on loopback, installed and started if missing.
 services:
