@@ -24,7 +24,9 @@ const searchQuery = `query($q: String!, $s: [Service!], $first: Int) {
 				... on File { id name }
 			}
 		}
-		filters { services from to labels after before attendees mimeTypes hasAttachment unread sources { field words start end } }
+		filters { services from to labels after before attendees mimeTypes hasAttachment unread sources { field words start end hint } }
+		hints { from after sources { field words hint } }
+		notes
 		text
 		timings { name ms }
 		cached
@@ -56,8 +58,18 @@ type searchResp struct {
 			Sources                                          []struct {
 				Field, Words string
 				Start, End   int
+				Hint         bool
 			}
 		}
+		Hints struct {
+			From    []string
+			After   *string
+			Sources []struct {
+				Field, Words string
+				Hint         bool
+			}
+		}
+		Notes   []string
 		Text    string
 		Cached  bool
 		Timings []struct {
@@ -91,6 +103,10 @@ func TestSearch(t *testing.T) {
 	require.NotNil(t, s.Filters.Labels, "lists are never null")
 	require.False(t, s.Cached)
 	require.Equal(t, "from:s1@example.com", s.Filters.Sources[0].Words)
+	require.False(t, s.Filters.Sources[0].Hint)
+	require.NotNil(t, s.Hints.From, "hints are never null either")
+	require.Empty(t, s.Hints.Sources)
+	require.NotNil(t, s.Notes)
 	require.Equal(t, 0, s.Filters.Sources[0].Start)
 	require.Equal(t, "3", s.Text)
 	require.Equal(t, "fulltext", s.Timings[0].Name)

@@ -110,6 +110,23 @@ func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB,
 	return db, users
 }
 
+// logIndexSize prints the BM25 index's size per item against the text it
+// indexes (subjects and bodies, event titles and descriptions, file names and
+// contents).
+func logIndexSize(b *testing.B, ctx context.Context, db *store.DB) {
+	b.Helper()
+	var items, postings, index, text float64
+	require.NoError(b, db.Pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM gmail_cache) + (SELECT count(*) FROM gcal_cache) + (SELECT count(*) FROM gdrive_cache),
+		(SELECT count(*) FROM search_postings), pg_total_relation_size('search_postings'),
+		(SELECT coalesce(sum(octet_length(subject) + octet_length(body)), 0) FROM gmail_cache)
+		+ (SELECT coalesce(sum(octet_length(title) + octet_length(coalesce(description, ''))), 0) FROM gcal_cache)
+		+ (SELECT coalesce(sum(octet_length(name) + octet_length(coalesce(content, ''))), 0) FROM gdrive_cache)`).
+		Scan(&items, &postings, &index, &text))
+	b.Logf("BM25 index: %.0f items, %.0f postings per item, %.1f KB per item (%.0f MB), %.1fx the %.1f KB of text per item it indexes",
+		items, postings/items, index/items/1024, index/1024/1024, index/text, text/items/1024)
+}
+
 // benchQueries mixes the judged sets: sender+month, thread and natural queries.
 func benchQueries(b *testing.B) []string {
 	b.Helper()
@@ -139,6 +156,7 @@ func BenchmarkSearch(b *testing.B) {
 	emb, err := embed.NewOffline()
 	require.NoError(b, err)
 	db, users := benchDB(b, ctx, emb)
+	logIndexSize(b, ctx, db)
 	idx := store.NewSearch(db)
 	engine := newEngine(b, idx, emb, demo.Now())
 	qs := benchQueries(b)

@@ -87,14 +87,12 @@ func TestDemoEval(t *testing.T) {
 	}
 }
 
-// requireTargets holds the quality targets on the dev sets: the
-// hybrid is never below the best single method; sender+month P@5 >= 0.95;
-// thread hit@5 >= 0.95. The natural set is reported, not held.
+// requireTargets holds the quality targets on the judged sets: the hybrid is
+// never below any single method (dev sets and the natural set); sender+month
+// P@5 >= 0.95; thread hit@5 >= 0.95. The natural set's MRR@10 >= 0.87 is
+// reported, not held (not met yet).
 func requireTargets(t *testing.T, set string, m map[string]eval.Summary) {
 	t.Helper()
-	if !strings.HasPrefix(set, "enron-lay-") {
-		return
-	}
 	h := m["hybrid"]
 	for _, single := range []string{"fulltext", "vector", "filtered"} {
 		s := m[single]
