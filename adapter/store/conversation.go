@@ -268,7 +268,7 @@ func (s *Store) ModifyMessage(ctx context.Context, userID, id uuid.UUID, fn func
 func (s *Store) UnfinishedMessages(ctx context.Context, before time.Time, limit int) ([]domain.Message, error) {
 	var rows []messageRow
 	err := s.idb(ctx).NewSelect().Model(&rows).
-		Where("status IN (?) AND updated_at < ?", bun.In([]domain.MessageStatus{domain.MessagePending, domain.MessageRunning}), before).
+		Where("status IN (?) AND updated_at < ?", bun.List([]domain.MessageStatus{domain.MessagePending, domain.MessageRunning}), before).
 		Order("updated_at").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: unfinished messages: %w", err)
