@@ -42,6 +42,8 @@ func TestParse(t *testing.T) {
 		{"files last week", "last week", "2026-06-08 00:00", "2026-06-15 00:00", "", 0},
 		{"this week", "this week", "2026-06-15 00:00", "2026-06-22 00:00", "", 0},
 		{"meetings next week", "next week", "2026-06-22 00:00", "2026-06-29 00:00", "", 0},
+		{"everything for the week after next", "for the week after next", "2026-06-29 00:00", "2026-07-06 00:00", "", 0},
+		{"meetings on Wednesday, June 24?", "on Wednesday, June 24", "2026-06-24 00:00", "2026-06-25 00:00", "", 0},
 		{"last month's invoices", "last month", "2026-05-01 00:00", "2026-06-01 00:00", "", 0},
 		{"next month", "next month", "2026-07-01 00:00", "2026-08-01 00:00", "", 0},
 		{"emails in June 2001", "in June 2001", "2001-06-01 00:00", "2001-07-01 00:00", "", 0},

@@ -56,8 +56,9 @@ var rules = []rule{
 	{re(`\b(?:(?:in|during)\s+)?(\d{4})-(\d{1,2})\b`), func(p *parser, g []string) (part, bool) {
 		return p.month(atoi(g[1]), atoi(g[2]))
 	}},
-	// June 15, June 15th 2001, on June 15
-	{re(`\b(?:on\s+)?(` + monthRE + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`), func(p *parser, g []string) (part, bool) {
+	// June 15, June 15th 2001, on June 15, Wednesday, December 16 (the date
+	// wins over the weekday written with it)
+	{re(`\b(?:on\s+)?(?:(?:` + weekdayRE + `),?\s+)?(?:the\s+)?(` + monthRE + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`), func(p *parser, g []string) (part, bool) {
 		return p.day(p.yearOr(g[3]), monthNum(g[1]), atoi(g[2]))
 	}},
 	// 15 June, the 15th of June 2001
@@ -92,6 +93,11 @@ var rules = []rule{
 			return p.dayOffset(2), true
 		}
 		return p.dayOffset(-2), true
+	}},
+	// the week after next
+	{re(`\b(?:in\s+|for\s+)?(?:the\s+)?week\s+after\s+next\b`), func(p *parser, g []string) (part, bool) {
+		start := p.weekStart(p.now).AddDate(0, 0, 14)
+		return dateSpan(start, start.AddDate(0, 0, 7)), true
 	}},
 	// this week, last month, next year, past week, this weekend
 	{re(`\b(this|last|next|past|previous|coming)\s+(week|weekend|month|year)\b`), func(p *parser, g []string) (part, bool) {

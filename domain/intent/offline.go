@@ -302,24 +302,6 @@ func (a *analysis) topic() string {
 	return strings.Join(words, " ")
 }
 
-// literalNames quotes the names in a search text whose words the search
-// engine would read as filters ("SIG Docs" is a meeting, not a document
-// type), so they are searched as written.
-func literalNames(t string) string {
-	return capsRE.ReplaceAllStringFunc(t, func(name string) string {
-		ws := strings.Fields(name)
-		if len(ws) < 2 || googleProductRE.MatchString(name) {
-			return name
-		}
-		for _, w := range ws {
-			if isKeyword(w) {
-				return `"` + name + `"`
-			}
-		}
-		return name
-	})
-}
-
 // googleProductRE is a name of Google's that names a service, not a topic.
 var googleProductRE = rx(`^google\s+(?:docs|drive|sheets|slides|calendar|mail|gmail)$`)
 
@@ -418,7 +400,7 @@ func (a *analysis) clarify(q string) Intent {
 func (a *analysis) searchParams(s domain.Service) Params {
 	p := Params{}
 	if t := a.topicWithOrgs(); t != "" {
-		p[ParamQuery] = literalNames(t)
+		p[ParamQuery] = t
 	}
 	var from, to []string
 	lq := strings.ToLower(a.q)

@@ -122,7 +122,7 @@ func TestOfflineClassify(t *testing.T) {
 		// ...but not a part that refers back to the one before it.
 		{"find the Q3 report and share it with Bob", "s1:drive.search s2:drive.share<s1!", nil},
 		// Names keep their words ("Docs" is no stop word in "SIG Docs", nor names Drive there).
-		{"SIG Docs meetings next week", "s1:calendar.search", map[string]any{"query": `"SIG Docs"`}},
+		{"SIG Docs meetings next week", "s1:calendar.search", map[string]any{"query": "SIG Docs"}},
 		{"find my Google Docs about the budget", "s1:drive.search", map[string]any{"query": "Google budget"}},
 		{"send Sarah a note saying I'll be late", "s1:gmail.draft s2:gmail.send<s1!", nil},
 		{"email Bob about the offsite next week", "s1:gmail.draft s2:gmail.send<s1!", nil},
