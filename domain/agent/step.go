@@ -44,8 +44,12 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 	order := intent.Order(step.Params.String(intent.ParamOrder))
 	q := f.Query
 	fetch := limit
-	if order != "" && order != intent.OrderRelevance && strings.TrimSpace(q) != "" {
+	switch {
+	case len(Words(q)) == 0:
+	case order != "" && order != intent.OrderRelevance:
 		fetch = max(limit, DatePool)
+	default:
+		fetch = max(limit, DefaultLimit) // the cut-off below needs candidates
 	}
 	items, err := s.Search(ctx, userID, f, fetch)
 	if err != nil {
@@ -57,7 +61,7 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 			out = append(out, it)
 		}
 	}
-	out = Matching(out, q)
+	out = Matching(out, q, len(f.From)+len(f.To)+len(f.Attendees) > 0)
 	Sort(out, order)
 	if len(out) > limit {
 		out = out[:limit]
@@ -89,14 +93,16 @@ func aboutInput(svc domain.Service, inputs []Input) string {
 	return ""
 }
 
-// Matching is the relevance cut-off of the agents: when some items hold every
-// word of the query (in their title, text or people; a plural's singular
-// will do), only those are shown, so a loose match is never listed as a
-// match nor sorted first by date. When none does, the items are kept as the
-// search ranked them.
-func Matching(items []Item, query string) []Item {
+// Matching is the relevance cut-off of the agents, on the words of the
+// query found in an item's title, text (less links and paths) or people (a
+// plural's singular will do): the items holding them all, else those
+// holding the most of them when that is more than half, else none — a
+// search whose words nothing holds found nothing, however close its nearest
+// items came. A search already narrowed to people (scoped) keeps its items
+// when no item holds most words: a name's words need not be in the text.
+func Matching(items []Item, query string, scoped bool) []Item {
 	words := Words(query)
-	if len(words) == 0 {
+	if len(words) == 0 || len(items) == 0 {
 		return items
 	}
 	for i, w := range words {
@@ -104,17 +110,41 @@ func Matching(items []Item, query string) []Item {
 			words[i] = strings.TrimSuffix(w, "s")
 		}
 	}
+	held := make([]int, len(items))
+	best := 0
+	for i, it := range items {
+		text := strings.ToLower(it.Title + " " + it.Snippet + " " + prose(it.Body) + " " + strings.Join(it.People, " "))
+		for _, w := range words {
+			if strings.Contains(text, w) {
+				held[i]++
+			}
+		}
+		best = max(best, held[i])
+	}
+	if 2*best <= len(words) {
+		if scoped {
+			return items
+		}
+		return nil
+	}
 	var out []Item
-	for _, it := range items {
-		text := strings.ToLower(it.Title + " " + it.Snippet + " " + it.Body + " " + strings.Join(it.People, " "))
-		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(text, w) }) {
+	for i, it := range items {
+		if held[i] == best {
 			out = append(out, it)
 		}
 	}
-	if len(out) == 0 {
-		return items
-	}
 	return out
+}
+
+// prose is text without its links and paths ("kubernetes/community" names
+// no community).
+func prose(s string) string {
+	if !strings.ContainsAny(s, "/@") {
+		return s
+	}
+	fs := strings.Fields(s)
+	fs = slices.DeleteFunc(fs, func(f string) bool { return strings.ContainsAny(f, "/@") })
+	return strings.Join(fs, " ")
 }
 
 // Sort orders items as o says: newest first, or oldest / soonest first;

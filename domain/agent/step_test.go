@@ -135,12 +135,13 @@ func TestSortAndMatchingOrderByDate(t *testing.T) {
 		{ID: "b", Title: "Executive summit", At: at.AddDate(0, 0, 5)},
 		{ID: "c", Title: "EnronOnline Executive Summary for Nov 6", At: at.AddDate(0, 0, 3)},
 	}
-	got := agent.Matching(items, "EnronOnline executive summary")
+	got := agent.Matching(items, "EnronOnline executive summary", false)
 	agent.Sort(got, intent.OrderNewest)
 	require.Equal(t, []string{"c", "a"}, []string{got[0].ID, got[1].ID}, "the newest of the matches, not the newest loose hit")
 	agent.Sort(got, intent.OrderUpcoming)
 	require.Equal(t, "a", got[0].ID)
-	require.Len(t, agent.Matching(items, "quarterly budget"), 3, "no item holds every word: all kept")
+	require.Empty(t, agent.Matching(items, "quarterly budget", false), "nothing holds the words: nothing found")
+	require.Len(t, agent.Matching(items, "quarterly budget", true), 3, "narrowed to people already: kept")
 }
 
 func TestMatchingShowsOnlyWhatHoldsEveryWord(t *testing.T) {
@@ -156,7 +157,11 @@ func TestMatchingShowsOnlyWhatHoldsEveryWord(t *testing.T) {
 		}
 		return out
 	}
-	require.Equal(t, []string{"rel"}, ids(agent.Matching(items, "SIG Release")), "a loose match on one word is no match")
-	require.Equal(t, []string{"qos"}, ids(agent.Matching(items, "SIG Node memory QoS")), "the text counts, not just the title")
-	require.Equal(t, []string{"node", "qos"}, ids(agent.Matching(items, "SIG Node meetings")), "a plural's singular will do")
+	require.Equal(t, []string{"rel"}, ids(agent.Matching(items, "SIG Release", false)), "a loose match on one word is no match")
+	require.Equal(t, []string{"qos"}, ids(agent.Matching(items, "SIG Node memory QoS", false)), "the text counts, not just the title")
+	require.Equal(t, []string{"node", "qos"}, ids(agent.Matching(items, "SIG Node meetings", false)), "a plural's singular will do")
+	require.Empty(t, agent.Matching(items, "SIG Security", false), "half the words is not a match")
+	require.Equal(t, []string{"qos"}, ids(agent.Matching(items, "SIG Node memory QoS swap bandwidth", false)), "most of the words will do")
+	links := []agent.Item{{ID: "x", Title: "SIG Docs meeting", Body: "Notes: kubernetes/community:sig-docs/archive https://kubernetes.io/community"}}
+	require.Empty(t, agent.Matching(links, "Kubernetes Community Meeting", false), "links and paths are no text")
 }

@@ -121,3 +121,13 @@ func TestOfflineWriterNamesFoldersAndRealPeople(t *testing.T) {
 	ans, _ = write(t, synth.Input{Intent: intent.Intent{Question: intent.QuestionWho}, Results: []executor.Result{res}})
 	require.Contains(t, ans.Text, "UTC), with Marko Mudrinić [1].", "markup is no attendee")
 }
+
+func TestOfflineWriterReadsWhoCameFromTheNotes(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2019, 12, 11, 18, 0, 0, 0, time.UTC)
+	ev := agent.Item{Service: domain.ServiceCalendar, Kind: "event", ID: "e1", Title: "SIG Contributor Experience meeting", At: at, End: at.Add(time.Hour),
+		People: []string{":"}, Body: "Agenda: mentoring.\n\n**Attendees**: Jorge Castro, Tim Pepper\n\n## Notes\nLots."}
+	_, res := searched(domain.ServiceCalendar, "", ev)
+	ans, _ := write(t, synth.Input{Intent: intent.Intent{Question: intent.QuestionWho}, Results: []executor.Result{res}})
+	require.Contains(t, ans.Text, "the notes say Attendees: Jorge Castro, Tim Pepper")
+}

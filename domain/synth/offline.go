@@ -285,7 +285,12 @@ func (b *writer) who(it agent.Item) string {
 			return fmt.Sprintf("%q was sent by %s on %s [%d].", title, it.People[0], dates.Day(it.At, b.loc), n)
 		}
 	case domain.ServiceCalendar:
-		return fmt.Sprintf("%q (%s)%s [%d].", title, dates.Span(it.At, it.End, b.loc), people("with", it.People), n)
+		names := people("with", it.People)
+		if m := attendedRE.FindStringIndex(it.Body); strings.HasSuffix(names, "no one listed") && m != nil {
+			// Meeting notes name who came where the invitation names no one.
+			names = ": the notes say " + excerpt(strings.Join(strings.Fields(Readable(it.Body[m[0]:])), " "), 300)
+		}
+		return fmt.Sprintf("%q (%s)%s [%d].", title, dates.Span(it.At, it.End, b.loc), names, n)
 	case domain.ServiceDrive:
 		return fmt.Sprintf("%q is%s [%d].", title, strings.TrimPrefix(people("owned by", it.People), ","), n)
 	}
@@ -412,6 +417,9 @@ func (b *writer) describe(it agent.Item) string {
 	}
 	return s
 }
+
+// attendedRE finds where meeting notes list who came.
+var attendedRE = regexp.MustCompile(`(?i)\b(?:attendees|attendance|attending|present|participants)\b`)
 
 // parenRE finds asides such as "(she/her)" that name no one.
 var parenRE = regexp.MustCompile(`\([^)]*\)`)
