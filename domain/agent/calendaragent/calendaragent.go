@@ -61,17 +61,19 @@ func (a *Agent) Do(ctx context.Context, userID uuid.UUID, step intent.Step, inpu
 var flightRE = regexp.MustCompile(`\b([A-Z][A-Z0-9])\s?(\d{2,4})\b`)
 
 // searchStep searches events; mails it depends on (a booking) lend their
-// flight numbers, and events naming one of them are preferred.
+// flight numbers, and then the events naming them are what is looked for:
+// the booking's words ("Turkish Airlines") need not be in the event.
 func (a *Agent) searchStep(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
-	var codes []string
+	var codes, spaced []string
 	for _, it := range agent.Candidates(inputs, domain.ServiceGmail, "") {
 		for _, m := range flightRE.FindAllStringSubmatch(it.Title+" "+it.Snippet+" "+it.Body, -1) {
 			codes = append(codes, m[1]+m[2])
+			spaced = append(spaced, m[1]+" "+m[2])
 		}
 	}
 	if len(codes) > 0 {
 		step.Params = clone(step.Params)
-		step.Params[intent.ParamQuery] = strings.TrimSpace(step.Params.String(intent.ParamQuery) + " " + strings.Join(codes, " "))
+		step.Params[intent.ParamQuery] = strings.Join(spaced, " ")
 	}
 	out, err := agent.SearchStep(ctx, a.search, userID, domain.ServiceCalendar, step, nil) // inputs lent their flight codes above
 	if err != nil {
