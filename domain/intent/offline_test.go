@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -362,4 +363,30 @@ func TestOfflineCorrectionNeverProposesTheNegatedAction(t *testing.T) {
 		require.Empty(t, in.Steps, "%q confirms nothing by itself", q)
 		require.Contains(t, in.Reply, "cancel Budget review", q)
 	}
+}
+
+// BenchmarkOfflineClassifyP99 classifies varied requests (searches,
+// actions, compounds, follow-ups) and reports the 99th percentile.
+func BenchmarkOfflineClassifyP99(b *testing.B) {
+	loc, err := time.LoadLocation("Europe/Istanbul")
+	require.NoError(b, err)
+	cls := intent.NewOffline(contacts{"sarah": {{Name: "Sarah Fleming", Email: "sarah.fleming@example.com"}}, "bob": {{Name: "Bob", Email: "bob@example.com"}}})
+	now := time.Date(2026, 6, 17, 14, 30, 0, 0, loc)
+	queries := []string{
+		"emails from Sarah about the budget last week", "what's on my calendar next Tuesday?", "summarize the Q3 report",
+		"cancel the next budget review and email Bob about it", "share KEP-2400 with bob@example.com as a viewer",
+		"move my weekly sync with Bob to Thursday at 10am", "how many meetings do I have next week?", "am I free Friday at 4pm?",
+		"draft a thank-you note to Bob for the offsite", "what's the weather tomorrow?", "thanks!",
+		"look through my drive and calendar for anything about cgroup v2",
+	}
+	var took []time.Duration
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		if _, err := cls.Classify(context.Background(), intent.Request{Query: queries[i%len(queries)], UserID: uuid.New(), Now: now, Location: loc}); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)*99/100])/float64(time.Millisecond), "p99-ms")
 }
