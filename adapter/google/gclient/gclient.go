@@ -5,6 +5,7 @@
 package gclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/sony/gobreaker/v2"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 
@@ -56,6 +58,16 @@ type Config struct {
 	Transport http.RoundTripper
 	// Timeout bounds one request. Defaults to 60s.
 	Timeout time.Duration
+	// Tries is how many times an idempotent request is sent when it fails
+	// transiently (network error, 429, 5xx). Defaults to 3.
+	Tries int
+	// BreakerFailures is how many failures in a row of one service (5xx or
+	// network errors after the retries, of any user) open its circuit.
+	// Defaults to 5.
+	BreakerFailures int
+	// BreakerOpen is how long an open circuit fails calls at once before it
+	// lets one through. Defaults to 30s.
+	BreakerOpen time.Duration
 }
 
 // WithDefaults fills zero fields with their defaults.
@@ -71,6 +83,9 @@ func (c Config) WithDefaults() Config {
 	if c.Timeout == 0 {
 		c.Timeout = 60 * time.Second
 	}
+	c.Tries = cmp.Or(c.Tries, 3)
+	c.BreakerFailures = cmp.Or(c.BreakerFailures, 5)
+	c.BreakerOpen = cmp.Or(c.BreakerOpen, 30*time.Second)
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return c
 }
@@ -87,6 +102,10 @@ func (c Config) validate() error {
 	if c.MaxWait < 0 || c.Timeout < 0 {
 		return fmt.Errorf("gclient: MaxWait and Timeout must not be negative: %w", domain.ErrInvalidInput)
 	}
+	if c.Tries < 1 || c.BreakerFailures < 1 || c.BreakerOpen < time.Second {
+		return fmt.Errorf("gclient: Tries (%d) and BreakerFailures (%d) must be >= 1, BreakerOpen (%s) >= 1s: %w",
+			c.Tries, c.BreakerFailures, c.BreakerOpen, domain.ErrInvalidInput)
+	}
 	return nil
 }
 
@@ -95,6 +114,7 @@ type Clients struct {
 	cfg     Config
 	service domain.Service
 	cost    Cost
+	circuit *gobreaker.CircuitBreaker[*http.Response] // the service's, shared by its users
 }
 
 // New returns Clients for service s whose requests cost what cost says.
@@ -103,7 +123,7 @@ func New(cfg Config, s domain.Service, cost Cost) (*Clients, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Clients{cfg: cfg, service: s, cost: cost}, nil
+	return &Clients{cfg: cfg, service: s, cost: cost, circuit: newBreaker(s, cfg.BreakerFailures, cfg.BreakerOpen)}, nil
 }
 
 // Options are the client options of a generated service acting as userID;
@@ -116,12 +136,16 @@ func (c *Clients) Options(userID uuid.UUID, path string) []option.ClientOption {
 	return opts
 }
 
-// HTTPClient returns a client that acts as userID.
+// HTTPClient returns a client that acts as userID: each try takes quota,
+// transient failures are retried, and the service's circuit breaker sees
+// the outcome after the retries.
 func (c *Clients) HTTPClient(userID uuid.UUID) *http.Client {
 	rt := c.cfg.Auth.Transport(userID, c.cfg.Transport)
 	if c.cfg.Limiter != nil {
 		rt = &quota{c: c, userID: userID, next: rt}
 	}
+	rt = &retrying{next: rt, tries: c.cfg.Tries, maxWait: c.cfg.MaxWait}
+	rt = &breaker{next: rt, service: c.service, open: c.cfg.BreakerOpen, cb: c.circuit}
 	return &http.Client{Transport: rt, Timeout: c.cfg.Timeout}
 }
 
