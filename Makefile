@@ -86,14 +86,14 @@ bench-sync: services
 bench-ask: services
 	bash scripts/bench-ask.sh
 
-# ---- Web app (web/app: TypeScript + Preact, built by Vite, embedded in the binary) ----
-# Rebuilds the bundle the binary embeds (commit web/app/dist and web/app/src/gql).
 # Third-party clients from npm against a real server: relay-compiler
 # (@connection on every connection), graphql-ws, graphql-sse, Apollo Client.
 .PHONY: test-clients
 test-clients: services
 	bash scripts/test-clients.sh
 
+# ---- Web app (web/app: TypeScript + Preact, built by Vite, embedded in the binary) ----
+# Rebuilds the bundle the binary embeds (commit web/app/dist).
 .PHONY: web test-web
 web:
 	cd web/app && npm ci --no-audit --no-fund --loglevel=error && npm run build

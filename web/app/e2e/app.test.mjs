@@ -132,8 +132,19 @@ describe('web app', { timeout: 240_000 }, () => {
     const ws = await (await fetch(`${server.emulator}/emulator/users/${demoUser}/workspace`)).json();
     const events = JSON.stringify(ws);
     assert.ok(events.includes(title), 'the confirmed event is in the emulated calendar');
-    // The history lists the conversation with both turns.
-    assert.equal(await page.locator('.turn').count(), 2);
+
+    // A rejected proposal does nothing.
+    const other = `${title} rejected`;
+    await page.getByLabel('Ask a follow-up').fill(`create an event called ${other} tomorrow at 4pm`);
+    await page.getByRole('button', { name: 'Send' }).click();
+    const second = page.getByRole('region', { name: 'Proposed action: Create event' }).nth(1);
+    await second.getByRole('button', { name: 'Reject' }).click({ timeout: 30_000 });
+    await second.getByText('Rejected: nothing was done.').waitFor();
+    const after = JSON.stringify(await (await fetch(`${server.emulator}/emulator/users/${demoUser}/workspace`)).json());
+    assert.ok(!after.includes(other), 'a rejected event is not created');
+
+    // The history lists the conversation with its three turns.
+    assert.equal(await page.locator('.turn').count(), 3);
     await page.locator('.history a[aria-current="page"]').waitFor();
   });
 

@@ -52,7 +52,7 @@ export async function startServer() {
     LLM_PROVIDER: 'offline',
     EMBEDDER: 'offline',
     LOG_LEVEL: 'warn',
-    // The tests ask 3 times before the one that runs into this limit.
+    // The tests ask 4 times before the one that runs into this limit.
     ASK_RATE_PER_HOUR: '6',
   };
   execFileSync(bin, ['migrate', 'up'], { env, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -20,7 +20,7 @@ const fieldName: Record<string, string> = {
   unread: 'Unread',
 };
 
-const legName: Record<string, string> = { FULLTEXT: 'words', VECTOR: 'meaning', FILTERED: 'filters' };
+const legName: Record<string, string> = { FULLTEXT: 'words', VECTOR: 'meaning', FILTERED: 'filters', IDENTIFIER: 'name or id' };
 
 /** without removes the words that made a filter from the query (the server gives byte offsets). */
 export function without(q: string, s: Source): string {

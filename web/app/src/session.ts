@@ -17,6 +17,15 @@ export function demoUser(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="orchestrator-demo-user"]')?.content ?? '';
 }
 
+async function renew(): Promise<boolean> {
+  try {
+    const res = await fetch(endpoints.refresh, { method: 'POST', credentials: 'same-origin' });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
 class Session {
   private token = sessionStorage.getItem(tokenKey) ?? '';
 
@@ -29,15 +38,20 @@ class Session {
     sessionStorage.setItem(tokenKey, this.token);
   }
 
-  /** refresh renews a cookie session; false when there is none to renew. */
-  async refresh(): Promise<boolean> {
-    if (this.token) return false;
-    try {
-      const res = await fetch(endpoints.refresh, { method: 'POST', credentials: 'same-origin' });
-      return res.ok;
-    } catch {
-      return false;
-    }
+  private refreshing: Promise<boolean> | null = null;
+
+  /**
+   * refresh renews a cookie session; false when there is none to renew.
+   * Refresh tokens are single-use and the server revokes the whole session
+   * when one is presented twice, so every caller shares one refresh at a
+   * time, and tabs take turns (Web Locks) so each sends the newest cookie.
+   */
+  refresh(): Promise<boolean> {
+    if (this.token) return Promise.resolve(false);
+    this.refreshing ??= (navigator.locks ? navigator.locks.request('orchestrator-refresh', renew) : renew()).finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
   }
 
   /** enterDemo signs in as the demo user; the error says why not. */
