@@ -117,11 +117,13 @@ describe('web app', { timeout: 240_000 }, () => {
   });
 
   it('confirms a proposed action as a follow-up and the emulator has it', async () => {
-    const title = `Browser check ${Date.now() % 100000}`;
-    await page.getByLabel('Ask a follow-up').fill(`create an event called ${title} tomorrow at 3pm`);
+    // The emulator is this run's own: the titles are new to it.
+    const title = 'Orchard planning';
+    await page.getByLabel('Ask a follow-up').fill(`create an event called "${title}" tomorrow at 3pm`);
     await page.getByRole('button', { name: 'Send' }).click();
     const card = page.getByRole('region', { name: 'Proposed action: Create event' }).last();
     await card.getByRole('button', { name: 'Confirm' }).waitFor({ timeout: 30_000 });
+    assert.match(await card.innerText(), new RegExp(title));
     await shot(page, '05-action-proposed');
     await noSeriousA11y('proposed action');
     await card.getByRole('button', { name: 'Confirm' }).focus(); // from the keyboard
@@ -134,8 +136,8 @@ describe('web app', { timeout: 240_000 }, () => {
     assert.ok(events.includes(title), 'the confirmed event is in the emulated calendar');
 
     // A rejected proposal does nothing.
-    const other = `${title} rejected`;
-    await page.getByLabel('Ask a follow-up').fill(`create an event called ${other} tomorrow at 4pm`);
+    const other = 'Orchard budget';
+    await page.getByLabel('Ask a follow-up').fill(`create an event called "${other}" tomorrow at 4pm`);
     await page.getByRole('button', { name: 'Send' }).click();
     const second = page.getByRole('region', { name: 'Proposed action: Create event' }).nth(1);
     await second.getByRole('button', { name: 'Reject' }).click({ timeout: 30_000 });
