@@ -286,17 +286,17 @@ type user struct {
 }
 
 type env struct {
-	bin, dir    string
-	pg          *postgres
-	redis       *proc
-	emulator    *proc
-	worker      *proc
-	servers     []*proc
-	serve       []string // the servers' addresses
-	emu         string   // the emulator's base URL
-	dbURL       string
-	users       int
-	redisArgs   []string
+	bin, dir  string
+	pg        *postgres
+	redis     *proc
+	emulator  *proc
+	worker    *proc
+	servers   []*proc
+	serve     []string // the servers' addresses
+	emu       string   // the emulator's base URL
+	dbURL     string
+	users     int
+	redisArgs []string
 }
 
 // start builds the binary and starts PostgreSQL, Redis, the emulator, a
