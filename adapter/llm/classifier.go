@@ -10,8 +10,9 @@ import (
 
 // Classifier classifies requests with a chat model, validating its JSON
 // against the intent schema; invalid output is retried once with the error
-// shown to the model, then the fallback (the offline parser) takes over, as it
-// does when the provider fails or times out.
+// shown to the model, then the fallback (another provider's Classifier, or
+// the offline parser) takes over, as it does when the provider fails, times
+// out or its circuit is open.
 type Classifier struct {
 	c        *Client
 	fallback intent.Classifier
@@ -32,14 +33,20 @@ func NewClassifier(c *Client, fallback intent.Classifier, log *slog.Logger) *Cla
 	return &Classifier{c: c, fallback: fallback, log: log}
 }
 
+// Resolve implements intent.Resolver through the fallback (the offline
+// parser at the end of the chain), so a chain of models resolves once.
+func (k *Classifier) Resolve(ctx context.Context, r intent.Request) (intent.Entities, error) {
+	if res, ok := k.fallback.(intent.Resolver); ok {
+		return res.Resolve(ctx, r)
+	}
+	return intent.Entities{}, nil
+}
+
 // Classify implements intent.Classifier.
 func (k *Classifier) Classify(ctx context.Context, r intent.Request) (intent.Intent, error) {
-	var resolved intent.Entities
-	if res, ok := k.fallback.(intent.Resolver); ok {
-		var err error
-		if resolved, err = res.Resolve(ctx, r); err != nil {
-			return intent.Intent{}, fmt.Errorf("resolve the request's entities: %w", err)
-		}
+	resolved, err := k.Resolve(ctx, r)
+	if err != nil {
+		return intent.Intent{}, fmt.Errorf("resolve the request's entities: %w", err)
 	}
 	p := intent.BuildPrompt(r, resolved)
 	user := p.User

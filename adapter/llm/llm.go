@@ -4,6 +4,7 @@
 package llm
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sony/gobreaker/v2"
 	"github.com/tmc/langchaingo/httputil"
 	"github.com/tmc/langchaingo/llms"
 	"github.com/tmc/langchaingo/llms/anthropic"
@@ -39,6 +41,13 @@ type Config struct {
 	Model string
 	// Timeout bounds one call. Defaults to 5s.
 	Timeout time.Duration
+	// BreakerFailures is how many failed calls in a row open the circuit:
+	// calls then fail at once, so the fallback answers without waiting for
+	// Timeout on every ask. Defaults to 3.
+	BreakerFailures int
+	// BreakerOpen is how long the circuit stays open before one call probes
+	// the provider again. Defaults to 30s.
+	BreakerOpen time.Duration
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -46,6 +55,8 @@ func (c Config) WithDefaults() Config {
 	if c.Model == "" {
 		c.Model = map[string]string{"openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest", "ollama": "llama3.1"}[c.Provider]
 	}
+	c.BreakerFailures = cmp.Or(c.BreakerFailures, 3)
+	c.BreakerOpen = cmp.Or(c.BreakerOpen, 30*time.Second)
 	if c.Timeout == 0 {
 		c.Timeout = 5 * time.Second
 	}
@@ -61,6 +72,9 @@ func (c Config) validate() error {
 	case "ollama":
 	default:
 		return fmt.Errorf("llm: Config.Provider is %q, want openai, anthropic or ollama", c.Provider)
+	}
+	if c.BreakerFailures < 1 || c.BreakerOpen <= 0 {
+		return fmt.Errorf("llm: Config.BreakerFailures (%d) must be >= 1 and BreakerOpen (%s) > 0", c.BreakerFailures, c.BreakerOpen)
 	}
 	if c.Timeout <= 0 {
 		return fmt.Errorf("llm: Config.Timeout is %s, want > 0", c.Timeout)
@@ -80,6 +94,7 @@ type Client struct {
 	model   llms.Model
 	cfg     Config
 	jsonOpt llms.CallOption
+	circuit *gobreaker.CircuitBreaker[*llms.ContentResponse]
 }
 
 // New returns a client for cfg.Provider.
@@ -116,7 +131,12 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("llm: %s client: %w", cfg.Provider, err)
 	}
-	c := &Client{model: m, cfg: cfg}
+	c := &Client{model: m, cfg: cfg, circuit: gobreaker.NewCircuitBreaker[*llms.ContentResponse](gobreaker.Settings{
+		Name: cfg.Provider, MaxRequests: 1, Timeout: cfg.BreakerOpen,
+		ReadyToTrip: func(n gobreaker.Counts) bool { return n.ConsecutiveFailures >= uint32(cfg.BreakerFailures) },
+		// The asker going away says nothing of the provider.
+		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
+	})}
 	// Anthropic has no JSON mode; the prompt asks for JSON and the caller validates.
 	if cfg.Provider != "anthropic" {
 		c.jsonOpt = llms.WithJSONMode()
@@ -165,9 +185,9 @@ func (c *Client) CompleteJSON(ctx context.Context, system, user string) (string,
 	if c.jsonOpt != nil {
 		opts = append(opts, c.jsonOpt)
 	}
-	resp, err := c.model.GenerateContent(ctx, messages(system, user), opts...)
+	resp, err := c.generate(ctx, system, user, opts...)
 	if err != nil {
-		return "", mapErr(err)
+		return "", err
 	}
 	if len(resp.Choices) == 0 {
 		return "", fmt.Errorf("llm: %s returned no choices: %w", c.Name(), domain.ErrUnavailable)
@@ -181,7 +201,7 @@ func (c *Client) Stream(ctx context.Context, system, user string, emit func(stri
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	var b strings.Builder
-	_, err := c.model.GenerateContent(ctx, messages(system, user),
+	_, err := c.generate(ctx, system, user,
 		llms.WithTemperature(0.2),
 		llms.WithStreamingFunc(func(_ context.Context, chunk []byte) error {
 			if len(chunk) == 0 { // the last chunk is empty
@@ -192,9 +212,24 @@ func (c *Client) Stream(ctx context.Context, system, user string, emit func(stri
 			return nil
 		}))
 	if err != nil {
-		return b.String(), mapErr(err)
+		return b.String(), err
 	}
 	return b.String(), nil
+}
+
+// generate calls the model through the circuit breaker: while it is open
+// the call fails at once with ErrUnavailable, and the caller falls back.
+func (c *Client) generate(ctx context.Context, system, user string, opts ...llms.CallOption) (*llms.ContentResponse, error) {
+	resp, err := c.circuit.Execute(func() (*llms.ContentResponse, error) {
+		return c.model.GenerateContent(ctx, messages(system, user), opts...)
+	})
+	switch {
+	case errors.Is(err, gobreaker.ErrOpenState), errors.Is(err, gobreaker.ErrTooManyRequests):
+		return nil, fmt.Errorf("llm: %s paused after repeated failures: %w", c.Name(), domain.ErrUnavailable)
+	case err != nil:
+		return nil, mapErr(err)
+	}
+	return resp, nil
 }
 
 func messages(system, user string) []llms.MessageContent {

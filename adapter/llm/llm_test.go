@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -121,4 +122,38 @@ func TestConfigValidate(t *testing.T) {
 		_, err = llm.New(llm.Config{Provider: p.name, APIKey: "x", BaseURL: "http://[::1"})
 		require.ErrorContains(t, err, "Config.BaseURL")
 	}
+}
+
+// TestCircuitOpensWhenTheProviderKeepsFailing: after repeated failures the
+// client stops calling a provider that is down, so asks fall back at once
+// instead of waiting for the timeout each, and it tries again later.
+func TestCircuitOpensWhenTheProviderKeepsFailing(t *testing.T) {
+	eachProvider(t, func(t *testing.T, p provider) {
+		var mu sync.Mutex
+		calls, down := 0, true
+		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply {
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			if down {
+				return llmtest.Reply{Status: http.StatusInternalServerError}
+			}
+			return llmtest.Reply{Content: `{"ok": true}`}
+		})
+		c, err := llm.New(llm.Config{Provider: p.name, BaseURL: srv.BaseURL(p.name), APIKey: "x", Model: "m",
+			Timeout: time.Second, BreakerFailures: 2, BreakerOpen: 300 * time.Millisecond})
+		require.NoError(t, err)
+		for range 4 {
+			_, err := c.CompleteJSON(context.Background(), "s", "u")
+			require.ErrorIs(t, err, domain.ErrUnavailable)
+		}
+		mu.Lock()
+		require.Equal(t, 2, calls, "an open circuit calls nobody")
+		down = false
+		mu.Unlock()
+		require.Eventually(t, func() bool {
+			_, err := c.CompleteJSON(context.Background(), "s", "u")
+			return err == nil
+		}, 5*time.Second, 50*time.Millisecond, "the provider is tried again once the circuit half-opens")
+	})
 }

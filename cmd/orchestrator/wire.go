@@ -193,16 +193,26 @@ func (a *app) watches(s *stack) (*workers.Watches, error) {
 }
 
 // language returns the intent classifier and the answer writer: the offline
-// ones, or a configured LLM with the offline ones as its fallback.
+// ones, or a chain asking the configured LLM, then the fallback provider
+// when one is set, then the offline ones.
 func (a *app) language(contacts intent.Contacts) (intent.Classifier, synth.Writer, error) {
-	offlineC, offlineW := intent.NewOffline(contacts), synth.Offline{}
+	var classifier intent.Classifier = intent.NewOffline(contacts)
+	var writer synth.Writer = synth.Offline{}
 	if a.cfg.LLMProvider == "offline" {
-		return offlineC, offlineW, nil
+		return classifier, writer, nil
 	}
-	c, err := llm.New(llm.Config{Provider: a.cfg.LLMProvider, BaseURL: a.cfg.LLMBaseURL, APIKey: a.cfg.LLMAPIKey,
-		Model: a.cfg.LLMModel, Timeout: a.cfg.LLMTimeout})
-	if err != nil {
-		return nil, nil, fmt.Errorf("LLM_PROVIDER: %w", err)
+	for _, p := range []struct{ env, provider, baseURL, key, model string }{
+		{"LLM_FALLBACK_PROVIDER", a.cfg.LLMFallbackProvider, a.cfg.LLMFallbackBaseURL, a.cfg.LLMFallbackAPIKey, a.cfg.LLMFallbackModel},
+		{"LLM_PROVIDER", a.cfg.LLMProvider, a.cfg.LLMBaseURL, a.cfg.LLMAPIKey, a.cfg.LLMModel},
+	} {
+		if p.provider == "" {
+			continue
+		}
+		c, err := llm.New(llm.Config{Provider: p.provider, BaseURL: p.baseURL, APIKey: p.key, Model: p.model, Timeout: a.cfg.LLMTimeout})
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", p.env, err)
+		}
+		classifier, writer = llm.NewClassifier(c, classifier, a.log), llm.NewWriter(c, writer, a.log)
 	}
-	return llm.NewClassifier(c, offlineC, a.log), llm.NewWriter(c, offlineW, a.log), nil
+	return classifier, writer, nil
 }

@@ -91,6 +91,14 @@ type Config struct {
 	LLMModel string `env:"LLM_MODEL"`
 	// LLMTimeout bounds one LLM call. Defaults to 5s.
 	LLMTimeout time.Duration `env:"LLM_TIMEOUT" envDefault:"5s"`
+	// LLMFallbackProvider is a second provider ("openai", "anthropic" or
+	// "ollama") asked when the first fails, before the offline ones. Empty
+	// (the default) goes straight to the offline ones.
+	LLMFallbackProvider string `env:"LLM_FALLBACK_PROVIDER"`
+	// LLMFallbackBaseURL, LLMFallbackAPIKey and LLMFallbackModel configure it.
+	LLMFallbackBaseURL string `env:"LLM_FALLBACK_BASE_URL"`
+	LLMFallbackAPIKey  string `env:"LLM_FALLBACK_API_KEY"`
+	LLMFallbackModel   string `env:"LLM_FALLBACK_MODEL"`
 	// Embedder picks the embedding provider: "offline" (default), "openai" or "ollama".
 	Embedder string `env:"EMBEDDER" envDefault:"offline"`
 	// EmbedderBaseURL, EmbedderAPIKey and EmbedderModel configure a remote embedder.
@@ -240,6 +248,18 @@ func (c Config) validate() error {
 		}
 	default:
 		bad("LLM_PROVIDER", "%q, want offline, openai, anthropic or ollama", c.LLMProvider)
+	}
+	switch c.LLMFallbackProvider {
+	case "", "ollama":
+	case "openai", "anthropic":
+		if c.LLMFallbackAPIKey == "" && c.LLMFallbackBaseURL == "" {
+			bad("LLM_FALLBACK_API_KEY", "required when LLM_FALLBACK_PROVIDER=%s", c.LLMFallbackProvider)
+		}
+	default:
+		bad("LLM_FALLBACK_PROVIDER", "%q, want empty, openai, anthropic or ollama", c.LLMFallbackProvider)
+	}
+	if c.LLMFallbackBaseURL != "" {
+		checkURL("LLM_FALLBACK_BASE_URL", c.LLMFallbackBaseURL, "http", "https")
 	}
 	switch c.Embedder {
 	case "offline", "ollama":
