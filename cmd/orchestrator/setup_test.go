@@ -94,8 +94,9 @@ func (e *cmdEnv) startWorker(t testing.TB) { e.startApp(t, nil) }
 // runningClock starts at a pinned instant and then runs with the wall clock,
 // so "now" is fixed for the data while later writes still sort after earlier ones.
 type runningClock struct {
-	from  time.Time
-	start time.Time
+	domain.SystemClock // timers
+	from               time.Time
+	start              time.Time
 }
 
 func startClock(at time.Time) runningClock { return runningClock{from: at, start: time.Now()} }

@@ -4,6 +4,7 @@
 package executor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -62,11 +63,14 @@ type Progress struct {
 	Result *Result
 }
 
+// DefaultStepTimeout is Options.StepTimeout's default.
+const DefaultStepTimeout = 10 * time.Second
+
 // Options tune a run.
 type Options struct {
-	// StepTimeout bounds each step. Defaults to 10s.
+	// StepTimeout bounds each step. Defaults to DefaultStepTimeout (10s).
 	StepTimeout time.Duration
-	// Clock stamps steps. Defaults to the system clock.
+	// Clock stamps steps and times them out. Defaults to the system clock.
 	Clock domain.Clock
 	// OnProgress receives progress, one call at a time and in order. It is
 	// called from the steps' goroutines, so it must only hand the event on
@@ -77,11 +81,9 @@ type Options struct {
 // WithDefaults fills unset options.
 func (o Options) WithDefaults() Options {
 	if o.StepTimeout <= 0 {
-		o.StepTimeout = 10 * time.Second
+		o.StepTimeout = DefaultStepTimeout
 	}
-	if o.Clock == nil {
-		o.Clock = domain.SystemClock{}
-	}
+	o.Clock = cmp.Or[domain.Clock](o.Clock, domain.SystemClock{})
 	if o.OnProgress == nil {
 		o.OnProgress = func(Progress) {}
 	}
@@ -146,8 +148,11 @@ func inputsOf(step intent.Step, results map[string]*Result) ([]agent.Input, stri
 }
 
 func runStep(ctx context.Context, step intent.Step, inputs []agent.Input, run Runner, o Options, res *Result) {
-	sctx, cancel := context.WithTimeout(ctx, o.StepTimeout)
-	defer cancel()
+	// The step's deadline runs on the clock, so tests time steps out without sleeping.
+	sctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	deadline := o.Clock.AfterFunc(o.StepTimeout, func() { cancel(context.DeadlineExceeded) })
+	defer deadline.Stop()
 	res.StartedAt = o.Clock.Now()
 	out, err := safeRun(sctx, step, inputs, run)
 	res.Duration = o.Clock.Now().Sub(res.StartedAt)
@@ -158,7 +163,7 @@ func runStep(ctx context.Context, step intent.Step, inputs []agent.Input, run Ru
 	case ctx.Err() != nil:
 		res.Status = StatusCancelled
 		err = fmt.Errorf("%w: %w", domain.ErrCancelled, err)
-	case errors.Is(sctx.Err(), context.DeadlineExceeded):
+	case errors.Is(context.Cause(sctx), context.DeadlineExceeded):
 		res.Status = StatusFailed
 		err = fmt.Errorf("timed out after %s: %w: %w", o.StepTimeout, domain.ErrUnavailable, err)
 	default:

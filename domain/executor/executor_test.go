@@ -11,6 +11,7 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/clocktest"
 	"github.com/workspace-orchestrator/orchestrator/domain/executor"
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 	"github.com/workspace-orchestrator/orchestrator/domain/plan"
@@ -93,14 +94,23 @@ func TestRunTimeoutPanicAndCancel(t *testing.T) {
 	t.Parallel()
 	p := build(t, st("s1", domain.ServiceGmail, intent.OpSearch), st("s2", domain.ServiceDrive, intent.OpSearch),
 		st("s3", domain.ServiceDrive, intent.OpRead, "s2"))
+	clock := clocktest.New(time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC))
+	waiting := make(chan struct{})
 	run := func(ctx context.Context, s intent.Step, _ []agent.Input) (agent.Output, error) {
 		if s.ID == "s2" {
 			panic("boom")
 		}
+		if s.ID == "s1" {
+			close(waiting)
+		}
 		<-ctx.Done()
 		return agent.Output{}, ctx.Err()
 	}
-	res := executor.Run(context.Background(), p, run, executor.Options{StepTimeout: 10 * time.Millisecond})
+	go func() {
+		<-waiting // s1's deadline is armed before it runs
+		clock.Advance(10 * time.Millisecond)
+	}()
+	res := executor.Run(context.Background(), p, run, executor.Options{StepTimeout: 10 * time.Millisecond, Clock: clock})
 	require.Equal(t, executor.StatusFailed, res[0].Status)
 	require.ErrorIs(t, res[0].Err, domain.ErrUnavailable)
 	require.ErrorContains(t, res[0].Err, "timed out after 10ms")

@@ -101,8 +101,9 @@ func (e *textEmbedder) Model() string { return e.model }
 
 // stepClock moves one second on at every reading.
 type stepClock struct {
-	mu sync.Mutex
-	t  time.Time
+	domain.SystemClock // timers
+	mu                 sync.Mutex
+	t                  time.Time
 }
 
 func (c *stepClock) Now() time.Time {

@@ -55,12 +55,10 @@ func (o *Orchestrator) ConfirmAction(ctx context.Context, userID, messageID uuid
 		case err != nil:
 			return msg, err
 		case busy:
-			select {
-			case <-ctx.Done():
-				return domain.Message{}, fmt.Errorf("action %s is being executed: %w", actionID, ctx.Err())
-			case <-time.After(claimPoll):
-				continue
+			if err := domain.Wait(ctx, o.clock, claimPoll); err != nil {
+				return domain.Message{}, fmt.Errorf("action %s is being executed: %w", actionID, err)
 			}
+			continue
 		case claimed == nil:
 			return msg, nil
 		}

@@ -5,6 +5,7 @@
 package orchestrator
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -18,55 +19,57 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent"
+	"github.com/workspace-orchestrator/orchestrator/domain/executor"
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 	"github.com/workspace-orchestrator/orchestrator/domain/plan"
 	"github.com/workspace-orchestrator/orchestrator/domain/synth"
 )
 
+// Defaults of Config.
+const (
+	DefaultStepTimeout   = executor.DefaultStepTimeout
+	DefaultContextTurns  = 5
+	DefaultTimeZone      = "UTC"
+	DefaultMinConfidence = 0.5
+	DefaultCancelWait    = 5 * time.Second
+	DefaultAbandonAfter  = 5 * time.Minute
+	DefaultSweepEvery    = time.Minute
+)
+
 // Config tunes the orchestrator.
 type Config struct {
-	// StepTimeout bounds each step. Defaults to 10s.
+	// StepTimeout bounds each step. Defaults to DefaultStepTimeout (10s).
 	StepTimeout time.Duration
-	// ContextTurns is how many earlier turns follow-ups can refer to. Defaults to 5.
+	// ContextTurns is how many earlier turns follow-ups can refer to.
+	// Defaults to DefaultContextTurns (5).
 	ContextTurns int
-	// DefaultTimeZone is the IANA zone of users without one. Defaults to "UTC".
+	// DefaultTimeZone is the IANA zone of users without one. Defaults to
+	// DefaultTimeZone ("UTC").
 	DefaultTimeZone string
 	// MinConfidence is the confidence below which the answer asks the person
-	// to rephrase instead of acting. Defaults to 0.5.
+	// to rephrase instead of acting. Defaults to DefaultMinConfidence (0.5).
 	MinConfidence float64
 	// CancelWait is how long Cancel waits for another instance to stop an
-	// ask before marking it cancelled itself. Defaults to 5s.
+	// ask before marking it cancelled itself. Defaults to DefaultCancelWait (5s).
 	CancelWait time.Duration
 	// AbandonAfter is how long an unfinished ask may go unwritten before
-	// Sweep takes its instance for dead and ends it. Defaults to 5m.
+	// Sweep takes its instance for dead and ends it. Defaults to
+	// DefaultAbandonAfter (5m).
 	AbandonAfter time.Duration
-	// SweepEvery is how often Sweep runs; negative never. Defaults to 1m.
+	// SweepEvery is how often Sweep runs; negative never. Defaults to
+	// DefaultSweepEvery (1m).
 	SweepEvery time.Duration
 }
 
 // WithDefaults fills unset fields.
 func (c Config) WithDefaults() Config {
-	if c.StepTimeout == 0 {
-		c.StepTimeout = 10 * time.Second
-	}
-	if c.ContextTurns == 0 {
-		c.ContextTurns = 5
-	}
-	if c.DefaultTimeZone == "" {
-		c.DefaultTimeZone = "UTC"
-	}
-	if c.MinConfidence == 0 {
-		c.MinConfidence = 0.5
-	}
-	if c.CancelWait == 0 {
-		c.CancelWait = 5 * time.Second
-	}
-	if c.AbandonAfter == 0 {
-		c.AbandonAfter = 5 * time.Minute
-	}
-	if c.SweepEvery == 0 {
-		c.SweepEvery = time.Minute
-	}
+	c.StepTimeout = cmp.Or(c.StepTimeout, DefaultStepTimeout)
+	c.ContextTurns = cmp.Or(c.ContextTurns, DefaultContextTurns)
+	c.DefaultTimeZone = cmp.Or(c.DefaultTimeZone, DefaultTimeZone)
+	c.MinConfidence = cmp.Or(c.MinConfidence, DefaultMinConfidence)
+	c.CancelWait = cmp.Or(c.CancelWait, DefaultCancelWait)
+	c.AbandonAfter = cmp.Or(c.AbandonAfter, DefaultAbandonAfter)
+	c.SweepEvery = cmp.Or(c.SweepEvery, DefaultSweepEvery)
 	return c
 }
 
@@ -180,9 +183,7 @@ func (o *Orchestrator) listenCancels() {
 			return
 		}
 		o.log.Warn("cancel requests: listening failed, retrying", "err", err)
-		select {
-		case <-time.After(time.Second):
-		case <-o.base.Done():
+		if domain.Wait(o.base, o.clock, time.Second) != nil {
 			return
 		}
 	}
@@ -319,20 +320,24 @@ func (o *Orchestrator) Cancel(ctx context.Context, userID, messageID uuid.UUID) 
 	return nil
 }
 
+// cancelPoll is how often awaitEnd reads the message.
+const cancelPoll = 20 * time.Millisecond
+
 // awaitEnd polls the message until its ask has ended (true) or
 // Config.CancelWait has passed (false).
 func (o *Orchestrator) awaitEnd(ctx context.Context, userID, messageID uuid.UUID) (bool, error) {
-	deadline := time.NewTimer(o.cfg.CancelWait)
+	deadline, expired := o.clock.NewTimer(o.cfg.CancelWait)
 	defer deadline.Stop()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
+	poll, tick := o.clock.NewTimer(cancelPoll)
+	defer poll.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return false, ctx.Err()
-		case <-deadline.C:
+		case <-expired:
 			return false, nil
-		case <-tick.C:
+		case <-tick:
+			poll.Reset(cancelPoll)
 		}
 		msg, err := o.d.Conversations.Message(ctx, userID, messageID)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/agent/calendaragent"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent/driveagent"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent/gmailagent"
+	"github.com/workspace-orchestrator/orchestrator/domain/clocktest"
 	"github.com/workspace-orchestrator/orchestrator/domain/executor"
 	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 	"github.com/workspace-orchestrator/orchestrator/domain/orchestrator"
@@ -132,7 +133,15 @@ func setup(t testing.TB, opts ...options) *bundle {
 // process would be on the same database and Redis.
 func (b *bundle) instance(t testing.TB, cfg orchestrator.Config) *orchestrator.Orchestrator {
 	t.Helper()
-	o, err := orchestrator.New(cfg, b.deps)
+	return b.instanceOn(t, cfg, b.deps.Clock)
+}
+
+// instanceOn is instance with its own clock.
+func (b *bundle) instanceOn(t testing.TB, cfg orchestrator.Config, clock domain.Clock) *orchestrator.Orchestrator {
+	t.Helper()
+	d := b.deps
+	d.Clock = clock
+	o, err := orchestrator.New(cfg, d)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, o.Close(context.Background())) })
 	return o
@@ -330,8 +339,9 @@ func TestUnfinishedAsksOfStoppedInstancesEnd(t *testing.T) {
 	}
 
 	cancelled := orphan(time.Second)
-	o := b.instance(t, orchestrator.Config{CancelWait: 50 * time.Millisecond})
-	require.NoError(t, o.Cancel(ctx, b.user, cancelled.ID))
+	clock := clocktest.New(b.now)
+	o := b.instanceOn(t, orchestrator.Config{SweepEvery: -1}, clock)
+	cancelWhenNobodyStops(t, clock, func() error { return o.Cancel(ctx, b.user, cancelled.ID) })
 	ev := lastEvent(cancelled.ID)
 	require.Equal(t, orchestrator.EventError, ev.Type)
 	require.Equal(t, domain.MessageCancelled, ev.MessageStatus)
@@ -680,13 +690,14 @@ func TestAskCancelFromAnotherInstance(t *testing.T) {
 func TestAskCancelWhoseInstanceIsGone(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	peer := b.instance(t, orchestrator.Config{CancelWait: 50 * time.Millisecond})
+	clock := clocktest.New(b.now)
+	peer := b.instanceOn(t, orchestrator.Config{SweepEvery: -1}, clock)
 	ctx := context.Background()
 	// A message left RUNNING by an instance that died.
 	m, _, err := b.convs.StartConversation(ctx, "orphan", domain.Message{ID: uuid.New(), UserID: b.user,
 		Query: "emails about the budget", Status: domain.MessageRunning})
 	require.NoError(t, err)
-	require.NoError(t, peer.Cancel(ctx, b.user, m.ID))
+	cancelWhenNobodyStops(t, clock, func() error { return peer.Cancel(ctx, b.user, m.ID) })
 	m, err = b.convs.Message(ctx, b.user, m.ID)
 	require.NoError(t, err)
 	require.Equal(t, domain.MessageCancelled, m.Status)
@@ -734,4 +745,16 @@ func TestShapedFitsSearchesToTheQuestion(t *testing.T) {
 	}})
 	require.Equal(t, []string{"s1"}, in.Steps[1].DependsOn, "prepare me for my next meeting: the mail is about the meeting")
 	require.Empty(t, in.Steps[2].DependsOn, "a search with words of its own stands alone")
+}
+
+// cancelWhenNobodyStops runs cancel, which asks the other instances to stop
+// an ask none of them runs, and lets Config.CancelWait pass on clock once it
+// waits (its deadline and its poll armed), without sleeping.
+func cancelWhenNobodyStops(t *testing.T, clock *clocktest.Clock, cancel func() error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cancel() }()
+	clock.WaitTimers(2)
+	clock.Advance(orchestrator.DefaultCancelWait)
+	require.NoError(t, <-done)
 }

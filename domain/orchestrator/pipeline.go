@@ -40,7 +40,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	persist := func() error {
 		rec.Store(&msg)
 		msg.UpdatedAt = o.clock.Now()
-		err := retry(context.WithoutCancel(ctx), persistGiveUp, func() error {
+		err := retry(context.WithoutCancel(ctx), o.clock, persistGiveUp, func() error {
 			return o.d.Conversations.UpdateMessage(context.WithoutCancel(ctx), msg)
 		})
 		if err != nil {
@@ -439,7 +439,7 @@ func (p *pump) loop() {
 		if len(batch) > 0 {
 			// Retried while Redis is down: followers of a batch given up
 			// on end from the stored message.
-			if err := retry(p.ctx, publishGiveUp, func() error { return p.pub.Publish(p.ctx, p.id, batch...) }); err != nil {
+			if err := retry(p.ctx, p.clock, publishGiveUp, func() error { return p.pub.Publish(p.ctx, p.id, batch...) }); err != nil {
 				p.log.ErrorContext(p.ctx, "publish events", "message", p.id, "from_seq", batch[0].Seq, "count", len(batch), "err", err)
 			}
 		}

@@ -45,13 +45,9 @@ func (o *Orchestrator) Sweep(ctx context.Context) (int, error) {
 
 // sweepLoop runs Sweep every Config.SweepEvery until Close.
 func (o *Orchestrator) sweepLoop() {
-	t := time.NewTicker(o.cfg.SweepEvery)
-	defer t.Stop()
 	for {
-		select {
-		case <-o.base.Done():
+		if domain.Wait(o.base, o.clock, o.cfg.SweepEvery) != nil {
 			return
-		case <-t.C:
 		}
 		if n, err := o.Sweep(o.base); err != nil {
 			o.log.Warn("sweeping unfinished asks", "err", err)
@@ -85,7 +81,7 @@ func (o *Orchestrator) endUnfinished(ctx context.Context, userID, messageID uuid
 		return false, nil
 	}
 	ev := Event{Type: EventError, At: msg.UpdatedAt, Error: msg.Error, MessageStatus: status}
-	if err := retry(ctx, publishGiveUp, func() error { return o.d.Publisher.Publish(ctx, messageID, ev) }); err != nil {
+	if err := retry(ctx, o.clock, publishGiveUp, func() error { return o.d.Publisher.Publish(ctx, messageID, ev) }); err != nil {
 		// Followers still end: they re-read the stored message.
 		o.log.WarnContext(ctx, "publish the end of an unfinished ask", "message", messageID, "err", err)
 	}
@@ -106,18 +102,24 @@ const (
 
 // retry calls fn until it succeeds, ctx ends or giveUp has passed, waiting
 // longer after each failure; it returns fn's last error.
-func retry(ctx context.Context, giveUp time.Duration, fn func() error) error {
-	deadline := time.Now().Add(giveUp)
+func retry(ctx context.Context, clock domain.Clock, giveUp time.Duration, fn func() error) error {
+	deadline, expired := clock.NewTimer(giveUp)
+	defer deadline.Stop()
 	wait := retryMin
 	for {
 		err := fn()
-		if err == nil || time.Now().Add(wait).After(deadline) {
-			return err
+		if err == nil {
+			return nil
 		}
+		pause, resume := clock.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			pause.Stop()
 			return err
-		case <-time.After(wait):
+		case <-expired:
+			pause.Stop()
+			return err
+		case <-resume:
 		}
 		wait = min(2*wait, retryMax)
 	}
