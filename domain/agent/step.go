@@ -113,7 +113,7 @@ func Matching(items []Item, query string, scoped bool) []Item {
 	held := make([]int, len(items))
 	best := 0
 	for i, it := range items {
-		text := strings.ToLower(it.Title + " " + it.Snippet + " " + prose(it.Body) + " " + strings.Join(it.People, " "))
+		text := strings.ToLower(it.Title + " " + it.Snippet + " " + prose(it.Body) + " " + strings.Join(it.People, " ") + " " + it.Folder)
 		for _, w := range words {
 			if strings.Contains(text, w) {
 				held[i]++
@@ -237,9 +237,18 @@ func PickOne(cands []Item, query, what string, loc *time.Location) (Item, error)
 	return Item{}, fmt.Errorf("%d %ss match (%s); say which one: %w", len(cands), what, describe(cands, 5, loc), ErrAmbiguous)
 }
 
-// glue are words too common to pick an item by.
-var glue = map[string]bool{"the": true, "and": true, "for": true, "with": true, "about": true, "from": true,
-	"our": true, "your": true, "this": true, "that": true, "all": true, "any": true}
+// glue are words too common to pick an item by, or that say what the
+// request wants done rather than what the item holds ("owns", "latest",
+// "modified", "how many").
+var glue = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`the and for with about from our your this that all any
+		own owns owned modified changed updated edited recent recently latest last newest oldest earliest first next upcoming
+		sent wrote written show find list get have has did does many much count number say says said mine`) {
+		glue[w] = true
+	}
+}
 
 // Words are the lowercased words of a query worth matching (3+ letters, not glue).
 func Words(q string) []string {

@@ -164,4 +164,6 @@ func TestMatchingShowsOnlyWhatHoldsEveryWord(t *testing.T) {
 	require.Equal(t, []string{"qos"}, ids(agent.Matching(items, "SIG Node memory QoS swap bandwidth", false)), "most of the words will do")
 	links := []agent.Item{{ID: "x", Title: "SIG Docs meeting", Body: "Notes: kubernetes/community:sig-docs/archive https://kubernetes.io/community"}}
 	require.Empty(t, agent.Matching(links, "Kubernetes Community Meeting", false), "links and paths are no text")
+	keps := []agent.Item{{ID: "k", Title: "KEP-4331: Livez readyz", Folder: "sig-etcd"}, {ID: "o", Title: "KEP-1: Other", Folder: "sig-node"}}
+	require.Equal(t, []string{"k"}, ids(agent.Matching(keps, "sig-etcd KEPs owned most recently", false)), "the folder counts; request words do not")
 }
