@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -60,6 +61,9 @@ func (c Config) validate() error {
 type Streams struct {
 	rdb redis.UniversalClient
 	cfg Config
+
+	mu    sync.Mutex
+	tails map[string]*tail // streams followed from the start, by key
 }
 
 // New returns Streams on rdb.
@@ -68,7 +72,7 @@ func New(rdb redis.UniversalClient, cfg Config) (*Streams, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Streams{rdb: rdb, cfg: cfg}, nil
+	return &Streams{rdb: rdb, cfg: cfg, tails: map[string]*tail{}}, nil
 }
 
 // Entry is one event of a stream.
@@ -97,11 +101,111 @@ func (s *Streams) Append(ctx context.Context, key string, payloads ...[]byte) er
 // Follow sends every entry of the stream of key after afterID ("" or "0" for
 // the start) to fn, in order and once each, waiting for new ones, until fn
 // returns false, ctx ends, or Redis fails.
+//
+// Followers of one stream from its start share one reader per process: a
+// blocking XREAD holds a pooled connection for up to Config.Block, so a
+// reader per follower let many subscriptions to one answer exhaust the pool
+// that every other request needs.
 func (s *Streams) Follow(ctx context.Context, key, afterID string, fn func(Entry) bool) error {
-	k := s.cfg.Prefix + key
-	if afterID == "" {
-		afterID = "0"
+	if afterID != "" && afterID != "0" {
+		return s.read(ctx, s.cfg.Prefix+key, afterID, func(es []Entry) bool {
+			for _, e := range es {
+				if !fn(e) {
+					return false
+				}
+			}
+			return true
+		})
 	}
+	t := s.join(key)
+	defer s.leave(key, t)
+	for next := 0; ; {
+		t.mu.Lock()
+		batch, err, changed := t.entries[next:], t.err, t.changed
+		t.mu.Unlock()
+		for _, e := range batch {
+			if !fn(e) {
+				return nil
+			}
+		}
+		next += len(batch)
+		if len(batch) > 0 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// tail is what the shared reader of one stream has read so far; its
+// followers each keep their own position in entries.
+type tail struct {
+	mu        sync.Mutex
+	entries   []Entry
+	err       error         // why the reader stopped; followers return it
+	changed   chan struct{} // closed, and replaced, when entries or err change
+	followers int           // guarded by Streams.mu
+	stop      context.CancelFunc
+}
+
+func (t *tail) update(f func()) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f()
+	close(t.changed)
+	t.changed = make(chan struct{})
+}
+
+// join returns the stream's tail, starting its reader for the first follower.
+func (s *Streams) join(key string) *tail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tails[key]
+	if t == nil {
+		ctx, stop := context.WithCancel(context.Background())
+		t = &tail{changed: make(chan struct{}), stop: stop}
+		s.tails[key] = t
+		go func() {
+			err := s.read(ctx, s.cfg.Prefix+key, "0", func(es []Entry) bool {
+				t.update(func() { t.entries = append(t.entries, es...) })
+				return true
+			})
+			if ctx.Err() != nil {
+				return // the last follower left
+			}
+			s.mu.Lock()
+			if s.tails[key] == t { // the next follower starts afresh
+				delete(s.tails, key)
+			}
+			s.mu.Unlock()
+			t.update(func() { t.err = err })
+		}()
+	}
+	t.followers++
+	return t
+}
+
+// leave stops the stream's reader when its last follower leaves.
+func (s *Streams) leave(key string, t *tail) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t.followers--; t.followers == 0 {
+		if s.tails[key] == t {
+			delete(s.tails, key)
+		}
+		t.stop()
+	}
+}
+
+// read sends batches of the stream of k after afterID to fn until fn returns
+// false, ctx ends, or Redis fails.
+func (s *Streams) read(ctx context.Context, k, afterID string, fn func([]Entry) bool) error {
 	for {
 		res, err := s.rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{k, afterID}, Count: 256, Block: s.cfg.Block}).Result()
 		switch {
@@ -114,12 +218,14 @@ func (s *Streams) Follow(ctx context.Context, key, afterID string, fn func(Entry
 			return fmt.Errorf("pubsub: follow %s: %w", k, err)
 		}
 		for _, st := range res {
+			batch := make([]Entry, 0, len(st.Messages))
 			for _, m := range st.Messages {
 				afterID = m.ID
 				v, _ := m.Values[field].(string)
-				if !fn(Entry{ID: m.ID, Payload: []byte(v)}) {
-					return nil
-				}
+				batch = append(batch, Entry{ID: m.ID, Payload: []byte(v)})
+			}
+			if !fn(batch) {
+				return nil
 			}
 		}
 	}

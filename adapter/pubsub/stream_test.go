@@ -104,3 +104,83 @@ func TestAnswersStopAfterDone(t *testing.T) {
 	require.Equal(t, orchestrator.EventDone, got[2].Type)
 	require.Equal(t, []int{1, 2, 3}, []int{got[0].Seq, got[1].Seq, got[2].Seq})
 }
+
+// xreadCounter is a go-redis hook that records how many XREADs run at once.
+type xreadCounter struct {
+	mu        sync.Mutex
+	now, most int
+}
+
+func (c *xreadCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c *xreadCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+func (c *xreadCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if cmd.Name() != "xread" {
+			return next(ctx, cmd)
+		}
+		c.mu.Lock()
+		c.now++
+		c.most = max(c.most, c.now)
+		c.mu.Unlock()
+		defer func() {
+			c.mu.Lock()
+			c.now--
+			c.mu.Unlock()
+		}()
+		return next(ctx, cmd)
+	}
+}
+
+// Many subscribers of one answer share one reader, so they hold one Redis
+// connection between them, not one each (issue: 140 subscriptions exhausted
+// the pool and another user's search waited 14 s).
+func TestFollowersOfOneStreamShareOneReader(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := redistest.New(t)
+	counter := &xreadCounter{}
+	sub := redis.NewClient(rdb.Options())
+	sub.AddHook(counter)
+	t.Cleanup(func() { _ = sub.Close() })
+	pub, err := pubsub.New(rdb, pubsub.Config{Prefix: prefix, Block: 50 * time.Millisecond})
+	require.NoError(t, err)
+	streams, err := pubsub.New(sub, pubsub.Config{Prefix: prefix, Block: 50 * time.Millisecond})
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, pub.Append(ctx, "m", []byte("0")))
+
+	const followers = 30
+	got := make([][]string, followers)
+	var wg sync.WaitGroup
+	for i := range followers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			require.NoError(t, streams.Follow(ctx, "m", "", func(e pubsub.Entry) bool {
+				got[i] = append(got[i], string(e.Payload))
+				return string(e.Payload) != "end"
+			}))
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // let them all join and read the first entry
+	require.NoError(t, pub.Append(ctx, "m", []byte("1"), []byte("end")))
+	wg.Wait()
+	for i := range followers {
+		require.Equal(t, []string{"0", "1", "end"}, got[i], "follower %d", i)
+	}
+	counter.mu.Lock()
+	most := counter.most
+	counter.mu.Unlock()
+	require.Equal(t, 1, most, "one XREAD at a time for one stream")
+
+	// A follower that comes after the others left reads from the start again.
+	var late []string
+	require.NoError(t, streams.Follow(ctx, "m", "", func(e pubsub.Entry) bool {
+		late = append(late, string(e.Payload))
+		return string(e.Payload) != "end"
+	}))
+	require.Equal(t, []string{"0", "1", "end"}, late)
+}
