@@ -20,6 +20,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/CAFxX/httpcompression"
 	"github.com/coder/websocket"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -238,8 +239,13 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	mux := http.NewServeMux()
 	// Bearer token, then the user it names, then the body: a request is
 	// authenticated and bounded before any GraphQL work.
-	mux.Handle("/graphql", deps.Keys.Middleware(identify(res.Users, res.Clock, deps.Logger,
-		readBody(cfg.MaxBodyBytes, codeTransportErrors(markStreaming(graphQL(cfg, deps, &res)))))))
+	compress, err := httpcompression.DefaultAdapter(
+		httpcompression.ContentTypes([]string{"application/json", "application/graphql-response+json"}, false))
+	if err != nil {
+		return nil, fmt.Errorf("server: compression: %w", err)
+	}
+	mux.Handle("/graphql", compressAnswers(compress, deps.Keys.Middleware(identify(res.Users, res.Clock, deps.Logger,
+		readBody(cfg.MaxBodyBytes, codeTransportErrors(markStreaming(graphQL(cfg, deps, &res))))))))
 	mux.Handle("/playground/", http.StripPrefix("/playground", playground.Handler()))
 	mux.Handle("GET /playground", http.RedirectHandler("/playground/", http.StatusMovedPermanently))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

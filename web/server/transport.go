@@ -21,13 +21,31 @@ const (
 
 type streamingKey struct{}
 
-// markStreaming records whether the request can carry a subscription: a
+// streams reports whether the request can carry a subscription: a
 // websocket upgrade, or SSE (Accept: text/event-stream).
+func streams(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
+		strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+// markStreaming records streams(r) in the request's context.
 func markStreaming(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		streaming := strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
-			strings.Contains(r.Header.Get("Accept"), "text/event-stream")
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), streamingKey{}, streaming)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), streamingKey{}, streams(r))))
+	})
+}
+
+// compressAnswers compresses whole answers (gzip, zstd, brotli, as the
+// client accepts); streams are left alone, since a compressor holds events
+// back until it has enough bytes to decide.
+func compressAnswers(compress func(http.Handler) http.Handler, next http.Handler) http.Handler {
+	compressed := compress(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if streams(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		compressed.ServeHTTP(w, r)
 	})
 }
 

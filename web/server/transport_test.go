@@ -59,3 +59,21 @@ func TestClientSafeMessages(t *testing.T) {
 		require.NotEmpty(t, e.Message)
 	}
 }
+
+// /graphql answers are compressed as the client accepts (zstd, gzip).
+func TestCompressedAnswers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	query := `{"query":"{ emails(first: 5) { edges { node { id subject snippet } } } }"}`
+	for _, enc := range []string{"zstd", "gzip"} {
+		r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(query))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("Accept-Encoding", enc)
+		r.Header.Set("Authorization", "Bearer "+b.aliceTok)
+		w := httptest.NewRecorder()
+		b.h.ServeHTTP(w, r)
+		require.Equal(t, http.StatusOK, w.Code)
+		require.Equal(t, enc, w.Header().Get("Content-Encoding"))
+		require.NotContains(t, w.Body.String(), `"edges"`, "the body is compressed")
+	}
+}
