@@ -187,12 +187,23 @@ describe('web app', { timeout: 240_000 }, () => {
 
   it('filters mail, events and files', async () => {
     await page.goto('/#/files');
-    await page.getByLabel('File type').selectOption({ label: 'PDFs' });
+    const files = page.getByRole('list', { name: 'Files' }).locator('li');
+    await page.getByLabel('File type').selectOption({ label: 'Spreadsheets' });
     await page.getByRole('button', { name: 'Apply' }).click();
-    await page.getByRole('status').filter({ hasText: 'shown' }).waitFor();
+    await page.getByText('Nothing matches.').waitFor(); // the demo Drive holds documents only
+    await page.getByLabel('File type').selectOption({ label: 'Documents' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await files.first().waitFor();
+    assert.match(await files.first().innerText(), /Document/);
     await shot(page, '10-files-filtered');
+
+    // The calendar starts today; the attendee filter narrows it.
     await page.goto('/#/calendar');
-    await page.getByRole('list', { name: 'Calendar' }).locator('li').first().waitFor();
+    const events = page.getByRole('list', { name: 'Calendar' }).locator('li');
+    await events.first().waitFor();
+    const today = await page.getByLabel('From date').inputValue();
+    assert.match(today, /^\d{4}-\d{2}-\d{2}$/);
+    await page.getByRole('status').filter({ hasText: /^25 of/ }).waitFor();
     await shot(page, '11-calendar');
     await noSeriousA11y('calendar');
   });

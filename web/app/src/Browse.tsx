@@ -12,6 +12,14 @@ type Filters = { words: string; from: string; labels: string; attendees: string;
 
 const empty: Filters = { words: '', from: '', labels: '', attendees: '', owner: '', type: '', after: '', before: '', unread: false, attachment: false };
 const pageSize = 25;
+
+/** initial is what a list starts with: the calendar from today on, the rest everything. */
+function initial(kind: Kind): Filters {
+  if (kind !== 'calendar') return empty;
+  const d = new Date();
+  const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return { ...empty, after: today };
+}
 const titles: Record<Kind, string> = { mail: 'Mail', calendar: 'Calendar', files: 'Files' };
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -48,10 +56,13 @@ async function page(kind: Kind, f: Filters, after: string | null): Promise<{ row
   };
 }
 
-/** Browse lists mail, events or files with filters, loading more pages as the end comes into view. */
+/**
+ * Browse lists mail, events or files with filters, loading more pages as the
+ * end comes into view. Mount it keyed by kind: each list starts afresh.
+ */
 export function Browse({ kind }: { kind: Kind }) {
-  const [filters, setFilters] = useState<Filters>(empty);
-  const [applied, setApplied] = useState<Filters>(empty);
+  const [filters, setFilters] = useState<Filters>(() => initial(kind));
+  const [applied, setApplied] = useState<Filters>(() => initial(kind));
   const [rows, setRows] = useState<Row[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [total, setTotal] = useState<number | null>(null);
@@ -76,11 +87,6 @@ export function Browse({ kind }: { kind: Kind }) {
       if (g === gen.current) setLoading(false);
     }
   };
-
-  useEffect(() => {
-    setFilters(empty);
-    setApplied(empty);
-  }, [kind]);
 
   useEffect(() => {
     gen.current++;

@@ -103,7 +103,7 @@ function View({ route, onConversation }: { route: Route; onConversation: () => v
     case 'mail':
     case 'calendar':
     case 'files':
-      return <Browse kind={route.view} />;
+      return <Browse key={route.view} kind={route.view} />;
     case 'item':
       return <Reader id={route.id} />;
     case 'search':
