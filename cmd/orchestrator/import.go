@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -127,8 +124,8 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 		return err
 	}
 	stableIDs(&ws)
-	if err := pushWorkspace(ctx, base, u.Email, ws); err != nil {
-		return err
+	if err := (emulator.Client{BaseURL: base}).AddWorkspace(ctx, u.Email, ws); err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	fmt.Fprintf(c.stdout, "added to %s's workspace in the emulator at %s\n", u.Email, base)
 
@@ -153,23 +150,15 @@ func (c *cli) runImport(ctx context.Context, o importOptions) error {
 // emulator, saying what to run instead.
 func checkEmulator(ctx context.Context, cfg config.Config) error {
 	base := googleBaseURL(cfg)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/emulator/users", nil)
-	if err != nil {
-		return fmt.Errorf("GOOGLE_URL: %w", err)
-	}
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
-		if cfg.GoogleURL == "" {
-			return fmt.Errorf("import: no Workspace emulator answers at %s (EMULATOR_ADDR): start `orchestrator all`, "+
-				"which runs it while GOOGLE_URL is empty, or `orchestrator emulator`: %w", base, domain.ErrUnavailable)
-		}
-		return fmt.Errorf("import: GOOGLE_URL %s does not answer: %w: %w", base, domain.ErrUnavailable, err)
-	}
-	defer resp.Body.Close()
-	var users []string
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(&users) != nil {
-		return fmt.Errorf("import: GOOGLE_URL %s is not a Workspace emulator (GET /emulator/users answered HTTP %d): "+
-			"import writes into the emulator only, never into a real Google account: %w", base, resp.StatusCode, domain.ErrInvalidInput)
+	_, err := emulator.Client{BaseURL: base}.Users(ctx)
+	switch {
+	case errors.Is(err, domain.ErrUnavailable) && cfg.GoogleURL == "":
+		return fmt.Errorf("import: no Workspace emulator answers at %s (EMULATOR_ADDR): start `orchestrator all`, "+
+			"which runs it while GOOGLE_URL is empty, or `orchestrator emulator`: %w", base, domain.ErrUnavailable)
+	case errors.Is(err, domain.ErrUnavailable):
+		return fmt.Errorf("import: GOOGLE_URL %w", err)
+	case err != nil:
+		return fmt.Errorf("import: GOOGLE_URL %w; import writes into the emulator only, never into a real Google account", err)
 	}
 	return nil
 }
@@ -291,89 +280,6 @@ func stableIDs(ws *emulator.Workspace) {
 			f.ID = sum(append(slices.Clone(f.Parents), f.Name)...)[:33]
 		}
 	}
-}
-
-// pushBatchBytes bounds the items of one admin request (base64 makes the body
-// a third larger; the emulator accepts 64 MiB).
-const pushBatchBytes = 16 << 20
-
-// pushWorkspace adds ws to the user's workspace through the emulator's admin
-// endpoint, in batches. The admin endpoint rather than Gmail messages.insert,
-// Calendar events.insert and Drive files.create: it keeps a merged message's
-// every Message-ID and folder label (Gmail holds one Message-ID header per
-// message), the emulator has no files.create, and it takes thousands of items
-// per request. Messages go oldest first so replies thread onto their originals.
-func pushWorkspace(ctx context.Context, base, email string, ws emulator.Workspace) error {
-	msgs := slices.Clone(ws.Messages)
-	slices.SortStableFunc(msgs, func(a, b emulator.Message) int { return a.InternalDate.Compare(b.InternalDate) })
-	var (
-		batch emulator.Workspace
-		size  int
-		sent  int
-	)
-	flush := func() error {
-		if len(batch.Messages)+len(batch.Events)+len(batch.Files) == 0 {
-			return nil
-		}
-		if err := postWorkspace(ctx, base, email, batch); err != nil {
-			return fmt.Errorf("import: after %d items: %w", sent, err)
-		}
-		sent += len(batch.Messages) + len(batch.Events) + len(batch.Files)
-		batch, size = emulator.Workspace{}, 0
-		return nil
-	}
-	add := func(n int, put func()) error {
-		if size > 0 && size+n > pushBatchBytes {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		put()
-		size += n
-		return nil
-	}
-	for _, m := range msgs {
-		if err := add(len(m.Raw)+256, func() { batch.Messages = append(batch.Messages, m) }); err != nil {
-			return err
-		}
-	}
-	for _, e := range ws.Events {
-		if err := add(len(e.Description)+1024, func() { batch.Events = append(batch.Events, e) }); err != nil {
-			return err
-		}
-	}
-	for _, f := range ws.Files {
-		if err := add(len(f.Content)+len(f.Description)+1024, func() { batch.Files = append(batch.Files, f) }); err != nil {
-			return err
-		}
-	}
-	return flush()
-}
-
-func postWorkspace(ctx context.Context, base, email string, ws emulator.Workspace) error {
-	body, err := json.Marshal(ws)
-	if err != nil {
-		return err
-	}
-	u := base + "/emulator/users/" + url.PathEscape(email) + "/workspace"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := (&http.Client{Timeout: 5 * time.Minute}).Do(req)
-	if err != nil {
-		return fmt.Errorf("add to the emulator: %w: %w", domain.ErrUnavailable, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error string `json:"error"`
-		}
-		_ = json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&e)
-		return fmt.Errorf("add to the emulator: HTTP %d: %s: %w", resp.StatusCode, e.Error, domain.ErrInvalidInput)
-	}
-	return nil
 }
 
 // syncWait follows the sync jobs of one import until they have finished.
