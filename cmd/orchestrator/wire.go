@@ -164,8 +164,8 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 			driveagent.New(searcher, a.store, s.drive),
 		},
 		Conversations: a.store, Publisher: s.answers, Users: a.store, Contexts: caches, Intents: caches,
-		Cancels: pubsub.NewCancels(a.rdb, ""),
-		Clock:   a.clock, Logger: a.log,
+		Cancels: pubsub.NewCancels(a.rdb, ""), SyncStatuses: a.store,
+		Clock: a.clock, Logger: a.log,
 	})
 	if err != nil {
 		return nil, err

@@ -106,6 +106,7 @@ type Deps struct {
 	Contexts      ContextStore             // optional: without it context comes from persisted messages
 	Intents       IntentCache              // optional
 	Cancels       Cancels                  // optional: without it Cancel stops only this instance's asks
+	SyncStatuses  domain.SyncStatusStore   // optional: answers say when a service they read is out of sync
 	Clock         domain.Clock             // defaults to the system clock
 	Logger        *slog.Logger             // defaults to discarding
 }

@@ -363,6 +363,33 @@ func TestUnfinishedAsksOfStoppedInstancesEnd(t *testing.T) {
 	require.Zero(t, n, "ended once, whichever instance sweeps")
 }
 
+// syncStatuses answers fixed sync statuses.
+type syncStatuses struct {
+	domain.SyncStatusStore
+	sts []domain.SyncStatus
+}
+
+func (s syncStatuses) SyncStatuses(context.Context, uuid.UUID) ([]domain.SyncStatus, error) { return s.sts, nil }
+
+// TestAnswerSaysWhenItsServiceIsOutOfSync: results read from the cache of a
+// service whose sync is failing say so, and as of when.
+func TestAnswerSaysWhenItsServiceIsOutOfSync(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.deps.SyncStatuses = syncStatuses{sts: []domain.SyncStatus{
+		{Service: domain.ServiceGmail, State: domain.SyncIdle, LastSyncAt: b.now},
+		{Service: domain.ServiceDrive, State: domain.SyncFailed, LastSyncAt: b.now.Add(-20 * time.Minute)},
+	}}
+	b.o = b.instance(t, orchestrator.Config{})
+	m := b.ask(t, uuid.Nil, "find the Q3 report")
+	require.Contains(t, m.Response, "Drive is unreachable right now; results are from the last sync at 14:10.")
+	evs := b.pub.of(m.ID)
+	require.Contains(t, evs[len(evs)-1].Text, "Drive is unreachable")
+
+	m = b.ask(t, uuid.Nil, "emails from Sarah about the budget")
+	require.NotContains(t, m.Response, "unreachable", "Gmail is in step")
+}
+
 func TestAskWrites(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

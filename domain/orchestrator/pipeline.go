@@ -147,6 +147,11 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	if ended(err) {
 		return
 	}
+	if note := o.degraded(ctx, msg.UserID, in, loc); note != "" {
+		note = "\n\n" + note
+		ans.Text += note
+		pub.send(Event{Type: EventToken, Token: note})
+	}
 	msg.Response = ans.Text
 	rec.Citations = ans.Citations
 	msg.Status = domain.MessageDone
