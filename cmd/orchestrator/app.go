@@ -50,7 +50,7 @@ func (c *cli) openApp(ctx context.Context) (*app, error) {
 	}
 	a.db, err = store.Open(ctx, store.Config{URL: cfg.DatabaseURL, MaxConns: cfg.DatabaseMaxConns})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	a.store = store.New(a.db, keys, a.clock)
 	ropts, err := redis.ParseURL(cfg.RedisURL)
@@ -61,7 +61,7 @@ func (c *cli) openApp(ctx context.Context) (*app, error) {
 	a.rdb = redis.NewClient(ropts)
 	if err := a.rdb.Ping(ctx).Err(); err != nil {
 		a.Close()
-		return nil, fmt.Errorf("redis %s: %w", ropts.Addr, err)
+		return nil, fmt.Errorf("REDIS_URL: redis %s: %w", ropts.Addr, err)
 	}
 	return a, nil
 }

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/workspace-orchestrator/orchestrator/cmd/orchestrator/config"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
@@ -48,7 +50,7 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	e := &cli{vars: env, stdout: stdout, stderr: stderr}
-	root.AddCommand(
+	root.AddCommand(withEnvironment(
 		serveCmd(e, "serve", "Serve GraphQL, the playground and webhooks", roleServe),
 		serveCmd(e, "worker", "Run the River workers (sync jobs)", roleWorker),
 		serveCmd(e, "all", "Serve and run the workers in one process (the default for local use)", roleServe|roleWorker),
@@ -56,13 +58,12 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 		emulatorCmd(e),
 		importCmd(e),
 		classifyCmd(e),
-		trainNLUCmd(e),
 		askCmd(e),
-		evalCmd(e),
 		evalAskCmd(e),
 		tokenCmd(e),
 		syncCmd(e),
-	)
+	)...)
+	root.AddCommand(trainNLUCmd(e), evalCmd(e)) // these read no environment
 	return root.ExecuteContext(ctx)
 }
 
@@ -72,4 +73,18 @@ type cli struct {
 	stdout, stderr io.Writer
 	// clock is the app's time; nil is the system clock (tests pin it).
 	clock domain.Clock
+}
+
+// withEnvironment adds to each command's --help the environment variables
+// it reads (the whole configuration, see .env.example) with their defaults.
+func withEnvironment(cmds ...*cobra.Command) []*cobra.Command {
+	var b strings.Builder
+	b.WriteString("\n\nEnvironment (see .env.example and README's configuration table):\n")
+	for _, v := range config.Variables() {
+		fmt.Fprintf(&b, "  %-22s %s\n", v.Name, cmp.Or(v.Default, "(empty)"))
+	}
+	for _, c := range cmds {
+		c.Long = cmp.Or(c.Long, c.Short) + strings.TrimRight(b.String(), "\n")
+	}
+	return cmds
 }

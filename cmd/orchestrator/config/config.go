@@ -309,3 +309,21 @@ func containsKey(list, dev string) bool {
 	}
 	return false
 }
+
+// Variable is one environment variable the configuration reads.
+type Variable struct {
+	Name    string
+	Default string // "" when there is none
+}
+
+// Variables lists every variable Config reads, in declaration order.
+func Variables() []Variable {
+	var out []Variable
+	t := reflect.TypeOf(Config{})
+	for i := range t.NumField() {
+		if name := t.Field(i).Tag.Get("env"); name != "" {
+			out = append(out, Variable{Name: name, Default: t.Field(i).Tag.Get("envDefault")})
+		}
+	}
+	return out
+}
