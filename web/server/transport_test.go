@@ -77,3 +77,16 @@ func TestCompressedAnswers(t *testing.T) {
 		require.NotContains(t, w.Body.String(), `"edges"`, "the body is compressed")
 	}
 }
+
+// The playground's first screen sends no Authorization header (its
+// default headers are empty): introspection must answer it.
+func TestAnonymousIntrospection(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __schema { queryType { name } } }"}`))
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	b.h.ServeHTTP(w, r)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.Contains(t, w.Body.String(), `"Query"`)
+}
