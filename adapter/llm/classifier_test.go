@@ -61,7 +61,7 @@ func TestClassifierVersionNamesTheModelAndTheRules(t *testing.T) {
 		srv := llmtest.New(t, func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Content: validIntent} })
 		c := newClient(t, p, srv.BaseURL(p.name), time.Second)
 		require.Equal(t, c.Name(), llm.NewClassifier(c, &fallback{}, quiet).Version())
-		require.Equal(t, c.Name()+"+"+intent.OfflineVersion, llm.NewClassifier(c, intent.NewOffline(nil), quiet).Version())
+		require.Equal(t, c.Name()+"+"+intent.NewOffline(nil).Version(), llm.NewClassifier(c, intent.NewOffline(nil), quiet).Version())
 	})
 }
 

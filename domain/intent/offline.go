@@ -26,7 +26,7 @@ type Offline struct {
 const OfflineVersion = "offline-2026-12-04a"
 
 // Version implements Versioned.
-func (*Offline) Version() string { return OfflineVersion }
+func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
 
 // NewOffline builds the offline classifier; contacts may be nil (names then
 // stay unresolved, which only matters for steps that need an address).

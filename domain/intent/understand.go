@@ -88,7 +88,7 @@ func (a *analysis) understand() {
 
 var (
 	kepRE      = rx(`\bkeps?[\s-]*(?:number|no\.?|#)?\s*-?\s*(\d{1,5})\b`)
-	topicTrim  = rx(`^(?:the|a|an|my|our|any|some|this|that|those|these|about|regarding|on|for|re|through|in|anything about|everything about|(?:e-?mails?|mails?|messages?|docs?|documents?|files?|meetings?|events?|keps?)\s+(?:about|on|regarding|re))\s+|[?.!,;:'"]+$`)
+	topicTrim  = rx(`^(?:the|a|an|my|our|any|some|this|that|those|these|about|regarding|on|for|re|through|in|anything about|everything about|same|updated|latest|newest|new|recent|last|previous|full|whole|entire|contents? of|(?:e-?mails?|mails?|messages?|docs?|documents?|files?|meetings?|events?|keps?)\s+(?:about|on|regarding|re))\s+|\s+as\s+(?:an?\s+)?(?:viewer|editor|commenter|reader|writer)$|\s+(?:if|when|in case)\s+.*$|[?.!,;:'"]+$`)
 	ofThoseRE  = rx(`\b(?:of|among)\s+(?:those|these|them)\b`)
 	unsupMail  = rx(`\b(?:e-?mails?|mail|messages?|inbox|unsubscribe|label|archive)\b`)
 	unsupDrive = rx(`\b(?:kep|doc|docs|document|file|files|folder|spreadsheet|rename)\b`)
@@ -110,6 +110,10 @@ func (a *analysis) decideModel() Intent {
 	last, hasLast := a.req.Context.Last()
 	if smallTalkRE.MatchString(q) && label != doConfirm && label != doReject {
 		label = doSmallTalk // a closed class of phrases: no model needed
+	}
+	if (label == doReadMail || label == doReadFile) && a.topicWithOrgs() == "" && len(a.people) == 0 && pronounRE.MatchString(q) {
+		// "tell me the contents of that doc": the item shown, not a search.
+		label, a.read.Intent = doRefRead, doRefRead
 	}
 	switch label {
 	case doSmallTalk:

@@ -34,7 +34,7 @@ type group struct {
 // slotTags is the tag each kind of slot value gets; "date" values are tagged
 // O and marked as dates, as domain/dates finds them at run time.
 var slotTags = map[string]string{
-	"topic": "topic", "event": "topic", "file": "topic", "org": "topic", "label": "topic",
+	"topic": "topic", "event": "topic", "file": "topic", "org": "topic", "label": "topic", "place": "topic",
 	"person": "person", "addr": "person",
 	"title": "title", "body": "body",
 	"date": "", "time": "", "duration": "", "kepnum": "topic",

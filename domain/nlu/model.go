@@ -87,6 +87,17 @@ func Shipped() (*Model, error) {
 	return loaded, loadErr
 }
 
+// ShippedVersion names the shipped model by its bytes, so intents cached
+// under an older model are not served by a retrained one.
+func ShippedVersion() string {
+	h := uint64(14695981039346656037)
+	for _, b := range shipped {
+		h ^= uint64(b)
+		h *= 1099511628211
+	}
+	return fmt.Sprintf("%016x", h)
+}
+
 // Encode writes m gzipped.
 func (m *Model) Encode(w io.Writer) error {
 	zw := gzip.NewWriter(w)
