@@ -61,8 +61,8 @@ func trainNLUCmd(c *cli) *cobra.Command {
 	cmd.Flags().StringVar(&corpus, "corpus", "domain/nlu/corpus.txt", "the template corpus")
 	cmd.Flags().StringVar(&out, "out", "domain/nlu/model.gob.gz", "where the model is written")
 	cmd.Flags().StringVar(&cfg.Family, "family", "perceptron", "intent classifier: perceptron (averaged) or logistic")
-	cmd.Flags().IntVar(&cfg.PerTemplate, "per-template", 0, "sentences per template (default 40)")
-	cmd.Flags().IntVar(&cfg.Epochs, "epochs", 0, "training epochs (default 12)")
+	cmd.Flags().IntVar(&cfg.PerTemplate, "per-template", 0, "sentences per template (default 60)")
+	cmd.Flags().IntVar(&cfg.Epochs, "epochs", 0, "training epochs (default 15)")
 	cmd.Flags().BoolVar(&compare, "compare", false, "measure each model family on held-out templates and write nothing")
 	return cmd
 }

@@ -93,7 +93,7 @@ var stopWords = func() map[string]bool {
 	remove move reschedule postpone update change rename share grant access open read summarise summarize say says said
 	up out into over then than also just need want like know let see check am pm one ones details detail next upcoming attachment attachments unread emailed free busy time
 	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants
-	through everywhere stuff related regarding keps kep`) {
+	through everywhere stuff related regarding keps kep shared new recently lately saying telling asking`) {
 		m[w] = true
 	}
 	return m
@@ -200,10 +200,28 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 			cands = append(cands, cand{name: sl.Text, start: sl.Start, end: sl.End})
 		}
 	}
+	// The tagger may miss a name it never saw where people are named
+	// ("email Sarah the KEP", "from peter blackmore"): such words count only
+	// when the user's contacts know them.
+	known := len(cands)
+	for _, m := range personPrefixRE.FindAllStringSubmatchIndex(a.q, -1) {
+		if !a.inSlot(m[2], "title") {
+			cands = append(cands, cand{name: a.q[m[2]:m[3]], start: m[2], end: m[3]})
+		}
+	}
+	for _, m := range loneCapRE.FindAllStringIndex(a.q, -1) {
+		if m[0] > 0 && !a.inSlot(m[0], "topic") && !a.inSlot(m[0], "title") && !a.names[m[0]] {
+			cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
+		}
+	}
 	seen := map[string]bool{}
-	for _, cd := range cands {
+	for i, cd := range cands {
 		name := strings.TrimSuffix(strings.TrimSuffix(cd.name, "'s"), "’s")
-		if a.inSpan(cd.start) || seen[strings.ToLower(name)] || stopWords[strings.ToLower(name)] {
+		if i >= known {
+			name = leadingName(name)
+		}
+		if name == "" || a.inSpan(cd.start) || a.inPerson(cd.start) || seen[strings.ToLower(name)] || stopWords[strings.ToLower(name)] ||
+			i >= known && c.contacts == nil {
 			continue
 		}
 		seen[strings.ToLower(name)] = true
@@ -217,6 +235,9 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 			}
 			p.Addresses = addrs
 		}
+		if len(p.Addresses) == 0 && i >= known {
+			continue
+		}
 		if len(p.Addresses) == 0 && (c.contacts != nil || !unicode.IsUpper([]rune(name)[0])) {
 			a.unknown = append(a.unknown, name)
 			continue
@@ -226,6 +247,38 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		a.spans = append(a.spans, [2]int{cd.start, cd.end})
 	}
 	return nil
+}
+
+// personPrefixRE and loneCapRE find names the tagger missed, kept only when
+// the user's contacts know them.
+var (
+	personPrefixRE = rx(`\b(?:from|to|with|cc|email|e-mail|message|ping|tell|ask|invite)\s+([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)`)
+	loneCapRE      = regexp.MustCompile(`\b[A-Z][a-z][\w'-]*\b`)
+)
+
+// leadingName is the words of name before the first stop word or keyword
+// ("Sarah the" is Sarah).
+func leadingName(name string) string {
+	var out []string
+	for _, w := range strings.Fields(name) {
+		if stopWords[strings.ToLower(w)] || isKeyword(w) {
+			break
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}
+
+// inPerson reports whether byte i lies in the name of someone resolved.
+func (a *analysis) inPerson(i int) bool {
+	for _, at := range a.peopleAt {
+		for _, sp := range a.spans {
+			if sp[0] == at && i >= sp[0] && i < sp[1] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (a *analysis) inSpan(i int) bool {
@@ -289,8 +342,8 @@ func isAcronymOrg(w string) bool {
 func (a *analysis) topic() string {
 	var words []string
 	for _, m := range wordRE.FindAllStringIndex(a.q, -1) {
-		if a.inSpan(m[0]) {
-			continue // a date or a person
+		if a.inSpan(m[0]) || a.inSlot(m[0], "body") || a.inSlot(m[0], "title") || a.inSlot(m[0], "person") {
+			continue // a date, a person, the message to write, a new title
 		}
 		w := strings.TrimRight(a.q[m[0]:m[1]], ".'")
 		lw := strings.ToLower(w)

@@ -50,7 +50,15 @@ func (a *analysis) understand() {
 	var topics []string
 	for _, s := range a.read.Slots {
 		if s.Name == "topic" && !a.inSpan(s.Start) {
-			topics = append(topics, trimTopic(s.Text))
+			// A person's name inside a topic slot is the person ("email
+			// Sarah the KEP"); Google's product names name a service.
+			t := s.Text
+			for _, p := range a.people {
+				t = strings.Replace(t, p.Name, "", 1)
+			}
+			if t = trimTopic(googleProductRE.ReplaceAllString(strings.Join(strings.Fields(t), " "), "")); t != "" {
+				topics = append(topics, t)
+			}
 		}
 	}
 	// A name no contact bears is searched for as a word ("emails about Davos").
@@ -71,8 +79,14 @@ func (a *analysis) understand() {
 		topics = append([]string{kep}, rest...)
 	}
 	t := strings.TrimSpace(strings.Join(topics, " "))
-	if t == "" && len(a.people) == 0 && len(a.matches) == 0 && searchOf[a.read.Intent] != "" {
-		t = a.topic() // a word the tagger never saw ("KEPs about kustomize")
+	switch a.read.Intent {
+	case doSmallTalk, doUnsupported, doUnsupportedOp, doConfirm, doReject, doRepeat, doRefRead, doCreate, doDraft, doSend:
+	default:
+		if t == "" {
+			// Words the tagger never saw ("KEPs about kustomize", "my weekly
+			// sync"): the request less its stop words, dates and people.
+			t = a.topic()
+		}
 	}
 	if a.read.Intent == doSearchAny {
 		// A bare phrase ("shareholder saying lay it on the line") is all
@@ -442,7 +456,9 @@ func (a *analysis) named() []domain.Service {
 		return false
 	}
 	for _, s := range domain.Services {
-		if says(serviceWords[s]) || says(weakWords[s]) {
+		// Of the weak words only the calendar's: "reports" and "notes" are
+		// as often what mail is about.
+		if says(serviceWords[s]) || s == domain.ServiceCalendar && says(weakWords[s]) {
 			out = append(out, s)
 		}
 	}

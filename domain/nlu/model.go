@@ -122,9 +122,9 @@ func Decode(r io.Reader) (*Model, error) {
 
 // TrainConfig tunes training.
 type TrainConfig struct {
-	// PerTemplate is how many sentences each template yields. Defaults to 40.
+	// PerTemplate is how many sentences each template yields. Defaults to 60.
 	PerTemplate int
-	// Epochs of each learner. Defaults to 12.
+	// Epochs of each learner. Defaults to 15.
 	Epochs int
 	// Family of the intent and question classifiers: "perceptron" (averaged)
 	// or "logistic". Defaults to "perceptron".
@@ -156,10 +156,10 @@ func (r Report) String() string {
 // templates held out of training, then trains on everything.
 func Train(c *Corpus, cfg TrainConfig, holdOut bool) (*Model, Report, error) {
 	if cfg.PerTemplate == 0 {
-		cfg.PerTemplate = 40
+		cfg.PerTemplate = 60
 	}
 	if cfg.Epochs == 0 {
-		cfg.Epochs = 12
+		cfg.Epochs = 15
 	}
 	if cfg.Family == "" {
 		cfg.Family = "perceptron"
