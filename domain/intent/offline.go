@@ -93,7 +93,8 @@ var stopWords = func() map[string]bool {
 	remove move reschedule postpone update change rename share grant access open read summarise summarize say says said
 	up out into over then than also just need want like know let see check am pm one ones details detail next upcoming attachment attachments unread emailed free busy time
 	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants
-	through everywhere stuff related regarding keps kep shared new recently lately saying telling asking`) {
+	through everywhere stuff related regarding keps kep shared new recently lately saying telling asking
+	first changed modified edited updated created oldest earliest newest`) {
 		m[w] = true
 	}
 	return m
@@ -695,8 +696,6 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 	return a.intent(0.85)
 }
 
-var dateLinkRE = rx(`^\s*(?:(?:on|at|by|in|this|next|until|before|after)\s+)?$`)
-
 var thanksRE = rx(`\bthank(?:s|-you| you)\b`)
 
 // message is what the mail should say: the tagger's body slot ("saying I'll
@@ -706,13 +705,15 @@ func (a *analysis) message() string {
 		if sl.Name == "body" {
 			// Dates are no slot, but a message's own date is part of it:
 			// "saying I'll send the names on Friday".
-			end := sl.End
-			for _, m := range a.matches {
-				if m.Start >= end && dateLinkRE.MatchString(a.q[end:m.Start]) {
-					end = m.End
+			// The message runs on to the end unless another slot follows
+			// ("... saying I'm happy to meet next week").
+			end := len(a.q)
+			for _, o := range a.read.Slots {
+				if o.Start >= sl.End && o.Start < end {
+					end = o.Start
 				}
 			}
-			return strings.TrimRight(a.q[sl.Start:end], "?!. ")
+			return strings.TrimRight(trailingLinkRE.ReplaceAllString(strings.TrimSpace(a.q[sl.Start:end]), ""), "?!. ")
 		}
 	}
 	if m := sayingRE.FindStringSubmatch(a.q); m != nil {
