@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -17,14 +18,18 @@ func evalCmd(c *cli) *cobra.Command {
 			"Input lines: {\"qid\", \"type\", \"query\", \"relevant\": [ids]}; ids are RFC 822 Message-IDs for mail.",
 		DisableFlagParsing: true, // searcheval parses its own flags and names the bad line or flag
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, a := range args {
-				if a == "--help" || a == "-h" {
-					return cmd.Help()
-				}
+			if wantsHelp(args) {
+				return cmd.Help()
 			}
 			return c.withStack(cmd.Context(), func(ctx context.Context, a *app, st *stack) error {
 				return searcheval.RunEval(ctx, args, c.stdout, searcheval.Deps{Users: a.store, Search: st.search})
 			})
 		},
 	}
+}
+
+// wantsHelp says whether a command that parses its own flags was asked for
+// its help.
+func wantsHelp(args []string) bool {
+	return slices.Contains(args, "--help") || slices.Contains(args, "-h")
 }

@@ -21,10 +21,8 @@ func evalAskCmd(c *cli) *cobra.Command {
 		Example:            "  orchestrator eval-ask --cases demo/data/eval/ask-dev.jsonl\n  orchestrator eval-ask --cases demo/data/eval/ask-own.jsonl --only own-cal-03 --json /tmp/out.json",
 		DisableFlagParsing: true, // askeval parses its own flags and names the bad one
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, a := range args {
-				if a == "--help" || a == "-h" {
-					return cmd.Help()
-				}
+			if wantsHelp(args) {
+				return cmd.Help()
 			}
 			cfg, err := c.config()
 			if err != nil {
