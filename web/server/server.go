@@ -283,6 +283,8 @@ func graphQL(cfg Config, deps Deps, res *resolvers.Resolver) http.Handler {
 
 	// Order matters: SSE claims POSTs that accept text/event-stream before POST does.
 	srv.AddTransport(transport.SSE{})
+	// @defer is delivered incrementally to clients that accept multipart/mixed.
+	srv.AddTransport(transport.MultipartMixed{})
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.Websocket{

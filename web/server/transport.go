@@ -21,11 +21,13 @@ const (
 
 type streamingKey struct{}
 
-// streams reports whether the request can carry a subscription: a
-// websocket upgrade, or SSE (Accept: text/event-stream).
+// streams reports whether the answer to the request is a stream: a
+// websocket upgrade, SSE (Accept: text/event-stream), or incremental
+// delivery of @defer (Accept: multipart/mixed).
 func streams(r *http.Request) bool {
+	accept := r.Header.Get("Accept")
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
-		strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+		strings.Contains(accept, "text/event-stream") || strings.Contains(accept, "multipart/mixed")
 }
 
 // markStreaming records streams(r) in the request's context.

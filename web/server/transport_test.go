@@ -90,3 +90,24 @@ func TestAnonymousIntrospection(t *testing.T) {
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	require.Contains(t, w.Body.String(), `"Query"`)
 }
+
+// @defer is advertised, so it is delivered incrementally: the deferred
+// fragment arrives in a later part of a multipart/mixed answer.
+func TestDeferIsIncremental(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := httptest.NewRequest(http.MethodPost, "/graphql",
+		strings.NewReader(`{"query":"{ me { email ... @defer(label: \"sync\") { lastSyncAt } } }"}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Accept", `multipart/mixed; deferSpec=20220824, application/json`)
+	r.Header.Set("Authorization", "Bearer "+b.aliceTok)
+	w := httptest.NewRecorder()
+	b.h.ServeHTTP(w, r)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.Contains(t, w.Header().Get("Content-Type"), "multipart/mixed")
+	body := w.Body.String()
+	require.Contains(t, body, `"hasNext":true`)
+	require.Contains(t, body, `"label":"sync"`)
+	require.Contains(t, body, `"hasNext":false`)
+	require.Less(t, strings.Index(body, `"email"`), strings.Index(body, `"lastSyncAt"`), "the deferred field comes later")
+}
