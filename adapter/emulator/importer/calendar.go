@@ -31,7 +31,7 @@ func LoadICS(r io.Reader) (emulator.Workspace, []LoadError, error) {
 	)
 	dec := ical.NewDecoder(r)
 	for {
-		cal, err := dec.Decode()
+		cal, err := decodeICS(dec)
 		if errors.Is(err, io.EOF) {
 			return ws, errs, nil
 		}
@@ -54,6 +54,18 @@ func LoadICS(r io.Reader) (emulator.Workspace, []LoadError, error) {
 			ws.Events = append(ws.Events, ev)
 		}
 	}
+}
+
+// decodeICS reads the next calendar. go-ical panics on some malformed
+// content lines (a parameter cut short: "X;A="); that is a bad file, not a
+// crash of the import.
+func decodeICS(dec *ical.Decoder) (cal *ical.Calendar, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			cal, err = nil, fmt.Errorf("malformed content line: %v", p)
+		}
+	}()
+	return dec.Decode()
 }
 
 func loadICSEvent(ve ical.Event, floating *time.Location) (emulator.Event, error) {
