@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -73,7 +76,10 @@ func (r chargeCost) MutateOperationContext(ctx context.Context, _ *graphql.Opera
 
 func (r rateLimit) charge(ctx context.Context, units int) *gqlerror.Error {
 	c := callerFrom(ctx)
-	_, err := r.limiter.Charge(ctx, domain.Caller{UserID: c.user.ID, Plan: c.user.Plan, IP: c.ip}, units)
+	budget, err := r.limiter.Charge(ctx, domain.Caller{UserID: c.user.ID, Plan: c.user.Plan, IP: c.ip}, units)
+	if st, ok := ctx.Value(rateStateKey{}).(*rateState); ok && (err == nil || errors.Is(err, domain.ErrRateLimited)) {
+		st.record(units, budget)
+	}
 	switch {
 	case err == nil:
 		return nil
@@ -92,3 +98,77 @@ func (r rateLimit) charge(ctx context.Context, units int) *gqlerror.Error {
 	}
 	return nil
 }
+
+// rateState is what the operations of one HTTP request were charged, for
+// the X-RateLimit-* headers of its answer (as GitHub's API sends them).
+type rateState struct {
+	mu     sync.Mutex
+	cost   int
+	budget domain.Budget
+	set    bool
+}
+
+type rateStateKey struct{}
+
+func (s *rateState) record(units int, b domain.Budget) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cost += units
+	s.budget, s.set = b, true
+}
+
+// rateHeaders sends X-RateLimit-Limit, -Remaining, -Used (this request's
+// cost) and -Reset (Unix seconds) with every answer whose operation was
+// charged; the charge happens before the answer is written.
+func rateHeaders(clock domain.Clock, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &rateState{}
+		rw := &rateWriter{ResponseWriter: w, st: st, clock: clock}
+		next.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), rateStateKey{}, st)))
+	})
+}
+
+type rateWriter struct {
+	http.ResponseWriter
+	st      *rateState
+	clock   domain.Clock
+	written bool
+}
+
+func (w *rateWriter) headers() {
+	if w.written {
+		return
+	}
+	w.written = true
+	w.st.mu.Lock()
+	defer w.st.mu.Unlock()
+	if !w.st.set {
+		return
+	}
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(w.st.budget.Limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, w.st.budget.Remaining)))
+	h.Set("X-RateLimit-Used", strconv.Itoa(w.st.cost))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(w.clock.Now().Add(w.st.budget.Reset).Unix(), 10))
+}
+
+func (w *rateWriter) WriteHeader(status int) {
+	w.headers()
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *rateWriter) Write(p []byte) (int, error) {
+	w.headers()
+	return w.ResponseWriter.Write(p)
+}
+
+// Flush keeps SSE and multipart answers streaming through the wrapper.
+func (w *rateWriter) Flush() {
+	w.headers()
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController and the websocket upgrade reach the connection.
+func (w *rateWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -245,7 +245,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		return nil, fmt.Errorf("server: compression: %w", err)
 	}
 	mux.Handle("/graphql", compressAnswers(compress, deps.Keys.Middleware(identify(res.Users, res.Clock, deps.Logger,
-		readBody(cfg.MaxBodyBytes, codeTransportErrors(markStreaming(graphQL(cfg, deps, &res))))))))
+		readBody(cfg.MaxBodyBytes, codeTransportErrors(rateHeaders(res.Clock, markStreaming(graphQL(cfg, deps, &res)))))))))
 	mux.Handle("/playground/", http.StripPrefix("/playground", playground.Handler()))
 	mux.Handle("GET /playground", http.RedirectHandler("/playground/", http.StatusMovedPermanently))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
