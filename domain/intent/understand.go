@@ -140,8 +140,12 @@ func (a *analysis) decideModel() Intent {
 			return Intent{Confidence: 0.9, Unsupported: "I can't rename, edit, move or delete files: I can find, read and share them. " + canDo}
 		case unsupMail.MatchString(q):
 			return Intent{Confidence: 0.9, Unsupported: "I can't delete, archive or label emails: I can search, read, draft and send them."}
+		case eventNounRE.MatchString(q):
+			// "delete the dentist appointment": an event, which can be cancelled.
+			label, a.read.Intent = doDelete, doDelete
+		default:
+			return Intent{Confidence: 0.9, Unsupported: "I can't do that. " + canDo}
 		}
-		return Intent{Confidence: 0.9, Unsupported: "I can't do that. " + canDo}
 	case doConfirm, doReject:
 		if _, draft := lastDraft(last); !draft || label == doReject {
 			return a.answerProposal(last, hasLast, label == doConfirm)
