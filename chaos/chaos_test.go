@@ -27,7 +27,10 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/cmd/askload/askclient"
 )
 
-var full = flag.Bool("chaos.full", false, "run every scenario (make chaos), not only the short set CI runs")
+var (
+	full = flag.Bool("chaos.full", false, "run every scenario (make chaos), not only the short set CI runs")
+	only = flag.String("chaos.only", "", "run only the scenarios whose name holds this")
+)
 
 // Timing of the processes under test: short enough that recoveries are
 // measured in seconds, in the same proportions as the defaults.
@@ -62,10 +65,11 @@ func TestChaos(t *testing.T) {
 		{"Redis killed and restarted under asks", true, restartUnderAsks("redis")},
 		{"PostgreSQL stopped and restarted under asks", false, restartUnderAsks("postgres")},
 		{"two servers, one SIGKILLed mid-ask", true, killServerMidAsk},
+		{"one action confirmed on two servers at once, confirm vs reject", true, confirmOnTwoServers},
 	}
 	var rows []row
 	for _, s := range scenarios {
-		if !s.short && !*full {
+		if (!s.short && !*full) || !strings.Contains(s.name, *only) {
 			continue
 		}
 		r := s.run(t, e)
@@ -276,6 +280,81 @@ func killServerMidAsk(t *testing.T, e *env) row {
 	return r
 }
 
+// confirmOnTwoServers proposes a share, confirms it on both servers at once
+// (twice each), and races a confirm on one against a reject on the other for
+// a second share: Drive ends with one permission, and the raced share is
+// either executed or rejected, never both.
+func confirmOnTwoServers(t *testing.T, e *env) row {
+	u := e.newUser(t, 10, 2, 10)
+	e.syncUser(t, u)
+	if r := e.recover(t, u, time.Now()); !r.ok {
+		return r
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	propose := func(file string) (string, string) {
+		c := e.dial(t, ctx, e.serve[0], u)
+		defer c.Close()
+		id, err := c.Ask(ctx, "share the file "+file+" with bob@example.com")
+		require.NoError(t, err)
+		require.NoError(t, c.Follow(ctx, id, func(askclient.Event) {}))
+		var r struct {
+			Data struct {
+				Node struct {
+					Response string
+					Actions  []struct{ ID, Kind string }
+				}
+			}
+		}
+		e.graphql(t, e.serve[1], u, `query($id: ID!) { node(id: $id) { ... on Message { response actions { id kind } } } }`,
+			map[string]any{"id": id}, &r)
+		require.Len(t, r.Data.Node.Actions, 1, "one share proposed; the answer: %s", r.Data.Node.Response)
+		return id, r.Data.Node.Actions[0].ID
+	}
+	decide := func(addr, mutation, msg, action string) string {
+		var r struct {
+			Data   map[string]struct{ Action struct{ Status string } }
+			Errors []struct{ Extensions struct{ Code string } }
+		}
+		e.graphql(t, addr, u, `mutation($m: ID!, $a: String!) { `+mutation+`(messageId: $m, actionId: $a) { action { status } } }`,
+			map[string]any{"m": msg, "a": action}, &r)
+		if len(r.Errors) > 0 {
+			return r.Errors[0].Extensions.Code
+		}
+		return r.Data[mutation].Action.Status
+	}
+	start := time.Now()
+	msg, action := propose("Bravo roadmap")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	confirmed := 0
+	for i := range 4 {
+		wg.Go(func() {
+			if decide(e.serve[i%2], "confirmAction", msg, action) == "EXECUTED" {
+				mu.Lock()
+				confirmed++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	msg2, action2 := propose("Charlie roadmap")
+	var confirm, reject string
+	wg.Go(func() { confirm = decide(e.serve[0], "confirmAction", msg2, action2) })
+	wg.Go(func() { reject = decide(e.serve[1], "rejectAction", msg2, action2) })
+	wg.Wait()
+	shares := e.shares(t, u, "Bravo roadmap")
+	raced := e.shares(t, u, "Charlie roadmap")
+	consistent := (confirm == "EXECUTED" && reject != "REJECTED" && raced == 1) ||
+		(reject == "REJECTED" && confirm != "EXECUTED" && raced == 0)
+	return row{
+		expected: "1 share for 4 confirms; confirm xor reject",
+		found:    fmt.Sprintf("%d share(s), %d/4 EXECUTED; confirm %s, reject %s, %d share(s)", shares, confirmed, confirm, reject, raced),
+		recovery: time.Since(start),
+		ok:       shares == 1 && confirmed == 4 && consistent,
+	}
+}
+
 // ---- the environment ----
 
 type counts struct{ mails, events, files int }
@@ -395,7 +474,11 @@ func (e *env) newUser(t *testing.T, mails, events, files int) *user {
 		ws.Events = append(ws.Events, emulatortest.Event(fmt.Sprintf("Meeting %d", i), now.Add(time.Duration(i-events/2)*24*time.Hour), time.Hour))
 	}
 	for i := range files {
-		ws.Files = append(ws.Files, emulatortest.Doc(fmt.Sprintf("Plan %d", i), fmt.Sprintf("The plan, part %d.", i), now.Add(-time.Duration(i)*time.Hour)))
+		name := fileWords[i%len(fileWords)] + " roadmap"
+		if i >= len(fileWords) {
+			name += fmt.Sprintf(" %d", i/len(fileWords)+1)
+		}
+		ws.Files = append(ws.Files, emulatortest.Doc(name, "The "+name+", for the team.", now.Add(-time.Duration(i)*time.Hour)))
 	}
 	body, err := json.Marshal(ws)
 	require.NoError(t, err)
@@ -405,6 +488,9 @@ func (e *env) newUser(t *testing.T, mails, events, files int) *user {
 	u.token = strings.TrimSpace(string(out))
 	return u
 }
+
+// fileWords name the files, so a request can name one.
+var fileWords = strings.Fields("Alpha Bravo Charlie Delta Echo Foxtrot Golf Hotel India Juliet Kilo Lima Mike November Oscar Papa")
 
 func (e *env) env() []string { return e.worker.env }
 
@@ -446,6 +532,60 @@ func (e *env) snapshot(t *testing.T, u *user) emulator.Workspace {
 	var ws emulator.Workspace
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&ws))
 	return ws
+}
+
+// graphql posts a query to the server at addr as u and decodes the reply.
+func (e *env) graphql(t *testing.T, addr string, u *user, query string, vars map[string]any, out any) {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+u.token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(out))
+}
+
+// shares counts bob@example.com's permissions on u's file named name, as
+// Google (the emulator) holds them.
+func (e *env) shares(t *testing.T, u *user, name string) int {
+	t.Helper()
+	var id string
+	for _, f := range e.snapshot(t, u).Files {
+		if f.Name == name {
+			id = f.ID
+		}
+	}
+	require.NotEmpty(t, id, "file %q", name)
+	resp, err := http.Post(e.emu+"/emulator/users/"+u.email+"/token", "application/json", nil)
+	require.NoError(t, err)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
+	_ = resp.Body.Close()
+	req, err := http.NewRequest(http.MethodGet, e.emu+"/drive/v3/files/"+id+"/permissions", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var perms struct {
+		Permissions []struct {
+			EmailAddress string `json:"emailAddress"`
+		} `json:"permissions"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&perms))
+	n := 0
+	for _, p := range perms.Permissions {
+		if strings.EqualFold(p.EmailAddress, "bob@example.com") {
+			n++
+		}
+	}
+	return n
 }
 
 // ---- what the store holds ----
