@@ -12,29 +12,29 @@ import (
 
 // EmailsByID loads the user's emails with the given row ids in one query;
 // ids that are not the user's are absent from the map.
-func (s *Store) EmailsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error) {
+func (s *MailStore) EmailsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error) {
 	return ownedMany(ctx, s.idb(ctx), userID, ids, "emails", (*emailRow).domain, emailID)
 }
 
 // EmailSummariesByID is EmailsByID without the bodies.
-func (s *Store) EmailSummariesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error) {
+func (s *MailStore) EmailSummariesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Email, error) {
 	return ownedMany(ctx, s.idb(ctx), userID, ids, "emails", (*emailRow).domain, emailID, "body")
 }
 
 func emailID(e domain.Email) uuid.UUID { return e.ID }
 
 // EventsByID loads the user's events with the given row ids in one query.
-func (s *Store) EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Event, error) {
+func (s *CalendarStore) EventsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Event, error) {
 	return ownedMany(ctx, s.idb(ctx), userID, ids, "events", (*eventRow).domain, func(e domain.Event) uuid.UUID { return e.ID })
 }
 
 // FilesByID loads the user's files with the given row ids in one query.
-func (s *Store) FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.File, error) {
+func (s *DriveStore) FilesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.File, error) {
 	return ownedMany(ctx, s.idb(ctx), userID, ids, "files", (*fileRow).domain, fileID)
 }
 
 // FileSummariesByID is FilesByID without the contents.
-func (s *Store) FileSummariesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.File, error) {
+func (s *DriveStore) FileSummariesByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.File, error) {
 	return ownedMany(ctx, s.idb(ctx), userID, ids, "files", (*fileRow).domain, fileID, "content")
 }
 

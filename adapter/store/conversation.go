@@ -107,7 +107,7 @@ func (r *messageRow) domain() domain.Message {
 }
 
 // CreateConversation starts a conversation for the user.
-func (s *Store) CreateConversation(ctx context.Context, userID uuid.UUID, title string) (domain.Conversation, error) {
+func (s *ConversationStore) CreateConversation(ctx context.Context, userID uuid.UUID, title string) (domain.Conversation, error) {
 	now := s.now()
 	row := conversationRow{ID: uuid.Must(uuid.NewV7()), UserID: userID, Title: title, CreatedAt: now, UpdatedAt: now}
 	if _, err := s.idb(ctx).NewInsert().Model(&row).Exec(ctx); err != nil {
@@ -117,12 +117,12 @@ func (s *Store) CreateConversation(ctx context.Context, userID uuid.UUID, title 
 }
 
 // Conversation returns one of the user's conversations.
-func (s *Store) Conversation(ctx context.Context, userID, id uuid.UUID) (domain.Conversation, error) {
+func (s *ConversationStore) Conversation(ctx context.Context, userID, id uuid.UUID) (domain.Conversation, error) {
 	return owned(ctx, s.idb(ctx), userID, id, "conversation", (*conversationRow).domain)
 }
 
 // Conversations lists the user's conversations, most recently active first.
-func (s *Store) Conversations(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Conversation, domain.PageInfo, error) {
+func (s *ConversationStore) Conversations(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Conversation, domain.PageInfo, error) {
 	out, info, err := paginate(ctx, s.idb(ctx), keyset{column: "updated_at", desc: true}, p,
 		func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("user_id = ?", userID) },
 		func(r *conversationRow) cursor { return cursor{at: r.UpdatedAt, id: r.ID} }, (*conversationRow).domain)
@@ -135,7 +135,7 @@ func (s *Store) Conversations(ctx context.Context, userID uuid.UUID, p domain.Pa
 // CreateMessage inserts m into one of the user's conversations and marks the
 // conversation active. When m.ClientRequestID was already used by this user it
 // returns the existing message and created=false.
-func (s *Store) CreateMessage(ctx context.Context, m domain.Message) (domain.Message, bool, error) {
+func (s *ConversationStore) CreateMessage(ctx context.Context, m domain.Message) (domain.Message, bool, error) {
 	row, err := s.newMessageRow(m)
 	if err != nil {
 		return domain.Message{}, false, err
@@ -162,7 +162,7 @@ func (s *Store) CreateMessage(ctx context.Context, m domain.Message) (domain.Mes
 // message, in one transaction. When m.ClientRequestID was already used by
 // this user it returns the existing message and created=false, and creates
 // nothing.
-func (s *Store) StartConversation(ctx context.Context, title string, m domain.Message) (domain.Message, bool, error) {
+func (s *ConversationStore) StartConversation(ctx context.Context, title string, m domain.Message) (domain.Message, bool, error) {
 	conv := conversationRow{ID: uuid.Must(uuid.NewV7()), UserID: m.UserID, Title: title}
 	m.ConversationID = conv.ID
 	row, err := s.newMessageRow(m)
@@ -194,7 +194,7 @@ func (s *Store) StartConversation(ctx context.Context, title string, m domain.Me
 var errRepeated = errors.New("store: client request id already used")
 
 // newMessageRow stamps a new message (id, times, default status).
-func (s *Store) newMessageRow(m domain.Message) (messageRow, error) {
+func (s *ConversationStore) newMessageRow(m domain.Message) (messageRow, error) {
 	if m.Query == "" {
 		return messageRow{}, fmt.Errorf("%w: message without query", domain.ErrInvalidInput)
 	}
@@ -231,7 +231,7 @@ func insertMessage(ctx context.Context, db bun.IDB, row *messageRow) (bool, erro
 }
 
 // Message returns one of the user's messages.
-func (s *Store) Message(ctx context.Context, userID, id uuid.UUID) (domain.Message, error) {
+func (s *ConversationStore) Message(ctx context.Context, userID, id uuid.UUID) (domain.Message, error) {
 	return owned(ctx, s.idb(ctx), userID, id, "message", (*messageRow).domain)
 }
 
@@ -239,7 +239,7 @@ func (s *Store) Message(ctx context.Context, userID, id uuid.UUID) (domain.Messa
 // fn change it and, when fn reports a change, writes it back in the same
 // transaction: calls on one message, from any instance, run one after
 // another. When fn fails nothing is written and its error is returned.
-func (s *Store) ModifyMessage(ctx context.Context, userID, id uuid.UUID, fn func(*domain.Message) (bool, error)) (domain.Message, error) {
+func (s *ConversationStore) ModifyMessage(ctx context.Context, userID, id uuid.UUID, fn func(*domain.Message) (bool, error)) (domain.Message, error) {
 	var out domain.Message
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		var row messageRow
@@ -265,7 +265,7 @@ func (s *Store) ModifyMessage(ctx context.Context, userID, id uuid.UUID, fn func
 
 // UnfinishedMessages returns up to limit PENDING or RUNNING messages, of
 // any user, last written before the given time, oldest first.
-func (s *Store) UnfinishedMessages(ctx context.Context, before time.Time, limit int) ([]domain.Message, error) {
+func (s *ConversationStore) UnfinishedMessages(ctx context.Context, before time.Time, limit int) ([]domain.Message, error) {
 	var rows []messageRow
 	err := s.idb(ctx).NewSelect().Model(&rows).
 		Where("status IN (?) AND updated_at < ?", bun.List([]domain.MessageStatus{domain.MessagePending, domain.MessageRunning}), before).
@@ -282,7 +282,7 @@ func (s *Store) UnfinishedMessages(ctx context.Context, before time.Time, limit 
 
 // Messages lists a conversation's messages, oldest first; ErrNotFound when the
 // conversation is not the user's.
-func (s *Store) Messages(ctx context.Context, userID, conversationID uuid.UUID, p domain.Page) ([]domain.Message, domain.PageInfo, error) {
+func (s *ConversationStore) Messages(ctx context.Context, userID, conversationID uuid.UUID, p domain.Page) ([]domain.Message, domain.PageInfo, error) {
 	db := s.idb(ctx)
 	exists, err := db.NewSelect().Model((*conversationRow)(nil)).
 		Where("id = ? AND user_id = ?", conversationID, userID).Exists(ctx)
@@ -305,7 +305,7 @@ func (s *Store) Messages(ctx context.Context, userID, conversationID uuid.UUID, 
 
 // UpdateMessage replaces what the ask pipeline writes: status, intent, plan,
 // response, citations, actions, step results, timings and error.
-func (s *Store) UpdateMessage(ctx context.Context, m domain.Message) error {
+func (s *ConversationStore) UpdateMessage(ctx context.Context, m domain.Message) error {
 	if m.Status == "" {
 		return fmt.Errorf("%w: message %s: Status is empty", domain.ErrInvalidInput, m.ID)
 	}

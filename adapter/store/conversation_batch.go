@@ -10,11 +10,11 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
-var _ domain.ConversationBatchReader = (*Store)(nil)
+var _ domain.ConversationBatchReader = (*ConversationStore)(nil)
 
 // ConversationsByID returns those of ids that are the user's conversations,
 // in one query (GraphQL dataloaders call it for Message.conversation).
-func (s *Store) ConversationsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Conversation, error) {
+func (s *ConversationStore) ConversationsByID(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Conversation, error) {
 	var rows []conversationRow
 	err := s.idb(ctx).NewSelect().Model(&rows).
 		Where("user_id = ? AND id IN (?)", userID, bun.List(ids)).Scan(ctx)
@@ -30,7 +30,7 @@ func (s *Store) ConversationsByID(ctx context.Context, userID uuid.UUID, ids []u
 
 // MessageCounts returns how many messages each of the user's conversations
 // among ids holds, in one query (for Conversation.messageCount).
-func (s *Store) MessageCounts(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]int, error) {
+func (s *ConversationStore) MessageCounts(ctx context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]int, error) {
 	var rows []struct {
 		ID    uuid.UUID `bun:"id"`
 		Count int       `bun:"count"`

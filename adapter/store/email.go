@@ -130,13 +130,13 @@ func (r *emailRow) domain() domain.Email {
 }
 
 // Email returns one of the user's cached emails by row id, with its embedding.
-func (s *Store) Email(ctx context.Context, userID, id uuid.UUID) (domain.Email, error) {
+func (s *MailStore) Email(ctx context.Context, userID, id uuid.UUID) (domain.Email, error) {
 	return owned(ctx, s.idb(ctx), userID, id, "email", (*emailRow).domain)
 }
 
 // Emails lists the user's emails, newest first. f.Query is not used here
 // (the search engine handles free text). Listed emails carry no embedding values.
-func (s *Store) Emails(ctx context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
+func (s *MailStore) Emails(ctx context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
 		q = whereAnyPerson(q, f.From, "lower(sender) = ?", "sender ILIKE ? OR sender_name ILIKE ?")
@@ -166,18 +166,18 @@ func (s *Store) Emails(ctx context.Context, userID uuid.UUID, f domain.Filter, p
 }
 
 // UpsertEmails inserts or replaces emails by (user, EmailID).
-func (s *Store) UpsertEmails(ctx context.Context, userID uuid.UUID, es []domain.Email) error {
-	return upsert(ctx, s, userID, es, emailRowOf, func(r *emailRow) string { return r.EmailID },
+func (s *MailStore) UpsertEmails(ctx context.Context, userID uuid.UUID, es []domain.Email) error {
+	return upsert(ctx, s.core, userID, es, emailRowOf, func(r *emailRow) string { return r.EmailID },
 		"email_id", emailUpsertColumns)
 }
 
 // DeleteEmails removes emails by Gmail id; unknown ids are ignored.
-func (s *Store) DeleteEmails(ctx context.Context, userID uuid.UUID, emailIDs []string) error {
+func (s *MailStore) DeleteEmails(ctx context.Context, userID uuid.UUID, emailIDs []string) error {
 	return s.deleteByKeys(ctx, userID, (*emailRow)(nil), "email_id", emailIDs)
 }
 
 // deleteByKeys deletes the user's rows of model whose key column is in keys.
-func (s *Store) deleteByKeys(ctx context.Context, userID uuid.UUID, model any, column string, keys []string) error {
+func (s *core) deleteByKeys(ctx context.Context, userID uuid.UUID, model any, column string, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -188,59 +188,6 @@ func (s *Store) deleteByKeys(ctx context.Context, userID uuid.UUID, model any, c
 			Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("store: delete %d items by %s of user %s: %w", len(keys), column, userID, err)
-		}
-		return nil
-	})
-}
-
-// cacheModel is the row model of a service's cache.
-func cacheModel(svc domain.Service) (any, error) {
-	switch svc {
-	case domain.ServiceGmail:
-		return (*emailRow)(nil), nil
-	case domain.ServiceCalendar:
-		return (*eventRow)(nil), nil
-	case domain.ServiceDrive:
-		return (*fileRow)(nil), nil
-	}
-	return nil, fmt.Errorf("%w: service %q", domain.ErrInvalidInput, svc)
-}
-
-// MarkStale starts replacing one service's cache: every row there now is
-// stale until an upsert rewrites it (upserts stamp synced_at with the
-// transaction's time), and DeleteStale removes the rest. Marking again
-// restarts the replacement.
-func (s *Store) MarkStale(ctx context.Context, userID uuid.UUID, svc domain.Service) error {
-	if _, err := cacheModel(svc); err != nil {
-		return err
-	}
-	_, err := s.idb(ctx).NewRaw(`INSERT INTO cache_sweeps (user_id, service, since) VALUES (?, ?, now())
-		ON CONFLICT (user_id, service) DO UPDATE SET since = EXCLUDED.since`, userID, string(svc)).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("store: mark %s cache of user %s stale: %w", svc, userID, userMissing(err, userID))
-	}
-	return nil
-}
-
-// DeleteStale ends a replacement begun by MarkStale: the rows no upsert
-// rewrote since are deleted. Without a replacement under way it does nothing.
-func (s *Store) DeleteStale(ctx context.Context, userID uuid.UUID, svc domain.Service) error {
-	model, err := cacheModel(svc)
-	if err != nil {
-		return err
-	}
-	return s.writeCache(ctx, userID, func(ctx context.Context, db bun.IDB) error {
-		var since []time.Time
-		err := db.NewRaw(`DELETE FROM cache_sweeps WHERE user_id = ? AND service = ? RETURNING since`,
-			userID, string(svc)).Scan(ctx, &since)
-		if err != nil {
-			return fmt.Errorf("store: end %s cache sweep of user %s: %w", svc, userID, err)
-		}
-		if len(since) == 0 {
-			return nil
-		}
-		if _, err := db.NewDelete().Model(model).Where("user_id = ? AND synced_at < ?", userID, since[0]).Exec(ctx); err != nil {
-			return fmt.Errorf("store: delete stale %s cache of user %s: %w", svc, userID, err)
 		}
 		return nil
 	})

@@ -125,13 +125,13 @@ func (r *eventRow) domain() domain.Event {
 }
 
 // Event returns one of the user's cached events by row id, with its embedding.
-func (s *Store) Event(ctx context.Context, userID, id uuid.UUID) (domain.Event, error) {
+func (s *CalendarStore) Event(ctx context.Context, userID, id uuid.UUID) (domain.Event, error) {
 	return owned(ctx, s.idb(ctx), userID, id, "event", (*eventRow).domain)
 }
 
 // Events lists the user's events by start time, earliest first. f.Query is
 // not used here. Listed events carry no embedding values.
-func (s *Store) Events(ctx context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
+func (s *CalendarStore) Events(ctx context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
 		q = whereAnyPerson(q, f.Attendees, "attendee_addrs @> ARRAY[?]::text[]",
@@ -153,13 +153,13 @@ func (s *Store) Events(ctx context.Context, userID uuid.UUID, f domain.Filter, p
 }
 
 // UpsertEvents inserts or replaces events by (user, EventID).
-func (s *Store) UpsertEvents(ctx context.Context, userID uuid.UUID, es []domain.Event) error {
-	return upsert(ctx, s, userID, es, eventRowOf, func(r *eventRow) string { return r.EventID },
+func (s *CalendarStore) UpsertEvents(ctx context.Context, userID uuid.UUID, es []domain.Event) error {
+	return upsert(ctx, s.core, userID, es, eventRowOf, func(r *eventRow) string { return r.EventID },
 		"event_id", eventUpsertColumns)
 }
 
 // DeleteEvents removes events by Calendar id; unknown ids are ignored.
-func (s *Store) DeleteEvents(ctx context.Context, userID uuid.UUID, eventIDs []string) error {
+func (s *CalendarStore) DeleteEvents(ctx context.Context, userID uuid.UUID, eventIDs []string) error {
 	return s.deleteByKeys(ctx, userID, (*eventRow)(nil), "event_id", eventIDs)
 }
 

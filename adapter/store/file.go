@@ -94,13 +94,13 @@ func (r *fileRow) domain() domain.File {
 }
 
 // File returns one of the user's cached files by row id, with its embedding.
-func (s *Store) File(ctx context.Context, userID, id uuid.UUID) (domain.File, error) {
+func (s *DriveStore) File(ctx context.Context, userID, id uuid.UUID) (domain.File, error) {
 	return owned(ctx, s.idb(ctx), userID, id, "file", (*fileRow).domain)
 }
 
 // Files lists the user's files, most recently modified first. f.Query is not
 // used here. Listed files carry no embedding values.
-func (s *Store) Files(ctx context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.File, domain.PageInfo, error) {
+func (s *DriveStore) Files(ctx context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]domain.File, domain.PageInfo, error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("user_id = ?", userID)
 		if len(f.MimeTypes) > 0 {
@@ -118,12 +118,12 @@ func (s *Store) Files(ctx context.Context, userID uuid.UUID, f domain.Filter, p 
 }
 
 // UpsertFiles inserts or replaces files by (user, FileID).
-func (s *Store) UpsertFiles(ctx context.Context, userID uuid.UUID, fs []domain.File) error {
-	return upsert(ctx, s, userID, fs, fileRowOf, func(r *fileRow) string { return r.FileID },
+func (s *DriveStore) UpsertFiles(ctx context.Context, userID uuid.UUID, fs []domain.File) error {
+	return upsert(ctx, s.core, userID, fs, fileRowOf, func(r *fileRow) string { return r.FileID },
 		"file_id", fileUpsertColumns)
 }
 
 // DeleteFiles removes files by Drive id; unknown ids are ignored.
-func (s *Store) DeleteFiles(ctx context.Context, userID uuid.UUID, fileIDs []string) error {
+func (s *DriveStore) DeleteFiles(ctx context.Context, userID uuid.UUID, fileIDs []string) error {
 	return s.deleteByKeys(ctx, userID, (*fileRow)(nil), "file_id", fileIDs)
 }

@@ -13,13 +13,13 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 )
 
-var _ ingest.ReembedStore = (*Store)(nil)
+var _ ingest.ReembedStore = (*SyncStore)(nil)
 
 // StaleItems returns up to limit items of service s, of every user, in row
 // id order after the row id after, whose embedding is NULL or was made by a
 // model other than model. Only the slice of s is filled; embeddings are not
 // read.
-func (s *Store) StaleItems(ctx context.Context, svc domain.Service, model string, after uuid.UUID, limit int) (ingest.Items, error) {
+func (s *SyncStore) StaleItems(ctx context.Context, svc domain.Service, model string, after uuid.UUID, limit int) (ingest.Items, error) {
 	var (
 		items ingest.Items
 		err   error
@@ -64,7 +64,7 @@ func staleRows[R, T any](ctx context.Context, db bun.IDB, model string, after uu
 // of each user with rows in vs, in one transaction. It returns how many rows
 // it changed. Other columns, updated_at included, are left alone: the
 // item's content did not change.
-func (s *Store) SetEmbeddings(ctx context.Context, svc domain.Service, vs []ingest.ItemVector) (int, error) {
+func (s *SyncStore) SetEmbeddings(ctx context.Context, svc domain.Service, vs []ingest.ItemVector) (int, error) {
 	table, err := cacheTable(svc)
 	if err != nil {
 		return 0, err

@@ -13,7 +13,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
-var _ domain.SessionStore = (*Store)(nil)
+var _ domain.SessionStore = (*AccountStore)(nil)
 
 type sessionRow struct {
 	bun.BaseModel `bun:"table:sessions,alias:s"`
@@ -28,7 +28,7 @@ type sessionRow struct {
 	CreatedAt time.Time  `bun:"created_at"`
 }
 
-func (s *Store) insertSession(ctx context.Context, in domain.Session) error {
+func (s *AccountStore) insertSession(ctx context.Context, in domain.Session) error {
 	row := sessionRow{ID: uuid.Must(uuid.NewV7()), UserID: in.UserID, FamilyID: in.FamilyID,
 		TokenHash: in.TokenHash, ExpiresAt: in.ExpiresAt.UTC(), CreatedAt: s.now()}
 	_, err := s.idb(ctx).NewInsert().Model(&row).Exec(ctx)
@@ -39,14 +39,14 @@ func (s *Store) insertSession(ctx context.Context, in domain.Session) error {
 }
 
 // CreateSession stores the first refresh token of a new session.
-func (s *Store) CreateSession(ctx context.Context, in domain.Session) error {
+func (s *AccountStore) CreateSession(ctx context.Context, in domain.Session) error {
 	return s.insertSession(ctx, in)
 }
 
 // RotateSession spends the token with hash old and stores next in its place.
 // The row is locked, so of two concurrent rotations of one token exactly one
 // succeeds and the other is taken for a reuse.
-func (s *Store) RotateSession(ctx context.Context, old []byte, next domain.Session) (domain.User, error) {
+func (s *AccountStore) RotateSession(ctx context.Context, old []byte, next domain.Session) (domain.User, error) {
 	var (
 		u      domain.User
 		reused bool
@@ -90,7 +90,7 @@ func (s *Store) RotateSession(ctx context.Context, old []byte, next domain.Sessi
 	return u, nil
 }
 
-func (s *Store) revokeFamily(ctx context.Context, family uuid.UUID) error {
+func (s *AccountStore) revokeFamily(ctx context.Context, family uuid.UUID) error {
 	_, err := s.idb(ctx).NewUpdate().Model((*sessionRow)(nil)).Set("revoked_at = ?", s.now()).
 		Where("family_id = ? AND revoked_at IS NULL", family).Exec(ctx)
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Store) revokeFamily(ctx context.Context, family uuid.UUID) error {
 }
 
 // RevokeSession revokes the whole family of the token with this hash.
-func (s *Store) RevokeSession(ctx context.Context, tokenHash []byte) error {
+func (s *AccountStore) RevokeSession(ctx context.Context, tokenHash []byte) error {
 	_, err := s.idb(ctx).NewUpdate().Model((*sessionRow)(nil)).Set("revoked_at = ?", s.now()).
 		Where("revoked_at IS NULL AND family_id = (SELECT family_id FROM sessions WHERE token_hash = ?)", tokenHash).Exec(ctx)
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *Store) RevokeSession(ctx context.Context, tokenHash []byte) error {
 }
 
 // RevokeUserSessions revokes every session of the user.
-func (s *Store) RevokeUserSessions(ctx context.Context, userID uuid.UUID) error {
+func (s *AccountStore) RevokeUserSessions(ctx context.Context, userID uuid.UUID) error {
 	_, err := s.idb(ctx).NewUpdate().Model((*sessionRow)(nil)).Set("revoked_at = ?", s.now()).
 		Where("user_id = ? AND revoked_at IS NULL", userID).Exec(ctx)
 	if err != nil {

@@ -17,7 +17,7 @@ var statsTables = map[domain.Service]string{
 // RefreshStats analyzes the tables a service's sync fills, so the planner
 // sees a bulk load at once instead of after autovacuum: before it, the BM25
 // leg took 2-3 s on the demo workspace, after it 30-150 ms.
-func (s *Store) RefreshStats(ctx context.Context, svc domain.Service) error {
+func (s *SyncStore) RefreshStats(ctx context.Context, svc domain.Service) error {
 	tables, ok := statsTables[svc]
 	if !ok {
 		return fmt.Errorf("store: refresh stats: unknown service %q: %w", svc, domain.ErrInvalidInput)

@@ -17,25 +17,62 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
-// Store implements the domain's persistence ports on PostgreSQL.
+// Store is every aggregate's store over one PostgreSQL database: wiring
+// hands each port the aggregate that serves it (Store.Accounts, ...), and
+// the whole Store to ports that span aggregates (the workspace reader and
+// writer over mail, calendar and drive; the transaction runner).
 type Store struct {
+	*core
+	*AccountStore      // users, their Google tokens and sign-in sessions
+	*ConversationStore // conversations and their messages
+	*MailStore         // cached Gmail messages
+	*CalendarStore     // cached Calendar events
+	*DriveStore        // cached Drive files
+	*SyncStore         // sync statuses, push watches, statistics, re-embedding, data versions
+}
+
+// core is what the aggregates' stores share: the pool (or the transaction a
+// context carries), the keyring sealing Google tokens and the clock.
+type core struct {
 	db    *DB
 	keys  *secret.Keyring
 	clock domain.Clock
 }
 
+// AccountStore keeps users, their Google tokens and their sign-in sessions.
+type AccountStore struct{ *core }
+
+// ConversationStore keeps conversations and their messages.
+type ConversationStore struct{ *core }
+
+// MailStore is the cache of Gmail messages.
+type MailStore struct{ *core }
+
+// CalendarStore is the cache of Calendar events.
+type CalendarStore struct{ *core }
+
+// DriveStore is the cache of Drive files.
+type DriveStore struct{ *core }
+
+// SyncStore keeps what the sync needs beside the items: per service status,
+// push watches, table statistics, re-embedding and the users' data versions;
+// and it marks and drops the items a full sync did not see again.
+type SyncStore struct{ *core }
+
 // New returns a Store over db; keys seal Google tokens at rest.
 func New(db *DB, keys *secret.Keyring, clock domain.Clock) *Store {
-	return &Store{db: db, keys: keys, clock: clock}
+	c := &core{db: db, keys: keys, clock: clock}
+	return &Store{core: c, AccountStore: &AccountStore{c}, ConversationStore: &ConversationStore{c},
+		MailStore: &MailStore{c}, CalendarStore: &CalendarStore{c}, DriveStore: &DriveStore{c}, SyncStore: &SyncStore{c}}
 }
 
 var (
-	_ domain.UserStore         = (*Store)(nil)
+	_ domain.UserStore         = (*AccountStore)(nil)
+	_ domain.TokenStore        = (*AccountStore)(nil)
+	_ domain.ConversationStore = (*ConversationStore)(nil)
+	_ domain.SyncStatusStore   = (*SyncStore)(nil)
 	_ domain.WorkspaceReader   = (*Store)(nil)
 	_ domain.WorkspaceWriter   = (*Store)(nil)
-	_ domain.SyncStatusStore   = (*Store)(nil)
-	_ domain.ConversationStore = (*Store)(nil)
-	_ domain.TokenStore        = (*Store)(nil)
 	_ domain.TxRunner          = (*Store)(nil)
 )
 
@@ -45,7 +82,7 @@ type txKey struct{}
 // bun.Tx for this store and as its *sql.Tx (package sqltx) for the job queue,
 // so both commit or roll back together. Called inside a transaction, InTx
 // joins it.
-func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+func (s *core) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txKey{}).(bun.Tx); ok {
 		return fn(ctx)
 	}
@@ -56,7 +93,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 }
 
 // idb is the transaction carried by ctx, or the pool.
-func (s *Store) idb(ctx context.Context) bun.IDB {
+func (s *core) idb(ctx context.Context) bun.IDB {
 	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
 		return tx
 	}
@@ -65,12 +102,12 @@ func (s *Store) idb(ctx context.Context) bun.IDB {
 
 // now is the clock's time at the database's precision, so values read back
 // compare equal to the ones written.
-func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+func (s *core) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
 
 // DataVersion is a per-user counter that every write to the user's workspace
 // cache increases; 0 before the first write. Caches of derived results keep
 // the version they were computed at.
-func (s *Store) DataVersion(ctx context.Context, userID uuid.UUID) (int64, error) {
+func (s *SyncStore) DataVersion(ctx context.Context, userID uuid.UUID) (int64, error) {
 	var v int64
 	err := s.idb(ctx).NewSelect().Table("workspace_versions").Column("version").
 		Where("user_id = ?", userID).Scan(ctx, &v)
@@ -85,7 +122,7 @@ func (s *Store) DataVersion(ctx context.Context, userID uuid.UUID) (int64, error
 
 // writeCache runs fn in a transaction and bumps the user's data version in it.
 // An unknown user answers ErrNotFound.
-func (s *Store) writeCache(ctx context.Context, userID uuid.UUID, fn func(ctx context.Context, db bun.IDB) error) error {
+func (s *core) writeCache(ctx context.Context, userID uuid.UUID, fn func(ctx context.Context, db bun.IDB) error) error {
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		db := s.idb(ctx)
 		if err := fn(ctx, db); err != nil {
@@ -215,7 +252,7 @@ func chunks[T any](items []T, n int, fn func([]T) error) error {
 
 // upsert converts items to rows and writes them in batched INSERT ... ON
 // CONFLICT (user_id, keyCol) DO UPDATE statements replacing cols.
-func upsert[T, R any](ctx context.Context, s *Store, userID uuid.UUID, items []T,
+func upsert[T, R any](ctx context.Context, s *core, userID uuid.UUID, items []T,
 	toRow func(uuid.UUID, *T, time.Time) (R, error), key func(*R) string, keyCol string, cols []string,
 ) error {
 	if len(items) == 0 {

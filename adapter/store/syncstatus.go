@@ -50,7 +50,7 @@ func neverSynced(userID uuid.UUID, svc domain.Service) domain.SyncStatus {
 
 // SyncStatus returns where the user's sync of svc stands; SyncNeverSynced
 // when it never ran.
-func (s *Store) SyncStatus(ctx context.Context, userID uuid.UUID, svc domain.Service) (domain.SyncStatus, error) {
+func (s *SyncStore) SyncStatus(ctx context.Context, userID uuid.UUID, svc domain.Service) (domain.SyncStatus, error) {
 	if !svc.Valid() {
 		return domain.SyncStatus{}, fmt.Errorf("%w: service %q", domain.ErrInvalidInput, svc)
 	}
@@ -66,7 +66,7 @@ func (s *Store) SyncStatus(ctx context.Context, userID uuid.UUID, svc domain.Ser
 }
 
 // SyncStatuses returns the status of every service, in domain.Services order.
-func (s *Store) SyncStatuses(ctx context.Context, userID uuid.UUID) ([]domain.SyncStatus, error) {
+func (s *SyncStore) SyncStatuses(ctx context.Context, userID uuid.UUID) ([]domain.SyncStatus, error) {
 	var rows []syncStatusRow
 	if err := s.idb(ctx).NewSelect().Model(&rows).Where("user_id = ?", userID).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: sync statuses of user %s: %w", userID, err)
@@ -84,7 +84,7 @@ func (s *Store) SyncStatuses(ctx context.Context, userID uuid.UUID) ([]domain.Sy
 }
 
 // SaveSyncStatus inserts or replaces the (user, service) status.
-func (s *Store) SaveSyncStatus(ctx context.Context, st domain.SyncStatus) error {
+func (s *SyncStore) SaveSyncStatus(ctx context.Context, st domain.SyncStatus) error {
 	if !st.Service.Valid() {
 		return fmt.Errorf("%w: service %q", domain.ErrInvalidInput, st.Service)
 	}

@@ -56,7 +56,7 @@ const userColumns = "u.id, u.email, u.display_name, u.time_zone, u.needs_reauth,
 	"u.google_refresh_token IS NOT NULL AS google_connected, u.last_active_at, u.created_at, u.updated_at"
 
 // UpsertUser returns the user with this email (case-insensitively), creating it if missing.
-func (s *Store) UpsertUser(ctx context.Context, email string) (domain.User, error) {
+func (s *AccountStore) UpsertUser(ctx context.Context, email string) (domain.User, error) {
 	email = strings.TrimSpace(email)
 	if email == "" || !strings.Contains(email, "@") {
 		return domain.User{}, fmt.Errorf("%w: email %q is not an address", domain.ErrInvalidInput, email)
@@ -77,7 +77,7 @@ func (s *Store) UpsertUser(ctx context.Context, email string) (domain.User, erro
 }
 
 // UserByID returns a user; ErrNotFound when there is none.
-func (s *Store) UserByID(ctx context.Context, id uuid.UUID) (domain.User, error) {
+func (s *AccountStore) UserByID(ctx context.Context, id uuid.UUID) (domain.User, error) {
 	var row userRow
 	err := s.idb(ctx).NewSelect().Model(&row).ColumnExpr(userColumns).Where("id = ?", id).Scan(ctx)
 	if err != nil {
@@ -87,7 +87,7 @@ func (s *Store) UserByID(ctx context.Context, id uuid.UUID) (domain.User, error)
 }
 
 // UserByEmail returns a user by email, case-insensitively; ErrNotFound when there is none.
-func (s *Store) UserByEmail(ctx context.Context, email string) (domain.User, error) {
+func (s *AccountStore) UserByEmail(ctx context.Context, email string) (domain.User, error) {
 	var row userRow
 	err := s.idb(ctx).NewSelect().Model(&row).ColumnExpr(userColumns).
 		Where("lower(email) = lower(?)", strings.TrimSpace(email)).Scan(ctx)
@@ -98,7 +98,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (domain.User, err
 }
 
 // TouchUser records when the user was last active.
-func (s *Store) TouchUser(ctx context.Context, id uuid.UUID, at time.Time) error {
+func (s *AccountStore) TouchUser(ctx context.Context, id uuid.UUID, at time.Time) error {
 	res, err := s.idb(ctx).NewUpdate().Model((*userRow)(nil)).
 		Set("last_active_at = ?", nullTime(at)).
 		Where("id = ?", id).Exec(ctx)
@@ -108,7 +108,7 @@ func (s *Store) TouchUser(ctx context.Context, id uuid.UUID, at time.Time) error
 // ActiveUsers returns the users active since the given time whose accounts
 // do not need re-authorisation, most recently active first: the ones the
 // periodic schedule keeps in sync (ingest.ActiveUsers).
-func (s *Store) ActiveUsers(ctx context.Context, since time.Time) ([]domain.User, error) {
+func (s *AccountStore) ActiveUsers(ctx context.Context, since time.Time) ([]domain.User, error) {
 	var rows []userRow
 	err := s.idb(ctx).NewSelect().Model(&rows).ColumnExpr(userColumns).
 		Where("last_active_at >= ?", since).Where("NOT needs_reauth").
@@ -136,7 +136,7 @@ func affectedOne(res sql.Result, err error, what string, id any) error {
 
 // GoogleToken opens the user's sealed Google token. ErrNotFound when the user
 // has none (never connected Google).
-func (s *Store) GoogleToken(ctx context.Context, userID uuid.UUID) (domain.GoogleToken, error) {
+func (s *AccountStore) GoogleToken(ctx context.Context, userID uuid.UUID) (domain.GoogleToken, error) {
 	var row userRow
 	err := s.idb(ctx).NewSelect().Model(&row).
 		Column("google_access_token", "google_refresh_token", "token_key_id", "token_expires_at").
@@ -158,7 +158,7 @@ func (s *Store) GoogleToken(ctx context.Context, userID uuid.UUID) (domain.Googl
 	return domain.GoogleToken{AccessToken: access, RefreshToken: refresh, Expiry: derefTime(row.TokenExpiresAt).UTC()}, nil
 }
 
-func (s *Store) open(sealed []byte, keyID string) (string, error) {
+func (s *AccountStore) open(sealed []byte, keyID string) (string, error) {
 	if sealed == nil {
 		return "", nil
 	}
@@ -167,7 +167,7 @@ func (s *Store) open(sealed []byte, keyID string) (string, error) {
 }
 
 // seal encrypts a non-empty secret with the primary key; "" stays NULL.
-func (s *Store) seal(plain string) ([]byte, string, error) {
+func (s *AccountStore) seal(plain string) ([]byte, string, error) {
 	if plain == "" {
 		return nil, "", nil
 	}
@@ -177,7 +177,7 @@ func (s *Store) seal(plain string) ([]byte, string, error) {
 // SaveGoogleToken seals and stores t and clears needs_reauth. An empty
 // RefreshToken keeps the stored one (Google omits it on refresh); it is
 // sealed again so both tokens share one key id.
-func (s *Store) SaveGoogleToken(ctx context.Context, userID uuid.UUID, t domain.GoogleToken) error {
+func (s *AccountStore) SaveGoogleToken(ctx context.Context, userID uuid.UUID, t domain.GoogleToken) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
 		if t.RefreshToken == "" {
 			old, err := s.GoogleToken(ctx, userID)
@@ -214,7 +214,7 @@ func (s *Store) SaveGoogleToken(ctx context.Context, userID uuid.UUID, t domain.
 // MarkReauth records whether the user must connect Google again. Such an
 // account has likely lost its push watches with its grant: they are marked
 // expired, to be renewed once it reconnects.
-func (s *Store) MarkReauth(ctx context.Context, userID uuid.UUID, needed bool) error {
+func (s *AccountStore) MarkReauth(ctx context.Context, userID uuid.UUID, needed bool) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
 		res, err := s.idb(ctx).NewUpdate().Model((*userRow)(nil)).
 			Set("needs_reauth = ?", needed).
@@ -239,7 +239,7 @@ var deletedFirst = []string{"gmail_cache", "gcal_cache", "gdrive_cache",
 // transaction: the caches and search index explicitly, everything else
 // (conversations, sync state, watches, sessions) by the schema's cascades.
 // ErrNotFound when there is no such user.
-func (s *Store) DeleteUser(ctx context.Context, userID uuid.UUID) error {
+func (s *AccountStore) DeleteUser(ctx context.Context, userID uuid.UUID) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
 		db := s.idb(ctx)
 		for _, table := range deletedFirst {

@@ -13,7 +13,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 )
 
-var _ ingest.WatchStore = (*Store)(nil)
+var _ ingest.WatchStore = (*SyncStore)(nil)
 
 type watchRow struct {
 	bun.BaseModel `bun:"table:push_watches"`
@@ -32,7 +32,7 @@ type watchRow struct {
 // not need re-authorisation, the watches of services never opened or
 // expiring before the given time, with their channels, ordered by user and
 // service.
-func (s *Store) DueWatches(ctx context.Context, services []domain.Service, before time.Time) ([]ingest.Watch, error) {
+func (s *SyncStore) DueWatches(ctx context.Context, services []domain.Service, before time.Time) ([]ingest.Watch, error) {
 	names := make([]string, len(services))
 	for i, svc := range services {
 		if !svc.Valid() {
@@ -64,7 +64,7 @@ func (s *Store) DueWatches(ctx context.Context, services []domain.Service, befor
 // SaveWatch records a watch just opened, replacing the user's previous one
 // of that service. A Calendar or Drive watch must name its channel, which a
 // renewal stops; a Gmail watch has none.
-func (s *Store) SaveWatch(ctx context.Context, w ingest.Watch) error {
+func (s *SyncStore) SaveWatch(ctx context.Context, w ingest.Watch) error {
 	if !w.Service.Valid() {
 		return fmt.Errorf("%w: service %q", domain.ErrInvalidInput, w.Service)
 	}
@@ -95,7 +95,7 @@ func (s *Store) SaveWatch(ctx context.Context, w ingest.Watch) error {
 // lost its grant has likely lost them with it. Once it reconnects they are
 // due at once, and renewing a channel stops the one recorded here, with the
 // new grant; the old one can't be stopped before, with a grant Google refuses.
-func (s *Store) lapseWatches(ctx context.Context, userID uuid.UUID) error {
+func (s *core) lapseWatches(ctx context.Context, userID uuid.UUID) error {
 	now := s.now()
 	_, err := s.idb(ctx).NewUpdate().Model((*watchRow)(nil)).
 		Set("expires_at = ?", now).

@@ -204,15 +204,15 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 	return server.New(server.Config{DisableIntrospection: a.cfg.Production(), CORSOrigins: a.cfg.CORSOrigins,
 		LoginURL: a.publicURL() + auth.LoginPath}, server.Deps{
 		Resolver: resolvers.Resolver{
-			Users:             a.store,
+			Users:             a.store.AccountStore,
 			Workspace:         a.store,
-			ConversationStore: a.store,
+			ConversationStore: a.store.ConversationStore,
 			Clock:             a.clock,
 			Asker:             st.orch,
 			Answers:           st.answers,
 			AskLimiter:        asks,
 			Searcher:          st.search,
-			SyncStatuses:      a.store,
+			SyncStatuses:      a.store.SyncStore,
 			SyncQueue:         st.syncs,
 			Accounts: auth.Accounts{
 				Sessions: sessions, Google: google, Users: a.store, Jobs: st.queue, Tx: a.store,

@@ -82,7 +82,7 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 	}
 	s.search, err = search.New(search.Config{Profiles: map[string]search.Profile{embed.OfflineModel: search.OfflineProfile}}, search.Deps{
 		Index: s.index, Embedder: queryEmbedder, Parser: query.Parser{Contacts: s.index},
-		Cache: results, Versions: a.store, Clock: a.clock, Logger: a.log,
+		Cache: results, Versions: a.store.SyncStore, Clock: a.clock, Logger: a.log,
 	})
 	if err != nil {
 		return nil, err
@@ -109,15 +109,15 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 
 	// Sync.
 	s.syncer, err = ingest.New(ingest.Deps{
-		Gmail: s.gmail, Calendar: s.calendar, Drive: s.drive, Users: a.store, Writer: a.store, Reader: a.store,
-		Status: a.store, Tx: a.store, Embedder: s.embedder, Stats: a.store, Clock: a.clock, Logger: a.log,
+		Gmail: s.gmail, Calendar: s.calendar, Drive: s.drive, Users: a.store.AccountStore, Writer: a.store, Reader: a.store,
+		Status: a.store.SyncStore, Tx: a.store, Embedder: s.embedder, Stats: a.store.SyncStore, Clock: a.clock, Logger: a.log,
 	}, ingest.Config{})
 	if err != nil {
 		return nil, err
 	}
 	qcfg := jobqueue.Config{Logger: a.log, RescueStuckJobsAfter: a.cfg.JobRescueAfter}
 	if withWorkers {
-		reembedder, err := ingest.NewReembedder(ingest.ReembedDeps{Store: a.store, Embedder: s.embedder, Clock: a.clock, Logger: a.log}, ingest.ReembedConfig{})
+		reembedder, err := ingest.NewReembedder(ingest.ReembedDeps{Store: a.store.SyncStore, Embedder: s.embedder, Clock: a.clock, Logger: a.log}, ingest.ReembedConfig{})
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +127,7 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 		}
 		var periodic []*river.PeriodicJob
 		qcfg.Workers, periodic, err = workers.New(workers.Deps{
-			Syncer: s.syncer, Users: a.store, Clock: a.clock, Logger: a.log, Reembedder: reembedder,
+			Syncer: s.syncer, Users: a.store.AccountStore, Clock: a.clock, Logger: a.log, Reembedder: reembedder,
 			Watches: watches, SyncEvery: a.cfg.SyncInterval, JobTimeout: a.cfg.JobRescueAfter * 2 / 3,
 		})
 		if err != nil {
@@ -163,8 +163,8 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 			calendaragent.New(searcher, a.store, s.calendar),
 			driveagent.New(searcher, a.store, s.drive),
 		},
-		Conversations: a.store, Publisher: s.answers, Users: a.store, Contexts: caches, Intents: caches,
-		Cancels: pubsub.NewCancels(a.rdb, ""), SyncStatuses: a.store,
+		Conversations: a.store.ConversationStore, Publisher: s.answers, Users: a.store.AccountStore, Contexts: caches, Intents: caches,
+		Cancels: pubsub.NewCancels(a.rdb, ""), SyncStatuses: a.store.SyncStore,
 		Clock: a.clock, Logger: a.log,
 	})
 	if err != nil {
