@@ -33,7 +33,8 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 	if err != nil {
 		return Output{}, err
 	}
-	if strings.TrimSpace(f.Query) == "" {
+	f.Query = Content(f.Query)
+	if f.Query == "" {
 		f.Query = aboutInput(svc, inputs)
 	}
 	f.Services = []domain.Service{svc}
@@ -245,9 +246,24 @@ var glue = map[string]bool{}
 func init() {
 	for _, w := range strings.Fields(`the and for with about from our your this that all any
 		own owns owned modified changed updated edited recent recently latest last newest oldest earliest first next upcoming
-		sent wrote written show find list get have has did does many much count number say says said mine`) {
+		sent wrote written show find list get have has did does many much count number say says said mine
+		thing things stuff something anything everything`) {
 		glue[w] = true
 	}
+}
+
+// Content is a query less the words that say what is wanted rather than
+// what the items hold ("how many", "the last thing"): left in, they find
+// nothing, most of all beside a sender filter that already says whose.
+func Content(q string) string {
+	fs := strings.Fields(q)
+	kept := fs[:0]
+	for _, f := range fs {
+		if !glue[strings.ToLower(strings.Trim(f, ".,;:!?'\"()"))] {
+			kept = append(kept, f)
+		}
+	}
+	return strings.Join(kept, " ")
 }
 
 // Words are the lowercased words of a query worth matching (3+ letters, not glue).

@@ -100,6 +100,11 @@ func TestSearchWithoutWordsLooksForWhatItDependsOn(t *testing.T) {
 	_, err = agent.SearchStep(context.Background(), &q, uuid.New(), domain.ServiceGmail, intent.Step{Params: intent.Params{intent.ParamQuery: "budget"}}, []agent.Input{meeting})
 	require.NoError(t, err)
 	require.Equal(t, queries{"steering steering committee", "budget"}, q, "its own words win")
+	_, err = agent.SearchStep(context.Background(), &q, uuid.New(), domain.ServiceGmail, intent.Step{Params: intent.Params{
+		intent.ParamQuery: "many", intent.ParamFrom: []string{"leonardo.pacheco@enron.com"}}}, nil)
+	require.NoError(t, err)
+	require.Equal(t, "", q[2], "how many emails from Leonardo: a listing of his, not a search for 'many'")
+	require.Equal(t, "Q3 budget", agent.Content("the last thing about the Q3 budget"))
 }
 
 func (s searcher) Search(context.Context, uuid.UUID, domain.Filter, int) ([]agent.Item, error) {
