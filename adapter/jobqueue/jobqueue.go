@@ -28,10 +28,12 @@ type Config struct {
 	Workers *river.Workers
 	// PeriodicJobs to schedule (by the elected leader). Defaults to none.
 	PeriodicJobs []*river.PeriodicJob
-	// MaxWorkers is how many jobs run at once in this process. Defaults to 4.
+	// MaxWorkers is how many jobs run at once in this process. Defaults to
+	// DefaultMaxWorkers (4).
 	MaxWorkers int
 	// FetchPollInterval is how often idle workers look for jobs; the
-	// database/sql driver has no LISTEN. Defaults to 100ms.
+	// database/sql driver has no LISTEN. Defaults to DefaultFetchPollInterval
+	// (100ms).
 	FetchPollInterval time.Duration
 	// RescueStuckJobsAfter is how long a job may run before it is taken for
 	// the job of a killed worker and retried. Every worker's Timeout must be
@@ -48,15 +50,17 @@ type Config struct {
 // 30 seconds).
 const DefaultRescueStuckJobsAfter = 90 * time.Second
 
+// Defaults of Config.
+const (
+	DefaultMaxWorkers        = 4
+	DefaultFetchPollInterval = 100 * time.Millisecond
+)
+
 // WithDefaults fills zero fields with their defaults.
 func (c Config) WithDefaults() Config {
 	c.RescueStuckJobsAfter = cmp.Or(c.RescueStuckJobsAfter, DefaultRescueStuckJobsAfter)
-	if c.MaxWorkers == 0 {
-		c.MaxWorkers = 4
-	}
-	if c.FetchPollInterval == 0 {
-		c.FetchPollInterval = 100 * time.Millisecond
-	}
+	c.MaxWorkers = cmp.Or(c.MaxWorkers, DefaultMaxWorkers)
+	c.FetchPollInterval = cmp.Or(c.FetchPollInterval, DefaultFetchPollInterval)
 	return c
 }
 

@@ -39,22 +39,26 @@ type StatsRefresher interface {
 	RefreshStats(ctx context.Context, s domain.Service) error
 }
 
+// Defaults of Config.
+const (
+	DefaultEmbedBatch   = 64
+	DefaultMaxTextBytes = 8000
+)
+
 // Config tunes a Syncer.
 type Config struct {
-	// EmbedBatch is how many texts go to the embedder at once. Defaults to 64.
+	// EmbedBatch is how many texts go to the embedder at once. Defaults to
+	// DefaultEmbedBatch (64).
 	EmbedBatch int
-	// MaxTextBytes caps the text embedded per item (the head is kept). Defaults to 8000.
+	// MaxTextBytes caps the text embedded per item (the head is kept).
+	// Defaults to DefaultMaxTextBytes (8000).
 	MaxTextBytes int
 }
 
 // WithDefaults fills zero fields with their defaults.
 func (c Config) WithDefaults() Config {
-	if c.EmbedBatch == 0 {
-		c.EmbedBatch = 64
-	}
-	if c.MaxTextBytes == 0 {
-		c.MaxTextBytes = 8000
-	}
+	c.EmbedBatch = cmp.Or(c.EmbedBatch, DefaultEmbedBatch)
+	c.MaxTextBytes = cmp.Or(c.MaxTextBytes, DefaultMaxTextBytes)
 	return c
 }
 

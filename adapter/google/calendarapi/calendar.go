@@ -5,6 +5,7 @@
 package calendarapi
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -25,21 +26,24 @@ import (
 type Config struct {
 	// Client configures the HTTP clients (base URL, auth, quota). Auth is required.
 	Client gclient.Config
-	// PageSize is events.list's maxResults. Defaults to 2500 (the maximum).
+	// PageSize is events.list's maxResults. Defaults to DefaultPageSize
+	// (2500, the maximum).
 	PageSize int
 	// SendUpdates tells attendees about created, changed and deleted events:
-	// "all", "externalOnly" or "none". Defaults to "all".
+	// "all", "externalOnly" or "none". Defaults to DefaultSendUpdates ("all").
 	SendUpdates string
 }
 
+// Defaults of Config.
+const (
+	DefaultPageSize    = 2500
+	DefaultSendUpdates = "all"
+)
+
 // WithDefaults fills zero fields with their defaults.
 func (c Config) WithDefaults() Config {
-	if c.PageSize == 0 {
-		c.PageSize = 2500
-	}
-	if c.SendUpdates == "" {
-		c.SendUpdates = "all"
-	}
+	c.PageSize = cmp.Or(c.PageSize, DefaultPageSize)
+	c.SendUpdates = cmp.Or(c.SendUpdates, DefaultSendUpdates)
 	return c
 }
 

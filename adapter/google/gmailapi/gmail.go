@@ -4,6 +4,7 @@
 package gmailapi
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -25,20 +26,24 @@ import (
 type Config struct {
 	// Client configures the HTTP clients (base URL, auth, quota). Auth is required.
 	Client gclient.Config
-	// PageSize is messages.list's maxResults. Defaults to 500 (Gmail's maximum).
+	// PageSize is messages.list's maxResults. Defaults to DefaultPageSize
+	// (500, Gmail's maximum).
 	PageSize int
-	// Workers is how many messages.get calls run at once. Defaults to 8.
+	// Workers is how many messages.get calls run at once. Defaults to
+	// DefaultWorkers (8).
 	Workers int
 }
 
+// Defaults of Config.
+const (
+	DefaultPageSize = 500
+	DefaultWorkers  = 8
+)
+
 // WithDefaults fills zero fields with their defaults.
 func (c Config) WithDefaults() Config {
-	if c.PageSize == 0 {
-		c.PageSize = 500
-	}
-	if c.Workers == 0 {
-		c.Workers = 8
-	}
+	c.PageSize = cmp.Or(c.PageSize, DefaultPageSize)
+	c.Workers = cmp.Or(c.Workers, DefaultWorkers)
 	return c
 }
 

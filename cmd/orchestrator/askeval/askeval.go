@@ -6,6 +6,7 @@ package askeval
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -177,7 +178,7 @@ func Run(ctx context.Context, o Options, d Deps, w io.Writer) error {
 		}
 		t0 := time.Now()
 		reasons, turns := e.runCase(ctx, c)
-		cat := cmpOr(c.Category, "other")
+		cat := cmp.Or(c.Category, "other")
 		pc := perCat[cat]
 		pc[1]++
 		if len(reasons) == 0 {
@@ -334,7 +335,7 @@ func (e *env) runCase(ctx context.Context, c Case) ([]string, []turnJSON) {
 			turns = append(turns, turnJSON{Query: t.Query, Error: err.Error()})
 			break
 		}
-		conv = cmpOr(conv, cid)
+		conv = cmp.Or(conv, cid)
 		tr := newTurn(e, msg)
 		var r []string
 		if msg.Status == "PENDING" || msg.Status == "RUNNING" {

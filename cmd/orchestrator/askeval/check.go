@@ -1,6 +1,7 @@
 package askeval
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,7 +22,7 @@ var typeOfService = map[string]string{"GMAIL": "email", "CALENDAR": "event", "DR
 var kindOp = map[string]string{"SEND_EMAIL": "gmail.send", "CREATE_EVENT": "calendar.create", "UPDATE_EVENT": "calendar.update",
 	"DELETE_EVENT": "calendar.delete", "SHARE_FILE": "drive.share"}
 
-func opOf(kind string) string { return cmpOr(kindOp[kind], kind) }
+func opOf(kind string) string { return cmp.Or(kindOp[kind], kind) }
 
 // asList is Python's as_list: nil is empty, a list stays, anything else is one.
 func asList(v any) []any {
@@ -254,7 +255,7 @@ func (t *turn) resolve(ctx context.Context, c citation) item {
 	if found != nil {
 		it = *found
 	} else {
-		it = item{Type: typ, ID: c.ItemID, Title: cmpOr(c.Title, si.Title), At: parseTime(si.At), End: parseTime(si.End), Unresolved: true}
+		it = item{Type: typ, ID: c.ItemID, Title: cmp.Or(c.Title, si.Title), At: parseTime(si.At), End: parseTime(si.End), Unresolved: true}
 		if typ == "email" && len(si.People) > 0 {
 			it.From = strings.ToLower(si.People[0])
 		}
@@ -336,7 +337,7 @@ func (e *env) day(t time.Time) string { return t.In(e.tz).Format("Mon Jan 02") }
 func (e *env) checkTurn(ctx context.Context, t *turn, exp expect, prev *turn, reasons *[]string) error {
 	add := func(format string, args ...any) { *reasons = append(*reasons, fmt.Sprintf(format, args...)) }
 	msg := t.msg
-	if want := cmpOr(str(exp["status"]), "DONE"); msg.Status != want {
+	if want := cmp.Or(str(exp["status"]), "DONE"); msg.Status != want {
 		detail := ""
 		if msg.Error != "" {
 			detail = ": " + short(msg.Error, 100)
@@ -353,7 +354,7 @@ func (e *env) checkTurn(ctx context.Context, t *turn, exp expect, prev *turn, re
 		add("executed without confirmation: %s", strings.Join(executed, ", "))
 	}
 	services, ops := t.services(), t.ops()
-	opList := cmpOr(strings.Join(sortedKeys(ops), ", "), "none")
+	opList := cmp.Or(strings.Join(sortedKeys(ops), ", "), "none")
 	for _, s := range strs(exp["services"]) {
 		if !services[strings.ToLower(s)] {
 			add("service %s not planned (plan: %s)", s, opList)
@@ -391,7 +392,7 @@ func (e *env) checkTurn(ctx context.Context, t *turn, exp expect, prev *turn, re
 	proposed, summaries, targets := t.proposed()
 	for _, p := range strs(exp["proposes"]) {
 		if !slices.Contains(proposed, strings.ToLower(p)) {
-			add("no %s proposed (proposed: %s)", p, cmpOr(strings.Join(proposed, ", "), "none"))
+			add("no %s proposed (proposed: %s)", p, cmp.Or(strings.Join(proposed, ", "), "none"))
 		}
 	}
 	for _, p := range strs(exp["not_proposes"]) {
@@ -428,7 +429,7 @@ func (e *env) checkTurn(ctx context.Context, t *turn, exp expect, prev *turn, re
 		words := strs(exp["proposes_summary_contains_any"])
 		sums := strings.ToLower(strings.Join(summaries, " || "))
 		if !containsAny(sums, words) {
-			add("no proposed action's summary names any of %s (%s)", jsonText(words), cmpOr(short(sums, 100), "no action"))
+			add("no proposed action's summary names any of %s (%s)", jsonText(words), cmp.Or(short(sums, 100), "no action"))
 		}
 	}
 	if truthy(exp["proposes_target"]) {
@@ -760,8 +761,8 @@ func (e *env) candidates(ctx context.Context, m map[string]any) ([]item, error) 
 }
 
 func (e *env) oracleItems(ctx context.Context, o map[string]any) ([]item, error) {
-	typ := cmpOr(str(o["type"]), "event")
-	start, end, err := e.window(ctx, cmpOr(str(o["window"]), "all"))
+	typ := cmp.Or(str(o["type"]), "event")
+	start, end, err := e.window(ctx, cmp.Or(str(o["window"]), "all"))
 	if err != nil {
 		return nil, err
 	}
@@ -803,7 +804,7 @@ func (e *env) oracleItems(ctx context.Context, o map[string]any) ([]item, error)
 
 func (e *env) checkOracle(ctx context.Context, t *turn, o map[string]any, reasons *[]string) error {
 	add := func(format string, args ...any) { *reasons = append(*reasons, fmt.Sprintf(format, args...)) }
-	typ := cmpOr(str(o["type"]), "event")
+	typ := cmp.Or(str(o["type"]), "event")
 	expects := strs(o["expect"])
 	if _, ok := o["expect"]; !ok {
 		expects = []string{"cites_only_matching"}
@@ -825,7 +826,7 @@ func (e *env) checkOracle(ctx context.Context, t *turn, o map[string]any, reason
 	for _, i := range items {
 		ids[i.ID] = true
 	}
-	label := fmt.Sprintf("oracle(%s %s", typ, cmpOr(str(o["window"]), "all"))
+	label := fmt.Sprintf("oracle(%s %s", typ, cmp.Or(str(o["window"]), "all"))
 	if truthy(o["title_contains"]) {
 		label += " " + jsonText(o["title_contains"])
 	}

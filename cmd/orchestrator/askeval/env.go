@@ -2,6 +2,7 @@ package askeval
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -67,7 +68,7 @@ func (c *client) gql(ctx context.Context, query string, vars map[string]any, out
 	if len(env.Errors) > 0 {
 		msgs := make([]string, len(env.Errors))
 		for i, e := range env.Errors {
-			msgs[i] = cmpOr(e.Message, "?")
+			msgs[i] = cmp.Or(e.Message, "?")
 		}
 		return errf("GraphQL error: %s", strings.Join(msgs, "; "))
 	}
@@ -78,13 +79,6 @@ func (c *client) gql(ctx context.Context, query string, vars map[string]any, out
 		return errf("GraphQL answer: %v", err)
 	}
 	return nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // item is one email, event or file in the one shape matchers read
@@ -156,7 +150,7 @@ func normItem(typ string, n rawNode) item {
 		}
 		return item{Type: "email", ID: n.GmailID, Title: n.Subject, At: parseTime(n.ReceivedAt),
 			From: strings.ToLower(n.From.Email), FromName: n.From.Name, To: to,
-			Text: cmpOr(n.Body, n.Snippet), Names: []string{n.From.Name}, Labels: n.Labels}
+			Text: cmp.Or(n.Body, n.Snippet), Names: []string{n.From.Name}, Labels: n.Labels}
 	case "event":
 		var names, to []string
 		for _, a := range n.Attendees {
@@ -217,7 +211,7 @@ func newEnv(ctx context.Context, c *client, now time.Time) (*env, error) {
 	if err := c.gql(ctx, "{ me { email timeZone } }", nil, &me); err != nil {
 		return nil, err
 	}
-	e := &env{c: c, tzname: cmpOr(me.Me.TimeZone, "UTC"), nodes: map[string]*item{}, lists: map[string][]item{}, anchors: map[string]time.Time{}}
+	e := &env{c: c, tzname: cmp.Or(me.Me.TimeZone, "UTC"), nodes: map[string]*item{}, lists: map[string][]item{}, anchors: map[string]time.Time{}}
 	e.tz = zone(e.tzname)
 	e.now = now.In(e.tz)
 	return e, nil

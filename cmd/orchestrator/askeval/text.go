@@ -1,6 +1,7 @@
 package askeval
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"strings"
@@ -146,7 +147,7 @@ func timeForms(t time.Time) []guarded {
 }
 
 func (e *env) mentionsTime(text string, at time.Time, tzname string) bool {
-	for _, z := range []*time.Location{e.tz, zone(cmpOr(tzname, e.tzname))} {
+	for _, z := range []*time.Location{e.tz, zone(cmp.Or(tzname, e.tzname))} {
 		for _, p := range timeForms(at.In(z)) {
 			if p.find(text) >= 0 {
 				return true
