@@ -235,10 +235,9 @@ func restartUnderAsks(which string) func(t *testing.T, e *env) row {
 				e.outage(t, which)
 			}
 			id, err := asker.Ask(ctx, fmt.Sprintf("emails about report %d", i))
-			switch {
-			case err == nil:
+			if err == nil {
 				ids = append(ids, id)
-			default:
+			} else {
 				refused++
 				if strings.Contains(strings.ToLower(err.Error()), "unavailable") {
 					unavailable++

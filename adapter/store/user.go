@@ -105,6 +105,14 @@ func (s *AccountStore) TouchUser(ctx context.Context, id uuid.UUID, at time.Time
 	return affectedOne(res, err, "user", id)
 }
 
+// SetPlan puts the user on a plan, which sets their hourly API budget.
+func (s *AccountStore) SetPlan(ctx context.Context, id uuid.UUID, plan domain.Plan) error {
+	res, err := s.idb(ctx).NewUpdate().Model((*userRow)(nil)).
+		Set("plan = ?", string(plan)).
+		Where("id = ?", id).Exec(ctx)
+	return affectedOne(res, err, "user", id)
+}
+
 // ActiveUsers returns the users active since the given time whose accounts
 // do not need re-authorisation, most recently active first: the ones the
 // periodic schedule keeps in sync (ingest.ActiveUsers).

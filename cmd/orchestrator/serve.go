@@ -147,6 +147,12 @@ func (a *app) syncDemo(ctx context.Context, st *stack) error {
 	if err != nil {
 		return fmt.Errorf("demo user %s: %w", a.cfg.DemoUser, err)
 	}
+	// The demo is for trying everything (the web app pages through lists,
+	// eval-ask and bench-ask send hundreds of requests): the free plan's 100
+	// units an hour would run out within minutes.
+	if err := a.store.SetPlan(ctx, u.ID, domain.PlanEnterprise); err != nil {
+		return fmt.Errorf("demo user %s: %w", a.cfg.DemoUser, err)
+	}
 	for _, s := range domain.Services {
 		if err := st.syncs.EnqueueSync(ctx, u.ID, s, ingest.PriorityUrgent); err != nil {
 			return fmt.Errorf("demo user %s: %w", a.cfg.DemoUser, err)

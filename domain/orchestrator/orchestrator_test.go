@@ -369,7 +369,9 @@ type syncStatuses struct {
 	sts []domain.SyncStatus
 }
 
-func (s syncStatuses) SyncStatuses(context.Context, uuid.UUID) ([]domain.SyncStatus, error) { return s.sts, nil }
+func (s syncStatuses) SyncStatuses(context.Context, uuid.UUID) ([]domain.SyncStatus, error) {
+	return s.sts, nil
+}
 
 // TestAnswerSaysWhenItsServiceIsOutOfSync: results read from the cache of a
 // service whose sync is failing say so, and as of when.
