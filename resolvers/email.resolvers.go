@@ -8,7 +8,6 @@ package resolvers
 import (
 	"context"
 
-	"github.com/google/uuid"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/search"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
@@ -20,18 +19,8 @@ func (r *queryResolver) Emails(ctx context.Context, filter *model.EmailFilter, f
 	if err != nil {
 		return nil, err
 	}
-	if f.Query != "" && r.Searcher != nil {
-		c, err := rankedPage(ctx, r.Resolver, "emails", domain.ServiceGmail, f, func(fd search.Found) *domain.Email { return fd.Email },
-			pageArgs{first, after, last, before}, fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })
-		if err != nil {
-			return nil, err
-		}
-		return &model.EmailConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
-	}
-	c, err := listPage(ctx, "emails", pageArgs{first, after, last, before},
-		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
-			return r.Workspace.Emails(ctx, userID, f, p)
-		},
+	c, err := itemPage(ctx, r.Resolver, "emails", domain.ServiceGmail, f, pageArgs{first, after, last, before},
+		func(fd search.Found) *domain.Email { return fd.Email }, r.Workspace.Emails,
 		fromEmail, func(n *model.Email, cur string) model.EmailEdge { return model.EmailEdge{Node: n, Cursor: cur} })
 	if err != nil {
 		return nil, err

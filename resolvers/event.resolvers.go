@@ -8,7 +8,6 @@ package resolvers
 import (
 	"context"
 
-	"github.com/google/uuid"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/search"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
@@ -20,18 +19,8 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 	if err != nil {
 		return nil, err
 	}
-	if f.Query != "" && r.Searcher != nil {
-		c, err := rankedPage(ctx, r.Resolver, "events", domain.ServiceCalendar, f, func(fd search.Found) *domain.Event { return fd.Event },
-			pageArgs{first, after, last, before}, fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })
-		if err != nil {
-			return nil, err
-		}
-		return &model.EventConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
-	}
-	c, err := listPage(ctx, "events", pageArgs{first, after, last, before},
-		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.Event, domain.PageInfo, error) {
-			return r.Workspace.Events(ctx, userID, f, p)
-		},
+	c, err := itemPage(ctx, r.Resolver, "events", domain.ServiceCalendar, f, pageArgs{first, after, last, before},
+		func(fd search.Found) *domain.Event { return fd.Event }, r.Workspace.Events,
 		fromEvent, func(n *model.Event, cur string) model.EventEdge { return model.EventEdge{Node: n, Cursor: cur} })
 	if err != nil {
 		return nil, err

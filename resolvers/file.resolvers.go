@@ -8,7 +8,6 @@ package resolvers
 import (
 	"context"
 
-	"github.com/google/uuid"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/search"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
@@ -20,18 +19,8 @@ func (r *queryResolver) Files(ctx context.Context, filter *model.FileFilter, fir
 	if err != nil {
 		return nil, err
 	}
-	if f.Query != "" && r.Searcher != nil {
-		c, err := rankedPage(ctx, r.Resolver, "files", domain.ServiceDrive, f, func(fd search.Found) *domain.File { return fd.File },
-			pageArgs{first, after, last, before}, fromFile, func(n *model.File, cur string) model.FileEdge { return model.FileEdge{Node: n, Cursor: cur} })
-		if err != nil {
-			return nil, err
-		}
-		return &model.FileConnection{Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, nil
-	}
-	c, err := listPage(ctx, "files", pageArgs{first, after, last, before},
-		func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]domain.File, domain.PageInfo, error) {
-			return r.Workspace.Files(ctx, userID, f, p)
-		},
+	c, err := itemPage(ctx, r.Resolver, "files", domain.ServiceDrive, f, pageArgs{first, after, last, before},
+		func(fd search.Found) *domain.File { return fd.File }, r.Workspace.Files,
 		fromFile, func(n *model.File, cur string) model.FileEdge { return model.FileEdge{Node: n, Cursor: cur} })
 	if err != nil {
 		return nil, err

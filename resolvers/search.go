@@ -128,6 +128,21 @@ func searchItem(ctx context.Context, h *model.SearchHit) (model.SearchItem, erro
 	return item, err
 }
 
+// itemPage answers one item connection (emails, events, files): ranked by
+// the search engine when the filter has words, else listed newest first.
+func itemPage[D, N, E any](ctx context.Context, r *Resolver, what string, service domain.Service, f domain.Filter, args pageArgs,
+	item func(search.Found) *D,
+	list func(ctx context.Context, userID uuid.UUID, f domain.Filter, p domain.Page) ([]D, domain.PageInfo, error),
+	conv func(D) *N, edge func(*N, string) E,
+) (connection[E], error) {
+	if f.Query != "" && r.Searcher != nil {
+		return rankedPage(ctx, r, what, service, f, item, args, conv, edge)
+	}
+	return listPage(ctx, what, args, func(ctx context.Context, userID uuid.UUID, p domain.Page) ([]D, domain.PageInfo, error) {
+		return list(ctx, userID, f, p)
+	}, conv, edge)
+}
+
 // rankedPage answers a list whose filter has a query from the search engine:
 // the service's hits, best first, that match the rest of the filter (the
 // engine only boosts by it). Cursors are positions in that ranked list ("3"

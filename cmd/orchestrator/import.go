@@ -81,10 +81,11 @@ EMULATOR_ADDR, as run by ` + "`orchestrator all`" + `) or the URL of one
 }
 
 func (c *cli) runImport(ctx context.Context, o importOptions) error {
-	o.User = strings.TrimSpace(o.User)
-	if !strings.Contains(o.User, "@") {
-		return fmt.Errorf("--user: %q is not an email address", o.User)
+	user, err := emailFlag("--user", o.User)
+	if err != nil {
+		return err
 	}
+	o.User = user
 	cfg, err := c.config()
 	if err != nil {
 		return err

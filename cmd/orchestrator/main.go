@@ -88,3 +88,12 @@ func withEnvironment(cmds ...*cobra.Command) []*cobra.Command {
 	}
 	return cmds
 }
+
+// emailFlag trims an email address given in flag and says so when it is not one.
+func emailFlag(flag, v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if !strings.Contains(v, "@") {
+		return "", fmt.Errorf("%s: %q is not an email address", flag, v)
+	}
+	return v, nil
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -20,9 +19,9 @@ func syncCmd(c *cli) *cobra.Command {
 		Short: "Connect the user's Google account if needed and queue a sync of every service; a worker runs them",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			email = strings.TrimSpace(email)
-			if !strings.Contains(email, "@") {
-				return fmt.Errorf("--user: %q is not an email address", email)
+			email, err := emailFlag("--user", email)
+			if err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			a, err := c.openApp(ctx)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,9 +16,9 @@ func tokenCmd(c *cli) *cobra.Command {
 		Short: "Mint a JWT for local use (creates the user if missing); prints only the token",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			email = strings.TrimSpace(email)
-			if !strings.Contains(email, "@") {
-				return fmt.Errorf("--email: %q is not an email address", email)
+			email, err := emailFlag("--email", email)
+			if err != nil {
+				return err
 			}
 			a, err := c.openApp(cmd.Context())
 			if err != nil {
