@@ -21,7 +21,7 @@ $(GOLANGCI_LINT):
 	mv bin/.install/golangci-lint $@
 
 lint: $(GOLANGCI_LINT)
-	$(GOLANGCI_LINT) run ./...
+	$(GOLANGCI_LINT) run --allow-serial-runners ./...
 
 # -short skips the judged-set evaluation (minutes; `make eval` runs it).
 test: services lint
