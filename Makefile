@@ -37,12 +37,12 @@ FUZZTIME ?= 3m
 fuzz: services
 	FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
 
-# Every fault scenario (chaos/): real processes over a PostgreSQL cluster and
+# Every fault scenario (cmd/orchestrator/chaos): real processes over a PostgreSQL cluster and
 # a Redis of their own on loopback ports 18300-18399, the emulator's faults,
 # SIGKILL and SIGTERM; prints a table and fails on any loss, duplicate or
 # stuck item. `make test` runs the short set.
 chaos: services
-	$(GO) test ./chaos/ -run TestChaos -count=1 -v -timeout 30m -args -chaos.full
+	$(GO) test ./cmd/orchestrator/chaos/ -run TestChaos -count=1 -v -timeout 30m -args -chaos.full
 
 run: services
 	$(GO) run ./cmd/orchestrator migrate up

@@ -391,7 +391,7 @@ func start(t *testing.T) *env {
 	base := freeBlock(t)
 	e := &env{dir: t.TempDir()}
 	e.bin = filepath.Join(e.dir, "orchestrator")
-	out, err := exec.Command("go", "build", "-o", e.bin, "../cmd/orchestrator").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", e.bin, "..").CombinedOutput()
 	require.NoError(t, err, string(out))
 
 	// Not under t.TempDir(): the postgres user must reach the cluster's directory.
