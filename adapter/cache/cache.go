@@ -4,6 +4,7 @@
 package cache
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,25 +19,28 @@ import (
 
 // Config tunes the caches.
 type Config struct {
-	// Prefix namespaces the keys. Defaults to "ask:".
+	// Prefix namespaces the keys. Defaults to DefaultPrefix ("ask:").
 	Prefix string
-	// ContextTTL is how long a conversation's context lives. Defaults to 60m.
+	// ContextTTL is how long a conversation's context lives. Defaults to
+	// DefaultContextTTL (60m).
 	ContextTTL time.Duration
-	// IntentTTL is how long a classified intent lives. Defaults to 5m.
+	// IntentTTL is how long a classified intent lives. Defaults to
+	// DefaultIntentTTL (5m).
 	IntentTTL time.Duration
 }
 
+// Defaults of Config.
+const (
+	DefaultPrefix     = "ask:"
+	DefaultContextTTL = 60 * time.Minute
+	DefaultIntentTTL  = 5 * time.Minute
+)
+
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
-	if c.Prefix == "" {
-		c.Prefix = "ask:"
-	}
-	if c.ContextTTL == 0 {
-		c.ContextTTL = 60 * time.Minute
-	}
-	if c.IntentTTL == 0 {
-		c.IntentTTL = 5 * time.Minute
-	}
+	c.Prefix = cmp.Or(c.Prefix, DefaultPrefix)
+	c.ContextTTL = cmp.Or(c.ContextTTL, DefaultContextTTL)
+	c.IntentTTL = cmp.Or(c.IntentTTL, DefaultIntentTTL)
 	return c
 }
 

@@ -39,27 +39,32 @@ type Config struct {
 	// Model is the chat model. Defaults to gpt-4o-mini, claude-3-5-haiku-latest
 	// or llama3.1 by provider.
 	Model string
-	// Timeout bounds one call. Defaults to 5s.
+	// Timeout bounds one call. Defaults to DefaultTimeout (5s).
 	Timeout time.Duration
 	// BreakerFailures is how many failed calls in a row open the circuit:
 	// calls then fail at once, so the fallback answers without waiting for
-	// Timeout on every ask. Defaults to 3.
+	// Timeout on every ask. Defaults to DefaultBreakerFailures (3).
 	BreakerFailures int
 	// BreakerOpen is how long the circuit stays open before one call probes
-	// the provider again. Defaults to 30s.
+	// the provider again. Defaults to DefaultBreakerOpen (30s).
 	BreakerOpen time.Duration
 }
+
+// Defaults of Config.
+const (
+	DefaultTimeout         = 5 * time.Second
+	DefaultBreakerFailures = 3
+	DefaultBreakerOpen     = 30 * time.Second
+)
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
 	if c.Model == "" {
 		c.Model = map[string]string{"openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest", "ollama": "llama3.1"}[c.Provider]
 	}
-	c.BreakerFailures = cmp.Or(c.BreakerFailures, 3)
-	c.BreakerOpen = cmp.Or(c.BreakerOpen, 30*time.Second)
-	if c.Timeout == 0 {
-		c.Timeout = 5 * time.Second
-	}
+	c.BreakerFailures = cmp.Or(c.BreakerFailures, DefaultBreakerFailures)
+	c.BreakerOpen = cmp.Or(c.BreakerOpen, DefaultBreakerOpen)
+	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)
 	return c
 }
 

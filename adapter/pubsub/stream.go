@@ -4,6 +4,7 @@
 package pubsub
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,33 +16,35 @@ import (
 
 // Config tunes the streams.
 type Config struct {
-	// Prefix namespaces the stream keys. Defaults to "answer:".
+	// Prefix namespaces the stream keys. Defaults to DefaultPrefix ("answer:").
 	Prefix string
 	// TTL is how long a stream is kept after its last event, for late
 	// subscribers; the final answer is persisted in PostgreSQL anyway, and a
-	// subscriber that comes later is answered from there. Defaults to 10m
+	// subscriber that comes later is answered from there. Defaults to DefaultTTL (10m)
 	// (an answer's stream is ~20 KB: at 200 asks/s an hour would hold 14 GB).
 	TTL time.Duration
-	// MaxLen caps a stream's length (approximately). Defaults to 10000.
+	// MaxLen caps a stream's length (approximately). Defaults to
+	// DefaultMaxLen (10000).
 	MaxLen int64
-	// Block is how long one XREAD waits before checking ctx again. Defaults to 5s.
+	// Block is how long one XREAD waits before checking ctx again. Defaults
+	// to DefaultBlock (5s).
 	Block time.Duration
 }
 
+// Defaults of Config.
+const (
+	DefaultPrefix = "answer:"
+	DefaultTTL    = 10 * time.Minute
+	DefaultMaxLen = 10000
+	DefaultBlock  = 5 * time.Second
+)
+
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
-	if c.Prefix == "" {
-		c.Prefix = "answer:"
-	}
-	if c.TTL == 0 {
-		c.TTL = 10 * time.Minute
-	}
-	if c.MaxLen == 0 {
-		c.MaxLen = 10000
-	}
-	if c.Block == 0 {
-		c.Block = 5 * time.Second
-	}
+	c.Prefix = cmp.Or(c.Prefix, DefaultPrefix)
+	c.TTL = cmp.Or(c.TTL, DefaultTTL)
+	c.MaxLen = cmp.Or(c.MaxLen, DefaultMaxLen)
+	c.Block = cmp.Or(c.Block, DefaultBlock)
 	return c
 }
 

@@ -5,6 +5,7 @@
 package searchcache
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,20 +20,22 @@ import (
 
 // Config tunes the cache.
 type Config struct {
-	// TTL is how long a result lives. Defaults to 5 minutes.
+	// TTL is how long a result lives. Defaults to DefaultTTL (5 minutes).
 	TTL time.Duration
-	// Prefix starts every key. Defaults to "search:".
+	// Prefix starts every key. Defaults to DefaultPrefix ("search:").
 	Prefix string
 }
 
+// Defaults of Config.
+const (
+	DefaultTTL    = 5 * time.Minute
+	DefaultPrefix = "search:"
+)
+
 // WithDefaults fills zero fields.
 func (c Config) WithDefaults() Config {
-	if c.TTL == 0 {
-		c.TTL = 5 * time.Minute
-	}
-	if c.Prefix == "" {
-		c.Prefix = "search:"
-	}
+	c.TTL = cmp.Or(c.TTL, DefaultTTL)
+	c.Prefix = cmp.Or(c.Prefix, DefaultPrefix)
 	return c
 }
 

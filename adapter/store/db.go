@@ -5,6 +5,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -26,22 +27,25 @@ type Config struct {
 	// parameters (e.g. search_path) become session settings. Queries run in
 	// the simple protocol unless the URL sets default_query_exec_mode.
 	URL string
-	// MaxConns caps the pool. Defaults to 10.
+	// MaxConns caps the pool. Defaults to DefaultMaxConns (10).
 	MaxConns int
 	// MinConns is kept open while idle. Defaults to 0.
 	MinConns int
-	// ConnectTimeout bounds opening one connection. Defaults to 5s.
+	// ConnectTimeout bounds opening one connection. Defaults to
+	// DefaultConnectTimeout (5s).
 	ConnectTimeout time.Duration
 }
 
+// Defaults of Config.
+const (
+	DefaultMaxConns       = 10
+	DefaultConnectTimeout = 5 * time.Second
+)
+
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
-	if c.MaxConns == 0 {
-		c.MaxConns = 10
-	}
-	if c.ConnectTimeout == 0 {
-		c.ConnectTimeout = 5 * time.Second
-	}
+	c.MaxConns = cmp.Or(c.MaxConns, DefaultMaxConns)
+	c.ConnectTimeout = cmp.Or(c.ConnectTimeout, DefaultConnectTimeout)
 	return c
 }
 

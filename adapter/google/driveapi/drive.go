@@ -4,6 +4,7 @@
 package driveapi
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -28,27 +29,31 @@ import (
 type Config struct {
 	// Client configures the HTTP clients (base URL, auth, quota). Auth is required.
 	Client gclient.Config
-	// PageSize is files.list's and changes.list's pageSize. Defaults to 200.
+	// PageSize is files.list's and changes.list's pageSize. Defaults to
+	// DefaultPageSize (200).
 	PageSize int
-	// Workers is how many file contents are downloaded at once. Defaults to 8.
+	// Workers is how many file contents are downloaded at once. Defaults to
+	// DefaultWorkers (8).
 	Workers int
-	// MaxContentBytes caps the text read from one file. Defaults to 1 MiB.
+	// MaxContentBytes caps the text read from one file. Defaults to
+	// DefaultMaxContentBytes (1 MiB).
 	MaxContentBytes int64
 	// Notify emails people a file is shared with. Defaults to false.
 	Notify bool
 }
 
+// Defaults of Config.
+const (
+	DefaultPageSize        = 200
+	DefaultWorkers         = 8
+	DefaultMaxContentBytes = 1 << 20
+)
+
 // WithDefaults fills zero fields with their defaults.
 func (c Config) WithDefaults() Config {
-	if c.PageSize == 0 {
-		c.PageSize = 200
-	}
-	if c.Workers == 0 {
-		c.Workers = 8
-	}
-	if c.MaxContentBytes == 0 {
-		c.MaxContentBytes = 1 << 20
-	}
+	c.PageSize = cmp.Or(c.PageSize, DefaultPageSize)
+	c.Workers = cmp.Or(c.Workers, DefaultWorkers)
+	c.MaxContentBytes = cmp.Or(c.MaxContentBytes, DefaultMaxContentBytes)
 	return c
 }
 

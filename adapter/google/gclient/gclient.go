@@ -50,42 +50,47 @@ type Config struct {
 	Limiter Limiter
 	// MaxWait is the longest a request waits for quota in process; a longer
 	// wait fails it with a *domain.RetryAfterError so the job snoozes instead.
-	// Defaults to 2s.
+	// Defaults to DefaultMaxWait (2s).
 	MaxWait time.Duration
 	// Transport carries the requests. Defaults to a clone of
 	// http.DefaultTransport keeping 32 idle connections per host, so the
 	// concurrent fetches of a sync reuse their connections.
 	Transport http.RoundTripper
-	// Timeout bounds one request. Defaults to 60s.
+	// Timeout bounds one request. Defaults to DefaultTimeout (60s).
 	Timeout time.Duration
 	// Tries is how many times an idempotent request is sent when it fails
-	// transiently (network error, 429, 5xx). Defaults to 3.
+	// transiently (network error, 429, 5xx). Defaults to DefaultTries (3).
 	Tries int
 	// BreakerFailures is how many failures in a row of one service (5xx or
 	// network errors after the retries, of any user) open its circuit.
-	// Defaults to 5.
+	// Defaults to DefaultBreakerFailures (5).
 	BreakerFailures int
 	// BreakerOpen is how long an open circuit fails calls at once before it
-	// lets one through. Defaults to 30s.
+	// lets one through. Defaults to DefaultBreakerOpen (30s).
 	BreakerOpen time.Duration
 }
 
+// Defaults of Config.
+const (
+	DefaultMaxWait         = 2 * time.Second
+	DefaultTimeout         = 60 * time.Second
+	DefaultTries           = 3
+	DefaultBreakerFailures = 5
+	DefaultBreakerOpen     = 30 * time.Second
+)
+
 // WithDefaults fills zero fields with their defaults.
 func (c Config) WithDefaults() Config {
-	if c.MaxWait == 0 {
-		c.MaxWait = 2 * time.Second
-	}
+	c.MaxWait = cmp.Or(c.MaxWait, DefaultMaxWait)
 	if c.Transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 32
 		c.Transport = t
 	}
-	if c.Timeout == 0 {
-		c.Timeout = 60 * time.Second
-	}
-	c.Tries = cmp.Or(c.Tries, 3)
-	c.BreakerFailures = cmp.Or(c.BreakerFailures, 5)
-	c.BreakerOpen = cmp.Or(c.BreakerOpen, 30*time.Second)
+	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)
+	c.Tries = cmp.Or(c.Tries, DefaultTries)
+	c.BreakerFailures = cmp.Or(c.BreakerFailures, DefaultBreakerFailures)
+	c.BreakerOpen = cmp.Or(c.BreakerOpen, DefaultBreakerOpen)
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return c
 }

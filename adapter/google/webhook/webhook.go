@@ -10,6 +10,7 @@
 package webhook
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -33,7 +34,8 @@ import (
 type Config struct {
 	// Secret keys the tokens; at least 16 bytes. Required.
 	Secret []byte
-	// MaxBodyBytes bounds a notification body. Defaults to 64 KiB.
+	// MaxBodyBytes bounds a notification body. Defaults to
+	// DefaultMaxBodyBytes (64 KiB).
 	MaxBodyBytes int64
 	// PushAudience, when set, makes Gmail push requests prove themselves with
 	// the OIDC token Pub/Sub signs for this audience (as configured on the push
@@ -50,14 +52,13 @@ type Config struct {
 	Clock domain.Clock
 }
 
+// DefaultMaxBodyBytes is Config.MaxBodyBytes's default.
+const DefaultMaxBodyBytes = 64 << 10
+
 // WithDefaults fills zero fields with their defaults.
 func (c Config) WithDefaults() Config {
-	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = 64 << 10
-	}
-	if c.PushCertsURL == "" {
-		c.PushCertsURL = GoogleCertsURL
-	}
+	c.MaxBodyBytes = cmp.Or(c.MaxBodyBytes, DefaultMaxBodyBytes)
+	c.PushCertsURL = cmp.Or(c.PushCertsURL, GoogleCertsURL)
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
