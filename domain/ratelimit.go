@@ -29,3 +29,24 @@ type Budget struct {
 	Remaining int           // units left now
 	Reset     time.Duration // until the budget is whole again
 }
+
+// RateCharge is what one API operation was charged and where its caller's
+// budget stood after, for the operation's own resolvers (GraphQL rateLimit).
+type RateCharge struct {
+	Cost   int // units charged for this operation
+	Budget Budget
+}
+
+type rateChargeKey struct{}
+
+// WithRateCharge is ctx carrying the operation's charge.
+func WithRateCharge(ctx context.Context, c RateCharge) context.Context {
+	return context.WithValue(ctx, rateChargeKey{}, c)
+}
+
+// RateChargeFrom is the charge WithRateCharge put in ctx; false when the
+// operation was not charged (no limiter, or it failed open).
+func RateChargeFrom(ctx context.Context) (RateCharge, bool) {
+	c, ok := ctx.Value(rateChargeKey{}).(RateCharge)
+	return c, ok
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/graph"
 	"github.com/workspace-orchestrator/orchestrator/graph/model"
 	"github.com/workspace-orchestrator/orchestrator/web/auth"
@@ -56,6 +57,20 @@ func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
 		return nil, fmt.Errorf("me: %w", err)
 	}
 	return fromUser(u), nil
+}
+
+// RateLimit is the resolver for the rateLimit field.
+func (r *queryResolver) RateLimit(ctx context.Context) (*model.RateLimit, error) {
+	c, ok := domain.RateChargeFrom(ctx)
+	if !ok {
+		return nil, nil
+	}
+	return &model.RateLimit{
+		Cost:      c.Cost,
+		Limit:     c.Budget.Limit,
+		Remaining: max(0, c.Budget.Remaining),
+		ResetAt:   r.Clock.Now().Add(c.Budget.Reset).UTC(),
+	}, nil
 }
 
 // LastSyncAt is the resolver for the lastSyncAt field.

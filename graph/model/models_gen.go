@@ -473,6 +473,18 @@ type Property struct {
 type Query struct {
 }
 
+// Where the caller's request budget stands, as GitHub's GraphQL API reports it: every operation is charged at least one unit, more for costly ones (by complexity).
+type RateLimit struct {
+	// The units this operation was charged.
+	Cost int `json:"cost"`
+	// The units the caller may spend in this hour.
+	Limit int `json:"limit"`
+	// The units left in the caller's hourly budget after this operation.
+	Remaining int `json:"remaining"`
+	// When the budget is whole again.
+	ResetAt time.Time `json:"resetAt"`
+}
+
 // The filters read from the query's words; results are restricted or boosted by them.
 type SearchFilters struct {
 	// Services the query named.

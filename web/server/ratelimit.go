@@ -52,7 +52,12 @@ type chargeCost struct{ rateLimit }
 var (
 	_ graphql.OperationParameterMutator = chargeEntry{}
 	_ graphql.OperationContextMutator   = chargeCost{}
+	_ graphql.RootFieldInterceptor      = chargeCost{}
 )
+
+// operationCharge names the operation's charge in its stats, where both
+// steps add to it and InterceptRootField hands it to the resolvers.
+const operationCharge = "RateLimitCharge"
 
 func (chargeEntry) ExtensionName() string                   { return "RateLimitEntry" }
 func (chargeEntry) Validate(graphql.ExecutableSchema) error { return nil }
@@ -74,11 +79,29 @@ func (r chargeCost) MutateOperationContext(ctx context.Context, _ *graphql.Opera
 	return nil
 }
 
+// InterceptRootField puts the operation's charge in the context of its
+// root fields, for the rateLimit field (resolvers read it from the domain).
+func (chargeCost) InterceptRootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	if graphql.HasOperationContext(ctx) {
+		if c, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(operationCharge).(domain.RateCharge); ok {
+			ctx = domain.WithRateCharge(ctx, c)
+		}
+	}
+	return next(ctx)
+}
+
 func (r rateLimit) charge(ctx context.Context, units int) *gqlerror.Error {
 	c := callerFrom(ctx)
 	budget, err := r.limiter.Charge(ctx, domain.Caller{UserID: c.user.ID, Plan: c.user.Plan, IP: c.ip}, units)
-	if st, ok := ctx.Value(rateStateKey{}).(*rateState); ok && (err == nil || errors.Is(err, domain.ErrRateLimited)) {
-		st.record(units, budget)
+	if err == nil || errors.Is(err, domain.ErrRateLimited) {
+		if st, ok := ctx.Value(rateStateKey{}).(*rateState); ok {
+			st.record(units, budget)
+		}
+		if graphql.HasOperationContext(ctx) {
+			stats := &graphql.GetOperationContext(ctx).Stats
+			prev, _ := stats.GetExtension(operationCharge).(domain.RateCharge)
+			stats.SetExtension(operationCharge, domain.RateCharge{Cost: prev.Cost + units, Budget: budget})
+		}
 	}
 	switch {
 	case err == nil:
