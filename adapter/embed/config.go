@@ -32,23 +32,24 @@ const (
 
 // Config chooses and configures an embedder.
 type Config struct {
-	// Provider is "offline", "openai" or "ollama". Defaults to "offline".
+	// Provider is "offline", "openai" or "ollama". Defaults to
+	// DefaultProvider ("offline").
 	Provider string
-	// BaseURL is the provider's API root. Defaults to
-	// "https://api.openai.com/v1" (openai) or "http://127.0.0.1:11434"
-	// (ollama); unused offline.
+	// BaseURL is the provider's API root. Defaults to DefaultOpenAIBaseURL
+	// (openai) or DefaultOllamaBaseURL (ollama); unused offline.
 	BaseURL string
 	// APIKey is the bearer token for openai; required there, unused otherwise.
 	APIKey string
-	// Model is the remote model. Defaults to "text-embedding-3-small"
-	// (openai) or "nomic-embed-text" (ollama); unused offline.
+	// Model is the remote model. Defaults to DefaultOpenAIModel (openai) or
+	// DefaultOllamaModel (ollama); unused offline.
 	Model string
 	// Reduce says how vectors longer than domain.EmbeddingDim are shortened:
-	// ReduceTruncate or ReduceProject. Defaults to ReduceTruncate. OpenAI is
+	// ReduceTruncate or ReduceProject. Defaults to DefaultReduce. OpenAI is
 	// asked for EmbeddingDim directly (its `dimensions` parameter), so this
 	// only matters when a compatible server ignores that parameter.
 	Reduce string
-	// BatchSize is the most texts sent in one request. Defaults to 64, which
+	// BatchSize is the most texts sent in one request. Defaults to
+	// DefaultBatchSize (64), which
 	// with MaxBytes keeps a request under OpenAI's 300k-token limit. Ollama's
 	// native API is called once per text by langchaingo; for batched calls
 	// use Provider "openai" with Ollama's OpenAI-compatible BaseURL
@@ -56,38 +57,44 @@ type Config struct {
 	BatchSize int
 	// MaxBytes cuts each text to its first MaxBytes bytes (at a UTF-8
 	// boundary) before sending: the head of a mail or document carries its
-	// gist, and OpenAI rejects inputs over 8,191 tokens. Defaults to 8000
+	// gist, and OpenAI rejects inputs over 8,191 tokens. Defaults to
+	// DefaultMaxBytes (8000)
 	// (about 2k tokens of prose).
 	MaxBytes int
-	// Timeout bounds each HTTP request. Defaults to 60s.
+	// Timeout bounds each HTTP request. Defaults to DefaultTimeout (60s).
 	Timeout time.Duration
 	// HTTPClient makes the requests. Defaults to a client with Timeout.
 	HTTPClient *http.Client
 }
 
+// Defaults of Config.
+const (
+	DefaultProvider      = ProviderOffline
+	DefaultOpenAIBaseURL = "https://api.openai.com/v1"
+	DefaultOpenAIModel   = "text-embedding-3-small"
+	DefaultOllamaBaseURL = "http://127.0.0.1:11434"
+	DefaultOllamaModel   = "nomic-embed-text"
+	DefaultReduce        = ReduceTruncate
+	DefaultBatchSize     = 64
+	DefaultMaxBytes      = 8000
+	DefaultTimeout       = 60 * time.Second
+)
+
 // WithDefaults returns c with every zero field set to its default.
 func (c Config) WithDefaults() Config {
-	if c.Provider == "" {
-		c.Provider = ProviderOffline
-	}
+	c.Provider = cmp.Or(c.Provider, DefaultProvider)
 	switch c.Provider {
 	case ProviderOpenAI:
-		c.BaseURL = cmp.Or(c.BaseURL, "https://api.openai.com/v1")
-		c.Model = cmp.Or(c.Model, "text-embedding-3-small")
+		c.BaseURL = cmp.Or(c.BaseURL, DefaultOpenAIBaseURL)
+		c.Model = cmp.Or(c.Model, DefaultOpenAIModel)
 	case ProviderOllama:
-		c.BaseURL = cmp.Or(c.BaseURL, "http://127.0.0.1:11434")
-		c.Model = cmp.Or(c.Model, "nomic-embed-text")
+		c.BaseURL = cmp.Or(c.BaseURL, DefaultOllamaBaseURL)
+		c.Model = cmp.Or(c.Model, DefaultOllamaModel)
 	}
-	c.Reduce = cmp.Or(c.Reduce, ReduceTruncate)
-	if c.BatchSize == 0 {
-		c.BatchSize = 64
-	}
-	if c.MaxBytes == 0 {
-		c.MaxBytes = 8000
-	}
-	if c.Timeout == 0 {
-		c.Timeout = 60 * time.Second
-	}
+	c.Reduce = cmp.Or(c.Reduce, DefaultReduce)
+	c.BatchSize = cmp.Or(c.BatchSize, DefaultBatchSize)
+	c.MaxBytes = cmp.Or(c.MaxBytes, DefaultMaxBytes)
+	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: c.Timeout}
 	}

@@ -40,6 +40,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -61,12 +62,15 @@ type Config struct {
 	Clock domain.Clock
 	// Logger receives one debug line per request and delivery errors. Defaults to a discarding logger.
 	Logger *slog.Logger
-	// TokenTTL is the lifetime of issued access tokens. Defaults to 1h.
+	// TokenTTL is the lifetime of issued access tokens. Defaults to
+	// DefaultTokenTTL (1h).
 	TokenTTL time.Duration
 	// HistoryRetention is how many Gmail history records are kept per user; a
-	// startHistoryId older than the oldest one answers 404. Defaults to 1000.
+	// startHistoryId older than the oldest one answers 404. Defaults to
+	// DefaultHistoryRetention (1000).
 	HistoryRetention int
-	// MaxBodyBytes bounds a request body. Defaults to 64 MiB.
+	// MaxBodyBytes bounds a request body. Defaults to DefaultMaxBodyBytes
+	// (64 MiB).
 	MaxBodyBytes int64
 	// PushClient delivers watch notifications. Defaults to an *http.Client with a 5s timeout.
 	PushClient *http.Client
@@ -78,6 +82,13 @@ type Config struct {
 	GmailPushAudience string
 }
 
+// Defaults of Config.
+const (
+	DefaultTokenTTL         = time.Hour
+	DefaultHistoryRetention = 1000
+	DefaultMaxBodyBytes     = 64 << 20
+)
+
 // WithDefaults returns c with every zero field set to its default.
 func (c Config) WithDefaults() Config {
 	if c.Clock == nil {
@@ -86,21 +97,13 @@ func (c Config) WithDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	if c.TokenTTL == 0 {
-		c.TokenTTL = time.Hour
-	}
-	if c.HistoryRetention == 0 {
-		c.HistoryRetention = 1000
-	}
-	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = 64 << 20
-	}
+	c.TokenTTL = cmp.Or(c.TokenTTL, DefaultTokenTTL)
+	c.HistoryRetention = cmp.Or(c.HistoryRetention, DefaultHistoryRetention)
+	c.MaxBodyBytes = cmp.Or(c.MaxBodyBytes, DefaultMaxBodyBytes)
 	if c.PushClient == nil {
 		c.PushClient = &http.Client{Timeout: 5 * time.Second}
 	}
-	if c.GmailPushAudience == "" {
-		c.GmailPushAudience = c.GmailPushURL
-	}
+	c.GmailPushAudience = cmp.Or(c.GmailPushAudience, c.GmailPushURL)
 	return c
 }
 

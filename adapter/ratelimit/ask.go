@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -14,21 +15,24 @@ import (
 
 // AskConfig configures an AskLimiter.
 type AskConfig struct {
-	// Prefix starts every Redis key. Defaults to "asklimit:".
+	// Prefix starts every Redis key. Defaults to DefaultAskPrefix ("asklimit:").
 	Prefix string
 	// PerHour is how many asks a user may make in an hour, all of them at
-	// once if they like; the budget refills evenly over the hour. Defaults to 120.
+	// once if they like; the budget refills evenly over the hour. Defaults to
+	// DefaultAskPerHour (120).
 	PerHour int
 }
 
+// Defaults of AskConfig.
+const (
+	DefaultAskPrefix  = "asklimit:"
+	DefaultAskPerHour = 120
+)
+
 // WithDefaults fills zero fields with their defaults.
 func (c AskConfig) WithDefaults() AskConfig {
-	if c.Prefix == "" {
-		c.Prefix = "asklimit:"
-	}
-	if c.PerHour == 0 {
-		c.PerHour = 120
-	}
+	c.Prefix = cmp.Or(c.Prefix, DefaultAskPrefix)
+	c.PerHour = cmp.Or(c.PerHour, DefaultAskPerHour)
 	return c
 }
 

@@ -4,6 +4,7 @@
 package ratelimit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -36,18 +37,19 @@ func GoogleLimits() map[domain.Service]Limit {
 // Config configures a Limiter.
 type Config struct {
 	// Prefix starts every Redis key, so deployments and tests can share a
-	// Redis. Defaults to "quota:".
+	// Redis. Defaults to DefaultPrefix ("quota:").
 	Prefix string
 	// Limits is the budget of each service. Defaults to GoogleLimits(); a
 	// service missing from a given map is not limited.
 	Limits map[domain.Service]Limit
 }
 
+// DefaultPrefix is Config.Prefix's default.
+const DefaultPrefix = "quota:"
+
 // WithDefaults fills zero fields with their defaults.
 func (c Config) WithDefaults() Config {
-	if c.Prefix == "" {
-		c.Prefix = "quota:"
-	}
+	c.Prefix = cmp.Or(c.Prefix, DefaultPrefix)
 	if c.Limits == nil {
 		c.Limits = GoogleLimits()
 	}

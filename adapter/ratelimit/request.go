@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -22,37 +23,40 @@ const (
 // RequestConfig configures a RequestLimiter. Every budget is a GCRA bucket in
 // Redis that holds a whole period's units and refills evenly over it.
 type RequestConfig struct {
-	// Prefix starts every Redis key. Defaults to "reqlimit:".
+	// Prefix starts every Redis key. Defaults to DefaultRequestPrefix
+	// ("reqlimit:").
 	Prefix string
 	// PerHour is each plan's hourly budget per user. Defaults to
 	// FreePerHour, ProPerHour and EnterprisePerHour; a plan missing from a
 	// given map gets the free budget.
 	PerHour map[domain.Plan]int
 	// AnonymousPerHour is the hourly budget of each client address that
-	// sends no token. Defaults to 300.
+	// sends no token. Defaults to DefaultAnonymousPerHour (300).
 	AnonymousPerHour int
 	// GlobalPerMinute is what every caller together may spend a minute, so
 	// that many users (or many addresses) cannot together exhaust the
-	// service. Defaults to 10000, the design's gateway limit.
+	// service. Defaults to DefaultGlobalPerMinute (10000, the design's
+	// gateway limit).
 	GlobalPerMinute int
 }
 
+// Defaults of RequestConfig.
+const (
+	DefaultRequestPrefix    = "reqlimit:"
+	DefaultAnonymousPerHour = 300
+	DefaultGlobalPerMinute  = 10000
+)
+
 // WithDefaults fills zero fields with their defaults.
 func (c RequestConfig) WithDefaults() RequestConfig {
-	if c.Prefix == "" {
-		c.Prefix = "reqlimit:"
-	}
+	c.Prefix = cmp.Or(c.Prefix, DefaultRequestPrefix)
 	if c.PerHour == nil {
 		c.PerHour = map[domain.Plan]int{
 			domain.PlanFree: FreePerHour, domain.PlanPro: ProPerHour, domain.PlanEnterprise: EnterprisePerHour,
 		}
 	}
-	if c.AnonymousPerHour == 0 {
-		c.AnonymousPerHour = 300
-	}
-	if c.GlobalPerMinute == 0 {
-		c.GlobalPerMinute = 10000
-	}
+	c.AnonymousPerHour = cmp.Or(c.AnonymousPerHour, DefaultAnonymousPerHour)
+	c.GlobalPerMinute = cmp.Or(c.GlobalPerMinute, DefaultGlobalPerMinute)
 	return c
 }
 
