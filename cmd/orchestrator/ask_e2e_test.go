@@ -37,14 +37,19 @@ type askEnv struct {
 
 // setupAsk loads the demo workspace and testdata/ask into the emulator,
 // connects the demo user and syncs every service through the River workers.
-func setupAsk(t *testing.T) *askEnv {
+func setupAsk(t *testing.T) *askEnv { return setupDemo(t, extraWorkspace(t)) }
+
+// setupDemo is setupAsk on the demo workspace plus extras.
+func setupDemo(t *testing.T, extras ...emulator.Workspace) *askEnv {
 	t.Helper()
 	e := setupCmd(t)
 	e.vars["DATABASE_MAX_CONNS"] = "12"
 	ws, err := demo.Workspace(demo.Options{Shift: true})
 	require.NoError(t, err)
 	require.NoError(t, e.emu.AddWorkspace(askUser, ws))
-	require.NoError(t, e.emu.AddWorkspace(askUser, extraWorkspace(t)))
+	for _, x := range extras {
+		require.NoError(t, e.emu.AddWorkspace(askUser, x))
+	}
 
 	a, st := e.startApp(t, startClock(demo.Now()))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
