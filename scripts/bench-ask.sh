@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HTTP_ADDR="${BENCH_HTTP_ADDR:-127.0.0.1:18480}" EMULATOR_ADDR="${BENCH_EMULATOR_ADDR:-127.0.0.1:18485}"
-export ASK_RATE_PER_HOUR=100000000 LOG_LEVEL=warn
+export ASK_RATE_PER_HOUR=100000000 RATE_LIMITS=off LOG_LEVEL=warn
 go build -o bin/orchestrator ./cmd/orchestrator
 go build -o bin/askload ./cmd/askload
 bin/orchestrator migrate up >/dev/null

@@ -181,9 +181,11 @@ func (a *app) handler(st *stack) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	requests, err := ratelimit.NewRequestLimiter(a.rdb, ratelimit.RequestConfig{})
-	if err != nil {
-		return nil, err
+	var requests domain.RequestLimiter // nil leaves operations unlimited
+	if a.cfg.RateLimits == "on" {
+		if requests, err = ratelimit.NewRequestLimiter(a.rdb, ratelimit.RequestConfig{}); err != nil {
+			return nil, err
+		}
 	}
 	hooks, err := webhook.New(webhook.Config{Secret: []byte(a.cfg.WebhookToken), Clock: a.clock}, a.store, st.syncs, a.log)
 	if err != nil {

@@ -107,6 +107,10 @@ type Config struct {
 	EmbedderModel   string `env:"EMBEDDER_MODEL"`
 	// AskRatePerHour limits asks per user per hour. Defaults to 1000.
 	AskRatePerHour int `env:"ASK_RATE_PER_HOUR" envDefault:"1000"`
+	// RateLimits charges every operation to its caller's hourly budget (per
+	// user by plan, per address without a token, and globally): "on", or
+	// "off" for load tests and trusted single-user setups. Defaults to on.
+	RateLimits string `env:"RATE_LIMITS" envDefault:"on"`
 	// SyncInterval is how often active users are synced. Defaults to 5m.
 	SyncInterval time.Duration `env:"SYNC_INTERVAL" envDefault:"5m"`
 	// JobRescueAfter is how long a job may run before it is taken for a
@@ -222,6 +226,9 @@ func (c Config) validate() error {
 		if !strings.HasPrefix(c.PublicURL, "https://") {
 			bad("PUBLIC_URL", "%q, ENV=production needs the https:// URL people and Google reach this server at", c.PublicURL)
 		}
+		if c.RateLimits == "off" {
+			bad("RATE_LIMITS", "off, ENV=production keeps every caller within a budget")
+		}
 	default:
 		bad("ENV", "%q, want %s or %s", c.Env, EnvDevelopment, EnvProduction)
 	}
@@ -236,6 +243,9 @@ func (c Config) validate() error {
 	}
 	if c.JobRescueAfter < 3*time.Second {
 		bad("JOB_RESCUE_AFTER", "%s, want at least 3s", c.JobRescueAfter)
+	}
+	if c.RateLimits != "on" && c.RateLimits != "off" {
+		bad("RATE_LIMITS", "%q, want on or off", c.RateLimits)
 	}
 	if c.AskRatePerHour < 1 {
 		bad("ASK_RATE_PER_HOUR", "%d, want at least 1", c.AskRatePerHour)

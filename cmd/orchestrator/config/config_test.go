@@ -95,6 +95,8 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		"public url":     {map[string]string{"PUBLIC_URL": "orchestrator.example.com"}, "PUBLIC_URL"},
 		"public scheme":  {map[string]string{"PUBLIC_URL": "ftp://orchestrator.example.com"}, "PUBLIC_URL: scheme"},
 		"topic":          {map[string]string{"GMAIL_PUSH_TOPIC": "gmail-push"}, "GMAIL_PUSH_TOPIC"},
+		"rate limits":    {map[string]string{"RATE_LIMITS": "no"}, "RATE_LIMITS"},
+		"limits off":     {map[string]string{"ENV": "production", "RATE_LIMITS": "off"}, "RATE_LIMITS: off"},
 		"topic parts":    {map[string]string{"GMAIL_PUSH_TOPIC": "projects/p/topics/t/extra"}, "GMAIL_PUSH_TOPIC"},
 	} {
 		_, err := config.Load(tc.env)
