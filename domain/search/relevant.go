@@ -1,5 +1,7 @@
 package search
 
+import "cmp"
+
 // Relevance cut-off for callers that show results to people (agents, the web
 // app). Fused RRF scores only order hits: the fusion always returns its depth,
 // and a vector leg always has nearest neighbours, however far. Relevant keeps
@@ -29,8 +31,8 @@ const DefaultRelativeBM25 = 0.35
 // None relevant means no good match. Profile is the one the search ran with;
 // a zero threshold takes its default.
 func (r Result) Relevant() []Hit {
-	minSim := orDefault(r.Profile.MinSimilarity, DefaultMinSimilarity)
-	rel := orDefault(r.Profile.RelativeBM25, DefaultRelativeBM25)
+	minSim := cmp.Or(r.Profile.MinSimilarity, DefaultMinSimilarity)
+	rel := cmp.Or(r.Profile.RelativeBM25, DefaultRelativeBM25)
 	best := 0.0
 	for _, h := range r.Hits {
 		for _, l := range h.Legs {

@@ -15,6 +15,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -87,17 +88,29 @@ type Hit struct {
 
 // BM25 are Okapi BM25's parameters and the weight of each indexed field.
 type BM25 struct {
-	// K1 saturates term frequency. Defaults to 1.2.
+	// K1 saturates term frequency. Defaults to DefaultK1 (1.2).
 	K1 float64
-	// B normalises by document length, 0..1. Defaults to 0.75.
+	// B normalises by document length, 0..1. Defaults to DefaultB (0.75).
 	B float64
-	// Title weighs a term in a subject, event title or file name. Defaults to 3.
+	// Title weighs a term in a subject, event title or file name. Defaults to
+	// DefaultTitle (3).
 	Title float64
-	// People weighs a term in sender, recipient, attendee or owner names. Defaults to 1.5.
+	// People weighs a term in sender, recipient, attendee or owner names.
+	// Defaults to DefaultPeople (1.5).
 	People float64
-	// Body weighs a term in the body, description or content. Defaults to 1.
+	// Body weighs a term in the body, description or content. Defaults to
+	// DefaultBody (1).
 	Body float64
 }
+
+// Defaults of BM25.
+const (
+	DefaultK1     = 1.2
+	DefaultB      = 0.75
+	DefaultTitle  = 3
+	DefaultPeople = 1.5
+	DefaultBody   = 1
+)
 
 // TextQuery asks the full-text leg for a user's best items by BM25.
 type TextQuery struct {
@@ -152,15 +165,16 @@ type ResultCache interface {
 
 // Profile is the fusion setting that suits one embedder.
 type Profile struct {
-	// FullText weighs the BM25 leg. Defaults to 1.
+	// FullText weighs the BM25 leg. Defaults to DefaultFullText (1).
 	FullText float64
-	// Vector weighs the unfiltered vector leg. Defaults to 1.
+	// Vector weighs the unfiltered vector leg. Defaults to DefaultVector (1).
 	Vector float64
-	// Filtered weighs the filtered vector leg, before Boost. Defaults to 1.
+	// Filtered weighs the filtered vector leg, before Boost. Defaults to
+	// DefaultFiltered (1).
 	Filtered float64
-	// Boost multiplies the filtered leg's weight. Defaults to 1.5.
+	// Boost multiplies the filtered leg's weight. Defaults to DefaultBoost (1.5).
 	Boost float64
-	// Ident weighs the identifier leg. Defaults to 2, above the boosted
+	// Ident weighs the identifier leg. Defaults to DefaultIdent (2), above the boosted
 	// filtered leg: an item named by its id comes first.
 	Ident float64
 	// MinSimilarity is the cosine a hit found by meaning alone needs to be
@@ -171,15 +185,24 @@ type Profile struct {
 	RelativeBM25 float64
 }
 
+// Defaults of Profile, besides DefaultMinSimilarity and DefaultRelativeBM25.
+const (
+	DefaultFullText = 1
+	DefaultVector   = 1
+	DefaultFiltered = 1
+	DefaultBoost    = 1.5
+	DefaultIdent    = 2
+)
+
 // WithDefaults fills zero fields.
 func (p Profile) WithDefaults() Profile {
-	p.FullText = orDefault(p.FullText, 1)
-	p.Vector = orDefault(p.Vector, 1)
-	p.Filtered = orDefault(p.Filtered, 1)
-	p.Boost = orDefault(p.Boost, 1.5)
-	p.Ident = orDefault(p.Ident, 2)
-	p.MinSimilarity = orDefault(p.MinSimilarity, DefaultMinSimilarity)
-	p.RelativeBM25 = orDefault(p.RelativeBM25, DefaultRelativeBM25)
+	p.FullText = cmp.Or(p.FullText, DefaultFullText)
+	p.Vector = cmp.Or(p.Vector, DefaultVector)
+	p.Filtered = cmp.Or(p.Filtered, DefaultFiltered)
+	p.Boost = cmp.Or(p.Boost, DefaultBoost)
+	p.Ident = cmp.Or(p.Ident, DefaultIdent)
+	p.MinSimilarity = cmp.Or(p.MinSimilarity, DefaultMinSimilarity)
+	p.RelativeBM25 = cmp.Or(p.RelativeBM25, DefaultRelativeBM25)
 	return p
 }
 
@@ -192,11 +215,13 @@ var OfflineProfile = Profile{FullText: 1, Vector: 0.01, Filtered: 1, Boost: 1.5}
 
 // Config tunes the engine.
 type Config struct {
-	// K is the RRF constant. Defaults to 60.
+	// K is the RRF constant. Defaults to DefaultK (60).
 	K float64
-	// Limit is the number of hits when a request sets none. Defaults to 10.
+	// Limit is the number of hits when a request sets none. Defaults to
+	// DefaultLimit (10).
 	Limit int
-	// Depth is how many candidates each leg returns for fusion. Defaults to 50.
+	// Depth is how many candidates each leg returns for fusion. Defaults to
+	// DefaultDepth (50).
 	Depth int
 	// BM25 parameters. Default as documented on BM25.
 	BM25 BM25
@@ -207,20 +232,23 @@ type Config struct {
 	Default Profile
 }
 
+// Defaults of Config.
+const (
+	DefaultK     = 60
+	DefaultLimit = 10
+	DefaultDepth = 50
+)
+
 // WithDefaults fills zero fields.
 func (c Config) WithDefaults() Config {
-	c.K = orDefault(c.K, 60)
-	if c.Limit == 0 {
-		c.Limit = 10
-	}
-	if c.Depth == 0 {
-		c.Depth = 50
-	}
-	c.BM25.K1 = orDefault(c.BM25.K1, 1.2)
-	c.BM25.B = orDefault(c.BM25.B, 0.75)
-	c.BM25.Title = orDefault(c.BM25.Title, 3)
-	c.BM25.People = orDefault(c.BM25.People, 1.5)
-	c.BM25.Body = orDefault(c.BM25.Body, 1)
+	c.K = cmp.Or(c.K, DefaultK)
+	c.Limit = cmp.Or(c.Limit, DefaultLimit)
+	c.Depth = cmp.Or(c.Depth, DefaultDepth)
+	c.BM25.K1 = cmp.Or(c.BM25.K1, DefaultK1)
+	c.BM25.B = cmp.Or(c.BM25.B, DefaultB)
+	c.BM25.Title = cmp.Or(c.BM25.Title, DefaultTitle)
+	c.BM25.People = cmp.Or(c.BM25.People, DefaultPeople)
+	c.BM25.Body = cmp.Or(c.BM25.Body, DefaultBody)
 	c.Default = c.Default.WithDefaults()
 	profiles := make(map[string]Profile, len(c.Profiles))
 	for m, p := range c.Profiles {
@@ -240,13 +268,6 @@ func (c Config) validate() error {
 		return fmt.Errorf("search config: BM25.K1 must be >= 0 and BM25.B in [0,1]: %w", domain.ErrInvalidInput)
 	}
 	return nil
-}
-
-func orDefault(v, d float64) float64 {
-	if v == 0 {
-		return d
-	}
-	return v
 }
 
 // Deps are the engine's collaborators; Cache and Versions may be nil.

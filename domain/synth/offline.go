@@ -21,19 +21,26 @@ import (
 // direct first sentence grounded in the items, then every item the steps
 // found, cited, in the user's zone.
 type Offline struct {
-	// ChunkWords is how many words each emitted chunk holds. Defaults to 12:
+	// ChunkWords is how many words each emitted chunk holds. Defaults to
+	// DefaultChunkWords (12):
 	// the answer exists whole before the first chunk, and every chunk costs a
 	// stream append, a read and a websocket frame per subscriber.
 	ChunkWords int
 	// SummarySentences is how many sentences an extractive summary keeps.
-	// Defaults to 3.
+	// Defaults to DefaultSummarySentences (3).
 	SummarySentences int
 }
 
+// Defaults of Offline.
+const (
+	DefaultChunkWords       = 12
+	DefaultSummarySentences = 3
+)
+
 // WithDefaults fills unset fields.
 func (w Offline) WithDefaults() Offline {
-	w.ChunkWords = cmp.Or(w.ChunkWords, 12)
-	w.SummarySentences = cmp.Or(w.SummarySentences, 3)
+	w.ChunkWords = cmp.Or(w.ChunkWords, DefaultChunkWords)
+	w.SummarySentences = cmp.Or(w.SummarySentences, DefaultSummarySentences)
 	return w
 }
 

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -32,12 +33,8 @@ type SessionConfig struct {
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c SessionConfig) WithDefaults() SessionConfig {
-	if c.AccessTTL == 0 {
-		c.AccessTTL = DefaultAccessTTL
-	}
-	if c.RefreshTTL == 0 {
-		c.RefreshTTL = DefaultRefreshTTL
-	}
+	c.AccessTTL = cmp.Or(c.AccessTTL, DefaultAccessTTL)
+	c.RefreshTTL = cmp.Or(c.RefreshTTL, DefaultRefreshTTL)
 	return c
 }
 

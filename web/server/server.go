@@ -35,19 +35,24 @@ import (
 // Config tunes the GraphQL endpoint. Zero fields take their defaults.
 type Config struct {
 	// ComplexityLimit caps an operation's complexity: one per field, list
-	// fields times their page size (resolvers.Complexity). Defaults to 5000.
+	// fields times their page size (resolvers.Complexity). Defaults to
+	// DefaultComplexityLimit (5000).
 	ComplexityLimit int
-	// DepthLimit caps how deeply selections nest, introspection excepted. Defaults to 12.
+	// DepthLimit caps how deeply selections nest, introspection excepted.
+	// Defaults to DefaultDepthLimit (12).
 	DepthLimit int
-	// QueryCacheSize is how many parsed and validated queries are kept (LRU). Defaults to 1000.
+	// QueryCacheSize is how many parsed and validated queries are kept (LRU).
+	// Defaults to DefaultQueryCacheSize (1000).
 	QueryCacheSize int
-	// APQCacheSize is how many automatic persisted queries are kept (LRU). Defaults to 1000.
+	// APQCacheSize is how many automatic persisted queries are kept (LRU).
+	// Defaults to DefaultAPQCacheSize (1000).
 	APQCacheSize int
 	// KeepAlive is how often a websocket gets a keep-alive ("ka" on graphql-ws,
 	// ping on graphql-transport-ws, where a client that misses two pongs is
-	// dropped). Defaults to 10s.
+	// dropped). Defaults to DefaultKeepAlive (10s).
 	KeepAlive time.Duration
-	// InitTimeout is how long a websocket may take to send connection_init. Defaults to 10s.
+	// InitTimeout is how long a websocket may take to send connection_init.
+	// Defaults to DefaultInitTimeout (10s).
 	InitTimeout time.Duration
 	// CORSOrigins are the origins (scheme://host[:port]) of front ends on other
 	// origins that may call the API with credentials (cookies or bearer
@@ -67,37 +72,54 @@ type Config struct {
 	// Bounds on one request, checked before the query is validated (limits.go).
 	// Anonymous callers get a quarter of MaxQueryBytes, MaxQueryTokens and MaxFields.
 
-	// MaxBodyBytes caps a request body; a larger one answers 413. Defaults to 256 KiB.
+	// MaxBodyBytes caps a request body; a larger one answers 413. Defaults to
+	// DefaultMaxBodyBytes (256 KiB).
 	MaxBodyBytes int64
-	// MaxQueryBytes caps the query document. Defaults to 32 KiB.
+	// MaxQueryBytes caps the query document. Defaults to DefaultMaxQueryBytes
+	// (32 KiB).
 	MaxQueryBytes int
-	// MaxQueryTokens caps the query's lexical tokens. Defaults to 5000.
+	// MaxQueryTokens caps the query's lexical tokens. Defaults to
+	// DefaultMaxQueryTokens (5000).
 	MaxQueryTokens int
 	// MaxFields caps the fields an operation selects, fragments counted each
-	// time they are spread. Defaults to 1000.
+	// time they are spread. Defaults to DefaultMaxFields (1000).
 	MaxFields int
 	// MaxSelections caps the fields of one selection set (fragments
-	// flattened): validation compares same-named fields in pairs. Defaults to 100.
+	// flattened): validation compares same-named fields in pairs. Defaults to
+	// DefaultMaxSelections (100).
 	MaxSelections int
-	// MaxAliases caps the aliases of a document. Defaults to 20.
+	// MaxAliases caps the aliases of a document. Defaults to DefaultMaxAliases (20).
 	MaxAliases int
 
 	// SearchConcurrency is how many searches of one user run at once in this
-	// process; more wait their turn (gate.go). Defaults to 2.
+	// process; more wait their turn (gate.go). Defaults to
+	// DefaultSearchConcurrency (2).
 	SearchConcurrency int
 	// MaxSubscriptionsPerConnection caps the subscriptions open at once on
-	// one websocket (TOO_MANY_SUBSCRIPTIONS). Defaults to 10.
+	// one websocket (TOO_MANY_SUBSCRIPTIONS). Defaults to
+	// DefaultMaxSubscriptionsPerConnection (10).
 	MaxSubscriptionsPerConnection int
 	// MaxSubscriptionsPerUser caps one user's subscriptions open at once in
-	// this process, over every connection. Defaults to 20.
+	// this process, over every connection. Defaults to
+	// DefaultMaxSubscriptionsPerUser (20).
 	MaxSubscriptionsPerUser int
 	// LoginURL is where a user whose Google account needs reconnecting signs
 	// in again; REAUTH_REQUIRED errors carry it. Defaults to "/auth/google/login".
 	LoginURL string
 }
 
-// Defaults of the request bounds.
+// Defaults of Config.
 const (
+	DefaultComplexityLimit               = 5000
+	DefaultDepthLimit                    = 12
+	DefaultQueryCacheSize                = 1000
+	DefaultAPQCacheSize                  = 1000
+	DefaultKeepAlive                     = 10 * time.Second
+	DefaultInitTimeout                   = 10 * time.Second
+	DefaultSearchConcurrency             = 2
+	DefaultMaxSubscriptionsPerConnection = 10
+	DefaultMaxSubscriptionsPerUser       = 20
+
 	DefaultMaxBodyBytes   = 256 << 10
 	DefaultMaxQueryBytes  = 32 << 10
 	DefaultMaxQueryTokens = 5000
@@ -108,33 +130,21 @@ const (
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
-	if c.ComplexityLimit == 0 {
-		c.ComplexityLimit = 5000
-	}
-	if c.DepthLimit == 0 {
-		c.DepthLimit = 12
-	}
-	if c.QueryCacheSize == 0 {
-		c.QueryCacheSize = 1000
-	}
-	if c.APQCacheSize == 0 {
-		c.APQCacheSize = 1000
-	}
-	if c.KeepAlive == 0 {
-		c.KeepAlive = 10 * time.Second
-	}
-	if c.InitTimeout == 0 {
-		c.InitTimeout = 10 * time.Second
-	}
+	c.ComplexityLimit = cmp.Or(c.ComplexityLimit, DefaultComplexityLimit)
+	c.DepthLimit = cmp.Or(c.DepthLimit, DefaultDepthLimit)
+	c.QueryCacheSize = cmp.Or(c.QueryCacheSize, DefaultQueryCacheSize)
+	c.APQCacheSize = cmp.Or(c.APQCacheSize, DefaultAPQCacheSize)
+	c.KeepAlive = cmp.Or(c.KeepAlive, DefaultKeepAlive)
+	c.InitTimeout = cmp.Or(c.InitTimeout, DefaultInitTimeout)
 	c.MaxBodyBytes = cmp.Or(c.MaxBodyBytes, DefaultMaxBodyBytes)
 	c.MaxQueryBytes = cmp.Or(c.MaxQueryBytes, DefaultMaxQueryBytes)
 	c.MaxQueryTokens = cmp.Or(c.MaxQueryTokens, DefaultMaxQueryTokens)
 	c.MaxFields = cmp.Or(c.MaxFields, DefaultMaxFields)
 	c.MaxSelections = cmp.Or(c.MaxSelections, DefaultMaxSelections)
 	c.MaxAliases = cmp.Or(c.MaxAliases, DefaultMaxAliases)
-	c.SearchConcurrency = cmp.Or(c.SearchConcurrency, 2)
-	c.MaxSubscriptionsPerConnection = cmp.Or(c.MaxSubscriptionsPerConnection, 10)
-	c.MaxSubscriptionsPerUser = cmp.Or(c.MaxSubscriptionsPerUser, 20)
+	c.SearchConcurrency = cmp.Or(c.SearchConcurrency, DefaultSearchConcurrency)
+	c.MaxSubscriptionsPerConnection = cmp.Or(c.MaxSubscriptionsPerConnection, DefaultMaxSubscriptionsPerConnection)
+	c.MaxSubscriptionsPerUser = cmp.Or(c.MaxSubscriptionsPerUser, DefaultMaxSubscriptionsPerUser)
 	c.LoginURL = cmp.Or(c.LoginURL, auth.LoginPath)
 	return c
 }
