@@ -39,3 +39,17 @@ func TestPlaygroundAssetsAreCompressedForThoseWhoAccept(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, plain, unzipped)
 }
+
+// GraphiQL introspects once per fetcher with the headers of that moment, so
+// the page hands it a new fetcher when the Headers tab changes: a token
+// pasted after the first screen brings the schema in without a reload.
+func TestPlaygroundRefetchesTheSchemaWhenHeadersChange(t *testing.T) {
+	t.Parallel()
+	w := httptest.NewRecorder()
+	playground.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	require.Equal(t, http.StatusOK, w.Code)
+	page := w.Body.String()
+	require.Contains(t, page, "onEditHeaders: onEditHeaders", "GraphiQL tells the page about header edits")
+	require.Contains(t, page, "render(schemaFetcher())", "and is rendered again with a new fetcher")
+	require.Contains(t, page, "defaultHeaders: '{}'", "no placeholder header that fails introspection")
+}
