@@ -4,6 +4,7 @@
 package resolvers
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,11 +28,11 @@ type Resolver struct {
 	// BatchWait is how long a dataloader batch collects keys. gqlgen resolves
 	// a list's items concurrently, so their keys arrive within microseconds;
 	// the library's 16ms default would add that much to every nested query.
-	// Defaults to 2ms.
+	// Defaults to DefaultBatchWait (2ms).
 	BatchWait time.Duration
 	// Clock stamps serverTime. Defaults to the system clock.
 	Clock domain.Clock
-	// TickEvery is the serverTime period. Defaults to 1s.
+	// TickEvery is the serverTime period. Defaults to DefaultTickEvery (1s).
 	TickEvery time.Duration
 
 	// The product's ports (ports.go). A nil one makes its fields answer
@@ -50,7 +51,7 @@ type Resolver struct {
 	// WorkspaceReader's own text match.
 	Searcher Searcher
 	// SearchDepth is the most hits a list asks the Searcher for; set it to
-	// the engine's Config.Depth. Defaults to 50.
+	// the engine's Config.Depth. Defaults to DefaultSearchDepth (50).
 	SearchDepth int
 	// Accounts serves signOutEverywhere and deleteAccount (web/auth.Accounts).
 	Accounts AccountManager
@@ -61,16 +62,27 @@ type Resolver struct {
 	// WorkspaceBatch loads search hits' items in one query per service.
 	// Defaults to WorkspaceReader calls, one per item, run concurrently.
 	WorkspaceBatch WorkspaceBatchReader
-	// SyncPollEvery is how often syncProgress reads the statuses. Defaults to 1s.
+	// SyncPollEvery is how often syncProgress reads the statuses. Defaults to
+	// DefaultSyncPollEvery (1s).
 	SyncPollEvery time.Duration
 	// ReplayWait is how long answer waits for the first event of a finished
 	// message before it rebuilds the last event from the stored message (the
-	// stream expires some time after the answer). Defaults to 2s.
+	// stream expires some time after the answer). Defaults to
+	// DefaultReplayWait (2s).
 	ReplayWait time.Duration
 	// Logger receives errors that cannot reach a client (a stream that broke
 	// mid-subscription). Defaults to discarding.
 	Logger *slog.Logger
 }
+
+// Defaults of Resolver.
+const (
+	DefaultBatchWait     = 2 * time.Millisecond
+	DefaultTickEvery     = time.Second
+	DefaultSearchDepth   = 50
+	DefaultSyncPollEvery = time.Second
+	DefaultReplayWait    = 2 * time.Second
+)
 
 // WithDefaults fills the optional fields.
 func (r Resolver) WithDefaults() Resolver {
@@ -87,15 +99,9 @@ func (r Resolver) WithDefaults() Resolver {
 	if r.Zones == nil {
 		r.Zones = domain.NewZones(r.Users, time.UTC)
 	}
-	if r.BatchWait == 0 {
-		r.BatchWait = 2 * time.Millisecond
-	}
-	if r.TickEvery == 0 {
-		r.TickEvery = time.Second
-	}
-	if r.SearchDepth == 0 {
-		r.SearchDepth = 50
-	}
+	r.BatchWait = cmp.Or(r.BatchWait, DefaultBatchWait)
+	r.TickEvery = cmp.Or(r.TickEvery, DefaultTickEvery)
+	r.SearchDepth = cmp.Or(r.SearchDepth, DefaultSearchDepth)
 	if r.WorkspaceBatch == nil {
 		if b, ok := r.Workspace.(WorkspaceBatchReader); ok {
 			r.WorkspaceBatch = b
@@ -103,12 +109,8 @@ func (r Resolver) WithDefaults() Resolver {
 			r.WorkspaceBatch = perKeyWorkspace{r.Workspace}
 		}
 	}
-	if r.SyncPollEvery == 0 {
-		r.SyncPollEvery = time.Second
-	}
-	if r.ReplayWait == 0 {
-		r.ReplayWait = 2 * time.Second
-	}
+	r.SyncPollEvery = cmp.Or(r.SyncPollEvery, DefaultSyncPollEvery)
+	r.ReplayWait = cmp.Or(r.ReplayWait, DefaultReplayWait)
 	if r.Logger == nil {
 		r.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
