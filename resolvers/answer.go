@@ -82,13 +82,9 @@ func (r *subscriptionResolver) streamAnswer(ctx context.Context, msg domain.Mess
 		if msg.Status.Ended() {
 			ended = 1
 		}
-		t := time.NewTicker(r.ReplayWait)
-		defer t.Stop()
 		for {
-			select {
-			case <-fctx.Done():
+			if domain.Wait(fctx, r.Clock, r.ReplayWait) != nil {
 				return
-			case <-t.C:
 			}
 			mu.Lock()
 			quiet := time.Since(heard) >= r.ReplayWait
@@ -166,10 +162,8 @@ func (r *subscriptionResolver) awaitEnd(ctx context.Context, msg domain.Message)
 		case time.Since(failing) > 30*time.Second:
 			return domain.Message{}, false
 		}
-		select {
-		case <-ctx.Done():
+		if domain.Wait(ctx, r.Clock, r.ReplayWait) != nil {
 			return domain.Message{}, false
-		case <-time.After(r.ReplayWait):
 		}
 	}
 }

@@ -60,8 +60,6 @@ func (r *subscriptionResolver) ServerTime(ctx context.Context) (<-chan *time.Tim
 	ch := make(chan *time.Time, 1)
 	go func() {
 		defer close(ch)
-		tick := time.NewTicker(r.TickEvery)
-		defer tick.Stop()
 		for {
 			now := r.Clock.Now()
 			select {
@@ -69,9 +67,7 @@ func (r *subscriptionResolver) ServerTime(ctx context.Context) (<-chan *time.Tim
 			case <-ctx.Done():
 				return
 			}
-			select {
-			case <-tick.C:
-			case <-ctx.Done():
+			if domain.Wait(ctx, r.Clock, r.TickEvery) != nil {
 				return
 			}
 		}

@@ -8,7 +8,6 @@ package resolvers
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
@@ -72,8 +71,6 @@ func (r *subscriptionResolver) SyncProgress(ctx context.Context) (<-chan *model.
 		defer close(ch)
 		// Polling: the statuses live in PostgreSQL, one small indexed read
 		// per subscriber and period.
-		tick := time.NewTicker(r.SyncPollEvery)
-		defer tick.Stop()
 		last := map[model.Service]model.SyncStatus{}
 		cur := first
 		for {
@@ -88,9 +85,7 @@ func (r *subscriptionResolver) SyncProgress(ctx context.Context) (<-chan *model.
 					return
 				}
 			}
-			select {
-			case <-tick.C:
-			case <-ctx.Done():
+			if domain.Wait(ctx, r.Clock, r.SyncPollEvery) != nil {
 				return
 			}
 			next, err := r.syncStatuses(ctx, userID)
