@@ -12,6 +12,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 	"github.com/stretchr/testify/require"
 
+	"github.com/workspace-orchestrator/orchestrator/domain/clocktest"
 	"github.com/workspace-orchestrator/orchestrator/web/server"
 )
 
@@ -212,4 +213,23 @@ func TestWebsocketClosesWhenTokenExpires(t *testing.T) {
 		_, err2 = c.next()
 	}
 	require.Equal(t, websocket.StatusNormalClosure, websocket.CloseStatus(err2), err2)
+}
+
+// serverTime ticks on the resolver's Clock, so a test clock moves it without
+// waiting.
+func TestServerTimeTicksOnClock(t *testing.T) {
+	t.Parallel()
+	clock := clocktest.New(testNow)
+	b := setup(t, func(_ *server.Config, d *server.Deps) {
+		d.Resolver.Clock, d.Resolver.TickEvery = clock, time.Hour
+	})
+	srv := httptest.NewServer(b.h)
+	t.Cleanup(srv.Close)
+	c := dialWS(t, srv.URL, protocols[0], map[string]any{"authorization": "Bearer " + b.aliceTok})
+	c.mustNext("connection_ack")
+	c.start("1", `subscription { serverTime }`)
+	require.JSONEq(t, `{"data":{"serverTime":"`+testNow.Format(time.RFC3339)+`"}}`, string(c.mustNext("next").Payload))
+	clock.WaitTimers(1)
+	clock.Advance(time.Hour)
+	require.JSONEq(t, `{"data":{"serverTime":"`+testNow.Add(time.Hour).Format(time.RFC3339)+`"}}`, string(c.mustNext("next").Payload))
 }
