@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -25,6 +26,7 @@ type authState struct {
 
 type authCode struct {
 	email, redirectURI, scope string
+	clientID                  string // the aud of its id_token
 	// challenge and method are the PKCE code_challenge (RFC 7636); the token
 	// request must then bring the verifier.
 	challenge, method string
@@ -229,7 +231,7 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
 	} else {
 		code := newToken("4/emu-")
 		s.mu.Lock()
-		s.auth.codes[code] = authCode{email: email, redirectURI: q.Get("redirect_uri"), scope: q.Get("scope"),
+		s.auth.codes[code] = authCode{email: email, redirectURI: q.Get("redirect_uri"), scope: q.Get("scope"), clientID: q.Get("client_id"),
 			challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
 			expires: s.cfg.Clock.Now().Add(10 * time.Minute)}
 		s.mu.Unlock()
@@ -329,8 +331,17 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		access, refresh, exp := s.issueLocked(c.email, c.scope, now)
-		writeJSON(w, http.StatusOK, map[string]any{"access_token": access, "refresh_token": refresh,
-			"expires_in": exp, "token_type": "Bearer", "scope": c.scope})
+		out := map[string]any{"access_token": access, "refresh_token": refresh,
+			"expires_in": exp, "token_type": "Bearer", "scope": c.scope}
+		if slices.Contains(strings.Fields(c.scope), "openid") { // OpenID Connect: who signed in, signed (keys at CertsPath)
+			id, err := s.keys.token(c.clientID, c.email, c.email, now)
+			if err != nil {
+				oauthError(w, http.StatusInternalServerError, "server_error", err.Error())
+				return
+			}
+			out["id_token"] = id
+		}
+		writeJSON(w, http.StatusOK, out)
 	case "refresh_token":
 		rt := r.PostForm.Get("refresh_token")
 		t, ok := s.auth.refresh[rt]

@@ -17,6 +17,7 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator"
 	"github.com/workspace-orchestrator/orchestrator/adapter/emulator/emulatortest"
+	"github.com/workspace-orchestrator/orchestrator/adapter/google/oidc"
 )
 
 // authorize answers the consent screen for email and returns the code.
@@ -150,4 +151,38 @@ func TestRevokedTokensAnswer401(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, res.Body.Close())
 	require.Equal(t, http.StatusUnauthorized, res.StatusCode)
+}
+
+// Asked for openid, the token endpoint answers an id_token as Google does:
+// RS256 with a key at CertsPath, for the client, about the account.
+func TestOpenIDIDToken(t *testing.T) {
+	t.Parallel()
+	_, hs := emulatortest.New(t, nil)
+	cfg := emulatortest.OAuthConfig(hs)
+	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, hs.Client())
+
+	plain, err := cfg.Exchange(ctx, authorize(t, cfg, "id@example.com"))
+	require.NoError(t, err)
+	require.Nil(t, plain.Extra("id_token"), "no openid scope, no id_token")
+
+	withID := *cfg
+	withID.Scopes = append([]string{"openid", "email"}, cfg.Scopes...)
+	tok, err := withID.Exchange(ctx, authorize(t, &withID, "id@example.com"))
+	require.NoError(t, err)
+	raw, _ := tok.Extra("id_token").(string)
+	require.NotEmpty(t, raw)
+
+	v := &oidc.Verifier{Audience: cfg.ClientID, CertsURL: hs.URL + emulator.CertsPath, Client: hs.Client()}
+	c, err := v.Verify(t.Context(), raw)
+	require.NoError(t, err)
+	require.Equal(t, "id@example.com", c.Email)
+	require.True(t, c.EmailVerified)
+	require.Equal(t, "id@example.com", c.Subject)
+	require.NotNil(t, c.IssuedAt)
+	require.NotNil(t, c.ExpiresAt)
+
+	_, err = (&oidc.Verifier{Audience: "another-client", CertsURL: hs.URL + emulator.CertsPath, Client: hs.Client()}).Verify(t.Context(), raw)
+	require.Error(t, err, "another client's token")
+	_, err = v.Verify(t.Context(), raw[:len(raw)-4]+"AAAA")
+	require.Error(t, err, "a forged signature")
 }

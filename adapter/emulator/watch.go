@@ -153,7 +153,9 @@ func (s *Server) notifyLocked(u *user, svc service) {
 		})
 		s.push.enqueue("gmail:"+u.email, pushJob{url: s.cfg.GmailPushURL,
 			header: http.Header{"Content-Type": {"application/json"}}, body: body,
-			bearer: func() (string, error) { return s.keys.token(s.cfg.GmailPushAudience, s.cfg.Clock.Now()) }})
+			bearer: func() (string, error) {
+				return s.keys.token(s.cfg.GmailPushAudience, "emulator-push", "gmail-push@emulator.iam.gserviceaccount.com", s.cfg.Clock.Now())
+			}})
 	}
 	for _, ch := range s.channelsLocked() {
 		if ch.email == u.email && ch.svc == svc && now.Before(ch.expires) {
@@ -295,10 +297,10 @@ func (s *Server) channelsStop(c *call) (any, *apiError) {
 // of Google's own (https://www.googleapis.com/oauth2/v3/certs).
 const CertsPath = "/oauth2/v3/certs"
 
-// pushIssuer is the iss claim of Google-signed push tokens.
+// pushIssuer is the iss claim of Google-signed tokens (push and id_token).
 const pushIssuer = "https://accounts.google.com"
 
-// signer holds the RSA key of push tokens, made on first use because key
+// signer holds the RSA key of push tokens and id_tokens, made on first use because key
 // generation is slow and most servers never push.
 type signer struct {
 	once sync.Once
@@ -318,24 +320,26 @@ func (k *signer) load() (*rsa.PrivateKey, error) {
 	return k.key, k.err
 }
 
-// token signs an OIDC token like the one Pub/Sub attaches to an authenticated push.
-func (k *signer) token(aud string, now time.Time) (string, error) {
+// token signs an OIDC token as Google does for aud about sub (whose
+// verified address is email): the one Pub/Sub attaches to an authenticated
+// push, or the id_token of a sign-in.
+func (k *signer) token(aud, sub, email string, now time.Time) (string, error) {
 	key, err := k.load()
 	if err != nil {
-		return "", fmt.Errorf("push signing key: %w", err)
+		return "", fmt.Errorf("signing key: %w", err)
 	}
 	enc := func(v any) string {
 		b, _ := json.Marshal(v) // plain maps: cannot fail
 		return base64.RawURLEncoding.EncodeToString(b)
 	}
 	unsigned := enc(map[string]string{"alg": "RS256", "typ": "JWT", "kid": k.kid}) + "." + enc(map[string]any{
-		"iss": pushIssuer, "aud": aud, "sub": "emulator-push", "email": "gmail-push@emulator.iam.gserviceaccount.com",
+		"iss": pushIssuer, "aud": aud, "sub": sub, "email": email,
 		"email_verified": true, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
 	})
 	sum := sha256.Sum256([]byte(unsigned))
 	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
 	if err != nil {
-		return "", fmt.Errorf("sign push token: %w", err)
+		return "", fmt.Errorf("sign token: %w", err)
 	}
 	return unsigned + "." + base64.RawURLEncoding.EncodeToString(sig), nil
 }

@@ -23,6 +23,7 @@ import (
 	"google.golang.org/api/drive/v3"
 	"google.golang.org/api/gmail/v1"
 
+	"github.com/workspace-orchestrator/orchestrator/adapter/google/oidc"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
@@ -48,7 +49,7 @@ type Config struct {
 	// RedirectURL receives the authorisation code. Defaults to "".
 	RedirectURL string
 	// BaseURL, when set, serves the OAuth endpoints at BaseURL/o/oauth2/auth,
-	// BaseURL/token, BaseURL/revoke and BaseURL/oauth2/v3/userinfo (the
+	// BaseURL/token, BaseURL/revoke, BaseURL/oauth2/v3/userinfo and the id_token keys at BaseURL/oauth2/v3/certs (the
 	// emulator's layout). Defaults to "" (Google's endpoints).
 	BaseURL string
 	// Scopes requested when connecting an account, besides openid, email and
@@ -88,6 +89,7 @@ type Auth struct {
 	oauth       *oauth2.Config
 	revokeURL   string
 	userinfoURL string
+	ids         *oidc.Verifier // checks sign-ins' id_tokens
 	tokens      domain.TokenStore
 	clock       domain.Clock
 	log         *slog.Logger
@@ -100,10 +102,10 @@ func New(cfg Config, tokens domain.TokenStore, clock domain.Clock, log *slog.Log
 		return nil, err
 	}
 	ep := oauth2.Endpoint{AuthURL: GoogleAuthURL, TokenURL: GoogleTokenURL, AuthStyle: oauth2.AuthStyleInParams}
-	revoke, userinfo := GoogleRevokeURL, GoogleUserinfoURL
+	revoke, userinfo, certs := GoogleRevokeURL, GoogleUserinfoURL, oidc.GoogleCertsURL
 	if cfg.BaseURL != "" {
 		ep.AuthURL, ep.TokenURL = cfg.BaseURL+"/o/oauth2/auth", cfg.BaseURL+"/token"
-		revoke, userinfo = cfg.BaseURL+"/revoke", cfg.BaseURL+"/oauth2/v3/userinfo"
+		revoke, userinfo, certs = cfg.BaseURL+"/revoke", cfg.BaseURL+"/oauth2/v3/userinfo", cfg.BaseURL+"/oauth2/v3/certs"
 	}
 	return &Auth{
 		cfg: cfg,
@@ -112,6 +114,7 @@ func New(cfg Config, tokens domain.TokenStore, clock domain.Clock, log *slog.Log
 			Endpoint: ep, Scopes: append(slices.Clone(identityScopes), cfg.Scopes...),
 		},
 		revokeURL: revoke, userinfoURL: userinfo, tokens: tokens, clock: clock, log: log,
+		ids: &oidc.Verifier{Audience: cfg.ClientID, CertsURL: certs, Client: cfg.HTTPClient, Now: clock.Now},
 	}, nil
 }
 
@@ -145,19 +148,37 @@ func (a *Auth) exchange(ctx context.Context, code, verifier string) (*oauth2.Tok
 	return t, nil
 }
 
-// SignIn exchanges the code for tokens and asks the OpenID Connect userinfo
-// endpoint whose they are. The token may lack a refresh token when Google
-// showed no consent screen (the one stored is then kept).
+// SignIn exchanges the code for tokens and reads whose they are from the
+// OpenID Connect id_token (its signature checked against the provider's
+// keys, its audience and issuer), or from the userinfo endpoint when none
+// came. The token may lack a refresh token when Google showed no consent
+// screen (the one stored is then kept).
 func (a *Auth) SignIn(ctx context.Context, code, verifier string) (domain.GoogleIdentity, domain.GoogleToken, error) {
 	t, err := a.exchange(ctx, code, verifier)
 	if err != nil {
 		return domain.GoogleIdentity{}, domain.GoogleToken{}, err
 	}
-	id, err := a.userinfo(ctx, t)
+	var id domain.GoogleIdentity
+	if raw, _ := t.Extra("id_token").(string); raw != "" {
+		id, err = a.idToken(ctx, raw)
+	} else {
+		id, err = a.userinfo(ctx, t)
+	}
 	if err != nil {
 		return domain.GoogleIdentity{}, domain.GoogleToken{}, err
 	}
 	return id, fromOAuth(t), nil
+}
+
+func (a *Auth) idToken(ctx context.Context, raw string) (domain.GoogleIdentity, error) {
+	c, err := a.ids.Verify(ctx, raw)
+	switch {
+	case err != nil:
+		return domain.GoogleIdentity{}, fmt.Errorf("id_token: %w: %w", domain.ErrInvalidInput, err)
+	case c.Email == "":
+		return domain.GoogleIdentity{}, fmt.Errorf("id_token: no email (the email scope was not granted): %w", domain.ErrInvalidInput)
+	}
+	return domain.GoogleIdentity{Subject: c.Subject, Email: c.Email, EmailVerified: c.EmailVerified, Name: c.Name}, nil
 }
 
 func (a *Auth) userinfo(ctx context.Context, t *oauth2.Token) (domain.GoogleIdentity, error) {

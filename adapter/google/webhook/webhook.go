@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/workspace-orchestrator/orchestrator/adapter/google/oidc"
 	"io"
 	"log/slog"
 	"net/http"
@@ -98,8 +99,8 @@ func New(cfg Config, users domain.UserStore, queue ingest.SyncQueue, log *slog.L
 	}
 	h := &Handler{Tokens: tokens, cfg: cfg, users: users, queue: queue, log: log, mux: http.NewServeMux()}
 	if cfg.PushAudience != "" {
-		h.push = &pushVerifier{audience: cfg.PushAudience, email: cfg.PushServiceAccount,
-			certsURL: cfg.PushCertsURL, client: cfg.HTTPClient, now: cfg.Clock.Now}
+		h.push = &pushVerifier{email: cfg.PushServiceAccount, oidc: &oidc.Verifier{
+			Audience: cfg.PushAudience, CertsURL: cfg.PushCertsURL, Client: cfg.HTTPClient, Now: cfg.Clock.Now}}
 	}
 	h.mux.HandleFunc("POST /gmail", h.gmail)
 	h.mux.HandleFunc("POST /calendar", h.channel(domain.ServiceCalendar))
