@@ -138,7 +138,9 @@ func (s *Syncer) Sync(ctx context.Context, userID uuid.UUID, svc domain.Service)
 		// commits: a failure meanwhile leaves it searchable, not empty.
 		log.InfoContext(ctx, "sync token expired: replacing the cache with a full sync", "err", err)
 		st.Token, st.Checkpoint, st.StartToken = "", "", ""
-		err = s.full(ctx, src, &st)
+		if err = s.save(ctx, &st); err == nil {
+			err = s.full(ctx, src, &st)
+		}
 	}
 	if err != nil {
 		return s.fail(ctx, st, err)
@@ -267,6 +269,14 @@ func (s *Syncer) embed(ctx context.Context, b *batch) error {
 }
 
 func (s *Syncer) fail(ctx context.Context, st domain.SyncStatus, cause error) error {
+	// The status writes must land even when ctx was cancelled (a worker
+	// stopping). A page may have committed although its transaction reported
+	// an error (ctx cancelled during the commit), so the stored status, not
+	// st, says where the sync stands: only its state and error change.
+	bg := context.WithoutCancel(ctx)
+	if stored, err := s.d.Status.SyncStatus(bg, st.UserID, st.Service); err == nil {
+		st = stored
+	}
 	st.State, st.Error = domain.SyncFailed, cause.Error()
 	var wait *domain.RetryAfterError
 	switch {
@@ -280,8 +290,7 @@ func (s *Syncer) fail(ctx context.Context, st domain.SyncStatus, cause error) er
 		// the job goes on from the last commit, so this is no failure.
 		st.State, st.Error = domain.SyncRunning, "interrupted; resumes from where it stopped"
 	}
-	// The status write must land even when ctx was cancelled (a worker stopping).
-	if err := s.save(context.WithoutCancel(ctx), &st); err != nil {
+	if err := s.save(bg, &st); err != nil {
 		s.d.Logger.ErrorContext(ctx, "saving failed sync status", "err", err, "cause", cause)
 	}
 	return cause
