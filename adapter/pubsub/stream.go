@@ -111,7 +111,7 @@ func (s *Streams) Append(ctx context.Context, key string, payloads ...[]byte) er
 // that every other request needs.
 func (s *Streams) Follow(ctx context.Context, key, afterID string, fn func(Entry) bool) error {
 	if afterID != "" && afterID != "0" {
-		return s.read(ctx, s.cfg.Prefix+key, afterID, func(es []Entry) bool {
+		return s.read(ctx, s.cfg.Prefix+key, afterID, s.cfg.Block, func(es []Entry) bool {
 			for _, e := range es {
 				if !fn(e) {
 					return false
@@ -175,7 +175,7 @@ func (s *Streams) join(key string) *tail {
 		t = &tail{changed: make(chan struct{}), stop: stop}
 		s.tails[key] = t
 		go func() {
-			err := s.read(ctx, s.cfg.Prefix+key, "0", func(es []Entry) bool {
+			err := s.read(ctx, s.cfg.Prefix+key, "0", sharedBlock, func(es []Entry) bool {
 				t.update(func() { t.entries = append(t.entries, es...) })
 				return true
 			})
@@ -206,11 +206,19 @@ func (s *Streams) leave(key string, t *tail) {
 	}
 }
 
+// sharedBlock bounds one XREAD of a shared reader. go-redis does not
+// interrupt a blocked XREAD when its context is cancelled, and a shared
+// reader cannot tell the stream's last entry: after its last follower has
+// left, it holds a pooled connection until its XREAD returns. With
+// Config.Block (5s) every finished answer held one for 5s, which exhausted
+// the pool under load (make bench-ask: 6.5 asks/s, first token p90 4.9s).
+const sharedBlock = 200 * time.Millisecond
+
 // read sends batches of the stream of k after afterID to fn until fn returns
-// false, ctx ends, or Redis fails.
-func (s *Streams) read(ctx context.Context, k, afterID string, fn func([]Entry) bool) error {
+// false, ctx ends, or Redis fails; each XREAD waits at most block.
+func (s *Streams) read(ctx context.Context, k, afterID string, block time.Duration, fn func([]Entry) bool) error {
 	for {
-		res, err := s.rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{k, afterID}, Count: 256, Block: s.cfg.Block}).Result()
+		res, err := s.rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{k, afterID}, Count: 256, Block: block}).Result()
 		switch {
 		case errors.Is(err, redis.Nil):
 			continue // nothing new within Block
