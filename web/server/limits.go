@@ -124,65 +124,49 @@ func measure(doc *ast.QueryDocument) shape {
 	for _, f := range doc.Fragments {
 		frags[f.Name] = f
 	}
-	expanded := map[string]int{}
-	var count func(set ast.SelectionSet, visiting map[string]bool) int
-	count = func(set ast.SelectionSet, visiting map[string]bool) int {
-		n := 0
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				n += 1 + count(s.SelectionSet, visiting)
-			case *ast.InlineFragment:
-				n += count(s.SelectionSet, visiting)
-			case *ast.FragmentSpread:
-				f := frags[s.Name]
-				if f == nil || visiting[s.Name] { // validation reports both
-					continue
+	// fields counts the fields of set, with each fragment's expansion
+	// computed once and reused at every spread; deep also counts the fields
+	// of subselections (the document's size), shallow only those at set's
+	// own level (a selection's width).
+	fields := func(deep bool) func(ast.SelectionSet) int {
+		memo := map[string]int{}
+		visiting := map[string]bool{}
+		var sum func(set ast.SelectionSet) int
+		sum = func(set ast.SelectionSet) int {
+			n := 0
+			for _, sel := range set {
+				switch s := sel.(type) {
+				case *ast.Field:
+					n++
+					if deep {
+						n += sum(s.SelectionSet)
+					}
+				case *ast.InlineFragment:
+					n += sum(s.SelectionSet)
+				case *ast.FragmentSpread:
+					f := frags[s.Name]
+					if f == nil || visiting[s.Name] { // validation reports both
+						continue
+					}
+					c, ok := memo[s.Name]
+					if !ok {
+						visiting[s.Name] = true
+						c = sum(f.SelectionSet)
+						delete(visiting, s.Name)
+						memo[s.Name] = c
+					}
+					n += c
 				}
-				c, ok := expanded[s.Name]
-				if !ok {
-					visiting[s.Name] = true
-					c = count(f.SelectionSet, visiting)
-					delete(visiting, s.Name)
-					expanded[s.Name] = c
-				}
-				n += c
+				n = min(n, saturate)
 			}
-			n = min(n, saturate)
+			return n
 		}
-		return n
+		return sum
 	}
-	widths := map[string]int{}
-	var width func(set ast.SelectionSet, visiting map[string]bool) int
-	width = func(set ast.SelectionSet, visiting map[string]bool) int {
-		n := 0
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				n++
-			case *ast.InlineFragment:
-				n += width(s.SelectionSet, visiting)
-			case *ast.FragmentSpread:
-				f := frags[s.Name]
-				if f == nil || visiting[s.Name] {
-					continue
-				}
-				w, ok := widths[s.Name]
-				if !ok {
-					visiting[s.Name] = true
-					w = width(f.SelectionSet, visiting)
-					delete(visiting, s.Name)
-					widths[s.Name] = w
-				}
-				n += w
-			}
-			n = min(n, saturate)
-		}
-		return n
-	}
+	count, width := fields(true), fields(false)
 	var walk func(set ast.SelectionSet)
 	walk = func(set ast.SelectionSet) {
-		m.widest = max(m.widest, width(set, map[string]bool{}))
+		m.widest = max(m.widest, width(set))
 		for _, sel := range set {
 			switch s := sel.(type) {
 			case *ast.Field:
@@ -199,7 +183,7 @@ func measure(doc *ast.QueryDocument) shape {
 		}
 	}
 	for _, op := range doc.Operations {
-		m.fields = min(m.fields+count(op.SelectionSet, map[string]bool{}), saturate)
+		m.fields = min(m.fields+count(op.SelectionSet), saturate)
 		walk(op.SelectionSet)
 	}
 	for _, f := range doc.Fragments {
