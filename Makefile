@@ -68,6 +68,13 @@ eval-ask:
 	$(GO) build -o bin/orchestrator ./cmd/orchestrator
 	@for f in $(ASK_CASES); do echo "== $$f"; ./bin/orchestrator eval-ask --cases $$f || exit 1; done
 
+# The held-out ask cases (demo/data/eval/README.md): a check of whether the
+# tuning generalises, never a set to tune against; not in ASK_CASES.
+.PHONY: eval-ask-heldout
+eval-ask-heldout:
+	$(GO) build -o bin/orchestrator ./cmd/orchestrator
+	./bin/orchestrator eval-ask --cases demo/data/eval/ask-heldout.jsonl
+
 .PHONY: bench-search
 bench-search:
 	go test -run '^$$' -bench BenchmarkSearch -benchtime 300x -timeout 60m ./cmd/orchestrator/searcheval/

@@ -83,6 +83,10 @@ func TestDemoEval(t *testing.T) {
 		}
 		var rep searcheval.Report
 		require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
+		if strings.HasSuffix(filepath.Base(set), "-heldout.jsonl") {
+			reportHeldOut(t, filepath.Base(set), rep.Methods)
+			continue
+		}
 		requireTargets(t, filepath.Base(set), rep.Methods)
 	}
 }
@@ -107,4 +111,21 @@ func requireTargets(t *testing.T, set string, m map[string]eval.Summary) {
 	case "enron-lay-subject-thread.jsonl":
 		require.GreaterOrEqual(t, h.Hit5, 0.95, "thread hit@5")
 	}
+}
+
+// reportHeldOut logs issue 11's held-out check (hybrid MRR@10 >= full text
+// + 0.01, hybrid P@5 >= 0.8) without failing: a held-out set is a check on
+// whether tuning generalises, never a target to tune against, so missing it
+// must not stop the other sets from being measured.
+func reportHeldOut(t *testing.T, set string, m map[string]eval.Summary) {
+	t.Helper()
+	h, ft := m["hybrid"], m["fulltext"]
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "NOT met"
+	}
+	t.Logf("%s (held out, reported only): hybrid MRR@10 %.3f vs fulltext %.3f + 0.01: %s; hybrid P@5 %.3f >= 0.8: %s",
+		set, h.MRR, ft.MRR, verdict(h.MRR >= ft.MRR+0.01), h.P5, verdict(h.P5 >= 0.8))
 }
