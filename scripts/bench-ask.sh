@@ -9,7 +9,7 @@ export ASK_RATE_PER_HOUR=100000000 RATE_LIMITS=off LOG_LEVEL=warn
 go build -o bin/orchestrator ./cmd/orchestrator
 go build -o bin/askload ./cmd/askload
 bin/orchestrator migrate up >/dev/null
-bin/orchestrator all 2>/tmp/bench-ask-server.log &
+bin/orchestrator all 2>"${BENCH_LOG:-/tmp/bench-ask-server.log}" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/pubsub"
@@ -183,4 +184,57 @@ func TestFollowersOfOneStreamShareOneReader(t *testing.T) {
 		return string(e.Payload) != "end"
 	}))
 	require.Equal(t, []string{"0", "1", "end"}, late)
+}
+
+// A stream ended by End stops its readers at its last entry: followers
+// return without fn asking to stop, and no XREAD is left waiting on a
+// pooled connection after them (make bench-ask: such leftover reads held
+// the whole pool and queued every other Redis call).
+func TestEndStopsReadersAtTheLastEntry(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := redistest.New(t)
+	counter := &xreadCounter{}
+	sub := redis.NewClient(rdb.Options())
+	sub.AddHook(counter)
+	t.Cleanup(func() { _ = sub.Close() })
+	pub, err := pubsub.New(rdb, pubsub.Config{Prefix: prefix})
+	require.NoError(t, err)
+	streams, err := pubsub.New(sub, pubsub.Config{Prefix: prefix}) // Block 5s: a leftover read would show
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, pub.Append(ctx, "m", []byte("0")))
+
+	var firstID string
+	follow := func(afterID string) ([]string, error) {
+		var got []string
+		err := streams.Follow(ctx, "m", afterID, func(e pubsub.Entry) bool {
+			if firstID == "" {
+				firstID = e.ID
+			}
+			got = append(got, string(e.Payload))
+			return true
+		})
+		return got, err
+	}
+	done := make(chan []string, 1)
+	go func() {
+		got, err := follow("")
+		assert.NoError(t, err)
+		done <- got
+	}()
+	require.NoError(t, pub.End(ctx, "m", []byte("1"), []byte("last")))
+	require.Equal(t, []string{"0", "1", "last"}, <-done)
+	require.Eventually(t, func() bool {
+		counter.mu.Lock()
+		defer counter.mu.Unlock()
+		return counter.now == 0
+	}, time.Second, 5*time.Millisecond, "the shared reader stopped at the end, not after its XREAD timed out")
+
+	require.NoError(t, pub.Append(ctx, "m", []byte("after the end")))
+	got, err := follow("")
+	require.NoError(t, err)
+	require.Equal(t, []string{"0", "1", "last"}, got, "a late follower stops at the end too")
+	got, err = follow(firstID)
+	require.NoError(t, err)
+	require.Equal(t, []string{"1", "last"}, got, "so does one reading after an id")
 }
