@@ -25,6 +25,7 @@ type Filter struct {
 	MessageIDs []string `json:"messageIds,omitempty"`
 	MimeTypes  []string `json:"mimeTypes,omitempty"` // file MIME types, any of
 	Owners     []string `json:"owners,omitempty"`    // file owners, any of
+	Folders    []string `json:"folders,omitempty"`   // files' parent folders, any of (case-insensitive)
 	// After and Before bound when an item happened, [After, Before): mail
 	// received, file modified; an event counts while it lasts.
 	After         time.Time `json:"after,omitzero"`
@@ -36,7 +37,7 @@ type Filter struct {
 // IsZero reports whether f restricts nothing beyond the query and the services.
 func (f Filter) IsZero() bool {
 	return len(f.From) == 0 && len(f.To) == 0 && len(f.Attendees) == 0 && len(f.Labels) == 0 &&
-		len(f.MessageIDs) == 0 && len(f.MimeTypes) == 0 && len(f.Owners) == 0 &&
+		len(f.MessageIDs) == 0 && len(f.MimeTypes) == 0 && len(f.Owners) == 0 && len(f.Folders) == 0 &&
 		f.After.IsZero() && f.Before.IsZero() && f.HasAttachment == nil && f.Unread == nil
 }
 
@@ -53,6 +54,7 @@ func (f Filter) Merge(g Filter) Filter {
 	f.MessageIDs = union(f.MessageIDs, g.MessageIDs)
 	f.MimeTypes = union(f.MimeTypes, g.MimeTypes)
 	f.Owners = union(f.Owners, g.Owners)
+	f.Folders = union(f.Folders, g.Folders)
 	if g.After.After(f.After) {
 		f.After = g.After
 	}
@@ -109,7 +111,7 @@ func (f Filter) MatchesEvent(e Event) bool {
 // MatchesFile reports whether x passes f.
 func (f Filter) MatchesFile(x File) bool {
 	return (len(f.MimeTypes) == 0 || slices.Contains(f.MimeTypes, x.MimeType)) &&
-		anyFold(x.Owners, f.Owners) && inRange(x.ModifiedAt, f.After, f.Before)
+		anyFold(x.Owners, f.Owners) && anyFold([]string{x.ParentFolder}, f.Folders) && inRange(x.ModifiedAt, f.After, f.Before)
 }
 
 // anyFold reports whether want is empty or any of have equals any of want,

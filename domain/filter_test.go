@@ -42,7 +42,9 @@ func TestFiltersMatchEveryField(t *testing.T) {
 	require.False(t, domain.Filter{After: at.Add(time.Hour)}.MatchesEvent(ev), "ends exactly then")
 	require.False(t, domain.Filter{Before: at}.MatchesEvent(ev), "starts exactly then")
 
-	f := domain.File{MimeType: "application/pdf", Owners: []string{"me@x.org"}, ModifiedAt: at}
+	f := domain.File{MimeType: "application/pdf", Owners: []string{"me@x.org"}, ModifiedAt: at, ParentFolder: "sig-auth"}
+	require.True(t, domain.Filter{Folders: []string{"SIG-Auth"}}.MatchesFile(f))
+	require.False(t, domain.Filter{Folders: []string{"sig-node"}}.MatchesFile(f))
 	require.True(t, domain.Filter{MimeTypes: []string{"application/pdf"}, Owners: []string{"ME@x.org"}}.MatchesFile(f))
 	require.False(t, domain.Filter{MimeTypes: []string{"text/plain"}}.MatchesFile(f))
 	require.False(t, domain.Filter{After: at.Add(time.Second)}.MatchesFile(f))

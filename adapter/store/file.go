@@ -107,6 +107,9 @@ func (s *DriveStore) Files(ctx context.Context, userID uuid.UUID, f domain.Filte
 			q = q.Where("mime_type IN (?)", bun.List(f.MimeTypes))
 		}
 		q = whereAnyPerson(q, f.Owners, "", "EXISTS (SELECT 1 FROM unnest(owners) o WHERE o ILIKE ?)")
+		if len(f.Folders) > 0 {
+			q = q.Where("lower(parent_folder) IN (?)", bun.List(lowerAll(f.Folders)))
+		}
 		return whereRange(q, "modified_at", f.After, f.Before)
 	}
 	out, info, err := paginate(ctx, s.idb(ctx), keyset{column: "modified_at", desc: true}, p, filter,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/workspace-orchestrator/orchestrator/adapter/store"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
@@ -30,6 +31,7 @@ func TestFiles(t *testing.T) {
 	sheet := testFile("sheet", day(3))
 	sheet.MimeType = "application/vnd.google-apps.spreadsheet"
 	sheet.Owners = []string{"Grace@navy.example"}
+	sheet.ParentFolder = "SIG-Apps"
 	pdf := testFile("pdf", day(5))
 	pdf.MimeType, pdf.Properties = "application/pdf", nil
 	require.NoError(t, f.store.UpsertFiles(f.ctx, f.user.ID, []domain.File{testFile("doc", day(1)), sheet, pdf}))
@@ -57,6 +59,7 @@ func TestFiles(t *testing.T) {
 	}{
 		{"mime types", domain.Filter{MimeTypes: []string{"application/pdf", "application/vnd.google-apps.spreadsheet"}}, []string{"pdf", "sheet"}},
 		{"owner", domain.Filter{Owners: []string{"grace@navy.example"}}, []string{"sheet"}},
+		{"folder in any case", domain.Filter{Folders: []string{"sig-apps"}}, []string{"sheet"}},
 		{"modified after", domain.Filter{After: day(3)}, []string{"pdf", "sheet"}},
 		{"modified before", domain.Filter{Before: day(3)}, []string{"doc"}},
 	} {
@@ -67,6 +70,11 @@ func TestFiles(t *testing.T) {
 			require.Equal(t, len(c.want), info.TotalCount)
 		})
 	}
+
+	folders, owners, err := store.NewSearch(f.db).Directory(f.ctx, f.user.ID)
+	require.NoError(t, err)
+	require.Equal(t, []string{"SIG-Apps"}, folders)
+	require.Equal(t, []string{"ada@example.com", "grace@navy.example"}, owners, "each once, in lower case")
 
 	require.NoError(t, f.store.DeleteFiles(f.ctx, f.user.ID, []string{"pdf"}))
 	list, _, err = f.store.Files(f.ctx, f.user.ID, domain.Filter{}, domain.Page{})

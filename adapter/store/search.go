@@ -246,7 +246,7 @@ type vectorBranch struct {
 var vectorBranches = []vectorBranch{
 	{domain.ServiceGmail, "gmail_cache", "received_at", "subject", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
 		var c []string
-		if len(f.MimeTypes) > 0 || len(f.Owners) > 0 {
+		if len(f.MimeTypes) > 0 || len(f.Owners) > 0 || len(f.Folders) > 0 {
 			return nil, false
 		}
 		if len(f.From) > 0 {
@@ -269,7 +269,7 @@ var vectorBranches = []vectorBranch{
 		return append(c, timeConds("received_at", "received_at", f, a)...), true
 	}},
 	{domain.ServiceCalendar, "gcal_cache", "start_time", "title", func(f *domain.Filter, a *sqlArgs) ([]string, bool) {
-		if mailOnly(f) || len(f.MimeTypes) > 0 || len(f.Owners) > 0 {
+		if mailOnly(f) || len(f.MimeTypes) > 0 || len(f.Owners) > 0 || len(f.Folders) > 0 {
 			return nil, false
 		}
 		var c []string
@@ -292,6 +292,9 @@ var vectorBranches = []vectorBranch{
 		}
 		if len(f.MimeTypes) > 0 {
 			c = append(c, "mime_type = ANY("+a.add(f.MimeTypes)+"::text[])")
+		}
+		if len(f.Folders) > 0 {
+			c = append(c, "lower(parent_folder) = ANY("+a.add(lowerAll(f.Folders))+"::text[])")
 		}
 		return append(c, timeConds("modified_at", "modified_at", f, a)...), true
 	}},
@@ -522,6 +525,19 @@ func (s *Search) People(ctx context.Context, userID uuid.UUID, name []string, pr
 		return nil, fmt.Errorf("store: resolve people: %w", err)
 	}
 	return addrs, nil
+}
+
+// Directory returns the parent folders of the user's files and the addresses
+// of their owners, each once, for reading folder and owner names in requests.
+func (s *Search) Directory(ctx context.Context, userID uuid.UUID) (folders, owners []string, err error) {
+	err = s.db.Pool.QueryRow(ctx, `
+		SELECT ARRAY(SELECT DISTINCT parent_folder FROM gdrive_cache WHERE user_id = $1 AND parent_folder <> '' AND NOT trashed ORDER BY 1),
+		       ARRAY(SELECT DISTINCT lower(o) FROM gdrive_cache, unnest(owners) o WHERE user_id = $1 AND NOT trashed ORDER BY 1)`,
+		userID).Scan(&folders, &owners)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: drive directory: %w", err)
+	}
+	return folders, owners, nil
 }
 
 // Labels returns the labels on the user's mail.

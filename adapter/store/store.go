@@ -192,6 +192,15 @@ func whereAnyPerson(q *bun.SelectQuery, values []string, byAddr, byLike string) 
 	})
 }
 
+// lowerAll is values in lower case, to compare with a column lower() reads.
+func lowerAll(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = strings.ToLower(v)
+	}
+	return out
+}
+
 // whereRange keeps rows with after <= col < before; zero bounds are open.
 func whereRange(q *bun.SelectQuery, col string, after, before time.Time) *bun.SelectQuery {
 	if !after.IsZero() {

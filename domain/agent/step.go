@@ -183,7 +183,7 @@ func FiltersOf(p intent.Params) (domain.Filter, error) {
 	f := domain.Filter{
 		Query: p.String(intent.ParamQuery),
 		From:  p.Strings(intent.ParamFrom), To: p.Strings(intent.ParamTo), Attendees: p.Strings(intent.ParamAttendees),
-		MimeTypes: p.Strings(intent.ParamMimeTypes), HasAttachment: p.Bool(intent.ParamAttachment), Unread: p.Bool(intent.ParamUnread),
+		MimeTypes: p.Strings(intent.ParamMimeTypes), Folders: p.Strings(intent.ParamFolders), Owners: p.Strings(intent.ParamOwners), HasAttachment: p.Bool(intent.ParamAttachment), Unread: p.Bool(intent.ParamUnread),
 	}
 	var err error
 	if f.After, _, err = p.Time(intent.ParamAfter); err != nil {

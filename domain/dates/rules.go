@@ -392,8 +392,8 @@ func (p *parser) back(n int, unit string) time.Time {
 		return p.now.Add(-time.Duration(n) * time.Hour)
 	case "day":
 		return p.midnight(p.now).AddDate(0, 0, -n+1)
-	case "week":
-		return p.midnight(p.now).AddDate(0, 0, -7*n)
+	case "week": // as many whole days as the weeks hold, today the last of them
+		return p.midnight(p.now).AddDate(0, 0, -7*n+1)
 	case "month":
 		return p.midnight(p.now).AddDate(0, -n, 0)
 	default:

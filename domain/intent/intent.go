@@ -97,6 +97,8 @@ const (
 	ParamDraftID    = "draftId"
 	ParamMode       = "mode"          // draft: "reply" to or "forward" the email found by the step it depends on
 	ParamMimeTypes  = "mimeTypes"     // []string
+	ParamFolders    = "folders"       // []string Drive parent folders, any of
+	ParamOwners     = "owners"        // []string Drive file owner addresses, any of
 	ParamAttachment = "hasAttachment" // bool
 	ParamUnread     = "unread"        // bool
 	ParamOrder      = "order"         // Order: how the results are sorted; absent means by relevance
@@ -256,4 +258,13 @@ type Resolver interface {
 // their own mail and events) by name or partial address.
 type Contacts interface {
 	Resolve(ctx context.Context, userID uuid.UUID, name string) ([]domain.Address, error)
+}
+
+// Directory names what a user's Drive holds: the parent folders of the files
+// and the addresses of their owners, so that "the KEPs in sig-node" and
+// "what does andrewsykim own" filter by folder and owner instead of searching
+// for the words. Contacts that also implement it give the offline
+// classifier those names.
+type Directory interface {
+	Directory(ctx context.Context, userID uuid.UUID) (folders, owners []string, err error)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/dates"
 	"github.com/workspace-orchestrator/orchestrator/domain/nlu"
+	"github.com/workspace-orchestrator/orchestrator/domain/query"
 )
 
 // Offline is the rule-based classifier used without an LLM: keyword rules for
@@ -19,11 +20,12 @@ import (
 // the conversation context for follow-ups.
 type Offline struct {
 	contacts Contacts
+	dir      Directory // the contacts' Drive names, when they have them
 	model    *nlu.Model
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-04a"
+const OfflineVersion = "offline-2026-12-05a"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -36,7 +38,8 @@ func NewOffline(contacts Contacts) *Offline {
 	if err != nil {
 		panic(err)
 	}
-	return &Offline{contacts: contacts, model: m}
+	dir, _ := contacts.(Directory)
+	return &Offline{contacts: contacts, dir: dir, model: m}
 }
 
 // DefaultEventLength is the length of a new event when the request gives none.
@@ -94,7 +97,7 @@ var stopWords = func() map[string]bool {
 	up out into over then than also just need want like know let see check am pm one ones details detail next upcoming attachment attachments unread emailed free busy time
 	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants
 	through everywhere stuff related regarding keps kep shared new recently lately saying telling asking
-	first changed modified edited updated created oldest earliest newest`) {
+	first changed modified edited updated created oldest earliest newest many much count total altogether`) {
 		m[w] = true
 	}
 	return m
@@ -151,6 +154,12 @@ func (c *Offline) analyse(ctx context.Context, r Request) (*analysis, error) {
 	if err := c.people(ctx, a); err != nil {
 		return nil, err
 	}
+	if c.dir != nil && drivish[a.read.Intent] {
+		var err error
+		if a.folders, a.owners, err = c.dir.Directory(ctx, r.UserID); err != nil {
+			return nil, fmt.Errorf("drive folders and owners: %w", err)
+		}
+	}
 	a.entities()
 	a.understand()
 	return a, nil
@@ -182,7 +191,13 @@ type analysis struct {
 	ent      Entities
 	read     nlu.Result // what the model read
 	steps    []Step
+	// folders and owners are the user's Drive folders and file owners
+	// (Directory), loaded for requests about files.
+	folders, owners []string
 }
+
+// drivish are the intents whose searches may name a Drive folder or owner.
+var drivish = map[string]bool{doSearchDrive: true, doReadFile: true, doShare: true, doSearchAny: true}
 
 // people resolves the addresses and the names the tagger marked as people
 // against the user's contacts. A name nobody the user corresponds with
@@ -480,6 +495,7 @@ func (a *analysis) searchParams(s domain.Service) Params {
 		setList(p, ParamAttendees, append(from, to...))
 	case domain.ServiceDrive:
 		setList(p, ParamFrom, from) // owners
+		a.driveNames(p)
 	}
 	if o := orderOf(a.q, a.spans); o != "" {
 		p[ParamOrder] = string(o)
@@ -495,6 +511,88 @@ func (a *analysis) searchParams(s domain.Service) Params {
 		p[ParamAfter] = a.now.Format(time.RFC3339) // "my next meeting" is in the future
 	}
 	return p
+}
+
+// driveNames moves the words of a search that name one of the user's Drive
+// folders ("sig-node", "SIG Node") or a file owner by the name before the @
+// of their address ("andrewsykim") from the search text into folder and
+// owner filters: such words name where a file is or who owns it, and a text
+// search for them finds every file that merely mentions them.
+func (a *analysis) driveNames(p Params) {
+	words := strings.Fields(p.String(ParamQuery))
+	if len(words) == 0 || len(a.folders)+len(a.owners) == 0 {
+		return
+	}
+	var folders, owners, rest []string
+	for i := 0; i < len(words); i++ {
+		if f, n := a.folderAt(words[i:]); n > 0 {
+			folders = appendNew(folders, f)
+			i += n - 1
+			continue
+		}
+		if o := a.ownerNamed(words[i]); o != "" {
+			owners = appendNew(owners, o)
+			continue
+		}
+		rest = append(rest, words[i])
+	}
+	if len(folders)+len(owners) == 0 {
+		return
+	}
+	rest = slices.DeleteFunc(rest, func(w string) bool {
+		lw := strings.ToLower(w)
+		return placeWords[lw] || stopWords[lw] || isKeyword(w)
+	})
+	setList(p, ParamFolders, folders)
+	setList(p, ParamOwners, owners)
+	if len(rest) == 0 {
+		delete(p, ParamQuery)
+	} else {
+		p[ParamQuery] = strings.Join(rest, " ")
+	}
+}
+
+// placeWords say that a folder or an owner is named ("the sig-node folder",
+// "KEPs jpbetz is an owner of"): with the filter read, they search for nothing.
+var placeWords = map[string]bool{"folder": true, "folders": true, "directory": true, "under": true, "inside": true, "within": true,
+	"owner": true, "owners": true, "author": true, "authors": true}
+
+// folderAt is the folder the first one to three words name, written with
+// any separators ("SIG Node", "sig-node"), and how many words name it.
+func (a *analysis) folderAt(words []string) (string, int) {
+	for n := min(3, len(words)); n > 0; n-- {
+		want := query.Squash(strings.Join(words[:n], ""))
+		if len(want) < 3 {
+			continue
+		}
+		for _, f := range a.folders {
+			if query.Squash(f) == want {
+				return f, n
+			}
+		}
+	}
+	return "", 0
+}
+
+// ownerNamed is the owner whose address begins with word and an @.
+func (a *analysis) ownerNamed(word string) string {
+	w := strings.ToLower(strings.Trim(word, `'"?.,!`))
+	if len(w) < 3 {
+		return ""
+	}
+	for _, o := range a.owners {
+		if local, _, ok := strings.Cut(o, "@"); ok && local == w {
+			return o
+		}
+	}
+	return ""
+}
+
+func appendNew(xs []string, y string) []string {
+	if slices.Contains(xs, y) {
+		return xs
+	}
+	return append(xs, y)
 }
 
 // dateRange is the first date of the request; mail and files are in the past,

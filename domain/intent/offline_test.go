@@ -390,3 +390,64 @@ func BenchmarkOfflineClassifyP99(b *testing.B) {
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)*99/100])/float64(time.Millisecond), "p99-ms")
 }
+
+// library is an address book that also knows the user's Drive folders and
+// file owners (intent.Directory).
+type library struct {
+	contacts
+	folders, owners []string
+}
+
+func (l library) Directory(context.Context, uuid.UUID) ([]string, []string, error) {
+	return l.folders, l.owners, nil
+}
+
+func TestOfflineReadsDriveFoldersAndOwners(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.cls = intent.NewOffline(library{contacts: contacts{}, folders: []string{"wg-batch", "sig-storage"},
+		owners: []string{"msau42@users.noreply.github.com", "alice@example.com"}})
+	for q, want := range map[string]intent.Params{
+		"list the proposals under wg-batch":              {"folders": []string{"wg-batch"}},
+		"docs in the SIG Storage folder about snapshots": {"folders": []string{"sig-storage"}, "query": "snapshots"},
+		"which KEPs has msau42 written?":                 {"owners": []string{"msau42@users.noreply.github.com"}},
+		"KEPs where msau42 is an author":                 {"owners": []string{"msau42@users.noreply.github.com"}},
+		"find the storage capacity KEP":                  {"query": "storage capacity KEP"}, // a word of a folder is no folder
+	} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Equal(t, "s1:drive.search", shape(in), q)
+		for _, k := range []string{"folders", "owners", "query"} {
+			require.Equal(t, want[k], in.Steps[0].Params[k], "%s: %s", q, k)
+		}
+	}
+}
+
+func TestOfflineAsksAboutWhatWasShown(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, b.loc)
+	cc := intent.ConversationContext{Turns: []intent.Turn{{
+		Query: "proposals in wg-batch",
+		Intent: intent.Intent{Steps: []intent.Step{{ID: "s1", Service: domain.ServiceDrive, Operation: intent.OpSearch,
+			Params: intent.Params{"folders": []string{"wg-batch"}}}}},
+		Items: []intent.ItemRef{
+			{Service: domain.ServiceDrive, Kind: "file", ID: "f1", Title: "Job API", At: at},
+			{Service: domain.ServiceDrive, Kind: "file", ID: "f2", Title: "Queueing", At: at.AddDate(0, 1, 0)},
+		},
+	}}}
+	in := b.classify(t, "and how many is that in total?", cc)
+	require.Equal(t, "s1:drive.search", shape(in))
+	require.Equal(t, intent.QuestionCount, in.Question)
+	require.Equal(t, []string{"wg-batch"}, in.Steps[0].Params["folders"])
+
+	in = b.classify(t, "which one was modified most recently?", cc)
+	require.Equal(t, "s1:drive.search", shape(in))
+	require.Equal(t, string(intent.OrderNewest), in.Steps[0].Params[intent.ParamOrder])
+
+	in = b.classify(t, "who wrote the second one?", cc)
+	require.Equal(t, "s1:drive.read", shape(in))
+	require.Equal(t, intent.QuestionWho, in.Question, "the owners are the answer, not the text")
+
+	in = b.classify(t, "how many emails did Bob send me?", cc)
+	require.Equal(t, "s1:gmail.search", shape(in), "a question naming what it counts is a search of its own")
+}

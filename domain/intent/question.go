@@ -37,7 +37,7 @@ func questionOf(q string) Question {
 }
 
 var (
-	newestRE   = rx(`\b(?:latest|most recent|newest|last|recent|lately)\b`)
+	newestRE   = rx(`\b(?:latest|most recent|newest|last|recent|recently|lately)\b`)
 	oldestRE   = rx(`\b(?:oldest|earliest|first)\b`)
 	upcomingRE = rx(`\b(?:next|upcoming|coming up|soonest)\b`)
 )

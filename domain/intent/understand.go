@@ -2,6 +2,7 @@ package intent
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -261,6 +262,12 @@ func (a *analysis) answerProposal(last Turn, hasLast, yes bool) Intent {
 // a reply with no one named answers the email shown.
 func (a *analysis) followUpModel(last Turn) (Intent, bool) {
 	label := a.read.Intent
+	if questionOf(a.q) == QuestionCount && a.aboutShown() {
+		// "how many is that?": the things shown, not one of them.
+		if in, ok := a.again(last); ok {
+			return in, true
+		}
+	}
 	if ref, ok, in := a.referent(last); in != nil {
 		return *in, true
 	} else if ok {
@@ -276,6 +283,10 @@ func (a *analysis) followUpModel(last Turn) (Intent, bool) {
 		}
 	case ofThoseRE.MatchString(a.q):
 		if in, ok := a.narrow(last); ok {
+			return in, true
+		}
+	case a.aboutShown():
+		if in, ok := a.again(last); ok {
 			return in, true
 		}
 	case label == doRefRead:
@@ -386,10 +397,47 @@ func (a *analysis) actOn(ref ItemRef, label string) Intent {
 	}
 	a.add(Step{Service: ref.Service, Operation: OpRead, Params: refParams(ref)})
 	in := a.intent(0.9)
-	if in.Question == "" {
+	switch q := questionOf(a.q); q {
+	case QuestionWho, QuestionWhen, QuestionSummarize:
+		in.Question = q // "who owns it?": the owners, not the text
+	default:
 		in.Question = QuestionRead
 	}
 	return in
+}
+
+// aboutShown reports whether the request asks a question about what was
+// shown and names nothing of its own: no service, person, date or topic
+// ("how many are there?", "which one changed most recently?").
+func (a *analysis) aboutShown() bool {
+	if len(a.people)+len(a.unknown)+len(a.ent.Dates) > 0 || a.topic() != "" || len(a.services()) > 0 || writes[a.read.Intent] {
+		return false
+	}
+	switch questionOf(a.q) {
+	case QuestionCount, QuestionWhich, QuestionWhen, QuestionWho:
+		return true
+	}
+	return orderOf(a.q, a.spans) != ""
+}
+
+// writes are the intents that write or change something.
+var writes = map[string]bool{doDraft: true, doSend: true, doReply: true, doForward: true, doCreate: true, doUpdate: true, doDelete: true, doShare: true}
+
+// again runs the last turn's searches again, sorted as the request says, to
+// answer its question about what they found.
+func (a *analysis) again(last Turn) (Intent, bool) {
+	order := orderOf(a.q, a.spans)
+	for _, s := range last.Intent.Steps {
+		if s.Operation != OpSearch {
+			continue
+		}
+		p := maps.Clone(s.Params)
+		if order != "" {
+			p[ParamOrder] = string(order)
+		}
+		a.add(Step{Service: s.Service, Operation: OpSearch, Params: p})
+	}
+	return a.intent(0.85), len(a.steps) > 0
 }
 
 // narrow runs the last turn's searches again, keeping only what also

@@ -12,6 +12,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/domain/agent/calendaragent"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent/driveagent"
 	"github.com/workspace-orchestrator/orchestrator/domain/agent/gmailagent"
+	"github.com/workspace-orchestrator/orchestrator/domain/intent"
 	"github.com/workspace-orchestrator/orchestrator/domain/query"
 	"github.com/workspace-orchestrator/orchestrator/domain/search"
 )
@@ -128,6 +129,16 @@ func appendListed[T any](items []agent.Item, conv func(T) agent.Item) func([]T, 
 // search index knows (senders, recipients, attendees of the user's own data).
 type Contacts struct {
 	People query.Contacts
+	// Files names the user's Drive folders and file owners; nil names none.
+	Files intent.Directory
+}
+
+// Directory implements intent.Directory.
+func (c Contacts) Directory(ctx context.Context, userID uuid.UUID) (folders, owners []string, err error) {
+	if c.Files == nil {
+		return nil, nil, nil
+	}
+	return c.Files.Directory(ctx, userID)
 }
 
 // Resolve implements intent.Contacts: every word of name must match, the

@@ -424,14 +424,14 @@ func (s *state) label(name string) string {
 			s.labels = []string{}
 		}
 	}
-	want := squash(name)
+	want := Squash(name)
 	for _, l := range s.labels {
-		if squash(l) == want {
+		if Squash(l) == want {
 			return l
 		}
 	}
 	for _, l := range s.labels { // "business" names "lay-k:business"
-		if i := strings.LastIndexAny(l, ":/"); i >= 0 && squash(l[i+1:]) == want {
+		if i := strings.LastIndexAny(l, ":/"); i >= 0 && Squash(l[i+1:]) == want {
 			return l
 		}
 	}
@@ -446,8 +446,9 @@ var systemLabels = map[string]string{
 	"drafts": "DRAFT", "draft": "DRAFT", "spam": "SPAM", "trash": "TRASH",
 }
 
-// squash lower-cases s and drops everything but letters and digits.
-func squash(s string) string {
+// Squash lower-cases s and drops everything but letters and digits, so that
+// names written with other separators compare equal ("SIG Node", "sig-node").
+func Squash(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return unicode.ToLower(r)
