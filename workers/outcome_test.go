@@ -28,6 +28,11 @@ func TestOutcome(t *testing.T) {
 	// Without a Retry-After the job retries with backoff, as for any other error.
 	flaky := &domain.RetryAfterError{Err: domain.ErrUnavailable}
 	require.Same(t, error(flaky), workers.Outcome(flaky))
+	// So does one PostgreSQL refused while shutting down or starting up
+	// (the store wraps SQLSTATE 57P01/57P02/57P03 in ErrUnavailable).
+	down := fmt.Errorf("save gmail sync status: %w: %w", domain.ErrUnavailable,
+		errors.New("FATAL: terminating connection due to administrator command (SQLSTATE 57P01)"))
+	require.Same(t, down, workers.Outcome(down))
 }
 
 func TestBackoffGrowsToItsCap(t *testing.T) {

@@ -109,13 +109,13 @@ func paginate[R, D any](ctx context.Context, db bun.IDB, ks keyset, p domain.Pag
 		q = q.Where("(?, id) "+bound.cmp+" (?, ?)", bun.Ident(ks.column), c.at, c.id)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, domain.PageInfo{}, err
+		return nil, domain.PageInfo{}, unavailable(err)
 	}
 	var info domain.PageInfo
 	if !p.NoTotal {
 		total, err := db.NewSelect().Model((*R)(nil)).Apply(filter).Count(ctx)
 		if err != nil {
-			return nil, domain.PageInfo{}, err
+			return nil, domain.PageInfo{}, unavailable(err)
 		}
 		info.TotalCount = int(total)
 	}

@@ -3,9 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -86,10 +90,36 @@ func (s *core) InTx(ctx context.Context, fn func(ctx context.Context) error) err
 	if _, ok := ctx.Value(txKey{}).(bun.Tx); ok {
 		return fn(ctx)
 	}
-	return s.db.Bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return unavailable(s.db.Bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		ctx = context.WithValue(ctx, txKey{}, tx)
 		return fn(sqltx.With(ctx, tx.Tx))
-	})
+	}))
+}
+
+// unavailable wraps err with domain.ErrUnavailable when PostgreSQL could not
+// serve it for now, so the edges answer UNAVAILABLE (retry) and jobs retry:
+// the server shutting down or starting up (SQLSTATE 57P01 admin_shutdown,
+// 57P02 crash_shutdown, 57P03 cannot_connect_now), any connection exception
+// (class 08), or a connection refused, reset or cut off.
+func unavailable(err error) error {
+	if err == nil || errors.Is(err, domain.ErrUnavailable) {
+		return err
+	}
+	var pgErr *pgconn.PgError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &pgErr):
+		switch {
+		case pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03", strings.HasPrefix(pgErr.Code, "08"):
+		default:
+			return err
+		}
+	case errors.As(err, &netErr), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, driver.ErrBadConn), pgconn.SafeToRetry(err):
+	default:
+		return err
+	}
+	return fmt.Errorf("%w: %w", domain.ErrUnavailable, err)
 }
 
 // idb is the transaction carried by ctx, or the pool.
@@ -145,7 +175,7 @@ func userMissing(err error, userID uuid.UUID) error {
 	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23503" { // foreign_key_violation
 		return fmt.Errorf("store: user %s: %w", userID, domain.ErrNotFound)
 	}
-	return err
+	return unavailable(err)
 }
 
 // notFound maps sql.ErrNoRows to domain.ErrNotFound, naming what was missing.
@@ -153,7 +183,7 @@ func notFound(err error, what string, id any) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: %s %v: %w", what, id, domain.ErrNotFound)
 	}
-	return fmt.Errorf("store: %s %v: %w", what, id, err)
+	return fmt.Errorf("store: %s %v: %w", what, id, unavailable(err))
 }
 
 // owned reads the row of model R with this id when it is userID's, converted

@@ -3,11 +3,17 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
+	"github.com/workspace-orchestrator/orchestrator/adapter/store"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/sqltx"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
@@ -79,4 +85,54 @@ func TestInTxHonoursContext(t *testing.T) {
 	convs, _, err := f.store.Conversations(f.ctx, f.user.ID, domain.Page{})
 	require.NoError(t, err)
 	require.Empty(t, convs)
+}
+
+// TestServerShutdownIsUnavailable: a connection PostgreSQL ends as it does
+// when shutting down (pg_terminate_backend sends the same 57P01
+// admin_shutdown) fails the transaction with domain.ErrUnavailable, so the
+// edges answer UNAVAILABLE and jobs retry; so do starting up (57P03),
+// crash shutdown (57P02) and refused or reset connections. Other SQL errors
+// stay what they are.
+func TestServerShutdownIsUnavailable(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	err := f.store.InTx(f.ctx, func(ctx context.Context) error {
+		var pid int
+		require.NoError(t, sqltx.From(ctx).QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid))
+		_, err := f.db.Pool.Exec(f.ctx, "SELECT pg_terminate_backend($1)", pid)
+		require.NoError(t, err)
+		_, err = f.store.CreateConversation(ctx, f.user.ID, "cut short")
+		return err
+	})
+	require.ErrorIs(t, err, domain.ErrUnavailable)
+	require.Equal(t, "the service did not answer in time; try again shortly", domain.Explain(err))
+	_, err = f.store.CreateConversation(f.ctx, f.user.ID, "after the cut")
+	require.NoError(t, err, "the pool replaces the ended connection")
+
+	err = f.store.InTx(f.ctx, func(ctx context.Context) error {
+		_, err := sqltx.From(ctx).ExecContext(ctx, "SELEC 1")
+		return err
+	})
+	require.Error(t, err)
+	require.NotErrorIs(t, err, domain.ErrUnavailable, "a syntax error is no outage")
+
+	for _, e := range []error{
+		&pgconn.PgError{Severity: "FATAL", Code: "57P01", Message: "terminating connection due to administrator command"},
+		&pgconn.PgError{Severity: "FATAL", Code: "57P02", Message: "terminating connection because of crash of another server process"},
+		fmt.Errorf("connect: %w", &pgconn.PgError{Severity: "FATAL", Code: "57P03", Message: "the database system is starting up"}),
+		&pgconn.PgError{Severity: "FATAL", Code: "08006", Message: "connection failure"},
+		&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED},
+		fmt.Errorf("read: %w", syscall.ECONNRESET),
+		io.ErrUnexpectedEOF,
+	} {
+		require.ErrorIs(t, store.Unavailable(e), domain.ErrUnavailable, "%v", e)
+		require.ErrorIs(t, store.Unavailable(e), e)
+	}
+	for _, e := range []error{
+		&pgconn.PgError{Code: "57P04", Message: "database dropped"},
+		&pgconn.PgError{Code: "23505", Message: "duplicate key"},
+		errors.New("boom"),
+	} {
+		require.NotErrorIs(t, store.Unavailable(e), domain.ErrUnavailable, "%v", e)
+	}
 }

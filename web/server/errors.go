@@ -142,10 +142,17 @@ func clientMessage(ctx context.Context, err error) string {
 }
 
 // unreachable reports an error of a dependency that did not answer (a
-// refused or broken connection, a timeout): PostgreSQL or Redis restarting,
-// say. The request may well succeed when retried, so it is no internal error.
+// refused or broken connection, a timeout, PostgreSQL shutting down or
+// starting up: SQLSTATE class 57P and 08) that no adapter wrapped in
+// domain.ErrUnavailable. The request may well succeed when retried, so it is
+// no internal error.
 func unreachable(err error) bool {
 	var ne net.Error
+	var sqlErr interface{ SQLState() string } // pgconn.PgError's, without importing the driver
+	if errors.As(err, &sqlErr) {
+		code := sqlErr.SQLState()
+		return code == "57P01" || code == "57P02" || code == "57P03" || strings.HasPrefix(code, "08")
+	}
 	return errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, context.DeadlineExceeded)
 }

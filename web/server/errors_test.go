@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
@@ -38,6 +39,12 @@ func TestClassifyMapsSentinels(t *testing.T) {
 		{errors.New("relation x does not exist"), codeInternal},
 		{fmt.Errorf("google: %w", domain.ErrUnavailable), codeUnavailable},
 		{fmt.Errorf("store: create message: %w", deadPostgres(t)), codeUnavailable},
+		// PostgreSQL shutting down, crashed, starting up; a lost connection.
+		{fmt.Errorf("store: messages: %w", &pgconn.PgError{Severity: "FATAL", Code: "57P01"}), codeUnavailable},
+		{fmt.Errorf("store: messages: %w", &pgconn.PgError{Severity: "FATAL", Code: "57P02"}), codeUnavailable},
+		{fmt.Errorf("connect: %w", &pgconn.PgError{Severity: "FATAL", Code: "57P03"}), codeUnavailable},
+		{fmt.Errorf("store: messages: %w", &pgconn.PgError{Code: "08006"}), codeUnavailable},
+		{fmt.Errorf("store: messages: %w", &pgconn.PgError{Code: "42P01"}), codeInternal},
 	} {
 		code, _ := classify(c.err)
 		require.Equal(t, c.code, code, "%v", c.err)

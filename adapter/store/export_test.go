@@ -1,0 +1,4 @@
+package store
+
+// Unavailable exposes unavailable to the external tests.
+var Unavailable = unavailable
