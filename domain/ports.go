@@ -182,6 +182,10 @@ type ConversationStore interface {
 	// UnfinishedMessages returns up to limit messages, of any user, still
 	// PENDING or RUNNING and last written before the given time, oldest first.
 	UnfinishedMessages(ctx context.Context, before time.Time, limit int) ([]Message, error)
+	// TouchMessages marks those of ids still PENDING or RUNNING as written
+	// at at (never earlier than they were): the heartbeat of the instance
+	// running them.
+	TouchMessages(ctx context.Context, ids []uuid.UUID, at time.Time) error
 }
 
 // ConversationBatchReader loads, for many parents in one query, what GraphQL

@@ -280,6 +280,21 @@ func (s *ConversationStore) UnfinishedMessages(ctx context.Context, before time.
 	return out, nil
 }
 
+// TouchMessages marks those of ids still PENDING or RUNNING as written at at,
+// unless they were written later.
+func (s *ConversationStore) TouchMessages(ctx context.Context, ids []uuid.UUID, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.idb(ctx).NewUpdate().Model((*messageRow)(nil)).Set("updated_at = ?", at.UTC()).
+		Where("id IN (?) AND status IN (?) AND updated_at < ?", bun.List(ids),
+			bun.List([]domain.MessageStatus{domain.MessagePending, domain.MessageRunning}), at.UTC()).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("store: touch %d unfinished messages: %w", len(ids), unavailable(err))
+	}
+	return nil
+}
+
 // Messages lists a conversation's messages, oldest first; ErrNotFound when the
 // conversation is not the user's.
 func (s *ConversationStore) Messages(ctx context.Context, userID, conversationID uuid.UUID, p domain.Page) ([]domain.Message, domain.PageInfo, error) {

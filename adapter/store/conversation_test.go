@@ -255,3 +255,37 @@ func TestUnfinishedMessagesOfAnyUserByAge(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, got, "written at f.now: not before it")
 }
+
+// TestTouchMessagesIsAHeartbeatOfUnfinishedOnes: touched unfinished
+// messages count as written then (the sweep leaves them); finished ones and
+// later writes keep their time.
+func TestTouchMessagesIsAHeartbeatOfUnfinishedOnes(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	c, err := f.store.CreateConversation(f.ctx, f.user.ID, "c")
+	require.NoError(t, err)
+	var ids []uuid.UUID
+	for _, st := range []domain.MessageStatus{domain.MessagePending, domain.MessageRunning, domain.MessageDone} {
+		m, _, err := f.store.CreateMessage(f.ctx, domain.Message{ConversationID: c.ID, UserID: f.user.ID, Query: "q"})
+		require.NoError(t, err)
+		m.Status = st
+		require.NoError(t, f.store.UpdateMessage(f.ctx, m))
+		ids = append(ids, m.ID)
+	}
+	later := f.now.Add(time.Minute)
+	require.NoError(t, f.store.TouchMessages(f.ctx, ids, later))
+	require.NoError(t, f.store.TouchMessages(f.ctx, nil, later))
+	got, err := f.store.UnfinishedMessages(f.ctx, later, 10)
+	require.NoError(t, err)
+	require.Empty(t, got, "both unfinished ones beat at later")
+	require.NoError(t, f.store.TouchMessages(f.ctx, ids, f.now), "an older beat moves nothing back")
+	for i, id := range ids {
+		m, err := f.store.Message(f.ctx, f.user.ID, id)
+		require.NoError(t, err)
+		if i < 2 {
+			require.Equal(t, later, m.UpdatedAt)
+		} else {
+			require.Equal(t, f.now, m.UpdatedAt, "a finished message is no heartbeat's")
+		}
+	}
+}

@@ -155,7 +155,7 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 		return nil, err
 	}
 	searcher := orchestrator.Searcher{Engine: s.search, Reader: a.store, Batch: a.store}
-	s.orch, err = orchestrator.New(orchestrator.Config{AbandonAfter: a.cfg.AskAbandonAfter, SweepEvery: a.cfg.AskAbandonAfter / 5}, orchestrator.Deps{
+	s.orch, err = orchestrator.New(orchestrator.Config{AbandonAfter: a.cfg.AskAbandonAfter}, orchestrator.Deps{
 		Classifier: classifier,
 		Writer:     writer,
 		Agents: []agent.Agent{

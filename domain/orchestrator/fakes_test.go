@@ -408,6 +408,17 @@ func (c *conversations) ModifyMessage(_ context.Context, userID, id uuid.UUID, f
 	return domain.Message{}, domain.ErrNotFound
 }
 
+func (c *conversations) TouchMessages(_ context.Context, ids []uuid.UUID, at time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, m := range c.msgs {
+		if slices.Contains(ids, m.ID) && !m.Status.Ended() && m.UpdatedAt.Before(at) {
+			c.msgs[i].UpdatedAt = at
+		}
+	}
+	return nil
+}
+
 func (c *conversations) UnfinishedMessages(_ context.Context, before time.Time, limit int) ([]domain.Message, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -32,8 +32,7 @@ const (
 	DefaultTimeZone      = "UTC"
 	DefaultMinConfidence = 0.5
 	DefaultCancelWait    = 5 * time.Second
-	DefaultAbandonAfter  = 5 * time.Minute
-	DefaultSweepEvery    = time.Minute
+	DefaultAbandonAfter  = time.Minute
 )
 
 // Config tunes the orchestrator.
@@ -52,12 +51,13 @@ type Config struct {
 	// CancelWait is how long Cancel waits for another instance to stop an
 	// ask before marking it cancelled itself. Defaults to DefaultCancelWait (5s).
 	CancelWait time.Duration
-	// AbandonAfter is how long an unfinished ask may go unwritten before
-	// Sweep takes its instance for dead and ends it. Defaults to
-	// DefaultAbandonAfter (5m).
+	// AbandonAfter is how long an unfinished ask may go unwritten, its
+	// instance's heartbeats included, before Sweep takes that instance for
+	// dead and ends it. Defaults to DefaultAbandonAfter (1m).
 	AbandonAfter time.Duration
-	// SweepEvery is how often Sweep runs; negative never. Defaults to
-	// DefaultSweepEvery (1m).
+	// SweepEvery is how often Sweep runs (the heartbeat of this instance's
+	// asks), less than AbandonAfter; negative never. Defaults to a fifth of
+	// AbandonAfter.
 	SweepEvery time.Duration
 }
 
@@ -69,7 +69,7 @@ func (c Config) WithDefaults() Config {
 	c.MinConfidence = cmp.Or(c.MinConfidence, DefaultMinConfidence)
 	c.CancelWait = cmp.Or(c.CancelWait, DefaultCancelWait)
 	c.AbandonAfter = cmp.Or(c.AbandonAfter, DefaultAbandonAfter)
-	c.SweepEvery = cmp.Or(c.SweepEvery, DefaultSweepEvery)
+	c.SweepEvery = cmp.Or(c.SweepEvery, c.AbandonAfter/5)
 	return c
 }
 
@@ -85,6 +85,10 @@ func (c Config) validate() error {
 	}
 	if c.AbandonAfter < time.Second {
 		return fmt.Errorf("orchestrator config: AbandonAfter %s is under a second: %w", c.AbandonAfter, domain.ErrInvalidInput)
+	}
+	if c.SweepEvery >= c.AbandonAfter {
+		return fmt.Errorf("orchestrator config: SweepEvery %s is not under AbandonAfter %s (live asks would be taken for abandoned): %w",
+			c.SweepEvery, c.AbandonAfter, domain.ErrInvalidInput)
 	}
 	if c.MinConfidence < 0 || c.MinConfidence > 1 {
 		return fmt.Errorf("orchestrator config: MinConfidence %v outside [0, 1]: %w", c.MinConfidence, domain.ErrInvalidInput)

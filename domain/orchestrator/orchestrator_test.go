@@ -349,7 +349,7 @@ func TestUnfinishedAsksOfStoppedInstancesEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, domain.MessageCancelled, got.Status)
 
-	abandoned, recent := orphan(10*time.Minute), orphan(time.Minute)
+	abandoned, recent := orphan(10*time.Minute), orphan(30*time.Second)
 	n, err := b.o.Sweep(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
@@ -357,10 +357,46 @@ func TestUnfinishedAsksOfStoppedInstancesEnd(t *testing.T) {
 	require.Equal(t, orchestrator.EventError, ev.Type)
 	require.Equal(t, domain.MessageFailed, ev.MessageStatus)
 	require.Contains(t, ev.Error, "try again")
-	require.Empty(t, b.pub.of(recent.ID), "an ask written a minute ago may well be running")
+	require.Empty(t, b.pub.of(recent.ID), "an ask written half a minute ago may well be running")
 	n, err = b.instance(t, orchestrator.Config{}).Sweep(ctx)
 	require.NoError(t, err)
 	require.Zero(t, n, "ended once, whichever instance sweeps")
+}
+
+// TestSweepKeepsTheAsksOfLiveInstances: an ask that runs longer than
+// AbandonAfter without a write of its own stays running while its instance
+// sweeps (each sweep is the heartbeat of the instance's asks), whichever
+// instance sweeps; once its instance stops beating for AbandonAfter, a
+// peer's sweep ends it with ERROR.
+func TestSweepKeepsTheAsksOfLiveInstances(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	clock := clocktest.New(b.now)
+	cfg := orchestrator.Config{SweepEvery: -1, StepTimeout: time.Hour}
+	b.o = b.instanceOn(t, cfg, clock)
+	peer := b.instanceOn(t, cfg, clock)
+	m := b.askStuck(t)
+	for range 3 {
+		clock.Advance(50 * time.Second) // under the default AbandonAfter of 1m
+		n, err := b.o.Sweep(ctx)
+		require.NoError(t, err)
+		require.Zero(t, n)
+		clock.Advance(50 * time.Second)
+		n, err = peer.Sweep(ctx)
+		require.NoError(t, err)
+		require.Zero(t, n, "the ask of a live instance is left running")
+	}
+	got, err := b.convs.Message(ctx, b.user, m.ID)
+	require.NoError(t, err)
+	require.False(t, got.Status.Ended(), "status %s", got.Status)
+
+	clock.Advance(61 * time.Second) // its instance missed its heartbeats
+	n, err := peer.Sweep(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	evs := b.pub.of(m.ID)
+	require.Equal(t, orchestrator.EventError, evs[len(evs)-1].Type)
 }
 
 // syncStatuses answers fixed sync statuses.

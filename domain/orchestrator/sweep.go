@@ -3,6 +3,8 @@ package orchestrator
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,13 +15,22 @@ import (
 // errAbandoned ends an ask whose instance stopped before it finished.
 var errAbandoned = fmt.Errorf("the server running this request stopped before it finished: %w", domain.ErrUnavailable)
 
-// Sweep ends the asks left unfinished by instances that died (SIGKILL, a
-// crash): a PENDING or RUNNING message not written for Config.AbandonAfter
-// is marked FAILED and its followers get an ERROR event. It returns how many
-// it ended. Every instance sweeps every Config.SweepEvery; the store decides
-// which one ends each message.
+// Sweep is the heartbeat of this instance's asks and the end of those left
+// unfinished by instances that died (SIGKILL, a crash). It first marks every
+// ask this instance runs as written now; then a PENDING or RUNNING message
+// not written for Config.AbandonAfter, so whose instance has missed its
+// heartbeats that long, is marked FAILED and its followers get an ERROR
+// event. It returns how many it ended. Every instance sweeps every
+// Config.SweepEvery; the store decides which one ends each message.
 func (o *Orchestrator) Sweep(ctx context.Context) (int, error) {
-	before := o.clock.Now().Add(-o.cfg.AbandonAfter)
+	now := o.clock.Now()
+	o.mu.Lock()
+	alive := slices.Collect(maps.Keys(o.running))
+	o.mu.Unlock()
+	if err := o.d.Conversations.TouchMessages(ctx, alive, now); err != nil {
+		return 0, fmt.Errorf("sweep unfinished asks: heartbeat: %w", err)
+	}
+	before := now.Add(-o.cfg.AbandonAfter)
 	msgs, err := o.d.Conversations.UnfinishedMessages(ctx, before, 100)
 	if err != nil {
 		return 0, fmt.Errorf("sweep unfinished asks: %w", err)

@@ -299,6 +299,8 @@ func (m *memStore) UnfinishedMessages(context.Context, time.Time, int) ([]domain
 	return nil, nil // the server does not sweep
 }
 
+func (m *memStore) TouchMessages(context.Context, []uuid.UUID, time.Time) error { return nil }
+
 func (m *memStore) ConversationsByID(_ context.Context, userID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]domain.Conversation, error) {
 	m.batchConversations.Add(1)
 	m.mu.Lock()

@@ -117,9 +117,10 @@ type Config struct {
 	// killed worker's and retried; every job runs in slices of two thirds of
 	// it. Defaults to 90s.
 	JobRescueAfter time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"90s"`
-	// AskAbandonAfter is how long an unfinished ask may go unwritten before
-	// it is taken for one whose server died and ended with ERROR. Defaults to 5m.
-	AskAbandonAfter time.Duration `env:"ASK_ABANDON_AFTER" envDefault:"5m"`
+	// AskAbandonAfter is how long an unfinished ask may go without a
+	// heartbeat of its server (every fifth of it) before it is taken for one
+	// whose server died and ended with ERROR. Defaults to 1m.
+	AskAbandonAfter time.Duration `env:"ASK_ABANDON_AFTER" envDefault:"1m"`
 	// LogLevel is debug, info, warn or error. Defaults to info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) on a listener
