@@ -36,7 +36,7 @@ var (
 // measured in seconds, in the same proportions as the defaults.
 const (
 	jobRescueAfter  = 6 * time.Second  // JOB_RESCUE_AFTER (90s by default)
-	askAbandonAfter = 10 * time.Second // ASK_ABANDON_AFTER (5m by default)
+	askAbandonAfter = 10 * time.Second // ASK_ABANDON_AFTER (1m by default)
 	recoveryLimit   = 90 * time.Second // a scenario not consistent by then has something stuck
 )
 
@@ -62,6 +62,8 @@ func TestChaos(t *testing.T) {
 		{"429 (Retry-After) and 5xx storm on first sync", false, stormFirstSync},
 		{"history 404 / sync token 410, 5xx during resync", true, expiredTokenResync},
 		{"worker SIGKILL mid incremental sync", false, killMidIncremental},
+		{"Redis (quota limiter) killed mid first and incremental sync", true, outageUnderSync("redis")},
+		{"PostgreSQL fast-stopped mid first and incremental sync", true, outageUnderSync("postgres")},
 		{"Redis killed and restarted under asks", true, restartUnderAsks("redis")},
 		{"PostgreSQL stopped and restarted under asks", false, restartUnderAsks("postgres")},
 		{"two servers, one SIGKILLed mid-ask", true, killServerMidAsk},
@@ -141,7 +143,6 @@ func expiredTokenResync(t *testing.T, e *env) row {
 	if !r.ok {
 		return r
 	}
-	before := e.counts(t, u)
 	ws := e.snapshot(t, u)
 	for _, m := range ws.Messages[:5] {
 		e.op(t, u, emulator.Op{Op: "deleteMessage", ID: m.ID})
@@ -155,33 +156,13 @@ func expiredTokenResync(t *testing.T, e *env) row {
 	e.fault(t, emulator.FaultSpec{User: u.email, PathPrefix: "/gmail/v1/users/me/messages", Status: 500, Count: 4})
 	e.fault(t, emulator.FaultSpec{User: u.email, PathPrefix: "/calendar/", Status: 500, Count: 2})
 
-	lowest := before
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(50 * time.Millisecond):
-			}
-			if c, err := e.tryCounts(u); err == nil {
-				lowest = counts{min(lowest.mails, c.mails), min(lowest.events, c.events), min(lowest.files, c.files)}
-			}
-		}
-	})
+	w := e.watch(u, u.want)
 	start := time.Now()
 	e.syncUser(t, u)
 	r = e.recover(t, u, start)
-	close(stop)
-	wg.Wait()
 	// While the replacing full sync ran, the cache never held less than the
 	// workspace still does: nothing was wiped first.
-	if lowest.mails < u.want.mails || lowest.events < u.want.events || lowest.files < u.want.files {
-		r.ok = false
-	}
-	r.found += fmt.Sprintf(", lowest meanwhile %d/%d/%d", lowest.mails, lowest.events, lowest.files)
-	return r
+	return w.end(r)
 }
 
 // killMidIncremental changes a synced workspace, slows the change feeds and
@@ -211,6 +192,80 @@ func killMidIncremental(t *testing.T, e *env) row {
 	e.clearFaults(t)
 	e.worker.start(t)
 	return e.recover(t, u, time.Now())
+}
+
+// outageUnderSync stops Redis (SIGKILL: every Google call's quota
+// reservation fails) or PostgreSQL (a fast shutdown: sessions end with 57P01)
+// for a few seconds while a first full sync runs, and again while an
+// incremental sync applies changes. Nothing synced is lost meanwhile, no
+// service says idle while its cache is short, and once the server is back
+// the failed and killed syncs resume and end with the workspace's counts.
+func outageUnderSync(which string) func(t *testing.T, e *env) row {
+	return func(t *testing.T, e *env) row {
+		u := e.newUser(t, 120, 20, 60)
+		e.fault(t, emulator.FaultSpec{User: u.email, PathPrefix: "/gmail/", DelayMillis: 100})
+		e.fault(t, emulator.FaultSpec{User: u.email, PathPrefix: "/drive/", DelayMillis: 100})
+		w := e.watch(u, counts{})
+		e.syncUser(t, u)
+		e.await(t, func() bool {
+			s, err := e.states(u)
+			return err == nil && s["gmail"].state == "running" && s["drive"].state == "running"
+		}, 30*time.Second, "the mail and file syncs never began")
+		first := e.outageFor(t, which, 3*time.Second, u)
+		e.clearFaults(t)
+		r := w.end(e.recover(t, u, first.end))
+		r.found = fmt.Sprintf("first: %s (%d/%d/%d synced at the outage)", r.found, first.at.mails, first.at.events, first.at.files)
+		if !r.ok {
+			return r
+		}
+		total := r.recovery
+
+		ws := e.snapshot(t, u)
+		for _, m := range ws.Messages[:5] {
+			e.op(t, u, emulator.Op{Op: "deleteMessage", ID: m.ID})
+		}
+		for _, f := range ws.Files[:3] {
+			e.op(t, u, emulator.Op{Op: "deleteFile", ID: f.ID})
+		}
+		for _, f := range ws.Files[3:6] {
+			e.op(t, u, emulator.Op{Op: "renameFile", ID: f.ID, Name: "renamed " + f.Name})
+		}
+		u.want.mails -= 5
+		u.want.files -= 3
+		floor := u.want        // the cache as it is, less what was deleted
+		e.add(t, u, 40, 0, 20) // fetched one by one: the outage finds the sync mid-way
+		e.fault(t, emulator.FaultSpec{User: u.email, DelayMillis: 100})
+		w = e.watch(u, floor)
+		e.syncUser(t, u)
+		e.await(t, func() bool { s, err := e.states(u); return err == nil && s["gmail"].state == "running" }, 30*time.Second, "the incremental sync never began")
+		incr := e.outageFor(t, which, 3*time.Second, u)
+		e.clearFaults(t)
+		r2 := w.end(e.recover(t, u, incr.end))
+		r2.found = fmt.Sprintf("%s; incremental: %s", r.found, r2.found)
+		r2.expected = fmt.Sprintf("first %s; incremental %s", r.expected, r2.expected)
+		r2.recovery = max(total, r2.recovery)
+		return r2
+	}
+}
+
+// outage is when an outage ended, and what u's cache held when it began.
+type outage struct {
+	at  counts
+	end time.Time
+}
+
+// outageFor stops Redis or PostgreSQL for d and starts it again.
+func (e *env) outageFor(t *testing.T, which string, d time.Duration, u *user) outage {
+	t.Helper()
+	at := e.counts(t, u)
+	if which == "postgres" {
+		e.pg.stop(t, "fast")
+	} else {
+		e.outage(t, which)
+	}
+	time.Sleep(d)
+	e.endOutage(t, which)
+	return outage{at: at, end: time.Now()}
 }
 
 // restartUnderAsks asks on one server and follows on the other while Redis
@@ -462,17 +517,28 @@ func (e *env) restore(t *testing.T) {
 func (e *env) newUser(t *testing.T, mails, events, files int) *user {
 	t.Helper()
 	e.users++
-	u := &user{email: fmt.Sprintf("chaos%d@example.com", e.users), want: counts{mails, events, files}}
+	u := &user{email: fmt.Sprintf("chaos%d@example.com", e.users)}
+	e.add(t, u, mails, events, files)
+	out, err := e.command(e.env(), "token", "--email", u.email).Output()
+	require.NoError(t, err)
+	u.token = strings.TrimSpace(string(out))
+	return u
+}
+
+// add puts that many more mails, events and files into u's workspace,
+// numbered on from what it holds, and expects them in the cache.
+func (e *env) add(t *testing.T, u *user, mails, events, files int) {
+	t.Helper()
 	now := time.Now().UTC().Truncate(time.Hour)
 	var ws emulator.Workspace
-	for i := range mails {
+	for i := u.want.mails; i < u.want.mails+mails; i++ {
 		ws.Messages = append(ws.Messages, emulatortest.Mail(fmt.Sprintf("sender%d@example.com", i%7), u.email,
 			fmt.Sprintf("Report %d on the plan", i), fmt.Sprintf("Body of report %d about the budget.", i), now.Add(-time.Duration(i)*time.Hour), "INBOX"))
 	}
-	for i := range events {
+	for i := u.want.events; i < u.want.events+events; i++ {
 		ws.Events = append(ws.Events, emulatortest.Event(fmt.Sprintf("Meeting %d", i), now.Add(time.Duration(i-events/2)*24*time.Hour), time.Hour))
 	}
-	for i := range files {
+	for i := u.want.files; i < u.want.files+files; i++ {
 		name := fileWords[i%len(fileWords)] + " roadmap"
 		if i >= len(fileWords) {
 			name += fmt.Sprintf(" %d", i/len(fileWords)+1)
@@ -482,10 +548,7 @@ func (e *env) newUser(t *testing.T, mails, events, files int) *user {
 	body, err := json.Marshal(ws)
 	require.NoError(t, err)
 	require.NoError(t, post(e.emu+"/emulator/users/"+u.email+"/workspace", body))
-	out, err := e.command(e.env(), "token", "--email", u.email).Output()
-	require.NoError(t, err)
-	u.token = strings.TrimSpace(string(out))
-	return u
+	u.want = counts{u.want.mails + mails, u.want.events + events, u.want.files + files}
 }
 
 // fileWords name the files, so a request can name one.
@@ -601,14 +664,7 @@ func (e *env) query(fn func(ctx context.Context, c *pgx.Conn) error) error {
 }
 
 func (e *env) tryCounts(u *user) (counts, error) {
-	var c counts
-	err := e.query(func(ctx context.Context, conn *pgx.Conn) error {
-		return conn.QueryRow(ctx, `SELECT
-			(SELECT count(*) FROM gmail_cache g JOIN users x ON x.id = g.user_id WHERE lower(x.email) = $1),
-			(SELECT count(*) FROM gcal_cache g JOIN users x ON x.id = g.user_id WHERE lower(x.email) = $1),
-			(SELECT count(*) FROM gdrive_cache g JOIN users x ON x.id = g.user_id WHERE lower(x.email) = $1)`, u.email).
-			Scan(&c.mails, &c.events, &c.files)
-	})
+	c, _, err := e.sample(u)
 	return c, err
 }
 
@@ -619,13 +675,19 @@ func (e *env) counts(t *testing.T, u *user) counts {
 	return c
 }
 
-// settled reports whether every service of u is idle with no sync job left.
+// settled reports whether every service of u is idle, its status counting
+// what its cache holds, with no sync job left.
 func (e *env) settled(u *user) bool {
 	var unsettled int
 	err := e.query(func(ctx context.Context, conn *pgx.Conn) error {
 		return conn.QueryRow(ctx, `SELECT
 			(SELECT count(*) FROM sync_status s JOIN users x ON x.id = s.user_id WHERE lower(x.email) = $1 AND s.state <> 'idle') +
 			(SELECT 3 - count(*) FROM sync_status s JOIN users x ON x.id = s.user_id WHERE lower(x.email) = $1) +
+			(SELECT count(*) FROM sync_status s JOIN users x ON x.id = s.user_id WHERE lower(x.email) = $1
+				AND s.item_count <> CASE s.service
+					WHEN 'gmail' THEN (SELECT count(*) FROM gmail_cache g WHERE g.user_id = s.user_id)
+					WHEN 'calendar' THEN (SELECT count(*) FROM gcal_cache g WHERE g.user_id = s.user_id)
+					ELSE (SELECT count(*) FROM gdrive_cache g WHERE g.user_id = s.user_id) END) +
 			(SELECT count(*) FROM river_job j JOIN users x ON x.id::text = j.args->>'user_id'
 				WHERE lower(x.email) = $1 AND j.state IN ('available', 'running', 'retryable', 'scheduled', 'pending'))`, u.email).Scan(&unsettled)
 	})
@@ -688,6 +750,110 @@ func (e *env) followAll(t *testing.T, ctx context.Context, u *user, ids []string
 		recovery: time.Since(since),
 		ok:       unfinished == 0 && ended+transport == len(ids),
 	}
+}
+
+// watcher samples a user's cache and sync status while a scenario runs.
+type watcher struct {
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	floor   counts // what the cache may never hold less of; zero: not watched
+	lowest  counts
+	sampled bool
+	// idleShort names a service seen idle, by a sync that ended after the
+	// watch began, while its cache held fewer items than the workspace: a
+	// sync taken for finished that was not.
+	idleShort string
+	failed    []string // services seen failed: the fault reached the sync
+}
+
+// watch samples u's cache every 50ms from now until end; floor is the
+// least it may hold meanwhile (zero before a first sync).
+func (e *env) watch(u *user, floor counts) *watcher {
+	w := &watcher{stop: make(chan struct{}), floor: floor}
+	want, since := u.want, time.Now()
+	w.wg.Go(func() {
+		for {
+			select {
+			case <-w.stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			c, states, err := e.sample(u)
+			if err != nil {
+				continue // the store is down
+			}
+			if !w.sampled {
+				w.lowest, w.sampled = c, true
+			}
+			w.lowest = counts{min(w.lowest.mails, c.mails), min(w.lowest.events, c.events), min(w.lowest.files, c.files)}
+			for svc, n := range map[string][2]int{"gmail": {c.mails, want.mails}, "calendar": {c.events, want.events}, "drive": {c.files, want.files}} {
+				if states[svc].state == "idle" && states[svc].lastSync.After(since) && n[0] < n[1] && w.idleShort == "" {
+					w.idleShort = fmt.Sprintf("%s idle at %d of %d", svc, n[0], n[1])
+				}
+				if states[svc].state == "failed" && !slices.Contains(w.failed, svc) {
+					w.failed = append(w.failed, svc)
+				}
+			}
+		}
+	})
+	return w
+}
+
+// end stops sampling and adds what was seen to r: it fails when a service
+// said idle while short, or the cache ever held less than the floor.
+func (w *watcher) end(r row) row {
+	close(w.stop)
+	w.wg.Wait()
+	if w.idleShort != "" {
+		r.ok = false
+		r.found += ", " + w.idleShort
+	}
+	if len(w.failed) > 0 {
+		slices.Sort(w.failed)
+		r.found += ", " + strings.Join(w.failed, "+") + " failed meanwhile"
+	}
+	if w.floor != (counts{}) && w.sampled {
+		if w.lowest.mails < w.floor.mails || w.lowest.events < w.floor.events || w.lowest.files < w.floor.files {
+			r.ok = false
+		}
+		r.found += fmt.Sprintf(", lowest meanwhile %d/%d/%d", w.lowest.mails, w.lowest.events, w.lowest.files)
+	}
+	return r
+}
+
+// status is what a service's sync status says.
+type status struct {
+	state    string
+	lastSync time.Time
+}
+
+// states are the sync statuses of u's services.
+func (e *env) states(u *user) (map[string]status, error) {
+	_, states, err := e.sample(u)
+	return states, err
+}
+
+// sample reads u's cache counts and sync statuses in one statement, so they
+// agree with each other.
+func (e *env) sample(u *user) (counts, map[string]status, error) {
+	var c counts
+	states := map[string]status{}
+	err := e.query(func(ctx context.Context, conn *pgx.Conn) error {
+		var svcs, sts []string
+		var last []time.Time
+		err := conn.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM gmail_cache g JOIN users x ON x.id = g.user_id WHERE lower(x.email) = $1),
+			(SELECT count(*) FROM gcal_cache g JOIN users x ON x.id = g.user_id WHERE lower(x.email) = $1),
+			(SELECT count(*) FROM gdrive_cache g JOIN users x ON x.id = g.user_id WHERE lower(x.email) = $1),
+			array_agg(s.service), array_agg(s.state), array_agg(coalesce(s.last_sync_at, 'epoch'))
+			FROM sync_status s JOIN users x ON x.id = s.user_id WHERE lower(x.email) = $1`,
+			u.email).Scan(&c.mails, &c.events, &c.files, &svcs, &sts, &last)
+		for i := range svcs {
+			states[svcs[i]] = status{sts[i], last[i]}
+		}
+		return err
+	})
+	return c, states, err
 }
 
 func (e *env) dial(t *testing.T, ctx context.Context, addr string, u *user) *askclient.Client {
