@@ -9,6 +9,20 @@ import (
 	"github.com/google/uuid"
 )
 
+type userKey struct{}
+
+// WithUser is ctx carrying the user who made the request, as the edge
+// loaded it for this request (a token of a deleted user is refused there).
+func WithUser(ctx context.Context, u User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// UserFrom is the user WithUser put in ctx; false for an anonymous request.
+func UserFrom(ctx context.Context) (User, bool) {
+	u, ok := ctx.Value(userKey{}).(User)
+	return u, ok
+}
+
 // UserReader finds a user by id; UserStore is one.
 type UserReader interface {
 	UserByID(ctx context.Context, id uuid.UUID) (User, error)
@@ -34,10 +48,14 @@ func NewZones(users UserReader, def *time.Location) *Zones {
 	return &Zones{users: users, def: def, loaded: map[string]*time.Location{}}
 }
 
-// Location is the user's time zone. When it cannot be known (no such user,
-// a failed lookup, an unknown zone name) it is the default, with an error
-// saying why for the caller to log.
+// Location is the user's time zone: read from the user the request loaded
+// (WithUser) when it is this one, else looked up. When it cannot be known
+// (no such user, a failed lookup, an unknown zone name) it is the default,
+// with an error saying why for the caller to log.
 func (z *Zones) Location(ctx context.Context, userID uuid.UUID) (*time.Location, error) {
+	if u, ok := UserFrom(ctx); ok && u.ID == userID {
+		return z.Of(u)
+	}
 	if z.users == nil {
 		return z.def, nil
 	}

@@ -48,6 +48,16 @@ func TestZones(t *testing.T) {
 	loc, err = domain.NewZones(nil, nil).Location(ctx, ny)
 	require.NoError(t, err)
 	require.Equal(t, time.UTC, loc, "without users everyone is in the default, UTC unless given")
+
+	// The user the request loaded answers for itself, with no lookup (none
+	// is unknown to users); another user is still looked up.
+	asker := domain.WithUser(ctx, domain.User{ID: none, TimeZone: "Asia/Tokyo"})
+	loc, err = z.Location(asker, none)
+	require.NoError(t, err)
+	require.Equal(t, "Asia/Tokyo", loc.String())
+	loc, err = z.Location(asker, ny)
+	require.NoError(t, err)
+	require.Equal(t, "America/New_York", loc.String())
 }
 
 func TestCheckQuery(t *testing.T) {

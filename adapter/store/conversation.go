@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -170,28 +169,25 @@ func (s *ConversationStore) StartConversation(ctx context.Context, title string,
 		return domain.Message{}, false, err
 	}
 	conv.CreatedAt, conv.UpdatedAt = row.CreatedAt, row.CreatedAt
-	err = s.InTx(ctx, func(ctx context.Context) error {
-		db := s.idb(ctx)
-		if _, err := db.NewInsert().Model(&conv).Exec(ctx); err != nil {
-			return fmt.Errorf("store: create conversation: %w", userMissing(err, m.UserID))
-		}
-		created, err := insertMessage(ctx, db, &row)
-		if err == nil && !created {
-			return errRepeated // roll the new conversation back
-		}
-		return err
-	})
-	switch {
-	case errors.Is(err, errRepeated):
-		return row.domain(), false, nil
-	case err != nil:
+	// One statement, one round trip (an ask's first write; a transaction
+	// took four): the message goes in first, and the conversation only when
+	// it did, so a repeated client request id creates nothing. The foreign
+	// key from the message to its conversation is checked at the end of
+	// the statement, when both rows are there.
+	db := s.idb(ctx)
+	res, err := db.NewRaw(`WITH message AS (?) INSERT INTO conversations (id, user_id, title, created_at, updated_at) SELECT ?, ?, ?, ?, ? FROM message`,
+		insertMessageQuery(db, &row).Returning("id"), conv.ID, conv.UserID, conv.Title, conv.CreatedAt, conv.UpdatedAt).Exec(ctx)
+	if err != nil {
+		return domain.Message{}, false, fmt.Errorf("store: create conversation: %w", userMissing(err, m.UserID))
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return row.domain(), true, nil
+	}
+	if err := repeatedMessage(ctx, db, &row); err != nil {
 		return domain.Message{}, false, err
 	}
-	return row.domain(), true, nil
+	return row.domain(), false, nil
 }
-
-// errRepeated rolls back a transaction whose ask was already made.
-var errRepeated = errors.New("store: client request id already used")
 
 // newMessageRow stamps a new message (id, times, default status).
 func (s *ConversationStore) newMessageRow(m domain.Message) (messageRow, error) {
@@ -210,24 +206,34 @@ func (s *ConversationStore) newMessageRow(m domain.Message) (messageRow, error) 
 // insertMessage inserts row; when its client request id was already used it
 // loads that message into row instead and reports created=false.
 func insertMessage(ctx context.Context, db bun.IDB, row *messageRow) (bool, error) {
-	res, err := db.NewInsert().Model(row).
-		On("CONFLICT (user_id, client_request_id) WHERE client_request_id IS NOT NULL DO NOTHING").
-		Exec(ctx)
+	res, err := insertMessageQuery(db, row).Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("store: create message: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return true, nil
 	}
+	return false, repeatedMessage(ctx, db, row)
+}
+
+// insertMessageQuery inserts row unless its client request id was already used.
+func insertMessageQuery(db bun.IDB, row *messageRow) *bun.InsertQuery {
+	return db.NewInsert().Model(row).
+		On("CONFLICT (user_id, client_request_id) WHERE client_request_id IS NOT NULL DO NOTHING")
+}
+
+// repeatedMessage loads into row the message that already has row's client
+// request id.
+func repeatedMessage(ctx context.Context, db bun.IDB, row *messageRow) error {
 	userID, requestID := row.UserID, ""
 	if row.ClientRequestID != nil {
 		requestID = *row.ClientRequestID
 	}
 	*row = messageRow{}
 	if err := db.NewSelect().Model(row).Where("user_id = ? AND client_request_id = ?", userID, requestID).Scan(ctx); err != nil {
-		return false, fmt.Errorf("store: message with client request id %q: %w", requestID, err)
+		return fmt.Errorf("store: message with client request id %q: %w", requestID, err)
 	}
-	return false, nil
+	return nil
 }
 
 // Message returns one of the user's messages.

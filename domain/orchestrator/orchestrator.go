@@ -252,6 +252,9 @@ func (o *Orchestrator) Ask(ctx context.Context, in AskInput) (domain.Message, er
 	if !created {
 		return msg, nil
 	}
+	// The zone is read here, from the user the request already loaded
+	// (domain.WithUser), rather than by the pipeline in another round trip.
+	loc := o.location(ctx, in.UserID)
 	rctx, cancel := context.WithCancel(o.base)
 	r := &run{cancel: cancel, done: make(chan struct{})}
 	o.mu.Lock()
@@ -272,7 +275,7 @@ func (o *Orchestrator) Ask(ctx context.Context, in AskInput) (domain.Message, er
 			delete(o.running, msg.ID)
 			o.mu.Unlock()
 		}()
-		o.pipeline(rctx, msg, fresh)
+		o.pipeline(rctx, msg, fresh, loc)
 	}()
 	return msg, nil
 }

@@ -24,8 +24,9 @@ import (
 
 // pipeline runs one ask to its end and records the outcome; it never panics
 // the process and always ends the event stream with DONE or ERROR. A fresh
-// conversation (started by this ask) has no earlier turns to load.
-func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh bool) {
+// conversation (started by this ask) has no earlier turns to load; loc is
+// the user's time zone.
+func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh bool, loc *time.Location) {
 	pub := newPump(context.WithoutCancel(ctx), o.d.Publisher, msg.ID, o.clock, o.log)
 	defer pub.close()
 	start := msg.CreatedAt
@@ -82,7 +83,6 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		return
 	}
 
-	loc := o.location(ctx, msg.UserID)
 	pub.send(Event{Type: EventStatus, Status: StatusClassifying, Detail: "Understanding the request"})
 	phase := o.clock.Now()
 	var cc intent.ConversationContext

@@ -83,11 +83,11 @@ func longLived(r *http.Request) bool {
 
 type callerKey struct{}
 
-// caller is who made a request: the user, when authenticated, and the
-// client's address (the per-IP rate limit of anonymous requests).
+// caller is where a request came from: the client's address (the per-IP
+// rate limit of anonymous requests). The authenticated user rides in the
+// context as domain.WithUser.
 type caller struct {
-	user domain.User // zero when anonymous
-	ip   string
+	ip string
 }
 
 func withCaller(ctx context.Context, c caller) context.Context {
@@ -124,12 +124,13 @@ const touchEvery = time.Minute
 
 // identify runs after bearer authentication: a token whose user no longer
 // exists (deleted) is refused like an invalid one, before any GraphQL work,
-// and the user (with its plan) rides in the context for the rate limiter.
+// and the user (with its plan) rides in the context (domain.WithUser) for
+// the rate limiter and the resolvers.
 // The user's activity is recorded (see touchEvery), which is what the
 // periodic sync schedules by.
 func identify(users userLoader, clock domain.Clock, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := caller{ip: clientIP(r)}
+		ctx := withCaller(r.Context(), caller{ip: clientIP(r)})
 		if id, ok := auth.UserID(r.Context()); ok {
 			u, err := users.UserByID(r.Context(), id)
 			switch {
@@ -141,14 +142,14 @@ func identify(users userLoader, clock domain.Clock, log *slog.Logger, next http.
 				writeJSON(w, http.StatusServiceUnavailable, `{"errors":[{"message":"temporarily unavailable, retry later","extensions":{"code":"UNAVAILABLE"}}]}`)
 				return
 			}
-			c.user = u
+			ctx = domain.WithUser(ctx, u)
 			if now := clock.Now(); now.Sub(u.LastActiveAt) >= touchEvery {
 				if err := users.TouchUser(r.Context(), id, now); err != nil {
 					log.WarnContext(r.Context(), "record the caller's activity", "request_id", RequestID(r.Context()), "err", err)
 				}
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(withCaller(r.Context(), c)))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -91,8 +91,8 @@ func (chargeCost) InterceptRootField(ctx context.Context, next graphql.RootResol
 }
 
 func (r rateLimit) charge(ctx context.Context, units int) *gqlerror.Error {
-	c := callerFrom(ctx)
-	budget, err := r.limiter.Charge(ctx, domain.Caller{UserID: c.user.ID, Plan: c.user.Plan, IP: c.ip}, units)
+	u, _ := domain.UserFrom(ctx)
+	budget, err := r.limiter.Charge(ctx, domain.Caller{UserID: u.ID, Plan: u.Plan, IP: callerFrom(ctx).ip}, units)
 	if err == nil || errors.Is(err, domain.ErrRateLimited) {
 		if st, ok := ctx.Value(rateStateKey{}).(*rateState); ok {
 			st.record(units, budget)

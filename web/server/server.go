@@ -376,7 +376,7 @@ func wsInit(keys *auth.Keyset, users userLoader) transport.WebsocketInitFunc {
 				return refuse()
 			}
 			ctx = auth.WithClaims(ctx, c)
-			ctx = withCaller(ctx, caller{user: u, ip: callerFrom(ctx).ip})
+			ctx = domain.WithUser(ctx, u)
 		} else if c, ok = auth.ClaimsFrom(ctx); !ok {
 			return ctx, nil, nil
 		}
