@@ -22,7 +22,7 @@ func TestRefreshStatsAnalyzesTheServiceTables(t *testing.T) {
 	var analyzed int
 	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_user_tables
 		WHERE schemaname = current_schema() AND last_analyze IS NOT NULL
-		AND relname IN ('gmail_cache', 'gcal_cache', 'gdrive_cache', 'search_postings')`).Scan(&analyzed))
-	require.Equal(t, 4, analyzed)
+		AND relname IN ('gmail_cache', 'gcal_cache', 'gdrive_cache', 'search_terms', 'search_docs')`).Scan(&analyzed))
+	require.Equal(t, 5, analyzed)
 	require.ErrorIs(t, st.RefreshStats(ctx, "fax"), domain.ErrInvalidInput)
 }

@@ -241,7 +241,7 @@ func (s *AccountStore) MarkReauth(ctx context.Context, userID uuid.UUID, needed 
 // for a user already gone); then the index, whose postings, statistics and
 // vectors have no foreign key for a cascade to follow.
 var deletedFirst = []string{"gmail_cache", "gcal_cache", "gdrive_cache",
-	"search_postings", "search_stats", "search_vectors", "search_people"}
+	"search_terms", "search_docs", "search_stats", "search_vectors", "search_people"}
 
 // DeleteUser deletes the user and every row that is theirs, in one
 // transaction: the caches and search index explicitly, everything else

@@ -4,8 +4,8 @@
 //
 // Plans, as measured on 20 users x 6,000 items (the demo workspace per user,
 // `make bench-search`, cmd/orchestrator/searcheval's BenchmarkSearch):
-//   - BM25 reads per-user postings (search_postings, kept by triggers from
-//     the caches' tsvectors) through their primary key, index only.
+//   - BM25 reads per-user postings (search_terms, kept by triggers from the
+//     caches' tsvectors), packed per term and block of 4,096 items.
 //   - The unfiltered vector leg scans the user's rows of search_vectors
 //     exactly: ~8 ms against ~155 ms over the cache rows (bodies inline),
 //     min of 12 runs. A shared HNSW index with a user filter found only

@@ -101,7 +101,7 @@ func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB,
 	for _, q := range []string{
 		`UPDATE users SET time_zone = 'America/Los_Angeles' WHERE email LIKE 'bench%@example.com'`,
 		`CREATE INDEX IF NOT EXISTS gmail_cache_embedding_hnsw ON gmail_cache USING hnsw (embedding vector_cosine_ops)`,
-		`VACUUM ANALYZE gmail_cache, gcal_cache, gdrive_cache, search_postings, search_stats, search_vectors, search_people`,
+		`VACUUM ANALYZE gmail_cache, gcal_cache, gdrive_cache, search_terms, search_docs, search_stats, search_vectors, search_people`,
 	} {
 		_, err := db.Pool.Exec(ctx, q)
 		require.NoError(b, err)
@@ -110,20 +110,21 @@ func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB,
 	return db, users
 }
 
-// logIndexSize prints the BM25 index's size per item against the text it
-// indexes (subjects and bodies, event titles and descriptions, file names and
-// contents).
+// logIndexSize prints the BM25 index's size per item (packed postings and
+// the items' numbers) against the text it indexes (subjects and bodies,
+// event titles and descriptions, file names and contents).
 func logIndexSize(b *testing.B, ctx context.Context, db *store.DB) {
 	b.Helper()
 	var items, postings, index, text float64
 	require.NoError(b, db.Pool.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM gmail_cache) + (SELECT count(*) FROM gcal_cache) + (SELECT count(*) FROM gdrive_cache),
-		(SELECT count(*) FROM search_postings), pg_total_relation_size('search_postings'),
+		(SELECT coalesce(sum(cardinality(postings)), 0) FROM search_terms),
+		pg_total_relation_size('search_terms') + pg_total_relation_size('search_docs'),
 		(SELECT coalesce(sum(octet_length(subject) + octet_length(body)), 0) FROM gmail_cache)
 		+ (SELECT coalesce(sum(octet_length(title) + octet_length(coalesce(description, ''))), 0) FROM gcal_cache)
 		+ (SELECT coalesce(sum(octet_length(name) + octet_length(coalesce(content, ''))), 0) FROM gdrive_cache)`).
 		Scan(&items, &postings, &index, &text))
-	b.Logf("BM25 index: %.0f items, %.0f postings per item, %.1f KB per item (%.0f MB), %.1fx the %.1f KB of text per item it indexes",
+	b.Logf("BM25 index: %.0f items, %.0f postings per item, %.2f KB per item (%.0f MB), %.2fx the %.1f KB of text per item it indexes",
 		items, postings/items, index/items/1024, index/1024/1024, index/text, text/items/1024)
 }
 
