@@ -106,34 +106,38 @@ var stopWords = func() map[string]bool {
 // Classify understands r without a model; a compound request is split
 // into its parts first (compound.go).
 func (c *Offline) Classify(ctx context.Context, r Request) (Intent, error) {
+	var (
+		in  Intent
+		err error
+	)
 	if parts := splitRequests(strings.TrimSpace(r.Query)); len(parts) > 1 {
-		in, err := c.compound(ctx, r, parts)
-		if err != nil {
-			return Intent{}, err
-		}
-		if err := Validate(in); err != nil {
-			return Intent{}, fmt.Errorf("offline classifier produced an invalid intent: %w", err)
-		}
-		return in, nil
+		in, err = c.compound(ctx, r, parts)
+	} else {
+		in, err = c.classifyPart(ctx, r, chain{})
 	}
-	return c.classifyOne(ctx, r)
+	if err != nil {
+		return Intent{}, err
+	}
+	if err := Validate(in); err != nil {
+		return Intent{}, fmt.Errorf("offline classifier produced an invalid intent: %w", err)
+	}
+	return in, nil
 }
 
-// classifyOne understands one request.
-func (c *Offline) classifyOne(ctx context.Context, r Request) (Intent, error) {
+// classifyPart understands one request, or one part of a compound request
+// after the parts ch holds.
+func (c *Offline) classifyPart(ctx context.Context, r Request, ch chain) (Intent, error) {
 	a, err := c.analyse(ctx, r)
 	if err != nil {
 		return Intent{}, err
 	}
+	a.chain = ch
 	in := a.decideModel()
 	if in.Question == "" {
 		in.Question = a.question()
 	}
 	in.Entities = a.ent
 	in.Normalize()
-	if err := Validate(in); err != nil {
-		return Intent{}, fmt.Errorf("offline classifier produced an invalid intent: %w", err)
-	}
 	return in, nil
 }
 
@@ -194,6 +198,7 @@ type analysis struct {
 	// folders and owners are the user's Drive folders and file owners
 	// (Directory), loaded for requests about files.
 	folders, owners []string
+	chain           chain // the parts of a compound request before this one
 }
 
 // drivish are the intents whose searches may name a Drive folder or owner.
@@ -445,7 +450,8 @@ func (a *analysis) widen(services []domain.Service) []domain.Service {
 	return append([]domain.Service{domain.ServiceGmail}, services...)
 }
 
-func (a *analysis) id() string { return fmt.Sprintf("s%d", len(a.steps)+1) }
+// id numbers steps after those of the parts before.
+func (a *analysis) id() string { return fmt.Sprintf("s%d", len(a.chain.steps)+len(a.steps)+1) }
 
 func (a *analysis) add(s Step) Step {
 	s.ID = a.id()
@@ -746,11 +752,26 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 	a.say = a.message()
 	topic := a.topicWithOrgs()
 	draft := Params{ParamTo: to, ParamSubject: subject(topic), ParamBody: ""}
+	var names []string
+	for _, p := range recipients {
+		names = append(names, p.Name)
+	}
+	if subj, body, ok := letter(a.q, names); ok && a.say == "" {
+		// "thanking her for the invitation": what the mail is for, said to the reader.
+		draft[ParamSubject], draft[ParamBody] = subj, body
+	}
 	switch {
 	case a.say != "":
 		draft[ParamBody] = subject(a.say) + "."
 		if topic == "" {
 			draft[ParamSubject] = subject(firstWords(a.say, 6))
+		}
+	case draft.String(ParamBody) != "":
+	case a.chain.news != "":
+		// "cancel the review and let Bob know": the mail tells of the action.
+		draft[ParamBody] = a.chain.news
+		if topic == "" {
+			draft[ParamSubject] = capital(strings.TrimSuffix(strings.TrimPrefix(a.chain.news, "I'm "), "."))
 		}
 	case thanksRE.MatchString(a.q):
 		// "a thank-you note for the press release" says thank you.
@@ -761,13 +782,15 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 		draft[ParamBody] = draft.String(ParamBody) + "."
 		draft[ParamSubject] = subject(strings.TrimSpace("Thank you " + topic))
 	}
+	if mode != "" {
+		draft[ParamMode] = mode
+	}
 	switch {
 	case deps != nil:
 	case mode != "":
 		// Reply to or forward the latest matching mail: from the person for a
 		// reply, from the sender named and about the topic for a forward.
 		p := Params{ParamLimit: 1, ParamOrder: string(OrderNewest)}
-		draft[ParamMode] = mode
 		if mode == "reply" {
 			setList(p, ParamFrom, to)
 			delete(draft, ParamSubject)
@@ -856,14 +879,9 @@ func (a *analysis) about(start, end int) string {
 
 var trailingLinkRE = rx(`\s+(?:to|for|with|and|cc|from|on|at|by)$`)
 
-func subject(topic string) string {
-	if topic == "" {
-		return "Hello"
-	}
-	r := []rune(topic)
-	r[0] = unicode.ToUpper(r[0])
-	return string(r)
-}
+// subject is topic as a subject line; empty without one (the draft then
+// takes the file's title, the replied mail's subject or its first words).
+func subject(topic string) string { return capital(topic) }
 
 // when is the new start and length an event request gives.
 func (a *analysis) when() (start time.Time, length time.Duration, ok bool) {
@@ -950,15 +968,22 @@ func (a *analysis) titleSpan() (start, end int) {
 	return start, end
 }
 
+// eventTitle is the new event's title: a quoted name ("put a 'Memory QoS
+// review' on my calendar"), a name given outright ("called Browser check
+// 87279"), the name the tagger marked, run on to the words of the name it
+// cut short, or else what and with whom.
 func eventTitle(a *analysis) string {
-	for _, sl := range a.read.Slots {
-		if sl.Name == "title" {
-			return strings.Trim(sl.Text, `'"‘’“” `) // "a 45 minute 'Vendor sync'"
-		}
+	if m := quotedRE.FindStringSubmatch(a.q); m != nil {
+		return strings.TrimSpace(m[1])
 	}
 	if start, end := a.titleSpan(); end > start {
 		if t := a.about(start, end); t != "" {
 			return t
+		}
+	}
+	for _, sl := range a.read.Slots {
+		if sl.Name == "title" {
+			return strings.Trim(a.q[a.titleStart(sl.Start):a.titleEnd(sl.End)], `'"‘’“” `)
 		}
 	}
 	noun := "Meeting"
@@ -983,6 +1008,42 @@ func eventTitle(a *analysis) string {
 	return t
 }
 
+// quotedRE is a name in quotes; an apostrophe inside a word ("Bob's") is none.
+var quotedRE = regexp.MustCompile(`(?:^|\s)['"‘“]([^'"‘’“”]{2,80})['"’”](?:\s|$|[.,;:!?])`)
+
+// titleEnd runs a title the tagger cut short on over the words that follow
+// it up to a date, a person or a word that ends a name ("a Memory QoS review
+// on Friday", not "Memory").
+func (a *analysis) titleEnd(end int) int {
+	for _, m := range wordRE.FindAllStringIndex(a.q[end:], -1) {
+		at := end + m[0]
+		w := strings.ToLower(a.q[at : end+m[1]])
+		if a.inSpan(at) || titleStop[w] || stopWords[w] || strings.TrimSpace(a.q[end:at]) != "" {
+			break
+		}
+		end = end + m[1]
+	}
+	return end
+}
+
+// titleStart runs a title the tagger started late back over the words of
+// the name before it ("put a Memory QoS review", not "QoS review").
+func (a *analysis) titleStart(start int) int {
+	ws := wordRE.FindAllStringIndex(a.q[:start], -1)
+	for i := len(ws) - 1; i >= 0; i-- {
+		w := strings.ToLower(a.q[ws[i][0]:ws[i][1]])
+		if a.inSpan(ws[i][0]) || titleStop[w] || stopWords[w] || strings.TrimSpace(a.q[ws[i][1]:start]) != "" || i == 0 {
+			break // the first word is the command ("schedule")
+		}
+		start = ws[i][0]
+	}
+	return start
+}
+
+// titleStop are words that end a title: what follows says when, where or with whom.
+var titleStop = map[string]bool{"on": true, "at": true, "for": true, "with": true, "to": true, "in": true, "from": true,
+	"inviting": true, "and": true, "next": true, "this": true, "tomorrow": true, "today": true, "tonight": true, "every": true}
+
 // pickParams tell an acting step which of the found items it means: the one
 // whose title holds the request's topic words.
 func (a *analysis) pickParams() Params {
@@ -995,6 +1056,9 @@ func (a *analysis) pickParams() Params {
 
 // findEvent adds the steps that find the one event a request acts on.
 func (a *analysis) findEvent() string {
+	if id, ok := a.back(domain.ServiceCalendar); ok {
+		return id // "find my next call with Bob and cancel it"
+	}
 	var deps []string
 	if travelRE.MatchString(a.q) {
 		// The booking mail names the flight; the calendar search uses it.
@@ -1018,7 +1082,7 @@ func (a *analysis) findEvent() string {
 }
 
 func (a *analysis) deleteEvent() Intent {
-	if a.topicWithOrgs() == "" && len(a.people) == 0 && len(a.ent.Dates) == 0 {
+	if _, back := a.back(domain.ServiceCalendar); !back && a.topicWithOrgs() == "" && len(a.people) == 0 && len(a.ent.Dates) == 0 {
 		return a.clarify("Which event should I cancel?")
 	}
 	s := a.findEvent()
@@ -1174,11 +1238,15 @@ func (a *analysis) share(ref *ItemRef) Intent {
 		a.add(Step{Service: domain.ServiceDrive, Operation: OpShare, Params: p})
 		return a.intent(0.85)
 	}
-	if a.topicWithOrgs() == "" {
+	found, back := a.back(domain.ServiceDrive)
+	switch {
+	case back:
+	case a.topicWithOrgs() == "":
 		return a.clarify("Which file should I share?")
+	default:
+		found = a.add(Step{Service: domain.ServiceDrive, Operation: OpSearch, Params: Params{ParamQuery: a.topicWithOrgs()}}).ID
 	}
-	s := a.add(Step{Service: domain.ServiceDrive, Operation: OpSearch, Params: Params{ParamQuery: a.topicWithOrgs()}})
-	a.add(Step{Service: domain.ServiceDrive, Operation: OpShare, Params: p, DependsOn: []string{s.ID}})
+	a.add(Step{Service: domain.ServiceDrive, Operation: OpShare, Params: p, DependsOn: []string{found}})
 	return a.intent(0.8)
 }
 

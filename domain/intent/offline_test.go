@@ -141,6 +141,23 @@ func TestOfflineClassify(t *testing.T) {
 		{"move the budget review on Thursday to 11am", "s1:calendar.search s2:calendar.update<s1!", map[string]any{"clock": "11:00"}},
 		// A part nothing can serve is declined; the rest is served.
 		{"what's the weather and what's on my calendar tomorrow", "s1:calendar.search", nil},
+		// A part that refers back acts on what the part before found.
+		{"look up the pod security KEP and mail it to ann@example.org", "s1:drive.search s2:gmail.draft<s1 s3:gmail.send<s2!",
+			map[string]any{}},
+		{"get the newest email from Sarah then send it on to bob@example.com", "s1:gmail.search s2:gmail.draft<s1 s3:gmail.send<s2!",
+			map[string]any{}},
+		{"read the checkpointing proposal and share it with ann@example.org as an editor", "s1:drive.search s2:drive.read<s1 s3:drive.share<s2!",
+			map[string]any{"to": []string{"ann@example.org"}, "role": "writer"}},
+		{"find tomorrow's design review and push it to 4pm", "s1:calendar.search s2:calendar.update<s1!", map[string]any{"clock": "16:00"}},
+		// A part naming only other items shares the first part's command and keeps its own date.
+		{"show unread mail from Sarah and my meetings on Thursday", "s1:gmail.search s2:calendar.search",
+			map[string]any{"after": "2026-06-18T00:00:00+03:00", "before": "2026-06-19T00:00:00+03:00"}},
+		// A message with nothing of its own to say tells of the action before it.
+		{"call off tomorrow's design review and tell ann@example.org", "s1:calendar.search s2:calendar.delete<s1! s3:gmail.draft s4:gmail.send<s3!",
+			map[string]any{}},
+		// Titles run whole: quoted, given outright up to the date, or as the tagger began them.
+		{"add a “Hiring panel prep” to my calendar tomorrow at 9am", "s1:calendar.create!", map[string]any{"title": "Hiring panel prep"}},
+		{"set up an event named Release sync 42 Thursday at 11am", "s1:calendar.create!", map[string]any{"title": "Release sync 42"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -154,6 +171,29 @@ func TestOfflineClassify(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestOfflineDraftsSayWhatTheMailIsFor(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	draftOf := func(in intent.Intent) intent.Params {
+		for _, s := range in.Steps {
+			if s.Operation == intent.OpDraft {
+				return s.Params
+			}
+		}
+		t.Fatalf("no draft in %s", shape(in))
+		return nil
+	}
+	d := draftOf(b.classify(t, "compose a mail to Bob thanking him for the quick turnaround", intent.ConversationContext{}))
+	require.Equal(t, "Thank you for the quick turnaround.", d.String(intent.ParamBody))
+	d = draftOf(b.classify(t, "write to Sarah asking her to review the contract by Friday", intent.ConversationContext{}))
+	require.Equal(t, "Could you review the contract by Friday?", d.String(intent.ParamBody))
+	d = draftOf(b.classify(t, "move the vendor call to Thursday at 10am and let Bob know", intent.ConversationContext{}))
+	require.Equal(t, "I'm moving the vendor call to Thursday at 10am.", d.String(intent.ParamBody))
+	// A file sent on is linked; its title is the subject, never a stray word.
+	d = draftOf(b.classify(t, "find the onboarding guide and send it to Bob", intent.ConversationContext{}))
+	require.Empty(t, d.String(intent.ParamSubject))
 }
 
 func TestOfflineMoveFindsTheEventByTheDateBeforeTo(t *testing.T) {

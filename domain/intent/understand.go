@@ -153,7 +153,12 @@ func (a *analysis) decideModel() Intent {
 		}
 		a.read.Intent = doSend // "send it", "go ahead" with a draft shown: propose sending it
 	}
-	if hasLast {
+	if a.chain.back {
+		// "... and share it with Bob": "it" is what the part before found.
+		if in, ok := a.chained(label); ok {
+			return in
+		}
+	} else if hasLast {
 		if in, ok := a.followUpModel(last); ok {
 			return in
 		}
@@ -207,6 +212,54 @@ func (a *analysis) decideModel() Intent {
 	in := a.searchAll(a.widen(services))
 	in.Confidence = conf
 	return in
+}
+
+// back is the step of an earlier part of the request that found the items
+// of service s this part refers back to ("find the Q3 report and share it").
+func (a *analysis) back(s domain.Service) (string, bool) {
+	if !a.chain.back {
+		return "", false
+	}
+	st, ok := a.chain.found(s)
+	return st.ID, ok
+}
+
+// chained serves a part that reads or mails what an earlier part found:
+// "... and summarise it", "... and email it to Sam" (a file is linked, an
+// email forwarded). Sharing, moving and cancelling find their item through
+// back themselves. False leaves the part to be read as written.
+func (a *analysis) chained(label string) (Intent, bool) {
+	switch label {
+	case doSend, doDraft, doForward:
+		if id, ok := a.back(domain.ServiceDrive); ok {
+			return a.composeFrom(label != doDraft, id), true
+		}
+		if id, ok := a.back(domain.ServiceGmail); ok {
+			return a.composeWith(label != doDraft, "forward", []string{id}), true
+		}
+	case doRefRead, doReadMail, doReadFile:
+		st, ok := a.chain.found("")
+		if !ok {
+			return Intent{}, false
+		}
+		a.add(Step{Service: st.Service, Operation: OpRead, Params: Params{}, DependsOn: []string{st.ID}})
+		in := a.intent(0.85)
+		in.Question = QuestionRead
+		if summarizeRE.MatchString(a.q) {
+			in.Question = QuestionSummarize
+		}
+		return in, true
+	case doShare:
+		in := a.share(nil)
+		return in, in.Clarification == ""
+	case doDelete:
+		in := a.deleteEvent()
+		return in, in.Clarification == ""
+	case doUpdate:
+		in := a.updateEvent(nil)
+		return in, in.Clarification == ""
+	}
+	return Intent{}, false
 }
 
 // prepare finds the next meeting that matches and what the mail and files

@@ -111,11 +111,13 @@ func (a *Agent) draft(ctx context.Context, userID uuid.UUID, step intent.Step, i
 			return agent.Output{}, fmt.Errorf("the email replied to names no sender: %w", domain.ErrInvalidInput)
 		}
 	}
-	if d.Subject == "" {
-		d.Subject = "Hello"
-	}
-	if d.Body == "" {
-		d.Body = fmt.Sprintf("Hi,\n\nI wanted to get in touch about %s.\n\nBest regards", strings.ToLower(d.Subject))
+	switch {
+	case d.Subject == "" && d.Body == "":
+		d.Subject, d.Body = "Getting in touch", "Hi,\n\nI wanted to get in touch.\n\nBest regards"
+	case d.Body == "":
+		d.Body = fmt.Sprintf("Hi,\n\nI wanted to get in touch about %s.\n\nBest regards", d.Subject)
+	case d.Subject == "":
+		d.Subject = subjectOf(d.Body)
 	}
 	for _, addr := range to {
 		d.To = append(d.To, domain.Address{Email: addr})
@@ -127,6 +129,16 @@ func (a *Agent) draft(ctx context.Context, userID uuid.UUID, step intent.Step, i
 	return agent.Output{Items: []agent.Item{{
 		Service: domain.ServiceGmail, Kind: "draft", ID: id, Title: d.Subject, Snippet: snippet(d.Body), Body: d.Body, People: to,
 	}}}, nil
+}
+
+// subjectOf is a subject line from a body: its first words.
+func subjectOf(body string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(body), "\n")
+	w := strings.Fields(strings.TrimRight(first, ".!?"))
+	if len(w) > 8 {
+		return strings.Join(w[:8], " ") + "…"
+	}
+	return strings.Join(w, " ")
 }
 
 // linkFile links the best file match in the body. The person sees the file
