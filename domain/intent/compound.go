@@ -51,13 +51,13 @@ func splitRequests(q string) []part {
 		var next part
 		for _, m := range joinRE.FindAllStringIndex(rest, -1) {
 			head, tail := strings.TrimSpace(rest[:m[0]]), strings.TrimSpace(rest[m[1]:])
-			if len(strings.Fields(head)) < 2 {
-				continue
+			if len(strings.Fields(head)) < 2 || samePersonRE.MatchString(tail) {
+				continue // "... and ask him to", "... and my meetings with her": one request about that person
 			}
 			switch {
 			case starterRE.MatchString(tail):
 				back := backRE.MatchString(aboutItRE.ReplaceAllString(tail, ""))
-				if samePersonRE.MatchString(tail) || back && sayingRE.MatchString(head) {
+				if back && sayingRE.MatchString(head) {
 					continue
 				}
 				cut, next = m[0], part{text: tail, chained: back}
