@@ -65,9 +65,12 @@ func TestFiltersOfAndStableID(t *testing.T) {
 	t.Parallel()
 	f, err := agent.FiltersOf(intent.Params{
 		intent.ParamFrom: []any{"a@example.com"}, intent.ParamAfter: "2026-06-01T00:00:00Z", intent.ParamUnread: true,
+		intent.ParamFolders: []any{"wg-batch"}, intent.ParamOwners: []string{"o@example.com"},
 	})
 	require.NoError(t, err)
 	require.Equal(t, []string{"a@example.com"}, f.From)
+	require.Equal(t, []string{"wg-batch"}, f.Folders)
+	require.Equal(t, []string{"o@example.com"}, f.Owners)
 	require.Equal(t, 2026, f.After.Year())
 	require.True(t, *f.Unread)
 	_, err = agent.FiltersOf(intent.Params{intent.ParamBefore: "last week"})
@@ -105,6 +108,8 @@ func TestSearchWithoutWordsLooksForWhatItDependsOn(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "", q[2], "how many emails from Leonardo: a listing of his, not a search for 'many'")
 	require.Equal(t, "Q3 budget", agent.Content("the last thing about the Q3 budget"))
+	require.Empty(t, agent.Content("newest, not older ones"), "how to sort is no word to find")
+
 }
 
 func (s searcher) Search(context.Context, uuid.UUID, domain.Filter, int) ([]agent.Item, error) {

@@ -25,7 +25,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-dialog1"
+const OfflineVersion = "offline-2026-12-05-askq2"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -96,7 +96,7 @@ var stopWords = func() map[string]bool {
 	remove move reschedule postpone update change rename share grant access open read summarise summarize say says said
 	up out into over then than also just need want like know let see check am pm one ones details detail next upcoming attachment attachments unread emailed free busy time
 	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants
-	through everywhere stuff related regarding keps kep shared new recently lately saying telling asking
+	through everywhere stuff related regarding keps kep shared new recently lately saying telling asking written authored
 	first changed modified edited updated created oldest earliest newest many much count total altogether`) {
 		m[w] = true
 	}
@@ -231,7 +231,8 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		}
 	}
 	for _, m := range loneCapRE.FindAllStringIndex(a.q, -1) {
-		if m[0] > 0 && !a.inSlot(m[0], "topic") && !a.inSlot(m[0], "title") && !a.names[m[0]] {
+		// "the project in India": a place, whatever address begins so
+		if m[0] > 0 && !a.inSlot(m[0], "topic") && !a.inSlot(m[0], "title") && !a.names[m[0]] && !placeBeforeRE.MatchString(a.q[:m[0]]) {
 			cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
 		}
 	}
@@ -275,6 +276,7 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 var (
 	personPrefixRE = rx(`\b(?:from|to|with|cc|email|e-mail|message|ping|tell|ask|invite)\s+([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)`)
 	loneCapRE      = regexp.MustCompile(`\b[A-Z][a-z][\w'-]*\b`)
+	placeBeforeRE  = rx(`\b(?:in|at|near|around|across|outside|inside|within|throughout)\s+(?:the\s+)?$`)
 )
 
 // leadingName is the words of name before the first stop word or keyword
@@ -312,10 +314,8 @@ func (a *analysis) inSpan(i int) bool {
 }
 
 func isKeyword(w string) bool {
-	for _, re := range serviceWords {
-		if re.MatchString(w) {
-			return true
-		}
+	if namesService(w) {
+		return true
 	}
 	for _, re := range weakWords {
 		if re.MatchString(w) {
@@ -363,7 +363,7 @@ func isAcronymOrg(w string) bool {
 func (a *analysis) topic() string {
 	var words []string
 	for _, m := range wordRE.FindAllStringIndex(a.q, -1) {
-		if a.inSpan(m[0]) || a.inSlot(m[0], "body") || a.inSlot(m[0], "title") || a.inSlot(m[0], "person") {
+		if a.inSpan(m[0]) || a.inSlot(m[0], "body") && writes[a.read.Intent] || a.inSlot(m[0], "title") || a.inSlot(m[0], "person") {
 			continue // a date, a person, the message to write, a new title
 		}
 		w := strings.TrimRight(a.q[m[0]:m[1]], ".'")

@@ -480,6 +480,10 @@ func TestOfflineAsksAboutWhatWasShown(t *testing.T) {
 	require.Equal(t, intent.QuestionCount, in.Question)
 	require.Equal(t, []string{"wg-batch"}, in.Steps[0].Params["folders"])
 
+	in = b.classify(t, "how many are there?", cc)
+	require.Equal(t, "s1:drive.search", shape(in))
+	require.Equal(t, intent.QuestionCount, in.Question)
+
 	in = b.classify(t, "which one was modified most recently?", cc)
 	require.Equal(t, "s1:drive.search", shape(in))
 	require.Equal(t, string(intent.OrderNewest), in.Steps[0].Params[intent.ParamOrder])
@@ -490,4 +494,33 @@ func TestOfflineAsksAboutWhatWasShown(t *testing.T) {
 
 	in = b.classify(t, "how many emails did Bob send me?", cc)
 	require.Equal(t, "s1:gmail.search", shape(in), "a question naming what it counts is a search of its own")
+}
+
+func TestOfflineTopicsAndPlaces(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.cls = intent.NewOffline(contacts{"bob": {{Name: "Bob", Email: "bob@example.com"}}, "brazil": {{Email: "brazilsummit@example.org"}}})
+	for _, tt := range []struct {
+		q, shape, query string
+	}{
+		// The topic runs on over words the tagger never saw.
+		{"what did Bob say about hiring his replacement?", "s1:gmail.search s2:gmail.read<s1", "hiring his replacement"},
+		{"mail from Bob about the quarterly hedging memo", "s1:gmail.search", "quarterly hedging memo"},
+		// A capitalised word after "in" is a place, whatever address begins so.
+		{"any mail about the wind farm deal in Brazil?", "s1:gmail.search", "wind farm deal"},
+		// An acronym the tagger leaves out is searched for; the kind asked for is not.
+		{"any mail from Bob about the NDA terms?", "s1:gmail.search", "NDA"},
+		{"which SIG owns the pod overhead proposal?", "s1:drive.search", "pod overhead"},
+		// "what is X about" reads X.
+		{"what is the sidecar containers proposal about?", "s1:drive.search s2:drive.read<s1", ""},
+	} {
+		in := b.classify(t, tt.q, intent.ConversationContext{})
+		require.Equal(t, tt.shape, shape(in), tt.q)
+		if tt.query != "" {
+			require.True(t, strings.HasPrefix(in.Steps[0].Params.String(intent.ParamQuery), tt.query), "%s: %v", tt.q, in.Steps[0].Params)
+		}
+		if strings.Contains(tt.q, "Brazil") {
+			require.Nil(t, in.Steps[0].Params[intent.ParamFrom], tt.q)
+		}
+	}
 }

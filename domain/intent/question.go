@@ -8,7 +8,7 @@ var (
 	whenRE      = rx(`^(?:so\s+)?when\b|\bwhat time\b|\bwhen (?:is|was|does|did|do|will)\b`)
 	whoRE       = rx(`^who\b|\bwho (?:is|was|were|sent|attended|attends|owns|wrote|is going|else)\b`)
 	whichRE     = rx(`^(?:which|what)\s+(?:\w+\s+)?(?:sig|team|one|ones|of|keps?|meetings?|emails?|files?|docs?)\b|^which\b`)
-	summarizeRE = rx(`\b(?:summari[sz]e|summary|tl;?dr|gist|recap|brief me|prepare me|get me ready|prep me)\b`)
+	summarizeRE = rx(`\b(?:summari[sz]e|summary|tl;?dr|gist|recap|brief me|prepare me|get me ready|prep me)\b|^what(?:'s|s| is| was| are| were)\b.*\babout[?.!\s]*$`)
 	readAskRE   = rx(`\bwhat does (?:it|that|this|the \w+|\w+) say\b|\b(?:full|whole|entire) (?:email|message|text|document|doc)\b|\btell me more\b|\b(?:contents?|body) of\b|\bread (?:it|that|me)\b|\bopen (?:it|that|the)\b`)
 	smallTalkRE = rx(`^(?:ok(?:ay)?|cool|great|nice|thanks|thank you|thx|ty|awesome|perfect|got it|good|fine|sounds good|alright|all right|hi|hello|hey|good (?:morning|afternoon|evening)|bye|goodbye|lol|wow|hmm+)(?:\s+(?:thanks|thank you|there|then|so much|a lot))*[\s!.,]*$`)
 )

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,19 +49,37 @@ const canDo = "I can search and read your Gmail, draft and send emails, find, cr
 // understand runs the model over the request: its intent, question and slots.
 func (a *analysis) understand() {
 	a.ent.Topics = nil
-	var topics []string
+	type part struct {
+		at   int
+		text string
+	}
+	var parts []part
 	for _, s := range a.read.Slots {
-		if s.Name == "topic" && !a.inSpan(s.Start) {
+		if s.Name == "topic" && !a.inSpan(s.Start) && !inAny(googleMentionRE.FindAllStringIndex(a.q, -1), s.Start) {
 			// A person's name inside a topic slot is the person ("email
 			// Sarah the KEP"); Google's product names name a service.
-			t := s.Text
+			t := a.q[s.Start:a.topicEnd(s.End)]
 			for _, p := range a.people {
 				t = strings.Replace(t, p.Name, "", 1)
 			}
 			if t = trimTopic(googleProductRE.ReplaceAllString(strings.Join(strings.Fields(t), " "), "")); t != "" {
-				topics = append(topics, t)
+				parts = append(parts, part{s.Start, t})
 			}
 		}
+	}
+	// An acronym the tagger left out is what the request is most about ("the
+	// AEI event invitations"), in its place among the topic's words.
+	for _, m := range acronymRE.FindAllStringIndex(a.q, -1) {
+		w := a.q[m[0]:m[1]]
+		if a.inSpan(m[0]) || a.inAnySlot(m[0]) || askedKindRE.MatchString(a.q[:m[0]]) || isKeyword(w) || isKeyword(strings.TrimSuffix(w, "s")) || stopWords[strings.ToLower(w)] {
+			continue
+		}
+		parts = append(parts, part{m[0], w})
+	}
+	slices.SortStableFunc(parts, func(x, y part) int { return x.at - y.at })
+	var topics []string
+	for _, p := range parts {
+		topics = append(topics, p.text)
 	}
 	// A name no contact bears is searched for as a word ("emails about Davos").
 	for _, n := range a.unknown {
@@ -101,6 +120,74 @@ func (a *analysis) understand() {
 	}
 }
 
+// topicEnd is where a topic slot ending at end really ends: the tagger may
+// stop short of words it never saw ("about choosing his | successor", "the
+// blackmore | report"), so the topic runs on over the words that follow it
+// up to punctuation, a date or a name, another slot, a stop word ("from",
+// "in", "last", "please") or a word naming a service.
+func (a *analysis) topicEnd(end int) int {
+	base, last := end, end // last: the end of the last word read, a determiner included
+	for _, m := range wordRE.FindAllStringIndex(a.q[base:], -1) {
+		i, j := base+m[0], base+m[1]
+		w := strings.ToLower(strings.TrimRight(a.q[i:j], ".'"))
+		if strings.TrimSpace(a.q[last:i]) != "" || a.inSpan(i) || a.inAnySlot(i) || namesService(w) {
+			break
+		}
+		if determiners[w] && last == end { // "his successor", "the report": on to the noun
+			last = j
+			continue
+		}
+		if stopWords[w] {
+			break
+		}
+		end, last = j, j
+	}
+	return end
+}
+
+// acronymRE is a word of capitals ("AEI", "DRA", "NDAs"); after askedKindRE
+// it is the kind of answer asked for ("which SIG owns it"), not a topic.
+var (
+	acronymRE   = regexp.MustCompile(`\b[A-Z]{2,6}s?\b`)
+	askedKindRE = rx(`\b(?:which|what|whose)\s+$`)
+)
+
+// googleMentionRE is a name of Google's that names a service where it stands.
+var googleMentionRE = rx(`\bgoogle\s+(?:docs|drive|sheets|slides|calendar|mail|gmail)\b`)
+
+// inAny reports whether byte i lies in one of spans.
+func inAny(spans [][]int, i int) bool {
+	for _, sp := range spans {
+		if i >= sp[0] && i < sp[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// determiners lead the rest of a noun phrase a topic runs on over.
+var determiners = map[string]bool{"the": true, "a": true, "an": true, "his": true, "her": true, "their": true, "its": true, "our": true, "your": true}
+
+// namesService reports whether w names a service outright ("emails", "drive").
+func namesService(w string) bool {
+	for _, re := range serviceWords {
+		if re.MatchString(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// inAnySlot reports whether byte i lies in any slot the tagger marked.
+func (a *analysis) inAnySlot(i int) bool {
+	for _, s := range a.read.Slots {
+		if i >= s.Start && i < s.End {
+			return true
+		}
+	}
+	return false
+}
+
 var (
 	kepRE      = rx(`\bkeps?[\s-]*(?:number|no\.?|#)?\s*-?\s*(\d{1,5})\b`)
 	topicTrim  = rx(`^(?:the|a|an|my|our|any|some|this|that|those|these|about|regarding|on|for|re|through|in|anything about|everything about|same|updated|latest|newest|new|recent|last|previous|full|whole|entire|contents? of|(?:e-?mails?|mails?|messages?|docs?|documents?|files?|meetings?|events?|keps?)\s+(?:about|on|regarding|re))\s+|\s+as\s+(?:an?\s+)?(?:viewer|editor|commenter|reader|writer)$|\s+(?:if|when|in case)\s+.*$|[?.!,;:'"]+$`)
@@ -125,6 +212,9 @@ func (a *analysis) decideModel() Intent {
 	last, hasLast := a.req.Context.Last()
 	if smallTalkRE.MatchString(q) && label != doConfirm && label != doReject {
 		label = doSmallTalk // a closed class of phrases: no model needed
+	}
+	if label == doSmallTalk && !smallTalkRE.MatchString(q) && hasLast && a.aboutShown() {
+		label, a.read.Intent = doSearchAny, doSearchAny // "how many are there?" asks about what was shown
 	}
 	if (label == doReadMail || label == doReadFile) && a.topicWithOrgs() == "" && len(a.people) == 0 && pronounRE.MatchString(q) {
 		// "tell me the contents of that doc": the item shown, not a search.
@@ -170,6 +260,10 @@ func (a *analysis) decideModel() Intent {
 		return a.clarify("Nothing has been shown in this conversation yet. What should I look for: an email, a meeting or a file?")
 	}
 	conf := min(0.95, 0.5+a.read.IntentProb/2)
+	if q := questionOf(q); (q == QuestionSummarize || q == QuestionRead) && (label == doSearchMail || label == doSearchDrive) {
+		// "what's the sidecar proposal about?": the text answers, not a list.
+		label = map[string]string{doSearchMail: doReadMail, doSearchDrive: doReadFile}[label]
+	}
 	switch label {
 	case doSearchMail, doSearchCalendar, doSearchDrive:
 		services := []domain.Service{searchOf[label]}
