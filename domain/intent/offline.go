@@ -25,7 +25,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-askq2"
+const OfflineVersion = "offline-2026-12-05-askq3"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -225,6 +225,15 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 	// ("email Sarah the KEP", "from peter blackmore"): such words count only
 	// when the user's contacts know them.
 	known := len(cands)
+	if a.read.Intent == doRepeat && lastNamedPeople(a.req.Context) {
+		// "what about Tori Wells?" after a search for someone's mail: a
+		// name in the place of the topic is the next person to look for.
+		for _, sl := range a.read.Slots {
+			if sl.Name == "topic" && unicode.IsUpper([]rune(sl.Text)[0]) {
+				cands = append(cands, cand{name: sl.Text, start: sl.Start, end: sl.End})
+			}
+		}
+	}
 	for _, m := range personPrefixRE.FindAllStringSubmatchIndex(a.q, -1) {
 		if !a.inSlot(m[2], "title") {
 			cands = append(cands, cand{name: a.q[m[2]:m[3]], start: m[2], end: m[3]})
@@ -269,6 +278,20 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		a.spans = append(a.spans, [2]int{cd.start, cd.end})
 	}
 	return nil
+}
+
+// lastNamedPeople reports whether the last turn searched for someone's items.
+func lastNamedPeople(cc ConversationContext) bool {
+	last, ok := cc.Last()
+	if !ok {
+		return false
+	}
+	for _, s := range last.Intent.Steps {
+		if s.Operation == OpSearch && len(s.Params.Strings(ParamFrom))+len(s.Params.Strings(ParamTo))+len(s.Params.Strings(ParamAttendees)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // personPrefixRE and loneCapRE find names the tagger missed, kept only when

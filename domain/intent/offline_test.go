@@ -524,3 +524,19 @@ func TestOfflineTopicsAndPlaces(t *testing.T) {
 		}
 	}
 }
+
+func TestOfflineWhatAboutSomeoneElse(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.cls = intent.NewOffline(contacts{"mirela kovac": {{Name: "Mirela Kovac", Email: "mirela.kovac@example.com"}}})
+	cc := intent.ConversationContext{Turns: []intent.Turn{{
+		Query: "mail from Sarah",
+		Intent: intent.Intent{Steps: []intent.Step{{ID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch,
+			Params: intent.Params{"from": []string{"sarah.fleming@example.com"}}}}},
+		Items: []intent.ItemRef{{Service: domain.ServiceGmail, Kind: "email", ID: "m1", Title: "Budget v1"}},
+	}}}
+	in := b.classify(t, "what about Mirela Kovac?", cc)
+	require.Equal(t, "s1:gmail.search", shape(in))
+	require.Equal(t, []string{"mirela.kovac@example.com"}, in.Steps[0].Params.Strings(intent.ParamFrom))
+	require.Empty(t, in.Steps[0].Params.String(intent.ParamQuery))
+}

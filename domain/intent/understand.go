@@ -76,16 +76,18 @@ func (a *analysis) understand() {
 		}
 		parts = append(parts, part{m[0], w})
 	}
+	// A name no contact bears is searched for as words ("emails about Davos").
+	for _, n := range a.unknown {
+		if at := strings.Index(strings.ToLower(a.q), strings.ToLower(n)); at >= 0 && !slices.ContainsFunc(parts, func(p part) bool {
+			return strings.Contains(strings.ToLower(p.text), strings.ToLower(n))
+		}) {
+			parts = append(parts, part{at, n})
+		}
+	}
 	slices.SortStableFunc(parts, func(x, y part) int { return x.at - y.at })
 	var topics []string
 	for _, p := range parts {
 		topics = append(topics, p.text)
-	}
-	// A name no contact bears is searched for as a word ("emails about Davos").
-	for _, n := range a.unknown {
-		if !strings.Contains(strings.ToLower(strings.Join(topics, " ")), strings.ToLower(n)) {
-			topics = append(topics, n)
-		}
 	}
 	if id := kepRE.FindStringSubmatchIndex(a.q); id != nil {
 		// An identifier names the file outright: "KEP number 3063" is "KEP-3063".
