@@ -165,7 +165,7 @@ func (q *quota) RoundTrip(req *http.Request) (*http.Response, error) {
 	for {
 		wait, err := q.c.cfg.Limiter.Reserve(req.Context(), q.c.service, q.userID, units)
 		if err != nil {
-			return nil, fmt.Errorf("quota for %s: %w", method, err)
+			return nil, fmt.Errorf("quota for %s: %w: %w", method, errQuota, err)
 		}
 		if wait <= 0 {
 			break

@@ -96,6 +96,10 @@ func idempotent(req *http.Request) bool {
 // failure while the caller still gets the response.
 var errServerFailed = errors.New("server failed")
 
+// errQuota marks a call the quota could not reserve for (its store, Redis,
+// is down): no call of Google's failed, so the breaker does not count it.
+var errQuota = errors.New("quota not reserved")
+
 // breaker is a circuit breaker over one Google service (shared by every
 // user): after Config.BreakerFailures failures in a row (network errors,
 // 5xx after retries) it fails calls at once for Config.BreakerOpen, then
@@ -116,10 +120,10 @@ func newBreaker(s domain.Service, failures int, open time.Duration) *gobreaker.C
 		Timeout:     open,
 		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= uint32(failures) },
 		// Only Google's trouble opens the circuit: not a user's 4xx, a
-		// quota wait or a caller that went away.
+		// quota wait or outage, or a caller that went away.
 		IsSuccessful: func(err error) bool {
 			var ra *domain.RetryAfterError
-			return err == nil || errors.As(err, &ra) || errors.Is(err, context.Canceled)
+			return err == nil || errors.As(err, &ra) || errors.Is(err, errQuota) || errors.Is(err, context.Canceled)
 		},
 	})
 }

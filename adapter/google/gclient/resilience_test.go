@@ -1,7 +1,9 @@
 package gclient_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -88,6 +90,39 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 429, code)
 	require.EqualValues(t, 1, hits.Load())
+}
+
+// downLimiter is a quota whose store (Redis) does not answer while down.
+type downLimiter struct{ down atomic.Bool }
+
+func (l *downLimiter) Reserve(context.Context, domain.Service, uuid.UUID, int) (time.Duration, error) {
+	if l.down.Load() {
+		return 0, fmt.Errorf("quota of drive in redis: %w: dial tcp: connection refused", domain.ErrUnavailable)
+	}
+	return 0, nil
+}
+
+// TestQuotaOutageLeavesTheCircuitClosed: calls refused because the quota's
+// store is down fail as unavailable, but they are no failures of Google's:
+// once the store is back the next call goes through at once, not after the
+// circuit's pause (a sync would have been snoozed, its status blaming Google).
+func TestQuotaOutageLeavesTheCircuitClosed(t *testing.T) {
+	t.Parallel()
+	srv, hits := google(t, "", 200)
+	lim := &downLimiter{}
+	lim.down.Store(true)
+	c := client(t, gclient.Config{Tries: 1, BreakerFailures: 2, BreakerOpen: time.Hour, Limiter: lim})
+	for range 4 {
+		_, err := do(t, c, http.MethodGet, srv.URL)
+		require.ErrorIs(t, err, domain.ErrUnavailable)
+		var ra *domain.RetryAfterError
+		require.False(t, errors.As(err, &ra), "no circuit pause: %v", err)
+	}
+	require.Zero(t, hits.Load())
+	lim.down.Store(false)
+	code, err := do(t, c, http.MethodGet, srv.URL)
+	require.NoError(t, err)
+	require.Equal(t, 200, code)
 }
 
 func TestCircuitOpensOnRepeatedFailuresAndCloses(t *testing.T) {
