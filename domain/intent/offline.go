@@ -25,7 +25,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-askq3"
+const OfflineVersion = "offline-2026-12-05-askq4"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -158,7 +158,7 @@ func (c *Offline) analyse(ctx context.Context, r Request) (*analysis, error) {
 	if err := c.people(ctx, a); err != nil {
 		return nil, err
 	}
-	if c.dir != nil && drivish[a.read.Intent] {
+	if c.dir != nil && (drivish[a.read.Intent] || serviceWords[domain.ServiceDrive].MatchString(a.q) || weakWords[domain.ServiceDrive].MatchString(a.q)) {
 		var err error
 		if a.folders, a.owners, err = c.dir.Directory(ctx, r.UserID); err != nil {
 			return nil, fmt.Errorf("drive folders and owners: %w", err)
@@ -548,11 +548,11 @@ func (a *analysis) searchParams(s domain.Service) Params {
 // owner filters: such words name where a file is or who owns it, and a text
 // search for them finds every file that merely mentions them.
 func (a *analysis) driveNames(p Params) {
-	words := strings.Fields(p.String(ParamQuery))
-	if len(words) == 0 || len(a.folders)+len(a.owners) == 0 {
+	if len(a.folders)+len(a.owners) == 0 {
 		return
 	}
 	var folders, owners, rest []string
+	words := strings.Fields(p.String(ParamQuery))
 	for i := 0; i < len(words); i++ {
 		if f, n := a.folderAt(words[i:]); n > 0 {
 			folders = appendNew(folders, f)
@@ -564,6 +564,15 @@ func (a *analysis) driveNames(p Params) {
 			continue
 		}
 		rest = append(rest, words[i])
+	}
+	// The tagger may leave a handle or a folder out of the topic ("KEPs
+	// owned by thockin in sig-network"): the request's other words name them too.
+	named, handles := a.driveNamed()
+	for _, f := range named {
+		folders = appendNew(folders, f)
+	}
+	for _, o := range handles {
+		owners = appendNew(owners, o)
 	}
 	if len(folders)+len(owners) == 0 {
 		return
@@ -579,6 +588,24 @@ func (a *analysis) driveNames(p Params) {
 	} else {
 		p[ParamQuery] = strings.Join(rest, " ")
 	}
+}
+
+// driveNamed are the Drive folders and file owners the request names.
+func (a *analysis) driveNamed() (folders, owners []string) {
+	var said []string
+	for _, m := range wordRE.FindAllStringIndex(a.q, -1) {
+		if !a.inSpan(m[0]) {
+			said = append(said, a.q[m[0]:m[1]])
+		}
+	}
+	for i := range said {
+		if f, n := a.folderAt(said[i:]); n > 0 {
+			folders = appendNew(folders, f)
+		} else if o := a.ownerNamed(said[i]); o != "" {
+			owners = appendNew(owners, o)
+		}
+	}
+	return folders, owners
 }
 
 // placeWords say that a folder or an owner is named ("the sig-node folder",

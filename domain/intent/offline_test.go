@@ -453,6 +453,9 @@ func TestOfflineReadsDriveFoldersAndOwners(t *testing.T) {
 		"which KEPs has msau42 written?":                 {"owners": []string{"msau42@users.noreply.github.com"}},
 		"KEPs where msau42 is an author":                 {"owners": []string{"msau42@users.noreply.github.com"}},
 		"find the storage capacity KEP":                  {"query": "storage capacity KEP"}, // a word of a folder is no folder
+		"proposals authored by msau42 in wg-batch":       {"folders": []string{"wg-batch"}, "owners": []string{"msau42@users.noreply.github.com"}},
+		"what's inside the wg-batch folder?":             {"folders": []string{"wg-batch"}}, // a folder is listed, not read
+		"show me everything in the sig-storage folder":   {"folders": []string{"sig-storage"}},
 	} {
 		in := b.classify(t, q, intent.ConversationContext{})
 		require.Equal(t, "s1:drive.search", shape(in), q)

@@ -222,6 +222,11 @@ func (a *analysis) decideModel() Intent {
 		// "tell me the contents of that doc": the item shown, not a search.
 		label, a.read.Intent = doRefRead, doRefRead
 	}
+	if label == doUnsupported {
+		if named, handles := a.driveNamed(); len(named)+len(handles) > 0 {
+			label, a.read.Intent = doSearchDrive, doSearchDrive // "what's inside the wg-batch folder?"
+		}
+	}
 	switch label {
 	case doSmallTalk:
 		return Intent{Confidence: 1, Question: QuestionSmallTalk, Reply: smallTalkReply(q)}
@@ -269,8 +274,10 @@ func (a *analysis) decideModel() Intent {
 	switch label {
 	case doSearchMail, doSearchCalendar, doSearchDrive:
 		services := []domain.Service{searchOf[label]}
-		if named := a.named(); len(named) > 1 {
-			services = named // "emails and files about the budget"
+		if named := a.named(); len(named) > 1 || len(named) == 1 && named[0] != services[0] && !slices.Contains(a.services(), services[0]) {
+			// "emails and files about the budget"; "everything in the
+			// sig-cli folder" is about files whatever the model read
+			services = named
 		}
 		in := a.searchAll(services)
 		in.Confidence = conf
@@ -278,6 +285,12 @@ func (a *analysis) decideModel() Intent {
 	case doReadMail, doReadFile:
 		s := searchOf[label]
 		p := a.searchParams(s)
+		if _, words := p[ParamQuery]; !words && len(p.Strings(ParamFolders))+len(p.Strings(ParamOwners)) > 0 {
+			// "what's in the sig-apps folder?": a folder's or an owner's files, listed
+			in := a.searchAll([]domain.Service{s})
+			in.Confidence, in.Question = conf, QuestionList
+			return in
+		}
 		p[ParamLimit] = 1
 		f := a.add(Step{Service: s, Operation: OpSearch, Params: p})
 		a.add(Step{Service: s, Operation: OpRead, Params: Params{}, DependsOn: []string{f.ID}})
