@@ -77,7 +77,7 @@ eval-ask-heldout:
 
 .PHONY: bench-search
 bench-search:
-	go test -run '^$$' -bench BenchmarkSearch -benchtime 300x -timeout 60m ./cmd/orchestrator/searcheval/
+	go test -v -run '^$$' -bench BenchmarkSearch -benchtime 300x -timeout 60m ./cmd/orchestrator/searcheval/
 
 # ---- Sync benchmarks (workers/synctest; owned by the sync work) ----
 # Full sync of the demo workspace with embeddings (target <= 60 s on 2 cores)

@@ -77,6 +77,7 @@ WITH q AS (
 		       (e >> 29 & 65535)::int AS tf_c, (e >> 45)::int AS len
 		FROM search_terms t, unnest(t.postings) e
 		WHERE t.user_id = $1 AND t.term BETWEEN q.lex AND q.hi AND t.service = ANY($9::text[])
+		OFFSET 0 -- kept a lateral: one index range per word (joined, the planner read all the user's terms)
 	) sp
 	WHERE NOT q.people OR sp.tf_b > 0
 	GROUP BY q.qi, sp.service, sp.doc
