@@ -247,7 +247,8 @@ func init() {
 	for _, w := range strings.Fields(`the and for with about from our your this that all any his her their its
 		own owns owned modified changed updated edited recent recently latest last newest oldest earliest first next upcoming
 		sent wrote written show find list get have has did does many much count number say says said mine
-		thing things stuff something anything everything not older ones`) {
+		thing things stuff something anything everything not older ones
+		note memo letter hear heard ever`) {
 		glue[w] = true
 	}
 }

@@ -109,6 +109,8 @@ func TestSearchWithoutWordsLooksForWhatItDependsOn(t *testing.T) {
 	require.Equal(t, "", q[2], "how many emails from Leonardo: a listing of his, not a search for 'many'")
 	require.Equal(t, "Q3 budget", agent.Content("the last thing about the Q3 budget"))
 	require.Empty(t, agent.Content("newest, not older ones"), "how to sort is no word to find")
+	require.Equal(t, "merger", agent.Content("last heard from her about the merger"))
+	require.Empty(t, agent.Content("the latest note"), "a note is any mail")
 
 }
 

@@ -131,3 +131,16 @@ func TestOfflineWriterReadsWhoCameFromTheNotes(t *testing.T) {
 	ans, _ := write(t, synth.Input{Intent: intent.Intent{Question: intent.QuestionWho}, Results: []executor.Result{res}})
 	require.Contains(t, ans.Text, "the notes say Attendees: Jorge Castro, Tim Pepper")
 }
+
+func TestOfflineWriterAnswersWhenAndWhoOfAnItemRead(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2025, 3, 11, 0, 0, 0, 0, time.UTC)
+	doc := agent.Item{Service: domain.ServiceDrive, Kind: "file", ID: "f1", Title: "KEP-42: Quotas", At: at,
+		People: []string{"ana@users.noreply.github.com"}, Body: "A long text about quotas."}
+	read := executor.Result{StepID: "s1", Service: domain.ServiceDrive, Operation: intent.OpRead, Status: executor.StatusSucceeded, Output: agent.Output{Items: []agent.Item{doc}}}
+	ans, _ := write(t, synth.Input{Intent: intent.Intent{Question: intent.QuestionWhen}, Results: []executor.Result{read}})
+	require.Contains(t, ans.Text, `"KEP-42: Quotas", last modified on Tue Mar 11 2025 [1].`)
+	require.NotContains(t, ans.Text, "long text", "the date answers, not the text")
+	ans, _ = write(t, synth.Input{Intent: intent.Intent{Question: intent.QuestionWho}, Results: []executor.Result{read}})
+	require.Contains(t, ans.Text, "owned by ana@users.noreply.github.com")
+}

@@ -354,9 +354,15 @@ func (b *writer) freeBusy(items []agent.Item) {
 // read shows an item read in full: its summary when asked to summarise, else
 // its text.
 func (b *writer) read(it agent.Item) {
-	if b.question == intent.QuestionWho {
+	switch b.question {
+	case intent.QuestionWho:
 		b.para(b.who(it))
 		return
+	case intent.QuestionWhen:
+		if !it.At.IsZero() { // "when was it last changed?": the date, not the text
+			b.para(fmt.Sprintf("%s [%d].", b.when(it), b.cite(it)))
+			return
+		}
 	}
 	n := b.cite(it)
 	text := it.Body
