@@ -35,19 +35,36 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		t   Timings
 		rec Record
 	)
-	// persist writes the message, retrying while PostgreSQL is down: an ask
-	// whose outcome cannot be written ends with ERROR, never a DONE that
-	// the stored message contradicts.
-	persist := func() error {
-		rec.Store(&msg)
-		msg.UpdatedAt = o.clock.Now()
+	// write stores m, retrying while PostgreSQL is down.
+	write := func(m domain.Message) error {
 		err := retry(context.WithoutCancel(ctx), o.clock, persistGiveUp, func() error {
-			return o.d.Conversations.UpdateMessage(context.WithoutCancel(ctx), msg)
+			return o.d.Conversations.UpdateMessage(context.WithoutCancel(ctx), m)
 		})
 		if err != nil {
-			o.log.ErrorContext(ctx, "persist message", "message", msg.ID, "status", msg.Status, "err", err)
+			o.log.ErrorContext(ctx, "persist message", "message", m.ID, "status", m.Status, "err", err)
 		}
 		return err
+	}
+	// The RUNNING mark is written beside the work, not before it: it was a
+	// round trip on the way to every first token, and nothing reads it on
+	// the way. Every later write waits for it, so it never overwrites the
+	// outcome; if it could not be written the outcome still is.
+	msg.Status = domain.MessageRunning
+	rec.Store(&msg)
+	msg.UpdatedAt = o.clock.Now()
+	marked := make(chan struct{})
+	go func(m domain.Message) {
+		defer close(marked)
+		_ = write(m) // logged
+	}(msg)
+	// persist writes the message as it now is: an ask whose outcome cannot
+	// be written ends with ERROR, never a DONE that the stored message
+	// contradicts.
+	persist := func() error {
+		<-marked
+		rec.Store(&msg)
+		msg.UpdatedAt = o.clock.Now()
+		return write(msg)
 	}
 	fail := func(err error) {
 		status := domain.EndStatus(err)
@@ -78,11 +95,6 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		return false
 	}
 
-	msg.Status = domain.MessageRunning
-	if ended(persist()) {
-		return
-	}
-
 	pub.send(Event{Type: EventStatus, Status: StatusClassifying, Detail: "Understanding the request"})
 	phase := o.clock.Now()
 	var cc intent.ConversationContext
@@ -108,6 +120,10 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		return
 	}
 	rec.Plan = &p
+	// Whether the services read are in sync is asked beside the steps, off
+	// the way to the answer's end.
+	note := make(chan string, 1)
+	go func() { note <- o.degraded(ctx, msg.UserID, in, loc) }()
 
 	phase = o.clock.Now()
 	results := executor.Run(ctx, p, o.runner(msg.UserID), executor.Options{
@@ -147,7 +163,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	if ended(err) {
 		return
 	}
-	if note := o.degraded(ctx, msg.UserID, in, loc); note != "" {
+	if note := <-note; note != "" {
 		note = "\n\n" + note
 		ans.Text += note
 		pub.send(Event{Type: EventToken, Token: note})
