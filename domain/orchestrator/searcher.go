@@ -90,38 +90,49 @@ func (s Searcher) list(ctx context.Context, userID uuid.UUID, f domain.Filter, l
 	if !f.After.IsZero() && !f.Before.IsZero() {
 		limit = max(limit, maxWindowItems) // "next week" means all of next week
 	}
-	p := domain.Page{First: limit, NoTotal: true}
 	var (
 		items []agent.Item
 		err   error
 	)
 	for _, svc := range services {
-		switch svc {
-		case domain.ServiceGmail:
-			items, err = appendListed(items, gmailagent.Item)(s.Reader.Emails(ctx, userID, f, p))
-		case domain.ServiceCalendar:
-			items, err = appendListed(items, calendaragent.Item)(s.Reader.Events(ctx, userID, f, p))
-		case domain.ServiceDrive:
-			items, err = appendListed(items, driveagent.Item)(s.Reader.Files(ctx, userID, f, p))
-		}
-		if err != nil {
-			return nil, err
+		// A page holds at most the store's page size (100): a listing
+		// wanting more ("how many emails did Rosalee send me", CountLimit)
+		// reads on, instead of counting one page.
+		want := len(items) + limit
+		p := domain.Page{First: limit, NoTotal: true}
+		for {
+			var info domain.PageInfo
+			switch svc {
+			case domain.ServiceGmail:
+				items, info, err = appendListed(items, gmailagent.Item)(s.Reader.Emails(ctx, userID, f, p))
+			case domain.ServiceCalendar:
+				items, info, err = appendListed(items, calendaragent.Item)(s.Reader.Events(ctx, userID, f, p))
+			case domain.ServiceDrive:
+				items, info, err = appendListed(items, driveagent.Item)(s.Reader.Files(ctx, userID, f, p))
+			}
+			if err != nil {
+				return nil, err
+			}
+			if len(items) >= want || !info.HasNextPage || info.EndCursor == "" {
+				break
+			}
+			p.After, p.First = info.EndCursor, want-len(items)
 		}
 	}
 	return items, nil
 }
 
 // appendListed returns a function taking a list call's results that appends
-// them to items as agent items.
-func appendListed[T any](items []agent.Item, conv func(T) agent.Item) func([]T, domain.PageInfo, error) ([]agent.Item, error) {
-	return func(xs []T, _ domain.PageInfo, err error) ([]agent.Item, error) {
+// them to items as agent items, passing the page's info on.
+func appendListed[T any](items []agent.Item, conv func(T) agent.Item) func([]T, domain.PageInfo, error) ([]agent.Item, domain.PageInfo, error) {
+	return func(xs []T, info domain.PageInfo, err error) ([]agent.Item, domain.PageInfo, error) {
 		if err != nil {
-			return items, err
+			return items, info, err
 		}
 		for _, x := range xs {
 			items = append(items, conv(x))
 		}
-		return items, nil
+		return items, info, nil
 	}
 }
 

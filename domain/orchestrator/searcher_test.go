@@ -2,6 +2,7 @@ package orchestrator_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -96,4 +97,38 @@ func TestContactsLeaveOutMangledAddresses(t *testing.T) {
 	got, err := c.Resolve(context.Background(), uuid.New(), "Bob")
 	require.NoError(t, err)
 	require.Equal(t, []domain.Address{{Email: "bob.napier@enron.com"}, {Email: "casey.bob@enron.com"}}, got)
+}
+
+// pagedMail lists n emails in pages of at most 100, as the store does.
+type pagedMail struct {
+	domain.WorkspaceReader
+	n int
+}
+
+func (m pagedMail) Emails(_ context.Context, _ uuid.UUID, _ domain.Filter, p domain.Page) ([]domain.Email, domain.PageInfo, error) {
+	from := 0
+	if p.After != "" {
+		from, _ = strconv.Atoi(p.After)
+	}
+	to := min(from+min(p.First, 100), m.n)
+	var out []domain.Email
+	for i := from; i < to; i++ {
+		out = append(out, domain.Email{ID: uuid.New(), EmailID: strconv.Itoa(i)})
+	}
+	return out, domain.PageInfo{HasNextPage: to < m.n, EndCursor: strconv.Itoa(to)}, nil
+}
+
+// A listing wanting more than a page ("how many emails did Rosalee send
+// me") reads on to its limit, and no further.
+func TestSearcherListsPastOnePage(t *testing.T) {
+	t.Parallel()
+	s := orchestrator.Searcher{Reader: pagedMail{n: 263}}
+	only := domain.Filter{Services: []domain.Service{domain.ServiceGmail}, From: []string{"rosalee.fleming@enron.com"}}
+	items, err := s.Search(context.Background(), uuid.New(), only, orchestrator.CountLimit)
+	require.NoError(t, err)
+	require.Len(t, items, 263)
+	require.Equal(t, "262", items[262].ID)
+	items, err = s.Search(context.Background(), uuid.New(), only, 150)
+	require.NoError(t, err)
+	require.Len(t, items, 150)
 }
