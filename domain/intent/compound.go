@@ -57,8 +57,8 @@ func splitRequests(q string) []part {
 			switch {
 			case starterRE.MatchString(tail):
 				back := backRE.MatchString(aboutItRE.ReplaceAllString(tail, ""))
-				if back && sayingRE.MatchString(head) {
-					continue
+				if back && sayingRE.MatchString(head) || !back && !hasContent(tail) {
+					continue // "... and ask him to start", "... and what time?": one request
 				}
 				cut, next = m[0], part{text: tail, chained: back}
 			case namesOtherService(head, tail):
@@ -82,6 +82,15 @@ func splitRequests(q string) []part {
 	}
 }
 
+// hasContent reports whether s names anything of its own: a word that is
+// no command, filler or kind of item, an address or a date ("and what
+// time?" names nothing; "and let bob@x.com know" does).
+func hasContent(s string) bool {
+	return emailAddrRE.MatchString(s) || slices.ContainsFunc(wordRE.FindAllString(s, -1), func(w string) bool {
+		return !stopWords[strings.ToLower(w)] && !isKeyword(w)
+	})
+}
+
 // namesOtherService reports whether tail, a phrase with no command of its
 // own, starts by naming items of a service head does not name, while head
 // asks for something of its own: "emails from Paula and my meetings on
@@ -90,9 +99,7 @@ func namesOtherService(head, tail string) bool {
 	if !leadVerbRE.MatchString(head) && !starterRE.MatchString(head) {
 		return false
 	}
-	if !slices.ContainsFunc(wordRE.FindAllString(head, -1), func(w string) bool {
-		return !stopWords[strings.ToLower(w)] && !isKeyword(w)
-	}) {
+	if !hasContent(head) {
 		return false
 	}
 	words := strings.Fields(tail)

@@ -25,7 +25,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-askq4"
+const OfflineVersion = "offline-2026-12-05-dialog4"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -97,7 +97,8 @@ var stopWords = func() map[string]bool {
 	up out into over then than also just need want like know let see check am pm one ones details detail next upcoming attachment attachments unread emailed free busy time
 	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants
 	through everywhere stuff related regarding keps kep shared new recently lately saying telling asking written authored
-	first changed modified edited updated created oldest earliest newest many much count total altogether`) {
+	first changed modified edited updated created oldest earliest newest many much count total altogether
+	prepare prep ready brief briefing answer respond`) {
 		m[w] = true
 	}
 	return m
@@ -192,6 +193,7 @@ type analysis struct {
 	say      string       // the message to write ("saying I'll be late")
 	peopleAt []int        // where each of people is named
 	unknown  []string     // names the contacts do not know
+	also     []string     // topic words the tagger put in a person's slot ("Beau's Astros")
 	ent      Entities
 	read     nlu.Result // what the model read
 	steps    []Step
@@ -217,9 +219,16 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
 	}
 	for _, sl := range a.read.Slots {
-		if sl.Name == "person" && !strings.Contains(sl.Text, "@") {
-			cands = append(cands, cand{name: sl.Text, start: sl.Start, end: sl.End})
+		if sl.Name != "person" || strings.Contains(sl.Text, "@") {
+			continue
 		}
+		if i := possessiveRE.FindStringIndex(sl.Text); i != nil && i[1] < len(sl.Text) {
+			// "Beau's Astros email": Beau wrote it, the Astros are what it is about.
+			cands = append(cands, cand{name: sl.Text[:i[0]], start: sl.Start, end: sl.Start + i[1]})
+			a.also = append(a.also, strings.TrimSpace(sl.Text[i[1]:]))
+			continue
+		}
+		cands = append(cands, cand{name: sl.Text, start: sl.Start, end: sl.End})
 	}
 	// The tagger may miss a name it never saw where people are named
 	// ("email Sarah the KEP", "from peter blackmore"): such words count only
@@ -245,6 +254,20 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 			cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
 		}
 	}
+	// A full name the tagger read as a topic ("what about Tori Wells?") is a
+	// person when a contact bears exactly that name.
+	strict := len(cands)
+	for _, m := range fullNameRE.FindAllStringIndex(a.q, -1) {
+		for _, w := range wordRE.FindAllStringIndex(a.q[m[0]:m[1]], -1) {
+			if lw := strings.ToLower(a.q[m[0]+w[0] : m[0]+w[1]]); !stopWords[lw] && !isKeyword(lw) {
+				m[0] += w[0]
+				break
+			}
+		}
+		if len(strings.Fields(a.q[m[0]:m[1]])) >= 2 && !a.inSlot(m[0], "title") {
+			cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
+		}
+	}
 	seen := map[string]bool{}
 	for i, cd := range cands {
 		name := strings.TrimSuffix(strings.TrimSuffix(cd.name, "'s"), "’s")
@@ -265,6 +288,9 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 				return fmt.Errorf("resolve %q: %w", name, err)
 			}
 			p.Addresses = addrs
+		}
+		if i >= strict {
+			p.Addresses = bearing(p.Addresses, name)
 		}
 		if len(p.Addresses) == 0 && i >= known {
 			continue
@@ -294,9 +320,32 @@ func lastNamedPeople(cc ConversationContext) bool {
 	return false
 }
 
+// bearing are the addresses of exactly that name: by display name, or by
+// the letters of the address's local part ("tori.wells@" is Tori Wells).
+func bearing(addrs []domain.Address, name string) []domain.Address {
+	letters := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) {
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, s)
+	}
+	var out []domain.Address
+	for _, ad := range addrs {
+		local, _, _ := strings.Cut(ad.Email, "@")
+		if strings.EqualFold(ad.Name, name) || letters(local) == letters(name) {
+			out = append(out, ad)
+		}
+	}
+	return out
+}
+
 // personPrefixRE and loneCapRE find names the tagger missed, kept only when
-// the user's contacts know them.
+// the user's contacts know them; fullNameRE finds full names in topics.
 var (
+	fullNameRE     = regexp.MustCompile(`\b[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,3}\b`)
+	possessiveRE   = regexp.MustCompile(`['’]s\b\s*`)
 	personPrefixRE = rx(`\b(?:from|to|with|cc|email|e-mail|message|ping|tell|ask|invite)\s+([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)`)
 	loneCapRE      = regexp.MustCompile(`\b[A-Z][a-z][\w'-]*\b`)
 	placeBeforeRE  = rx(`\b(?:in|at|near|around|across|outside|inside|within|throughout)\s+(?:the\s+)?$`)
@@ -386,7 +435,7 @@ func isAcronymOrg(w string) bool {
 func (a *analysis) topic() string {
 	var words []string
 	for _, m := range wordRE.FindAllStringIndex(a.q, -1) {
-		if a.inSpan(m[0]) || a.inSlot(m[0], "body") && writes[a.read.Intent] || a.inSlot(m[0], "title") || a.inSlot(m[0], "person") {
+		if a.inSpan(m[0]) || a.inSlot(m[0], "body") && writes[a.read.Intent] || a.inSlot(m[0], "title") || a.inSlot(m[0], "person") || m[0] >= a.sayAt() {
 			continue // a date, a person, the message to write, a new title
 		}
 		w := strings.TrimRight(a.q[m[0]:m[1]], ".'")
@@ -397,6 +446,18 @@ func (a *analysis) topic() string {
 		words = append(words, w)
 	}
 	return strings.Join(words, " ")
+}
+
+// sayAt is where the message to write starts ("reply saying glad you
+// came"), or the request's end: nothing after it is what to search for.
+func (a *analysis) sayAt() int {
+	switch a.read.Intent {
+	case doDraft, doSend, doReply, doForward:
+		if m := sayingRE.FindStringIndex(a.q); m != nil {
+			return m[0]
+		}
+	}
+	return len(a.q) // "emails saying the deal is off": what they say is searched
 }
 
 // googleProductRE is a name of Google's that names a service, not a topic.
@@ -440,20 +501,9 @@ var (
 // services are the services the request names or suggests; a word of a
 // name ("SIG Docs") names no service.
 func (a *analysis) services() []domain.Service {
-	says := func(re *regexp.Regexp) bool {
-		if re == nil {
-			return false
-		}
-		for _, m := range re.FindAllStringIndex(a.q, -1) {
-			if !a.names[m[0]] {
-				return true
-			}
-		}
-		return false
-	}
 	var out []domain.Service
 	for _, s := range domain.Services {
-		if says(serviceWords[s]) || says(weakWords[s]) {
+		if a.says(serviceWords[s]) || a.says(weakWords[s]) {
 			out = append(out, s)
 		}
 	}
@@ -536,7 +586,7 @@ func (a *analysis) searchParams(s domain.Service) Params {
 		if !r.End.IsZero() {
 			p[ParamBefore] = r.End.Format(time.RFC3339)
 		}
-	} else if s == domain.ServiceCalendar && aheadRE.MatchString(a.q) && !behindRE.MatchString(a.q) {
+	} else if s == domain.ServiceCalendar && a.ahead() {
 		p[ParamAfter] = a.now.Format(time.RFC3339) // "my next meeting" is in the future
 	}
 	return p
@@ -649,6 +699,21 @@ func appendNew(xs []string, y string) []string {
 		return xs
 	}
 	return append(xs, y)
+}
+
+// ahead reports whether a calendar search is about what is to come: "my
+// next meeting", "my meetings"; not "my calendar ... about cgroup v2" (a
+// topic, searched whenever it was) nor "my last meeting".
+func (a *analysis) ahead() bool {
+	if behindRE.MatchString(a.q) {
+		return false
+	}
+	for _, m := range aheadRE.FindAllString(a.q, -1) {
+		if !strings.EqualFold(m, "my") || a.topicWithOrgs() == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // dateRange is the first date of the request; mail and files are in the past,
@@ -788,8 +853,9 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 		// "forward Rosalee's latest email to Bob": Rosalee wrote it, Bob gets it.
 		senders, recipients = a.splitPeople()
 	}
-	if mode == "reply" && len(a.people) == 0 {
-		// A reply goes to the sender of the mail it answers.
+	if mode == "reply" && deps == nil {
+		// A reply goes to the sender of the mail it answers, found from
+		// any address of the person named ("reply to Beau's email").
 		return a.replyFound(send)
 	}
 	saved := a.people
@@ -1162,6 +1228,11 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 	if newStart == nil && newDay == nil {
 		return a.clarify("When should it move to?")
 	}
+	if _, back := a.back(domain.ServiceCalendar); ref == nil && !back && len(target) == 0 && len(a.people) == 0 &&
+		strings.TrimSpace(genericEventRE.ReplaceAllString(a.topicWithOrgs(), "")) == "" && !travelRE.MatchString(a.q) {
+		// "move my meeting to Friday": which of them?
+		return a.clarify("Which meeting should I move? Tell me its name, who it's with or when it is now.")
+	}
 	p := a.pickParams()
 	p[ParamTimeZone] = a.loc.String()
 	clockOnly := newStart != nil && !hasDatePart(moveTo)
@@ -1193,6 +1264,9 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 	a.add(Step{Service: domain.ServiceCalendar, Operation: OpUpdate, Params: p, DependsOn: []string{s}})
 	return a.intent(0.8)
 }
+
+// genericEventRE are words that say an item is an event, not which one.
+var genericEventRE = rx(`\b(?:meeting|call|event|appointment|session)s?\b`)
 
 // moveParts splits the dates of a move into those naming the event ("the
 // meeting on Tuesday") and those saying where it goes ("to 11am"): the ones

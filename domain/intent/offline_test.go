@@ -34,10 +34,11 @@ func setup(t *testing.T) bundle {
 	loc, err := time.LoadLocation("Europe/Istanbul")
 	require.NoError(t, err)
 	c := contacts{
-		"sarah": {{Name: "Sarah Fleming", Email: "sarah.fleming@example.com"}},
-		"bob":   {{Name: "Bob", Email: "bob@example.com"}},
-		"john":  {{Name: "John Smith", Email: "john.smith@example.com"}, {Name: "John Doe", Email: "jdoe@example.com"}},
-		"team":  {{Email: "outlook.team@example.com"}},
+		"sarah":      {{Name: "Sarah Fleming", Email: "sarah.fleming@example.com"}},
+		"bob":        {{Name: "Bob", Email: "bob@example.com"}},
+		"john":       {{Name: "John Smith", Email: "john.smith@example.com"}, {Name: "John Doe", Email: "jdoe@example.com"}},
+		"team":       {{Email: "outlook.team@example.com"}},
+		"priya nair": {{Email: "priya.nair@example.com"}, {Name: "Priya Nairobi", Email: "pn@example.com"}},
 		"tom": {{Email: "tom.a@example.com"}, {Email: "tom.b@example.com"}, {Email: "tom.c@example.com"},
 			{Email: "tom.d@example.com"}, {Email: "tom.e@example.com"}},
 	}
@@ -173,6 +174,28 @@ func TestOfflineClassify(t *testing.T) {
 	}
 }
 
+func TestOfflineFindsWhatTheRequestIsAbout(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	// What a meeting discussed runs on past where the tagger stops.
+	in := b.classify(t, "which SIG Apps meetings covered the release blockers for version 1.30", intent.ConversationContext{})
+	require.Contains(t, in.Steps[0].Params.String(intent.ParamQuery), "release blockers")
+	require.Contains(t, in.Steps[0].Params.String(intent.ParamQuery), "1.30")
+	// A topic in "my calendar" is searched whenever it was.
+	in = b.classify(t, "look in my calendar for anything about etcd", intent.ConversationContext{})
+	require.Equal(t, "s1:calendar.search", shape(in))
+	require.Nil(t, in.Steps[0].Params[intent.ParamAfter])
+	// Preparing for "my next meeting" searches mail and files for what it is about.
+	in = b.classify(t, "prep me for my next meeting", intent.ConversationContext{})
+	require.Equal(t, "s1:calendar.search s2:gmail.search<s1 s3:drive.search<s1", shape(in))
+	require.Nil(t, in.Steps[1].Params[intent.ParamQuery])
+	// Someone's email: they sent it; the rest is what it is about.
+	in = b.classify(t, "answer Bob's offsite email saying count me in", intent.ConversationContext{})
+	require.Equal(t, "s1:gmail.search s2:gmail.draft<s1 s3:gmail.send<s2!", shape(in))
+	require.Equal(t, []string{"bob@example.com"}, in.Steps[0].Params[intent.ParamFrom])
+	require.Equal(t, "offsite", in.Steps[0].Params[intent.ParamQuery])
+}
+
 func TestOfflineDraftsSayWhatTheMailIsFor(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -231,6 +254,8 @@ func TestOfflineClarifiesAndRefuses(t *testing.T) {
 		"email Tom about lunch":              "Which Tom do you mean: tom.a@example.com, tom.b@example.com, tom.c@example.com, or one of 2 others?",
 		"email Zed about lunch":              "couldn't find an address for Zed",
 		"share the Q3 report":                "Who should I share it with",
+		// A move of "my meeting" says neither which nor when it is now.
+		"reschedule my call to Monday": "Which meeting should I move",
 	} {
 		in := b.classify(t, q, intent.ConversationContext{})
 		require.Empty(t, in.Steps, q)
@@ -243,7 +268,8 @@ func TestOfflineClarifiesAndRefuses(t *testing.T) {
 		require.Equal(t, intent.QuestionSmallTalk, in.Question, q)
 		require.NotEmpty(t, in.Reply, q)
 	}
-	for _, q := range []string{"what's the weather?", "tell me a joke", "delete the email from Bob"} {
+	for _, q := range []string{"what's the weather?", "tell me a joke", "delete the email from Bob",
+		"star all the messages from Sarah", "stream the replay of the design review", "mark those as unread"} {
 		in := b.classify(t, q, intent.ConversationContext{})
 		require.Empty(t, in.Steps, q)
 		require.NotEmpty(t, in.Unsupported, q)
@@ -266,7 +292,12 @@ func TestOfflineFollowUps(t *testing.T) {
 		},
 	}}}
 
-	in := b.classify(t, "open the second one", cc)
+	// A full name a contact bears is a person, even where the tagger saw a topic.
+	in := b.classify(t, "and what about Priya Nair?", cc)
+	require.Equal(t, "s1:gmail.search", shape(in))
+	require.Contains(t, in.Steps[0].Params.Strings(intent.ParamFrom), "priya.nair@example.com")
+
+	in = b.classify(t, "open the second one", cc)
 	require.Equal(t, "s1:gmail.read", shape(in))
 	require.Equal(t, "m2", in.Steps[0].Params[intent.ParamItemID])
 
@@ -289,6 +320,17 @@ func TestOfflineFollowUps(t *testing.T) {
 	in = b.classify(t, "the fifth one", cc)
 	require.Empty(t, in.Steps)
 	require.Contains(t, in.Clarification, "only showed 4")
+
+	// Approval of a draft whose sending is already proposed runs nothing: only
+	// the proposal's own confirmation sends it.
+	proposed := cc
+	proposed.Turns = []intent.Turn{cc.Turns[0]}
+	proposed.Turns[0].Actions = []intent.ActionRef{{ID: "a1", Kind: "send_email", Service: domain.ServiceGmail, Summary: "Send the draft \"Re: Budget\"", Targets: []string{"d1"}, Status: "PROPOSED"}}
+	for _, q := range []string{"looks good", "great, go ahead"} {
+		in = b.classify(t, q, proposed)
+		require.Empty(t, in.Steps, q)
+		require.Contains(t, in.Reply, "confirm the proposed action", q)
+	}
 }
 
 func TestIntentJSON(t *testing.T) {

@@ -21,6 +21,7 @@ func TestSplitRequests(t *testing.T) {
 		// One request: a list of services, a list of people, one message.
 		{"search my drive and calendar for notes on pod density", []part{{text: "search my drive and calendar for notes on pod density"}}},
 		{"mail from Ken about the merger and my calls with him", []part{{text: "mail from Ken about the merger and my calls with him"}}},
+		{"when is the next SIG Apps call and what time", []part{{text: "when is the next SIG Apps call and what time"}}},
 		{"emails from Ken and Sarah about the merger", []part{{text: "emails from Ken and Sarah about the merger"}}},
 		{"email Bob saying the demo moved and ask him to tell the team", []part{{text: "email Bob saying the demo moved and ask him to tell the team"}}},
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
@@ -88,6 +89,10 @@ func (a *analysis) understand() {
 	var topics []string
 	for _, p := range parts {
 		topics = append(topics, p.text)
+	}
+	topics = append(topics, a.also...)
+	if searchOf[a.read.Intent] != "" || a.read.Intent == doSearchAny || a.read.Intent == doPrepare {
+		topics = append(topics, a.discussed(topics)...)
 	}
 	if id := kepRE.FindStringSubmatchIndex(a.q); id != nil {
 		// An identifier names the file outright: "KEP number 3063" is "KEP-3063".
@@ -190,12 +195,49 @@ func (a *analysis) inAnySlot(i int) bool {
 	return false
 }
 
+// discussedRE introduces what an item discusses, which runs to the end of
+// the request: "the meeting where they discussed the mentorship program
+// with 3 groups of 4 mentees".
+var discussedRE = rx(`\b(?:discuss(?:ed|es|ing)?|talk(?:ed|s|ing)?\s+about|cover(?:ed|s|ing)|mention(?:ed|s|ing)?|went\s+over|about|regarding|concerning)\s+`)
+
+// discussed are the words after the last cue of what an item discusses
+// that the tagger's topics left out (it cuts long topics short), less
+// dates, people and stop words.
+func (a *analysis) discussed(topics []string) []string {
+	ms := discussedRE.FindAllStringIndex(a.q, -1)
+	if len(ms) == 0 {
+		return nil
+	}
+	have := map[string]bool{}
+	for _, t := range topics {
+		for _, w := range wordRE.FindAllString(strings.ToLower(t), -1) {
+			have[w] = true
+		}
+	}
+	var out []string
+	start := ms[len(ms)-1][1]
+	for _, m := range wordRE.FindAllStringIndex(a.q[start:a.sayAt()], -1) {
+		at := start + m[0]
+		w := strings.TrimRight(a.q[at:start+m[1]], ".'")
+		lw := strings.ToLower(w)
+		if a.inSpan(at) || a.inSlot(at, "person") || stopWords[lw] || have[lw] || len(w) < 2 && !unicode.IsDigit([]rune(w)[0]) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 var (
-	kepRE      = rx(`\bkeps?[\s-]*(?:number|no\.?|#)?\s*-?\s*(\d{1,5})\b`)
-	topicTrim  = rx(`^(?:the|a|an|my|our|any|some|this|that|those|these|about|regarding|on|for|re|through|in|anything about|everything about|same|updated|latest|newest|new|recent|last|previous|full|whole|entire|contents? of|(?:e-?mails?|mails?|messages?|docs?|documents?|files?|meetings?|events?|keps?)\s+(?:about|on|regarding|re))\s+|\s+as\s+(?:an?\s+)?(?:viewer|editor|commenter|reader|writer)$|\s+(?:if|when|in case)\s+.*$|[?.!,;:'"]+$`)
-	ofThoseRE  = rx(`\b(?:of|among)\s+(?:those|these|them)\b`)
-	unsupMail  = rx(`\b(?:e-?mails?|mail|messages?|inbox|unsubscribe|label|archive)\b`)
-	unsupDrive = rx(`\b(?:kep|doc|docs|document|file|files|folder|spreadsheet|rename)\b`)
+	kepRE     = rx(`\bkeps?[\s-]*(?:number|no\.?|#)?\s*-?\s*(\d{1,5})\b`)
+	topicTrim = rx(`^(?:the|a|an|my|our|any|some|this|that|those|these|about|regarding|on|for|re|through|in|anything about|everything about|same|updated|latest|newest|new|recent|last|previous|full|whole|entire|contents? of|(?:e-?mails?|mails?|messages?|docs?|documents?|files?|meetings?|events?|keps?)\s+(?:about|on|regarding|re))\s+|\s+as\s+(?:an?\s+)?(?:viewer|editor|commenter|reader|writer)$|\s+(?:if|when|in case)\s+.*$|[?.!,;:'"]+$`)
+	ofThoseRE = rx(`\b(?:of|among)\s+(?:those|these|them)\b`)
+	// cancelVerbRE is how an operation no service offers may still be a
+	// cancel ("delete the dentist appointment"), unlike "play the recording
+	// of the meeting" or "accept the invite".
+	cancelVerbRE = rx(`\b(?:delete|remove|cancel|call\s+off|drop|clear)\b`)
+	unsupMail    = rx(`\b(?:e-?mails?|mail|messages?|inbox|unsubscribe|label|archive)\b`)
+	unsupDrive   = rx(`\b(?:kep|doc|docs|document|file|files|folder|spreadsheet|rename)\b`)
 )
 
 func trimTopic(s string) string {
@@ -234,21 +276,25 @@ func (a *analysis) decideModel() Intent {
 		return Intent{Confidence: 0.9, Unsupported: "I can't do that. " + canDo}
 	case doUnsupportedOp:
 		switch {
-		case unsupDrive.MatchString(q):
+		case a.says(unsupDrive):
 			return Intent{Confidence: 0.9, Unsupported: "I can't rename, edit, move or delete files: I can find, read and share them. " + canDo}
 		case unsupMail.MatchString(q):
-			return Intent{Confidence: 0.9, Unsupported: "I can't delete, archive or label emails: I can search, read, draft and send them."}
-		case eventNounRE.MatchString(q):
+			return Intent{Confidence: 0.9, Unsupported: "I can't delete, archive, label or mark emails (read, starred, spam): I can search, read, draft and send them."}
+		case eventNounRE.MatchString(q) && cancelVerbRE.MatchString(q):
 			// "delete the dentist appointment": an event, which can be cancelled.
 			label, a.read.Intent = doDelete, doDelete
+		case eventNounRE.MatchString(q):
+			return Intent{Confidence: 0.9, Unsupported: "I can't accept, decline, join or record meetings: I can find, create, move and cancel Calendar events. " + canDo}
 		default:
 			return Intent{Confidence: 0.9, Unsupported: "I can't do that. " + canDo}
 		}
 	case doConfirm, doReject:
-		if _, draft := lastDraft(last); !draft || label == doReject {
+		d, draft := lastDraft(last)
+		if !draft || label == doReject || len(pendingOf(last)) > 0 {
+			// Its sending already proposed, a draft is sent by that proposal's confirmation.
 			return a.answerProposal(last, hasLast, label == doConfirm)
 		}
-		a.read.Intent = doSend // "send it", "go ahead" with a draft shown: propose sending it
+		return a.actOn(d, doSend) // "go ahead" with a draft shown: propose sending it
 	}
 	if a.chain.back {
 		// "... and share it with Bob": "it" is what the part before found.
@@ -379,14 +425,16 @@ func (a *analysis) prepare() Intent {
 	if _, ok := p[ParamAfter]; !ok {
 		p[ParamAfter] = a.now.Format(time.RFC3339)
 	}
-	a.add(Step{Service: domain.ServiceCalendar, Operation: OpSearch, Params: p})
+	meeting := a.add(Step{Service: domain.ServiceCalendar, Operation: OpSearch, Params: p})
 	for _, s := range []domain.Service{domain.ServiceGmail, domain.ServiceDrive} {
 		sp := Params{ParamOrder: string(OrderRelevance)}
+		var deps []string
 		if t := a.topicWithOrgs(); t != "" {
 			sp[ParamQuery] = t
+		} else {
+			deps = []string{meeting.ID} // "my next meeting": what the meeting found is about
 		}
-		setList(sp, ParamFrom, nil)
-		a.add(Step{Service: s, Operation: OpSearch, Params: sp})
+		a.add(Step{Service: s, Operation: OpSearch, Params: sp, DependsOn: deps})
 	}
 	in := a.intent(0.85)
 	in.Question = QuestionSummarize
@@ -399,11 +447,7 @@ func (a *analysis) prepare() Intent {
 func (a *analysis) answerProposal(last Turn, hasLast, yes bool) Intent {
 	var pending []ActionRef
 	if hasLast {
-		for _, ac := range last.Actions {
-			if ac.Status == "" || strings.EqualFold(ac.Status, "proposed") {
-				pending = append(pending, ac)
-			}
-		}
+		pending = pendingOf(last)
 	}
 	in := Intent{Confidence: 1, Question: QuestionSmallTalk}
 	switch {
@@ -417,6 +461,17 @@ func (a *analysis) answerProposal(last Turn, hasLast, yes bool) Intent {
 		in.Reply = fmt.Sprintf("OK: leave the proposed action (%s) unconfirmed, or reject it, and nothing changes.", strings.TrimRight(pending[0].Summary, "."))
 	}
 	return in
+}
+
+// pendingOf are the actions of turn t still awaiting confirmation.
+func pendingOf(t Turn) []ActionRef {
+	var out []ActionRef
+	for _, ac := range t.Actions {
+		if ac.Status == "" || strings.EqualFold(ac.Status, "proposed") {
+			out = append(out, ac)
+		}
+	}
+	return out
 }
 
 // followUpModel resolves a request against the conversation: an ordinal or
@@ -632,6 +687,11 @@ func (a *analysis) replyFound(send bool) Intent {
 	if t := a.topicWithOrgs(); t != "" {
 		p[ParamQuery] = t
 	}
+	var from []string
+	for _, person := range a.people {
+		from = append(from, addressesOf(person)...)
+	}
+	setList(p, ParamFrom, from)
 	s := a.add(Step{Service: domain.ServiceGmail, Operation: OpSearch, Params: p})
 	d := a.add(Step{Service: domain.ServiceGmail, Operation: OpDraft, Params: Params{ParamMode: "reply", ParamBody: body}, DependsOn: []string{s.ID}})
 	if send {
@@ -652,6 +712,20 @@ func (a *analysis) question() Question {
 // sideEffectIntent reports whether an intent changes an item in place.
 func sideEffectIntent(label string) bool {
 	return label == doUpdate || label == doDelete || label == doShare
+}
+
+// says reports whether re matches outside a capitalised name ("SIG Docs"
+// names no documents).
+func (a *analysis) says(re *regexp.Regexp) bool {
+	if re == nil {
+		return false
+	}
+	for _, m := range re.FindAllStringIndex(a.q, -1) {
+		if !a.names[m[0]] {
+			return true
+		}
+	}
+	return false
 }
 
 // named are the services the request names outside its topic ("emails
