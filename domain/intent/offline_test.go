@@ -185,6 +185,10 @@ func TestOfflineFindsWhatTheRequestIsAbout(t *testing.T) {
 	in = b.classify(t, "look in my calendar for anything about etcd", intent.ConversationContext{})
 	require.Equal(t, "s1:calendar.search", shape(in))
 	require.Nil(t, in.Steps[0].Params[intent.ParamAfter])
+	// Naming a thing to read, with nothing shown yet, is a search for it.
+	in = b.classify(t, "bring up the latest Globex quarterly summary", intent.ConversationContext{})
+	require.Empty(t, in.Clarification)
+	require.NotEmpty(t, in.Steps)
 	// Preparing for "my next meeting" searches mail and files for what it is about.
 	in = b.classify(t, "prep me for my next meeting", intent.ConversationContext{})
 	require.Equal(t, "s1:calendar.search s2:gmail.search<s1 s3:drive.search<s1", shape(in))

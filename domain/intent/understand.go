@@ -269,6 +269,11 @@ func (a *analysis) decideModel() Intent {
 			label, a.read.Intent = doSearchDrive, doSearchDrive // "what's inside the wg-batch folder?"
 		}
 	}
+	if m, _ := a.ordinal(); label == doRefRead && !a.chain.back && a.topicWithOrgs() != "" && m == nil && !pronounRE.MatchString(q) {
+		// "pull up the most recent EnronOnline executive summary": nothing
+		// shown is pointed at, so it is a search for what it names.
+		label, a.read.Intent = doSearchAny, doSearchAny
+	}
 	switch label {
 	case doSmallTalk:
 		return Intent{Confidence: 1, Question: QuestionSmallTalk, Reply: smallTalkReply(q)}
