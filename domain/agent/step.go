@@ -248,7 +248,7 @@ func init() {
 		own owns owned modified changed updated edited recent recently latest last newest oldest earliest first next upcoming
 		sent wrote written show find list get have has did does many much count number say says said mine
 		thing things stuff something anything everything not older ones
-		note memo letter hear heard ever`) {
+		note memo letter hear heard ever mention mentions mentioned mentioning`) {
 		glue[w] = true
 	}
 }

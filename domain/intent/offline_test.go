@@ -82,6 +82,7 @@ func TestOfflineClassify(t *testing.T) {
 		{"what meetings do I have tomorrow?", "s1:calendar.search",
 			map[string]any{"after": "2026-06-18T00:00:00+03:00", "before": "2026-06-19T00:00:00+03:00"}},
 		{"find the KEP about sidecar containers", "s1:drive.search", map[string]any{"query": "sidecar containers"}},
+		{"is there a KEP numbered 0427?", "s1:drive.search", map[string]any{"query": "KEP-427"}},
 		{"find my docs about sidecar containers", "s1:drive.search", map[string]any{"query": "sidecar containers"}},
 		{"audit meeting with Dynegy about Enron", "s1:gmail.search s2:calendar.search", map[string]any{"query": "audit Dynegy Enron"}},
 		{"shareholder saying lay it on the line", "s1:gmail.search s2:calendar.search s3:drive.search",

@@ -99,7 +99,7 @@ func (a *analysis) understand() {
 		kep := "KEP-" + strings.TrimLeft(a.q[id[2]:id[3]], "0")
 		var rest []string
 		for _, t := range topics {
-			if t = strings.TrimSpace(kepRE.ReplaceAllString(t, "")); t != "" && !strings.EqualFold(t, "number") {
+			if t = strings.TrimSpace(kepRE.ReplaceAllString(t, "")); t != "" && !strings.EqualFold(t, "number") && "KEP-"+strings.TrimLeft(t, "0") != kep {
 				rest = append(rest, t)
 			}
 		}
@@ -229,7 +229,7 @@ func (a *analysis) discussed(topics []string) []string {
 }
 
 var (
-	kepRE     = rx(`\bkeps?[\s-]*(?:number|no\.?|#)?\s*-?\s*(\d{1,5})\b`)
+	kepRE     = rx(`\bkeps?[\s-]*(?:numbered|number|no\.?|#)?\s*-?\s*(\d{1,5})\b`)
 	topicTrim = rx(`^(?:the|a|an|my|our|any|some|this|that|those|these|about|regarding|on|for|re|through|in|anything about|everything about|same|updated|latest|newest|new|recent|last|previous|full|whole|entire|contents? of|(?:e-?mails?|mails?|messages?|docs?|documents?|files?|meetings?|events?|keps?)\s+(?:about|on|regarding|re))\s+|\s+as\s+(?:an?\s+)?(?:viewer|editor|commenter|reader|writer)$|\s+(?:if|when|in case)\s+.*$|[?.!,;:'"]+$`)
 	ofThoseRE = rx(`\b(?:of|among)\s+(?:those|these|them)\b`)
 	// cancelVerbRE is how an operation no service offers may still be a

@@ -144,3 +144,20 @@ func TestOfflineWriterAnswersWhenAndWhoOfAnItemRead(t *testing.T) {
 	ans, _ = write(t, synth.Input{Intent: intent.Intent{Question: intent.QuestionWho}, Results: []executor.Result{read}})
 	require.Contains(t, ans.Text, "owned by ana@users.noreply.github.com")
 }
+
+func TestOfflineWriterReadsWhatTheTextSaysAboutTheTopic(t *testing.T) {
+	t.Parallel()
+	doc := "<!--\nWhen your KEP is complete,\nremove these comments.\n-->\n- [x] KEP approvers have set the status\n\n## Summary\n\nThis KEP adds quotas to namespaces.\n\n" +
+		"## Design\n\nThe controller counts objects per namespace.\n\nTemplates for quota objects are shared by every namespace and copied on creation.\n"
+	kep := agent.Item{Service: domain.ServiceDrive, Kind: "file", ID: "f1", Title: "KEP-42: Namespace quotas", Body: doc}
+	read := executor.Result{StepID: "s1", Service: domain.ServiceDrive, Operation: intent.OpRead, Status: executor.StatusSucceeded, Output: agent.Output{Items: []agent.Item{kep}}}
+	ans, _ := write(t, synth.Input{Intent: intent.Intent{Question: intent.QuestionRead, Entities: intent.Entities{Topics: []string{"KEP-42 template"}}},
+		Results: []executor.Result{read}})
+	require.Contains(t, ans.Text, "Templates for quota objects are shared")
+	require.NotContains(t, ans.Text, "counts objects", "only what it says about templates")
+
+	ans, _ = write(t, synth.Input{Intent: intent.Intent{Question: intent.QuestionRead}, Results: []executor.Result{read}})
+	require.Contains(t, ans.Text, "This KEP adds quotas")
+	require.NotContains(t, ans.Text, "remove these comments", "comments are no text")
+	require.NotContains(t, ans.Text, "approvers", "a checklist is no text")
+}

@@ -375,7 +375,28 @@ func (b *writer) read(it agent.Item) {
 			return
 		}
 	}
+	if ps := Passages(text, b.asked(it), maxReadChars); len(ps) > 0 {
+		// "what does the KEP say about templates?": where it does
+		b.para(fmt.Sprintf("%s [%d]:\n%s", b.describe(it), n, strings.Join(ps, "\n")))
+		return
+	}
 	b.para(fmt.Sprintf("%s [%d]:\n%s", b.describe(it), n, excerpt(Readable(text), maxReadChars)))
+}
+
+// asked are the words of the request's topic that it is asked about, less
+// those of the title that found the item.
+func (b *writer) asked(it agent.Item) []string {
+	title := map[string]bool{}
+	for _, w := range words(it.Title) {
+		title[w] = true
+	}
+	var out []string
+	for _, w := range words(strings.Join(b.in.Intent.Entities.Topics, " ")) {
+		if !title[w] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // maxReadChars bounds the text of an item shown in full.

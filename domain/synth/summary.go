@@ -24,8 +24,10 @@ var (
 	headerRE    = regexp.MustCompile(`(?i)^\s*(?:from|sent|to|cc|bcc|subject|date)\s*:`)
 	separatorRE = regexp.MustCompile(`^\s*(?:-{3,}|_{3,}|={3,}|\*{3,}).*$|(?i)^\s*-+\s*original message\s*-+`)
 	tocRE       = regexp.MustCompile(`^\s*[-*]\s*\[[^\]]*\]\(#`)
-	sentenceRE  = regexp.MustCompile(`[^.!?]+(?:[.!?]+|$)`)
-	wordRE      = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'-]*`)
+	// taskRE is a checklist line ("- [x] KEP approvers have ..."): a form, not prose.
+	taskRE     = regexp.MustCompile(`^\s*(?:[-*]\s*)?\[[ xX]?\]\s`)
+	sentenceRE = regexp.MustCompile(`[^.!?]+(?:[.!?]+|$)`)
+	wordRE     = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'-]*`)
 )
 
 // block is a paragraph of a text and the heading it sits under.
@@ -42,6 +44,7 @@ func blocks(text string) []block {
 		heading string
 		cur     []string
 		code    bool
+		comment bool // inside an HTML comment running over lines
 	)
 	flush := func() {
 		if len(cur) > 0 {
@@ -51,6 +54,20 @@ func blocks(text string) []block {
 	}
 	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
 		t := strings.TrimSpace(line)
+		if comment {
+			end := strings.Index(t, "-->")
+			if end < 0 {
+				continue
+			}
+			comment, t = false, strings.TrimSpace(t[end+3:])
+		}
+		if i := strings.LastIndex(t, "<!--"); i >= 0 && !strings.Contains(t[i:], "-->") {
+			comment, t = true, strings.TrimSpace(t[:i])
+			if t == "" {
+				flush()
+				continue
+			}
+		}
 		if strings.HasPrefix(t, "```") {
 			code = !code
 			flush()
@@ -64,7 +81,7 @@ func blocks(text string) []block {
 		case strings.HasPrefix(t, "#"):
 			flush()
 			heading = strings.ToLower(strings.TrimSpace(strings.TrimLeft(t, "#")))
-		case strings.HasPrefix(t, ">"), strings.HasPrefix(t, "|"), headerRE.MatchString(t), separatorRE.MatchString(t), tocRE.MatchString(t):
+		case strings.HasPrefix(t, ">"), strings.HasPrefix(t, "|"), headerRE.MatchString(t), separatorRE.MatchString(t), tocRE.MatchString(t), taskRE.MatchString(t):
 			flush()
 		default:
 			t = htmlRE.ReplaceAllString(mdLinkRE.ReplaceAllString(t, "$1"), "")
@@ -164,6 +181,49 @@ func Summary(text string, n int) []string {
 	out := make([]string, len(sents))
 	for i, s := range sents {
 		out[i] = s.text
+	}
+	return out
+}
+
+// Passages are the paragraphs of text that hold the most of words, in the
+// text's order, up to limit characters: what a document says about them.
+// None hold any: nil.
+func Passages(text string, about []string, limit int) []string {
+	want := map[string]bool{}
+	for _, w := range words(strings.Join(about, " ")) {
+		want[w] = true
+		want[strings.TrimSuffix(w, "s")] = true
+	}
+	bs := blocks(text)
+	held := make([]int, len(bs))
+	best := 0
+	for i, b := range bs {
+		seen := map[string]bool{}
+		for _, w := range words(b.text) {
+			if (want[w] || want[strings.TrimSuffix(w, "s")]) && !seen[strings.TrimSuffix(w, "s")] {
+				seen[strings.TrimSuffix(w, "s")] = true
+				held[i]++
+			}
+		}
+		best = max(best, held[i])
+	}
+	if best == 0 {
+		return nil
+	}
+	var out []string
+	n := 0
+	for i, b := range bs {
+		if held[i] == best && n+len(b.text) <= limit {
+			out = append(out, b.text)
+			n += len(b.text)
+		}
+	}
+	if len(out) == 0 { // one long paragraph: its start
+		for i, b := range bs {
+			if held[i] == best {
+				return []string{excerpt(b.text, limit)}
+			}
+		}
 	}
 	return out
 }
