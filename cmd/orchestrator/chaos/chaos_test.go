@@ -31,8 +31,8 @@ import (
 var (
 	full = flag.Bool("chaos.full", false, "run every scenario (make chaos), not only the short set CI runs")
 	only = flag.String("chaos.only", "", "run only the scenarios whose name holds this")
-	// jobRescueAfter is the processes' JOB_RESCUE_AFTER (90s by default):
-	// short, so recoveries are measured in seconds; -chaos.rescue 90s
+	// jobRescueAfter is the processes' JOB_RESCUE_AFTER (60s by default):
+	// short, so recoveries are measured in seconds; -chaos.rescue 60s
 	// measures them with the default.
 	jobRescueAfter = flag.Duration("chaos.rescue", 6*time.Second, "JOB_RESCUE_AFTER of the processes under test")
 )

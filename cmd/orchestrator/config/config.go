@@ -115,8 +115,9 @@ type Config struct {
 	SyncInterval time.Duration `env:"SYNC_INTERVAL" envDefault:"5m"`
 	// JobRescueAfter is how long a job may run before it is taken for a
 	// killed worker's and retried; every job runs in slices of two thirds of
-	// it. Defaults to 90s.
-	JobRescueAfter time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"90s"`
+	// it. Defaults to 60s: River looks for such jobs every 30s, so a killed
+	// worker's sync runs again within about 1.5 minutes.
+	JobRescueAfter time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"60s"`
 	// AskAbandonAfter is how long an unfinished ask may go without a
 	// heartbeat of its server (every fifth of it) before it is taken for one
 	// whose server died and ended with ERROR. Defaults to 1m.
