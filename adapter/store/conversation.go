@@ -277,7 +277,7 @@ func (s *ConversationStore) UnfinishedMessages(ctx context.Context, before time.
 		Where("status IN (?) AND updated_at < ?", bun.List([]domain.MessageStatus{domain.MessagePending, domain.MessageRunning}), before).
 		Order("updated_at").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("store: unfinished messages: %w", err)
+		return nil, fmt.Errorf("store: unfinished messages: %w", unavailable(err))
 	}
 	out := make([]domain.Message, len(rows))
 	for i := range rows {

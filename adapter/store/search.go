@@ -172,11 +172,11 @@ func (s *Search) candidates(ctx context.Context, what, sql string, args ...any) 
 	br := s.db.Pool.SendBatch(ctx, &b)
 	defer br.Close()
 	if _, err := br.Exec(); err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
+		return nil, fmt.Errorf("store: %s: %w", what, unavailable(err))
 	}
 	rows, err := br.Query()
 	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
+		return nil, fmt.Errorf("store: %s: %w", what, unavailable(err))
 	}
 	return scanCandidates(rows, what)
 }
@@ -228,7 +228,7 @@ func scanCandidates(rows pgx.Rows, what string) ([]search.Candidate, error) {
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
+		return nil, fmt.Errorf("store: %s: %w", what, unavailable(err))
 	}
 	return out, nil
 }

@@ -57,7 +57,7 @@ func (s *SyncStore) SyncStatus(ctx context.Context, userID uuid.UUID, svc domain
 	var rows []syncStatusRow
 	err := s.idb(ctx).NewSelect().Model(&rows).Where("user_id = ? AND service = ?", userID, string(svc)).Scan(ctx)
 	if err != nil {
-		return domain.SyncStatus{}, fmt.Errorf("store: sync status %s of user %s: %w", svc, userID, err)
+		return domain.SyncStatus{}, fmt.Errorf("store: sync status %s of user %s: %w", svc, userID, unavailable(err))
 	}
 	if len(rows) == 0 {
 		return neverSynced(userID, svc), nil
@@ -69,7 +69,7 @@ func (s *SyncStore) SyncStatus(ctx context.Context, userID uuid.UUID, svc domain
 func (s *SyncStore) SyncStatuses(ctx context.Context, userID uuid.UUID) ([]domain.SyncStatus, error) {
 	var rows []syncStatusRow
 	if err := s.idb(ctx).NewSelect().Model(&rows).Where("user_id = ?", userID).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("store: sync statuses of user %s: %w", userID, err)
+		return nil, fmt.Errorf("store: sync statuses of user %s: %w", userID, unavailable(err))
 	}
 	out := make([]domain.SyncStatus, len(domain.Services))
 	for i, svc := range domain.Services {
