@@ -25,7 +25,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-askq7"
+const OfflineVersion = "offline-2026-12-05-askq8"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -432,10 +432,13 @@ func isAcronymOrg(w string) bool {
 }
 
 // topic is the query without dates, names, commands and service words.
-func (a *analysis) topic() string {
+func (a *analysis) topic() string { return a.topicBefore(a.sayAt()) }
+
+// topicBefore is the topic of the request's first end bytes.
+func (a *analysis) topicBefore(end int) string {
 	var words []string
 	for _, m := range wordRE.FindAllStringIndex(a.q, -1) {
-		if a.inSpan(m[0]) || a.inSlot(m[0], "body") && writes[a.read.Intent] || a.inSlot(m[0], "title") || a.inSlot(m[0], "person") || m[0] >= a.sayAt() {
+		if a.inSpan(m[0]) || a.inSlot(m[0], "body") && writes[a.read.Intent] || a.inSlot(m[0], "title") || a.inSlot(m[0], "person") || m[0] >= end {
 			continue // a date, a person, the message to write, a new title
 		}
 		w := strings.TrimRight(a.q[m[0]:m[1]], ".'")

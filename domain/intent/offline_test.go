@@ -110,6 +110,7 @@ func TestOfflineClassify(t *testing.T) {
 			map[string]any{"after": "2026-06-18T12:00:00+03:00", "before": "2026-06-18T18:00:00+03:00"}},
 		{"why did Sarah cancel the budget review meeting?", "s1:gmail.search s2:calendar.search", map[string]any{"query": "budget review"}},
 		{"what does the Q3 report say?", "s1:drive.search s2:drive.read<s1", nil},
+		{"what does the Q3 report say about margins?", "s1:drive.search s2:drive.read<s1", nil},
 		{"unread emails with attachments since Monday", "s1:gmail.search",
 			map[string]any{"unread": true, "hasAttachment": true, "after": "2026-06-15T00:00:00+03:00"}},
 		// Compound requests: each part keeps its own dates and people.
@@ -561,6 +562,9 @@ func TestOfflineTopicsAndPlaces(t *testing.T) {
 		// An acronym the tagger leaves out is searched for; the kind asked for is not.
 		{"any mail from Bob about the NDA terms?", "s1:gmail.search", "NDA"},
 		{"which SIG owns the pod overhead proposal?", "s1:drive.search", "pod overhead"},
+		// "what does X say about Y" finds X; Y is read from it.
+		{"what does the pod quota KEP say about limits?", "s1:drive.search s2:drive.read<s1", "pod quota"},
+		{"what does KEP 0427 say about rollback?", "s1:drive.search s2:drive.read<s1", "KEP-427"},
 		// "what is X about" reads X.
 		{"what is the sidecar containers proposal about?", "s1:drive.search s2:drive.read<s1", ""},
 	} {
@@ -568,6 +572,9 @@ func TestOfflineTopicsAndPlaces(t *testing.T) {
 		require.Equal(t, tt.shape, shape(in), tt.q)
 		if tt.query != "" {
 			require.True(t, strings.HasPrefix(in.Steps[0].Params.String(intent.ParamQuery), tt.query), "%s: %v", tt.q, in.Steps[0].Params)
+		}
+		if strings.Contains(tt.q, "say about") {
+			require.Equal(t, tt.query, in.Steps[0].Params[intent.ParamQuery], tt.q)
 		}
 		if strings.Contains(tt.q, "Brazil") {
 			require.Nil(t, in.Steps[0].Params[intent.ParamFrom], tt.q)

@@ -152,6 +152,9 @@ func (a *analysis) topicEnd(end int) int {
 	return end
 }
 
+// sayAboutRE asks what an item says about something.
+var sayAboutRE = rx(`\b(?:say|says|said|write|writes|wrote|mention|mentions|propose|proposes)\s+(?:about|on|regarding)\s+`)
+
 // acronymRE is a word of capitals ("AEI", "DRA", "NDAs"); after askedKindRE
 // it is the kind of answer asked for ("which SIG owns it"), not a topic.
 var (
@@ -341,6 +344,17 @@ func (a *analysis) decideModel() Intent {
 			in := a.searchAll([]domain.Service{s})
 			in.Confidence, in.Question = conf, QuestionList
 			return in
+		}
+		if m := sayAboutRE.FindStringIndex(q); m != nil {
+			// "what does the sidecar KEP say about restart policy?": find
+			// the KEP; what it says about restarts is read from it.
+			item := a.topicBefore(m[0])
+			if id := kepRE.FindStringSubmatch(q[:m[0]]); id != nil {
+				item = strings.TrimSpace("KEP-" + strings.TrimLeft(id[1], "0") + " " + strings.TrimSpace(strings.Replace(item, id[1], "", 1)))
+			}
+			if item != "" {
+				p[ParamQuery] = item
+			}
 		}
 		p[ParamLimit] = 1
 		f := a.add(Step{Service: s, Operation: OpSearch, Params: p})
