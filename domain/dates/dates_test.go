@@ -135,3 +135,19 @@ func TestRangeContains(t *testing.T) {
 	require.True(t, dates.Range{End: now}.Contains(now.Add(-time.Hour)))
 	require.True(t, dates.Range{}.IsZero())
 }
+
+func TestWeekdayOfANamedWeek(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) // a Monday
+	for q, day := range map[string]string{
+		"meetings on Wednesday next week": "2026-12-16",
+		"the call on Friday of last week": "2026-12-04",
+		"lunch Thursday this week":        "2026-12-10",
+		"standup on Tuesday, next week":   "2026-12-15",
+	} {
+		ms := dates.Parse(q, now, time.UTC)
+		require.Len(t, ms, 1, q)
+		require.Equal(t, day, ms[0].Range.Start.Format("2006-01-02"), q)
+		require.Equal(t, 24*time.Hour, ms[0].Range.End.Sub(ms[0].Range.Start), q)
+	}
+}

@@ -205,6 +205,11 @@ func (p *parser) combine(parts []part) []Match {
 		j := i + 1
 		for ; j < len(parts); j++ {
 			next := parts[j]
+			if d, ok := p.weekdayOf(cur, next); ok {
+				// "Wednesday next week": that weekday of that week.
+				cur.end, cur.date = next.end, &d
+				continue
+			}
 			if !joinRE.MatchString(p.text[cur.end:next.start]) || (cur.date != nil && next.date != nil) ||
 				(cur.clock != nil && next.clock != nil) || (cur.dur != 0 && next.dur != 0) || (cur.pod != nil && next.pod != nil) {
 				break
@@ -225,6 +230,22 @@ func (p *parser) combine(parts []part) []Match {
 	}
 	return out
 }
+
+// weekdayOf is the day a weekday names within the week that follows it
+// ("Wednesday next week", "Friday of last week"); false unless wd is a
+// weekday and week a whole week.
+func (p *parser) weekdayOf(wd, week part) (Range, bool) {
+	if !wd.weekday || wd.date == nil || wd.clock != nil || week.date == nil || week.weekday ||
+		week.date.End.Sub(week.date.Start) < 6*24*time.Hour || week.date.End.Sub(week.date.Start) > 8*24*time.Hour ||
+		week.date.Start.Weekday() != time.Monday || !weekJoinRE.MatchString(p.text[wd.end:week.start]) {
+		return Range{}, false
+	}
+	day := week.date.Start.AddDate(0, 0, (int(wd.date.Start.Weekday())+6)%7)
+	return Range{Start: day, End: day.AddDate(0, 0, 1)}, true
+}
+
+// weekJoinRE joins a weekday to the week it lies in.
+var weekJoinRE = regexp.MustCompile(`(?i)^[\s,]*(?:of|in)?\s*$`)
 
 func merge(a, b part) part {
 	a.end = b.end

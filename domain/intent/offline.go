@@ -25,7 +25,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-askq8"
+const OfflineVersion = "offline-2026-12-05-dialog8"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -274,8 +274,8 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		if i >= known {
 			name = leadingName(name)
 		}
-		if name == "" || a.inSpan(cd.start) || a.inPerson(cd.start) || seen[strings.ToLower(name)] || stopWords[strings.ToLower(name)] ||
-			i >= known && c.contacts == nil {
+		if !strings.ContainsFunc(name, unicode.IsLetter) || a.inSpan(cd.start) || a.inPerson(cd.start) || seen[strings.ToLower(name)] ||
+			stopWords[strings.ToLower(name)] || i >= known && c.contacts == nil {
 			continue
 		}
 		seen[strings.ToLower(name)] = true
@@ -720,7 +720,9 @@ func (a *analysis) ahead() bool {
 }
 
 // dateRange is the first date of the request; mail and files are in the past,
-// so a bare weekday that lies ahead means the previous one there.
+// so a bare weekday that lies ahead means the previous one there, unless the
+// request is also about the calendar: one weekday is one day for every
+// service it names ("emails and meetings on Wednesday").
 func (a *analysis) dateRange(s domain.Service) (dates.Range, bool) {
 	for _, m := range a.matches {
 		r := m.Range
@@ -728,7 +730,7 @@ func (a *analysis) dateRange(s domain.Service) (dates.Range, bool) {
 			continue
 		}
 		if s != domain.ServiceCalendar && r.Start.After(a.now) && weekdayRE.MatchString(m.Text) &&
-			!strings.Contains(strings.ToLower(m.Text), "next") {
+			!strings.Contains(strings.ToLower(m.Text), "next") && !slices.Contains(a.services(), domain.ServiceCalendar) {
 			r.Start, r.End = r.Start.AddDate(0, 0, -7), r.End.AddDate(0, 0, -7)
 		}
 		if m.Time != nil && r.Start.Equal(r.End) { // "meetings at 4pm": that hour

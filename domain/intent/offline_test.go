@@ -39,6 +39,7 @@ func setup(t *testing.T) bundle {
 		"john":       {{Name: "John Smith", Email: "john.smith@example.com"}, {Name: "John Doe", Email: "jdoe@example.com"}},
 		"team":       {{Email: "outlook.team@example.com"}},
 		"priya nair": {{Email: "priya.nair@example.com"}, {Name: "Priya Nairobi", Email: "pn@example.com"}},
+		"4":          {{Email: "team.4@example.com"}},
 		"tom": {{Email: "tom.a@example.com"}, {Email: "tom.b@example.com"}, {Email: "tom.c@example.com"},
 			{Email: "tom.d@example.com"}, {Email: "tom.e@example.com"}},
 	}
@@ -183,6 +184,13 @@ func TestOfflineFindsWhatTheRequestIsAbout(t *testing.T) {
 	in := b.classify(t, "which SIG Apps meetings covered the release blockers for version 1.30", intent.ConversationContext{})
 	require.Contains(t, in.Steps[0].Params.String(intent.ParamQuery), "release blockers")
 	require.Contains(t, in.Steps[0].Params.String(intent.ParamQuery), "1.30")
+	// One weekday is one day for every service a request names.
+	in = b.classify(t, "mail and meetings about the audit on Friday", intent.ConversationContext{})
+	require.Len(t, in.Steps, 2)
+	require.Equal(t, in.Steps[0].Params[intent.ParamAfter], in.Steps[1].Params[intent.ParamAfter])
+	// A number is nobody, whatever address holds it.
+	in = b.classify(t, "who came to the mentoring session with 4 pairs of mentees", intent.ConversationContext{})
+	require.Empty(t, in.Entities.People)
 	// A topic in "my calendar" is searched whenever it was.
 	in = b.classify(t, "look in my calendar for anything about etcd", intent.ConversationContext{})
 	require.Equal(t, "s1:calendar.search", shape(in))
