@@ -20,6 +20,23 @@ type Embedder interface {
 	Model() string
 }
 
+// PassageDim is the dimension of passage vectors: words are hashed into it,
+// wide enough that a mailbox's words rarely share a slot.
+const PassageDim = 1 << 20
+
+// Passager is an embedder that also indexes a text's passages by the words
+// they hold (the offline embedder): search scores an item by its best
+// passage, weighing each query word by its rarity in the user's own items.
+type Passager interface {
+	// Passages returns each text's passages, one unit vector of hashed word
+	// weights each; the text's first line (a subject, title or file name)
+	// belongs to every passage.
+	Passages(texts []string) [][]Sparse
+	// QueryWords returns text's hashed words and their weights, before the
+	// rarity weighting that search applies.
+	QueryWords(text string) Sparse
+}
+
 // Page asks for one page of a keyset-paginated list: the First items after
 // After, or, when Last is set, the Last items before Before (Relay's
 // backward pagination). After and Before bound the page in either direction.

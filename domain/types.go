@@ -225,6 +225,16 @@ func EndStatus(err error) MessageStatus {
 type Vector struct {
 	Values []float32 // EmbeddingDim values, unit length; nil when not embedded yet
 	Model  string
+	// Passages are the sparse vectors of the text's passages, from an
+	// embedder that is also a Passager; nil otherwise.
+	Passages []Sparse
+}
+
+// Sparse is a sparse vector of PassageDim: the indices of its non-zero
+// components, ascending and below PassageDim, and their values.
+type Sparse struct {
+	Indices []int32
+	Values  []float32
 }
 
 // Message is one ask in a conversation: the query, what was understood and

@@ -27,7 +27,9 @@ var gloveFile []byte
 // OfflineModel names the offline embedder and its version. Bump the version
 // whenever anything below changes a vector: rows record the model, so a new
 // name re-embeds them.
-const OfflineModel = "offline-glove-sif-hash-v1"
+// v2 added passage vectors (Passages): the same embedding, but rows of v1
+// have no passages, so the change re-embeds them.
+const OfflineModel = "offline-glove-sif-hash-v2"
 
 const (
 	// MaxTokens bounds the work per text: only the first MaxTokens word
@@ -182,7 +184,8 @@ type scratch struct {
 	hash  [hashDims]float32
 	// tok holds the current token framed as "<token>" for char n-grams.
 	tok   []byte
-	runes []int // byte offset of each rune in tok, for non-ASCII tokens
+	word  []byte // eachWord's buffer
+	runes []int  // byte offset of each rune in tok, for non-ASCII tokens
 }
 
 // embed writes the embedding of text into out (len EmbeddingDim).
@@ -192,15 +195,7 @@ func (o *Offline) embed(s *scratch, text string, out []float32) {
 	var prevHash uint64
 	var prevWeight float32
 	havePrev := false
-	tokens := 0
-	s.tok = append(s.tok[:0], '<')
-	ascii := true
-	flush := func() {
-		if len(s.tok) == 1 {
-			return
-		}
-		tokens++
-		word := s.tok[1:]
+	s.word = eachWord(s.word, text, MaxTokens, func(word []byte, ascii bool) {
 		w := o.oovWeight
 		if id, ok := o.index[string(word)]; ok {
 			w = o.weight[id]
@@ -213,38 +208,10 @@ func (o *Offline) embed(s *scratch, text string, out []float32) {
 		}
 		prevHash, prevWeight, havePrev = h, w, true
 		if len(word) <= maxCharToken {
-			s.tok = append(s.tok, '>')
+			s.tok = append(append(append(s.tok[:0], '<'), word...), '>')
 			s.charNgrams(ascii, o.char*w)
 		}
-		s.tok = append(s.tok[:0], '<')
-		ascii = true
-	}
-	for i := 0; i < len(text) && tokens < MaxTokens; {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-				s.tok = append(s.tok, c)
-			case 'A' <= c && c <= 'Z':
-				s.tok = append(s.tok, c+'a'-'A')
-			default:
-				flush()
-			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		i += size
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			s.tok = utf8.AppendRune(s.tok, unicode.ToLower(r))
-			ascii = false
-		} else {
-			flush()
-		}
-	}
-	if tokens < MaxTokens {
-		flush()
-	}
+	})
 	gn, hn := norm(s.glove[:]), norm(s.hash[:])
 	clear(out)
 	if gn == 0 && hn == 0 {
@@ -267,6 +234,48 @@ func (o *Offline) embed(s *scratch, text string, out []float32) {
 			out[gloveDims+j] = x * hw / hn
 		}
 	}
+}
+
+// eachWord calls fn with each of text's first limit words (all when limit is
+// 0): runs of letters and digits, lower-cased, and whether they are ASCII.
+// buf is reused for the words and returned for the next call.
+func eachWord(buf []byte, text string, limit int, fn func(word []byte, ascii bool)) []byte {
+	buf = buf[:0]
+	ascii, words := true, 0
+	flush := func() {
+		if len(buf) > 0 {
+			words++
+			fn(buf, ascii)
+		}
+		buf, ascii = buf[:0], true
+	}
+	for i := 0; i < len(text) && (limit == 0 || words < limit); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				buf = append(buf, c)
+			case 'A' <= c && c <= 'Z':
+				buf = append(buf, c+'a'-'A')
+			default:
+				flush()
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+			ascii = false
+		} else {
+			flush()
+		}
+	}
+	if limit == 0 || words < limit {
+		flush()
+	}
+	return buf
 }
 
 func (o *Offline) addGlove(s *scratch, id int32, w float32) {

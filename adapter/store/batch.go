@@ -49,7 +49,7 @@ func ownedMany[R, D any](ctx context.Context, db bun.IDB, userID uuid.UUID, ids 
 		return out, nil
 	}
 	var rows []R
-	if err := db.NewSelect().Model(&rows).ExcludeColumn(append(exclude, "embedding")...).
+	if err := db.NewSelect().Model(&rows).ExcludeColumn(append(exclude, "embedding", "passages", "passage_words")...).
 		Where("user_id = ? AND id IN (?)", userID, bun.List(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: load %d %s of user %s: %w", len(ids), what, userID, err)
 	}

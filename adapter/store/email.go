@@ -36,6 +36,8 @@ type emailRow struct {
 	ReceivedAt     time.Time        `bun:"received_at"`
 	Embedding      *pgvector.Vector `bun:"embedding,type:vector(256)"`
 	EmbeddingModel string           `bun:"embedding_model"`
+	Passages       *passages        `bun:"passages"`
+	PassageWords   []int32          `bun:"passage_words,array"`
 	CreatedAt      time.Time        `bun:"created_at"`
 	UpdatedAt      time.Time        `bun:"updated_at"`
 }
@@ -50,7 +52,7 @@ type recipientJSON struct {
 // emailUpsertColumns are replaced on conflict: everything but the keys and created_at.
 var emailUpsertColumns = []string{"thread_id", "history_id", "message_ids", "subject", "sender", "sender_name",
 	"recipients", "recipient_addrs", "body_preview", "body", "labels", "has_attachment", "unread",
-	"received_at", "embedding", "embedding_model", "updated_at", "synced_at"}
+	"received_at", "embedding", "embedding_model", "passages", "passage_words", "updated_at", "synced_at"}
 
 func emailRowOf(userID uuid.UUID, e *domain.Email, now time.Time) (emailRow, error) {
 	if e.EmailID == "" {
@@ -94,6 +96,8 @@ func emailRowOf(userID uuid.UUID, e *domain.Email, now time.Time) (emailRow, err
 		ReceivedAt:     e.ReceivedAt.UTC().Truncate(time.Microsecond),
 		Embedding:      vec,
 		EmbeddingModel: e.Embedding.Model,
+		Passages:       passagesOf(e.Embedding.Passages),
+		PassageWords:   passageWords(e.Embedding.Passages),
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}, nil
@@ -115,7 +119,7 @@ func (r *emailRow) domain() domain.Email {
 		Unread:        r.Unread,
 		ReceivedAt:    r.ReceivedAt.UTC(),
 		HistoryID:     uint64(r.HistoryID),
-		Embedding:     domainVector(r.Embedding, r.EmbeddingModel),
+		Embedding:     domainVector(r.Embedding, r.EmbeddingModel, r.Passages),
 		UpdatedAt:     r.UpdatedAt.UTC(),
 	}
 	for _, rc := range r.Recipients {
@@ -158,7 +162,7 @@ func (s *MailStore) Emails(ctx context.Context, userID uuid.UUID, f domain.Filte
 		return q
 	}
 	out, info, err := paginate(ctx, s.idb(ctx), keyset{column: "received_at", desc: true}, p, filter,
-		func(r *emailRow) cursor { return cursor{at: r.ReceivedAt, id: r.ID} }, (*emailRow).domain, "embedding")
+		func(r *emailRow) cursor { return cursor{at: r.ReceivedAt, id: r.ID} }, (*emailRow).domain, "embedding", "passages", "passage_words")
 	if err != nil {
 		return nil, domain.PageInfo{}, fmt.Errorf("store: list emails of user %s: %w", userID, err)
 	}

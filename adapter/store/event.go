@@ -35,6 +35,8 @@ type eventRow struct {
 	HTMLLink       string           `bun:"html_link"`
 	Embedding      *pgvector.Vector `bun:"embedding,type:vector(256)"`
 	EmbeddingModel string           `bun:"embedding_model"`
+	Passages       *passages        `bun:"passages"`
+	PassageWords   []int32          `bun:"passage_words,array"`
 	CreatedAt      time.Time        `bun:"created_at"`
 	UpdatedAt      time.Time        `bun:"updated_at"`
 }
@@ -49,7 +51,7 @@ type attendeeJSON struct {
 
 var eventUpsertColumns = []string{"calendar_id", "title", "description", "location", "start_time", "end_time",
 	"all_day", "time_zone", "attendees", "attendee_addrs", "attendee_names", "organizer", "status", "html_link",
-	"embedding", "embedding_model", "updated_at", "synced_at"}
+	"embedding", "embedding_model", "passages", "passage_words", "updated_at", "synced_at"}
 
 func eventRowOf(userID uuid.UUID, e *domain.Event, now time.Time) (eventRow, error) {
 	if e.EventID == "" {
@@ -94,6 +96,8 @@ func eventRowOf(userID uuid.UUID, e *domain.Event, now time.Time) (eventRow, err
 		HTMLLink:       e.HTMLLink,
 		Embedding:      vec,
 		EmbeddingModel: e.Embedding.Model,
+		Passages:       passagesOf(e.Embedding.Passages),
+		PassageWords:   passageWords(e.Embedding.Passages),
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}, nil
@@ -115,7 +119,7 @@ func (r *eventRow) domain() domain.Event {
 		Organizer:   r.Organizer,
 		Status:      r.Status,
 		HTMLLink:    r.HTMLLink,
-		Embedding:   domainVector(r.Embedding, r.EmbeddingModel),
+		Embedding:   domainVector(r.Embedding, r.EmbeddingModel, r.Passages),
 		UpdatedAt:   r.UpdatedAt.UTC(),
 	}
 	for _, a := range r.Attendees {
@@ -145,7 +149,7 @@ func (s *CalendarStore) Events(ctx context.Context, userID uuid.UUID, f domain.F
 		return q
 	}
 	out, info, err := paginate(ctx, s.idb(ctx), keyset{column: "start_time"}, p, filter,
-		func(r *eventRow) cursor { return cursor{at: r.StartTime, id: r.ID} }, (*eventRow).domain, "embedding")
+		func(r *eventRow) cursor { return cursor{at: r.StartTime, id: r.ID} }, (*eventRow).domain, "embedding", "passages", "passage_words")
 	if err != nil {
 		return nil, domain.PageInfo{}, fmt.Errorf("store: list events of user %s: %w", userID, err)
 	}

@@ -30,12 +30,14 @@ type fileRow struct {
 	ModifiedAt     time.Time         `bun:"modified_at"`
 	Embedding      *pgvector.Vector  `bun:"embedding,type:vector(256)"`
 	EmbeddingModel string            `bun:"embedding_model"`
+	Passages       *passages         `bun:"passages"`
+	PassageWords   []int32           `bun:"passage_words,array"`
 	CreatedAt      time.Time         `bun:"created_at"`
 	UpdatedAt      time.Time         `bun:"updated_at"`
 }
 
 var fileUpsertColumns = []string{"name", "mime_type", "content_preview", "content", "parent_folder", "owners",
-	"properties", "web_view_link", "trashed", "modified_at", "embedding", "embedding_model", "updated_at", "synced_at"}
+	"properties", "web_view_link", "trashed", "modified_at", "embedding", "embedding_model", "passages", "passage_words", "updated_at", "synced_at"}
 
 func fileRowOf(userID uuid.UUID, f *domain.File, now time.Time) (fileRow, error) {
 	if f.FileID == "" {
@@ -68,6 +70,8 @@ func fileRowOf(userID uuid.UUID, f *domain.File, now time.Time) (fileRow, error)
 		ModifiedAt:     f.ModifiedAt.UTC().Truncate(time.Microsecond),
 		Embedding:      vec,
 		EmbeddingModel: f.Embedding.Model,
+		Passages:       passagesOf(f.Embedding.Passages),
+		PassageWords:   passageWords(f.Embedding.Passages),
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}, nil
@@ -88,7 +92,7 @@ func (r *fileRow) domain() domain.File {
 		WebViewLink:  r.WebViewLink,
 		Trashed:      r.Trashed,
 		ModifiedAt:   r.ModifiedAt.UTC(),
-		Embedding:    domainVector(r.Embedding, r.EmbeddingModel),
+		Embedding:    domainVector(r.Embedding, r.EmbeddingModel, r.Passages),
 		UpdatedAt:    r.UpdatedAt.UTC(),
 	}
 }
@@ -113,7 +117,7 @@ func (s *DriveStore) Files(ctx context.Context, userID uuid.UUID, f domain.Filte
 		return whereRange(q, "modified_at", f.After, f.Before)
 	}
 	out, info, err := paginate(ctx, s.idb(ctx), keyset{column: "modified_at", desc: true}, p, filter,
-		func(r *fileRow) cursor { return cursor{at: r.ModifiedAt, id: r.ID} }, (*fileRow).domain, "embedding")
+		func(r *fileRow) cursor { return cursor{at: r.ModifiedAt, id: r.ID} }, (*fileRow).domain, "embedding", "passages", "passage_words")
 	if err != nil {
 		return nil, domain.PageInfo{}, fmt.Errorf("store: list files of user %s: %w", userID, err)
 	}

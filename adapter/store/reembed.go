@@ -45,7 +45,7 @@ func (s *SyncStore) StaleItems(ctx context.Context, svc domain.Service, model st
 // each row once however many batches it takes.
 func staleRows[R, T any](ctx context.Context, db bun.IDB, model string, after uuid.UUID, limit int, conv func(*R) T) ([]T, error) {
 	var rows []R
-	err := db.NewSelect().Model(&rows).ExcludeColumn("embedding").
+	err := db.NewSelect().Model(&rows).ExcludeColumn("embedding", "passages", "passage_words").
 		Where("embedding IS NULL OR embedding_model <> ?", model).
 		Where("id > ?", after).
 		OrderExpr("id").Limit(int64(limit)).Scan(ctx)
@@ -59,7 +59,7 @@ func staleRows[R, T any](ctx context.Context, db bun.IDB, model string, after uu
 	return out, nil
 }
 
-// SetEmbeddings stores each vector on its row unless the row's updated_at no
+// SetEmbeddings stores each vector (and its passages) on its row unless the row's updated_at no
 // longer matches (a sync rewrote it meanwhile), and bumps the data version
 // of each user with rows in vs, in one transaction. It returns how many rows
 // it changed. Other columns, updated_at included, are left alone: the
@@ -70,7 +70,7 @@ func (s *SyncStore) SetEmbeddings(ctx context.Context, svc domain.Service, vs []
 		return 0, err
 	}
 	// Parallel arrays per user, unnested into one UPDATE ... FROM each.
-	type columns struct{ ids, updated, vectors, models []string }
+	type columns struct{ ids, updated, vectors, models, passages, words []string }
 	byUser := map[uuid.UUID]*columns{}
 	var users []uuid.UUID
 	for _, v := range vs {
@@ -85,6 +85,11 @@ func (s *SyncStore) SetEmbeddings(ctx context.Context, svc domain.Service, vs []
 		if err != nil {
 			return 0, fmt.Errorf("store: %s item %s: %w", svc, v.ID, err)
 		}
+		ps, err := passages{v.Vector.Passages}.Value()
+		if err != nil {
+			return 0, fmt.Errorf("store: %s item %s: %w", svc, v.ID, err)
+		}
+		psText, _ := ps.(string) // "" (NULL below) when the embedder gave none
 		c := byUser[v.UserID]
 		if c == nil {
 			c = &columns{}
@@ -95,17 +100,20 @@ func (s *SyncStore) SetEmbeddings(ctx context.Context, svc domain.Service, vs []
 		c.updated = append(c.updated, v.UpdatedAt.UTC().Format(time.RFC3339Nano))
 		c.vectors = append(c.vectors, text.(string))
 		c.models = append(c.models, v.Vector.Model)
+		c.passages = append(c.passages, psText)
+		c.words = append(c.words, intArray(passageWords(v.Vector.Passages)))
 	}
 	changed := 0
 	err = s.InTx(ctx, func(ctx context.Context) error {
 		for _, u := range users {
 			c := byUser[u]
 			err := s.writeCache(ctx, u, func(ctx context.Context, db bun.IDB) error {
-				res, err := db.NewRaw(`UPDATE ? AS t SET embedding = v.embedding::vector, embedding_model = v.model
-					FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[]) AS v(id, updated_at, embedding, model)
+				res, err := db.NewRaw(`UPDATE ? AS t SET embedding = v.embedding::vector, embedding_model = v.model,
+						passages = nullif(v.passages, '')::sparsevec(1048576)[], passage_words = nullif(v.words, '')::integer[]
+					FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[]) AS v(id, updated_at, embedding, model, passages, words)
 					WHERE t.user_id = ? AND t.id = v.id AND t.updated_at = v.updated_at`,
 					bun.Ident(table), pgdialect.Array(c.ids), pgdialect.Array(c.updated),
-					pgdialect.Array(c.vectors), pgdialect.Array(c.models), u).Exec(ctx)
+					pgdialect.Array(c.vectors), pgdialect.Array(c.models), pgdialect.Array(c.passages), pgdialect.Array(c.words), u).Exec(ctx)
 				if err != nil {
 					return err
 				}

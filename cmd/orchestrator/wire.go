@@ -80,8 +80,9 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 	if err != nil {
 		return nil, err
 	}
+	passages, _ := s.embedder.(domain.Passager) // the offline embedder's items have passage vectors
 	s.search, err = search.New(search.Config{Profiles: map[string]search.Profile{embed.OfflineModel: search.OfflineProfile}}, search.Deps{
-		Index: s.index, Embedder: queryEmbedder, Parser: query.Parser{Contacts: s.index},
+		Index: s.index, Embedder: queryEmbedder, Passages: passages, Parser: query.Parser{Contacts: s.index},
 		Cache: results, Versions: a.store.SyncStore, Clock: a.clock, Logger: a.log,
 	})
 	if err != nil {

@@ -330,8 +330,9 @@ func (s *Syncer) source(svc domain.Service) source {
 	}
 }
 
-// truncate keeps at most n bytes of s without splitting a rune.
-func truncate(s string, n int) string {
+// Truncate keeps at most n bytes of s without splitting a rune: what a sync
+// embeds of a text of more than Config.MaxTextBytes.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -183,21 +183,42 @@ func (b batch) vectors() []ItemVector {
 func embedBatch(ctx context.Context, em domain.Embedder, cfg Config, b *batch) error {
 	texts, set := b.texts()
 	for i := range texts {
-		texts[i] = truncate(texts[i], cfg.MaxTextBytes)
+		texts[i] = Truncate(texts[i], cfg.MaxTextBytes)
 	}
-	model := em.Model()
 	for lo := 0; lo < len(texts); lo += cfg.EmbedBatch {
 		hi := min(lo+cfg.EmbedBatch, len(texts))
-		vs, err := em.Embed(ctx, texts[lo:hi])
+		vs, err := Embed(ctx, em, texts[lo:hi])
 		if err != nil {
-			return fmt.Errorf("embed: %w", err)
-		}
-		if len(vs) != hi-lo {
-			return fmt.Errorf("embed: %d vectors for %d texts", len(vs), hi-lo)
+			return err
 		}
 		for i, v := range vs {
-			set(lo+i, domain.Vector{Values: v, Model: model})
+			set(lo+i, v)
 		}
 	}
 	return nil
+}
+
+// Embed returns the vectors of texts, with their passages when em is also a
+// domain.Passager. Every way into the cache embeds through it.
+func Embed(ctx context.Context, em domain.Embedder, texts []string) ([]domain.Vector, error) {
+	vs, err := em.Embed(ctx, texts)
+	if err != nil {
+		return nil, fmt.Errorf("embed: %w", err)
+	}
+	if len(vs) != len(texts) {
+		return nil, fmt.Errorf("embed: %d vectors for %d texts", len(vs), len(texts))
+	}
+	var passages [][]domain.Sparse
+	if p, ok := em.(domain.Passager); ok {
+		passages = p.Passages(texts)
+	}
+	model := em.Model()
+	out := make([]domain.Vector, len(vs))
+	for i, v := range vs {
+		out[i] = domain.Vector{Values: v, Model: model}
+		if passages != nil {
+			out[i].Passages = passages[i]
+		}
+	}
+	return out, nil
 }

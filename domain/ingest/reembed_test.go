@@ -207,3 +207,30 @@ func TestReembedConfigValidates(t *testing.T) {
 	_, err = ingest.NewReembedder(ingest.ReembedDeps{}, ingest.ReembedConfig{})
 	require.ErrorIs(t, err, domain.ErrInvalidInput)
 }
+
+// passageEmbedder is a textEmbedder that also gives each text one passage,
+// its length.
+type passageEmbedder struct{ textEmbedder }
+
+func (e *passageEmbedder) Passages(texts []string) [][]domain.Sparse {
+	out := make([][]domain.Sparse, len(texts))
+	for i, t := range texts {
+		out[i] = []domain.Sparse{{Indices: []int32{int32(len(t))}, Values: []float32{1}}}
+	}
+	return out
+}
+
+func (e *passageEmbedder) QueryWords(string) domain.Sparse { return domain.Sparse{} }
+
+func TestReembedGivesPassagesWhenTheEmbedderHasThem(t *testing.T) {
+	t.Parallel()
+	st := &staleStore{files: []domain.File{{ID: uuid.Must(uuid.NewV7()), Name: "plan", Content: "the offsite"}}}
+	r, err := ingest.NewReembedder(ingest.ReembedDeps{Store: st, Embedder: &passageEmbedder{textEmbedder{model: "p"}}, Clock: &stepClock{},
+		Logger: slog.New(slog.DiscardHandler)}, ingest.ReembedConfig{Text: ingest.Config{MaxTextBytes: 8}})
+	require.NoError(t, err)
+	res, err := r.Run(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Updated)
+	require.Equal(t, domain.Vector{Values: []float32{1}, Model: "p", Passages: []domain.Sparse{{Indices: []int32{8}, Values: []float32{1}}}},
+		st.files[0].Embedding, "the passages of the text embedded, cut as a sync cuts it")
+}

@@ -70,12 +70,12 @@ func (w WriteBack) embed(ctx context.Context, kind, id, text string, v *domain.V
 	if w.Embedder == nil {
 		return true
 	}
-	vs, err := w.Embedder.Embed(ctx, []string{text})
+	vs, err := Embed(ctx, w.Embedder, []string{text})
 	if err != nil {
 		w.failed(ctx, kind, id, err)
 		return false
 	}
-	*v = domain.Vector{Values: vs[0], Model: w.Embedder.Model()}
+	*v = vs[0]
 	return true
 }
 

@@ -131,6 +131,32 @@ func TestStrictFiltersHoldInEveryLeg(t *testing.T) {
 	require.Len(t, f.idx.vector, 1)
 }
 
+// passager gives every query the words it was built with.
+type passager struct{ words domain.Sparse }
+
+func (p passager) Passages(texts []string) [][]domain.Sparse {
+	return make([][]domain.Sparse, len(texts))
+}
+func (p passager) QueryWords(string) domain.Sparse { return p.words }
+
+func TestPassagesRankTheVectorLeg(t *testing.T) {
+	t.Parallel()
+	idx := &index{}
+	words := domain.Sparse{Indices: []int32{7}, Values: []float32{1}}
+	e, err := search.New(search.Config{}, search.Deps{
+		Index: idx, Embedder: embedder{"offline"}, Passages: passager{words}, Parser: query.Parser{Contacts: people{}},
+		Clock: domain.FixedClock{T: time.Date(2001, 6, 1, 0, 0, 0, 0, time.UTC)}, Logger: slog.New(slog.DiscardHandler),
+	})
+	require.NoError(t, err)
+	r, err := e.Search(context.Background(), search.Request{UserID: uuid.New(), Query: "emails from Sarah about the budget"})
+	require.NoError(t, err)
+	require.Equal(t, &words, idx.vector[0].Words, "the vector leg ranks passages by the query's words")
+	require.Nil(t, idx.vector[0].Vector)
+	require.Nil(t, idx.filtered[0].Words, "the filtered leg keeps the embedding")
+	require.Equal(t, []float32{1}, idx.filtered[0].Vector)
+	require.Contains(t, r.Timings, "embed")
+}
+
 func TestProfileFollowsTheEmbedder(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, search.OfflineProfile.WithDefaults(), setup(t, "offline").engine.Profile())

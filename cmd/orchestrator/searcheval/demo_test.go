@@ -21,6 +21,7 @@ import (
 	"github.com/workspace-orchestrator/orchestrator/adapter/store/secret"
 	"github.com/workspace-orchestrator/orchestrator/demo"
 	"github.com/workspace-orchestrator/orchestrator/domain"
+	"github.com/workspace-orchestrator/orchestrator/domain/ingest"
 	"github.com/workspace-orchestrator/orchestrator/domain/query"
 	"github.com/workspace-orchestrator/orchestrator/domain/search"
 )
@@ -129,56 +130,48 @@ func emailOf(m emulator.Message) (domain.Email, error) {
 	return e, nil
 }
 
-func embedText(title, body string) string {
-	if len(body) > 4000 {
-		body = body[:4000]
-	}
-	return title + "\n" + body
-}
-
-// loadInto embeds the items with emb and writes them for a new user.
+// loadInto embeds the items with emb, as a sync would (ingest.Embed of the
+// same texts), and writes them for a new user.
 func loadInto(tb testing.TB, ctx context.Context, st *store.Store, emb domain.Embedder, email string, d demoItems) domain.User {
 	tb.Helper()
 	u, err := st.UpsertUser(ctx, email)
 	require.NoError(tb, err)
 	const batch = 500
+	embed := func(texts []string, set func(int, domain.Vector)) {
+		for i := range texts {
+			texts[i] = ingest.Truncate(texts[i], ingest.DefaultMaxTextBytes)
+		}
+		vs, err := ingest.Embed(ctx, emb, texts)
+		require.NoError(tb, err)
+		for i, v := range vs {
+			set(i, v)
+		}
+	}
 	for i := 0; i < len(d.emails); i += batch {
 		part := append([]domain.Email(nil), d.emails[i:min(i+batch, len(d.emails))]...)
 		texts := make([]string, len(part))
 		for j, e := range part {
-			texts[j] = embedText(e.Subject, e.Body)
+			texts[j] = ingest.EmailText(e)
 		}
-		vs, err := emb.Embed(ctx, texts)
-		require.NoError(tb, err)
-		for j := range part {
-			part[j].Embedding = domain.Vector{Values: vs[j], Model: emb.Model()}
-		}
+		embed(texts, func(j int, v domain.Vector) { part[j].Embedding = v })
 		require.NoError(tb, st.UpsertEmails(ctx, u.ID, part))
 	}
 	for i := 0; i < len(d.events); i += batch {
 		part := append([]domain.Event(nil), d.events[i:min(i+batch, len(d.events))]...)
 		texts := make([]string, len(part))
 		for j, e := range part {
-			texts[j] = embedText(e.Title, e.Description)
+			texts[j] = ingest.EventText(e)
 		}
-		vs, err := emb.Embed(ctx, texts)
-		require.NoError(tb, err)
-		for j := range part {
-			part[j].Embedding = domain.Vector{Values: vs[j], Model: emb.Model()}
-		}
+		embed(texts, func(j int, v domain.Vector) { part[j].Embedding = v })
 		require.NoError(tb, st.UpsertEvents(ctx, u.ID, part))
 	}
 	for i := 0; i < len(d.files); i += batch {
 		part := append([]domain.File(nil), d.files[i:min(i+batch, len(d.files))]...)
 		texts := make([]string, len(part))
 		for j, f := range part {
-			texts[j] = embedText(f.Name, f.Content)
+			texts[j] = ingest.FileText(f)
 		}
-		vs, err := emb.Embed(ctx, texts)
-		require.NoError(tb, err)
-		for j := range part {
-			part[j].Embedding = domain.Vector{Values: vs[j], Model: emb.Model()}
-		}
+		embed(texts, func(j int, v domain.Vector) { part[j].Embedding = v })
 		require.NoError(tb, st.UpsertFiles(ctx, u.ID, part))
 	}
 	return u
@@ -193,8 +186,9 @@ func newStore(tb testing.TB, db *store.DB) *store.Store {
 
 func newEngine(tb testing.TB, idx *store.Search, emb domain.Embedder, now time.Time) *search.Engine {
 	tb.Helper()
+	passages, _ := emb.(domain.Passager)
 	e, err := search.New(search.Config{Profiles: map[string]search.Profile{embed.OfflineModel: search.OfflineProfile}}, search.Deps{
-		Index: idx, Embedder: emb, Parser: query.Parser{Contacts: idx},
+		Index: idx, Embedder: emb, Passages: passages, Parser: query.Parser{Contacts: idx},
 		Clock: domain.FixedClock{T: now}, Logger: slog.New(slog.DiscardHandler),
 	})
 	require.NoError(tb, err)
