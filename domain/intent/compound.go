@@ -20,7 +20,7 @@ var (
 	// semicolon between two parts.
 	joinRE = rx(`\s*(?:;|,?\s+(?:and\s+(?:also\s+|then\s+)?|also\s+|then\s+))`)
 	// starterRE is how a request starts: a command or a question.
-	starterRE = rx(`^(?:(?:please\s+)?(?:show|find|list|get|search|look\s+up|check|tell|give\s+me|what|what's|whats|when|where|who|which|how|any|are\s+there|is\s+there|do\s+i|did|has|have|had|was|were|am\s+i|draft|compose|write|send|e-?mail|mail|message|ping|notify|inform|let|ask|remind|invite|forward|reply|respond|schedule|book|set\s+up|create|add|put|block|cancel|delete|remove|move|reschedule|postpone|push|share|give|grant|open|read|summari[sz]e|prepare|mark|play|order|print|call|text|upload|download|rename|archive)\b)`)
+	starterRE = rx(`^(?:(?:please\s+)?(?:show|find|locate|grab|fetch|retrieve|pull\s+up|bring\s+up|dig\s+up|look\s+for|list|get|search|look\s+up|check|tell|give\s+me|what|what's|whats|when|where|who|which|how|any|are\s+there|is\s+there|do\s+i|did|has|have|had|was|were|am\s+i|draft|compose|write|send|e-?mail|mail|message|ping|notify|inform|let|ask|remind|invite|forward|reply|respond|schedule|book|set\s+up|create|add|put|block|cancel|delete|remove|move|reschedule|postpone|push|share|give|grant|open|read|summari[sz]e|prepare|mark|play|order|print|call|text|upload|download|rename|archive)\b)`)
 	// aboutItRE is a message about what the part before acts on ("cancel
 	// the review and email Bob about it"): the part stands on its own with
 	// that part's topic.
@@ -32,7 +32,10 @@ var (
 	samePersonRE = rx(`\b(him|her|they|there)\b`)
 	// leadVerbRE is the command a part starts with, which a part that names
 	// only what to find ("... and my meetings on Friday") shares.
-	leadVerbRE = rx(`^(?:please\s+)?(?:show(?:\s+me)?|find(?:\s+me)?|list|get(?:\s+me)?|search(?:\s+for)?|look\s+(?:up|for)|check|give\s+me|pull\s+up)\b`)
+	leadVerbRE = rx(`^(?:please\s+)?(?:show(?:\s+me)?|find(?:\s+me)?|locate|grab|fetch|list|get(?:\s+me)?|search(?:\s+for)?|look\s+(?:up|for)|check|give\s+me|pull\s+up|bring\s+up)\b`)
+	// answerFoundRE answers what the part before found without naming it:
+	// "... and reply saying thanks", "... and forward to Bob".
+	answerFoundRE = rx(`^(?:reply|respond|answer|write\s+back)(?:\s+(?:saying|that|with|and\s+say)\b|\s*$)|^forward\s+to\b`)
 )
 
 // part is one request of a compound request.
@@ -56,7 +59,7 @@ func splitRequests(q string) []part {
 			}
 			switch {
 			case starterRE.MatchString(tail):
-				back := backRE.MatchString(aboutItRE.ReplaceAllString(tail, ""))
+				back := backRE.MatchString(aboutItRE.ReplaceAllString(tail, "")) || answerFoundRE.MatchString(tail)
 				if back && sayingRE.MatchString(head) || !back && !hasContent(tail) {
 					continue // "... and ask him to start", "... and what time?": one request
 				}

@@ -25,7 +25,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-dialog8"
+const OfflineVersion = "offline-2026-12-05-dialog10"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -98,7 +98,7 @@ var stopWords = func() map[string]bool {
 	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants
 	through everywhere stuff related regarding keps kep shared new recently lately saying telling asking written authored
 	first changed modified edited updated created oldest earliest newest many much count total altogether
-	prepare prep ready brief briefing answer respond`) {
+	prepare prep ready brief briefing answer respond grab locate fetch retrieve`) {
 		m[w] = true
 	}
 	return m
@@ -867,6 +867,9 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 	a.people = recipients
 	to, question := a.recipients("write to")
 	a.people = saved
+	if mode == "reply" && len(recipients) == 0 {
+		to, question = nil, "" // "... and reply saying thanks": to the sender of the mail found
+	}
 	if question != "" {
 		return a.clarify(question)
 	}
@@ -906,6 +909,12 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 	if mode != "" {
 		draft[ParamMode] = mode
 	}
+	if mode == "reply" {
+		delete(draft, ParamSubject) // "Re: " and the subject answered
+	}
+	if len(to) == 0 {
+		delete(draft, ParamTo)
+	}
 	switch {
 	case deps != nil:
 	case mode != "":
@@ -927,7 +936,8 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 		}
 		s := a.add(Step{Service: domain.ServiceGmail, Operation: OpSearch, Params: p})
 		deps = []string{s.ID}
-	case fileRefRE.MatchString(a.q) || len(kepRE.FindStringIndex(a.q)) > 0:
+	case topic != "" && (fileRefRE.MatchString(emailAddrRE.ReplaceAllString(a.q, "")) || len(kepRE.FindStringIndex(a.q)) > 0):
+		// "email Bob the Q3 report": the file is linked ("docs@x.org" names none).
 		s := a.add(Step{Service: domain.ServiceDrive, Operation: OpSearch, Params: Params{ParamQuery: topic, ParamLimit: 3}})
 		deps = []string{s.ID}
 	}

@@ -153,6 +153,11 @@ func TestOfflineClassify(t *testing.T) {
 		{"read the checkpointing proposal and share it with ann@example.org as an editor", "s1:drive.search s2:drive.read<s1 s3:drive.share<s2!",
 			map[string]any{"to": []string{"ann@example.org"}, "role": "writer"}},
 		{"find tomorrow's design review and push it to 4pm", "s1:calendar.search s2:calendar.update<s1!", map[string]any{"clock": "16:00"}},
+		{"find the newest mail from Sarah and reply saying count me in", "s1:gmail.search s2:gmail.draft<s1 s3:gmail.send<s2!",
+			map[string]any{}},
+		{"look up the runbook and forward it to bob@example.com", "s1:drive.search s2:gmail.draft<s1 s3:gmail.send<s2!", map[string]any{}},
+		// A question about a change orders none.
+		{"did Sarah move the budget review?", "s1:gmail.search s2:calendar.search s3:drive.search", nil},
 		// A part naming only other items shares the first part's command and keeps its own date.
 		{"show unread mail from Sarah and my meetings on Thursday", "s1:gmail.search s2:calendar.search",
 			map[string]any{"after": "2026-06-18T00:00:00+03:00", "before": "2026-06-19T00:00:00+03:00"}},

@@ -272,6 +272,10 @@ func (a *analysis) decideModel() Intent {
 			label, a.read.Intent = doSearchDrive, doSearchDrive // "what's inside the wg-batch folder?"
 		}
 	}
+	if writes[label] && askedRE.MatchString(q) && !a.chain.back {
+		// "why did Sarah cancel the review?" asks about a change, it orders none.
+		label, a.read.Intent = doSearchAny, doSearchAny
+	}
 	if m, _ := a.ordinal(); label == doRefRead && !a.chain.back && a.topicWithOrgs() != "" && m == nil && !pronounRE.MatchString(q) {
 		// "pull up the most recent EnronOnline executive summary": nothing
 		// shown is pointed at, so it is a search for what it names.
@@ -404,6 +408,10 @@ func (a *analysis) back(s domain.Service) (string, bool) {
 // back themselves. False leaves the part to be read as written.
 func (a *analysis) chained(label string) (Intent, bool) {
 	switch label {
+	case doReply:
+		if id, ok := a.back(domain.ServiceGmail); ok {
+			return a.composeWith(true, "reply", []string{id}), true
+		}
 	case doSend, doDraft, doForward:
 		if id, ok := a.back(domain.ServiceDrive); ok {
 			return a.composeFrom(label != doDraft, id), true
@@ -481,6 +489,10 @@ func (a *analysis) answerProposal(last Turn, hasLast, yes bool) Intent {
 	}
 	return in
 }
+
+// askedRE starts a question about something, not a request to do it
+// ("can you move ..." is a request; "did Bob move ..." is not).
+var askedRE = rx(`^(?:so\s+)?(?:why|when|who|whom|whose|how\s+come|did|does|do\s+(?:i|we|you\s+know)|was|were|has|have|had|is|are)\b`)
 
 // pendingOf are the actions of turn t still awaiting confirmation.
 func pendingOf(t Turn) []ActionRef {
