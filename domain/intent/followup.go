@@ -117,7 +117,9 @@ func (a *analysis) repeat(last Turn) (Intent, bool) {
 			p[k] = v
 		}
 		fresh := a.searchParams(s.Service)
-		if len(a.ent.Dates) > 0 || len(a.ent.Times) > 0 {
+		if unit, dir, ok := relativeWindow(a.q); ok {
+			shiftWindow(p, unit, dir, a.now, a.loc)
+		} else if len(a.ent.Dates) > 0 || len(a.ent.Times) > 0 {
 			delete(p, ParamAfter)
 			delete(p, ParamBefore)
 			for _, k := range []string{ParamAfter, ParamBefore} {
@@ -134,7 +136,7 @@ func (a *analysis) repeat(last Turn) (Intent, bool) {
 				}
 			}
 		}
-		if len(a.ent.Dates) == 0 && len(a.ent.Times) == 0 && len(a.people) == 0 && rest != "" {
+		if _, _, rel := relativeWindow(a.q); !rel && len(a.ent.Dates) == 0 && len(a.ent.Times) == 0 && len(a.people) == 0 && rest != "" {
 			p[ParamQuery] = strings.TrimRight(rest, "?!. ")
 		}
 		a.add(Step{Service: s.Service, Operation: OpSearch, Params: p})
@@ -143,4 +145,67 @@ func (a *analysis) repeat(last Turn) (Intent, bool) {
 		return Intent{}, false
 	}
 	return a.intent(0.8), true
+}
+
+// relWindowRE finds a window named relative to the one shown: "the day
+// after", "the week after that", "the next day", "the previous month".
+// "next week" alone counts from today and is the date parser's.
+var relWindowRE = rx(`\b(?:the\s+)?(day|week|month|year)\s+(after|before)(?:\s+that)?\b|\bthe\s+(next|following|previous|preceding)\s+(day|week|month|year)\b|\b(?:a|one)\s+(day|week|month)\s+(later|earlier)\b`)
+
+// relativeWindow reads relWindowRE's unit and direction (+1 after, -1 before).
+func relativeWindow(q string) (unit string, dir int, ok bool) {
+	m := relWindowRE.FindStringSubmatch(q)
+	if m == nil {
+		return "", 0, false
+	}
+	unit, word := m[1]+m[4]+m[5], strings.ToLower(m[2]+m[3]+m[6])
+	dir = 1
+	if word == "before" || word == "previous" || word == "preceding" || word == "earlier" {
+		dir = -1
+	}
+	return strings.ToLower(unit), dir, true
+}
+
+// shiftWindow moves a search's after/before to the unit after (dir 1) or
+// before (-1) the window it had: a window of that unit's length is shifted
+// by it ("Friday" -> "the day after" is Saturday); a window of another
+// length gives the unit next to it ("this week" -> "the day after" is the
+// day after the week). A search with no window counts from today.
+func shiftWindow(p Params, unit string, dir int, now time.Time, loc *time.Location) {
+	step := func(t time.Time, n int) time.Time {
+		switch unit {
+		case "week":
+			return t.AddDate(0, 0, 7*n)
+		case "month":
+			return t.AddDate(0, n, 0)
+		case "year":
+			return t.AddDate(n, 0, 0)
+		}
+		return t.AddDate(0, 0, n)
+	}
+	parse := func(k string) (time.Time, bool) {
+		v, _ := p[k].(string)
+		t, err := time.Parse(time.RFC3339, v)
+		return t.In(loc), err == nil
+	}
+	after, hasAfter := parse(ParamAfter)
+	before, hasBefore := parse(ParamBefore)
+	if !hasAfter && !hasBefore {
+		y, mo, d := now.In(loc).Date()
+		after, before = time.Date(y, mo, d, 0, 0, 0, 0, loc), time.Date(y, mo, d+1, 0, 0, 0, 0, loc)
+	} else if !hasBefore {
+		before = step(after, 1)
+	} else if !hasAfter {
+		after = step(before, -1)
+	}
+	var from, to time.Time
+	switch {
+	case step(after, 1).Equal(before):
+		from, to = step(after, dir), step(before, dir)
+	case dir > 0:
+		from, to = before, step(before, 1)
+	default:
+		from, to = step(after, -1), after
+	}
+	p[ParamAfter], p[ParamBefore] = from.Format(time.RFC3339), to.Format(time.RFC3339)
 }

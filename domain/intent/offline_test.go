@@ -610,3 +610,44 @@ func TestOfflineWhatAboutSomeoneElse(t *testing.T) {
 	require.Equal(t, []string{"mirela.kovac@example.com"}, in.Steps[0].Params.Strings(intent.ParamFrom))
 	require.Empty(t, in.Steps[0].Params.String(intent.ParamQuery))
 }
+
+// A follow-up naming a window relative to the one shown shifts that window
+// and keeps the earlier search's services and filters.
+func TestOfflineFollowUpShiftsWindow(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	day := intent.ConversationContext{Turns: []intent.Turn{{
+		Query: "meetings with Bob on Friday",
+		Intent: intent.Intent{Steps: []intent.Step{
+			{ID: "s1", Service: domain.ServiceCalendar, Operation: intent.OpSearch,
+				Params: intent.Params{"attendees": []string{"bob@example.com"}, "after": "2026-06-19T00:00:00+03:00", "before": "2026-06-20T00:00:00+03:00"}},
+			{ID: "s2", Service: domain.ServiceGmail, Operation: intent.OpSearch,
+				Params: intent.Params{"from": []string{"bob@example.com"}, "after": "2026-06-19T00:00:00+03:00", "before": "2026-06-20T00:00:00+03:00"}},
+		}},
+	}}}
+	for _, c := range []struct{ q, after, before string }{
+		{"and the day after?", "2026-06-20", "2026-06-21"},
+		{"what about the following day", "2026-06-20", "2026-06-21"},
+		{"and the day before that?", "2026-06-18", "2026-06-19"},
+		{"how about a week later?", "2026-06-20", "2026-06-27"},
+	} {
+		in := b.classify(t, c.q, day)
+		require.Equal(t, "s1:calendar.search s2:gmail.search", shape(in), c.q)
+		for _, s := range in.Steps {
+			require.Equal(t, c.after+"T00:00:00+03:00", s.Params[intent.ParamAfter], c.q)
+			require.Equal(t, c.before+"T00:00:00+03:00", s.Params[intent.ParamBefore], c.q)
+			require.Nil(t, s.Params[intent.ParamQuery], c.q)
+		}
+		require.Equal(t, []string{"bob@example.com"}, in.Steps[0].Params.Strings(intent.ParamAttendees), c.q)
+	}
+	week := intent.ConversationContext{Turns: []intent.Turn{{
+		Query: "what's on next week",
+		Intent: intent.Intent{Steps: []intent.Step{{ID: "s1", Service: domain.ServiceCalendar, Operation: intent.OpSearch,
+			Params: intent.Params{"after": "2026-06-22T00:00:00+03:00", "before": "2026-06-29T00:00:00+03:00"}}}},
+	}}}
+	in := b.classify(t, "and the week after that?", week)
+	require.Equal(t, "2026-06-29T00:00:00+03:00", in.Steps[0].Params[intent.ParamAfter])
+	require.Equal(t, "2026-07-06T00:00:00+03:00", in.Steps[0].Params[intent.ParamBefore])
+	in = b.classify(t, "what about tomorrow?", week)
+	require.Equal(t, "2026-06-18T00:00:00+03:00", in.Steps[0].Params[intent.ParamAfter])
+}

@@ -522,7 +522,7 @@ func (a *analysis) followUpModel(last Turn) (Intent, bool) {
 		return a.actOn(ref, label), true
 	}
 	switch {
-	case label == doRepeat || followRE.MatchString(a.q):
+	case label == doRepeat || followRE.MatchString(a.q) || relWindowRE.MatchString(a.q) && len(a.ent.Dates) == 0 && !writes[label]:
 		turns := a.req.Context.Turns
 		for i := len(turns) - 1; i >= 0; i-- {
 			if in, ok := a.repeat(turns[i]); ok {
