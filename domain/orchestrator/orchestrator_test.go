@@ -90,7 +90,7 @@ func setup(t testing.TB, opts ...options) *bundle {
 		events: []domain.Event{
 			event("ev1", "Budget review", "Go through v2", day(6, 18, 10, 0), time.Hour, sarah.Email),
 			event("ev2", "Weekly sync", "", day(6, 19, 15, 0), 30*time.Minute, bob.Email),
-			event("ev3", "Flight TK1982 Istanbul → London", "Turkish Airlines", day(6, 25, 10, 0), 4*time.Hour),
+			inZone(event("ev3", "Flight TK1982 Istanbul → London", "Turkish Airlines", day(6, 25, 10, 0), 4*time.Hour), "America/Los_Angeles"),
 			event("ev4", "Flight LH401 Frankfurt → New York", "Lufthansa", day(7, 3, 9, 0), 9*time.Hour),
 		},
 		files: []domain.File{
@@ -215,7 +215,8 @@ func TestAskCancelFlightProposesAndWaits(t *testing.T) {
 	require.Equal(t, agent.ActionDeleteEvent, a.Kind)
 	require.Equal(t, []string{"ev3"}, a.Targets, "the exact Turkish Airlines event, not the Lufthansa one")
 	require.Equal(t, agent.ActionProposed, a.Status)
-	require.Contains(t, a.Summary, `Delete the event "Flight TK1982 Istanbul → London" on Thu Jun 25 2026 10:00–14:00`)
+	// In the user's zone, though the event was made in another.
+	require.Contains(t, a.Summary, `Delete the event "Flight TK1982 Istanbul → London" on Thu Jun 25 2026 10:00–14:00 +03`)
 	require.Contains(t, m.Response, "Nothing has been changed yet")
 	require.Zero(t, b.ws.writeCount(), "nothing executed before confirmation")
 	_, still := b.ws.event("ev3")
@@ -822,4 +823,10 @@ func cancelWhenNobodyStops(t *testing.T, clock *clocktest.Clock, cancel func() e
 	clock.WaitTimers(2)
 	clock.Advance(orchestrator.DefaultCancelWait)
 	require.NoError(t, <-done)
+}
+
+// inZone is ev made in another zone than the user's.
+func inZone(ev domain.Event, tz string) domain.Event {
+	ev.TimeZone = tz
+	return ev
 }

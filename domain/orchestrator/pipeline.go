@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -109,7 +111,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	if ended(err) {
 		return
 	}
-	in = shaped(o.gate(in))
+	in = zoned(shaped(o.gate(in)), loc)
 	rec.Intent = &in
 
 	pub.send(Event{Type: EventStatus, Status: StatusPlanning, Detail: fmt.Sprintf("Planning %d step(s)", len(in.Steps))})
@@ -202,6 +204,28 @@ const CountLimit = 500
 // 3pm even when the day it was read with lies elsewhere; and a search with
 // no words of its own beside a search for the one item asked about ("prepare
 // me for my next meeting") looks for what that one is about.
+// zoned gives every calendar change the user's zone where the classifier
+// left none, so its proposal shows times as the user's lists do.
+func zoned(in intent.Intent, loc *time.Location) intent.Intent {
+	if loc == nil {
+		return in
+	}
+	steps := slices.Clone(in.Steps)
+	for i, s := range steps {
+		if s.Service != domain.ServiceCalendar || s.Operation == intent.OpSearch || s.Operation == intent.OpRead || s.Params.String(intent.ParamTimeZone) != "" {
+			continue
+		}
+		s.Params = maps.Clone(s.Params)
+		if s.Params == nil {
+			s.Params = intent.Params{}
+		}
+		s.Params[intent.ParamTimeZone] = loc.String()
+		steps[i] = s
+	}
+	in.Steps = steps
+	return in
+}
+
 func shaped(in intent.Intent) intent.Intent {
 	var at time.Time
 	if in.Question == intent.QuestionFree && len(in.Entities.Times) > 0 {

@@ -217,6 +217,17 @@ func zone(name string) (*time.Location, error) {
 	return loc, nil
 }
 
+// shownZone is the zone a proposal shows times in: the user's (the step's
+// timeZone), else the event's own, else UTC.
+func shownZone(p intent.Params, ev agent.Item) *time.Location {
+	for _, name := range []string{p.String(intent.ParamTimeZone), ev.TimeZone} {
+		if loc, err := zone(name); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
 // changePayload names the exact event changed or deleted.
 type changePayload struct {
 	CalendarID string    `json:"calendarId"`
@@ -239,10 +250,12 @@ func (a *Agent) proposeUpdate(ctx context.Context, userID uuid.UUID, step intent
 	if tz == "" {
 		tz = p.String(intent.ParamTimeZone)
 	}
-	loc, err := zone(tz)
-	if err != nil {
+	if _, err := zone(tz); err != nil {
 		return agent.Output{}, err
 	}
+	// The person speaks and reads in their own zone: "at 4pm" and the
+	// summary are theirs; the event keeps its zone.
+	loc := shownZone(p, ev)
 	length := ev.End.Sub(ev.At)
 	start, hasStart, err := p.Time(intent.ParamStart)
 	if err != nil {
@@ -287,7 +300,7 @@ func (a *Agent) proposeUpdate(ctx context.Context, userID uuid.UUID, step intent
 	if !ev.At.IsZero() {
 		summary += " from " + dates.Span(oldStart, ev.End, loc)
 	}
-	summary += fmt.Sprintf(" to %s (%s)", dates.Span(pl.Start, pl.End, loc), tz)
+	summary += fmt.Sprintf(" to %s (%s)", dates.Span(pl.Start, pl.End, loc), loc)
 	act, err := agent.NewAction(step, 0, agent.ActionUpdateEvent, summary, []string{ev.ID}, pl)
 	if err != nil {
 		return agent.Output{}, err
@@ -306,11 +319,7 @@ func (a *Agent) proposeDelete(ctx context.Context, userID uuid.UUID, step intent
 	}
 	summary := fmt.Sprintf("Delete the event %q", ev.Title)
 	if !ev.At.IsZero() {
-		loc, err := zone(ev.TimeZone)
-		if err != nil {
-			loc = time.UTC
-		}
-		summary += " on " + dates.Span(ev.At, ev.End, loc)
+		summary += " on " + dates.Span(ev.At, ev.End, shownZone(step.Params, ev))
 	}
 	summary += " from your calendar"
 	act, err := agent.NewAction(step, 0, agent.ActionDeleteEvent, summary, []string{ev.ID}, pl)
