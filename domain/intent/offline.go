@@ -3,6 +3,7 @@ package intent
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -1373,7 +1374,7 @@ func (a *analysis) share(ref *ItemRef) Intent {
 	p := a.pickParams()
 	p[ParamTo], p[ParamRole] = to, role(a.q)
 	if ref != nil {
-		p[ParamItemID] = ref.ID
+		maps.Copy(p, refParams(*ref)) // its title too: the proposal names the file
 		a.add(Step{Service: domain.ServiceDrive, Operation: OpShare, Params: p})
 		return a.intent(0.85)
 	}

@@ -651,3 +651,26 @@ func TestOfflineFollowUpShiftsWindow(t *testing.T) {
 	in = b.classify(t, "what about tomorrow?", week)
 	require.Equal(t, "2026-06-18T00:00:00+03:00", in.Steps[0].Params[intent.ParamAfter])
 }
+
+// Sharing an item shown earlier carries its title, so the proposal names it.
+func TestOfflineShareShownCarriesTitle(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	row := uuid.New()
+	cc := intent.ConversationContext{Turns: []intent.Turn{{
+		Query: "design docs about autoscaling",
+		Intent: intent.Intent{Steps: []intent.Step{{ID: "s1", Service: domain.ServiceDrive, Operation: intent.OpSearch,
+			Params: intent.Params{"query": "autoscaling design"}}}},
+		Items: []intent.ItemRef{
+			{Service: domain.ServiceDrive, Kind: "file", ID: "f1", RowID: row, Title: "Autoscaler design"},
+			{Service: domain.ServiceDrive, Kind: "file", ID: "f2", Title: "Autoscaler FAQ"},
+		},
+	}}}
+	for _, q := range []string{"share the first one with Bob", "give bob@example.com edit access to the first file"} {
+		in := b.classify(t, q, cc)
+		require.Equal(t, "s1:drive.share!", shape(in), q)
+		require.Equal(t, "f1", in.Steps[0].Params[intent.ParamItemID], q)
+		require.Equal(t, "Autoscaler design", in.Steps[0].Params[intent.ParamTitle], q)
+		require.Equal(t, row.String(), in.Steps[0].Params[intent.ParamRowID], q)
+	}
+}

@@ -76,7 +76,7 @@ var roles = map[string]int{"reader": 1, "commenter": 2, "writer": 3}
 
 // proposeShare proposes sharing exactly one file: the one named, or the
 // single match among the files the step depends on.
-func (a *Agent) proposeShare(_ context.Context, _ uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
+func (a *Agent) proposeShare(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
 	p := step.Params
 	pl := sharePayload{Emails: p.Strings(intent.ParamTo), Role: p.String(intent.ParamRole)}
 	if pl.Role == "" {
@@ -91,6 +91,12 @@ func (a *Agent) proposeShare(_ context.Context, _ uuid.UUID, step intent.Step, i
 	var file agent.Item
 	if id := p.String(intent.ParamItemID); id != "" {
 		file = agent.Item{Service: domain.ServiceDrive, Kind: "file", ID: id, Title: p.String(intent.ParamTitle)}
+		if row, ok, err := agent.ReadRow(step, nil, domain.ServiceDrive); err == nil && ok && file.Title == "" {
+			// A proposal names what it shares: the cached file's title.
+			if x, err := a.reader.File(ctx, userID, row); err == nil {
+				file.Title, file.RowID = x.Name, x.ID
+			}
+		}
 	} else {
 		f, err := agent.PickOne(agent.Candidates(inputs, domain.ServiceDrive, ""), p.String(intent.ParamQuery), "file", nil)
 		if err != nil {
