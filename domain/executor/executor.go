@@ -160,6 +160,9 @@ func runStep(ctx context.Context, step intent.Step, inputs []agent.Input, run Ru
 	case err == nil:
 		res.Status, res.Output = StatusSucceeded, out
 		return
+	case errors.Is(err, errPanicked):
+		// Checked first: a deadline that fires while the panic unwinds is not the cause.
+		res.Status = StatusFailed
 	case ctx.Err() != nil:
 		res.Status = StatusCancelled
 		err = fmt.Errorf("%w: %w", domain.ErrCancelled, err)
@@ -172,11 +175,14 @@ func runStep(ctx context.Context, step intent.Step, inputs []agent.Input, run Ru
 	res.Err, res.Error = err, domain.Explain(err)
 }
 
+// errPanicked marks a step whose agent panicked.
+var errPanicked = errors.New("panicked")
+
 // safeRun turns a panicking agent into a failed step instead of a dead process.
 func safeRun(ctx context.Context, step intent.Step, inputs []agent.Input, run Runner) (out agent.Output, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("step %s panicked: %v", step.ID, r)
+			err = fmt.Errorf("step %s %w: %v", step.ID, errPanicked, r)
 		}
 	}()
 	return run(ctx, step, inputs)
