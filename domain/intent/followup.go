@@ -2,7 +2,9 @@ package intent
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -208,4 +210,93 @@ func shiftWindow(p Params, unit string, dir int, now time.Time, loc *time.Locati
 		from, to = step(after, -1), after
 	}
 	p[ParamAfter], p[ParamBefore] = from.Format(time.RFC3339), to.Format(time.RFC3339)
+}
+
+var (
+	// reviseRE are the words of a change to something just proposed.
+	reviseRE = rx(`\b(?:instead|rather|make\s+(?:it|that)|change|rename|retitle|call\s+it|title|invite|add|include|also|too|as\s+well|move\s+it|push\s+it|shift\s+it|actually|long)\b`)
+	// retitleRE gives a new title: "change the title to X", "call it X".
+	retitleRE = rx(`\b(?:(?:change|set|update|make)\s+(?:the\s+|its\s+)?(?:title|name)\s+(?:to|as)|(?:rename|retitle)\s+(?:it|that|the\s+(?:event|meeting))?\s*(?:to|as)?|call\s+(?:it|that))\s+(.+)$`)
+	// keepOffRE says not to do something: never a revision.
+	keepOffRE = rx(`\b(?:don'?t|do\s+not|never\s*mind|forget\s+(?:it|that|about)|no\s+need)\b`)
+)
+
+// revise changes the event a pending proposal would create ("make it 4pm
+// instead", "change the title to Budget review", "invite Ann too"): the
+// same event proposed again with the change, in place of searching for an
+// existing event. Nothing is created until the new proposal is confirmed.
+func (a *analysis) revise(last Turn) (Intent, bool) {
+	var proposed *Step
+	for _, ac := range pendingOf(last) {
+		if ac.Kind != doCreate {
+			continue
+		}
+		for i, s := range last.Intent.Steps {
+			if s.Service == domain.ServiceCalendar && s.Operation == OpCreate {
+				proposed = &last.Intent.Steps[i]
+			}
+		}
+	}
+	if proposed == nil || !reviseRE.MatchString(a.q) || keepOffRE.MatchString(a.q) || cancelVerbRE.MatchString(a.q) {
+		return Intent{}, false
+	}
+	p := maps.Clone(proposed.Params)
+	changed := false
+	end := len(a.q)
+	if m := retitleRE.FindStringSubmatchIndex(a.q); m != nil {
+		p[ParamTitle] = capital(strings.Trim(a.q[m[2]:m[3]], `"'“”?.! `))
+		end, changed = m[0], true
+	}
+	old, err := time.Parse(time.RFC3339, p.String(ParamStart))
+	if err != nil {
+		return Intent{}, false
+	}
+	length := DefaultEventLength
+	if e, err := time.Parse(time.RFC3339, p.String(ParamEnd)); err == nil && e.After(old) {
+		length = e.Sub(old)
+	}
+	var at []dates.Match
+	for _, m := range a.matches {
+		if m.Start < end {
+			at = append(at, m)
+		}
+	}
+	start := old
+	var newStart *time.Time
+	var newDay *dates.Range
+	for _, m := range at {
+		if m.Duration > 0 && !shiftRE.MatchString(a.q) {
+			length, changed = m.Duration, true // "make it an hour long", "from 3 to 4pm"
+		}
+		if m.Time != nil {
+			newStart = m.Time
+		} else if !m.Range.IsZero() {
+			newDay = &m.Range
+		}
+	}
+	if newStart != nil || newDay != nil {
+		start, changed = a.moved(old, newStart, newDay, newStart != nil && !hasDatePart(at)), true
+	} else if d := a.shift(); d != 0 {
+		start, changed = old.Add(d), true
+	}
+	if len(a.people)+len(a.unknown) > 0 {
+		to, question := a.recipients("invite")
+		if question != "" {
+			return a.clarify(question), true
+		}
+		attendees := p.Strings(ParamAttendees)
+		for _, e := range to {
+			if !slices.Contains(attendees, e) {
+				attendees = append(attendees, e)
+			}
+		}
+		p[ParamAttendees], changed = attendees, true
+	}
+	if !changed {
+		return Intent{}, false
+	}
+	p[ParamStart], p[ParamEnd] = start.Format(time.RFC3339), start.Add(length).Format(time.RFC3339)
+	p[ParamDuration] = int(length / time.Minute)
+	a.add(Step{Service: domain.ServiceCalendar, Operation: OpCreate, Params: p})
+	return a.intent(0.85), true
 }

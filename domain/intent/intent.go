@@ -74,21 +74,22 @@ type Step struct {
 // Step parameter keys. Times are RFC 3339 strings, lists are []string (JSON
 // arrays), numbers are JSON numbers.
 const (
-	ParamQuery      = "query"      // free text to search for
-	ParamFrom       = "from"       // []string sender addresses or names
-	ParamTo         = "to"         // []string recipient addresses (mail) or people to share with / invite
-	ParamAttendees  = "attendees"  // []string attendee addresses (calendar search)
-	ParamAfter      = "after"      // RFC 3339; items at or after
-	ParamBefore     = "before"     // RFC 3339; items before
-	ParamItemID     = "itemId"     // the exact provider id a step acts on (from an earlier turn)
-	ParamRowID      = "rowId"      // the cached row id of ParamItemID, for reads
-	ParamClock      = "clock"      // "15:04": new start time on the found event's own day (or on ParamDay)
-	ParamDay        = "day"        // RFC 3339 midnight: new day of a found event, keeping its clock time
-	ParamCalendarID = "calendarId" // calendar of ParamItemID
-	ParamTitle      = "title"      // event title
-	ParamStart      = "start"      // RFC 3339 event start
-	ParamEnd        = "end"        // RFC 3339 event end
-	ParamTimeZone   = "timeZone"   // IANA zone of a new or moved event
+	ParamQuery      = "query"        // free text to search for
+	ParamFrom       = "from"         // []string sender addresses or names
+	ParamTo         = "to"           // []string recipient addresses (mail) or people to share with / invite
+	ParamAttendees  = "attendees"    // []string attendee addresses (calendar search)
+	ParamAfter      = "after"        // RFC 3339; items at or after
+	ParamBefore     = "before"       // RFC 3339; items before
+	ParamItemID     = "itemId"       // the exact provider id a step acts on (from an earlier turn)
+	ParamRowID      = "rowId"        // the cached row id of ParamItemID, for reads
+	ParamClock      = "clock"        // "15:04": new start time on the found event's own day (or on ParamDay)
+	ParamDay        = "day"          // RFC 3339 midnight: new day of a found event, keeping its clock time
+	ParamShift      = "shiftMinutes" // minutes a found event moves from where it is ("an hour later": 60)
+	ParamCalendarID = "calendarId"   // calendar of ParamItemID
+	ParamTitle      = "title"        // event title
+	ParamStart      = "start"        // RFC 3339 event start
+	ParamEnd        = "end"          // RFC 3339 event end
+	ParamTimeZone   = "timeZone"     // IANA zone of a new or moved event
 	ParamDuration   = "durationMinutes"
 	ParamSubject    = "subject"
 	ParamBody       = "body"

@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-dialog10"
+const OfflineVersion = "offline-2026-12-05-pat2a"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -1234,14 +1234,13 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 			newDay = &m.Range
 		}
 	}
-	if newStart == nil && newDay == nil && ref != nil {
-		// "an hour later", "30 minutes earlier": shifted from where it is.
-		if d := a.shift(); d != 0 {
-			t := ref.At.In(a.loc).Add(d)
-			newStart = &t
-		}
+	offset := a.offset()
+	if newStart == nil && newDay == nil && ref != nil && offset != 0 {
+		// "an hour later", "the next day at the same time": shifted from where it is.
+		t := ref.At.In(a.loc).Add(offset)
+		newStart = &t
 	}
-	if newStart == nil && newDay == nil {
+	if newStart == nil && newDay == nil && offset == 0 {
 		return a.clarify("When should it move to?")
 	}
 	if _, back := a.back(domain.ServiceCalendar); ref == nil && !back && len(target) == 0 && len(a.people) == 0 &&
@@ -1251,7 +1250,10 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 	}
 	p := a.pickParams()
 	p[ParamTimeZone] = a.loc.String()
-	clockOnly := newStart != nil && !hasDatePart(moveTo)
+	if offset != 0 {
+		unshifted(p)
+	}
+	clockOnly := newStart != nil && !hasDatePart(moveTo) && offset == 0
 	if ref != nil {
 		for k, v := range refParams(*ref) {
 			p[k] = v
@@ -1269,7 +1271,14 @@ func (a *analysis) updateEvent(ref *ItemRef) Intent {
 	a.matches = target
 	s := a.findEvent()
 	a.matches = saved
+	if offset != 0 {
+		for i := range a.steps {
+			unshifted(a.steps[i].Params)
+		}
+	}
 	switch {
+	case newStart == nil && newDay == nil:
+		p[ParamShift] = int(offset / time.Minute) // from where the event found is
 	case clockOnly:
 		p[ParamClock] = newStart.Format("15:04")
 	case newStart != nil:
@@ -1332,6 +1341,46 @@ func (a *analysis) shift() time.Duration {
 		}
 	}
 	return 0
+}
+
+// offset is how far a move shifts an event from where it is: "an hour
+// later", "30 minutes earlier", "the next day", "a week later".
+func (a *analysis) offset() time.Duration {
+	if d := a.shift(); d != 0 {
+		return d
+	}
+	switch unit, dir, ok := relativeWindow(a.q); {
+	case ok && unit == "day":
+		return time.Duration(dir) * 24 * time.Hour
+	case ok && unit == "week":
+		return time.Duration(dir) * 7 * 24 * time.Hour
+	}
+	return 0
+}
+
+// shiftWords say how far an event moves, never which event it is.
+var shiftWords = rx(`\b(?:push(?:ed)?|pull(?:ed)?|bring|shift(?:ed)?|back|later|earlier|forward|ahead|same|day|week|following|previous|after|before)\b`)
+
+// unshifted takes the words of a shift out of a search's text ("push the
+// budget review back a day" looks for "budget review").
+func unshifted(p Params) {
+	q, ok := p[ParamQuery].(string)
+	if !ok {
+		return
+	}
+	if q = strings.Join(strings.Fields(shiftWords.ReplaceAllString(q, " ")), " "); q == "" {
+		delete(p, ParamQuery)
+	} else {
+		p[ParamQuery] = q
+	}
+}
+
+// movesShown reports whether a request only shifts what was shown ("30
+// minutes later", "push it to the next day"): no topic, person or date of
+// its own, and an event shown to move.
+func (a *analysis) movesShown(last Turn) bool {
+	return a.offset() != 0 && len(a.people)+len(a.unknown) == 0 && !hasDatePart(a.matches) &&
+		len(ofKind(last.Items, "event")) > 0 && strings.TrimSpace(genericEventRE.ReplaceAllString(a.topicWithOrgs(), "")) == ""
 }
 
 // hasDatePart reports whether ms name a day, not only a clock time.

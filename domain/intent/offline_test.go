@@ -674,3 +674,59 @@ func TestOfflineShareShownCarriesTitle(t *testing.T) {
 		require.Equal(t, row.String(), in.Steps[0].Params[intent.ParamRowID], q)
 	}
 }
+
+// A change to a pending new event proposes that event again, changed; a
+// move by an amount is computed from where the event is.
+func TestOfflineReviseProposalAndMoveBy(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	pending := intent.ConversationContext{Turns: []intent.Turn{{
+		Query: "set up a planning session with Bob on Thursday at 11",
+		Intent: intent.Intent{Steps: []intent.Step{{ID: "s1", Service: domain.ServiceCalendar, Operation: intent.OpCreate,
+			Params: intent.Params{"title": "Planning session", "start": "2026-06-18T11:00:00+03:00", "end": "2026-06-18T11:30:00+03:00",
+				"timeZone": "Europe/Istanbul", "attendees": []string{"bob@example.com"}}}}},
+		Actions: []intent.ActionRef{{ID: "s1-a1", Kind: "create_event", Service: domain.ServiceCalendar, Status: "PROPOSED"}},
+	}}}
+	for _, c := range []struct{ q, title, start, end string }{
+		{"hmm, make it 2pm instead", "Planning session", "2026-06-18T14:00:00+03:00", "2026-06-18T14:30:00+03:00"},
+		{"actually let's do Friday", "Planning session", "2026-06-19T11:00:00+03:00", "2026-06-19T11:30:00+03:00"},
+		{"rename it to Roadmap review", "Roadmap review", "2026-06-18T11:00:00+03:00", "2026-06-18T11:30:00+03:00"},
+		{"and make it 45 minutes long", "Planning session", "2026-06-18T11:00:00+03:00", "2026-06-18T11:45:00+03:00"},
+	} {
+		in := b.classify(t, c.q, pending)
+		require.Equal(t, "s1:calendar.create!", shape(in), c.q)
+		require.Equal(t, c.title, in.Steps[0].Params[intent.ParamTitle], c.q)
+		require.Equal(t, c.start, in.Steps[0].Params[intent.ParamStart], c.q)
+		require.Equal(t, c.end, in.Steps[0].Params[intent.ParamEnd], c.q)
+	}
+	in := b.classify(t, "add Sarah as well", pending)
+	require.Equal(t, "s1:calendar.create!", shape(in))
+	require.Equal(t, []string{"bob@example.com", "sarah.fleming@example.com"}, in.Steps[0].Params.Strings(intent.ParamAttendees))
+	for _, q := range []string{"actually don't schedule it", "no, cancel that"} {
+		in = b.classify(t, q, pending)
+		require.NotContains(t, shape(in), "create", q)
+	}
+
+	ev := time.Date(2026, 6, 18, 10, 0, 0, 0, b.loc)
+	shown := intent.ConversationContext{Turns: []intent.Turn{{
+		Query: "my next meeting with Bob",
+		Intent: intent.Intent{Steps: []intent.Step{{ID: "s1", Service: domain.ServiceCalendar, Operation: intent.OpSearch,
+			Params: intent.Params{"attendees": []string{"bob@example.com"}}}}},
+		Items: []intent.ItemRef{{Service: domain.ServiceCalendar, Kind: "event", ID: "e1", CalendarID: "primary", Title: "Budget review", At: ev, End: ev.Add(time.Hour)}},
+	}}}
+	for _, c := range []struct{ q, start string }{
+		{"bump it 45 minutes later", "2026-06-18T10:45:00+03:00"},
+		{"15 minutes earlier", "2026-06-18T09:45:00+03:00"},
+		{"shift it to the day after, same time", "2026-06-19T10:00:00+03:00"},
+		{"push it a week later", "2026-06-25T10:00:00+03:00"},
+	} {
+		in := b.classify(t, c.q, shown)
+		require.Equal(t, "s1:calendar.update!", shape(in), c.q)
+		require.Equal(t, "e1", in.Steps[0].Params[intent.ParamItemID], c.q)
+		require.Equal(t, c.start, in.Steps[0].Params[intent.ParamStart], c.q)
+	}
+	in = b.classify(t, "move the budget review two hours later", intent.ConversationContext{})
+	require.Equal(t, "s1:calendar.search s2:calendar.update<s1!", shape(in))
+	require.Equal(t, 120, in.Steps[1].Params[intent.ParamShift])
+	require.Equal(t, "budget review", in.Steps[0].Params[intent.ParamQuery])
+}

@@ -257,6 +257,11 @@ func trimTopic(s string) string {
 func (a *analysis) decideModel() Intent {
 	q, label := a.q, a.read.Intent
 	last, hasLast := a.req.Context.Last()
+	if hasLast && !a.chain.back {
+		if in, ok := a.revise(last); ok {
+			return in // whatever the model read, a change to what was just proposed
+		}
+	}
 	if smallTalkRE.MatchString(q) && label != doConfirm && label != doReject {
 		label = doSmallTalk // a closed class of phrases: no model needed
 	}
@@ -266,6 +271,9 @@ func (a *analysis) decideModel() Intent {
 	if (label == doReadMail || label == doReadFile) && a.topicWithOrgs() == "" && len(a.people) == 0 && pronounRE.MatchString(q) {
 		// "tell me the contents of that doc": the item shown, not a search.
 		label, a.read.Intent = doRefRead, doRefRead
+	}
+	if hasLast && (!writes[label] || label == doCreate) && a.movesShown(last) {
+		label, a.read.Intent = doUpdate, doUpdate // "30 minutes later": the event shown, moved
 	}
 	if label == doUnsupported {
 		if named, handles := a.driveNamed(); len(named)+len(handles) > 0 {
@@ -572,7 +580,7 @@ func (a *analysis) referent(last Turn) (ItemRef, bool, *Intent) {
 		}
 		return items[n-1], true, nil
 	}
-	if !pronounRE.MatchString(a.q) || pronounTargetRE.MatchString(a.q) {
+	if (!pronounRE.MatchString(a.q) || pronounTargetRE.MatchString(a.q)) && !(a.read.Intent == doUpdate && a.movesShown(last)) {
 		return ItemRef{}, false, nil
 	}
 	// What was proposed is what "it" means first: "actually move it instead".

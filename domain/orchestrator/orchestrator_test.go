@@ -570,8 +570,15 @@ func TestAskFollowUps(t *testing.T) {
 			require.Contains(t, m.Response, `Which one do you mean: 1. "Budget review"`)
 
 			// An event created on confirmation is what "it" means next.
-			m = b.ask(t, conv, "schedule a call with Bob tomorrow at 3pm")
-			created, err := b.o.ConfirmAction(context.Background(), b.user, m.ID, actionsOf(t, m)[0].ID)
+			m = b.ask(t, conv, "schedule a call with Bob tomorrow at 2pm")
+			// A change to the proposal proposes the event again, changed; nothing is written.
+			m = b.ask(t, conv, "actually make it 3pm instead")
+			revised := actionsOf(t, m)
+			require.Len(t, revised, 1)
+			require.Equal(t, agent.ActionCreateEvent, revised[0].Kind)
+			require.Contains(t, revised[0].Summary, `"Call with Bob" on Thu Jun 18 2026 15:00–15:30 +03`)
+			require.Zero(t, b.ws.writeCount())
+			created, err := b.o.ConfirmAction(context.Background(), b.user, m.ID, revised[0].ID)
 			require.NoError(t, err)
 			m = b.ask(t, conv, "move it to 5pm")
 			move := actionsOf(t, m)[0]
@@ -829,4 +836,16 @@ func cancelWhenNobodyStops(t *testing.T, clock *clocktest.Clock, cancel func() e
 func inZone(ev domain.Event, tz string) domain.Event {
 	ev.TimeZone = tz
 	return ev
+}
+
+// A move by an amount is computed from where the event found is now.
+func TestAskMoveByAnAmount(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := b.ask(t, uuid.Nil, "push the weekly sync back an hour")
+	acts := actionsOf(t, m)
+	require.Len(t, acts, 1)
+	require.Contains(t, acts[0].Summary, `Move the event "Weekly sync" from Fri Jun 19 2026 15:00`)
+	require.Contains(t, acts[0].Summary, `to Fri Jun 19 2026 16:00`)
+	require.Zero(t, b.ws.writeCount())
 }

@@ -280,7 +280,11 @@ func (a *Agent) proposeUpdate(ctx context.Context, userID uuid.UUID, step intent
 	case hasDay:
 		start = time.Date(day.Year(), day.Month(), day.Day(), oldStart.Hour(), oldStart.Minute(), 0, 0, loc)
 	case !hasStart:
-		return agent.Output{}, fmt.Errorf("moving an event needs a new start: %w", domain.ErrInvalidInput)
+		mins, ok := p.Int(intent.ParamShift)
+		if !ok || mins == 0 {
+			return agent.Output{}, fmt.Errorf("moving an event needs a new start: %w", domain.ErrInvalidInput)
+		}
+		start = oldStart.Add(time.Duration(mins) * time.Minute) // "an hour later": from where it is now
 	}
 	end, hasEnd, err := p.Time(intent.ParamEnd)
 	if err != nil {
