@@ -730,3 +730,24 @@ func TestOfflineReviseProposalAndMoveBy(t *testing.T) {
 	require.Equal(t, 120, in.Steps[1].Params[intent.ParamShift])
 	require.Equal(t, "budget review", in.Steps[0].Params[intent.ParamQuery])
 }
+
+// Moving money is declined before anyone named is looked up; asking whether
+// a document exists is a search for it.
+func TestOfflineDeclinesPaymentsSearchesExistence(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, q := range []string{"wire $200 to John's account", "please pay John's invoice", "transfer 50 euros to John", "send John 300 dollars"} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Empty(t, in.Steps, q)
+		require.Empty(t, in.Clarification, q)
+		require.Contains(t, in.Unsupported, "can't", q)
+	}
+	for _, q := range []string{"is there a design doc for the scheduler rewrite?", "do we have a KEP on graceful shutdown?", "have we got a proposal for node autoscaling?"} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Empty(t, in.Unsupported, q)
+		require.Contains(t, shape(in), "drive.search", q)
+		require.NotContains(t, shape(in), "!", q)
+	}
+	in := b.classify(t, "remind Bob to pay the invoice", intent.ConversationContext{})
+	require.Empty(t, in.Unsupported, "a message about paying is a message")
+}

@@ -254,8 +254,24 @@ func trimTopic(s string) string {
 }
 
 // decideModel builds the intent from what the model read.
+var (
+	// payRE orders money moved: no service can, whoever it is for ("wire
+	// $500 to Linda's account", "pay Bob's invoice"), so it is declined
+	// before anyone named is looked up.
+	payRE = rx(`^(?:(?:please|can you|could you|would you|i need you to|i want you to|go ahead and|now|ok|okay),?\s+)*(?:(?:wire|pay|transfer|remit|venmo|zelle|reimburse|refund)\b|send\b.*(?:\$\s?\d|\d\s*(?:dollars|usd|eur|euros|bucks|pounds)\b))`)
+	// existsRE asks whether something exists ("is there a design doc for
+	// X?", "do we have a KEP on Y?"): a search.
+	existsRE = rx(`^(?:(?:so|hey|and|also|ok|okay),?\s+)?(?:is\s+there|are\s+there|do\s+(?:we|i|you)\s+have|have\s+(?:we|i)\s+got|does\s+(?:anyone|anybody|someone)\s+have|has\s+(?:anyone|anybody|someone)\s+(?:written|drafted|made)|did\s+(?:anyone|anybody|someone)\s+write)\b`)
+)
+
 func (a *analysis) decideModel() Intent {
 	q, label := a.q, a.read.Intent
+	if payRE.MatchString(q) {
+		return Intent{Confidence: 0.9, Unsupported: "I can't move money or pay anyone. " + canDo}
+	}
+	if existsRE.MatchString(q) && fileRefRE.MatchString(q) && (label == doUnsupported || label == doUnsupportedOp || label == doSmallTalk || writes[label]) {
+		label, a.read.Intent = doSearchDrive, doSearchDrive // "is there a design doc for X?": look for it
+	}
 	last, hasLast := a.req.Context.Last()
 	if hasLast && !a.chain.back {
 		if in, ok := a.revise(last); ok {
@@ -580,7 +596,7 @@ func (a *analysis) referent(last Turn) (ItemRef, bool, *Intent) {
 		}
 		return items[n-1], true, nil
 	}
-	if (!pronounRE.MatchString(a.q) || pronounTargetRE.MatchString(a.q)) && !(a.read.Intent == doUpdate && a.movesShown(last)) {
+	if moving := a.read.Intent == doUpdate && a.movesShown(last); (!pronounRE.MatchString(a.q) || pronounTargetRE.MatchString(a.q)) && !moving {
 		return ItemRef{}, false, nil
 	}
 	// What was proposed is what "it" means first: "actually move it instead".
