@@ -17,6 +17,13 @@ var purposeRE = rx(`\b(?:to\s+)?(thank(?:ing)?|ask(?:ing)?|invit(?:e|ing)|remind
 // the team"): the reader, who is "you" in the mail.
 var readerRE = rx(`^(?:him|her|them|everyone|everybody|the\s+team|all\s+of\s+them|us|me)\b\s*`)
 
+var (
+	// andRE ends the command a purpose follows: "email Bob and tell him ...".
+	andRE = rx(`\band\s+$`)
+	// channelRE says how the mail goes, not what it says: "let Bob know by email that ...".
+	channelRE = rx(`^(?:(?:by|via|over|in)\s+(?:an?\s+)?(?:e-?mail|mail|message|note)\b\s*)`)
+)
+
 // letter returns the subject and opening of a mail written for the purpose
 // q states; ok is false when q states none. A verb's plain form is a
 // purpose only as the command or after "to" ("ask Bob for ...", "write to
@@ -31,8 +38,8 @@ func letter(q string, recipients []string) (subj, body string, ok bool) {
 		for i := range c {
 			c[i] += at
 		}
-		if v := strings.ToLower(q[c[2]:c[3]]); c[0] == 0 || strings.Contains(v, "ing") || c[2] > c[0] {
-			m = c // the command, an "-ing" form or "to ask"
+		if v := strings.ToLower(q[c[2]:c[3]]); c[0] == 0 || strings.Contains(v, "ing") || c[2] > c[0] || andRE.MatchString(q[:c[0]]) {
+			m = c // the command, an "-ing" form, "to ask" or "... and tell him"
 		}
 		at = c[3]
 	}
@@ -44,7 +51,7 @@ func letter(q string, recipients []string) (subj, body string, ok bool) {
 			rest = strings.TrimSpace(rest[len(r):])
 		}
 	}
-	rest = readerRE.ReplaceAllString(rest, "")
+	rest = channelRE.ReplaceAllString(readerRE.ReplaceAllString(rest, ""), "")
 	rest = toReader(strings.TrimRight(rest, "?!. "))
 	obj := func(prep string) string { // the object after prep: "for the invitation" -> "the invitation"
 		if w, r, ok := strings.Cut(rest, " "); ok && strings.EqualFold(w, prep) {

@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-pat2b"
+const OfflineVersion = "offline-2026-12-05-pat2c"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -881,9 +881,18 @@ func (a *analysis) composeWith(send bool, mode string, deps []string) Intent {
 	for _, p := range recipients {
 		names = append(names, p.Name)
 	}
-	if subj, body, ok := letter(a.q, names); ok && a.say == "" {
+	subj, body, ok := letter(a.q, names)
+	if ok && a.say != "" && len(body) > len(a.say)+1 && strings.Contains(strings.ToLower(body), strings.ToLower(toReader(a.say))) {
+		// "tell him I'd love an early copy": the tagger kept part of what
+		// the purpose says whole.
+		a.say = ""
+	}
+	if ok && a.say == "" {
 		// "thanking her for the invitation": what the mail is for, said to the reader.
 		draft[ParamSubject], draft[ParamBody] = subj, body
+	}
+	if channelOnlyRE.MatchString(draft.String(ParamSubject)) {
+		draft[ParamSubject] = subject(firstWords(strings.TrimSuffix(draft.String(ParamBody), "."), 6))
 	}
 	switch {
 	case a.say != "":
@@ -1010,6 +1019,10 @@ func (a *analysis) about(start, end int) string {
 }
 
 var trailingLinkRE = rx(`\s+(?:to|for|with|and|cc|from|on|at|by)$`)
+
+// channelOnlyRE is a topic that only says how to write ("by email", "a
+// quick note"): never a subject.
+var channelOnlyRE = rx(`^(?:(?:by|via|over|in|through|with)\s+)?(?:an?\s+)?(?:quick\s+|short\s+)?(?:e-?mail|mail|message|note|text|line)?$`)
 
 // subject is topic as a subject line; empty without one (the draft then
 // takes the file's title, the replied mail's subject or its first words).

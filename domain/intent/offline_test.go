@@ -751,3 +751,25 @@ func TestOfflineDeclinesPaymentsSearchesExistence(t *testing.T) {
 	in := b.classify(t, "remind Bob to pay the invoice", intent.ConversationContext{})
 	require.Empty(t, in.Unsupported, "a message about paying is a message")
 }
+
+// A mail's body carries what the request asks to say, said to the reader;
+// its subject comes from that content, never from how it is sent.
+func TestOfflineDraftSaysWhatWasAsked(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, c := range []struct{ q, body, subject string }{
+		{"write to Bob and tell him I'd appreciate the numbers early", "I'd appreciate the numbers early.", "I'd appreciate the numbers early"},
+		{"drop Sarah a short note by email and tell her she can present first", "You can present first.", "You can present first"},
+		{"let Bob know over email that the venue changed to Room 4", "The venue changed to Room 4.", "The venue changed to Room 4"},
+	} {
+		in := b.classify(t, c.q, intent.ConversationContext{})
+		var draft intent.Step
+		for _, s := range in.Steps {
+			if s.Operation == intent.OpDraft {
+				draft = s
+			}
+		}
+		require.Equal(t, c.body, draft.Params[intent.ParamBody], c.q)
+		require.Equal(t, c.subject, draft.Params[intent.ParamSubject], c.q)
+	}
+}
