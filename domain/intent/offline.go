@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-pat2c"
+const OfflineVersion = "offline-2026-12-05-pat2d"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -975,7 +975,13 @@ func (a *analysis) message() string {
 					end = o.Start
 				}
 			}
-			return strings.TrimRight(trailingLinkRE.ReplaceAllString(strings.TrimSpace(a.q[sl.Start:end]), ""), "?!. ")
+			said := strings.TrimRight(trailingLinkRE.ReplaceAllString(strings.TrimSpace(a.q[sl.Start:end]), ""), "?!. ")
+			if m := sayingRE.FindStringSubmatch(a.q); m != nil && len(m[1]) > len(said) && strings.HasPrefix(m[1], said) {
+				// "to say I'll be ten minutes late": the slot stopped short of
+				// what runs on to the end after the cue.
+				return strings.TrimRight(m[1], "?!. ")
+			}
+			return said
 		}
 	}
 	if m := sayingRE.FindStringSubmatch(a.q); m != nil {

@@ -761,6 +761,8 @@ func TestOfflineDraftSaysWhatWasAsked(t *testing.T) {
 		{"write to Bob and tell him I'd appreciate the numbers early", "I'd appreciate the numbers early.", "I'd appreciate the numbers early"},
 		{"drop Sarah a short note by email and tell her she can present first", "You can present first.", "You can present first"},
 		{"let Bob know over email that the venue changed to Room 4", "The venue changed to Room 4.", "The venue changed to Room 4"},
+		{"message Sarah to say I'll be ten minutes late", "I'll be ten minutes late.", "I'll be ten minutes late"},
+		{"email Bob saying the build is green again", "The build is green again.", "The build is green again"},
 	} {
 		in := b.classify(t, c.q, intent.ConversationContext{})
 		var draft intent.Step
