@@ -31,7 +31,8 @@ const (
 // benchDB opens SEARCH_BENCH_URL (default: the test database, schema
 // searchbench) and loads 20 users x 6,000 items once: the demo workspace
 // through the store for the first user, copied in SQL for the others (the
-// triggers index every copy), padded with copies of mail to 6,000 items.
+// triggers index every copy, passages included), padded with copies of mail
+// to 6,000 items.
 // An HNSW index is built too, so the naive vector query has a plan to pick.
 func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB, []uuid.UUID) {
 	b.Helper()
@@ -70,9 +71,9 @@ func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB,
 	if n < benchItems {
 		_, err = db.Pool.Exec(ctx, `
 			INSERT INTO gmail_cache (user_id, email_id, thread_id, message_ids, subject, sender, sender_name, recipients, recipient_addrs,
-				body_preview, body, labels, has_attachment, unread, received_at, embedding, embedding_model)
+				body_preview, body, labels, has_attachment, unread, received_at, embedding, embedding_model, passages, passage_words)
 			SELECT user_id, email_id || '-pad', thread_id, message_ids, subject, sender, sender_name, recipients, recipient_addrs,
-				body_preview, body, labels, has_attachment, unread, received_at, embedding, embedding_model
+				body_preview, body, labels, has_attachment, unread, received_at, embedding, embedding_model, passages, passage_words
 			FROM gmail_cache WHERE user_id = $1 ORDER BY received_at DESC LIMIT $2`, first.ID, benchItems-n)
 		require.NoError(b, err)
 	}
@@ -81,17 +82,17 @@ func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB,
 		require.NoError(b, err)
 		for _, q := range []string{
 			`INSERT INTO gmail_cache (user_id, email_id, thread_id, message_ids, subject, sender, sender_name, recipients, recipient_addrs,
-				body_preview, body, labels, has_attachment, unread, received_at, embedding, embedding_model)
+				body_preview, body, labels, has_attachment, unread, received_at, embedding, embedding_model, passages, passage_words)
 			 SELECT $2, email_id, thread_id, message_ids, subject, sender, sender_name, recipients, recipient_addrs,
-				body_preview, body, labels, has_attachment, unread, received_at, embedding, embedding_model FROM gmail_cache WHERE user_id = $1`,
+				body_preview, body, labels, has_attachment, unread, received_at, embedding, embedding_model, passages, passage_words FROM gmail_cache WHERE user_id = $1`,
 			`INSERT INTO gcal_cache (user_id, event_id, calendar_id, title, description, location, start_time, end_time, all_day, time_zone,
-				attendees, attendee_addrs, attendee_names, organizer, status, html_link, embedding, embedding_model)
+				attendees, attendee_addrs, attendee_names, organizer, status, html_link, embedding, embedding_model, passages, passage_words)
 			 SELECT $2, event_id, calendar_id, title, description, location, start_time, end_time, all_day, time_zone,
-				attendees, attendee_addrs, attendee_names, organizer, status, html_link, embedding, embedding_model FROM gcal_cache WHERE user_id = $1`,
+				attendees, attendee_addrs, attendee_names, organizer, status, html_link, embedding, embedding_model, passages, passage_words FROM gcal_cache WHERE user_id = $1`,
 			`INSERT INTO gdrive_cache (user_id, file_id, name, mime_type, content_preview, content, parent_folder, owners, properties,
-				web_view_link, trashed, modified_at, embedding, embedding_model)
+				web_view_link, trashed, modified_at, embedding, embedding_model, passages, passage_words)
 			 SELECT $2, file_id, name, mime_type, content_preview, content, parent_folder, owners, properties,
-				web_view_link, trashed, modified_at, embedding, embedding_model FROM gdrive_cache WHERE user_id = $1`,
+				web_view_link, trashed, modified_at, embedding, embedding_model, passages, passage_words FROM gdrive_cache WHERE user_id = $1`,
 		} {
 			_, err := db.Pool.Exec(ctx, q, first.ID, u.ID)
 			require.NoError(b, err)
@@ -101,7 +102,7 @@ func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB,
 	for _, q := range []string{
 		`UPDATE users SET time_zone = 'America/Los_Angeles' WHERE email LIKE 'bench%@example.com'`,
 		`CREATE INDEX IF NOT EXISTS gmail_cache_embedding_hnsw ON gmail_cache USING hnsw (embedding vector_cosine_ops)`,
-		`VACUUM ANALYZE gmail_cache, gcal_cache, gdrive_cache, search_terms, search_docs, search_stats, search_vectors, search_people`,
+		`VACUUM ANALYZE gmail_cache, gcal_cache, gdrive_cache, search_terms, search_docs, search_stats, search_vectors, search_people, search_passages, search_passage_words`,
 	} {
 		_, err := db.Pool.Exec(ctx, q)
 		require.NoError(b, err)
