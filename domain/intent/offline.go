@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-pat2d"
+const OfflineVersion = "offline-2026-12-05-pat2e"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -1394,11 +1394,14 @@ func unshifted(p Params) {
 	}
 }
 
+// moveVerbRE orders a move: "push it to the next day".
+var moveVerbRE = rx(`\b(?:move|push|pull|shift|bump|reschedule|postpone|bring|make\s+it)\b`)
+
 // movesShown reports whether a request only shifts what was shown ("30
 // minutes later", "push it to the next day"): no topic, person or date of
 // its own, and an event shown to move.
 func (a *analysis) movesShown(last Turn) bool {
-	return a.offset() != 0 && len(a.people)+len(a.unknown) == 0 && !hasDatePart(a.matches) &&
+	return a.offset() != 0 && !followRE.MatchString(a.q) && (shiftRE.MatchString(a.q) || moveVerbRE.MatchString(a.q)) && len(a.people)+len(a.unknown) == 0 && !hasDatePart(a.matches) &&
 		len(ofKind(last.Items, "event")) > 0 && strings.TrimSpace(genericEventRE.ReplaceAllString(a.topicWithOrgs(), "")) == ""
 }
 

@@ -725,6 +725,9 @@ func TestOfflineReviseProposalAndMoveBy(t *testing.T) {
 		require.Equal(t, "e1", in.Steps[0].Params[intent.ParamItemID], c.q)
 		require.Equal(t, c.start, in.Steps[0].Params[intent.ParamStart], c.q)
 	}
+	// Asked about, a day after what was shown is a window, not a move.
+	in = b.classify(t, "and the day after?", shown)
+	require.Equal(t, "s1:calendar.search", shape(in))
 	in = b.classify(t, "move the budget review two hours later", intent.ConversationContext{})
 	require.Equal(t, "s1:calendar.search s2:calendar.update<s1!", shape(in))
 	require.Equal(t, 120, in.Steps[1].Params[intent.ParamShift])
