@@ -52,22 +52,78 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 	default:
 		fetch = max(limit, DefaultLimit) // the cut-off below needs candidates
 	}
-	items, err := s.Search(ctx, userID, f, fetch)
-	if err != nil {
-		return Output{}, fmt.Errorf("search %s: %w", svc, err)
-	}
-	out := make([]Item, 0, len(items))
-	for _, it := range items {
-		if it.Service == svc && inRange(it, f.After, f.Before) {
-			out = append(out, it)
+	var out []Item
+	seen := map[string]bool{}
+	for _, f := range nearFirst(f, order, len(Words(q)) > 0) {
+		items, err := s.Search(ctx, userID, f, fetch)
+		if err != nil {
+			return Output{}, fmt.Errorf("search %s: %w", svc, err)
+		}
+		for _, it := range items {
+			if it.Service == svc && inRange(it, f.After, f.Before) && !seen[it.ID] {
+				seen[it.ID] = true
+				out = append(out, it)
+			}
 		}
 	}
 	out = Matching(out, q, len(f.From)+len(f.To)+len(f.Attendees) > 0)
+	if order != "" && order != intent.OrderRelevance {
+		out = titled(out, q)
+	}
 	Sort(out, order)
 	if len(out) > limit {
 		out = out[:limit]
 	}
 	return Output{Items: out}, nil
+}
+
+// nearWindows are the spans from now a search ordered from now also looks in.
+var nearWindows = []time.Duration{14 * 24 * time.Hour, 92 * 24 * time.Hour, 366 * 24 * time.Hour}
+
+// nearFirst are the filters a search runs, its candidates pooled before
+// the relevance cut-off: a search with words ordered away from a bound set
+// at now ("the next SIG Auth meeting", "when did SIG Auth last meet") also
+// looks near that bound, so the relevance depth of the search, filled by a
+// series' many other occurrences, cannot leave out the soonest or latest one.
+func nearFirst(f domain.Filter, o intent.Order, words bool) []domain.Filter {
+	if !words {
+		return []domain.Filter{f}
+	}
+	var fs []domain.Filter
+	for _, w := range nearWindows {
+		g := f
+		switch {
+		case o == intent.OrderUpcoming && !f.After.IsZero() && f.Before.IsZero():
+			g.Before = f.After.Add(w)
+		case o == intent.OrderNewest && !f.Before.IsZero() && f.After.IsZero():
+			g.After = f.Before.Add(-w)
+		default:
+			return []domain.Filter{f}
+		}
+		fs = append(fs, g)
+	}
+	return append(fs, f)
+}
+
+// titled are the items whose titles hold every word of the query, when
+// some do: "the last SIG Auth meeting" is one of SIG Auth's meetings, not
+// the latest whose notes mention auth.
+func titled(items []Item, query string) []Item {
+	words := Words(query)
+	if len(words) == 0 {
+		return items
+	}
+	var out []Item
+	for _, it := range items {
+		title := strings.ToLower(it.Title)
+		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(title, w) }) {
+			out = append(out, it)
+		}
+	}
+	if len(out) == 0 {
+		return items
+	}
+	return out
 }
 
 // generic are title words that say what kind of item it is, not what it is about.

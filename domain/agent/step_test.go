@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -178,4 +179,48 @@ func TestMatchingShowsOnlyWhatHoldsEveryWord(t *testing.T) {
 	require.Empty(t, agent.Matching(links, "Kubernetes Community Meeting", false), "links and paths are no text")
 	keps := []agent.Item{{ID: "k", Title: "KEP-4331: Livez readyz", Folder: "sig-etcd"}, {ID: "o", Title: "KEP-1: Other", Folder: "sig-node"}}
 	require.Equal(t, []string{"k"}, ids(agent.Matching(keps, "sig-etcd KEPs owned most recently", false)), "the folder counts; request words do not")
+}
+
+// shallow is a search engine of limited depth whose relevance ranks the
+// occurrences far from now first: a series' many other meetings fill it.
+type shallow struct {
+	items []agent.Item
+	depth int
+}
+
+func (s shallow) Search(_ context.Context, _ uuid.UUID, f domain.Filter, _ int) ([]agent.Item, error) {
+	var out []agent.Item
+	for _, it := range s.items {
+		if (f.After.IsZero() || !it.At.Before(f.After)) && (f.Before.IsZero() || it.At.Before(f.Before)) && len(out) < s.depth {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+func TestSearchOrderedFromNowFindsTheNearestBeyondTheSearchDepth(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 6, 17, 14, 30, 0, 0, time.UTC)
+	var s shallow
+	s.depth = 4
+	for _, days := range []int{-400, -300, -200, -100, 200, 300, 400, 500, -3, 2, 9} {
+		at := now.AddDate(0, 0, days)
+		s.items = append(s.items, agent.Item{Service: domain.ServiceCalendar, ID: fmt.Sprint(days), Title: "Guild design review", At: at, End: at.Add(time.Hour)})
+	}
+	// Near now but holding only most of the words: the whole pool decides.
+	decoy := now.AddDate(0, 0, -1)
+	s.items = append([]agent.Item{{Service: domain.ServiceCalendar, ID: "decoy", Title: "Guild design sync", At: decoy, End: decoy.Add(time.Hour)}}, s.items...)
+	s.depth++
+	// Newer still, but only its notes name the series.
+	notes := now.AddDate(0, 0, -2)
+	s.items = append(s.items, agent.Item{Service: domain.ServiceCalendar, ID: "notes", Title: "Platform sync", Snippet: "guild design review follow-ups", At: notes, End: notes.Add(time.Hour)})
+	first := func(order intent.Order, bound string) string {
+		out, err := agent.SearchStep(context.Background(), s, uuid.New(), domain.ServiceCalendar, intent.Step{Params: intent.Params{
+			intent.ParamQuery: "guild design review", intent.ParamOrder: string(order), intent.ParamLimit: 1, bound: now.Format(time.RFC3339)}}, nil)
+		require.NoError(t, err)
+		require.Len(t, out.Items, 1)
+		return out.Items[0].ID
+	}
+	require.Equal(t, "2", first(intent.OrderUpcoming, intent.ParamAfter), "the next one, however deep it ranks")
+	require.Equal(t, "-3", first(intent.OrderNewest, intent.ParamBefore), "the last one before now")
 }

@@ -2,6 +2,7 @@ package intent
 
 import (
 	"context"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -185,6 +186,20 @@ func (c *Offline) compound(ctx context.Context, r Request, parts []part) (Intent
 			topic = in.Entities.Topics[0]
 		}
 		news = newsOf(p.text, in.Steps)
+		if in.Question != "" && in.Question != QuestionList {
+			// The request's question is one part's: each part's searches
+			// carry their own ("how many emails …, and show my meetings").
+			for i, s := range in.Steps {
+				if s.Operation == OpSearch && s.Params.String(ParamQuestion) == "" {
+					p := maps.Clone(s.Params)
+					if p == nil {
+						p = Params{}
+					}
+					p[ParamQuestion] = string(in.Question)
+					in.Steps[i].Params = p
+				}
+			}
+		}
 		out.Steps = append(out.Steps, in.Steps...)
 		out.Entities = mergeEntities(out.Entities, in.Entities)
 		out.Confidence = min(out.Confidence, in.Confidence)

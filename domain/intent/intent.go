@@ -103,6 +103,7 @@ const (
 	ParamAttachment = "hasAttachment" // bool
 	ParamUnread     = "unread"        // bool
 	ParamOrder      = "order"         // Order: how the results are sorted; absent means by relevance
+	ParamQuestion   = "question"      // Question a search of one part of a compound request answers ("how many …, and …"); absent means the request's
 )
 
 // Order is how a search's results are sorted (ParamOrder).

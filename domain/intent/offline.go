@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-pat2e"
+const OfflineVersion = "offline-2026-12-05-pat2e-pat1-past"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -62,6 +62,7 @@ var (
 	attachmentRE = rx(`\battachments?\b`)
 	aheadRE      = rx(`\b(next|upcoming|coming up|future|my)\b`)
 	behindRE     = rx(`\b(last|past|previous|ago)\b`)
+	pastRE       = rx(`^(?:so\s+)?when (?:did|was|were)\b|\b(?:did|have) (?:i|we|they) (?:\w+ )?(?:meet|met)\b|\bmet\b`)
 	aboutRE      = rx(`\b(?:about|regarding|re:|on the subject of|titled|called|named)\s+(.+)$`)
 	roleRE       = rx(`\b(edit|editor|write|writer|comment|commenter|view|viewer|read-only|read only)\b`)
 	wordRE       = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'&.-]*`)
@@ -580,7 +581,11 @@ func (a *analysis) searchParams(s domain.Service) Params {
 		setList(p, ParamFrom, from) // owners
 		a.driveNames(p)
 	}
-	if o := orderOf(a.q, a.spans); o != "" {
+	o := orderOf(a.q, a.spans)
+	if o == "" && s == domain.ServiceCalendar && pastRE.MatchString(a.q) {
+		o = OrderNewest // "when did SIG Auth meet?": its latest occurrence so far
+	}
+	if o != "" {
 		p[ParamOrder] = string(o)
 	}
 	if r, ok := a.dateRange(s); ok {
@@ -592,6 +597,8 @@ func (a *analysis) searchParams(s domain.Service) Params {
 		}
 	} else if s == domain.ServiceCalendar && a.ahead() {
 		p[ParamAfter] = a.now.Format(time.RFC3339) // "my next meeting" is in the future
+	} else if s == domain.ServiceCalendar && o == OrderNewest {
+		p[ParamBefore] = a.now.Format(time.RFC3339) // "the last SIG Auth meeting" has happened: a calendar holds future ones too
 	}
 	return p
 }

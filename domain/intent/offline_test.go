@@ -260,6 +260,24 @@ func TestOfflineDeclinesWhatItCannotServeOfACompoundRequest(t *testing.T) {
 	require.NotEmpty(t, in.Unsupported, "when no part can be served, the whole is refused")
 }
 
+func TestOfflineKeepsTheCountOfOnePartOfACompoundRequest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, q := range []string{
+		"show my meetings tomorrow and how many emails did Bob send me",
+		"count the emails Alice sent me and show my meetings next week",
+	} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		var counted []domain.Service
+		for _, s := range in.Steps {
+			if s.Params.String(intent.ParamQuestion) == string(intent.QuestionCount) {
+				counted = append(counted, s.Service)
+			}
+		}
+		require.Equal(t, []domain.Service{domain.ServiceGmail}, counted, "%s: %+v", q, in.Steps)
+	}
+}
+
 func TestOfflineClarifiesAndRefuses(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -777,4 +795,28 @@ func TestOfflineDraftSaysWhatWasAsked(t *testing.T) {
 		require.Equal(t, c.body, draft.Params[intent.ParamBody], c.q)
 		require.Equal(t, c.subject, draft.Params[intent.ParamSubject], c.q)
 	}
+}
+
+func TestOfflineLastMeetingHasHappenedAndNextIsToCome(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	now := b.now.Format(time.RFC3339)
+	for _, q := range []string{
+		"when did the platform guild meeting last happen?",
+		"when did we last meet with the platform guild",
+		"most recent platform guild meeting",
+		"when was the last platform guild sync",
+		"when did we meet with the platform guild",
+	} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Len(t, in.Steps, 1, q)
+		s := in.Steps[0]
+		require.Equal(t, domain.ServiceCalendar, s.Service, q)
+		require.Equal(t, string(intent.OrderNewest), s.Params.String(intent.ParamOrder), q)
+		require.Equal(t, now, s.Params.String(intent.ParamBefore), "%s: the latest before now", q)
+		require.Empty(t, s.Params.String(intent.ParamAfter), q)
+	}
+	in := b.classify(t, "when does the platform guild meet next?", intent.ConversationContext{})
+	require.Equal(t, string(intent.OrderUpcoming), in.Steps[0].Params.String(intent.ParamOrder))
+	require.Equal(t, now, in.Steps[0].Params.String(intent.ParamAfter), "the soonest after now")
 }

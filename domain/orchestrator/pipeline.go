@@ -1,6 +1,7 @@
 package orchestrator
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -237,7 +238,11 @@ func shaped(in intent.Intent) intent.Intent {
 			one = s.ID
 		}
 	}
-	if in.Question != intent.QuestionCount && at.IsZero() && one == "" {
+	counts := in.Question == intent.QuestionCount
+	for _, s := range in.Steps {
+		counts = counts || s.Params.String(intent.ParamQuestion) == string(intent.QuestionCount)
+	}
+	if !counts && at.IsZero() && one == "" {
 		return in
 	}
 	steps := make([]intent.Step, len(in.Steps))
@@ -250,7 +255,8 @@ func shaped(in intent.Intent) intent.Intent {
 		for k, v := range s.Params {
 			p[k] = v
 		}
-		if _, ok := s.Params.Int(intent.ParamLimit); in.Question == intent.QuestionCount && !ok {
+		q := cmp.Or(intent.Question(s.Params.String(intent.ParamQuestion)), in.Question)
+		if _, ok := s.Params.Int(intent.ParamLimit); q == intent.QuestionCount && !ok {
 			p[intent.ParamLimit] = CountLimit
 		}
 		if !at.IsZero() && s.Service == domain.ServiceCalendar {

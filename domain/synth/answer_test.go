@@ -1,6 +1,7 @@
 package synth_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,8 @@ func TestOfflineWriterAnswersTheQuestionFirst(t *testing.T) {
 
 	in.Intent.Question = intent.QuestionCount
 	ans, _ = write(t, in)
-	require.True(t, strings.HasPrefix(ans.Text, "There are 2 matching events."), ans.Text)
+	require.True(t, strings.HasPrefix(ans.Text, "There are 2 matching events:\n1. "), ans.Text)
+	require.Equal(t, 1, strings.Count(ans.Text, "2 matching"), "the count is said once: %s", ans.Text)
 
 	// Am I free: the time asked decides, not the whole day searched.
 	in.Intent = intent.Intent{Question: intent.QuestionFree, Steps: []intent.Step{step},
@@ -160,4 +162,29 @@ func TestOfflineWriterReadsWhatTheTextSaysAboutTheTopic(t *testing.T) {
 	require.Contains(t, ans.Text, "This KEP adds quotas")
 	require.NotContains(t, ans.Text, "remove these comments", "comments are no text")
 	require.NotContains(t, ans.Text, "approvers", "a checklist is no text")
+}
+
+func TestOfflineWriterCountsEachPartOfACompoundRequest(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC)
+	var mails []agent.Item
+	for i := range 3 {
+		mails = append(mails, agent.Item{Service: domain.ServiceGmail, Kind: "email", ID: fmt.Sprint("m", i), Title: fmt.Sprint("Budget ", i), At: at})
+	}
+	count, mailRes := searched(domain.ServiceGmail, "", mails...)
+	count.Params[intent.ParamQuestion] = string(intent.QuestionCount)
+	meeting := agent.Item{Service: domain.ServiceCalendar, Kind: "event", ID: "e1", Title: "Offsite", At: at, End: at.Add(time.Hour)}
+	list, calRes := searched(domain.ServiceCalendar, "", meeting)
+	list.ID, calRes.StepID = "s2", "s2"
+	in := synth.Input{Query: "how many budget emails do I have, and show my meetings on Tuesday", Location: time.UTC,
+		Intent: intent.Intent{Steps: []intent.Step{count, list}}, Results: []executor.Result{mailRes, calRes}}
+	ans, _ := write(t, in)
+	require.True(t, strings.HasPrefix(ans.Text, "There are 3 matching emails:\n"), ans.Text)
+	require.Contains(t, ans.Text, "I found 1 matching event:", "the other part lists")
+
+	// A count that stopped at its limit says so.
+	count.Params[intent.ParamLimit] = 3
+	in.Intent.Steps = []intent.Step{count, list}
+	ans, _ = write(t, in)
+	require.True(t, strings.HasPrefix(ans.Text, "There are at least 3 matching emails:"), ans.Text)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -194,7 +195,11 @@ func (b *writer) result(r executor.Result, read map[domain.Service]bool) {
 // then every item.
 func (b *writer) found(r executor.Result, items []agent.Item) {
 	noun := nouns[r.Service]
-	if b.question == intent.QuestionFree && r.Service == domain.ServiceCalendar {
+	question := b.question
+	if q := intent.Question(b.step(r.StepID).Params.String(intent.ParamQuestion)); q != "" {
+		question = q // a part of a compound request asks its own
+	}
+	if question == intent.QuestionFree && r.Service == domain.ServiceCalendar {
 		b.freeBusy(items)
 		return
 	}
@@ -202,12 +207,17 @@ func (b *writer) found(r executor.Result, items []agent.Item) {
 		b.para(fmt.Sprintf("I found no matching %s.", noun[1]))
 		return
 	}
-	order := b.order(r.StepID)
+	order := intent.Order(b.step(r.StepID).Params.String(intent.ParamOrder))
 	var lead string
 	first := items[0]
-	switch b.question {
+	header := fmt.Sprintf("I found %d matching %s:", len(items), pick(noun, len(items)))
+	switch question {
 	case intent.QuestionCount:
-		lead = fmt.Sprintf("There %s %d matching %s.", pick([2]string{"is", "are"}, len(items)), len(items), pick(noun, len(items)))
+		// The total once, as the list's header.
+		header = fmt.Sprintf("There %s %s matching %s:", pick([2]string{"is", "are"}, len(items)), b.total(r.StepID, len(items)), pick(noun, len(items)))
+		if len(items) == 1 {
+			lead = strings.TrimSuffix(header, ":") + "."
+		}
 	case intent.QuestionWho:
 		lead = b.who(first)
 	case intent.QuestionWhen:
@@ -221,13 +231,13 @@ func (b *writer) found(r executor.Result, items []agent.Item) {
 			lead = fmt.Sprintf("%s %s [%d].", ordinal(order, r.Service), b.when(first), b.cite(first))
 		}
 	}
-	lines := []string{fmt.Sprintf("I found %d matching %s:", len(items), pick(noun, len(items)))}
+	lines := []string{header}
 	if lead != "" {
 		lines = append([]string{lead}, lines...)
 	}
 	if len(items) == 1 && lead != "" {
-		lines = lines[:1]
-		if b.question == intent.QuestionCount || b.question == intent.QuestionWho {
+		lines = []string{lead}
+		if question == intent.QuestionCount || question == intent.QuestionWho {
 			lines = append(lines, fmt.Sprintf("1. %s [%d]", b.describe(first), b.cite(first)))
 		}
 	} else {
@@ -239,14 +249,23 @@ func (b *writer) found(r executor.Result, items []agent.Item) {
 	b.para(strings.Join(lines, "\n"))
 }
 
-// order is how the step sorted its items.
-func (b *writer) order(stepID string) intent.Order {
+// step is the step of the intent with id stepID (zero when none).
+func (b *writer) step(stepID string) intent.Step {
 	for _, s := range b.in.Intent.Steps {
 		if s.ID == stepID {
-			return intent.Order(s.Params.String(intent.ParamOrder))
+			return s
 		}
 	}
-	return ""
+	return intent.Step{}
+}
+
+// total is the count of n items a step found: "at least n" when the step
+// stopped at its limit, so more may match.
+func (b *writer) total(stepID string, n int) string {
+	if limit, ok := b.step(stepID).Params.Int(intent.ParamLimit); ok && n >= limit && limit > 1 {
+		return fmt.Sprintf("at least %d", n)
+	}
+	return strconv.Itoa(n)
 }
 
 // ordinal names the item an ordered search puts first.

@@ -173,6 +173,9 @@ func writeSteps(b *strings.Builder, in Input, loc *time.Location) {
 		if o := orderNames[intent.Order(s.Params.String(intent.ParamOrder))]; o != "" {
 			what = append(what, "sorted "+o)
 		}
+		if q := questionGuide[intent.Question(s.Params.String(intent.ParamQuestion))]; q != "" {
+			what = append(what, "answer: "+q) // one part of a compound request asks its own
+		}
 		line := fmt.Sprintf("- %s %s %s", r.StepID, strings.ToLower(string(r.Service)), r.Operation)
 		if len(what) > 0 {
 			line += " (" + strings.Join(what, "; ") + ")"
