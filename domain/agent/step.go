@@ -240,6 +240,7 @@ func FiltersOf(p intent.Params) (domain.Filter, error) {
 		Query: p.String(intent.ParamQuery),
 		From:  p.Strings(intent.ParamFrom), To: p.Strings(intent.ParamTo), Attendees: p.Strings(intent.ParamAttendees),
 		MimeTypes: p.Strings(intent.ParamMimeTypes), Folders: p.Strings(intent.ParamFolders), Owners: p.Strings(intent.ParamOwners), HasAttachment: p.Bool(intent.ParamAttachment), Unread: p.Bool(intent.ParamUnread),
+		Labels: p.Strings(intent.ParamLabels),
 	}
 	var err error
 	if f.After, _, err = p.Time(intent.ParamAfter); err != nil {

@@ -103,8 +103,12 @@ const (
 	ParamAttachment = "hasAttachment" // bool
 	ParamUnread     = "unread"        // bool
 	ParamOrder      = "order"         // Order: how the results are sorted; absent means by relevance
+	ParamLabels     = "labels"        // []string mail labels, any of (LabelSent: the user's sent mail)
 	ParamQuestion   = "question"      // Question a search of one part of a compound request answers ("how many …, and …"); absent means the request's
 )
+
+// LabelSent is Gmail's label of the mail the user sent.
+const LabelSent = "SENT"
 
 // Order is how a search's results are sorted (ParamOrder).
 type Order string

@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-pat2e-pat1-past"
+const OfflineVersion = "offline-2026-12-05-pat2e-pat1-sent"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -62,6 +62,7 @@ var (
 	attachmentRE = rx(`\battachments?\b`)
 	aheadRE      = rx(`\b(next|upcoming|coming up|future|my)\b`)
 	behindRE     = rx(`\b(last|past|previous|ago)\b`)
+	sentRE       = rx(`\bi(?:'ve| have| had)?\s+(?:\w+\s+)?(?:sent|send|emailed|e-mailed|mailed|wrote)\b|\b(?:my )?sent (?:mail|e-?mails?|messages?|folder|items|box)\b|\b(?:e-?mails?|mail|messages?) from me\b|\boutbox\b`)
 	pastRE       = rx(`^(?:so\s+)?when (?:did|was|were)\b|\b(?:did|have) (?:i|we|they) (?:\w+ )?(?:meet|met)\b|\bmet\b`)
 	aboutRE      = rx(`\b(?:about|regarding|re:|on the subject of|titled|called|named)\s+(.+)$`)
 	roleRE       = rx(`\b(edit|editor|write|writer|comment|commenter|view|viewer|read-only|read only)\b`)
@@ -567,6 +568,12 @@ func (a *analysis) searchParams(s domain.Service) Params {
 	}
 	switch s {
 	case domain.ServiceGmail:
+		if sentRE.MatchString(a.q) {
+			// "what did I send Bob": the user's sent mail, whoever is named
+			// its recipients.
+			p[ParamLabels] = []string{LabelSent}
+			to, from = append(to, from...), nil
+		}
 		setList(p, ParamFrom, from)
 		setList(p, ParamTo, to)
 		if unreadRE.MatchString(a.q) {

@@ -820,3 +820,25 @@ func TestOfflineLastMeetingHasHappenedAndNextIsToCome(t *testing.T) {
 	require.Equal(t, string(intent.OrderUpcoming), in.Steps[0].Params.String(intent.ParamOrder))
 	require.Equal(t, now, in.Steps[0].Params.String(intent.ParamAfter), "the soonest after now")
 }
+
+func TestOfflineSentMailIsTheUsersWithThePeopleNamedAsRecipients(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, q := range []string{
+		"what did I send Sarah last week?",
+		"emails I sent to Sarah",
+		"show the mail I've emailed Sarah",
+		"check my sent mail for anything to Sarah",
+	} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Len(t, in.Steps, 1, q)
+		p := in.Steps[0].Params
+		require.Equal(t, domain.ServiceGmail, in.Steps[0].Service, q)
+		require.Equal(t, []string{intent.LabelSent}, p.Strings(intent.ParamLabels), q)
+		require.Equal(t, []string{"sarah.fleming@example.com"}, p.Strings(intent.ParamTo), q)
+		require.Empty(t, p.Strings(intent.ParamFrom), q)
+	}
+	in := b.classify(t, "emails Sarah sent me", intent.ConversationContext{})
+	require.Empty(t, in.Steps[0].Params.Strings(intent.ParamLabels), "mail sent to the user is received mail")
+	require.Equal(t, []string{"sarah.fleming@example.com"}, in.Steps[0].Params.Strings(intent.ParamFrom))
+}

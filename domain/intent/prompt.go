@@ -72,6 +72,7 @@ Steps:
 - A step acting on one item (read, update, delete, send, share) either depends on the step that finds it or names it with params.itemId from the conversation.
 - Params keys: query, from, to, attendees, after, before (RFC 3339), itemId, calendarId, title, start, end (RFC 3339), timeZone (IANA),
   durationMinutes, shiftMinutes (an update moving the found event by that many minutes from where it is), subject, body, role (reader|commenter|writer), limit, draftId, mimeTypes, hasAttachment, unread,
+  labels (["SENT"] for mail the person sent: "what did I send Bob" searches labels ["SENT"] with Bob in to),
   order (newest|oldest|upcoming|relevance: "latest"/"last" is newest, "next"/"upcoming" is upcoming).
 - Resolve relative dates against today's date in the person's time zone; new events carry that time zone.
 
