@@ -797,6 +797,16 @@ func TestOfflineDraftSaysWhatWasAsked(t *testing.T) {
 	}
 }
 
+// onlySearch is the params of the one search of service svc q is read as.
+func (b bundle) onlySearch(t *testing.T, q string, svc domain.Service) intent.Params {
+	t.Helper()
+	in := b.classify(t, q, intent.ConversationContext{})
+	require.Len(t, in.Steps, 1, q)
+	require.Equal(t, svc, in.Steps[0].Service, q)
+	require.Equal(t, intent.OpSearch, in.Steps[0].Operation, q)
+	return in.Steps[0].Params
+}
+
 func TestOfflineLastMeetingHasHappenedAndNextIsToCome(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -808,13 +818,10 @@ func TestOfflineLastMeetingHasHappenedAndNextIsToCome(t *testing.T) {
 		"when was the last platform guild sync",
 		"when did we meet with the platform guild",
 	} {
-		in := b.classify(t, q, intent.ConversationContext{})
-		require.Len(t, in.Steps, 1, q)
-		s := in.Steps[0]
-		require.Equal(t, domain.ServiceCalendar, s.Service, q)
-		require.Equal(t, string(intent.OrderNewest), s.Params.String(intent.ParamOrder), q)
-		require.Equal(t, now, s.Params.String(intent.ParamBefore), "%s: the latest before now", q)
-		require.Empty(t, s.Params.String(intent.ParamAfter), q)
+		p := b.onlySearch(t, q, domain.ServiceCalendar)
+		require.Equal(t, string(intent.OrderNewest), p.String(intent.ParamOrder), q)
+		require.Equal(t, now, p.String(intent.ParamBefore), "%s: the latest before now", q)
+		require.Empty(t, p.String(intent.ParamAfter), q)
 	}
 	in := b.classify(t, "when does the platform guild meet next?", intent.ConversationContext{})
 	require.Equal(t, string(intent.OrderUpcoming), in.Steps[0].Params.String(intent.ParamOrder))
@@ -830,10 +837,7 @@ func TestOfflineSentMailIsTheUsersWithThePeopleNamedAsRecipients(t *testing.T) {
 		"show the mail I've emailed Sarah",
 		"check my sent mail for anything to Sarah",
 	} {
-		in := b.classify(t, q, intent.ConversationContext{})
-		require.Len(t, in.Steps, 1, q)
-		p := in.Steps[0].Params
-		require.Equal(t, domain.ServiceGmail, in.Steps[0].Service, q)
+		p := b.onlySearch(t, q, domain.ServiceGmail)
 		require.Equal(t, []string{intent.LabelSent}, p.Strings(intent.ParamLabels), q)
 		require.Equal(t, []string{"sarah.fleming@example.com"}, p.Strings(intent.ParamTo), q)
 		require.Empty(t, p.Strings(intent.ParamFrom), q)
