@@ -160,6 +160,13 @@ func (c Contacts) Resolve(ctx context.Context, userID uuid.UUID, name string) ([
 		return nil, nil
 	}
 	addrs, err := c.People.People(ctx, userID, words, true)
+	for _, formal := range nicknames[words[0]] {
+		if err != nil || len(addrs) > 0 {
+			break
+		}
+		// "Rosie" is known by her full name: rosalee.fleming@...
+		addrs, err = c.People.People(ctx, userID, append([]string{formal}, words[1:]...), true)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -170,4 +177,21 @@ func (c Contacts) Resolve(ctx context.Context, userID uuid.UUID, name string) ([
 		}
 	}
 	return out, nil
+}
+
+// nicknames are the given names a common English nickname is short for,
+// tried when the nickname itself names no one ("Rosie", "Bill Smith"). A
+// short, well-known list: a nickname that is a prefix of its name ("Ken",
+// "Chris") needs none, the last word matching as a prefix.
+var nicknames = map[string][]string{
+	"rosie": {"rosalee", "rosalie", "rose"}, "liz": {"elizabeth"}, "beth": {"elizabeth"}, "betty": {"elizabeth"},
+	"bob": {"robert"}, "rob": {"robert"}, "bobby": {"robert"}, "bill": {"william"}, "will": {"william"},
+	"billy": {"william"}, "jim": {"james"}, "jimmy": {"james"}, "mike": {"michael"}, "mick": {"michael"},
+	"steve": {"steven", "stephen"}, "tom": {"thomas"}, "dave": {"david"}, "dan": {"daniel"}, "danny": {"daniel"},
+	"kate": {"katherine", "kathryn", "catherine"}, "kathy": {"katherine", "kathleen"}, "jeff": {"jeffrey"},
+	"joe": {"joseph"}, "tony": {"anthony"}, "andy": {"andrew"}, "drew": {"andrew"}, "rick": {"richard"},
+	"dick": {"richard"}, "rich": {"richard"}, "sue": {"susan"}, "jenny": {"jennifer"}, "jen": {"jennifer"},
+	"larry": {"lawrence"}, "peggy": {"margaret"}, "meg": {"margaret"}, "chuck": {"charles"}, "charlie": {"charles"},
+	"ted": {"edward", "theodore"}, "ed": {"edward"}, "greg": {"gregory"}, "matt": {"matthew"}, "pat": {"patrick", "patricia"},
+	"sam": {"samuel", "samantha"}, "vicky": {"victoria"}, "becky": {"rebecca"}, "cindy": {"cynthia"}, "sandy": {"sandra"},
 }

@@ -3,6 +3,7 @@ package orchestrator_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,4 +132,38 @@ func TestSearcherListsPastOnePage(t *testing.T) {
 	items, err = s.Search(context.Background(), uuid.New(), only, 150)
 	require.NoError(t, err)
 	require.Len(t, items, 150)
+}
+
+// directory finds people by their words' exact first names.
+type directory map[string][]string
+
+func (d directory) People(_ context.Context, _ uuid.UUID, words []string, _ bool) ([]string, error) {
+	return d[strings.Join(words, " ")], nil
+}
+
+func (directory) Labels(context.Context, uuid.UUID) ([]string, error) { return nil, nil }
+
+func TestContactsKnowCommonNicknames(t *testing.T) {
+	t.Parallel()
+	c := orchestrator.Contacts{People: directory{
+		"rosalee":        {"rosalee.fleming@example.com"},
+		"william harris": {"william.harris@example.com"},
+		"liz":            {"liz.moore@example.com"},
+		"elizabeth":      {"elizabeth.ames@example.com"},
+	}}
+	for name, want := range map[string]string{
+		"Rosie":        "rosalee.fleming@example.com",
+		"Bill Harris":  "william.harris@example.com",
+		"Liz":          "liz.moore@example.com", // someone goes by it: no guessing
+		"William":      "",
+		"Rosie Harris": "",
+	} {
+		got, err := c.Resolve(context.Background(), uuid.New(), name)
+		require.NoError(t, err)
+		if want == "" {
+			require.Empty(t, got, name)
+			continue
+		}
+		require.Equal(t, []domain.Address{{Email: want}}, got, name)
+	}
 }
