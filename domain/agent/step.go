@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/dates"
@@ -52,14 +53,23 @@ func SearchStep(ctx context.Context, s Searcher, userID uuid.UUID, svc domain.Se
 	default:
 		fetch = max(limit, DefaultLimit) // the cut-off below needs candidates
 	}
+	// The searches of the near windows are independent: run together, pooled in window order.
+	filters := nearFirst(f, order, len(Words(q)) > 0)
+	found := make([][]Item, len(filters))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, f := range filters {
+		g.Go(func() (err error) {
+			found[i], err = s.Search(gctx, userID, f, fetch)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return Output{}, fmt.Errorf("search %s: %w", svc, err)
+	}
 	var out []Item
 	seen := map[string]bool{}
-	for _, f := range nearFirst(f, order, len(Words(q)) > 0) {
-		items, err := s.Search(ctx, userID, f, fetch)
-		if err != nil {
-			return Output{}, fmt.Errorf("search %s: %w", svc, err)
-		}
-		for _, it := range items {
+	for i, f := range filters {
+		for _, it := range found[i] {
 			if it.Service == svc && inRange(it, f.After, f.Before) && !seen[it.ID] {
 				seen[it.ID] = true
 				out = append(out, it)
