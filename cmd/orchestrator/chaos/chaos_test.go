@@ -177,8 +177,21 @@ func killMidIncremental(t *testing.T, e *env) row {
 	if r := e.recover(t, u, time.Now()); !r.ok {
 		return r
 	}
+	e.churn(t, u, 4)
+	e.fault(t, emulator.FaultSpec{User: u.email, DelayMillis: 300})
+	e.syncUser(t, u)
+	time.Sleep(700 * time.Millisecond)
+	e.worker.stop(t, syscall.SIGKILL)
+	e.clearFaults(t)
+	e.worker.start(t)
+	return e.recover(t, u, time.Now())
+}
+
+// churn deletes the first mails of u's workspace, its first three files,
+// renames the next three, and lowers what u must end with accordingly.
+func (e *env) churn(t *testing.T, u *user, mails int) {
 	ws := e.snapshot(t, u)
-	for _, m := range ws.Messages[:4] {
+	for _, m := range ws.Messages[:mails] {
 		e.op(t, u, emulator.Op{Op: "deleteMessage", ID: m.ID})
 	}
 	for _, f := range ws.Files[:3] {
@@ -187,15 +200,8 @@ func killMidIncremental(t *testing.T, e *env) row {
 	for _, f := range ws.Files[3:6] {
 		e.op(t, u, emulator.Op{Op: "renameFile", ID: f.ID, Name: "renamed " + f.Name})
 	}
-	u.want.mails -= 4
+	u.want.mails -= mails
 	u.want.files -= 3
-	e.fault(t, emulator.FaultSpec{User: u.email, DelayMillis: 300})
-	e.syncUser(t, u)
-	time.Sleep(700 * time.Millisecond)
-	e.worker.stop(t, syscall.SIGKILL)
-	e.clearFaults(t)
-	e.worker.start(t)
-	return e.recover(t, u, time.Now())
 }
 
 // outageUnderSync stops Redis (SIGKILL: every Google call's quota
@@ -224,18 +230,7 @@ func outageUnderSync(which string) func(t *testing.T, e *env) row {
 		}
 		total := r.recovery
 
-		ws := e.snapshot(t, u)
-		for _, m := range ws.Messages[:5] {
-			e.op(t, u, emulator.Op{Op: "deleteMessage", ID: m.ID})
-		}
-		for _, f := range ws.Files[:3] {
-			e.op(t, u, emulator.Op{Op: "deleteFile", ID: f.ID})
-		}
-		for _, f := range ws.Files[3:6] {
-			e.op(t, u, emulator.Op{Op: "renameFile", ID: f.ID, Name: "renamed " + f.Name})
-		}
-		u.want.mails -= 5
-		u.want.files -= 3
+		e.churn(t, u, 5)
 		floor := u.want        // the cache as it is, less what was deleted
 		e.add(t, u, 40, 0, 20) // fetched one by one: the outage finds the sync mid-way
 		e.fault(t, emulator.FaultSpec{User: u.email, DelayMillis: 100})
