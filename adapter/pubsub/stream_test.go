@@ -118,6 +118,16 @@ func (c *xreadCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis
 	return next
 }
 
+// countingClient is a second client on rdb's server whose XREADs counter counts.
+func countingClient(t *testing.T, rdb *redis.Client) (*redis.Client, *xreadCounter) {
+	t.Helper()
+	counter := &xreadCounter{}
+	sub := redis.NewClient(rdb.Options())
+	sub.AddHook(counter)
+	t.Cleanup(func() { _ = sub.Close() })
+	return sub, counter
+}
+
 func (c *xreadCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
 		if cmd.Name() != "xread" {
@@ -142,10 +152,7 @@ func (c *xreadCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 func TestFollowersOfOneStreamShareOneReader(t *testing.T) {
 	t.Parallel()
 	rdb, prefix := redistest.New(t)
-	counter := &xreadCounter{}
-	sub := redis.NewClient(rdb.Options())
-	sub.AddHook(counter)
-	t.Cleanup(func() { _ = sub.Close() })
+	sub, counter := countingClient(t, rdb)
 	pub, err := pubsub.New(rdb, pubsub.Config{Prefix: prefix, Block: 50 * time.Millisecond})
 	require.NoError(t, err)
 	streams, err := pubsub.New(sub, pubsub.Config{Prefix: prefix, Block: 50 * time.Millisecond})
@@ -193,10 +200,7 @@ func TestFollowersOfOneStreamShareOneReader(t *testing.T) {
 func TestEndStopsReadersAtTheLastEntry(t *testing.T) {
 	t.Parallel()
 	rdb, prefix := redistest.New(t)
-	counter := &xreadCounter{}
-	sub := redis.NewClient(rdb.Options())
-	sub.AddHook(counter)
-	t.Cleanup(func() { _ = sub.Close() })
+	sub, counter := countingClient(t, rdb)
 	pub, err := pubsub.New(rdb, pubsub.Config{Prefix: prefix})
 	require.NoError(t, err)
 	streams, err := pubsub.New(sub, pubsub.Config{Prefix: prefix}) // Block 5s: a leftover read would show
