@@ -30,6 +30,6 @@ func ExampleNew_offline() {
 	fmt.Println(e.Model(), len(v[0]))
 	fmt.Println("related beats unrelated:", dot(v[0], v[1]) > dot(v[0], v[2]))
 	// Output:
-	// offline-glove-sif-hash-v2 256
+	// offline-glove-sif-hash-v3 256
 	// related beats unrelated: true
 }

@@ -28,8 +28,9 @@ var gloveFile []byte
 // whenever anything below changes a vector: rows record the model, so a new
 // name re-embeds them.
 // v2 added passage vectors (Passages): the same embedding, but rows of v1
-// have no passages, so the change re-embeds them.
-const OfflineModel = "offline-glove-sif-hash-v2"
+// have no passages, so the change re-embeds them. v3 hashes the passage
+// words' English stems.
+const OfflineModel = "offline-glove-sif-hash-v3"
 
 const (
 	// MaxTokens bounds the work per text: only the first MaxTokens word

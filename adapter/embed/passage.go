@@ -1,6 +1,7 @@
 package embed
 
 import (
+	"github.com/kljensen/snowball/english"
 	"math"
 	"slices"
 
@@ -50,6 +51,19 @@ type passager struct {
 	title  []int32 // the first line's word slots
 	words  []int32
 	buf    []byte
+	slots  map[string]int32 // the words seen, stemmed once each
+}
+
+func (p *passager) slot(w []byte) int32 {
+	if s, ok := p.slots[string(w)]; ok {
+		return s
+	}
+	if p.slots == nil {
+		p.slots = make(map[string]int32)
+	}
+	s := wordSlot(w)
+	p.slots[string(w)] = s
+	return s
 }
 
 func (p *passager) passages(text string) []domain.Sparse {
@@ -62,8 +76,8 @@ func (p *passager) passages(text string) []domain.Sparse {
 			break
 		}
 	}
-	p.buf = eachWord(p.buf, text[:line], 0, func(w []byte, _ bool) { p.title = append(p.title, wordSlot(w)) })
-	p.buf = eachWord(p.buf, text, PassageWords*MaxPassages, func(w []byte, _ bool) { p.words = append(p.words, wordSlot(w)) })
+	p.buf = eachWord(p.buf, text[:line], 0, func(w []byte, _ bool) { p.title = append(p.title, p.slot(w)) })
+	p.buf = eachWord(p.buf, text, PassageWords*MaxPassages, func(w []byte, _ bool) { p.words = append(p.words, p.slot(w)) })
 	if len(p.words) == 0 {
 		return nil
 	}
@@ -106,9 +120,16 @@ func (p *passager) vector(norm bool) domain.Sparse {
 	return v
 }
 
-// wordSlot hashes a word into domain.PassageDim slots (the top bits of the
-// same hash the dense vector's word features use).
+// wordSlot hashes a word's English stem into domain.PassageDim slots (the
+// top bits of the same hash the dense vector's word features use). Stems are
+// Snowball English, as full text's (PostgreSQL's english configuration):
+// "thanked" in a question finds "thanks" in a mail. Measured on the natural
+// sets, the leg alone (MRR@10): unstemmed 0.827 and 0.699 (natural2), stemmed
+// 0.813 and 0.732; stems and words both hashed 0.816 and 0.669.
 func wordSlot(w []byte) int32 {
+	if len(w) > 3 { // shorter words are their own stems, bar plurals of two letters
+		w = []byte(english.Stem(string(w), false))
+	}
 	return int32(hashBytes(seedWord, w) >> (64 - passageBits))
 }
 

@@ -62,3 +62,9 @@ func TestPassagesLimitLongTexts(t *testing.T) {
 	ps := newOffline(t).Passages([]string{strings.Repeat("word ", embed.PassageWords*(embed.MaxPassages+10))})
 	require.Len(t, ps[0], embed.MaxPassages)
 }
+
+// BenchmarkPassagesMail2KB is the passage side of embedding one mail (sync
+// runs it beside Embed for every item).
+func BenchmarkPassagesMail2KB(b *testing.B) {
+	benchMail2KB(b, func(o *embed.Offline, text []string) { o.Passages(text) })
+}

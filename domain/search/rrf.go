@@ -2,11 +2,13 @@ package search
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
 // Fuse merges ranked lists by weighted reciprocal rank fusion: an item scores
-// the sum over the lists that found it of weight / (k + rank), ranks from 1.
+// the sum over the lists that found it of weight / (k + rank), ranks from 1,
+// times (score / the list's best score)^Power for a list with a Power.
 // Items are deduplicated by (service, id); each hit keeps where every list
 // ranked it. Ties go to the item found by more lists, then to the better best
 // rank, then to the newer item, so the order is stable.
@@ -18,6 +20,10 @@ func Fuse(k float64, lists []Ranked, limit int) []Hit {
 	byKey := map[key]*Hit{}
 	var order []*Hit
 	for _, l := range lists {
+		best := 0.0
+		for _, c := range l.Items {
+			best = max(best, c.Score)
+		}
 		for i, c := range l.Items {
 			kk := key{string(c.Service), c.ID}
 			h := byKey[kk]
@@ -31,7 +37,11 @@ func Fuse(k float64, lists []Ranked, limit int) []Hit {
 			}
 			rank := i + 1
 			h.Legs = append(h.Legs, LegHit{Leg: l.Leg, Rank: rank, Score: c.Score})
-			h.Score += l.Weight / (k + float64(rank))
+			share := l.Weight / (k + float64(rank))
+			if l.Power > 0 && best > 0 {
+				share *= math.Pow(max(c.Score, 0)/best, l.Power)
+			}
+			h.Score += share
 		}
 	}
 	slices.SortStableFunc(order, func(a, b *Hit) int {

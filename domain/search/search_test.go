@@ -113,6 +113,30 @@ func TestHybridFusesLegsWithProfileWeights(t *testing.T) {
 	require.Len(t, r.Hits, 4, "deduplicated by item")
 }
 
+// A list with a Power lends an item the share of its rank times its score's
+// fraction of the list's best: a distant second counts for less than a close
+// one, and a list without a Power (the filtered leg) ranks by rank alone.
+func TestFusePowerFollowsScores(t *testing.T) {
+	t.Parallel()
+	c := func(n byte, score float64) search.Candidate {
+		return search.Candidate{Item: search.Item{Service: domain.ServiceGmail, ID: uuid.UUID{n}}, Score: score}
+	}
+	hits := search.Fuse(60, []search.Ranked{
+		{Leg: search.LegFullText, Weight: 1, Power: 2, Items: []search.Candidate{c(1, 20), c(2, 10), c(3, 19)}},
+		{Leg: search.LegVector, Weight: 0.5, Power: 2, Items: []search.Candidate{c(2, 0.8), c(3, 0.4)}},
+		{Leg: search.LegFiltered, Weight: 1.5, Items: []search.Candidate{c(4, 0.1), c(1, 0.9)}},
+	}, 10)
+	score := map[byte]float64{}
+	for _, h := range hits {
+		score[h.ID[0]] = h.Score
+	}
+	require.InDelta(t, 1.0/61+1.5/62, score[1], 1e-12)
+	require.InDelta(t, 0.25/62+0.5/61, score[2], 1e-12)
+	require.InDelta(t, 0.9025/63+0.5*0.25/62, score[3], 1e-12)
+	require.InDelta(t, 1.5/61, score[4], 1e-12, "no Power: the filtered leg's own scores do not count")
+	require.Equal(t, []byte{1, 4, 3, 2}, []byte{hits[0].ID[0], hits[1].ID[0], hits[2].ID[0], hits[3].ID[0]})
+}
+
 func TestStrictFiltersHoldInEveryLeg(t *testing.T) {
 	t.Parallel()
 	f := setup(t, "remote")
