@@ -52,7 +52,9 @@ func setupDemo(t *testing.T, extras ...emulator.Workspace) *askEnv {
 	}
 
 	a, st := e.startApp(t, startClock(demo.Now()))
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	// A full demo sync takes ~40 s alone under -race; three tests sync it
+	// at once, and on a loaded machine 3 minutes was once not enough.
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	u, err := a.connectGoogle(ctx, askUser)
 	require.NoError(t, err)
@@ -64,7 +66,7 @@ func setupDemo(t *testing.T, extras ...emulator.Workspace) *askEnv {
 		require.Eventually(t, func() bool {
 			ss, err := a.store.SyncStatus(ctx, u.ID, s)
 			return err == nil && ss.State == domain.SyncIdle && !ss.LastSyncAt.IsZero()
-		}, 3*time.Minute, 100*time.Millisecond, "%s sync", s)
+		}, 6*time.Minute, 100*time.Millisecond, "%s sync", s)
 	}
 	t.Logf("demo workspace synced in %s", time.Since(start).Round(time.Millisecond))
 	return &askEnv{cmdEnv: e, a: a, st: st, user: u}
