@@ -227,11 +227,28 @@ type GoogleToken struct {
 }
 
 // TokenStore keeps users' Google tokens (encrypted at rest) and whether the
-// account needs re-authorisation.
+// account needs re-authorisation. A refresh races with the user reconnecting
+// or revoking access, so what follows one is a compare-and-set on the refresh
+// token it used, decided atomically: a stale refresh never undoes a newer
+// grant or mark. Only a new grant clears the mark.
 type TokenStore interface {
+	// GoogleToken returns the user's token; ErrNotFound when none is stored.
 	GoogleToken(ctx context.Context, userID uuid.UUID) (GoogleToken, error)
+	// SaveGoogleToken stores a new grant (connecting, signing in). With a
+	// refresh token it clears the mark; without one (Google showed no
+	// consent screen) it keeps the stored refresh token and any mark.
 	SaveGoogleToken(ctx context.Context, userID uuid.UUID, t GoogleToken) error
-	MarkReauth(ctx context.Context, userID uuid.UUID, needed bool) error
+	// SaveRefreshed stores t, got by refreshing with the refresh token from,
+	// only while from is still the stored refresh token and the account is
+	// not marked; otherwise it writes nothing and answers ErrConflict (a new
+	// grant replaced from: go on with it) or ErrReauthRequired. An empty
+	// t.RefreshToken keeps from.
+	SaveRefreshed(ctx context.Context, userID uuid.UUID, from string, t GoogleToken) error
+	// MarkReauth marks the account as needing re-authorisation because the
+	// refresh token refresh ("" for none) no longer works, only while it is
+	// still the stored one; otherwise it answers ErrConflict and leaves the
+	// new grant unmarked.
+	MarkReauth(ctx context.Context, userID uuid.UUID, refresh string) error
 }
 
 // SessionStore keeps sign-in sessions' refresh tokens, hashed. Each token is

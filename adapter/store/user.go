@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -145,25 +144,40 @@ func affectedOne(res sql.Result, err error, what string, id any) error {
 // GoogleToken opens the user's sealed Google token. ErrNotFound when the user
 // has none (never connected Google).
 func (s *AccountStore) GoogleToken(ctx context.Context, userID uuid.UUID) (domain.GoogleToken, error) {
-	var row userRow
-	err := s.idb(ctx).NewSelect().Model(&row).
-		Column("google_access_token", "google_refresh_token", "token_key_id", "token_expires_at").
-		Where("id = ?", userID).Scan(ctx)
-	if err != nil {
-		return domain.GoogleToken{}, notFound(err, "user", userID)
-	}
-	if row.TokenKeyID == nil || (row.GoogleAccessToken == nil && row.GoogleRefreshToken == nil) {
+	t, _, err := s.token(ctx, userID, false)
+	if err == nil && t.AccessToken == "" && t.RefreshToken == "" {
 		return domain.GoogleToken{}, fmt.Errorf("store: google token of user %s: %w", userID, domain.ErrNotFound)
+	}
+	return t, err
+}
+
+// token opens the user's sealed token (the zero token when none is stored)
+// and reads whether the account needs re-authorisation. lock holds the row
+// (FOR UPDATE) until ctx's transaction ends: the tokens are sealed, so a
+// compare-and-set compares them here rather than in SQL.
+func (s *AccountStore) token(ctx context.Context, userID uuid.UUID, lock bool) (domain.GoogleToken, bool, error) {
+	var row userRow
+	q := s.idb(ctx).NewSelect().Model(&row).
+		Column("google_access_token", "google_refresh_token", "token_key_id", "token_expires_at", "needs_reauth").
+		Where("id = ?", userID)
+	if lock {
+		q = q.For("UPDATE")
+	}
+	if err := q.Scan(ctx); err != nil {
+		return domain.GoogleToken{}, false, notFound(err, "user", userID)
+	}
+	if row.TokenKeyID == nil {
+		return domain.GoogleToken{}, row.NeedsReauth, nil
 	}
 	access, err := s.open(row.GoogleAccessToken, *row.TokenKeyID)
 	if err != nil {
-		return domain.GoogleToken{}, fmt.Errorf("store: google access token of user %s: %w", userID, err)
+		return domain.GoogleToken{}, false, fmt.Errorf("store: google access token of user %s: %w", userID, err)
 	}
 	refresh, err := s.open(row.GoogleRefreshToken, *row.TokenKeyID)
 	if err != nil {
-		return domain.GoogleToken{}, fmt.Errorf("store: google refresh token of user %s: %w", userID, err)
+		return domain.GoogleToken{}, false, fmt.Errorf("store: google refresh token of user %s: %w", userID, err)
 	}
-	return domain.GoogleToken{AccessToken: access, RefreshToken: refresh, Expiry: derefTime(row.TokenExpiresAt).UTC()}, nil
+	return domain.GoogleToken{AccessToken: access, RefreshToken: refresh, Expiry: derefTime(row.TokenExpiresAt).UTC()}, row.NeedsReauth, nil
 }
 
 func (s *AccountStore) open(sealed []byte, keyID string) (string, error) {
@@ -182,53 +196,89 @@ func (s *AccountStore) seal(plain string) ([]byte, string, error) {
 	return s.keys.Seal([]byte(plain))
 }
 
-// SaveGoogleToken seals and stores t and clears needs_reauth. An empty
-// RefreshToken keeps the stored one (Google omits it on refresh); it is
-// sealed again so both tokens share one key id.
+// SaveGoogleToken stores a new grant (connecting, signing in). One with a
+// refresh token clears needs_reauth; one without keeps the stored refresh
+// token and the mark, which says that token no longer works.
 func (s *AccountStore) SaveGoogleToken(ctx context.Context, userID uuid.UUID, t domain.GoogleToken) error {
+	if t.RefreshToken != "" {
+		return s.writeToken(ctx, userID, t, false)
+	}
 	return s.InTx(ctx, func(ctx context.Context) error {
-		if t.RefreshToken == "" {
-			old, err := s.GoogleToken(ctx, userID)
-			if err != nil && !errors.Is(err, domain.ErrNotFound) {
-				return err
-			}
-			t.RefreshToken = old.RefreshToken
-		}
-		access, keyID, err := s.seal(t.AccessToken)
+		cur, reauth, err := s.token(ctx, userID, true)
 		if err != nil {
-			return fmt.Errorf("store: seal google access token: %w", err)
+			return err
 		}
-		refresh, refreshKeyID, err := s.seal(t.RefreshToken)
-		if err != nil {
-			return fmt.Errorf("store: seal google refresh token: %w", err)
-		}
-		if keyID == "" {
-			keyID = refreshKeyID
-		}
-		res, err := s.idb(ctx).NewUpdate().Model((*userRow)(nil)).
-			Set("google_access_token = ?", access).
-			Set("google_refresh_token = ?", refresh).
-			Set("token_key_id = ?", keyID).
-			Set("token_expires_at = ?", nullTime(t.Expiry)).
-			Set("google_scopes = CASE WHEN cardinality(?::text[]) > 0 THEN ?::text[] ELSE google_scopes END",
-				pgdialect.Array(t.Scopes), pgdialect.Array(t.Scopes)).
-			Set("needs_reauth = false").
-			Set("updated_at = ?", s.now()).
-			Where("id = ?", userID).Exec(ctx)
-		return affectedOne(res, err, "user", userID)
+		t.RefreshToken = cur.RefreshToken
+		return s.writeToken(ctx, userID, t, reauth)
 	})
 }
 
-// MarkReauth records whether the user must connect Google again. Such an
-// account has likely lost its push watches with its grant: they are marked
-// expired, to be renewed once it reconnects.
-func (s *AccountStore) MarkReauth(ctx context.Context, userID uuid.UUID, needed bool) error {
+// SaveRefreshed stores t, which refreshing with the refresh token from
+// returned, while from is still the stored refresh token and the account is
+// not marked; it never clears the mark. An empty t.RefreshToken keeps from.
+func (s *AccountStore) SaveRefreshed(ctx context.Context, userID uuid.UUID, from string, t domain.GoogleToken) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
+		cur, reauth, err := s.token(ctx, userID, true)
+		switch {
+		case err != nil:
+			return err
+		case reauth:
+			return fmt.Errorf("store: refreshed google token of user %s: the account is marked for re-authorisation: %w", userID, domain.ErrReauthRequired)
+		case cur.RefreshToken != from:
+			return fmt.Errorf("store: refreshed google token of user %s: another grant replaced the one refreshed: %w", userID, domain.ErrConflict)
+		}
+		if t.RefreshToken == "" {
+			t.RefreshToken = from
+		}
+		return s.writeToken(ctx, userID, t, false)
+	})
+}
+
+// writeToken seals t and stores it with needs_reauth. Both tokens are sealed
+// again so they share one key id. Scopes left empty keep the stored ones.
+func (s *AccountStore) writeToken(ctx context.Context, userID uuid.UUID, t domain.GoogleToken, reauth bool) error {
+	access, keyID, err := s.seal(t.AccessToken)
+	if err != nil {
+		return fmt.Errorf("store: seal google access token: %w", err)
+	}
+	refresh, refreshKeyID, err := s.seal(t.RefreshToken)
+	if err != nil {
+		return fmt.Errorf("store: seal google refresh token: %w", err)
+	}
+	if keyID == "" {
+		keyID = refreshKeyID
+	}
+	res, err := s.idb(ctx).NewUpdate().Model((*userRow)(nil)).
+		Set("google_access_token = ?", access).
+		Set("google_refresh_token = ?", refresh).
+		Set("token_key_id = ?", keyID).
+		Set("token_expires_at = ?", nullTime(t.Expiry)).
+		Set("google_scopes = CASE WHEN cardinality(?::text[]) > 0 THEN ?::text[] ELSE google_scopes END",
+			pgdialect.Array(t.Scopes), pgdialect.Array(t.Scopes)).
+		Set("needs_reauth = ?", reauth).
+		Set("updated_at = ?", s.now()).
+		Where("id = ?", userID).Exec(ctx)
+	return affectedOne(res, err, "user", userID)
+}
+
+// MarkReauth records that the user must connect Google again, while refresh
+// is still their stored refresh token. Such an account has likely lost its
+// push watches with its grant: they are marked expired, to be renewed once
+// it reconnects.
+func (s *AccountStore) MarkReauth(ctx context.Context, userID uuid.UUID, refresh string) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		cur, _, err := s.token(ctx, userID, true)
+		if err != nil {
+			return err
+		}
+		if cur.RefreshToken != refresh {
+			return fmt.Errorf("store: mark user %s for re-authorisation: another grant replaced the refused one: %w", userID, domain.ErrConflict)
+		}
 		res, err := s.idb(ctx).NewUpdate().Model((*userRow)(nil)).
-			Set("needs_reauth = ?", needed).
+			Set("needs_reauth = true").
 			Set("updated_at = ?", s.now()).
 			Where("id = ?", userID).Exec(ctx)
-		if err := affectedOne(res, err, "user", userID); err != nil || !needed {
+		if err := affectedOne(res, err, "user", userID); err != nil {
 			return err
 		}
 		return s.lapseWatches(ctx, userID)

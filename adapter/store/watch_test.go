@@ -19,7 +19,7 @@ func TestWatches(t *testing.T) {
 	lapsed, err := f.store.UpsertUser(f.ctx, "carol@example.com")
 	require.NoError(t, err)
 	require.NoError(t, f.store.SaveGoogleToken(f.ctx, lapsed.ID, tok))
-	require.NoError(t, f.store.MarkReauth(f.ctx, lapsed.ID, true))
+	require.NoError(t, f.store.MarkReauth(f.ctx, lapsed.ID, tok.RefreshToken))
 	all := []domain.Service{domain.ServiceGmail, domain.ServiceCalendar, domain.ServiceDrive}
 	margin := f.now.Add(24 * time.Hour)
 
@@ -53,7 +53,7 @@ func TestWatches(t *testing.T) {
 	// Marking the account for re-authorisation lapses its watches, keeping
 	// the channel to stop: once it reconnects, every service is due again.
 	require.NoError(t, f.store.SaveWatch(f.ctx, ingest.Watch{UserID: f.user.ID, Service: domain.ServiceDrive, Expires: week, Channel: first}))
-	require.NoError(t, f.store.MarkReauth(f.ctx, f.user.ID, true))
+	require.NoError(t, f.store.MarkReauth(f.ctx, f.user.ID, tok.RefreshToken))
 	due, err = f.store.DueWatches(f.ctx, all, margin)
 	require.NoError(t, err)
 	require.Empty(t, due)

@@ -234,8 +234,8 @@ func TestSignInWithGoogleEndToEnd(t *testing.T) {
 	r = b.graphql(`mutation { syncNow(service: GMAIL) { state } }`)
 	require.Empty(t, r.Errors)
 	// A sync the sign-in started with the token from before the revocation
-	// may still be running (syncNow is then a duplicate) or save its refresh
-	// after the mark: asking again is what a person would do.
+	// may still be running (syncNow is then a duplicate): asking again is
+	// what a person would do.
 	require.Eventually(t, func() bool {
 		got, err := e.store.UserByID(ctx, u.ID)
 		require.NoError(t, err)

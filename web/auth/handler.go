@@ -208,9 +208,10 @@ func (h *Handler) callback(w http.ResponseWriter, r *http.Request) {
 	h.signIn(w, r, u, st.Native, st.ReturnTo)
 }
 
-// connect creates or finds the user, stores their Google tokens (which
-// clears any need to reconnect: the cache is kept and sync resumes) and
-// enqueues a sync of every service, all in one transaction.
+// connect creates or finds the user, stores their Google tokens as a new
+// grant (which, carrying a refresh token, clears any need to reconnect: the
+// cache is kept and sync resumes) and enqueues a sync of every service, all
+// in one transaction.
 func (h *Handler) connect(ctx context.Context, id domain.GoogleIdentity, tok domain.GoogleToken) (domain.User, error) {
 	var u domain.User
 	err := h.deps.Tx.InTx(ctx, func(ctx context.Context) error {

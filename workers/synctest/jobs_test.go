@@ -243,7 +243,7 @@ func TestScheduleSyncsEnqueuesActiveUsersByRecency(t *testing.T) {
 		require.NoError(t, e.store.TouchUser(ctx, u.ID, now.Add(-active)))
 		users[email] = u
 	}
-	require.NoError(t, e.store.MarkReauth(ctx, users["reauth@example.com"].ID, true))
+	require.NoError(t, e.store.MarkReauth(ctx, users["reauth@example.com"].ID, ""))
 
 	o := newOverlapSyncer(nil, 0)
 	q := e.startQueue(t, o) // schedule_syncs runs on start, once this client leads

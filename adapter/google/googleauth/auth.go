@@ -205,8 +205,8 @@ func (a *Auth) userinfo(ctx context.Context, t *oauth2.Token) (domain.GoogleIden
 	return domain.GoogleIdentity{Subject: info.Sub, Email: info.Email, EmailVerified: info.EmailVerified, Name: info.Name}, nil
 }
 
-// Connect exchanges an authorisation code for tokens, stores them for userID
-// and clears any need for re-authorisation.
+// Connect exchanges an authorisation code for tokens and stores them for
+// userID as a new grant, which clears any need for re-authorisation.
 func (a *Auth) Connect(ctx context.Context, userID uuid.UUID, code, verifier string) error {
 	t, err := a.exchange(ctx, code, verifier)
 	if err != nil {
@@ -222,13 +222,31 @@ func (a *Auth) Connect(ctx context.Context, userID uuid.UUID, code, verifier str
 }
 
 // Revoke revokes the user's refresh token at the provider and marks the
-// account as needing re-authorisation.
+// account as needing re-authorisation. Should the user reconnect meanwhile,
+// the new grant is revoked too.
 func (a *Auth) Revoke(ctx context.Context, userID uuid.UUID) error {
-	t, err := a.tokens.GoogleToken(ctx, userID)
-	if err != nil {
-		return fmt.Errorf("revoke: load token: %w", err)
+	for {
+		t, err := a.tokens.GoogleToken(ctx, userID)
+		if err != nil {
+			return fmt.Errorf("revoke: load token: %w", err)
+		}
+		if err := a.revoke(ctx, t.RefreshToken); err != nil {
+			return err
+		}
+		err = a.tokens.MarkReauth(ctx, userID, t.RefreshToken)
+		if errors.Is(err, domain.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("revoke: mark reauth: %w", err)
+		}
+		return nil
 	}
-	form := url.Values{"token": {t.RefreshToken}}
+}
+
+// revoke revokes a refresh token at the provider.
+func (a *Auth) revoke(ctx context.Context, refreshToken string) error {
+	form := url.Values{"token": {refreshToken}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.revokeURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return fmt.Errorf("revoke: %w", err)
@@ -244,9 +262,6 @@ func (a *Auth) Revoke(ctx context.Context, userID uuid.UUID) error {
 	if resp.StatusCode >= 500 {
 		return fmt.Errorf("revoke: %w: HTTP %d", domain.ErrUnavailable, resp.StatusCode)
 	}
-	if err := a.tokens.MarkReauth(ctx, userID, true); err != nil {
-		return fmt.Errorf("revoke: mark reauth: %w", err)
-	}
 	return nil
 }
 
@@ -255,7 +270,9 @@ func (a *Auth) Revoke(ctx context.Context, userID uuid.UUID) error {
 // when Google answers 401 (then retries the request once), and persists each
 // refreshed token. A refresh Google refuses with invalid_grant, or a 401 right
 // after a refresh, marks the account as needing re-authorisation and fails the
-// request with an error wrapping domain.ErrReauthRequired.
+// request with an error wrapping domain.ErrReauthRequired; so does a refresh
+// that lands after the account was marked. When the user reconnected since
+// the token was loaded, the transport goes on with the new grant instead.
 func (a *Auth) Transport(userID uuid.UUID, base http.RoundTripper) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport

@@ -24,11 +24,11 @@ type transport struct {
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	access, err := t.token(ctx, false)
+	tok, err := t.token(ctx, false)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := t.base.RoundTrip(authorised(req, access))
+	resp, err := t.base.RoundTrip(authorised(req, tok.AccessToken))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
 	}
@@ -38,10 +38,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	resp.Body.Close()
-	if access, err = t.token(ctx, true); err != nil {
+	if tok, err = t.token(ctx, true); err != nil {
 		return nil, err
 	}
-	retry := authorised(req, access)
+	retry := authorised(req, tok.AccessToken)
 	if req.GetBody != nil {
 		if retry.Body, err = req.GetBody(); err != nil {
 			return nil, fmt.Errorf("replay request body: %w", err)
@@ -49,70 +49,83 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err = t.base.RoundTrip(retry)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized {
-		t.a.markReauth(ctx, t.userID, "401 after a token refresh")
+		// Not marked if a new grant replaced this one meanwhile: the next
+		// request goes on with it (its refresh finds the stored token changed).
+		_ = t.a.markReauth(ctx, t.userID, tok.RefreshToken, "401 after a token refresh")
 	}
 	return resp, err
 }
 
-// token returns a valid access token, refreshing when it is about to expire
-// or when force is set.
-func (t *transport) token(ctx context.Context, force bool) (string, error) {
+// token returns a valid token, refreshing when it is about to expire or when
+// force is set.
+func (t *transport) token(ctx context.Context, force bool) (domain.GoogleToken, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.tok == nil {
-		tok, err := t.a.tokens.GoogleToken(ctx, t.userID)
-		if errors.Is(err, domain.ErrNotFound) {
-			return "", fmt.Errorf("google token of %s: none stored: %w", t.userID, domain.ErrReauthRequired)
+	for {
+		if t.tok == nil {
+			tok, err := t.a.tokens.GoogleToken(ctx, t.userID)
+			if errors.Is(err, domain.ErrNotFound) {
+				return domain.GoogleToken{}, fmt.Errorf("google token of %s: none stored: %w", t.userID, domain.ErrReauthRequired)
+			}
+			if err != nil {
+				return domain.GoogleToken{}, fmt.Errorf("google token of %s: %w", t.userID, err)
+			}
+			t.tok = &tok
+		}
+		if !force && t.tok.AccessToken != "" && t.a.clock.Now().Add(expiryDelta).Before(t.tok.Expiry) {
+			return *t.tok, nil
+		}
+		nt, err := t.a.refresh(ctx, t.userID, t.tok.RefreshToken)
+		if errors.Is(err, domain.ErrConflict) {
+			// The user reconnected since t.tok was loaded: go on with the new
+			// grant, whose access token is not the one refused.
+			t.tok, force = nil, false
+			continue
 		}
 		if err != nil {
-			return "", fmt.Errorf("google token of %s: %w", t.userID, err)
+			return domain.GoogleToken{}, err
 		}
-		t.tok = &tok
+		t.tok = &nt
+		return nt, nil
 	}
-	if !force && t.tok.AccessToken != "" && t.a.clock.Now().Add(expiryDelta).Before(t.tok.Expiry) {
-		return t.tok.AccessToken, nil
-	}
-	nt, err := t.a.refresh(ctx, t.userID, t.tok.RefreshToken)
-	if err != nil {
-		return "", err
-	}
-	t.tok = &nt
-	return nt.AccessToken, nil
 }
 
-// refresh trades a refresh token for a new access token and persists it.
+// refresh trades a refresh token for a new access token and persists it. It
+// answers ErrConflict when a new grant replaced refreshToken meanwhile, and
+// ErrReauthRequired when Google refused it or the account is marked.
 func (a *Auth) refresh(ctx context.Context, userID uuid.UUID, refreshToken string) (domain.GoogleToken, error) {
 	if refreshToken == "" {
-		a.markReauth(ctx, userID, "no refresh token")
-		return domain.GoogleToken{}, fmt.Errorf("refresh token of %s: none stored: %w", userID, domain.ErrReauthRequired)
+		return domain.GoogleToken{}, a.markReauth(ctx, userID, "", "none stored")
 	}
 	t, err := a.oauth.TokenSource(a.clientCtx(ctx), &oauth2.Token{RefreshToken: refreshToken}).Token()
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized) {
-			// The user may have reconnected since this token was loaded: a
-			// job in flight then goes on with the new grant rather than
-			// mark the fresh one as needing reconnection.
-			if cur, err := a.tokens.GoogleToken(ctx, userID); err == nil && cur.RefreshToken != "" && cur.RefreshToken != refreshToken {
-				return a.refresh(ctx, userID, cur.RefreshToken)
-			}
-			a.markReauth(ctx, userID, "refresh refused: "+re.ErrorCode)
-			return domain.GoogleToken{}, fmt.Errorf("refresh token of %s: %s: %w", userID, re.ErrorCode, domain.ErrReauthRequired)
+			return domain.GoogleToken{}, a.markReauth(ctx, userID, refreshToken, "refused: "+re.ErrorCode)
 		}
 		return domain.GoogleToken{}, fmt.Errorf("refresh token of %s: %w: %w", userID, domain.ErrUnavailable, err)
 	}
 	nt := fromOAuth(t)
-	if err := a.tokens.SaveGoogleToken(ctx, userID, nt); err != nil {
+	if err := a.tokens.SaveRefreshed(ctx, userID, refreshToken, nt); err != nil {
 		return domain.GoogleToken{}, fmt.Errorf("store refreshed token of %s: %w", userID, err)
 	}
 	return nt, nil
 }
 
-func (a *Auth) markReauth(ctx context.Context, userID uuid.UUID, why string) {
+// markReauth marks the account as needing re-authorisation, since refresh
+// (its refresh token when loaded) no longer works, and returns an error
+// wrapping ErrReauthRequired that says why; or one wrapping ErrConflict,
+// leaving the account unmarked, when a new grant replaced refresh meanwhile.
+func (a *Auth) markReauth(ctx context.Context, userID uuid.UUID, refresh, why string) error {
+	err := a.tokens.MarkReauth(context.WithoutCancel(ctx), userID, refresh)
+	if errors.Is(err, domain.ErrConflict) {
+		return fmt.Errorf("refresh token of %s: %s: %w", userID, why, err)
+	}
 	a.log.WarnContext(ctx, "google account needs re-authorisation", "user", userID, "why", why)
-	if err := a.tokens.MarkReauth(context.WithoutCancel(ctx), userID, true); err != nil {
+	if err != nil {
 		a.log.ErrorContext(ctx, "marking account for re-authorisation", "user", userID, "err", err)
 	}
+	return fmt.Errorf("refresh token of %s: %s: %w", userID, why, domain.ErrReauthRequired)
 }
 
 // authorised returns a shallow copy of req carrying the bearer token; a
