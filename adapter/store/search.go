@@ -56,7 +56,8 @@ CROSS JOIN LATERAL (
 // phrases and exclusions are then checked on the tsvector of the best
 // candidates. df comes from a window over the postings read (min of 15 runs
 // on the demo workspace: 13.8 ms against 20.0 ms for a separate df aggregate
-// joined back).
+// joined back). Each item also says which share of the query's words
+// (those with a lexeme) it holds in any field: search.Candidate.Held.
 const searchTextSQL = `
 WITH q AS (
 	SELECT u.qi, u.req, u.people, l.lex COLLATE "C" AS lex,
@@ -84,7 +85,8 @@ WITH q AS (
 ), r AS (
 	SELECT x.service, x.doc,
 	       sum(ln(1 + (st.n - x.df + 0.5) / (x.df + 0.5)) * x.tf * ($10::float8 + 1)
-	           / (x.tf + $10::float8 * (1 - $11::float8 + $11::float8 * x.len / greatest(st.avgdl, 1)))) AS score
+	           / (x.tf + $10::float8 * (1 - $11::float8 + $11::float8 * x.len / greatest(st.avgdl, 1)))) AS score,
+	       count(DISTINCT x.qi)::float8 / (SELECT count(DISTINCT qi) FROM q) AS held
 	FROM (SELECT p.*, count(*) OVER (PARTITION BY p.qi) AS df FROM p) x,
 	     (SELECT coalesce(sum(docs), 0)::float8 AS n, coalesce(sum(total_len)::float8 / nullif(sum(docs), 0), 1) AS avgdl
 	      FROM search_stats WHERE user_id = $1 AND service = ANY($9::text[])) st
@@ -94,10 +96,10 @@ WITH q AS (
 	ORDER BY score DESC
 	LIMIT $12
 ), s AS (
-	SELECT r.service, d.item_id, r.score FROM r
+	SELECT r.service, d.item_id, r.score, r.held FROM r
 	JOIN search_docs d ON d.user_id = $1 AND d.service = r.service AND d.doc = r.doc
 )
-SELECT s.service, s.item_id, m.ext, m.mids, m.title, m.at, s.score
+SELECT s.service, s.item_id, m.ext, m.mids, m.title, m.at, s.score, s.held
 FROM s` + searchItemSQL + `
 WHERE NOT EXISTS (SELECT 1 FROM unnest($13::text[]) ph
                   WHERE NOT (m.search @@ phraseto_tsquery('english', ph) OR m.search @@ phraseto_tsquery('simple', ph)))
@@ -218,7 +220,11 @@ func scanCandidates(rows pgx.Rows, what string) ([]search.Candidate, error) {
 			svc string
 			at  time.Time
 		)
-		if err := rows.Scan(&svc, &c.ID, &c.ExternalID, &c.MessageIDs, &c.Title, &at, &c.Score); err != nil {
+		dest := []any{&svc, &c.ID, &c.ExternalID, &c.MessageIDs, &c.Title, &at, &c.Score}
+		if len(rows.FieldDescriptions()) > len(dest) { // the full-text leg's share of words held
+			dest = append(dest, &c.Held)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		c.Service, c.At = domain.Service(svc), at

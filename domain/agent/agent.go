@@ -43,6 +43,10 @@ type Item struct {
 	Folder string  `json:"folder,omitempty"`
 	URL    string  `json:"url,omitempty"`
 	Score  float64 `json:"score,omitempty"`
+	// Held is the share of the search's words the item holds anywhere, body
+	// included, as full text matched them (stems): what Matching weighs
+	// beside the words it finds in the title and snippet it has.
+	Held float64 `json:"-"`
 }
 
 // Ref is the item as a conversation remembers it.

@@ -160,13 +160,20 @@ func aboutInput(svc domain.Service, inputs []Input) string {
 	return ""
 }
 
-// Matching is the relevance cut-off of the agents, on the words of the
-// query found in an item's title, text (less links and paths) or people (a
-// plural's singular will do): the items holding them all, else those
-// holding the most of them when that is more than half, else none — a
-// search whose words nothing holds found nothing, however close its nearest
-// items came. A search already narrowed to people (scoped) keeps its items
-// when no item holds most words: a name's words need not be in the text.
+// Matching is the relevance cut-off of the agents, on the share of the
+// query's words an item holds in its title, text (less links and paths),
+// people or folder (a plural's singular will do): it keeps the items holding
+// them all, else those holding the most of them when that is more than half.
+// A search's items carry no bodies, so when no item holds more than half
+// that way, what full text found in them, body included, by stem, decides
+// the same way (Item.Held: "the Fortune portrait shoot" is in a mail's
+// body); items the search ranked above the first holding the most stay then
+// when they hold more than half (a long newsletter holds every word of "tech
+// giving 75 computers", but the search rightly ranks the mail about it
+// first). Else none — a search whose words nothing holds found nothing,
+// however close its nearest items came. A search already narrowed to people
+// (scoped) keeps its items when no item holds most words: a name's words
+// need not be in the text.
 func Matching(items []Item, query string, scoped bool) []Item {
 	words := Words(query)
 	if len(words) == 0 || len(items) == 0 {
@@ -177,26 +184,40 @@ func Matching(items []Item, query string, scoped bool) []Item {
 			words[i] = strings.TrimSuffix(w, "s")
 		}
 	}
-	held := make([]int, len(items))
-	best := 0
+	shown := make([]float64, len(items))
 	for i, it := range items {
 		text := strings.ToLower(it.Title + " " + it.Snippet + " " + prose(it.Body) + " " + strings.Join(it.People, " ") + " " + it.Folder)
+		n := 0
 		for _, w := range words {
 			if strings.Contains(text, w) {
-				held[i]++
+				n++
 			}
 		}
-		best = max(best, held[i])
+		shown[i] = float64(n) / float64(len(words))
 	}
-	if 2*best <= len(words) {
-		if scoped {
-			return items
-		}
-		return nil
+	if best := slices.Max(shown); 2*best > 1 {
+		return mostHeld(items, shown, best, false)
 	}
+	indexed := make([]float64, len(items))
+	for i, it := range items {
+		indexed[i] = it.Held
+	}
+	if best := slices.Max(indexed); 2*best > 1 {
+		return mostHeld(items, indexed, best, true)
+	}
+	if scoped {
+		return items
+	}
+	return nil
+}
+
+// mostHeld keeps the items whose share held is best and, with ranked, those
+// before the first of them holding more than half.
+func mostHeld(items []Item, held []float64, best float64, ranked bool) []Item {
+	first := slices.Index(held, best)
 	var out []Item
 	for i, it := range items {
-		if held[i] == best {
+		if held[i] == best || ranked && i < first && 2*held[i] > 1 {
 			out = append(out, it)
 		}
 	}

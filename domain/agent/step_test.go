@@ -179,6 +179,22 @@ func TestMatchingShowsOnlyWhatHoldsEveryWord(t *testing.T) {
 	require.Empty(t, agent.Matching(links, "Kubernetes Community Meeting", false), "links and paths are no text")
 	keps := []agent.Item{{ID: "k", Title: "KEP-4331: Livez readyz", Folder: "sig-etcd"}, {ID: "o", Title: "KEP-1: Other", Folder: "sig-node"}}
 	require.Equal(t, []string{"k"}, ids(agent.Matching(keps, "sig-etcd KEPs owned most recently", false)), "the folder counts; request words do not")
+
+	// A search's items carry no bodies: what full text found in them counts.
+	found := []agent.Item{
+		{ID: "shoot", Title: "Fortune Editor's Invit cover shoot", Held: 1},
+		{ID: "aspen", Title: "Thank you for the Aspen invitation", Held: 0.25},
+	}
+	require.Equal(t, []string{"shoot"}, ids(agent.Matching(found, "Fortune portrait shoot Aspen", false)), "held in the body")
+	require.Equal(t, []string{"k"}, ids(agent.Matching(append(keps, agent.Item{ID: "body", Title: "KEP-2: Etcd", Held: 1}), "sig-etcd KEPs", false)),
+		"what the title shows comes before what the body holds")
+	ranked := []agent.Item{
+		{ID: "tfa", Title: "TFA-Houston Needs", Held: 0.75},
+		{ID: "news", Title: "BusinessWeek's International Alert", Held: 1},
+		{ID: "other", Title: "For sale", Held: 0.75},
+	}
+	require.Equal(t, []string{"tfa", "news"}, ids(agent.Matching(ranked, "tech giving 75 computers", false)),
+		"what the search ranked above the first holding every word stays, when it holds most")
 }
 
 // shallow is a search engine of limited depth whose relevance ranks the

@@ -71,7 +71,7 @@ func (s Searcher) Search(ctx context.Context, userID uuid.UUID, f domain.Filter,
 		default:
 			it = driveagent.Item(*fd.File)
 		}
-		it.Score = fd.Score
+		it.Score, it.Held = fd.Score, fd.Held()
 		items = append(items, it)
 	}
 	return items, nil

@@ -36,7 +36,7 @@ func Fuse(k float64, lists []Ranked, limit int) []Hit {
 				continue // a list naming an item twice counts it once, at its best rank
 			}
 			rank := i + 1
-			h.Legs = append(h.Legs, LegHit{Leg: l.Leg, Rank: rank, Score: c.Score})
+			h.Legs = append(h.Legs, LegHit{Leg: l.Leg, Rank: rank, Score: c.Score, Held: c.Held})
 			share := l.Weight / (k + float64(rank))
 			if l.Power > 0 && best > 0 {
 				share *= math.Pow(max(c.Score, 0)/best, l.Power)

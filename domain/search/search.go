@@ -63,6 +63,9 @@ type Item struct {
 type Candidate struct {
 	Item
 	Score float64
+	// Held is, from the full-text leg, the share of the query's words (those
+	// full text indexes) the item holds in any field, body included, by stem.
+	Held float64
 }
 
 // Ranked is one leg's list, best first, and its fusion weight.
@@ -80,8 +83,9 @@ type Ranked struct {
 // LegHit says where one leg ranked a hit.
 type LegHit struct {
 	Leg   Leg     `json:"leg"`
-	Rank  int     `json:"rank"`  // from 1
-	Score float64 `json:"score"` // the leg's own score (BM25, cosine similarity)
+	Rank  int     `json:"rank"`           // from 1
+	Score float64 `json:"score"`          // the leg's own score (BM25, cosine similarity)
+	Held  float64 `json:"held,omitempty"` // full text: Candidate.Held
 }
 
 // Hit is one fused result.
@@ -476,6 +480,17 @@ func widenServices(req Request, p *query.Parsed, _ []Hit) string {
 	}
 	p.Filters.Services = nil
 	return "nothing found in " + strings.Join(names, ", ") + "; searched every service"
+}
+
+// Held is the share of the query's words the hit holds, as full text read
+// it (LegHit.Held); 0 when full text did not find it.
+func (h Hit) Held() float64 {
+	for _, l := range h.Legs {
+		if l.Leg == LegFullText {
+			return l.Held
+		}
+	}
+	return 0
 }
 
 func (h Hit) leg(l Leg) bool {
