@@ -846,3 +846,33 @@ func TestOfflineSentMailIsTheUsersWithThePeopleNamedAsRecipients(t *testing.T) {
 	require.Empty(t, in.Steps[0].Params.Strings(intent.ParamLabels), "mail sent to the user is received mail")
 	require.Equal(t, []string{"sarah.fleming@example.com"}, in.Steps[0].Params.Strings(intent.ParamFrom))
 }
+
+// A first request that orders nothing, typed as into a search box, is a
+// search for what it names, whatever its words resemble; commands stay
+// commands and questions stay as the model reads them.
+func TestOfflineNounPhrasesAreSearches(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, q := range []string{
+		"quarterly vendor contract renewal memo",
+		"invite to the charity gala in the spring",
+		"draft of the merger announcement",
+		"letter to the mayor about the stadium vote",
+		"Lisa leaving to open her own bakery",
+	} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Empty(t, in.Unsupported, q)
+		require.Empty(t, in.Clarification, q)
+		require.Contains(t, shape(in), ".search", q)
+		require.NotContains(t, shape(in), "!", q)
+	}
+	for q, want := range map[string]string{
+		"please draft an email to bob@example.com about lunch":         "gmail.draft",
+		"invite bob@example.com to the budget review on Friday at 3pm": "calendar.create!",
+	} {
+		require.Contains(t, shape(b.classify(t, q, intent.ConversationContext{})), want, q)
+	}
+	for _, q := range []string{"book me a flight to Paris", "what's the weather tomorrow"} {
+		require.NotEmpty(t, b.classify(t, q, intent.ConversationContext{}).Unsupported, q)
+	}
+}

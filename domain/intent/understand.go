@@ -305,6 +305,18 @@ func (a *analysis) decideModel() Intent {
 		// shown is pointed at, so it is a search for what it names.
 		label, a.read.Intent = doSearchAny, doSearchAny
 	}
+	if (label == doUnsupported || label == doUnsupportedOp || writes[label]) && !hasLast && !a.chain.back && nounPhrase(q) {
+		// "Rockets term sheet draft", "invite to the AEI event": a first
+		// request that orders nothing names what to find, as in a search
+		// box. (After an answer, "15 minutes earlier" changes what it showed.)
+		label, a.read.Intent = doSearchAny, doSearchAny
+	}
+	if label == doRefRead && !hasLast && !pronounRE.MatchString(q) {
+		if m, _ := a.ordinal(); m == nil {
+			// "notes from Mark Frevert on Berlusconi" with nothing shown: what it names is searched for.
+			label, a.read.Intent = doSearchAny, doSearchAny
+		}
+	}
 	switch label {
 	case doSmallTalk:
 		return Intent{Confidence: 1, Question: QuestionSmallTalk, Reply: smallTalkReply(q)}
@@ -512,6 +524,55 @@ func (a *analysis) answerProposal(last Turn, hasLast, yes bool) Intent {
 		in.Reply = fmt.Sprintf("OK: leave the proposed action (%s) unconfirmed, or reject it, and nothing changes.", strings.TrimRight(pending[0].Summary, "."))
 	}
 	return in
+}
+
+// nounPhrase reports whether q orders nothing: it neither starts with a verb
+// of command (after "please", "can you" and the like) nor asks a question.
+// A verb that is also a noun followed by a preposition is the noun ("invite
+// to the gala", "draft of the memo").
+func nounPhrase(q string) bool {
+	ws := strings.Fields(strings.ToLower(politeRE.ReplaceAllString(q, "")))
+	if len(ws) == 0 {
+		return false
+	}
+	head := strings.Trim(ws[0], ".,;:!?\"'()")
+	switch {
+	case questionWords[head]:
+		return false
+	case nounVerbs[head] && len(ws) > 1 && prepositions[strings.Trim(ws[1], ".,;:!?")]:
+		return true
+	}
+	return !commandVerbs[head]
+}
+
+// politeRE is what may come before a command's verb.
+var politeRE = rx(`^(?:(?:please|pls|kindly|hey|ok|okay|so|also|and|then|now|can you|could you|would you|will you|i want to|i'd like to|i would like to|i need to|we need to|help me|go ahead and|let's|lets)[,\s]+)+`)
+
+var (
+	// commandVerbs start a command: what the product does, or declines to.
+	commandVerbs = wordSet(`write send email e-mail mail message draft compose reply respond answer forward fwd
+		schedule book set setup create add make put arrange organize organise plan move reschedule push shift
+		postpone bump change update rename cancel delete remove trash archive clear share give grant invite
+		tell let notify inform remind mark flag star order buy get play watch stream download call text
+		translate proofread print fax scan convert turn open start join dial record transcribe unsubscribe
+		edit copy wire pay transfer decline accept rsvp block find show search look list read check pull
+		bring summarize summarise sum prepare prep help ask ping contact reach drop save upload attach sign
+		approve reject confirm go do use fetch display give open tell`)
+	// questionWords start a question, which the model reads as it stands.
+	questionWords = wordSet(`what what's whats when when's where where's who who's whom whose which why how
+		how's is are was were do does did can could will would should has have had am any anything`)
+	// nounVerbs are verbs of commandVerbs that are nouns as often.
+	nounVerbs = wordSet(`invite draft call order schedule plan mail message text email`)
+	// prepositions after a nounVerb show it is the noun.
+	prepositions = wordSet(`to for from about on of at with in by regarding re`)
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
 }
 
 // askedRE starts a question about something, not a request to do it
