@@ -150,7 +150,8 @@ WITH want AS (
 ), have AS (
 	SELECT t.user_id, t.service, d.item_id, t.term::text AS term, (e >> 12 & 255)::int, (e >> 20 & 511)::int,
 	       (e >> 29 & 65535)::int, (e >> 45)::int
-	FROM search_terms t, unnest(t.postings) e, search_docs d
+	FROM (SELECT user_id, term, service, blk, postings FROM search_terms
+	      UNION ALL SELECT user_id, term, service, blk, postings FROM search_tail) t, unnest(t.postings) e, search_docs d
 	WHERE d.user_id = t.user_id AND d.service = t.service AND d.doc = t.blk << 12 | (e & 4095)::int
 ), items AS (
 	SELECT user_id, 'gmail' AS service, id, search FROM gmail_cache
@@ -166,14 +167,14 @@ SELECT (SELECT count(*) FROM (TABLE want EXCEPT ALL TABLE have) x),
         WHERE i.id IS NULL OR d.item_id IS NULL),
        (SELECT count(*) FROM stats FULL JOIN (SELECT * FROM search_stats WHERE docs <> 0) s USING (user_id, service)
         WHERE stats.docs IS DISTINCT FROM s.docs OR stats.total_len IS DISTINCT FROM s.total_len),
-       (SELECT count(*) FROM search_terms WHERE postings = '{}'),
+       (SELECT count(*) FROM search_terms WHERE postings = '{}') + (SELECT count(*) FROM search_tail WHERE postings = '{}'),
        (SELECT count(*) FROM want)`
 
 func requireIndexMatchesCaches(t *testing.T, ctx context.Context, db *store.DB) {
 	t.Helper()
 	var missing, extra, unnumbered, stats, empty, postings int
 	// statistics for a plan that joins the postings to their items by hash
-	_, err := db.Pool.Exec(ctx, "ANALYZE gmail_cache, gcal_cache, gdrive_cache, search_terms, search_docs")
+	_, err := db.Pool.Exec(ctx, "ANALYZE gmail_cache, gcal_cache, gdrive_cache, search_terms, search_tail, search_docs")
 	require.NoError(t, err)
 	require.NoError(t, db.Pool.QueryRow(ctx, indexDriftSQL).Scan(&missing, &extra, &unnumbered, &stats, &empty, &postings))
 	require.Zero(t, missing, "postings missing")
@@ -185,8 +186,9 @@ func requireIndexMatchesCaches(t *testing.T, ctx context.Context, db *store.DB) 
 }
 
 // The packed postings follow every write transactionally: inserts across
-// blocks, changed and relabelled items, deletes, a rolled-back write, and the
-// migration converting a database with data both ways.
+// blocks, changed and relabelled items, deletes, a rolled-back write, in the
+// tail and merged into the packed rows, and the migrations converting a
+// database with data both ways.
 func TestPackedPostingsFollowEveryChange(t *testing.T) {
 	t.Parallel()
 	f := setupSearch(t)
@@ -209,6 +211,14 @@ func TestPackedPostingsFollowEveryChange(t *testing.T) {
 	exec(`INSERT INTO gdrive_cache (user_id, file_id, name, content, modified_at) VALUES ($1, 'f1', 'budget.xlsx', 'numbers', now())`, f.user)
 	requireIndexMatchesCaches(t, f.ctx, f.db)
 
+	// the gmail tail merged (changes then hit packed rows), the others' not
+	sync := store.New(f.db, nil, domain.SystemClock{})
+	require.NoError(t, sync.MergeIndex(f.ctx, f.user, domain.ServiceGmail))
+	requireIndexMatchesCaches(t, f.ctx, f.db)
+	var tail int
+	require.NoError(t, f.db.Pool.QueryRow(f.ctx, `SELECT count(*) FROM search_tail WHERE user_id = $1 AND service = 'gmail'`, f.user).Scan(&tail))
+	require.Zero(t, tail)
+
 	// changes in both blocks, a relabel, deletes, an emptied term
 	exec(`UPDATE gmail_cache SET body = 'rewritten ' || email_id WHERE user_id = $1 AND email_id IN ('m7', 'm4100', 'm4499')`, f.user)
 	exec(`UPDATE gmail_cache SET labels = '{STARRED}' WHERE user_id = $1 AND email_id LIKE 'm1%'`, f.user)
@@ -217,14 +227,21 @@ func TestPackedPostingsFollowEveryChange(t *testing.T) {
 	exec(`DELETE FROM gdrive_cache WHERE file_id = 'f1'`)
 	requireIndexMatchesCaches(t, f.ctx, f.db)
 	var rewritten int
-	require.NoError(t, f.db.Pool.QueryRow(f.ctx, `SELECT count(*) FROM search_terms WHERE user_id = $1 AND term = 'rewritten'`, f.user).Scan(&rewritten))
+	require.NoError(t, f.db.Pool.QueryRow(f.ctx, `SELECT count(*) FROM search_tail WHERE user_id = $1 AND term = 'rewritten' AND blk = 1`, f.user).Scan(&rewritten))
 	require.Equal(t, 1, rewritten, "changed items are numbered again, into the last block")
-
 	q := bm25(3)
 	q.Terms = []query.Term{{Text: "m4499"}}
 	got, err := f.s.FullText(f.ctx, f.user, q)
 	require.NoError(t, err)
 	require.Equal(t, []string{"Report 37"}, titles(got))
+	for _, svc := range domain.Services {
+		require.NoError(t, sync.MergeIndex(f.ctx, f.user, svc))
+	}
+	requireIndexMatchesCaches(t, f.ctx, f.db)
+	got, err = f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Report 37"}, titles(got))
+	exec(`UPDATE gmail_cache SET body = 'again ' || email_id WHERE user_id = $1 AND email_id = 'm4499'`, f.user)
 
 	// a rolled-back write leaves the index as it was
 	tx, err := f.db.Pool.Begin(f.ctx)
@@ -235,7 +252,8 @@ func TestPackedPostingsFollowEveryChange(t *testing.T) {
 	requireIndexMatchesCaches(t, f.ctx, f.db)
 
 	// the migration rebuilds the index from the caches, down and up again
-	for _, file := range []string{"20261205001000_pack_search_postings.tx.down.sql", "20261205001000_pack_search_postings.tx.up.sql"} {
+	for _, file := range []string{"20261205110000_search_tail.tx.down.sql", "20261205001000_pack_search_postings.tx.down.sql",
+		"20261205001000_pack_search_postings.tx.up.sql", "20261205110000_search_tail.tx.up.sql"} {
 		sql, err := os.ReadFile("../../migrations/" + file)
 		require.NoError(t, err)
 		exec(string(sql))

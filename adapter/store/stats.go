@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/workspace-orchestrator/orchestrator/domain"
 )
 
@@ -24,6 +26,33 @@ func (s *SyncStore) RefreshStats(ctx context.Context, svc domain.Service) error 
 	}
 	if _, err := s.db.Pool.Exec(ctx, "ANALYZE "+tables); err != nil {
 		return fmt.Errorf("store: analyze %s: %w", tables, err)
+	}
+	return nil
+}
+
+// MergeIndex moves the postings that writes of the user's svc items appended
+// to the search index's tail into its packed rows (migration search_tail), a
+// block of 4,096 items per statement so that no one statement holds a large
+// mailbox's whole sync, then empties the tail's files if no other write
+// holds rows there. Searches read both tables, so a merge changes no result
+// and needs no transaction of its own.
+func (s *SyncStore) MergeIndex(ctx context.Context, userID uuid.UUID, svc domain.Service) error {
+	if !svc.Valid() {
+		return fmt.Errorf("store: merge index: unknown service %q: %w", svc, domain.ErrInvalidInput)
+	}
+	db := s.db.Bun
+	var blocks []int32
+	if err := db.NewRaw(`SELECT DISTINCT blk FROM search_tail WHERE user_id = ? AND service = ? ORDER BY blk`, userID, string(svc)).
+		Scan(ctx, &blocks); err != nil {
+		return fmt.Errorf("store: merge index of user %s: %w", userID, unavailable(err))
+	}
+	for _, b := range blocks {
+		if _, err := db.NewRaw(`SELECT search_merge(?, ?, ?)`, string(svc), userID, b).Exec(ctx); err != nil {
+			return fmt.Errorf("store: merge block %d of the %s index of user %s: %w", b, svc, userID, unavailable(err))
+		}
+	}
+	if _, err := db.ExecContext(ctx, `SELECT search_reset_tail()`); err != nil {
+		return fmt.Errorf("store: reset the index's tail: %w", unavailable(err))
 	}
 	return nil
 }

@@ -111,7 +111,7 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 	// Sync.
 	s.syncer, err = ingest.New(ingest.Deps{
 		Gmail: s.gmail, Calendar: s.calendar, Drive: s.drive, Users: a.store.AccountStore, Writer: a.store, Reader: a.store,
-		Status: a.store.SyncStore, Tx: a.store, Embedder: s.embedder, Stats: a.store.SyncStore, Clock: a.clock, Logger: a.log,
+		Status: a.store.SyncStore, Tx: a.store, Embedder: s.embedder, Index: a.store.SyncStore, Clock: a.clock, Logger: a.log,
 	}, ingest.Config{})
 	if err != nil {
 		return nil, err

@@ -26,16 +26,21 @@ type Deps struct {
 	Status   domain.SyncStatusStore
 	Tx       domain.TxRunner
 	Embedder domain.Embedder
-	// Stats, when set, refreshes the planner's statistics after a full sync:
-	// a bulk load leaves them empty until autovacuum runs, and the search
-	// plans chosen meanwhile were measured 20x slower.
-	Stats  StatsRefresher
+	// Index, when set, tidies the search index once a sync is done.
+	Index  IndexKeeper
 	Clock  domain.Clock
 	Logger *slog.Logger
 }
 
-// StatsRefresher refreshes the database statistics of a service's cache.
-type StatsRefresher interface {
+// IndexKeeper tidies a service's search index after a sync.
+type IndexKeeper interface {
+	// MergeIndex folds what the sync's writes appended to the index into its
+	// packed form: rewritten once per sync instead of once per write, the
+	// index stays near the size a rebuild gives it.
+	MergeIndex(ctx context.Context, userID uuid.UUID, s domain.Service) error
+	// RefreshStats refreshes the database statistics of a service's cache
+	// and index: a bulk load leaves them empty until autovacuum runs, and
+	// the search plans chosen meanwhile were measured 20x slower.
 	RefreshStats(ctx context.Context, s domain.Service) error
 }
 
@@ -196,11 +201,7 @@ func (s *Syncer) full(ctx context.Context, src source, st *domain.SyncStatus) er
 			return fmt.Errorf("full sync of %s: %w", st.Service, err)
 		}
 		if b.next == "" {
-			if s.d.Stats != nil {
-				if err := s.d.Stats.RefreshStats(ctx, st.Service); err != nil {
-					s.d.Logger.WarnContext(ctx, "refreshing statistics after a full sync", "service", st.Service, "err", err)
-				}
-			}
+			s.tidyIndex(ctx, st, true)
 			return nil
 		}
 		fresh, pageToken = false, b.next
@@ -225,9 +226,29 @@ func (s *Syncer) incremental(ctx context.Context, src source, st *domain.SyncSta
 			return fmt.Errorf("incremental sync of %s: %w", st.Service, err)
 		}
 		if b.next == "" {
+			s.tidyIndex(ctx, st, false)
 			return nil
 		}
 		pageToken = b.next
+	}
+}
+
+// tidyIndex merges the index's tail the sync's pages left and, after a full
+// sync, refreshes the statistics, in that order so that they count the
+// merged rows. Neither changes what a search finds, so a failure is logged
+// and the next sync merges what is left.
+func (s *Syncer) tidyIndex(ctx context.Context, st *domain.SyncStatus, full bool) {
+	if s.d.Index == nil {
+		return
+	}
+	if err := s.d.Index.MergeIndex(ctx, st.UserID, st.Service); err != nil {
+		s.d.Logger.WarnContext(ctx, "merging the search index after a sync", "service", st.Service, "err", err)
+	}
+	if !full {
+		return
+	}
+	if err := s.d.Index.RefreshStats(ctx, st.Service); err != nil {
+		s.d.Logger.WarnContext(ctx, "refreshing statistics after a full sync", "service", st.Service, "err", err)
 	}
 }
 

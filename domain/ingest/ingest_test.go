@@ -242,9 +242,38 @@ func (embedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
 
 func (embedder) Model() string { return "test" }
 
+// keeper records what the syncer asks of the search index, in order.
+type keeper struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (k *keeper) MergeIndex(_ context.Context, _ uuid.UUID, s domain.Service) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.calls = append(k.calls, "merge "+string(s))
+	return nil
+}
+
+func (k *keeper) RefreshStats(_ context.Context, s domain.Service) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.calls = append(k.calls, "stats "+string(s))
+	return nil
+}
+
+func (k *keeper) took() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	out := k.calls
+	k.calls = nil
+	return out
+}
+
 type bundle struct {
 	box   *mailbox
 	store *memStore
+	index *keeper
 	sync  *ingest.Syncer
 	user  uuid.UUID
 }
@@ -256,14 +285,15 @@ func setup(t *testing.T, n int, reauth bool) bundle {
 		box.put(fmt.Sprintf("m%02d", i), fmt.Sprintf("subject %d", i))
 	}
 	st := &memStore{emails: map[string]domain.Email{}, status: map[domain.Service]domain.SyncStatus{}}
+	k := &keeper{}
 	s, err := ingest.New(ingest.Deps{
 		Gmail: box, Calendar: struct{ ingest.CalendarSource }{}, Drive: struct{ ingest.DriveSource }{},
-		Users: users{reauth: reauth}, Writer: st, Reader: st, Status: st, Tx: st, Embedder: embedder{},
+		Users: users{reauth: reauth}, Writer: st, Reader: st, Status: st, Tx: st, Embedder: embedder{}, Index: k,
 		Clock:  domain.FixedClock{T: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
 		Logger: slog.New(slog.DiscardHandler),
 	}, ingest.Config{EmbedBatch: 2})
 	require.NoError(t, err)
-	return bundle{box: box, store: st, sync: s, user: uuid.New()}
+	return bundle{box: box, store: st, index: k, sync: s, user: uuid.New()}
 }
 
 func (b bundle) status(t *testing.T) domain.SyncStatus {
@@ -284,6 +314,7 @@ func TestSyncFullThenIncremental(t *testing.T) {
 	require.Equal(t, "10", st.Token)
 	require.Empty(t, st.Checkpoint)
 	require.Equal(t, 10, st.ItemCount)
+	require.Equal(t, []string{"merge gmail", "stats gmail"}, b.index.took(), "merged once the last page is in, then analyzed")
 
 	b.box.put("m03", "changed")
 	b.box.put("new", "fresh")
@@ -295,6 +326,7 @@ func TestSyncFullThenIncremental(t *testing.T) {
 	require.Equal(t, "fresh", got["new"])
 	require.NotContains(t, got, "m04")
 	require.Equal(t, "13", b.status(t).Token)
+	require.Equal(t, []string{"merge gmail"}, b.index.took())
 }
 
 func TestSyncResumesFromCheckpoint(t *testing.T) {

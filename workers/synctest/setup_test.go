@@ -86,7 +86,7 @@ func setup(t testing.TB, o options) *env {
 	require.NoError(t, err)
 	syncer, err := ingest.New(ingest.Deps{
 		Gmail: gm, Calendar: cal, Drive: dr, Users: st, Writer: st, Reader: st, Status: st, Tx: st,
-		Embedder: em, Clock: domain.SystemClock{}, Logger: log,
+		Embedder: em, Index: st, Clock: domain.SystemClock{}, Logger: log,
 	}, ingest.Config{})
 	require.NoError(t, err)
 	return &env{emu: emu, hs: hs, db: db, store: st, auth: auth, gmail: gm, calendar: cal, drive: dr,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/workspace-orchestrator/orchestrator/adapter/embed"
 	"github.com/workspace-orchestrator/orchestrator/adapter/store"
+	"github.com/workspace-orchestrator/orchestrator/adapter/store/storetest"
 	"github.com/workspace-orchestrator/orchestrator/demo"
 	"github.com/workspace-orchestrator/orchestrator/domain"
 	"github.com/workspace-orchestrator/orchestrator/domain/eval"
@@ -32,7 +33,7 @@ const (
 // searchbench) and loads 20 users x 6,000 items once: the demo workspace
 // through the store for the first user, copied in SQL for the others (the
 // triggers index every copy, passages included), padded with copies of mail
-// to 6,000 items.
+// to 6,000 items; each user's index is merged as a sync's end merges it.
 // An HNSW index is built too, so the naive vector query has a plan to pick.
 func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB, []uuid.UUID) {
 	b.Helper()
@@ -76,6 +77,7 @@ func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB,
 				body_preview, body, labels, has_attachment, unread, received_at, embedding, embedding_model, passages, passage_words
 			FROM gmail_cache WHERE user_id = $1 ORDER BY received_at DESC LIMIT $2`, first.ID, benchItems-n)
 		require.NoError(b, err)
+		require.NoError(b, st.MergeIndex(ctx, first.ID, domain.ServiceGmail))
 	}
 	for i := 1; i < benchUsers; i++ {
 		u, err := st.UpsertUser(ctx, fmt.Sprintf("bench%02d@example.com", i))
@@ -97,6 +99,9 @@ func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB,
 			_, err := db.Pool.Exec(ctx, q, first.ID, u.ID)
 			require.NoError(b, err)
 		}
+		for _, s := range domain.Services {
+			require.NoError(b, st.MergeIndex(ctx, u.ID, s))
+		}
 		users = append(users, u.ID)
 	}
 	for _, q := range []string{
@@ -111,22 +116,13 @@ func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB,
 	return db, users
 }
 
-// logIndexSize prints the BM25 index's size per item (packed postings and
-// the items' numbers) against the text it indexes (subjects and bodies,
-// event titles and descriptions, file names and contents).
+// logIndexSize prints the BM25 index's size per item (packed postings, the
+// tail and the items' numbers) against the text it indexes.
 func logIndexSize(b *testing.B, ctx context.Context, db *store.DB) {
 	b.Helper()
-	var items, postings, index, text float64
-	require.NoError(b, db.Pool.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM gmail_cache) + (SELECT count(*) FROM gcal_cache) + (SELECT count(*) FROM gdrive_cache),
-		(SELECT coalesce(sum(cardinality(postings)), 0) FROM search_terms),
-		pg_total_relation_size('search_terms') + pg_total_relation_size('search_docs'),
-		(SELECT coalesce(sum(octet_length(subject) + octet_length(body)), 0) FROM gmail_cache)
-		+ (SELECT coalesce(sum(octet_length(title) + octet_length(coalesce(description, ''))), 0) FROM gcal_cache)
-		+ (SELECT coalesce(sum(octet_length(name) + octet_length(coalesce(content, ''))), 0) FROM gdrive_cache)`).
-		Scan(&items, &postings, &index, &text))
-	b.Logf("BM25 index: %.0f items, %.0f postings per item, %.2f KB per item (%.0f MB), %.2fx the %.1f KB of text per item it indexes",
-		items, postings/items, index/items/1024, index/1024/1024, index/text, text/items/1024)
+	size, err := storetest.MeasureIndex(ctx, db)
+	require.NoError(b, err)
+	b.Logf("BM25 index: %s", size)
 }
 
 // benchQueries mixes the judged sets: sender+month, thread and natural queries.

@@ -131,7 +131,8 @@ func emailOf(m emulator.Message) (domain.Email, error) {
 }
 
 // loadInto embeds the items with emb, as a sync would (ingest.Embed of the
-// same texts), and writes them for a new user.
+// same texts), and writes them for a new user, merging its index as the end
+// of a sync does.
 func loadInto(tb testing.TB, ctx context.Context, st *store.Store, emb domain.Embedder, email string, d demoItems) domain.User {
 	tb.Helper()
 	u, err := st.UpsertUser(ctx, email)
@@ -173,6 +174,9 @@ func loadInto(tb testing.TB, ctx context.Context, st *store.Store, emb domain.Em
 		}
 		embed(texts, func(j int, v domain.Vector) { part[j].Embedding = v })
 		require.NoError(tb, st.UpsertFiles(ctx, u.ID, part))
+	}
+	for _, s := range domain.Services {
+		require.NoError(tb, st.MergeIndex(ctx, u.ID, s))
 	}
 	return u
 }
