@@ -251,9 +251,10 @@ func TestPackedPostingsFollowEveryChange(t *testing.T) {
 	require.NoError(t, tx.Rollback(f.ctx))
 	requireIndexMatchesCaches(t, f.ctx, f.db)
 
-	// the migration rebuilds the index from the caches, down and up again
-	for _, file := range []string{"20261205110000_search_tail.tx.down.sql", "20261205001000_pack_search_postings.tx.down.sql",
-		"20261205001000_pack_search_postings.tx.up.sql", "20261205110000_search_tail.tx.up.sql"} {
+	// the migrations rebuild the index from the caches, down and up again
+	for _, file := range []string{"20261205111000_partition_search_terms.tx.down.sql", "20261205110000_search_tail.tx.down.sql",
+		"20261205001000_pack_search_postings.tx.down.sql", "20261205001000_pack_search_postings.tx.up.sql",
+		"20261205110000_search_tail.tx.up.sql", "20261205111000_partition_search_terms.tx.up.sql"} {
 		sql, err := os.ReadFile("../../migrations/" + file)
 		require.NoError(t, err)
 		exec(string(sql))

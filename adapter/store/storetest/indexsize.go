@@ -12,7 +12,8 @@ import (
 type IndexSize struct {
 	Items, Postings float64
 	// Bytes counts the index's tables with their indexes and TOAST: the
-	// packed postings, the tail and the items' numbers.
+	// packed postings (each service's partition), the tail and the items'
+	// numbers.
 	Bytes float64
 	// Text is what the index covers: subjects and bodies, event titles and
 	// descriptions, file names and contents.
@@ -26,7 +27,8 @@ func MeasureIndex(ctx context.Context, db *store.DB) (IndexSize, error) {
 	err := db.Pool.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM gmail_cache) + (SELECT count(*) FROM gcal_cache) + (SELECT count(*) FROM gdrive_cache),
 		(SELECT coalesce(sum(cardinality(postings)), 0) FROM search_terms) + (SELECT coalesce(sum(cardinality(postings)), 0) FROM search_tail),
-		pg_total_relation_size('search_terms') + pg_total_relation_size('search_tail') + pg_total_relation_size('search_docs'),
+		(SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('search_terms'))
+		+ pg_total_relation_size('search_tail') + pg_total_relation_size('search_docs'),
 		(SELECT coalesce(sum(octet_length(subject) + octet_length(body)), 0) FROM gmail_cache)
 		+ (SELECT coalesce(sum(octet_length(title) + octet_length(coalesce(description, ''))), 0) FROM gcal_cache)
 		+ (SELECT coalesce(sum(octet_length(name) + octet_length(coalesce(content, ''))), 0) FROM gdrive_cache)`).
