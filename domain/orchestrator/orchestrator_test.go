@@ -849,3 +849,20 @@ func TestAskMoveByAnAmount(t *testing.T) {
 	require.Contains(t, acts[0].Summary, `to Fri Jun 19 2026 16:00`)
 	require.Zero(t, b.ws.writeCount())
 }
+
+// A read of one service that found nothing looks in the others before
+// saying so: the service was only read from the request's shape.
+func TestAskWidensASearchThatFoundNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := b.ask(t, uuid.Nil, "when is the offsite in Izmir?")
+	require.Equal(t, []string{"m3"}, citationIDs(t, m))
+	require.Contains(t, m.Response, "I found no matching events.")
+	require.Contains(t, m.Response, "Let's hold the offsite in Izmir.")
+	results, err := orchestrator.StepResultsOf(m)
+	require.NoError(t, err)
+	require.Len(t, results, 3, "the calendar's search, then mail's and Drive's")
+
+	m = b.ask(t, uuid.Nil, "how many meetings about the offsite in Izmir?")
+	require.Empty(t, citationIDs(t, m), "a count of none is the answer")
+}

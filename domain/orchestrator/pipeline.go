@@ -129,7 +129,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	go func() { note <- o.degraded(ctx, msg.UserID, in, loc) }()
 
 	phase = o.clock.Now()
-	results := executor.Run(ctx, p, o.runner(msg.UserID), executor.Options{
+	opts := executor.Options{
 		StepTimeout: o.cfg.StepTimeout, Clock: o.clock,
 		OnProgress: func(pr executor.Progress) {
 			if pr.Kind == executor.StepStarted {
@@ -139,7 +139,21 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 			pub.send(Event{Type: EventStatus, Status: StatusStepFinished, StepID: pr.Step.ID, Detail: string(pr.Result.Status)})
 			pub.send(Event{Type: EventStepResult, StepID: pr.Step.ID, Step: pr.Result})
 		},
-	})
+	}
+	results := executor.Run(ctx, p, o.runner(msg.UserID), opts)
+	if extra := widened(in, results); len(extra) > 0 {
+		wide := in
+		wide.Steps, wide.Services = append(slices.Clone(in.Steps), extra...), domain.Services
+		if wp, err := plan.Build(wide); err == nil {
+			only := wide
+			only.Steps = extra
+			if op, err := plan.Build(only); err == nil {
+				results = append(results, executor.Run(ctx, op, o.runner(msg.UserID), opts)...)
+				in, p = wide, wp
+				rec.Intent, rec.Plan = &in, &p
+			}
+		}
+	}
 	t.ExecuteMS = ms(phase)
 	rec.StepResults = results
 	if ended(nil) {
@@ -274,6 +288,36 @@ func shaped(in intent.Intent) intent.Intent {
 	}
 	in.Steps = steps
 	return in
+}
+
+// widened are the searches of the other services to run when every search
+// of a read of one service found nothing: the service was read from the
+// request's shape ("when is the partnership's annual meeting" reads as an
+// event, yet a mail holds it), so what it names is looked for in the others
+// before the answer says nothing was found. Counts and free/busy questions
+// are answered by nothing found, and so are searches with no words.
+func widened(in intent.Intent, results []executor.Result) []intent.Step {
+	if len(in.Steps) == 0 || len(results) != len(in.Steps) || in.Question == intent.QuestionCount || in.Question == intent.QuestionFree {
+		return nil
+	}
+	svc := in.Steps[0].Service
+	for i, s := range in.Steps {
+		r := results[i]
+		if s.Operation != intent.OpSearch || s.Service != svc || len(s.DependsOn) > 0 ||
+			strings.TrimSpace(s.Params.String(intent.ParamQuery)) == "" ||
+			r.StepID != s.ID || r.Status != executor.StatusSucceeded || len(r.Output.Items) > 0 {
+			return nil
+		}
+	}
+	var out []intent.Step
+	for _, other := range domain.Services {
+		if other != svc {
+			s := in.Steps[0]
+			s.ID, s.Service = "wide-"+string(other), other
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func stepDetail(s intent.Step) string {
