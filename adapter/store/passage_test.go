@@ -112,8 +112,29 @@ func TestPassagesRankByTheBestPassageAndTheUsersOwnWordRarity(t *testing.T) {
 	require.Equal(t, 0, f.df(t, f.user.ID, "quarterly"))
 	require.Equal(t, []string{"m003"}, f.passageSearch(t, f.user.ID, "report", "quarterly"), "no item holds the rarer word now")
 	var rows int
-	require.NoError(t, f.db.SQL.QueryRowContext(f.ctx, `SELECT count(*) FROM search_passages WHERE user_id = $1`, f.user.ID).Scan(&rows))
-	require.Equal(t, 23, rows)
+	require.NoError(t, f.db.SQL.QueryRowContext(f.ctx, `SELECT count(*) FROM search_passage_words WHERE user_id = $1 AND slot = ANY($2::int[])`,
+		f.user.ID, []int32{passageSlots["pizza"] + 1, passageSlots["quarterly"] + 1}).Scan(&rows))
+	require.Zero(t, rows, "the words no item holds now keep no counting row")
+}
+
+func TestPassagesOfCommonWordsAloneScoreTheItemsHoldingThemAll(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	mail := func(i int, words ...string) domain.Email {
+		e := testEmail(i, f.now.Add(-time.Duration(i)*time.Hour))
+		e.Embedding = domain.Vector{Values: unitVector(i), Model: "m", Passages: []domain.Sparse{passage(words...)}}
+		return e
+	}
+	// budget and report are in 3 of 24 mails each: neither is rare.
+	es := []domain.Email{mail(0, "budget"), mail(1, "budget"), mail(2, "budget", "report"), mail(3, "report"), mail(4, "report")}
+	for i := 10; i < 29; i++ {
+		es = append(es, mail(i, "meeting"))
+	}
+	require.NoError(t, f.store.UpsertEmails(f.ctx, f.user.ID, es))
+
+	require.Equal(t, []string{"m002"}, f.passageSearch(t, f.user.ID, "budget", "report"),
+		"only the mail holding both is scored")
+	require.Equal(t, []string{"m000", "m001", "m002"}, f.passageSearch(t, f.user.ID, "budget"))
 }
 
 func TestReembeddingGivesOldRowsTheirPassages(t *testing.T) {

@@ -404,13 +404,20 @@ LIMIT $6`
 // with the query's words ($2 slots, $3 weights), each word weighed by its
 // rarity in the user's items of the services searched, ln(N/df): the counts
 // kept in search_passage_words as items come and go. Words every item
-// holds, or none, weigh nothing. Only the items holding one of the query's
-// rarer words (in at most a twentieth of the items; any weighed word when
-// none is) are scored, found through the GIN indexes on passage_words:
-// scoring every passage took 140 ms p50 on the demo workspace, a quarter
-// 75 ms, a twentieth 33 ms (the embedding scan 13 ms; measured under load),
-// with the same rankings on the judged sets. 1048576 is domain.PassageDim.
-// The candidates' branches come in at /* items */.
+// holds, or none, weigh nothing. Only some items are scored, found through
+// the GIN indexes on (user_id, passage_words): those holding one of the
+// query's rarer words (in at most a twentieth of the items), or, when it
+// has none, those holding all its weighed words; at most
+// passageCandidates of them, newest first. Scoring every passage took 140
+// ms p50 on the demo workspace, only the items holding a rarer word 33 ms
+// (the embedding scan 13 ms; measured under load), with the same rankings
+// on the judged sets. A query of common words alone ("all-employee
+// meeting") scored every item holding any of them: 4,710 of a bench user's
+// 6,000, 670 ms under load, against 37 items and 2 ms holding all three.
+// Each candidate's passages are scored from the cache row that found it:
+// sorting all the passages by item to take each one's best took a third
+// of the time. 1048576 is domain.PassageDim. The candidates' branches come
+// in at /* items */.
 const searchPassageSQL = `
 WITH d AS (
 	SELECT slot, sum(df)::float8 AS df FROM search_passage_words
@@ -424,22 +431,25 @@ WITH d AS (
 	WHERE w.slot > 0 AND d.df < n.df
 ), q AS (
 	SELECT l2_normalize(('{' || string_agg(slot || ':' || weight, ',' ORDER BY slot) || '}/1048576')::sparsevec) AS v,
-	       coalesce(array_agg(slot) FILTER (WHERE rare), array_agg(slot)) AS words
+	       array_agg(slot) FILTER (WHERE rare) AS rare, CASE WHEN NOT bool_or(rare) THEN array_agg(slot) END AS every
 	FROM w HAVING count(*) > 0
-), c AS (/* items */
+), c AS (
+	SELECT * FROM (/* items */) u ORDER BY at DESC LIMIT $8
 ), s AS (
-	SELECT service, item_id, max(score) AS score FROM (
-		SELECT p.service, p.item_id, -(p.terms <#> q.v) AS score
-		FROM q, c JOIN search_passages p ON p.user_id = $1 AND p.service = c.service AND p.item_id = c.item_id
-	) x
-	GROUP BY service, item_id
-	ORDER BY score DESC LIMIT $5
+	SELECT c.service, c.item_id, (SELECT max(-(p <#> q.v)) FROM unnest(c.passages) p) AS score
+	FROM q, c
+	ORDER BY score DESC, c.at DESC LIMIT $5
 )
 SELECT s.service, s.item_id, m.ext, m.mids, m.title, m.at, s.score
 FROM s` + searchItemSQL + `
 WHERE ($6 = '' OR NOT (m.search @@ websearch_to_tsquery('english', $6) OR m.search @@ websearch_to_tsquery('simple', $6)))
 ORDER BY s.score DESC, m.at DESC
 LIMIT $7`
+
+// passageCandidates bounds the items a passage search scores: a query's
+// rarer words can still be held by many items when the user has many.
+// No judged query's candidates came near it (the most, 572 of a bench user's 6,000).
+const passageCandidates = 1000
 
 // Vector ranks the user's items by cosine similarity to q.Vector, restricted
 // by q.Filters when set; with no vector the admitted items come newest first.
@@ -486,15 +496,15 @@ func (s *Search) passages(ctx context.Context, userID uuid.UUID, q search.Vector
 	if excl != "" {
 		depth = max(depth, postFilterDepth)
 	}
-	a := sqlArgs{userID, slots, weights, serviceNames(q.Services), depth, excl, q.Limit}
+	a := sqlArgs{userID, slots, weights, serviceNames(q.Services), depth, excl, q.Limit, passageCandidates}
 	f := q.Filters
 	if f == nil {
 		f = &domain.Filter{}
 	}
 	var branches []string
 	for _, b := range admitted(q.Services, f, &a) {
-		branches = append(branches, fmt.Sprintf("SELECT '%s'::text AS service, id AS item_id FROM %s, q WHERE %s AND passage_words && q.words",
-			b.service, b.table, strings.Join(b.conds, " AND ")))
+		branches = append(branches, fmt.Sprintf("SELECT '%s'::text AS service, id AS item_id, %s AS at, passages FROM %s, q WHERE %s AND (passage_words && q.rare OR passage_words @> q.every)",
+			b.service, b.at, b.table, strings.Join(b.conds, " AND ")))
 	}
 	if len(branches) == 0 {
 		return nil, nil // no service can hold what the filters ask

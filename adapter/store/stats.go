@@ -11,9 +11,9 @@ import (
 
 // statsTables are the tables a service's sync fills, cache and search index.
 var statsTables = map[domain.Service]string{
-	domain.ServiceGmail:    "gmail_cache, search_terms, search_docs, search_people, search_vectors, search_stats, search_passages, search_passage_words",
-	domain.ServiceCalendar: "gcal_cache, search_terms, search_docs, search_people, search_vectors, search_stats, search_passages, search_passage_words",
-	domain.ServiceDrive:    "gdrive_cache, search_terms, search_docs, search_vectors, search_stats, search_passages, search_passage_words",
+	domain.ServiceGmail:    "gmail_cache, search_terms, search_docs, search_people, search_vectors, search_stats, search_passage_words",
+	domain.ServiceCalendar: "gcal_cache, search_terms, search_docs, search_people, search_vectors, search_stats, search_passage_words",
+	domain.ServiceDrive:    "gdrive_cache, search_terms, search_docs, search_vectors, search_stats, search_passage_words",
 }
 
 // RefreshStats analyzes the tables a service's sync fills, so the planner

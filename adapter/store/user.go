@@ -289,10 +289,10 @@ func (s *AccountStore) MarkReauth(ctx context.Context, userID uuid.UUID, refresh
 // before the cascade: the caches first, while the user still exists, since
 // their triggers write the search index (which a cascade would make them do
 // for a user already gone); then the index, whose postings, statistics,
-// vectors, passages and word counts have no foreign key for a cascade to
+// vectors and passage word counts have no foreign key for a cascade to
 // follow.
 var deletedFirst = []string{"gmail_cache", "gcal_cache", "gdrive_cache",
-	"search_terms", "search_docs", "search_stats", "search_vectors", "search_people", "search_passages", "search_passage_words"}
+	"search_terms", "search_docs", "search_stats", "search_vectors", "search_people", "search_passage_words"}
 
 // DeleteUser deletes the user and every row that is theirs, in one
 // transaction: the caches and search index explicitly, everything else

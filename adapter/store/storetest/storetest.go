@@ -114,6 +114,7 @@ func createExtensions(ctx context.Context, conn *pgx.Conn) error {
 			"SELECT pg_advisory_xact_lock(hashtext('orchestrator.storetest.extensions'))",
 			"CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public",
 			"CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public",
+			"CREATE EXTENSION IF NOT EXISTS btree_gin WITH SCHEMA public",
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err

@@ -107,7 +107,7 @@ func benchDB(b *testing.B, ctx context.Context, emb domain.Embedder) (*store.DB,
 	for _, q := range []string{
 		`UPDATE users SET time_zone = 'America/Los_Angeles' WHERE email LIKE 'bench%@example.com'`,
 		`CREATE INDEX IF NOT EXISTS gmail_cache_embedding_hnsw ON gmail_cache USING hnsw (embedding vector_cosine_ops)`,
-		`VACUUM ANALYZE gmail_cache, gcal_cache, gdrive_cache, search_terms, search_docs, search_stats, search_vectors, search_people, search_passages, search_passage_words`,
+		`VACUUM ANALYZE gmail_cache, gcal_cache, gdrive_cache, search_terms, search_docs, search_stats, search_vectors, search_people, search_passage_words`,
 	} {
 		_, err := db.Pool.Exec(ctx, q)
 		require.NoError(b, err)
