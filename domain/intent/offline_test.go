@@ -865,6 +865,7 @@ func TestOfflineNounPhrasesAreSearches(t *testing.T) {
 		require.Empty(t, in.Clarification, q)
 		require.Contains(t, shape(in), ".search", q)
 		require.NotContains(t, shape(in), "!", q)
+		require.NotEmpty(t, in.Steps[0].Params.String(intent.ParamQuery), "%s: searched for its words, not listed", q)
 	}
 	for q, want := range map[string]string{
 		"please draft an email to bob@example.com about lunch":         "gmail.draft",

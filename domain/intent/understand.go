@@ -310,11 +310,13 @@ func (a *analysis) decideModel() Intent {
 		// request that orders nothing names what to find, as in a search
 		// box. (After an answer, "15 minutes earlier" changes what it showed.)
 		label, a.read.Intent = doSearchAny, doSearchAny
+		a.understand() // its topic is all its words, as for a search
 	}
 	if label == doRefRead && !hasLast && !pronounRE.MatchString(q) {
 		if m, _ := a.ordinal(); m == nil {
 			// "notes from Mark Frevert on Berlusconi" with nothing shown: what it names is searched for.
 			label, a.read.Intent = doSearchAny, doSearchAny
+			a.understand()
 		}
 	}
 	switch label {
