@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -244,12 +245,17 @@ func messages(system, user string) []llms.MessageContent {
 	}
 }
 
+// rateLimitedRE finds a 429 status or the words of one in a provider's
+// error, but not "429" inside a URL's port or path ("127.0.0.1:42981" once
+// made a 500 read as rate limited).
+var rateLimitedRE = regexp.MustCompile(`(?i)(?:^|[\s(\[])429\b|too many requests|rate.?limit`)
+
 // mapErr turns provider failures into domain sentinels so callers fall back.
 func mapErr(err error) error {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("llm: timed out: %w", domain.ErrUnavailable)
-	case strings.Contains(err.Error(), "429"), strings.Contains(strings.ToLower(err.Error()), "rate limit"):
+	case rateLimitedRE.MatchString(err.Error()):
 		return fmt.Errorf("llm: %v: %w", err, domain.ErrRateLimited)
 	default:
 		return fmt.Errorf("llm: %v: %w", err, domain.ErrUnavailable)
