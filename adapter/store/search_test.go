@@ -211,9 +211,10 @@ func TestPackedPostingsFollowEveryChange(t *testing.T) {
 	exec(`INSERT INTO gdrive_cache (user_id, file_id, name, content, modified_at) VALUES ($1, 'f1', 'budget.xlsx', 'numbers', now())`, f.user)
 	requireIndexMatchesCaches(t, f.ctx, f.db)
 
-	// the gmail tail merged (changes then hit packed rows), the others' not
+	// the gmail tail merged (changes then hit packed rows), the others' not;
+	// a few hundred rows a statement, so that ranges of terms meet
 	sync := store.New(f.db, nil, domain.SystemClock{})
-	require.NoError(t, sync.MergeIndex(f.ctx, f.user, domain.ServiceGmail))
+	require.NoError(t, sync.MergeIndexBy(f.ctx, f.user, domain.ServiceGmail, 300))
 	requireIndexMatchesCaches(t, f.ctx, f.db)
 	var tail int
 	require.NoError(t, f.db.Pool.QueryRow(f.ctx, `SELECT count(*) FROM search_tail WHERE user_id = $1 AND service = 'gmail'`, f.user).Scan(&tail))
@@ -252,9 +253,11 @@ func TestPackedPostingsFollowEveryChange(t *testing.T) {
 	requireIndexMatchesCaches(t, f.ctx, f.db)
 
 	// the migrations rebuild the index from the caches, down and up again
-	for _, file := range []string{"20261205111000_partition_search_terms.tx.down.sql", "20261205110000_search_tail.tx.down.sql",
+	for _, file := range []string{"20261205112000_merge_search_tail_by_terms.tx.down.sql",
+		"20261205111000_partition_search_terms.tx.down.sql", "20261205110000_search_tail.tx.down.sql",
 		"20261205001000_pack_search_postings.tx.down.sql", "20261205001000_pack_search_postings.tx.up.sql",
-		"20261205110000_search_tail.tx.up.sql", "20261205111000_partition_search_terms.tx.up.sql"} {
+		"20261205110000_search_tail.tx.up.sql", "20261205111000_partition_search_terms.tx.up.sql",
+		"20261205112000_merge_search_tail_by_terms.tx.up.sql"} {
 		sql, err := os.ReadFile("../../migrations/" + file)
 		require.NoError(t, err)
 		exec(string(sql))
