@@ -86,7 +86,10 @@ func TestImportSaysWhenNoWorkerRuns(t *testing.T) {
 	t.Parallel()
 	e := setupCmd(t)
 	dir, _ := writeMaildir(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	// The import runs until the deadline, waiting for a worker; the mail
+	// must be written before the 300 ms wait starts, which took over 3 s
+	// on a loaded machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	out, _, err := e.run(ctx, "import", "--user", importUser, "--maildir", dir, "--worker-wait", "300ms")
 	require.ErrorIs(t, err, context.DeadlineExceeded)
