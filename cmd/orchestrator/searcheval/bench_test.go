@@ -125,6 +125,26 @@ func logIndexSize(b *testing.B, ctx context.Context, db *store.DB) {
 	b.Logf("BM25 index: %s", size)
 }
 
+// logPassageSize prints what the passage leg keeps per item: the passages
+// and their distinct words on the cache rows, the GIN indexes over the
+// words, and the per-user word counts.
+func logPassageSize(b *testing.B, ctx context.Context, db *store.DB) {
+	b.Helper()
+	var items, passages, words, gin, counts float64
+	require.NoError(b, db.Pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM gmail_cache) + (SELECT count(*) FROM gcal_cache) + (SELECT count(*) FROM gdrive_cache),
+		(SELECT coalesce(sum(pg_column_size(passages)), 0) FROM gmail_cache) + (SELECT coalesce(sum(pg_column_size(passages)), 0) FROM gcal_cache)
+		+ (SELECT coalesce(sum(pg_column_size(passages)), 0) FROM gdrive_cache),
+		(SELECT coalesce(sum(pg_column_size(passage_words)), 0) FROM gmail_cache) + (SELECT coalesce(sum(pg_column_size(passage_words)), 0) FROM gcal_cache)
+		+ (SELECT coalesce(sum(pg_column_size(passage_words)), 0) FROM gdrive_cache),
+		pg_relation_size('gmail_cache_user_passage_words_idx') + pg_relation_size('gcal_cache_user_passage_words_idx')
+		+ pg_relation_size('gdrive_cache_user_passage_words_idx'),
+		pg_total_relation_size('search_passage_words')`).Scan(&items, &passages, &words, &gin, &counts))
+	kb := func(v float64) float64 { return v / items / 1024 }
+	b.Logf("passages: %.2f KB per item: passages %.2f KB, their words %.2f KB and GIN index %.2f KB, word counts %.2f KB",
+		kb(passages+words+gin+counts), kb(passages), kb(words), kb(gin), kb(counts))
+}
+
 // benchQueries mixes the judged sets: sender+month, thread and natural queries.
 func benchQueries(b *testing.B) []string {
 	b.Helper()
@@ -155,6 +175,7 @@ func BenchmarkSearch(b *testing.B) {
 	require.NoError(b, err)
 	db, users := benchDB(b, ctx, emb)
 	logIndexSize(b, ctx, db)
+	logPassageSize(b, ctx, db)
 	idx := store.NewSearch(db)
 	engine := newEngine(b, idx, emb, demo.Now())
 	qs := benchQueries(b)
