@@ -11,6 +11,12 @@
 //     min of 12 runs. A shared HNSW index with a user filter found only
 //     0.845 of the exact top 10 (0.92 with hnsw.iterative_scan), so the
 //     plan is pinned by ordering on a computed score no index serves.
+//   - With the offline embedder the vector leg ranks items by their best
+//     passage, scoring only the items holding the query's rarer words (or,
+//     when it has none, all its words; at most 1,000), found through GIN
+//     indexes on (user_id, passage_words): p50 3.4 ms, p99 19 ms, against
+//     5.0 / 115 ms when a query of common words scored every item holding
+//     any of them.
 //   - The filtered leg scans the cache rows its filters admit, exactly.
 package search
 
