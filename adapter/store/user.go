@@ -292,7 +292,7 @@ func (s *AccountStore) MarkReauth(ctx context.Context, userID uuid.UUID, refresh
 // vectors and passage word counts have no foreign key for a cascade to
 // follow.
 var deletedFirst = []string{"gmail_cache", "gcal_cache", "gdrive_cache",
-	"search_terms", "search_docs", "search_stats", "search_vectors", "search_people", "search_passage_words"}
+	"search_terms", "search_tail", "search_docs", "search_stats", "search_vectors", "search_people", "search_passage_words"}
 
 // DeleteUser deletes the user and every row that is theirs, in one
 // transaction: the caches and search index explicitly, everything else
