@@ -70,6 +70,13 @@ var (
 	weekdayRE    = rx(`\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`)
 )
 
+// NamesService reports whether q names service s outright ("emails",
+// "calendar", "files"), not merely by something it may hold ("meeting").
+func NamesService(q string, s domain.Service) bool {
+	re := serviceWords[s]
+	return re != nil && re.MatchString(q)
+}
+
 // serviceWords name a service outright; weakWords suggest one but as often
 // describe mail ("audit meeting with Dynegy", "disclosure committee proposal").
 var (

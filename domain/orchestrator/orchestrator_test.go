@@ -865,4 +865,6 @@ func TestAskWidensASearchThatFoundNothing(t *testing.T) {
 
 	m = b.ask(t, uuid.Nil, "how many meetings about the offsite in Izmir?")
 	require.Empty(t, citationIDs(t, m), "a count of none is the answer")
+	m = b.ask(t, uuid.Nil, "calendar events about the offsite in Izmir")
+	require.Empty(t, citationIDs(t, m), "the calendar was asked for by name")
 }

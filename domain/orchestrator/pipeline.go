@@ -126,7 +126,7 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 	// Whether the services read are in sync is asked beside the steps, off
 	// the way to the answer's end.
 	note := make(chan string, 1)
-	go func() { note <- o.degraded(ctx, msg.UserID, in, loc) }()
+	go func(in intent.Intent) { note <- o.degraded(ctx, msg.UserID, in, loc) }(in) // in may widen meanwhile
 
 	phase = o.clock.Now()
 	opts := executor.Options{
@@ -141,18 +141,9 @@ func (o *Orchestrator) pipeline(ctx context.Context, msg domain.Message, fresh b
 		},
 	}
 	results := executor.Run(ctx, p, o.runner(msg.UserID), opts)
-	if extra := widened(in, results); len(extra) > 0 {
-		wide := in
-		wide.Steps, wide.Services = append(slices.Clone(in.Steps), extra...), domain.Services
-		if wp, err := plan.Build(wide); err == nil {
-			only := wide
-			only.Steps = extra
-			if op, err := plan.Build(only); err == nil {
-				results = append(results, executor.Run(ctx, op, o.runner(msg.UserID), opts)...)
-				in, p = wide, wp
-				rec.Intent, rec.Plan = &in, &p
-			}
-		}
+	if _, followUp := cc.Last(); !followUp {
+		results, in, p = o.widen(ctx, msg.UserID, msg.Query, in, p, results, opts)
+		rec.Intent, rec.Plan = &in, &p
 	}
 	t.ExecuteMS = ms(phase)
 	rec.StepResults = results
@@ -290,17 +281,43 @@ func shaped(in intent.Intent) intent.Intent {
 	return in
 }
 
+// widen runs widened's searches, if any, and returns the results, intent
+// and plan with them.
+func (o *Orchestrator) widen(ctx context.Context, userID uuid.UUID, query string, in intent.Intent, p plan.Plan, results []executor.Result, opts executor.Options) ([]executor.Result, intent.Intent, plan.Plan) {
+	extra := widened(query, in, results)
+	if len(extra) == 0 {
+		return results, in, p
+	}
+	wide := in
+	wide.Steps, wide.Services = append(slices.Clone(in.Steps), extra...), domain.Services
+	only := wide
+	only.Steps = extra
+	wp, err := plan.Build(wide)
+	if err != nil {
+		return results, in, p
+	}
+	op, err := plan.Build(only)
+	if err != nil {
+		return results, in, p
+	}
+	return append(results, executor.Run(ctx, op, o.runner(userID), opts)...), wide, wp
+}
+
 // widened are the searches of the other services to run when every search
-// of a read of one service found nothing: the service was read from the
-// request's shape ("when is the partnership's annual meeting" reads as an
+// of a read of one service found nothing and the request neither named the
+// service ("emails about the budget") nor followed up on one that did (the
+// caller checks that): the service was read from the request's shape ("when is the partnership's annual meeting" reads as an
 // event, yet a mail holds it), so what it names is looked for in the others
 // before the answer says nothing was found. Counts and free/busy questions
 // are answered by nothing found, and so are searches with no words.
-func widened(in intent.Intent, results []executor.Result) []intent.Step {
+func widened(query string, in intent.Intent, results []executor.Result) []intent.Step {
 	if len(in.Steps) == 0 || len(results) != len(in.Steps) || in.Question == intent.QuestionCount || in.Question == intent.QuestionFree {
 		return nil
 	}
 	svc := in.Steps[0].Service
+	if intent.NamesService(query, svc) {
+		return nil
+	}
 	for i, s := range in.Steps {
 		r := results[i]
 		if s.Operation != intent.OpSearch || s.Service != svc || len(s.DependsOn) > 0 ||
