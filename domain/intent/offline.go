@@ -95,9 +95,7 @@ var (
 )
 
 // stopWords never make a search topic.
-var stopWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`a an the my me i im i'm to from with about for of on in at and or please can could would you
+var stopWords = wordSet(`a an the my me i im i'm to from with about for of on in at and or please can could would you
 	show find search get list look up tell give what whats what's which who when where why how is are was were be been did do does
 	have has had any all some there that this these those it its them their our your us we he him his she her hers they latest recent new newest most
 	email emails e-mail mail mails message messages inbox meeting meetings calendar event events appointment appointments
@@ -108,11 +106,7 @@ var stopWords = func() map[string]bool {
 	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants
 	through everywhere stuff related regarding keps kep shared new recently lately saying telling asking written authored
 	first changed modified edited updated created oldest earliest newest many much count total altogether
-	prepare prep ready brief briefing answer respond grab locate fetch retrieve`) {
-		m[w] = true
-	}
-	return m
-}()
+	prepare prep ready brief briefing answer respond grab locate fetch retrieve`)
 
 // Classify understands r without a model; a compound request is split
 // into its parts first (compound.go).

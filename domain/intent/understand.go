@@ -559,7 +559,7 @@ var (
 		translate proofread print fax scan convert turn open start join dial record transcribe unsubscribe
 		edit copy wire pay transfer decline accept rsvp block find show search look list read check pull
 		bring summarize summarise sum prepare prep help ask ping contact reach drop save upload attach sign
-		approve reject confirm go do use fetch display give open tell`)
+		approve reject confirm go do use fetch display`)
 	// questionWords start a question, which the model reads as it stands.
 	questionWords = wordSet(`what what's whats when when's where where's who who's whom whose which why how
 		how's is are was were do does did can could will would should has have had am any anything`)

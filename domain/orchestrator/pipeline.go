@@ -306,9 +306,10 @@ func (o *Orchestrator) widen(ctx context.Context, userID uuid.UUID, query string
 // widened are the searches of the other services to run when every search
 // of a read of one service found nothing and the request neither named the
 // service ("emails about the budget") nor followed up on one that did (the
-// caller checks that): the service was read from the request's shape ("when is the partnership's annual meeting" reads as an
-// event, yet a mail holds it), so what it names is looked for in the others
-// before the answer says nothing was found. Counts and free/busy questions
+// caller checks that): the service was read from the request's shape
+// ("when is the partnership's annual meeting" reads as an event, yet a mail
+// holds it), so what it names is looked for in the others before the answer
+// says nothing was found. Counts and free/busy questions
 // are answered by nothing found, and so are searches with no words.
 func widened(query string, in intent.Intent, results []executor.Result) []intent.Step {
 	if len(in.Steps) == 0 || len(results) != len(in.Steps) || in.Question == intent.QuestionCount || in.Question == intent.QuestionFree {

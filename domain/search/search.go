@@ -491,16 +491,17 @@ func widenServices(req Request, p *query.Parsed, _ []Hit) string {
 // Held is the share of the query's words the hit holds, as full text read
 // it (LegHit.Held); 0 when full text did not find it.
 func (h Hit) Held() float64 {
-	for _, l := range h.Legs {
-		if l.Leg == LegFullText {
-			return l.Held
-		}
+	if i := h.legAt(LegFullText); i >= 0 {
+		return h.Legs[i].Held
 	}
 	return 0
 }
 
-func (h Hit) leg(l Leg) bool {
-	return slices.ContainsFunc(h.Legs, func(lh LegHit) bool { return lh.Leg == l })
+func (h Hit) leg(l Leg) bool { return h.legAt(l) >= 0 }
+
+// legAt is where leg l ranked h in h.Legs, or -1.
+func (h Hit) legAt(l Leg) int {
+	return slices.IndexFunc(h.Legs, func(lh LegHit) bool { return lh.Leg == l })
 }
 
 // cacheKey names req's result for the user's current data; "" disables caching.
