@@ -10,15 +10,15 @@ import (
 )
 
 func ExampleFuse() {
-	item := func(n byte, title string) search.Candidate {
-		return search.Candidate{Item: search.Item{Service: domain.ServiceGmail, ID: uuid.UUID{n}, Title: title}}
+	item := func(n byte, title string, score float64) search.Candidate {
+		return search.Candidate{Item: search.Item{Service: domain.ServiceGmail, ID: uuid.UUID{n}, Title: title}, Score: score}
 	}
-	budget, lunch, board := item(1, "Budget review"), item(2, "Lunch"), item(3, "Board minutes")
 	hits := search.Fuse(60, []search.Ranked{
-		{Leg: search.LegFullText, Weight: 1, Items: []search.Candidate{budget, lunch}},
-		{Leg: search.LegVector, Weight: 0.3, Items: []search.Candidate{lunch, budget, board}},
-		// the filtered leg: weight 1 times the 1.5 boost
-		{Leg: search.LegFiltered, Weight: 1.5, Items: []search.Candidate{board}},
+		// by score: BM25 12 and 3 lend 1 and (3/12)^2
+		{Leg: search.LegFullText, Weight: 1, Power: 2, Items: []search.Candidate{item(1, "Budget review", 12), item(2, "Lunch", 3)}},
+		{Leg: search.LegVector, Weight: 0.8, Power: 2, Items: []search.Candidate{item(2, "Lunch", 0.6), item(1, "Budget review", 0.5), item(3, "Board minutes", 0.3)}},
+		// by rank: the filtered leg, weight 2 times the 1.5 boost
+		{Leg: search.LegFiltered, Weight: 3, Items: []search.Candidate{item(3, "Board minutes", 0.3)}},
 	}, 10)
 	for _, h := range hits {
 		fmt.Printf("%-13s %.4f", h.Title, h.Score)
@@ -28,7 +28,7 @@ func ExampleFuse() {
 		fmt.Println()
 	}
 	// Output:
-	// Board minutes 0.0294 vector#3 filtered#1
-	// Budget review 0.0212 fulltext#1 vector#2
-	// Lunch         0.0210 fulltext#2 vector#1
+	// Board minutes 3.1508 vector#3 filtered#1
+	// Budget review 1.5556 fulltext#1 vector#2
+	// Lunch         0.8625 fulltext#2 vector#1
 }

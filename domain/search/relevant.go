@@ -3,7 +3,7 @@ package search
 import "cmp"
 
 // Relevance cut-off for callers that show results to people (agents, the web
-// app). Fused RRF scores only order hits: the fusion always returns its depth,
+// app). Fused scores only order hits: the fusion always returns its depth,
 // and a vector leg always has nearest neighbours, however far. Relevant keeps
 // the hits that answer the request by the rule below, so that a caller with
 // none left says "no good match" instead of listing noise.

@@ -6,9 +6,15 @@ import (
 	"slices"
 )
 
-// Fuse merges ranked lists by weighted reciprocal rank fusion: an item scores
-// the sum over the lists that found it of weight / (k + rank), ranks from 1,
-// times (score / the list's best score)^Power for a list with a Power.
+// Fuse merges ranked lists. An item scores the sum of what the lists that
+// found it lend it, each at most about the list's weight:
+//   - a list with a Power (a leg whose scores measure the match: BM25,
+//     cosine) lends weight × (score / the list's best score)^Power, so a leg
+//     sure of its first items and unsure of the rest lends little beyond them;
+//   - a list without one lends weight × k / (k + rank), ranks from 1:
+//     reciprocal rank fusion, scaled so that its first item gets about its
+//     weight (a leg whose order is not its signal: filters, identifiers).
+//
 // Items are deduplicated by (service, id); each hit keeps where every list
 // ranked it. Ties go to the item found by more lists, then to the better best
 // rank, then to the newer item, so the order is stable.
@@ -37,11 +43,13 @@ func Fuse(k float64, lists []Ranked, limit int) []Hit {
 			}
 			rank := i + 1
 			h.Legs = append(h.Legs, LegHit{Leg: l.Leg, Rank: rank, Score: c.Score, Held: c.Held})
-			share := l.Weight / (k + float64(rank))
-			if l.Power > 0 && best > 0 {
-				share *= math.Pow(max(c.Score, 0)/best, l.Power)
+			if l.Power > 0 {
+				if best > 0 {
+					h.Score += l.Weight * math.Pow(max(c.Score, 0)/best, l.Power)
+				}
+			} else {
+				h.Score += l.Weight * k / (k + float64(rank))
 			}
-			h.Score += share
 		}
 	}
 	slices.SortStableFunc(order, func(a, b *Hit) int {

@@ -1,6 +1,7 @@
 // Package search is the hybrid search engine: a BM25 full-text leg, a vector
 // leg and a vector leg restricted by the filters read from the query, run
-// concurrently and fused by weighted reciprocal rank fusion.
+// concurrently and fused (Fuse): by score where a leg's scores measure the
+// match, by reciprocal rank where its order is not its signal.
 //
 // Plans, as measured on 20 users x 6,000 items (the demo workspace per user,
 // `make bench-search`, cmd/orchestrator/searcheval's BenchmarkSearch):
@@ -78,10 +79,10 @@ type Candidate struct {
 type Ranked struct {
 	Leg    Leg
 	Weight float64
-	// Power, when positive, makes an item's share follow its score too:
-	// Fuse multiplies it by (score / the list's best score)^Power, so a leg
-	// whose scores fall steeply after its first items lends little to the
-	// rest. Zero is plain rank fusion.
+	// Power, when positive, makes an item's share follow its score, not its
+	// rank: Fuse lends it Weight × (score / the list's best score)^Power, so
+	// a leg whose scores fall steeply after its first items lends little to
+	// the rest. Zero is rank fusion.
 	Power float64
 	Items []Candidate
 }
@@ -97,7 +98,7 @@ type LegHit struct {
 // Hit is one fused result.
 type Hit struct {
 	Item
-	Score float64  `json:"score"` // fused RRF score
+	Score float64  `json:"score"` // fused score (Fuse): orders hits, means nothing alone
 	Legs  []LegHit `json:"legs"`
 }
 
@@ -195,11 +196,13 @@ type Profile struct {
 	// Ident weighs the identifier leg. Defaults to DefaultIdent (2), above the boosted
 	// filtered leg: an item named by its id comes first.
 	Ident float64
-	// ScorePower is the full-text and vector legs' Ranked.Power: how much
-	// an item's score, beside its rank, counts in fusion. Defaults to 0
-	// (plain rank fusion). The filtered and identifier legs rank by rank
-	// alone: what they admit is their signal, not their order.
-	ScorePower float64
+	// TextPower is the full-text leg's Ranked.Power and VectorPower the
+	// vector leg's: when set, an item's share in fusion follows its score
+	// relative to the leg's best instead of its rank. Default to 0 (rank
+	// fusion). The filtered and identifier legs always fuse by rank: what
+	// they admit is their signal, not their order.
+	TextPower   float64
+	VectorPower float64
 	// MinSimilarity is the cosine a hit found by meaning alone needs to be
 	// relevant (Result.Relevant). Defaults to DefaultMinSimilarity.
 	MinSimilarity float64
@@ -230,17 +233,18 @@ func (p Profile) WithDefaults() Profile {
 }
 
 // OfflineProfile suits the offline embedder, whose vector leg ranks items by
-// their best passage (Deps.Passages), a second lexical view of the words: it
-// helps where full text's ranks are close and hurts where full text is sure,
-// so its weight is low and both text legs count their scores (ScorePower).
-// Chosen on the thread set and the natural sets together (make eval, RRF k =
-// 60; MRR@10 natural / natural2 / thread), with stemmed passages: plain rank
-// fusion with vector weight 0.7 0.860 / 0.795 / 0.910 (unstemmed 0.888 /
-// 0.793 / 0.910, full text alone 0.837 / 0.810 / 0.927); ScorePower 4 with
-// weight 0.4 0.874 / 0.838 / 0.910; 3 or 4 with weights 0.4-0.5 and k 10-60
-// are within 0.003 of it. Adding the whole-text embedding as a leg (weight
-// 0.3) gave natural2 0.859 but natural 0.852, and a fifth scan per query.
-var OfflineProfile = Profile{FullText: 1, Vector: 0.4, Filtered: 1, Boost: 1.5, ScorePower: 4}
+// their best passage (Deps.Passages), a second lexical view of the words.
+// Both text legs fuse by score (TextPower, VectorPower): where full text is
+// sure its best items stand far above the rest, and where it is not the
+// passage leg decides; the filtered leg's weight (2 × Boost 1.5) puts every
+// item the trusted filters admit above those found by words alone.
+// Chosen on the thread set and both natural sets together (make eval; the
+// grid and its neighbourhood in README.md, "Fusion"): weights 0.7-0.9 and
+// powers about 2:1 met "hybrid >= every leg" on every set; this point is the
+// middle of that region. MRR@10 natural / natural2 / thread 0.878 / 0.839 /
+// 0.938, against 0.874 / 0.838 / 0.910 with rank fusion times (score /
+// best)^4 and full text alone 0.837 / 0.810 / 0.927.
+var OfflineProfile = Profile{FullText: 1, Vector: 0.8, Filtered: 2, Boost: 1.5, TextPower: 6, VectorPower: 2.5}
 
 // Config tunes the engine.
 type Config struct {
@@ -604,8 +608,11 @@ func (e *Engine) runLegs(ctx context.Context, req Request, p query.Parsed) ([]Ra
 				return fmt.Errorf("search: %s leg: %w", l, err)
 			}
 			lists[i] = Ranked{Leg: l, Weight: weight[l], Items: items}
-			if l == LegFullText || l == LegVector {
-				lists[i].Power = prof.ScorePower
+			switch l {
+			case LegFullText:
+				lists[i].Power = prof.TextPower
+			case LegVector:
+				lists[i].Power = prof.VectorPower
 			}
 			return nil
 		})

@@ -106,16 +106,17 @@ func TestHybridFusesLegsWithProfileWeights(t *testing.T) {
 	// found by two legs first; then the filtered leg's hit, boosted 1.5x
 	// over the other legs' first hits
 	require.Equal(t, []uuid.UUID{{2}, {3}, {1}, {4}}, []uuid.UUID{r.Hits[0].ID, r.Hits[1].ID, r.Hits[2].ID, r.Hits[3].ID})
-	require.InDelta(t, 1.0/62+1.0/61, r.Hits[0].Score, 1e-12)
+	require.InDelta(t, 60.0/62+60.0/61, r.Hits[0].Score, 1e-12)
 	require.Equal(t, []search.LegHit{{Leg: search.LegFullText, Rank: 2}, {Leg: search.LegVector, Rank: 1}}, r.Hits[0].Legs)
 	require.Equal(t, []search.LegHit{{Leg: search.LegFiltered, Rank: 1}}, r.Hits[1].Legs)
-	require.InDelta(t, 1.5/61, r.Hits[1].Score, 1e-12)
+	require.InDelta(t, 1.5*60/61, r.Hits[1].Score, 1e-12)
 	require.Len(t, r.Hits, 4, "deduplicated by item")
 }
 
-// A list with a Power lends an item the share of its rank times its score's
-// fraction of the list's best: a distant second counts for less than a close
-// one, and a list without a Power (the filtered leg) ranks by rank alone.
+// A list with a Power lends an item its weight times its score's fraction of
+// the list's best to that power, whatever its rank: a distant second counts
+// for less than a close one. A list without a Power (the filtered leg)
+// ranks by rank alone, its first item lending about its weight.
 func TestFusePowerFollowsScores(t *testing.T) {
 	t.Parallel()
 	c := func(n byte, score float64) search.Candidate {
@@ -130,10 +131,10 @@ func TestFusePowerFollowsScores(t *testing.T) {
 	for _, h := range hits {
 		score[h.ID[0]] = h.Score
 	}
-	require.InDelta(t, 1.0/61+1.5/62, score[1], 1e-12)
-	require.InDelta(t, 0.25/62+0.5/61, score[2], 1e-12)
-	require.InDelta(t, 0.9025/63+0.5*0.25/62, score[3], 1e-12)
-	require.InDelta(t, 1.5/61, score[4], 1e-12, "no Power: the filtered leg's own scores do not count")
+	require.InDelta(t, 1+1.5*60/62, score[1], 1e-12)
+	require.InDelta(t, 0.25+0.5, score[2], 1e-12)
+	require.InDelta(t, 0.9025+0.5*0.25, score[3], 1e-12)
+	require.InDelta(t, 1.5*60/61, score[4], 1e-12, "no Power: the filtered leg's own scores do not count")
 	require.Equal(t, []byte{1, 4, 3, 2}, []byte{hits[0].ID[0], hits[1].ID[0], hits[2].ID[0], hits[3].ID[0]})
 }
 

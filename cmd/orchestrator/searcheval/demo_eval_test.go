@@ -91,15 +91,12 @@ func TestDemoEval(t *testing.T) {
 	}
 }
 
-// requireTargets holds the quality targets on the judged sets that are met:
-// sender+month P@5 >= 0.95; thread hit@5 >= 0.95; the natural set's MRR@10
-// >= 0.87. "The hybrid is never below any single method" is logged, each
-// miss as NOT met, without failing: the fusion was chosen on the thread set
-// and both natural sets together, and misses by a query or two on some
-// metrics (thread MRR@10 0.910 against full text's 0.927; natural P@5 0.894
-// against the passage leg's 0.926; sender+month P@5 0.989 against the
-// filtered leg's 0.990), where a fusion that meets them scores lower on the
-// natural sets (see search.OfflineProfile).
+// requireTargets holds the quality targets on the judged sets: the hybrid
+// is never below any single method on any metric; sender+month P@5 >= 0.95;
+// thread hit@5 >= 0.95; the natural set's MRR@10 >= 0.87. The fusion
+// (search.OfflineProfile) was chosen on the thread set and both natural sets
+// together, from a region of settings that all meet the first, so that a
+// change breaking it is caught here rather than tuned around.
 func requireTargets(t *testing.T, set string, m map[string]eval.Summary) {
 	t.Helper()
 	h := m["hybrid"]
@@ -109,9 +106,7 @@ func requireTargets(t *testing.T, set string, m map[string]eval.Summary) {
 			metric      string
 			hybrid, leg float64
 		}{{"P@5", h.P5, s.P5}, {"hit@5", h.Hit5, s.Hit5}, {"MRR@10", h.MRR, s.MRR}, {"nDCG@10", h.NDCG, s.NDCG}} {
-			if c.hybrid < c.leg {
-				t.Logf("%s: hybrid %s %.3f below %s %.3f: NOT met", set, c.metric, c.hybrid, single, c.leg)
-			}
+			require.GreaterOrEqual(t, c.hybrid+1e-9, c.leg, "%s: hybrid %s below %s", set, c.metric, single)
 		}
 	}
 	switch set {
