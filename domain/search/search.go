@@ -239,7 +239,7 @@ func (p Profile) WithDefaults() Profile {
 // passage leg decides; the filtered leg's weight (2 × Boost 1.5) puts every
 // item the trusted filters admit above those found by words alone.
 // Chosen on the thread set and both natural sets together (make eval; the
-// grid and its neighbourhood in README.md, "Fusion"): weights 0.7-0.9 and
+// grid and its neighbourhood in README.md, "Search"): weights 0.7-0.9 and
 // powers about 2:1 met "hybrid >= every leg" on every set; this point is the
 // middle of that region. MRR@10 natural / natural2 / thread 0.878 / 0.839 /
 // 0.938, against 0.874 / 0.838 / 0.910 with rank fusion times (score /
