@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-pat2e-pat1-nick"
+const OfflineVersion = "offline-2026-12-05-asknlu"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -106,7 +106,7 @@ var stopWords = wordSet(`a an the my me i im i'm to from with about for of on in
 	anyone anybody someone somebody everyone everybody called titled named attending attend attendees invited invitees participants
 	through everywhere stuff related regarding keps kep shared new recently lately saying telling asking written authored
 	first changed modified edited updated created oldest earliest newest many much count total altogether
-	prepare prep ready brief briefing answer respond grab locate fetch retrieve`)
+	prepare prep ready brief briefing answer respond grab locate fetch retrieve no not none nobody nothing`)
 
 // Classify understands r without a model; a compound request is split
 // into its parts first (compound.go).
@@ -253,8 +253,10 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		}
 	}
 	for _, m := range loneCapRE.FindAllStringIndex(a.q, -1) {
-		// "the project in India": a place, whatever address begins so
-		if m[0] > 0 && !a.inSlot(m[0], "topic") && !a.inSlot(m[0], "title") && !a.names[m[0]] && !placeBeforeRE.MatchString(a.q[:m[0]]) {
+		// "the project in India": a place, whatever address begins so; a
+		// request's capitalised first word is a name only when it owns
+		// something ("Beau's idea for the kids").
+		if (m[0] > 0 || strings.HasSuffix(a.q[m[0]:m[1]], "'s")) && !a.inSlot(m[0], "topic") && !a.inSlot(m[0], "title") && !a.names[m[0]] && !placeBeforeRE.MatchString(a.q[:m[0]]) {
 			cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
 		}
 	}
@@ -295,6 +297,10 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		}
 		if i >= strict {
 			p.Addresses = bearing(p.Addresses, name)
+		} else if i >= known && !unicode.IsUpper([]rune(name)[0]) {
+			// A lowercase word the tagger left is a person only by a whole
+			// word of an address: "to help" is no helpdesk@, "to fly" no flynn@.
+			p.Addresses = byWords(p.Addresses, name)
 		}
 		if len(p.Addresses) == 0 && i >= known {
 			continue
@@ -339,6 +345,20 @@ func bearing(addrs []domain.Address, name string) []domain.Address {
 	for _, ad := range addrs {
 		local, _, _ := strings.Cut(ad.Email, "@")
 		if strings.EqualFold(ad.Name, name) || letters(local) == letters(name) {
+			out = append(out, ad)
+		}
+	}
+	return out
+}
+
+// byWords are the addresses whose local part has every word of name as a
+// whole word ("ken" is ken.rice@, not kenroman@).
+func byWords(addrs []domain.Address, name string) []domain.Address {
+	var out []domain.Address
+	for _, ad := range addrs {
+		local, _, _ := strings.Cut(strings.ToLower(ad.Email), "@")
+		parts := strings.FieldsFunc(local, func(r rune) bool { return !unicode.IsLetter(r) })
+		if !slices.ContainsFunc(strings.Fields(strings.ToLower(name)), func(w string) bool { return !slices.Contains(parts, w) }) {
 			out = append(out, ad)
 		}
 	}

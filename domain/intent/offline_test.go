@@ -877,3 +877,39 @@ func TestOfflineNounPhrasesAreSearches(t *testing.T) {
 		require.NotEmpty(t, b.classify(t, q, intent.ConversationContext{}).Unsupported, q)
 	}
 }
+
+// An ordinary word is no one, whatever address it begins: a lowercase word
+// the tagger left is a person only as a whole word of an address, and a
+// request's first word only when it owns something.
+func TestOfflineOrdinaryWordsAreNoOne(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.cls = intent.NewOffline(contacts{
+		"help": {{Email: "helpdesk@example.com"}}, "fly": {{Email: "flynn.barry@example.com"}},
+		"no": {{Email: "no.address@example.com"}}, "dora": {{Email: "dora.ng@example.com"}},
+		"nina": {{Email: "nina.garcia@example.com"}},
+	})
+	people := func(in intent.Intent) []string {
+		var out []string
+		for _, s := range in.Steps {
+			for _, k := range []string{intent.ParamFrom, intent.ParamTo, intent.ParamAttendees} {
+				out = append(out, s.Params.Strings(k)...)
+			}
+		}
+		return out
+	}
+	for _, q := range []string{
+		"did the board agree to help with the library fundraiser?",
+		"who wanted the jet to fly the interns to denver",
+		"lunch with no speeches, only sandwiches and tea",
+	} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Empty(t, in.Entities.People, q)
+		require.Empty(t, people(in), q)
+	}
+	in := b.classify(t, "Dora's plan for the summer picnic", intent.ConversationContext{})
+	require.Contains(t, people(in), "dora.ng@example.com")
+	require.NotContains(t, in.Steps[0].Params.String(intent.ParamQuery), "Dora")
+	in = b.classify(t, "send the picnic plan to nina", intent.ConversationContext{})
+	require.Equal(t, "nina", in.Entities.People[0].Name)
+}
