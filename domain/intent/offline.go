@@ -49,15 +49,24 @@ const DefaultEventLength = 30 * time.Minute
 func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
 
 var (
-	eventNounRE  = rx(`\b(meeting|call|event|appointment|sync|lunch|dinner|breakfast|coffee|1:1|one-on-one|standup|stand-up|review|session|interview|reminder|catch-up|catch up|focus time)s?\b`)
-	travelRE     = rx(`\b(flight|flights|booking|reservation|trip|hotel|train|ticket)\b`)
-	fileRefRE    = rx(`\b(kep|doc|docs|document|file|spreadsheet|sheet|slides|deck|presentation|pdf|proposal|report|notes|memo|draft of)\b`)
-	followRE     = rx(`^(?:and\s+)?(?:what|how)\s+about\b|^and\s+(?:for|from|in|on|with)?\b|^what of\b`)
-	ordinalRE    = rx(`\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|last)\s*(one|email|mail|message|event|meeting|file|doc|document|result|item)?\b|\b(?:number|#|no\.?)\s*(\d{1,2})\b`)
-	pronounRE    = rx(`\b(it|that|this one|that one|them)\b`)
-	emailAddrRE  = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
-	capsRE       = regexp.MustCompile(`\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*`)
-	sayingRE     = rx(`\b(?:saying|to say|that says|telling (?:him|her|them)|and say)\s+(?:that\s+)?(.+)$`)
+	eventNounRE = rx(`\b(meeting|call|event|appointment|sync|lunch|dinner|breakfast|coffee|1:1|one-on-one|standup|stand-up|review|session|interview|reminder|catch-up|catch up|focus time)s?\b`)
+	travelRE    = rx(`\b(flight|flights|booking|reservation|trip|hotel|train|ticket)\b`)
+	fileRefRE   = rx(`\b(kep|doc|docs|document|file|spreadsheet|sheet|slides|deck|presentation|pdf|proposal|report|notes|memo|draft of)\b`)
+	followRE    = rx(`^(?:and\s+)?(?:what|how)\s+about\b|^and\s+(?:for|from|in|on|with)?\b|^what of\b`)
+	ordinalRE   = rx(`\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|ninth|9th|tenth|10th|last)\s*(one|email|mail|message|event|meeting|file|doc|document|result|item)?\b|\b(?:number|#|no\.?)\s*(\d{1,2})\b`)
+	pronounRE   = rx(`\b(it|that|this one|that one|them)\b`)
+	emailAddrRE = regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)
+	capsRE      = regexp.MustCompile(`\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*`)
+	// sayingRE finds the words of a message to write: after a cue ("saying",
+	// "that reads") or a colon ("reply with: sounds good", "email Bob: I'm
+	// late"; "10:30" has no space after its colon).
+	sayingRE = rx(`(?:\b(?:saying|to say|that says|that reads|telling (?:him|her|them)|and say)\s+(?:that\s+)?|(?:\bwith|\b):\s+)(.+)$`)
+	// quotedEndRE is a "quoted message" ending a request to write, unless
+	// the word before it makes it the item's title or topic ("titled",
+	// "about": titledRE) or it is a file name.
+	quotedEndRE  = rx(`(?:^|\s)["“]([^"“”]+)["”][.!?]?$`)
+	titledRE     = rx(`\b(?:titled|called|named|subject(?:\s+line)?|re|about|regarding|on|for|from|to)\s*:?\s*$`)
+	fileNameRE   = rx(`\.[a-z0-9]{2,4}$`)
 	unreadRE     = rx(`\bunread\b`)
 	attachmentRE = rx(`\battachments?\b`)
 	aheadRE      = rx(`\b(next|upcoming|coming up|future|my)\b`)
@@ -232,7 +241,8 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 			a.also = append(a.also, strings.TrimSpace(sl.Text[i[1]:]))
 			continue
 		}
-		cands = append(cands, cand{name: sl.Text, start: sl.Start, end: sl.End})
+		end := min(sl.End, max(sl.Start, a.sayAt())) // a name ends where the message begins ("email Sarah: running late")
+		cands = append(cands, cand{name: strings.TrimSpace(a.q[sl.Start:end]), start: sl.Start, end: end})
 	}
 	// The tagger may miss a name it never saw where people are named
 	// ("email Sarah the KEP", "from peter blackmore"): such words count only
@@ -280,7 +290,9 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		if i >= known {
 			name = leadingName(name)
 		}
-		if !strings.ContainsFunc(name, unicode.IsLetter) || a.inSpan(cd.start) || a.inPerson(cd.start) || seen[strings.ToLower(name)] ||
+		// A name in the message to write is no one to write to or search
+		// for: "reply saying I'll call Barb tomorrow".
+		if !strings.ContainsFunc(name, unicode.IsLetter) || a.inSpan(cd.start) || a.inPerson(cd.start) || cd.start >= a.sayAt() || seen[strings.ToLower(name)] ||
 			stopWords[strings.ToLower(name)] || i >= known && c.contacts == nil {
 			continue
 		}
@@ -480,11 +492,23 @@ func (a *analysis) topicBefore(end int) string {
 func (a *analysis) sayAt() int {
 	switch a.read.Intent {
 	case doDraft, doSend, doReply, doForward:
-		if m := sayingRE.FindStringIndex(a.q); m != nil {
-			return m[0]
+		if at, _, ok := saying(a.q); ok {
+			return at
 		}
 	}
 	return len(a.q) // "emails saying the deal is off": what they say is searched
+}
+
+// saying finds the message a request to write gives: where its cue starts
+// and the message.
+func saying(q string) (at int, msg string, ok bool) {
+	if m := sayingRE.FindStringSubmatchIndex(q); m != nil {
+		return m[0], q[m[2]:m[3]], true
+	}
+	if m := quotedEndRE.FindStringSubmatchIndex(q); m != nil && !titledRE.MatchString(q[:m[0]]) && !fileNameRE.MatchString(strings.ToLower(q[m[2]:m[3]])) {
+		return m[0], q[m[2]:m[3]], true
+	}
+	return 0, "", false
 }
 
 // googleProductRE is a name of Google's that names a service, not a topic.
@@ -1010,19 +1034,25 @@ func (a *analysis) message() string {
 					end = o.Start
 				}
 			}
-			said := strings.TrimRight(trailingLinkRE.ReplaceAllString(strings.TrimSpace(a.q[sl.Start:end]), ""), "?!. ")
-			if m := sayingRE.FindStringSubmatch(a.q); m != nil && len(m[1]) > len(said) && strings.HasPrefix(m[1], said) {
+			said := trimMessage(trailingLinkRE.ReplaceAllString(strings.TrimSpace(a.q[sl.Start:end]), ""))
+			if _, msg, ok := saying(a.q); ok && len(trimMessage(msg)) > len(said) && strings.HasPrefix(trimMessage(msg), said) {
 				// "to say I'll be ten minutes late": the slot stopped short of
 				// what runs on to the end after the cue.
-				return strings.TrimRight(m[1], "?!. ")
+				return trimMessage(msg)
 			}
 			return said
 		}
 	}
-	if m := sayingRE.FindStringSubmatch(a.q); m != nil {
-		return strings.TrimRight(m[1], "?!. ")
+	if _, msg, ok := saying(a.q); ok {
+		return trimMessage(msg)
 	}
 	return ""
+}
+
+// trimMessage drops the end of the request's sentence and the quotes a
+// message may be typed in ("reply \"sounds good\"").
+func trimMessage(s string) string {
+	return strings.Trim(strings.TrimRight(strings.TrimSpace(s), "?!. "), "\"“”")
 }
 
 // splitPeople separates the people a request sends to (named after "to",

@@ -913,3 +913,41 @@ func TestOfflineOrdinaryWordsAreNoOne(t *testing.T) {
 	in = b.classify(t, "send the picnic plan to nina", intent.ConversationContext{})
 	require.Equal(t, "nina", in.Entities.People[0].Name)
 }
+
+// What the mail should say may be typed after a colon or in quotes, and
+// names in it are part of the message, not people to write to or search for.
+func TestOfflineDraftsTheMessageAsTyped(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	step := func(in intent.Intent, op intent.Operation) intent.Params {
+		for _, s := range in.Steps {
+			if s.Operation == op {
+				return s.Params
+			}
+		}
+		t.Fatalf("no %s in %s", op, shape(in))
+		return nil
+	}
+	in := b.classify(t, "reply to Sarah's email about the budget with: Thanks, I'll take a look", intent.ConversationContext{})
+	require.Equal(t, "Thanks, I'll take a look.", step(in, intent.OpDraft).String(intent.ParamBody))
+	require.Equal(t, "budget", step(in, intent.OpSearch).String(intent.ParamQuery), "the message is not searched for")
+
+	in = b.classify(t, "email Sarah: running ten minutes late", intent.ConversationContext{})
+	d := step(in, intent.OpDraft)
+	require.Equal(t, "Running ten minutes late.", d.String(intent.ParamBody))
+	require.Equal(t, []string{"sarah.fleming@example.com"}, d.Strings(intent.ParamTo))
+	require.NotContains(t, d.String(intent.ParamSubject), "Sarah")
+
+	in = b.classify(t, `reply to the contract email "Sounds good, see you Friday"`, intent.ConversationContext{})
+	require.Equal(t, "Sounds good, see you Friday.", step(in, intent.OpDraft).String(intent.ParamBody))
+
+	in = b.classify(t, `reply to Sarah's email about "the offsite"`, intent.ConversationContext{})
+	require.Empty(t, step(in, intent.OpDraft).String(intent.ParamBody), "a quoted topic is no message")
+
+	in = b.classify(t, "reply to Sarah's email saying I'll call Bob tomorrow", intent.ConversationContext{})
+	require.Equal(t, []string{"sarah.fleming@example.com"}, step(in, intent.OpSearch).Strings(intent.ParamFrom), "Bob is in the message")
+	require.Equal(t, "I'll call Bob tomorrow.", step(in, intent.OpDraft).String(intent.ParamBody))
+
+	in = b.classify(t, "email Bob about the 10:30 review", intent.ConversationContext{})
+	require.Empty(t, step(in, intent.OpDraft).String(intent.ParamBody), "a time's colon starts no message")
+}
