@@ -951,3 +951,18 @@ func TestOfflineDraftsTheMessageAsTyped(t *testing.T) {
 	in = b.classify(t, "email Bob about the 10:30 review", intent.ConversationContext{})
 	require.Empty(t, step(in, intent.OpDraft).String(intent.ParamBody), "a time's colon starts no message")
 }
+
+// The items a request asks for name the service, whatever the words about
+// them suggest: documents about a meeting are files.
+func TestOfflineSearchesTheServiceOfTheItemsAskedFor(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for q, want := range map[string]string{
+		"show me documents about the board meeting agenda": "s1:drive.search",
+		"any docs on the offsite meeting?":                 "s1:drive.search",
+		"emails about the meeting agenda":                  "s1:gmail.search",
+		"appointments about the budget spreadsheet":        "s1:calendar.search",
+	} {
+		require.Equal(t, want, shape(b.classify(t, q, intent.ConversationContext{})), q)
+	}
+}

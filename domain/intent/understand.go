@@ -253,6 +253,31 @@ func trimTopic(s string) string {
 	}
 }
 
+// askedItemsRE are a service's items asked for by what they are about or
+// who sent them ("docs on the offsite", "emails from the bank about ...");
+// "meetings" and "events" are not among them, as they often describe mail
+// (weakWords).
+var askedItemsRE = map[domain.Service]*regexp.Regexp{
+	domain.ServiceGmail:    rx(`\b(?:e-?mails?|mails?|messages?|threads?|newsletters?)\s+(?:about|on|regarding|re|from|mentioning|that|which)\b`),
+	domain.ServiceCalendar: rx(`\b(?:appointments?|calendar\s+(?:events?|entries))\s+(?:about|on|regarding|with|that|which)\b`),
+	domain.ServiceDrive:    rx(`\b(?:docs?|documents?|files?|spreadsheets?|pdfs?|slides|folders?)\s+(?:about|on|regarding|re|from|mentioning|that|which)\b`),
+}
+
+// searchLabel is the search intent of each service.
+var searchLabel = map[domain.Service]string{domain.ServiceGmail: doSearchMail, domain.ServiceCalendar: doSearchCalendar, domain.ServiceDrive: doSearchDrive}
+
+// askedItems is the service whose items the request asks for first, or "".
+func askedItems(q string) domain.Service {
+	var svc domain.Service
+	at := len(q)
+	for s, re := range askedItemsRE {
+		if m := re.FindStringIndex(q); m != nil && m[0] < at {
+			svc, at = s, m[0]
+		}
+	}
+	return svc
+}
+
 // decideModel builds the intent from what the model read.
 var (
 	// payRE orders money moved: no service can, whoever it is for ("wire
@@ -271,6 +296,11 @@ func (a *analysis) decideModel() Intent {
 	}
 	if existsRE.MatchString(q) && fileRefRE.MatchString(q) && (label == doUnsupported || label == doUnsupportedOp || label == doSmallTalk || writes[label]) {
 		label, a.read.Intent = doSearchDrive, doSearchDrive // "is there a design doc for X?": look for it
+	}
+	if svc := askedItems(q); svc != "" && (label == doSearchAny || searchOf[label] != "" && searchOf[label] != svc && label != doReadMail && label != doReadFile) {
+		// "documents about the board meeting agenda": the items asked for
+		// name the service, whatever the words about them suggest.
+		label, a.read.Intent = searchLabel[svc], searchLabel[svc]
 	}
 	last, hasLast := a.req.Context.Last()
 	if hasLast && !a.chain.back {
@@ -861,10 +891,13 @@ func (a *analysis) named() []domain.Service {
 		}
 		return false
 	}
+	// Of the weak words only the calendar's: "reports" and "notes" are as
+	// often what mail is about; and not when the request asks for another
+	// service's items outright ("documents about the board meeting").
+	asked := askedItems(a.q)
+	weak := asked == "" || asked == domain.ServiceCalendar
 	for _, s := range domain.Services {
-		// Of the weak words only the calendar's: "reports" and "notes" are
-		// as often what mail is about.
-		if says(serviceWords[s]) || s == domain.ServiceCalendar && says(weakWords[s]) {
+		if says(serviceWords[s]) || s == domain.ServiceCalendar && weak && says(weakWords[s]) {
 			out = append(out, s)
 		}
 	}
