@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 	"golang.org/x/sync/errgroup"
@@ -355,13 +356,14 @@ func Content(q string) string {
 	return strings.Join(kept, " ")
 }
 
-// Words are the lowercased words of a query worth matching (3+ letters, not glue).
+// Words are the lowercased words of a query worth matching: 3+ characters,
+// or 2 mixing letters and digits ("Q3", "H1", "5G"), and not glue.
 func Words(q string) []string {
 	var out []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
 		return (r < 'a' || r > 'z') && (r < '0' || r > '9') && r <= 127
 	}) {
-		if len(w) >= 3 && !glue[w] {
+		if (len(w) >= 3 || len(w) == 2 && strings.ContainsAny(w, "0123456789") && strings.IndexFunc(w, unicode.IsLetter) >= 0) && !glue[w] {
 			out = append(out, w)
 		}
 	}

@@ -174,6 +174,9 @@ func TestMatchingShowsOnlyWhatHoldsEveryWord(t *testing.T) {
 	require.Equal(t, []string{"qos"}, ids(agent.Matching(items, "SIG Node memory QoS", false)), "the text counts, not just the title")
 	require.Equal(t, []string{"node", "qos"}, ids(agent.Matching(items, "SIG Node meetings", false)), "a plural's singular will do")
 	require.Empty(t, agent.Matching(items, "SIG Security", false), "half the words is not a match")
+	budget := []agent.Item{{ID: "kep", Title: "KEP-85: Disruption budget"}, {ID: "q3", Title: "Q3 budget.xlsx"}}
+	require.Equal(t, []string{"q3"}, ids(agent.Matching(budget, "Q3 budget", false)), "a short word of letters and digits counts")
+	require.Empty(t, agent.Matching(budget[:1], "Q3 budget", false), "an item without the Q3 is no Q3 budget")
 	require.Equal(t, []string{"qos"}, ids(agent.Matching(items, "SIG Node memory QoS swap bandwidth", false)), "most of the words will do")
 	links := []agent.Item{{ID: "x", Title: "SIG Docs meeting", Body: "Notes: kubernetes/community:sig-docs/archive https://kubernetes.io/community"}}
 	require.Empty(t, agent.Matching(links, "Kubernetes Community Meeting", false), "links and paths are no text")

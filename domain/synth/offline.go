@@ -161,10 +161,19 @@ func (b *writer) cite(it agent.Item) int {
 	return len(b.citations)
 }
 
+// reason is a failed step's error said to a person: without the name of the
+// sentinel it wraps ("found no file: nothing found" says it twice).
+func reason(err string) string {
+	for _, e := range []error{agent.ErrNothingFound, agent.ErrAmbiguous} {
+		err = strings.TrimSuffix(err, ": "+e.Error())
+	}
+	return strings.TrimRight(err, ".")
+}
+
 func (b *writer) result(r executor.Result, read map[domain.Service]bool) {
 	switch r.Status {
 	case executor.StatusFailed:
-		b.para(fmt.Sprintf("I couldn't %s: %s.", task(r), strings.TrimRight(r.Error, ".")))
+		b.para(fmt.Sprintf("I couldn't %s: %s.", task(r), reason(r.Error)))
 		return
 	case executor.StatusSkipped:
 		b.para(fmt.Sprintf("I didn't %s because the %s.", task(r), r.Reason))

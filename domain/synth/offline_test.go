@@ -3,6 +3,7 @@ package synth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -93,4 +94,18 @@ func TestOfflineWriterStopsWhenCancelled(t *testing.T) {
 	cancel()
 	_, err := synth.Offline{}.Write(ctx, synth.Input{Intent: intent.Intent{Unsupported: "no"}}, func(string) {})
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+// A step that found nothing to act on says so once, without the name of the
+// error it wraps.
+func TestOfflineWriterSaysWhyAnActionFailedPlainly(t *testing.T) {
+	t.Parallel()
+	ans, _ := write(t, synth.Input{
+		Query: "share the Q3 budget spreadsheet with Bob",
+		Results: []executor.Result{
+			{StepID: "s2", Service: domain.ServiceDrive, Operation: intent.OpShare, Status: executor.StatusFailed,
+				Error: fmt.Errorf("found no file: %w", agent.ErrNothingFound).Error(), Err: agent.ErrNothingFound},
+		},
+	})
+	require.Equal(t, "I couldn't share the file: found no file.", ans.Text)
 }
