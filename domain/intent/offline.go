@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-items-asked"
+const OfflineVersion = "offline-2026-12-05-name-keys"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -866,7 +866,10 @@ func whichOne(p Person) string {
 	for _, ad := range p.Addresses[:min(len(p.Addresses), maxChoices)] {
 		opts = append(opts, ad.Email)
 	}
-	if more := len(p.Addresses) - maxChoices; more > 0 {
+	switch more := len(p.Addresses) - maxChoices; {
+	case more == 1:
+		return fmt.Sprintf("Which %s do you mean: %s, or one other? Their email address would settle it.", p.Name, strings.Join(opts, ", "))
+	case more > 1:
 		return fmt.Sprintf("Which %s do you mean: %s, or one of %d others? Their email address would settle it.", p.Name, strings.Join(opts, ", "), more)
 	}
 	return fmt.Sprintf("Which %s do you mean: %s?", p.Name, strings.Join(opts, " or "))
@@ -886,7 +889,7 @@ func onePerson(addrs []domain.Address) bool {
 		}, local) + "@" + host
 	}
 	for _, ad := range addrs[1:] {
-		sameName := ad.Name != "" && strings.EqualFold(ad.Name, addrs[0].Name)
+		sameName := nameKey(ad.Name) != "" && nameKey(ad.Name) == nameKey(addrs[0].Name)
 		if key(ad) != key(addrs[0]) && !sameName {
 			return false
 		}
@@ -896,7 +899,17 @@ func onePerson(addrs []domain.Address) bool {
 
 // exactName reports whether the first address belongs to exactly that name.
 func exactName(p Person) bool {
-	return strings.EqualFold(p.Addresses[0].Name, p.Name) || strings.EqualFold(p.Addresses[0].Email, p.Name)
+	return nameKey(p.Addresses[0].Name) == nameKey(p.Name) && nameKey(p.Name) != "" || strings.EqualFold(p.Addresses[0].Email, p.Name)
+}
+
+// nameKey is a display name's words in any order, lowercased, without
+// initials or punctuation: "Tori L Wells", "Wells, Tori L." and "tori wells"
+// are one name.
+func nameKey(name string) string {
+	ws := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+	ws = slices.DeleteFunc(ws, func(w string) bool { return len([]rune(w)) < 2 })
+	slices.Sort(ws)
+	return strings.Join(ws, " ")
 }
 
 // compose drafts a mail to the people named, after finding the file it is

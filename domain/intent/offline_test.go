@@ -40,6 +40,7 @@ func setup(t *testing.T) bundle {
 		"team":       {{Email: "outlook.team@example.com"}},
 		"priya nair": {{Email: "priya.nair@example.com"}, {Name: "Priya Nairobi", Email: "pn@example.com"}},
 		"4":          {{Email: "team.4@example.com"}},
+		"tori wells": {{Name: "Tori L Wells", Email: "tori.wells@example.com"}, {Name: "Wells, Tori L.", Email: "l..wells@example.com"}},
 		"tom": {{Email: "tom.a@example.com"}, {Email: "tom.b@example.com"}, {Email: "tom.c@example.com"},
 			{Email: "tom.d@example.com"}, {Email: "tom.e@example.com"}},
 	}
@@ -965,4 +966,15 @@ func TestOfflineSearchesTheServiceOfTheItemsAskedFor(t *testing.T) {
 	} {
 		require.Equal(t, want, shape(b.classify(t, q, intent.ConversationContext{})), q)
 	}
+}
+
+// A person's name as typed is theirs whatever initials or order their
+// addresses' display names add ("Tori L Wells", "Wells, Tori L."): the
+// address used most is taken, not asked about.
+func TestOfflineTakesTheAddressOfTheNameTyped(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := b.classify(t, "email Tori Wells about lunch on Friday", intent.ConversationContext{})
+	require.Empty(t, in.Clarification)
+	require.Equal(t, []string{"tori.wells@example.com"}, in.Steps[0].Params.Strings(intent.ParamTo))
 }
