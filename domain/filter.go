@@ -21,6 +21,7 @@ type Filter struct {
 	To        []string  `json:"to,omitempty"`        // mail recipients, to or cc
 	Attendees []string  `json:"attendees,omitempty"` // event attendees or organiser ("with": a mail's sender or recipients)
 	Labels    []string  `json:"labels,omitempty"`    // mail labels, any of
+	NotLabels []string  `json:"notLabels,omitempty"` // mail labels, none of ("DRAFT": mail that was sent or received)
 	// MessageIDs are RFC 822 Message-IDs, any of.
 	MessageIDs []string `json:"messageIds,omitempty"`
 	MimeTypes  []string `json:"mimeTypes,omitempty"` // file MIME types, any of
@@ -36,7 +37,7 @@ type Filter struct {
 
 // IsZero reports whether f restricts nothing beyond the query and the services.
 func (f Filter) IsZero() bool {
-	return len(f.From) == 0 && len(f.To) == 0 && len(f.Attendees) == 0 && len(f.Labels) == 0 &&
+	return len(f.From) == 0 && len(f.To) == 0 && len(f.Attendees) == 0 && len(f.Labels) == 0 && len(f.NotLabels) == 0 &&
 		len(f.MessageIDs) == 0 && len(f.MimeTypes) == 0 && len(f.Owners) == 0 && len(f.Folders) == 0 &&
 		f.After.IsZero() && f.Before.IsZero() && f.HasAttachment == nil && f.Unread == nil
 }
@@ -51,6 +52,7 @@ func (f Filter) Merge(g Filter) Filter {
 	f.To = union(f.To, g.To)
 	f.Attendees = union(f.Attendees, g.Attendees)
 	f.Labels = union(f.Labels, g.Labels)
+	f.NotLabels = union(f.NotLabels, g.NotLabels)
 	f.MessageIDs = union(f.MessageIDs, g.MessageIDs)
 	f.MimeTypes = union(f.MimeTypes, g.MimeTypes)
 	f.Owners = union(f.Owners, g.Owners)
@@ -91,7 +93,7 @@ func (f Filter) MatchesEmail(e Email) bool {
 		to = append(to, a.Email)
 	}
 	return anyFold([]string{e.From.Email}, f.From) && anyFold(to, f.To) &&
-		anyFold(e.Labels, f.Labels) && anyFold(e.MessageIDs, f.MessageIDs) &&
+		anyFold(e.Labels, f.Labels) && (len(f.NotLabels) == 0 || !anyFold(e.Labels, f.NotLabels)) && anyFold(e.MessageIDs, f.MessageIDs) &&
 		inRange(e.ReceivedAt, f.After, f.Before) &&
 		(f.HasAttachment == nil || *f.HasAttachment == e.HasAttachment) &&
 		(f.Unread == nil || *f.Unread == e.Unread)

@@ -28,6 +28,8 @@ func TestFiltersMatchEveryField(t *testing.T) {
 		{domain.Filter{From: []string{"tom@example.com"}}, false},
 		{domain.Filter{To: []string{"b@x.org"}}, true}, // Cc counts as a recipient
 		{domain.Filter{Labels: []string{"Work", "Later"}}, true},
+		{domain.Filter{NotLabels: []string{"DRAFT"}}, true},
+		{domain.Filter{NotLabels: []string{"Later", "work"}}, false},
 		{domain.Filter{MessageIDs: []string{"<m2@x>"}}, false},
 		{domain.Filter{After: at}, true},   // inclusive
 		{domain.Filter{Before: at}, false}, // exclusive

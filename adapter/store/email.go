@@ -149,6 +149,9 @@ func (s *MailStore) Emails(ctx context.Context, userID uuid.UUID, f domain.Filte
 		if len(f.Labels) > 0 {
 			q = q.Where("labels && ?", pgdialect.Array(f.Labels))
 		}
+		if len(f.NotLabels) > 0 {
+			q = q.Where("NOT labels && ?", pgdialect.Array(f.NotLabels))
+		}
 		if len(f.MessageIDs) > 0 {
 			q = q.Where("message_ids && ?", pgdialect.Array(f.MessageIDs))
 		}

@@ -186,6 +186,7 @@ func TestEmailFilters(t *testing.T) {
 		{"to includes cc", domain.Filter{To: []string{"sarah@acme.example"}}, []string{"b"}},
 		{"to by name", domain.Filter{To: []string{"finance team"}}, []string{"c"}},
 		{"labels any of", domain.Filter{Labels: []string{"IMPORTANT", "CATEGORY_UPDATES"}}, []string{"c", "a"}},
+		{"labels none of", domain.Filter{NotLabels: []string{"IMPORTANT", "CATEGORY_UPDATES"}}, []string{"b"}},
 		{"after", domain.Filter{After: day(5)}, []string{"c", "b"}},
 		{"before", domain.Filter{Before: day(5)}, []string{"a"}},
 		{"between", domain.Filter{After: day(2), Before: day(9)}, []string{"b"}},

@@ -281,6 +281,9 @@ var vectorBranches = []vectorBranch{
 		if len(f.Labels) > 0 {
 			c = append(c, "labels && "+a.add(f.Labels)+"::text[]")
 		}
+		if len(f.NotLabels) > 0 {
+			c = append(c, "NOT labels && "+a.add(f.NotLabels)+"::text[]")
+		}
 		if len(f.MessageIDs) > 0 {
 			c = append(c, "message_ids && "+a.add(f.MessageIDs)+"::text[]")
 		}

@@ -295,6 +295,12 @@ func TestFullTextStrictFiltersRankOnlyWhatTheyAdmit(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"Numbers"}, titles(got))
 
+	f.insertEmail(t, domain.Email{Subject: "Draft numbers", Body: "the budget, unsent", ReceivedAt: day(3), From: sarah, Labels: []string{"DRAFT"}})
+	q.Filters = &domain.Filter{From: []string{"sarah@example.com"}, NotLabels: []string{"DRAFT"}}
+	got, err = f.s.FullText(f.ctx, f.user, q)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{"Numbers", "Old numbers"}, titles(got), "none of the labels; mail without labels passes")
+
 	q.Filters = &domain.Filter{Labels: []string{"INBOX"}}
 	q.Services = []domain.Service{domain.ServiceDrive}
 	got, err = f.s.FullText(f.ctx, f.user, q)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -309,6 +310,20 @@ func TestAskEndToEnd(t *testing.T) {
 		require.Equal(t, executor.StatusSucceeded, s.Status)
 		require.Contains(t, titles(s.Output.Items), "Q1 marketing budget draft")
 		require.True(t, ans.cited("Q1 marketing budget draft"), ans.citations)
+	})
+	t.Run("latest emails leave drafts out", func(t *testing.T) {
+		t.Parallel()
+		for i := range agent.DefaultLimit + 1 { // more drafts than a listing shows, all newer than any mail
+			ans := f.ask(t, uuid.Nil, fmt.Sprintf("Draft an email to sarah.chen@example.com about the offsite plan %d", i))
+			require.Equal(t, executor.StatusSucceeded, ans.step(t, domain.ServiceGmail, "draft").Status)
+		}
+		ans := f.ask(t, uuid.Nil, "show my latest emails")
+		s := ans.step(t, domain.ServiceGmail, "search")
+		require.Equal(t, executor.StatusSucceeded, s.Status, s.Error)
+		require.NotEmpty(t, s.Output.Items, "a user's newest drafts do not empty the listing")
+		for _, it := range s.Output.Items {
+			require.Equal(t, "email", it.Kind, it.Title)
+		}
 	})
 	t.Run("gmail read", func(t *testing.T) {
 		t.Parallel()

@@ -963,6 +963,7 @@ func TestOfflineSearchesTheServiceOfTheItemsAskedFor(t *testing.T) {
 		"any docs on the offsite meeting?":                 "s1:drive.search",
 		"emails about the meeting agenda":                  "s1:gmail.search",
 		"appointments about the budget spreadsheet":        "s1:calendar.search",
+		"emails about the budget and my meetings":          "s1:gmail.search s2:calendar.search",
 	} {
 		require.Equal(t, want, shape(b.classify(t, q, intent.ConversationContext{})), q)
 	}

@@ -263,6 +263,9 @@ var askedItemsRE = map[domain.Service]*regexp.Regexp{
 	domain.ServiceDrive:    rx(`\b(?:docs?|documents?|files?|spreadsheets?|pdfs?|slides|folders?)\s+(?:about|on|regarding|re|from|mentioning|that|which)\b`),
 }
 
+// alsoAskedRE ends the words before a second thing asked for ("... and my").
+var alsoAskedRE = rx(`\b(?:and|or|plus)\s+(?:(?:my|the|any|all|our)\s+)?$`)
+
 // searchLabel is the search intent of each service.
 var searchLabel = map[domain.Service]string{domain.ServiceGmail: doSearchMail, domain.ServiceCalendar: doSearchCalendar, domain.ServiceDrive: doSearchDrive}
 
@@ -880,24 +883,25 @@ func (a *analysis) says(re *regexp.Regexp) bool {
 // and meetings about the budget", not "emails about the board meeting").
 func (a *analysis) named() []domain.Service {
 	var out []domain.Service
-	says := func(re *regexp.Regexp) bool {
+	// Of the weak words only the calendar's: "reports" and "notes" are as
+	// often what mail is about; and when the request asks for another
+	// service's items outright, only as a thing asked for beside them
+	// ("emails from Sarah and my meetings with her"), not as what those
+	// items are about ("documents about the board meeting").
+	asked := askedItems(a.q)
+	says := func(re *regexp.Regexp, weak bool) bool {
 		if re == nil {
 			return false
 		}
 		for _, m := range re.FindAllStringIndex(a.q, -1) {
-			if !a.inSlot(m[0], "topic") && !a.names[m[0]] {
+			if !a.inSlot(m[0], "topic") && !a.names[m[0]] && (!weak || asked == "" || asked == domain.ServiceCalendar || alsoAskedRE.MatchString(a.q[:m[0]])) {
 				return true
 			}
 		}
 		return false
 	}
-	// Of the weak words only the calendar's: "reports" and "notes" are as
-	// often what mail is about; and not when the request asks for another
-	// service's items outright ("documents about the board meeting").
-	asked := askedItems(a.q)
-	weak := asked == "" || asked == domain.ServiceCalendar
 	for _, s := range domain.Services {
-		if says(serviceWords[s]) || s == domain.ServiceCalendar && weak && says(weakWords[s]) {
+		if says(serviceWords[s], false) || s == domain.ServiceCalendar && says(weakWords[s], true) {
 			out = append(out, s)
 		}
 	}

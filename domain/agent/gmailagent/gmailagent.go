@@ -38,10 +38,11 @@ func (a *Agent) Service() domain.Service { return domain.ServiceGmail }
 func (a *Agent) Do(ctx context.Context, userID uuid.UUID, step intent.Step, inputs []agent.Input) (agent.Output, error) {
 	switch step.Operation {
 	case intent.OpSearch:
-		out, err := agent.SearchStep(ctx, a.search, userID, domain.ServiceGmail, step, inputs)
-		if !draftRE.MatchString(step.Params.String(intent.ParamQuery)) {
-			out.Items = slices.DeleteFunc(out.Items, func(it agent.Item) bool { return it.Kind == "draft" })
+		if draftRE.MatchString(step.Params.String(intent.ParamQuery)) {
+			return agent.SearchStep(ctx, a.search, userID, domain.ServiceGmail, step, inputs)
 		}
+		out, err := agent.SearchStep(ctx, sentOnly{a.search}, userID, domain.ServiceGmail, step, inputs)
+		out.Items = slices.DeleteFunc(out.Items, func(it agent.Item) bool { return it.Kind == "draft" })
 		return out, err
 	case intent.OpRead:
 		return a.read(ctx, userID, step, inputs)
@@ -51,6 +52,19 @@ func (a *Agent) Do(ctx context.Context, userID uuid.UUID, step intent.Step, inpu
 		return a.proposeSend(step, inputs)
 	}
 	return agent.Output{}, fmt.Errorf("gmail cannot %s: %w", step.Operation, domain.ErrInvalidInput)
+}
+
+// sentOnly lists mail that was sent or received, never drafts: a listing
+// ("show my latest emails") leaves them out before it is cut to its length,
+// or a user's newest drafts would fill it. A search by words drops them from
+// its hits after (Do): the engine's filtered ranking is not worth a label.
+type sentOnly struct{ agent.Searcher }
+
+func (s sentOnly) Search(ctx context.Context, userID uuid.UUID, f domain.Filter, limit int) ([]agent.Item, error) {
+	if strings.TrimSpace(f.Query) == "" {
+		f.NotLabels = append(slices.Clip(f.NotLabels), "DRAFT")
+	}
+	return s.Searcher.Search(ctx, userID, f, limit)
 }
 
 // read returns the named email, or the best match of the search it depends on.
