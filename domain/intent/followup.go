@@ -131,6 +131,17 @@ func (a *analysis) repeat(last Turn) (Intent, bool) {
 			}
 		}
 		if len(a.people) > 0 {
+			// Someone named with no role of their own ("what about Tori?")
+			// takes the place of whoever was searched for before.
+			if with, ok := fresh[ParamAttendees]; ok && s.Service == domain.ServiceGmail && len(fresh.Strings(ParamFrom))+len(fresh.Strings(ParamTo)) == 0 {
+				for _, k := range []string{ParamFrom, ParamTo} {
+					if _, had := s.Params[k]; had {
+						delete(fresh, ParamAttendees)
+						fresh[k] = with
+						break
+					}
+				}
+			}
 			for _, k := range []string{ParamFrom, ParamTo, ParamAttendees} {
 				delete(p, k)
 				if v, ok := fresh[k]; ok {

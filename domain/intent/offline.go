@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-also-asked"
+const OfflineVersion = "offline-2026-12-05-also-asked-asknlu"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -317,6 +317,12 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		if len(p.Addresses) == 0 && i >= known {
 			continue
 		}
+		if !strings.Contains(name, " ") && ofDomain(p.Addresses, name) {
+			// "an Enron contact": a name a mail domain bears is a company's,
+			// whoever's address begins with it too; a word of the topic.
+			a.unknown = append(a.unknown, name)
+			continue
+		}
 		if len(p.Addresses) == 0 && (c.contacts != nil || !unicode.IsUpper([]rune(name)[0])) {
 			a.unknown = append(a.unknown, name)
 			continue
@@ -361,6 +367,15 @@ func bearing(addrs []domain.Address, name string) []domain.Address {
 		}
 	}
 	return out
+}
+
+// ofDomain reports whether name is a word of the domain of any of addrs
+// ("Enron" of someone@enron.com).
+func ofDomain(addrs []domain.Address, name string) bool {
+	return slices.ContainsFunc(addrs, func(ad domain.Address) bool {
+		_, host, _ := strings.Cut(strings.ToLower(ad.Email), "@")
+		return slices.Contains(strings.Split(host, "."), strings.ToLower(name))
+	})
 }
 
 // byWords are the addresses whose local part has every word of name as a
@@ -601,14 +616,19 @@ func (a *analysis) searchParams(s domain.Service) Params {
 	if t := a.topicWithOrgs(); t != "" {
 		p[ParamQuery] = t
 	}
-	var from, to []string
+	var from, to, with []string
 	lq := strings.ToLower(a.q)
-	for _, person := range a.people {
+	for i, person := range a.people {
 		addrs := addressesOf(person)
-		if s == domain.ServiceGmail && strings.Contains(lq, "to "+strings.ToLower(person.Name)) {
-			to = append(to, addrs...)
-		} else {
+		switch {
+		case s != domain.ServiceGmail:
 			from = append(from, addrs...)
+		case strings.Contains(lq, "to "+strings.ToLower(person.Name)) || a.addressed(i):
+			to = append(to, addrs...)
+		case a.writer(i):
+			from = append(from, addrs...)
+		default:
+			with = append(with, addrs...)
 		}
 	}
 	switch s {
@@ -617,10 +637,11 @@ func (a *analysis) searchParams(s domain.Service) Params {
 			// "what did I send Bob": the user's sent mail, whoever is named
 			// its recipients.
 			p[ParamLabels] = []string{LabelSent}
-			to, from = append(to, from...), nil
+			to, from, with = append(append(to, from...), with...), nil, nil
 		}
 		setList(p, ParamFrom, from)
 		setList(p, ParamTo, to)
+		setList(p, ParamAttendees, with)
 		if unreadRE.MatchString(a.q) {
 			p[ParamUnread] = true
 		}
@@ -654,6 +675,36 @@ func (a *analysis) searchParams(s domain.Service) Params {
 	}
 	return p
 }
+
+// addressed reports whether person i of the request is who a mail went to:
+// named after a verb of writing or asking ("who asked Ken for his bio?",
+// "Josh thanking Ken").
+func (a *analysis) addressed(i int) bool {
+	return addressedRE.MatchString(a.q[:a.peopleAt[i]])
+}
+
+// writer reports whether person i wrote what is asked about: named after
+// "from" or "by", owning it ("Beau's idea"), or doing the writing or asking
+// ("what did Rob want", "emails Sarah sent"). Anyone else named ("is Ken
+// selling the tickets") sent or received it.
+func (a *analysis) writer(i int) bool {
+	at := a.peopleAt[i]
+	end := at + len(a.people[i].Name)
+	for _, sp := range a.spans {
+		if sp[0] == at {
+			end = sp[1]
+		}
+	}
+	return fromByRE.MatchString(a.q[:at]) || writingRE.MatchString(a.q[end:]) || strings.HasPrefix(a.q[end:], "'s") || strings.HasPrefix(a.q[end:], "’s") ||
+		possessiveRE.MatchString(a.q[at:end])
+}
+
+var (
+	addressedRE = rx(`\b(?:to|ask|asks|asked|asking|tell|tells|told|telling|thank|thanks|thanked|thanking|emailed|emailing|mailed|wrote|writing|sent|sending|invite|invited|inviting|cc|cc'd|forward|forwarded|remind|reminded|ping|pinged|congratulate|congratulated|congratulating|urge|urged|urging|answer|answered)\s+$`)
+	fromByRE    = rx(`\b(?:from|by)\s+(?:(?:the|a|an|our|my|their|his|her)\s+)?(?:[\w.&-]+['’]s\s+)?$`) // "from Compaq's Michael Capellas"
+	// writingRE follows a writer's name: what they wrote, asked or wanted.
+	writingRE = rx(`^\s+(?:(?:had|has|have|just|also|ever|never|then|once|last|first|recently|lately|finally|already|still|actually|really|originally|personally)\s+)*(?:say|says|said|saying|write|writes|wrote|writing|send|sends|sent|sending|email|emails|emailed|emailing|mail|mailed|reply|replies|replied|respond|responded|answer|answered|ask|asks|asked|asking|want|wants|wanted|wanting|tell|tells|told|mention|mentions|mentioned|propose|proposes|proposed|suggest|suggests|suggested|recommend|recommended|thank|thanks|thanked|thanking|forward|forwarded|share|shared|announce|announced|request|requested|complain|complained|explain|explained|warn|warned|invite|invited|note|notes|memo|letter|message|messages|update|think|thinks|thought|need|needs|needed|offer|offered|promise|promised|agree|agreed|report|reported|note)\b`)
+)
 
 // driveNames moves the words of a search that name one of the user's Drive
 // folders ("sig-node", "SIG Node") or a file owner by the name before the @

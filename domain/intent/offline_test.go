@@ -979,3 +979,58 @@ func TestOfflineTakesTheAddressOfTheNameTyped(t *testing.T) {
 	require.Empty(t, in.Clarification)
 	require.Equal(t, []string{"tori.wells@example.com"}, in.Steps[0].Params.Strings(intent.ParamTo))
 }
+
+// In a search of mail, whoever is named plays the part the words around the
+// name give: written to after a verb of asking or writing, the writer after
+// "from" or as the one asking or owning, and otherwise either.
+func TestOfflinePeopleTakeTheRoleTheirWordsGive(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	sf := []domain.Address{{Name: "Sarah Fleming", Email: "sarah.fleming@example.com"}}
+	b.cls = intent.NewOffline(contacts{"sarah": sf, "sarah fleming": sf})
+	sarah := []string{"sarah.fleming@example.com"}
+	mail := func(q string) intent.Params {
+		t.Helper()
+		in := b.classify(t, q, intent.ConversationContext{})
+		for _, s := range in.Steps {
+			if s.Service == domain.ServiceGmail {
+				return s.Params
+			}
+		}
+		t.Fatalf("%s: no mail search in %s", q, shape(in))
+		return nil
+	}
+	for _, q := range []string{
+		"emails thanking Sarah for the audit work",
+		"mail that told Sarah the venue was booked",
+		"who emailed Sarah about the venue",
+		"emails that invited Sarah to speak",
+	} {
+		p := mail(q)
+		require.Equal(t, sarah, p.Strings(intent.ParamTo), q)
+		require.Empty(t, p.Strings(intent.ParamFrom), q)
+	}
+	for _, q := range []string{
+		"bad news from Globex's Sarah Fleming",
+		"emails Sarah last sent about the audit",
+		"mail Sarah wrote about the audit",
+		"Sarah's mail about the audit",
+	} {
+		p := mail(q)
+		require.Equal(t, sarah, p.Strings(intent.ParamFrom), q)
+		require.Empty(t, p.Strings(intent.ParamTo), q)
+	}
+	p := mail("the audit mail with Sarah")
+	require.Equal(t, sarah, p.Strings(intent.ParamAttendees), "her part unsaid: she sent it or received it")
+	require.Empty(t, p.Strings(intent.ParamFrom))
+}
+
+// A name a mail domain bears is a company's, searched for as a word.
+func TestOfflineACompanyIsNoOne(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.cls = intent.NewOffline(contacts{"acme": {{Email: "acme.news@acme.com"}, {Email: "acmebot@example.com"}}})
+	in := b.classify(t, "emails about the Acme merger terms", intent.ConversationContext{})
+	require.Empty(t, in.Entities.People)
+	require.Contains(t, in.Steps[0].Params.String(intent.ParamQuery), "Acme")
+}
