@@ -1034,3 +1034,38 @@ func TestOfflineACompanyIsNoOne(t *testing.T) {
 	require.Empty(t, in.Entities.People)
 	require.Contains(t, in.Steps[0].Params.String(intent.ParamQuery), "Acme")
 }
+
+// A first request the model reads as a follow-up, a greeting or something
+// no service does is a search when it asks what the user's own items hold;
+// questions of the world stay declined.
+func TestOfflineQuestionsOfTheUsersItemsAreSearches(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, q := range []string{
+		"what did Bob want to name the new product line",
+		"minutes from Bob on the Lisbon visit",
+		"thank you card from the Denver office staff",
+		"how much did Bob give to the museum appeal",
+		"where was the photo shoot for the annual report?",
+	} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Empty(t, in.Unsupported, q)
+		require.Empty(t, in.Clarification, q)
+		require.Empty(t, in.Reply, q)
+		require.Contains(t, shape(in), ".search", q)
+		require.NotContains(t, shape(in), "!", q)
+		require.NotEqual(t, intent.QuestionCount, in.Question, "%s: an amount, not a count", q)
+	}
+	for _, q := range []string{"what's the weather in Lisbon tomorrow?", "play some music", "convert 30 euros to dollars"} {
+		require.NotEmpty(t, b.classify(t, q, intent.ConversationContext{}).Unsupported, q)
+	}
+	require.Equal(t, intent.QuestionCount, b.classify(t, "how much mail did Bob send me this week?", intent.ConversationContext{}).Question)
+}
+
+// Asked for again with nothing shown, a request has nothing to repeat.
+func TestOfflineNothingToRepeat(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := b.classify(t, "same again for the budget review", intent.ConversationContext{})
+	require.Empty(t, in.Steps)
+}

@@ -3,7 +3,9 @@ package intent
 import "strings"
 
 var (
-	countRE     = rx(`\b(?:how many|how much|count|number of)\b`)
+	// "how much" counts items ("how much mail came today"), not amounts
+	// ("how much did Ken pledge").
+	countRE     = rx(`\b(?:how many|how much\s+(?:\w+\s+)?(?:e-?mails?|mail|messages?|meetings?|events?|files?|docs?|time)|count|number of)\b`)
 	freeRE      = rx(`\b(?:am i|are we|is \w+) (?:free|busy|available)\b|\b(?:free|busy|available) (?:on|at|this|next|tomorrow|today)\b|\bdo i have (?:time|anything)\b`)
 	whenRE      = rx(`^(?:so\s+)?when\b|\bwhat time\b|\bwhen (?:is|was|does|did|do|will)\b`)
 	whoRE       = rx(`^who\b|\bwho (?:is|was|were|sent|attended|attends|owns|wrote|is going|else)\b`)

@@ -338,7 +338,13 @@ func (a *analysis) decideModel() Intent {
 		// shown is pointed at, so it is a search for what it names.
 		label, a.read.Intent = doSearchAny, doSearchAny
 	}
-	if (label == doUnsupported || label == doUnsupportedOp || writes[label]) && !hasLast && !a.chain.back && nounPhrase(q) {
+	if !hasLast && !a.chain.back && a.asksRecords(label) {
+		// "notes from Mark on Berlusconi", "what did Rob want to call his
+		// book?" as a first request: what the user's items say, searched.
+		label, a.read.Intent = doSearchAny, doSearchAny
+		a.understand()
+	}
+	if (label == doUnsupported || label == doUnsupportedOp || writes[label]) && !hasLast && !a.chain.back && (nounPhrase(q) || a.inPerson(len(politeRE.FindString(q)))) {
 		// "Rockets term sheet draft", "invite to the AEI event": a first
 		// request that orders nothing names what to find, as in a search
 		// box. (After an answer, "15 minutes earlier" changes what it showed.)
@@ -580,6 +586,36 @@ func nounPhrase(q string) bool {
 	return !commandVerbs[head]
 }
 
+// asksRecords reports whether a first request the model read as nothing to
+// search for asks what the user's own items hold: a follow-up with nothing
+// before it that names something of its own ("notes from Mark on
+// Berlusconi"), a question of what someone did ("what did Rob want to call
+// his book?"), or a greeting's words naming an item ("thank you note from
+// the Omaha office"). Questions of the world ("what's the weather?") and
+// orders stay what the model read.
+func (a *analysis) asksRecords(label string) bool {
+	q := a.q
+	switch label {
+	case doRepeat:
+		return !refersBack(q) && !followRE.MatchString(q) && !againRE.MatchString(q) && (a.topic() != "" || len(a.people)+len(a.unknown) > 0)
+	case doSmallTalk:
+		return !smallTalkRE.MatchString(q) && nounPhrase(q) && itemNounRE.MatchString(q)
+	case doUnsupported, doUnsupportedOp:
+		return pastActRE.MatchString(q) && (len(a.people)+len(a.unknown) > 0 || weRE.MatchString(q))
+	}
+	return false
+}
+
+var (
+	// againRE asks for the last thing again, changed or not.
+	againRE = rx(`\b(?:again|same|repeat|redo|instead)\b`)
+	// pastActRE asks what someone did ("what did Rob want", "who asked Ken").
+	pastActRE = rx(`^(?:(?:so|and|but),?\s+)?(?:(?:what|who|whom|which|where|when|why|how(?:\s+much|\s+many)?)\s+(?:\w+\s+)?(?:did|had)|did|didn't)\b`)
+	weRE      = rx(`\b(?:we|our|us)\b`)
+	// itemNounRE names an item a search finds.
+	itemNounRE = rx(`\b(?:e-?mails?|mails?|messages?|notes?|letters?|memos?|cards?|invitations?|invites?|files?|docs?|documents?|meetings?|events?)\b`)
+)
+
 // politeRE is what may come before a command's verb.
 var politeRE = rx(`^(?:(?:please|pls|kindly|hey|ok|okay|so|also|and|then|now|can you|could you|would you|will you|i want to|i'd like to|i would like to|i need to|we need to|help me|go ahead and|let's|lets)[,\s]+)+`)
 
@@ -612,7 +648,7 @@ func wordSet(s string) map[string]bool {
 
 // askedRE starts a question about something, not a request to do it
 // ("can you move ..." is a request; "did Bob move ..." is not).
-var askedRE = rx(`^(?:so\s+)?(?:why|when|who|whom|whose|how\s+come|did|does|do\s+(?:i|we|you\s+know)|was|were|has|have|had|is|are)\b`)
+var askedRE = rx(`^(?:so\s+)?(?:why|when|where|who|whom|whose|how\s+(?:come|much|many|often|long)|did|does|do\s+(?:i|we|you\s+know)|was|were|has|have|had|is|are)\b`)
 
 // pendingOf are the actions of turn t still awaiting confirmation.
 func pendingOf(t Turn) []ActionRef {
