@@ -258,12 +258,12 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		}
 	}
 	for _, m := range personPrefixRE.FindAllStringSubmatchIndex(a.q, -1) {
-		if !a.inSlot(m[2], "title") {
+		if !a.inSlot(m[2], "title") && !placeBeforeRE.MatchString(a.q[:m[2]]) {
 			cands = append(cands, cand{name: a.q[m[2]:m[3]], start: m[2], end: m[3]})
 		}
 	}
 	for _, m := range loneCapRE.FindAllStringIndex(a.q, -1) {
-		// "the project in India": a place, whatever address begins so; a
+		// "the project in India", "get to Aspen": a place, whatever address begins so; a
 		// request's capitalised first word is a name only when it owns
 		// something ("Beau's idea for the kids").
 		if (m[0] > 0 || strings.HasSuffix(a.q[m[0]:m[1]], "'s")) && !a.inSlot(m[0], "topic") && !a.inSlot(m[0], "title") && !a.names[m[0]] && !placeBeforeRE.MatchString(a.q[:m[0]]) {
@@ -273,16 +273,8 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 	// A full name the tagger read as a topic ("what about Tori Wells?") is a
 	// person when a contact bears exactly that name.
 	strict := len(cands)
-	for _, m := range fullNameRE.FindAllStringIndex(a.q, -1) {
-		for _, w := range wordRE.FindAllStringIndex(a.q[m[0]:m[1]], -1) {
-			if lw := strings.ToLower(a.q[m[0]+w[0] : m[0]+w[1]]); !stopWords[lw] && !isKeyword(lw) {
-				m[0] += w[0]
-				break
-			}
-		}
-		if len(strings.Fields(a.q[m[0]:m[1]])) >= 2 && !a.inSlot(m[0], "title") {
-			cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
-		}
+	for _, m := range a.fullNames() {
+		cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
 	}
 	seen := map[string]bool{}
 	for i, cd := range cands {
@@ -332,6 +324,25 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		a.spans = append(a.spans, [2]int{cd.start, cd.end})
 	}
 	return nil
+}
+
+// fullNames are the spans of the capitalised names of two words or more
+// outside titles, less the stop words and keywords they start with ("Show
+// Tori Wells" is Tori Wells).
+func (a *analysis) fullNames() [][]int {
+	var out [][]int
+	for _, m := range fullNameRE.FindAllStringIndex(a.q, -1) {
+		for _, w := range wordRE.FindAllStringIndex(a.q[m[0]:m[1]], -1) {
+			if lw := strings.ToLower(a.q[m[0]+w[0] : m[0]+w[1]]); !stopWords[lw] && !isKeyword(lw) {
+				m[0] += w[0]
+				break
+			}
+		}
+		if len(strings.Fields(a.q[m[0]:m[1]])) >= 2 && !a.inSlot(m[0], "title") {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // lastNamedPeople reports whether the last turn searched for someone's items.
@@ -399,7 +410,7 @@ var (
 	possessiveRE   = regexp.MustCompile(`['’]s\b\s*`)
 	personPrefixRE = rx(`\b(?:from|to|with|cc|email|e-mail|message|ping|tell|ask|invite)\s+([a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)`)
 	loneCapRE      = regexp.MustCompile(`\b[A-Z][a-z][\w'-]*\b`)
-	placeBeforeRE  = rx(`\b(?:in|at|near|around|across|outside|inside|within|throughout)\s+(?:the\s+)?$`)
+	placeBeforeRE  = rx(`\b(?:in|at|near|around|across|outside|inside|within|throughout|(?:get|gets|got|getting|go|goes|going|went|come|comes|coming|came|fly|flies|flying|flew|drive|driving|drove|travel\w*|trip|move|moving|moved|back|head\w*|return\w*)\s+to)\s+(?:the\s+)?$`)
 )
 
 // leadingName is the words of name before the first stop word or keyword
@@ -489,7 +500,7 @@ func (a *analysis) topic() string { return a.topicBefore(a.sayAt()) }
 func (a *analysis) topicBefore(end int) string {
 	var words []string
 	for _, m := range wordRE.FindAllStringIndex(a.q, -1) {
-		if a.inSpan(m[0]) || a.inSlot(m[0], "body") && writes[a.read.Intent] || a.inSlot(m[0], "title") || a.inSlot(m[0], "person") || m[0] >= end {
+		if a.inSpan(m[0]) || a.inSlot(m[0], "body") && writes[a.read.Intent] || a.inSlot(m[0], "title") || m[0] >= end {
 			continue // a date, a person, the message to write, a new title
 		}
 		w := strings.TrimRight(a.q[m[0]:m[1]], ".'")

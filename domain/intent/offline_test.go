@@ -1069,3 +1069,26 @@ func TestOfflineNothingToRepeat(t *testing.T) {
 	in := b.classify(t, "same again for the budget review", intent.ConversationContext{})
 	require.Empty(t, in.Steps)
 }
+
+// A search is for every word of what it names, where the tagger began late
+// or left a name out: a full name no contact bears is searched for, and a
+// place gone to is no one.
+func TestOfflineTopicKeepsWhatTheTaggerLeft(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.cls = intent.NewOffline(contacts{"bob": {{Name: "Bob", Email: "bob@example.com"}}, "denver": {{Email: "denver.smith@example.com"}}})
+	for q, want := range map[string][]string{
+		"compliance committee proposal":                        {"compliance committee"},
+		"Wanda Pike on the radio":                              {"Wanda Pike", "radio"},
+		"Global Health Fund grant for Save The Children Kenya": {"Global Health Fund", "Children Kenya"},
+	} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.NotEmpty(t, in.Steps, q)
+		for _, w := range want {
+			require.Contains(t, in.Steps[0].Params.String(intent.ParamQuery), w, q)
+		}
+	}
+	in := b.classify(t, "when does Bob get to denver for the holidays", intent.ConversationContext{})
+	require.Len(t, in.Entities.People, 1)
+	require.Equal(t, "Bob", in.Entities.People[0].Name)
+}

@@ -59,12 +59,13 @@ func (a *analysis) understand() {
 		if s.Name == "topic" && !a.inSpan(s.Start) && !inAny(googleMentionRE.FindAllStringIndex(a.q, -1), s.Start) {
 			// A person's name inside a topic slot is the person ("email
 			// Sarah the KEP"); Google's product names name a service.
-			t := a.q[s.Start:a.topicEnd(s.End)]
+			start := a.topicStart(s.Start)
+			t := a.q[start:a.topicEnd(s.End)]
 			for _, p := range a.people {
 				t = strings.Replace(t, p.Name, "", 1)
 			}
 			if t = trimTopic(googleProductRE.ReplaceAllString(strings.Join(strings.Fields(t), " "), "")); t != "" {
-				parts = append(parts, part{s.Start, t})
+				parts = append(parts, part{start, t})
 			}
 		}
 	}
@@ -83,6 +84,21 @@ func (a *analysis) understand() {
 			return strings.Contains(strings.ToLower(p.text), strings.ToLower(n))
 		}) {
 			parts = append(parts, part{at, n})
+		}
+	}
+	if searchOf[a.read.Intent] != "" || a.read.Intent == doSearchAny {
+		// A full name nobody the user writes with bears ("Pete Sessions on
+		// TV", "Houston Endowment support") is what is searched for; it
+		// stands for any part of it the tagger kept.
+		for _, m := range a.fullNames() {
+			n := a.q[m[0]:m[1]]
+			if a.inSpan(m[0]) || googleProductRE.MatchString(n) {
+				continue
+			}
+			parts = slices.DeleteFunc(parts, func(p part) bool { return strings.Contains(n, p.text) })
+			if !slices.ContainsFunc(parts, func(p part) bool { return strings.Contains(p.text, n) }) {
+				parts = append(parts, part{m[0], n})
+			}
 		}
 	}
 	slices.SortStableFunc(parts, func(x, y part) int { return x.at - y.at })
@@ -150,6 +166,26 @@ func (a *analysis) topicEnd(end int) int {
 		end, last = j, j
 	}
 	return end
+}
+
+// topicStart is where a topic slot starting at start really starts: the
+// tagger may begin late ("disclosure | committee proposal"), so the topic
+// runs back over the words just before it that topicEnd would run on over,
+// unless it starts with a determiner.
+func (a *analysis) topicStart(start int) int {
+	if first := wordRE.FindString(a.q[start:]); determiners[strings.ToLower(first)] {
+		return start // "the pod overhead": the phrase starts where it says
+	}
+	ws, keps := wordRE.FindAllStringIndex(a.q[:start], -1), kepRE.FindAllStringIndex(a.q, -1)
+	for k := len(ws) - 1; k >= 0; k-- {
+		i, j := ws[k][0], ws[k][1]
+		w := strings.ToLower(strings.TrimRight(a.q[i:j], ".'"))
+		if strings.TrimSpace(a.q[j:start]) != "" || a.inSpan(i) || a.inAnySlot(i) || inAny(keps, i) || namesService(w) || stopWords[w] || determiners[w] {
+			break
+		}
+		start = i
+	}
+	return start
 }
 
 // sayAboutRE asks what an item says about something.
