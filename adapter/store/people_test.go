@@ -54,3 +54,22 @@ func TestPeopleCountTheItemsThatNameThemNow(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"sarah@example.com"}, addrs)
 }
+
+// Names gives each address the display name it is most often seen with;
+// an address seen bare is left out.
+func TestPeopleNamesAreTheMostSeen(t *testing.T) {
+	t.Parallel()
+	f := setupSearch(t)
+	st := store.New(f.db, nil, domain.SystemClock{})
+	tori := func(name string) domain.Address { return domain.Address{Name: name, Email: "tori.wells@example.com"} }
+	mails := []domain.Email{
+		{EmailID: "a", Subject: "one", From: tori("Tori L Wells"), ReceivedAt: day(1)},
+		{EmailID: "b", Subject: "two", From: tori("Tori L Wells"), ReceivedAt: day(2)},
+		{EmailID: "c", Subject: "three", From: tori("Wells, Tori"), ReceivedAt: day(3)},
+		{EmailID: "d", Subject: "four", From: tori(""), To: []domain.Address{{Email: "bare@example.com"}}, ReceivedAt: day(4)},
+	}
+	require.NoError(t, st.UpsertEmails(f.ctx, f.user, mails))
+	names, err := f.s.Names(f.ctx, f.user, []string{"tori.wells@example.com", "bare@example.com", "nobody@example.com"})
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"tori.wells@example.com": "Tori L Wells"}, names)
+}

@@ -637,6 +637,27 @@ func (s *Search) People(ctx context.Context, userID uuid.UUID, name []string, pr
 	return addrs, nil
 }
 
+// Names returns the display name each of addrs is most often seen with in
+// the user's mail and events; an address seen with none is left out.
+func (s *Search) Names(ctx context.Context, userID uuid.UUID, addrs []string) (map[string]string, error) {
+	rows, err := s.db.Pool.Query(ctx, `
+		SELECT DISTINCT ON (address) address, name FROM search_people
+		WHERE user_id = $1 AND address = ANY($2) AND name <> ''
+		ORDER BY address, seen DESC, name`, userID, addrs)
+	if err != nil {
+		return nil, fmt.Errorf("store: people's names: %w", err)
+	}
+	names := map[string]string{}
+	var addr, name string
+	if _, err := pgx.ForEachRow(rows, []any{&addr, &name}, func() error {
+		names[addr] = name
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: people's names: %w", err)
+	}
+	return names, nil
+}
+
 // Directory returns the parent folders of the user's files and the addresses
 // of their owners, each once, for reading folder and owner names in requests.
 func (s *Search) Directory(ctx context.Context, userID uuid.UUID) (folders, owners []string, err error) {

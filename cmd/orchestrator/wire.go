@@ -151,7 +151,7 @@ func (a *app) buildStack(ctx context.Context, withWorkers bool) (*stack, error) 
 	if err != nil {
 		return nil, err
 	}
-	classifier, writer, err := a.language(orchestrator.Contacts{People: s.index, Files: s.index})
+	classifier, writer, err := a.language(orchestrator.Contacts{People: s.index, Files: s.index, Names: s.index})
 	if err != nil {
 		return nil, err
 	}

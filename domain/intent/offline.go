@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-also-asked-asknlu"
+const OfflineVersion = "offline-2026-12-05-ahead-unread-names"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -67,7 +67,7 @@ var (
 	quotedEndRE  = rx(`(?:^|\s)["“]([^"“”]+)["”][.!?]?$`)
 	titledRE     = rx(`\b(?:titled|called|named|subject(?:\s+line)?|re|about|regarding|on|for|from|to)\s*:?\s*$`)
 	fileNameRE   = rx(`\.[a-z0-9]{2,4}$`)
-	unreadRE     = rx(`\bunread\b`)
+	unreadRE     = rx(`\b(?:unread|unopened|(?:have\s*n[o']t|have\s+not|not\s+yet|never|did\s*n[o']t|did\s+not)\s+(?:yet\s+)?(?:read|opened|seen)(?:\s+yet)?)\b`)
 	attachmentRE = rx(`\battachments?\b`)
 	aheadRE      = rx(`\b(next|upcoming|coming up|future|my)\b`)
 	behindRE     = rx(`\b(last|past|previous|ago)\b`)
@@ -167,6 +167,9 @@ func (c *Offline) analyse(ctx context.Context, r Request) (*analysis, error) {
 	a.matches = dates.Parse(a.q, a.now, loc)
 	for _, m := range a.matches {
 		a.spans = append(a.spans, [2]int{m.Start, m.End})
+	}
+	for _, m := range unreadRE.FindAllStringIndex(a.q, -1) {
+		a.spans = append(a.spans, [2]int{m[0], m[1]}) // "emails I haven't read": a flag, no topic
 	}
 	a.read = c.model.Parse(a.q, a.inSpan)
 	if err := c.people(ctx, a); err != nil {

@@ -1092,3 +1092,27 @@ func TestOfflineTopicKeepsWhatTheTaggerLeft(t *testing.T) {
 	require.Len(t, in.Entities.People, 1)
 	require.Equal(t, "Bob", in.Entities.People[0].Name)
 }
+
+// Mail not yet read is asked for in many words; they are the unread flag,
+// not words to search for.
+func TestOfflineReadsUnreadInOtherWords(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, q := range []string{"any emails I haven't read?", "show me mail I have not opened yet", "unread emails"} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Equal(t, "s1:gmail.search", shape(in), q)
+		unread := in.Steps[0].Params.Bool(intent.ParamUnread)
+		require.True(t, unread != nil && *unread, q)
+		require.Empty(t, in.Steps[0].Params.String(intent.ParamQuery), q)
+	}
+}
+
+// What lies ahead of now can only be an event: no mail or file is dated in
+// the future.
+func TestOfflineLooksAheadInTheCalendarOnly(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.Equal(t, "s1:calendar.search", shape(b.classify(t, "what do I have tomorrow?", intent.ConversationContext{})))
+	require.Equal(t, "s1:calendar.search", shape(b.classify(t, "anything going on next week?", intent.ConversationContext{})))
+	require.Contains(t, shape(b.classify(t, "what came in yesterday?", intent.ConversationContext{})), "gmail.search")
+}

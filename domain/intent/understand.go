@@ -497,12 +497,33 @@ func (a *analysis) decideModel() Intent {
 		return a.share(nil)
 	}
 	services := a.services()
-	if len(services) == 0 {
-		services = domain.Services
+	switch {
+	case len(services) == 0 && a.onlyAhead():
+		// "what do I have tomorrow?": no mail or file is dated ahead of now.
+		services = []domain.Service{domain.ServiceCalendar}
+	case len(services) == 0:
+		services = a.widen(domain.Services)
+	default:
+		services = a.widen(services)
 	}
-	in := a.searchAll(a.widen(services))
+	in := a.searchAll(services)
 	in.Confidence = conf
 	return in
+}
+
+// onlyAhead reports whether the request's dates all lie ahead of now.
+func (a *analysis) onlyAhead() bool {
+	ahead := false
+	for _, m := range a.matches {
+		if m.Range.IsZero() {
+			continue
+		}
+		if m.Range.Start.Before(a.now) {
+			return false
+		}
+		ahead = true
+	}
+	return ahead
 }
 
 // back is the step of an earlier part of the request that found the items

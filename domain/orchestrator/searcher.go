@@ -142,6 +142,15 @@ type Contacts struct {
 	People query.Contacts
 	// Files names the user's Drive folders and file owners; nil names none.
 	Files intent.Directory
+	// Names gives the addresses found their display names, so that a name
+	// typed whole is known for whose it is; nil leaves them nameless.
+	Names Names
+}
+
+// Names tells the display name each address is most often seen with in the
+// user's mail and events; addresses seen with none are left out.
+type Names interface {
+	Names(ctx context.Context, userID uuid.UUID, addrs []string) (map[string]string, error)
 }
 
 // Directory implements intent.Directory.
@@ -170,10 +179,16 @@ func (c Contacts) Resolve(ctx context.Context, userID uuid.UUID, name string) ([
 	if err != nil {
 		return nil, err
 	}
+	var names map[string]string
+	if c.Names != nil && len(addrs) > 0 {
+		if names, err = c.Names.Names(ctx, userID, addrs); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]domain.Address, 0, len(addrs))
 	for _, a := range addrs {
 		if domain.IsAddress(a) { // mangled headers leave garbage in the people index
-			out = append(out, domain.Address{Email: a})
+			out = append(out, domain.Address{Email: a, Name: names[a]})
 		}
 	}
 	return out, nil

@@ -100,6 +100,21 @@ func TestContactsLeaveOutMangledAddresses(t *testing.T) {
 	require.Equal(t, []domain.Address{{Email: "bob.napier@enron.com"}, {Email: "casey.bob@enron.com"}}, got)
 }
 
+// names is a fixed table of display names.
+type names map[string]string
+
+func (n names) Names(context.Context, uuid.UUID, []string) (map[string]string, error) { return n, nil }
+
+// The addresses a name resolves to carry the display names they are seen
+// with, so that the classifier can tell whose a name typed whole is.
+func TestContactsNameTheAddressesFound(t *testing.T) {
+	t.Parallel()
+	c := orchestrator.Contacts{People: people{"tori.wells@enron.com", "wells.tori@enron.com"}, Names: names{"tori.wells@enron.com": "Tori L Wells"}}
+	got, err := c.Resolve(context.Background(), uuid.New(), "Tori Wells")
+	require.NoError(t, err)
+	require.Equal(t, []domain.Address{{Name: "Tori L Wells", Email: "tori.wells@enron.com"}, {Email: "wells.tori@enron.com"}}, got)
+}
+
 // pagedMail lists n emails in pages of at most 100, as the store does.
 type pagedMail struct {
 	domain.WorkspaceReader

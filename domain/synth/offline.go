@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -213,7 +214,7 @@ func (b *writer) found(r executor.Result, items []agent.Item) {
 		return
 	}
 	if len(items) == 0 {
-		b.para(fmt.Sprintf("I found no matching %s.", noun[1]))
+		b.para(b.nothing(noun[1], b.step(r.StepID).Params))
 		return
 	}
 	order := intent.Order(b.step(r.StepID).Params.String(intent.ParamOrder))
@@ -289,6 +290,34 @@ func ordinal(o intent.Order, s domain.Service) string {
 		return "The earliest " + noun + " is"
 	}
 	return "The best match is"
+}
+
+// nothing says that a search found nothing, and what it looked for, so that
+// the person can tell a wrong reading from an empty mailbox: "I found no
+// unread emails from sarah@example.com about "budget" on Sun Dec 6 2026."
+func (b *writer) nothing(noun string, p intent.Params) string {
+	parts := []string{"I found no"}
+	if u := p.Bool(intent.ParamUnread); u != nil && *u {
+		parts = append(parts, "unread")
+	}
+	parts = append(parts, noun)
+	for _, f := range []struct{ key, word string }{{intent.ParamFrom, "from"}, {intent.ParamTo, "to"}, {intent.ParamAttendees, "with"}} {
+		if v := p.Strings(f.key); len(v) > 0 {
+			parts = append(parts, f.word+" "+strings.Join(v, " or "))
+		}
+	}
+	if q := p.String(intent.ParamQuery); q != "" {
+		parts = append(parts, fmt.Sprintf("about %q", q))
+	}
+	after, _, errA := p.Time(intent.ParamAfter)
+	before, _, errB := p.Time(intent.ParamBefore)
+	if s := dates.Period(after, before, b.loc); s != "" && errA == nil && errB == nil {
+		parts = append(parts, s)
+	}
+	if len(parts) == 2 {
+		parts = slices.Insert(parts, 1, "matching")
+	}
+	return strings.Join(parts, " ") + "."
 }
 
 // when is an item with the date (and for events the time) it happened.

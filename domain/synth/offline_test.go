@@ -109,3 +109,26 @@ func TestOfflineWriterSaysWhyAnActionFailedPlainly(t *testing.T) {
 	})
 	require.Equal(t, "I couldn't share the file: found no file.", ans.Text)
 }
+
+// A search that found nothing says what it looked for: the person can tell
+// a wrong reading of the request from an empty mailbox.
+func TestOfflineWriterSaysWhatFoundNothing(t *testing.T) {
+	t.Parallel()
+	yes := true
+	for _, c := range []struct {
+		params intent.Params
+		want   string
+	}{
+		{intent.Params{}, "I found no matching emails."},
+		{intent.Params{intent.ParamUnread: yes}, "I found no unread emails."},
+		{intent.Params{intent.ParamFrom: []string{"jeff@example.com"}, intent.ParamQuery: "budget"}, `I found no emails from jeff@example.com about "budget".`},
+		{intent.Params{intent.ParamAfter: "2026-12-06T00:00:00Z", intent.ParamBefore: "2026-12-07T00:00:00Z"}, "I found no emails on Sun Dec 6 2026."},
+		{intent.Params{intent.ParamAfter: "2026-12-07T00:00:00Z", intent.ParamBefore: "2026-12-14T00:00:00Z"}, "I found no emails from Mon Dec 7 2026 to Sun Dec 13 2026."},
+	} {
+		ans, _ := write(t, synth.Input{
+			Intent:  intent.Intent{Steps: []intent.Step{{ID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch, Params: c.params}}},
+			Results: []executor.Result{{StepID: "s1", Service: domain.ServiceGmail, Operation: intent.OpSearch, Status: executor.StatusSucceeded}},
+		})
+		require.Equal(t, c.want, ans.Text, "%v", c.params)
+	}
+}
