@@ -40,6 +40,7 @@ func setup(t *testing.T) bundle {
 		"team":       {{Email: "outlook.team@example.com"}},
 		"priya nair": {{Email: "priya.nair@example.com"}, {Name: "Priya Nairobi", Email: "pn@example.com"}},
 		"4":          {{Email: "team.4@example.com"}},
+		"address":    {{Email: "no.address@example.com"}},
 		"tori wells": {{Name: "Tori L Wells", Email: "tori.wells@example.com"}, {Name: "Wells, Tori L.", Email: "l..wells@example.com"}},
 		"tom": {{Email: "tom.a@example.com"}, {Email: "tom.b@example.com"}, {Email: "tom.c@example.com"},
 			{Email: "tom.d@example.com"}, {Email: "tom.e@example.com"}},
@@ -1115,4 +1116,19 @@ func TestOfflineLooksAheadInTheCalendarOnly(t *testing.T) {
 	require.Equal(t, "s1:calendar.search", shape(b.classify(t, "what do I have tomorrow?", intent.ConversationContext{})))
 	require.Equal(t, "s1:calendar.search", shape(b.classify(t, "anything going on next week?", intent.ConversationContext{})))
 	require.Contains(t, shape(b.classify(t, "what came in yesterday?", intent.ConversationContext{})), "gmail.search")
+}
+
+// A question for someone's address is answered from the contacts, most used
+// address first, with no search.
+func TestOfflineAnswersAddressesFromTheContacts(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, q := range []string{"what's Sarah's email address?", "how do I reach Sarah?"} {
+		in := b.classify(t, q, intent.ConversationContext{})
+		require.Empty(t, in.Steps, q)
+		require.Contains(t, in.Reply, "Sarah: sarah.fleming@example.com", q)
+		require.NotContains(t, in.Reply, "no.address", "the word asked with is no one")
+	}
+	in := b.classify(t, "send Sarah the address of the venue", intent.ConversationContext{})
+	require.Empty(t, in.Reply, "an address to send is no question")
 }

@@ -289,6 +289,42 @@ func trimTopic(s string) string {
 	}
 }
 
+// addressAskRE asks for someone's address: "what's Rosalee's email
+// address?", "how do I reach Tori Wells?".
+var addressAskRE = rx(`^(?:(?:so|and|ok|okay|hey),?\s+)?(?:what(?:'s|\s+is|\s+are)|give\s+me|tell\s+me|find|get|look\s+up|do\s+you\s+have|i\s+need)\b.*\b(?:e-?mail\s+)?address(?:es)?\b|\bhow\s+(?:do|can|should|would)\s+i\s+(?:reach|contact)\b`)
+
+var addressWordRE = rx(`^(?:e-?mail|address(?:es)?)$`)
+
+// addresses answers a question for the addresses of the people it names
+// from the user's contacts, most used first; no search is needed.
+func (a *analysis) addresses() (Intent, bool) {
+	if !addressAskRE.MatchString(a.q) || len(a.people) == 0 || a.chain.back {
+		return Intent{}, false
+	}
+	var lines []string
+	for _, p := range a.people {
+		if addressWordRE.MatchString(p.Name) {
+			continue // the word asked with ("address" is a word of no.address@...)
+		}
+		if len(p.Addresses) == 0 {
+			return Intent{}, false
+		}
+		var emails []string
+		for _, ad := range p.Addresses[:min(len(p.Addresses), maxChoices)] {
+			emails = append(emails, ad.Email)
+		}
+		line := fmt.Sprintf("%s: %s", p.Name, emails[0])
+		if len(emails) > 1 {
+			line += " (also " + strings.Join(emails[1:], ", ") + ")"
+		}
+		lines = append(lines, line)
+	}
+	if len(lines) == 0 {
+		return Intent{}, false
+	}
+	return Intent{Confidence: 0.9, Question: QuestionWho, Reply: "From your mail and calendar, the address used most comes first:\n" + strings.Join(lines, "\n")}, true
+}
+
 // askedItemsRE are a service's items asked for by what they are about or
 // who sent them ("docs on the offsite", "emails from the bank about ...");
 // "meetings" and "events" are not among them, as they often describe mail
@@ -332,6 +368,9 @@ func (a *analysis) decideModel() Intent {
 	q, label := a.q, a.read.Intent
 	if payRE.MatchString(q) {
 		return Intent{Confidence: 0.9, Unsupported: "I can't move money or pay anyone. " + canDo}
+	}
+	if in, ok := a.addresses(); ok {
+		return in
 	}
 	if existsRE.MatchString(q) && fileRefRE.MatchString(q) && (label == doUnsupported || label == doUnsupportedOp || label == doSmallTalk || writes[label]) {
 		label, a.read.Intent = doSearchDrive, doSearchDrive // "is there a design doc for X?": look for it
