@@ -26,7 +26,7 @@ type Offline struct {
 }
 
 // OfflineVersion names the offline rules; change it with them.
-const OfflineVersion = "offline-2026-12-05-addresses"
+const OfflineVersion = "offline-2026-12-05-automated"
 
 // Version implements Versioned.
 func (*Offline) Version() string { return OfflineVersion + "-" + nlu.ShippedVersion() }
@@ -64,9 +64,11 @@ var (
 	// quotedEndRE is a "quoted message" ending a request to write, unless
 	// the word before it makes it the item's title or topic ("titled",
 	// "about": titledRE) or it is a file name.
-	quotedEndRE  = rx(`(?:^|\s)["“]([^"“”]+)["”][.!?]?$`)
-	titledRE     = rx(`\b(?:titled|called|named|subject(?:\s+line)?|re|about|regarding|on|for|from|to)\s*:?\s*$`)
-	fileNameRE   = rx(`\.[a-z0-9]{2,4}$`)
+	quotedEndRE = rx(`(?:^|\s)["“]([^"“”]+)["”][.!?]?$`)
+	titledRE    = rx(`\b(?:titled|called|named|subject(?:\s+line)?|re|about|regarding|on|for|from|to)\s*:?\s*$`)
+	fileNameRE  = rx(`\.[a-z0-9]{2,4}$`)
+	// automatedRE is a machine's address: it sends, nobody meets it.
+	automatedRE  = rx(`^(?:no-?reply|do-?not-?reply|notifications?|notify|mailer-daemon|bounces?|alerts?)(?:[+._-][^@]*)?@`)
 	unreadRE     = rx(`\b(?:unread|unopened|(?:have\s*n[o']t|have\s+not|not\s+yet|never|did\s*n[o']t|did\s+not)\s+(?:yet\s+)?(?:read|opened|seen)(?:\s+yet)?)\b`)
 	attachmentRE = rx(`\battachments?\b`)
 	aheadRE      = rx(`\b(next|upcoming|coming up|future|my)\b`)
@@ -663,7 +665,9 @@ func (a *analysis) searchParams(s domain.Service) Params {
 			p[ParamAttachment] = true
 		}
 	case domain.ServiceCalendar:
-		setList(p, ParamAttendees, append(from, to...))
+		// An automated sender ("Cancel my Turkish Airlines flight": noreply@thy.com)
+		// attends nothing: its name is what the event is about.
+		setList(p, ParamAttendees, slices.DeleteFunc(slices.Concat(from, to), automatedRE.MatchString))
 	case domain.ServiceDrive:
 		setList(p, ParamFrom, from) // owners
 		a.driveNames(p)

@@ -41,6 +41,7 @@ func setup(t *testing.T) bundle {
 		"priya nair": {{Email: "priya.nair@example.com"}, {Name: "Priya Nairobi", Email: "pn@example.com"}},
 		"4":          {{Email: "team.4@example.com"}},
 		"address":    {{Email: "no.address@example.com"}},
+		"acme air":   {{Name: "Acme Air", Email: "noreply@acmeair.example"}},
 		"tori wells": {{Name: "Tori L Wells", Email: "tori.wells@example.com"}, {Name: "Wells, Tori L.", Email: "l..wells@example.com"}},
 		"tom": {{Email: "tom.a@example.com"}, {Email: "tom.b@example.com"}, {Email: "tom.c@example.com"},
 			{Email: "tom.d@example.com"}, {Email: "tom.e@example.com"}},
@@ -1131,4 +1132,17 @@ func TestOfflineAnswersAddressesFromTheContacts(t *testing.T) {
 	}
 	in := b.classify(t, "send Sarah the address of the venue", intent.ConversationContext{})
 	require.Empty(t, in.Reply, "an address to send is no question")
+}
+
+// An automated sender attends nothing: a calendar search for its flight
+// looks for the flight, not for events it is invited to.
+func TestOfflineAutomatedSendersAttendNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := b.classify(t, "when is my Acme Air flight?", intent.ConversationContext{})
+	for _, s := range in.Steps {
+		if s.Service == domain.ServiceCalendar {
+			require.Empty(t, s.Params.Strings(intent.ParamAttendees), shape(in))
+		}
+	}
 }

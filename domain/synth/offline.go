@@ -79,8 +79,14 @@ func (w Offline) Write(ctx context.Context, in Input, emit func(string)) (Answer
 		b.para("I couldn't work out what to do with that. Try asking about your emails, meetings or files.")
 	}
 	read := readServices(in.Results)
+	b.foundSome = slices.ContainsFunc(in.Results, func(r executor.Result) bool {
+		return r.Operation == intent.OpSearch && r.Status == executor.StatusSucceeded && len(r.Output.Items) > 0
+	})
 	for _, r := range in.Results {
 		b.result(r, read)
+	}
+	if len(b.empty) > 0 {
+		b.para(fmt.Sprintf("No %s matched.", strings.Join(b.empty, " or ")))
 	}
 	for _, d := range in.Intent.Declined {
 		b.para(fmt.Sprintf("I can't help with %q: I only work with your mail, calendar and files.", d))
@@ -147,6 +153,10 @@ type writer struct {
 	paras     []string
 	citations []Citation
 	cited     map[string]int // service/id -> citation number
+	// foundSome: a search of this answer found items, so the services whose
+	// searches found none are said together, once, after them (empty).
+	foundSome bool
+	empty     []string
 }
 
 func (b *writer) para(s string) { b.paras = append(b.paras, s) }
@@ -213,7 +223,13 @@ func (b *writer) found(r executor.Result, items []agent.Item) {
 		b.freeBusy(items)
 		return
 	}
-	if len(items) == 0 {
+	switch {
+	case len(items) == 0 && b.foundSome:
+		if !slices.Contains(b.empty, noun[1]) {
+			b.empty = append(b.empty, noun[1])
+		}
+		return
+	case len(items) == 0:
 		b.para(b.nothing(noun[1], b.step(r.StepID).Params))
 		return
 	}

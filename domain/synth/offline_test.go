@@ -132,3 +132,22 @@ func TestOfflineWriterSaysWhatFoundNothing(t *testing.T) {
 		require.Equal(t, c.want, ans.Text, "%v", c.params)
 	}
 }
+
+// Beside what one service's search found, the services whose searches found
+// nothing are said once, together, after it.
+func TestOfflineWriterSaysTheEmptyServicesOnce(t *testing.T) {
+	t.Parallel()
+	mail := agent.Item{Service: domain.ServiceGmail, Kind: "email", ID: "m1", Title: "Company aircraft", People: []string{"cindy@example.com"},
+		At: time.Date(2026, 6, 12, 9, 0, 0, 0, time.UTC)}
+	search := func(id string, s domain.Service, items ...agent.Item) executor.Result {
+		return executor.Result{StepID: id, Service: s, Operation: intent.OpSearch, Status: executor.StatusSucceeded, Output: agent.Output{Items: items}}
+	}
+	ans, _ := write(t, synth.Input{
+		Query:   "what Cindy said about company aircraft",
+		Results: []executor.Result{search("s1", domain.ServiceGmail, mail), search("s2", domain.ServiceCalendar), search("s3", domain.ServiceDrive)},
+	})
+	require.Equal(t, `I found 1 matching email:
+1. "Company aircraft" from cindy@example.com, Fri Jun 12 2026 [1]
+
+No events or files matched.`, ans.Text)
+}
