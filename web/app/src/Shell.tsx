@@ -86,7 +86,7 @@ export function Shell({ me, onSignOut }: { me: MeQuery['me']; onSignOut: () => v
             Close
           </button>
           <History active={route.view === 'chat' ? route.id : undefined} version={historyVersion} />
-          <SyncPanel me={me} onReauth={() => setReauth(true)} />
+          <SyncPanel me={me} onReauth={setReauth} />
         </aside>
         <main id="main" tabIndex={-1}>
           <View route={route} onConversation={() => setHistoryVersion((v) => v + 1)} />

@@ -18,7 +18,7 @@ const stateText: Record<Status['state'], string> = {
 };
 
 /** SyncPanel shows each connected service's sync, live, with "Sync now". */
-export function SyncPanel({ me, onReauth }: { me: MeQuery['me']; onReauth: () => void }) {
+export function SyncPanel({ me, onReauth }: { me: MeQuery['me']; onReauth: (needed: boolean) => void }) {
   const [statuses, setStatuses] = useState<Status[]>([]);
   const [error, setError] = useState<unknown>();
   const [n, setN] = useState(0);
@@ -30,9 +30,11 @@ export function SyncPanel({ me, onReauth }: { me: MeQuery['me']; onReauth: () =>
     return subscribe(SyncProgressSubscription, {}, (d) => put(d.syncProgress), (e) => e && setError(e));
   }, [n]);
 
+  // Whether Google needs reconnecting follows the statuses both ways: once a
+  // new grant lets a sync run, the warning goes.
   const reauth = statuses.some((s) => s.state === 'REAUTH_REQUIRED');
   useEffect(() => {
-    if (reauth) onReauth();
+    onReauth(reauth);
   }, [reauth]);
 
   const syncNow = (service: Service) => {
