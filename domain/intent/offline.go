@@ -233,6 +233,7 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		start, end int
 	}
 	var cands []cand
+	say := a.sayAt() // where the message to write begins, if any
 	for _, m := range emailAddrRE.FindAllStringIndex(a.q, -1) {
 		cands = append(cands, cand{name: a.q[m[0]:m[1]], start: m[0], end: m[1]})
 	}
@@ -246,7 +247,7 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 			a.also = append(a.also, strings.TrimSpace(sl.Text[i[1]:]))
 			continue
 		}
-		end := min(sl.End, max(sl.Start, a.sayAt())) // a name ends where the message begins ("email Sarah: running late")
+		end := min(sl.End, max(sl.Start, say)) // a name ends where the message begins ("email Sarah: running late")
 		cands = append(cands, cand{name: strings.TrimSpace(a.q[sl.Start:end]), start: sl.Start, end: end})
 	}
 	// The tagger may miss a name it never saw where people are named
@@ -289,7 +290,7 @@ func (c *Offline) people(ctx context.Context, a *analysis) error {
 		}
 		// A name in the message to write is no one to write to or search
 		// for: "reply saying I'll call Barb tomorrow".
-		if !strings.ContainsFunc(name, unicode.IsLetter) || a.inSpan(cd.start) || a.inPerson(cd.start) || cd.start >= a.sayAt() || seen[strings.ToLower(name)] ||
+		if !strings.ContainsFunc(name, unicode.IsLetter) || a.inSpan(cd.start) || a.inPerson(cd.start) || cd.start >= say || seen[strings.ToLower(name)] ||
 			stopWords[strings.ToLower(name)] || i >= known && c.contacts == nil {
 			continue
 		}
@@ -721,7 +722,7 @@ var (
 	addressedRE = rx(`\b(?:to|ask|asks|asked|asking|tell|tells|told|telling|thank|thanks|thanked|thanking|emailed|emailing|mailed|wrote|writing|sent|sending|invite|invited|inviting|cc|cc'd|forward|forwarded|remind|reminded|ping|pinged|congratulate|congratulated|congratulating|urge|urged|urging|answer|answered)\s+$`)
 	fromByRE    = rx(`\b(?:from|by)\s+(?:(?:the|a|an|our|my|their|his|her)\s+)?(?:[\w.&-]+['’]s\s+)?$`) // "from Compaq's Michael Capellas"
 	// writingRE follows a writer's name: what they wrote, asked or wanted.
-	writingRE = rx(`^\s+(?:(?:had|has|have|just|also|ever|never|then|once|last|first|recently|lately|finally|already|still|actually|really|originally|personally)\s+)*(?:say|says|said|saying|write|writes|wrote|writing|send|sends|sent|sending|email|emails|emailed|emailing|mail|mailed|reply|replies|replied|respond|responded|answer|answered|ask|asks|asked|asking|want|wants|wanted|wanting|tell|tells|told|mention|mentions|mentioned|propose|proposes|proposed|suggest|suggests|suggested|recommend|recommended|thank|thanks|thanked|thanking|forward|forwarded|share|shared|announce|announced|request|requested|complain|complained|explain|explained|warn|warned|invite|invited|note|notes|memo|letter|message|messages|update|think|thinks|thought|need|needs|needed|offer|offered|promise|promised|agree|agreed|report|reported|note)\b`)
+	writingRE = rx(`^\s+(?:(?:had|has|have|just|also|ever|never|then|once|last|first|recently|lately|finally|already|still|actually|really|originally|personally)\s+)*(?:say|says|said|saying|write|writes|wrote|writing|send|sends|sent|sending|email|emails|emailed|emailing|mail|mailed|reply|replies|replied|respond|responded|answer|answered|ask|asks|asked|asking|want|wants|wanted|wanting|tell|tells|told|mention|mentions|mentioned|propose|proposes|proposed|suggest|suggests|suggested|recommend|recommended|thank|thanks|thanked|thanking|forward|forwarded|share|shared|announce|announced|request|requested|complain|complained|explain|explained|warn|warned|invite|invited|note|notes|memo|letter|message|messages|update|think|thinks|thought|need|needs|needed|offer|offered|promise|promised|agree|agreed|report|reported)\b`)
 )
 
 // driveNames moves the words of a search that name one of the user's Drive
@@ -1104,6 +1105,8 @@ var thanksRE = rx(`\bthank(?:s|-you| you)\b`)
 // message is what the mail should say: the tagger's body slot ("saying I'll
 // be late", "reply that I'm happy to meet"), or what follows "saying".
 func (a *analysis) message() string {
+	_, cued, _ := saying(a.q)
+	cued = trimMessage(cued)
 	for _, sl := range a.read.Slots {
 		if sl.Name == "body" {
 			// Dates are no slot, but a message's own date is part of it:
@@ -1117,18 +1120,15 @@ func (a *analysis) message() string {
 				}
 			}
 			said := trimMessage(trailingLinkRE.ReplaceAllString(strings.TrimSpace(a.q[sl.Start:end]), ""))
-			if _, msg, ok := saying(a.q); ok && len(trimMessage(msg)) > len(said) && strings.HasPrefix(trimMessage(msg), said) {
+			if len(cued) > len(said) && strings.HasPrefix(cued, said) {
 				// "to say I'll be ten minutes late": the slot stopped short of
 				// what runs on to the end after the cue.
-				return trimMessage(msg)
+				return cued
 			}
 			return said
 		}
 	}
-	if _, msg, ok := saying(a.q); ok {
-		return trimMessage(msg)
-	}
-	return ""
+	return cued
 }
 
 // trimMessage drops the end of the request's sentence and the quotes a

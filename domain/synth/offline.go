@@ -327,8 +327,10 @@ func (b *writer) nothing(noun string, p intent.Params) string {
 	}
 	after, _, errA := p.Time(intent.ParamAfter)
 	before, _, errB := p.Time(intent.ParamBefore)
-	if s := dates.Period(after, before, b.loc); s != "" && errA == nil && errB == nil {
-		parts = append(parts, s)
+	if errA == nil && errB == nil {
+		if s := dates.Period(after, before, b.loc); s != "" {
+			parts = append(parts, s)
+		}
 	}
 	if len(parts) == 2 {
 		parts = slices.Insert(parts, 1, "matching")
